@@ -132,6 +132,17 @@ int mrt_ioctl(struct mrt_engine *eng, struct mrt_sock *s, unsigned long req,
 	      void *arg);
 
 /*
+ * v4 IP_ROUTER_ALERT on a socket the engine knows (on = the value the
+ * kernel derives from optval, 0 for optlen 0). MRT_INIT and the option
+ * share the router-alert chain (ip_ra_control, spec §1.4): on a mrouter,
+ * on -> -EADDRINUSE and off -> full MRT_DONE teardown (0). On another
+ * socket it only records s->ra_on (0, or -EADDRINUSE / -ENOBUFS as
+ * ip_ra_control); the host still applies the option to the real socket
+ * for non-mrouters. Takes the engine lock.
+ */
+int mrt_router_alert(struct mrt_engine *eng, struct mrt_sock *s, int on);
+
+/*
  * Non-MRT options the daemon sets on a swapped mroute fd are applied to the
  * real socket by the host; it reports them here so the engine knows which
  * control messages to give (IP_PKTINFO...) and the receive buffer size.

@@ -23,4 +23,7 @@ void table_flush(struct mrt_engine *eng, struct mrt_table *t, int flags);
 /* First table in the engine's list (iterate with ->next). */
 struct mrt_table *table_first(struct mrt_engine *eng);
 
+/* Tables of family with a mrouter: net.ipv4(6).conf.all.mc_forwarding. */
+int table_count_mrouters(struct mrt_engine *eng, int family);
+
 #endif

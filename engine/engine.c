@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.c - the engine object: creation with the host's callbacks (and
+ * defaults for the ones it leaves NULL), the lock, logging and the clock.
+ *
+ * Lock order (take top to bottom, never the reverse):
+ *   1. host locks (the interposer's fd table) - never taken under 2
+ *   2. mrt_engine.lock - every table, vif, MFC and unresolved entry, and
+ *      the mrt_sock records; control path (setsockopt/ioctl) and data
+ *      path (per packet batch) both take it
+ *   3. data plane internal locks (dataplane.c), if any
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dataplane.h"
+#include "engine_priv.h"
+#include "table.h"
+#include "unres.h"
+
+__thread int mrt_in_engine;
+
+static uint64_t now_ns_default(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int engine_create(const struct mrt_host *host, struct mrt_engine **out)
+{
+	struct mrt_engine *eng;
+	pthread_mutexattr_t attr;
+	int rc;
+
+	*out = NULL;
+	eng = calloc(1, sizeof(*eng));
+	if (!eng)
+		return -ENOMEM;
+	if (host)
+		eng->host = *host;
+	if (!eng->host.now_ns)
+		eng->host.now_ns = now_ns_default;
+	if (!eng->host.net_admin)
+		eng->host.net_admin = priv_net_admin_default;
+	if (!eng->host.netif) {
+		netif_default_ops(&eng->netif_dflt);
+		eng->host.netif = &eng->netif_dflt;
+	}
+	pthread_mutexattr_init(&attr);
+#ifndef NDEBUG
+	/* debug builds: relocking or unlocking a lock we don't hold fails
+	 * loudly (engine_lock logs it) instead of deadlocking */
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+#endif
+	rc = pthread_mutex_init(&eng->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	if (rc) {
+		free(eng);
+		return -rc;
+	}
+	*out = eng;
+	return 0;
+}
+
+void engine_destroy(struct mrt_engine *eng)
+{
+	struct mrt_table *t, *next;
+
+	if (!eng)
+		return;
+	dp_shutdown(eng);
+	engine_lock(eng);
+	/* as process exit: each mrouter is closed, then the netns goes
+	 * (all four flush bits) */
+	for (t = eng->tables; t; t = t->next)
+		if (t->mrouter)
+			mrt_sock_teardown_locked(eng, t->mrouter, false);
+	for (t = eng->tables; t; t = next) {
+		next = t->next;
+		table_flush(eng, t, MRT_FLUSH_ALL_BITS);
+		free(t);
+	}
+	eng->tables = NULL;
+	engine_unlock(eng);
+	pthread_mutex_destroy(&eng->lock);
+	free(eng);
+}
+
+void engine_lock(struct mrt_engine *eng)
+{
+	int rc = pthread_mutex_lock(&eng->lock);
+
+	if (rc)
+		ENG_ERR(eng, "engine lock: %s", strerror(rc));
+}
+
+void engine_unlock(struct mrt_engine *eng)
+{
+	int rc = pthread_mutex_unlock(&eng->lock);
+
+	if (rc)
+		ENG_ERR(eng, "engine unlock: %s", strerror(rc));
+}
+
+const struct mrt_host *engine_host(const struct mrt_engine *eng)
+{
+	return &eng->host;
+}
+
+void engine_log(const struct mrt_engine *eng, int level, const char *func,
+		const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int saved = errno;
+
+	if (!eng || !eng->host.log || level > eng->host.log_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	eng->host.log(eng->host.ctx, level, func, buf);
+	errno = saved;
+}
+
+uint64_t engine_now_ns(const struct mrt_engine *eng)
+{
+	return eng->host.now_ns(eng->host.ctx);
+}
+
+void engine_own_fd(struct mrt_engine *eng, int fd)
+{
+	if (fd >= 0 && eng->host.fd_owned)
+		eng->host.fd_owned(eng->host.ctx, fd, 1);
+}
+
+void engine_close_fd(struct mrt_engine *eng, int fd)
+{
+	int saved = errno;
+
+	if (fd < 0)
+		return;
+	if (eng->host.fd_owned)
+		eng->host.fd_owned(eng->host.ctx, fd, 0);
+	syscall(SYS_close, fd);
+	errno = saved;
+}

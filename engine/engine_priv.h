@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine_priv.h - the engine object itself and the helpers its modules
+ * share (sockets, privilege, interfaces, the per-netns lock). Private to
+ * engine/: the host sees only engine.h.
+ */
+#ifndef MRTSHIM_ENGINE_ENGINE_PRIV_H
+#define MRTSHIM_ENGINE_ENGINE_PRIV_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "mrt_state.h"
+
+/*
+ * One engine per process. Everything mutable lives here (no file-static
+ * state). Guarded by lock unless noted.
+ */
+struct mrt_engine {
+	struct mrt_host host;		/* immutable after create, defaults in */
+	struct mrt_netif_ops netif_dflt;	/* backing for host.netif */
+	pthread_mutex_t lock;		/* all tables, vifs, MFC, unres */
+	struct mrt_table *tables;	/* all families, creation order */
+	int uaccess_vm;			/* 1 vm_readv works, 0 unknown, -1 no */
+	void *dp;			/* data plane private state (dataplane.c) */
+};
+
+/* mroute_clean_tables bits: MRT_FLUSH_MFC | _MFC_STATIC | _VIFS |
+ * _VIFS_STATIC, as netns exit uses them. */
+#define MRT_FLUSH_ALL_BITS 15
+
+/* Kernel-style accounting of one upcall of wire length len queued on a
+ * socket (skb truesize of a small raw skb); shared by upcall and sock. */
+static inline uint64_t mrt_upcall_truesize(size_t len)
+{
+	/* SKB_TRUESIZE(len): data aligned to 64 + shinfo 320 + skb 256 */
+	return ((len + 63) & ~(size_t)63) + 320 + 256;
+}
+
+/* The table a socket's calls use: MRT_TABLE id, 0 meaning the default
+ * (ipmr: raw_sk(sk)->ipmr_table ? : RT_TABLE_DEFAULT). */
+uint32_t mrt_sock_table_id(const struct mrt_sock *s);
+
+/* Tear down s as mrouter of every table it holds (mrtsock_destruct):
+ * the caller holds the lock. unplace: give the daemon's fd back (MRT_DONE
+ * and IP_ROUTER_ALERT=0, not close). */
+void mrt_sock_teardown_locked(struct mrt_engine *eng, struct mrt_sock *s,
+			      bool unplace);
+
+/* MRT_INIT's socket side: the channel socketpair, placement, lock.
+ * Undone entirely on failure. Caller holds the lock. */
+int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
+			  struct mrt_table *t);
+
+/* priv.c: the kernel's ns_capable(net->user_ns, CAP_NET_ADMIN). */
+int priv_net_admin_default(void *ctx);
+
+/* netif.c: interface queries against the running kernel (the caller's
+ * network namespace). */
+void netif_default_ops(struct mrt_netif_ops *ops);
+
+/* nslock.c: bind the abstract lock of (family, table) and listen on it;
+ * returns the fd or -errno (-EADDRINUSE: another mrouter in this netns). */
+int nslock_acquire(struct mrt_engine *eng, int family, uint32_t table_id);
+void nslock_release(struct mrt_engine *eng, int fd);
+/* The abstract name (leading NUL included) into buf; returns its length. */
+size_t nslock_name(int family, uint32_t table_id, char *buf, size_t cap);
+
+/* Close an fd the engine owns (SYS_close, tells the host); keeps errno. */
+void engine_close_fd(struct mrt_engine *eng, int fd);
+/* Tell the host the engine opened fd. */
+void engine_own_fd(struct mrt_engine *eng, int fd);
+
+#endif

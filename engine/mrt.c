@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mrt.c - MRT_* setsockopt/getsockopt decode, kernel-exact: the order of
+ * checks and the errno of ip_mroute_setsockopt / ip_mroute_getsockopt
+ * (spec/linux-mrt.md §1-§3, §9). IPv4 only so far: IPv6 options are
+ * answered ENOPROTOOPT (as a kernel without CONFIG_IPV6_MROUTE).
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <linux/mroute.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataplane.h"
+#include "engine_priv.h"
+#include "mfc.h"
+#include "table.h"
+#include "uaccess.h"
+#include "unres.h"
+#include "vif.h"
+
+#define MRT_VERSION_VALUE 0x0305
+#define MRT_TABLE_MAX_V4 1000000000u	/* ipmr_new_table */
+
+int mrt_is_mrt_opt(int level, int optname)
+{
+	return (level == IPPROTO_IP || level == IPPROTO_IPV6) &&
+	       optname >= MRT_BASE && optname <= MRT_MAX;
+}
+
+int mrt_is_mrt_ioctl(unsigned long req)
+{
+	return req >= SIOCGETVIFCNT && req <= SIOCGETRPF;
+}
+
+static bool v4_gate(const struct mrt_sock *s)
+{
+	return s->type == SOCK_RAW && s->protocol == IPPROTO_IGMP;
+}
+
+/* A level that is not the socket's family never reaches ipmr: the
+ * generic option code answers ENOPROTOOPT. */
+static int level_check(const struct mrt_sock *s, int level)
+{
+	if (level == IPPROTO_IP && s->family != AF_INET)
+		return -ENOPROTOOPT;
+	if (level == IPPROTO_IPV6 && s->family != AF_INET6)
+		return -ENOPROTOOPT;
+	if (level != IPPROTO_IP && level != IPPROTO_IPV6)
+		return -ENOPROTOOPT;
+	return 0;
+}
+
+static int read_int(struct mrt_engine *eng, const void *optval,
+		    socklen_t optlen, int *val)
+{
+	if (optlen != sizeof(int))
+		return -EINVAL;
+	return uaccess_read(eng, val, optval, sizeof(int));
+}
+
+/* MRT_INIT (ip_ra_control + mroute_sk): caller holds the lock. */
+static int do_init(struct mrt_engine *eng, struct mrt_sock *s,
+		   struct mrt_table *t, socklen_t optlen)
+{
+	if (optlen != sizeof(int))
+		return -EINVAL;
+	if (t->mrouter)
+		return -EADDRINUSE;
+	/* ip_ra_control: the socket is already on the router-alert chain */
+	if (s->ra_on || s->is_mrouter)
+		return -EADDRINUSE;
+	return mrt_sock_start_locked(eng, s, t);
+}
+
+static int mfc_add(struct mrt_engine *eng, struct mrt_table *t,
+		   const struct mfcctl *m, bool mrtsock, int parent)
+{
+	union mrt_ip o = { 0 }, g = { 0 };
+	struct mrt_unres *u;
+	struct mrt_mfc *c;
+
+	if (m->mfcc_parent >= MRT_MAXVIFS)
+		return -ENFILE;
+	o.v4 = m->mfcc_origin;
+	g.v4 = m->mfcc_mcastgrp;
+	c = mfc_find(t, &o, &g, parent);
+	if (c) {
+		c->parent = m->mfcc_parent;
+		mfc_update_thresholds(t, c, m->mfcc_ttls);
+		c->lastuse_ns = engine_now_ns(eng);
+		if (!mrtsock)
+			c->flags |= MRT_MFC_STATIC;
+		return 0;
+	}
+	if (g.v4.s_addr != htonl(INADDR_ANY) &&
+	    !IN_MULTICAST(ntohl(g.v4.s_addr)))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->origin = o;
+	c->group = g;
+	c->parent = m->mfcc_parent;
+	mfc_update_thresholds(t, c, m->mfcc_ttls);
+	c->lastuse_ns = engine_now_ns(eng);
+	if (!mrtsock)
+		c->flags |= MRT_MFC_STATIC;
+	mfc_link(t, c);
+	/* ipmr_cache_resolve: queued packets go out before we return */
+	u = unres_find(t, &o, &g);
+	if (u) {
+		unres_unlink(t, u);
+		dp_resolve_locked(eng, t, c, u);
+	}
+	return 0;
+}
+
+static int mfc_del(struct mrt_table *t, const struct mfcctl *m, int parent)
+{
+	union mrt_ip o = { 0 }, g = { 0 };
+	struct mrt_mfc *c;
+
+	o.v4 = m->mfcc_origin;
+	g.v4 = m->mfcc_mcastgrp;
+	c = mfc_find(t, &o, &g, parent);
+	if (!c)
+		return -ENOENT;
+	mfc_unlink_free(t, c);
+	return 0;
+}
+
+static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
+		  const void *optval, socklen_t optlen)
+{
+	struct mrt_table *t, *nt;
+	struct vifctl vc;
+	struct mfcctl mc;
+	bool mrtsock;
+	int val, rc, parent = -1;
+
+	if (!v4_gate(s))
+		return -EOPNOTSUPP;
+	t = table_of_sock(eng, s);
+	if (!t)
+		return -ENOENT;
+	mrtsock = t->mrouter == s;
+	/* evaluated at call time, before optlen (spec §1.2) */
+	if (optname != MRT_INIT && !mrtsock &&
+	    !eng->host.net_admin(eng->host.ctx))
+		return -EACCES;
+
+	switch (optname) {
+	case MRT_INIT:
+		return do_init(eng, s, t, optlen);
+	case MRT_DONE:
+		if (!mrtsock)
+			return -EACCES;
+		mrt_sock_teardown_locked(eng, s, true);
+		return 0;
+	case MRT_ADD_VIF:
+	case MRT_DEL_VIF:
+		if (optlen != sizeof(vc))
+			return -EINVAL;
+		if (uaccess_read(eng, &vc, optval, sizeof(vc)))
+			return -EFAULT;
+		if (vc.vifc_vifi >= MRT_MAXVIFS)
+			return -ENFILE;
+		if (optname == MRT_ADD_VIF)
+			return vif_add(eng, t, &vc, mrtsock);
+		return vif_delete(eng, t, vc.vifc_vifi);
+	case MRT_ADD_MFC_PROXY:
+	case MRT_DEL_MFC_PROXY:
+		parent = 0;
+		/* fall through */
+	case MRT_ADD_MFC:
+	case MRT_DEL_MFC:
+		if (optlen != sizeof(mc))
+			return -EINVAL;
+		if (uaccess_read(eng, &mc, optval, sizeof(mc)))
+			return -EFAULT;
+		if (parent == 0)
+			parent = mc.mfcc_parent;
+		if (optname == MRT_DEL_MFC || optname == MRT_DEL_MFC_PROXY)
+			return mfc_del(t, &mc, parent);
+		return mfc_add(eng, t, &mc, mrtsock, parent);
+	case MRT_FLUSH:
+		rc = read_int(eng, optval, optlen, &val);
+		if (rc)
+			return rc;
+		table_flush(eng, t, val);
+		return 0;
+	case MRT_ASSERT:
+		rc = read_int(eng, optval, optlen, &val);
+		if (rc)
+			return rc;
+		t->do_assert = val != 0;
+		return 0;
+	case MRT_PIM:
+		/* the reference kernel has PIM-SM: no ENOPROTOOPT here */
+		rc = read_int(eng, optval, optlen, &val);
+		if (rc)
+			return rc;
+		if ((val != 0) != t->do_pim) {
+			t->do_pim = val != 0;
+			t->do_assert = val != 0;
+			t->do_wrvifwhole = val == IGMPMSG_WRVIFWHOLE;
+		}
+		return 0;
+	case MRT_TABLE:
+		/* multi-table kernel; v4 order: EBUSY before the range */
+		rc = read_int(eng, optval, optlen, &val);
+		if (rc)
+			return rc;
+		if (mrtsock)
+			return -EBUSY;
+		if ((uint32_t)val != MRT_DEFAULT_TABLE_V4 &&
+		    (uint32_t)val >= MRT_TABLE_MAX_V4)
+			return -EINVAL;
+		nt = table_get(eng, AF_INET, (uint32_t)val);
+		if (!nt)
+			return -ENOMEM;
+		s->table_id = (uint32_t)val;
+		return 0;
+	default:
+		/* MRT_VERSION and spurious commands */
+		return -ENOPROTOOPT;
+	}
+}
+
+int mrt_setsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
+		   int optname, const void *optval, socklen_t optlen)
+{
+	int rc;
+
+	rc = level_check(s, level);
+	if (rc)
+		return rc;
+	if (!mrt_is_mrt_opt(level, optname))
+		return -ENOPROTOOPT;
+	if (level == IPPROTO_IPV6)
+		return -ENOPROTOOPT;
+	engine_lock(eng);
+	rc = set_v4(eng, s, optname, optval, optlen);
+	engine_unlock(eng);
+	ENG_DBG(eng, "fd %d opt %d len %u: %d", s->fd, optname,
+		(unsigned)optlen, rc);
+	return rc;
+}
+
+static int get_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
+		  void *optval, socklen_t *optlen)
+{
+	struct mrt_table *t;
+	int val, len;
+
+	if (!v4_gate(s))
+		return -EOPNOTSUPP;
+	t = table_of_sock(eng, s);
+	if (!t)
+		return -ENOENT;
+	switch (optname) {
+	case MRT_VERSION:
+		val = MRT_VERSION_VALUE;
+		break;
+	case MRT_PIM:
+		val = t->do_pim;
+		break;
+	case MRT_ASSERT:
+		val = t->do_assert;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (uaccess_read(eng, &len, optlen, sizeof(len)))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	if (len > (int)sizeof(int))
+		len = sizeof(int);
+	if (uaccess_write(eng, optlen, &len, sizeof(len)))
+		return -EFAULT;
+	if (uaccess_write(eng, optval, &val, (size_t)len))
+		return -EFAULT;
+	return 0;
+}
+
+int mrt_getsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
+		   int optname, void *optval, socklen_t *optlen)
+{
+	int rc;
+
+	rc = level_check(s, level);
+	if (rc)
+		return rc;
+	if (!mrt_is_mrt_opt(level, optname))
+		return -ENOPROTOOPT;
+	if (level == IPPROTO_IPV6)
+		return -ENOPROTOOPT;
+	engine_lock(eng);
+	rc = get_v4(eng, s, optname, optval, optlen);
+	engine_unlock(eng);
+	return rc;
+}
+
+int mrt_router_alert(struct mrt_engine *eng, struct mrt_sock *s, int on)
+{
+	int rc = 0;
+
+	if (s->family != AF_INET)
+		return -ENOPROTOOPT;
+	engine_lock(eng);
+	if (on) {
+		/* ip_ra_control(sk, 1): already on the chain */
+		if (s->is_mrouter || s->ra_on)
+			rc = -EADDRINUSE;
+		else
+			s->ra_on = true;
+	} else if (s->is_mrouter) {
+		/* leaving the chain runs mrtsock_destruct */
+		mrt_sock_teardown_locked(eng, s, true);
+	} else if (s->ra_on) {
+		s->ra_on = false;
+	} else {
+		/* off and not on the chain: no new_ra to use */
+		rc = -ENOBUFS;
+	}
+	engine_unlock(eng);
+	return rc;
+}

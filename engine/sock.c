@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sock.c - mroute socket records: creation and release (close of the
+ * last fd, with the kernel's mrouter teardown), MRT_INIT's channel
+ * socketpair and its undoing (mrtsock_destruct), and the options the
+ * daemon set on the real socket that shape what the channel delivers.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <linux/mroute.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "dataplane.h"
+#include "engine_priv.h"
+#include "table.h"
+#include "uaccess.h"
+
+#define SOCK_MIN_RCVBUF 2304	/* kernel: 2 * (2048 + skb) rounded */
+#define RCVBUF_DEFAULT 212992	/* net.core.rmem_default */
+
+static int real_rcvbuf(int fd)
+{
+	int v = 0;
+	socklen_t l = sizeof(v);
+
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &l) < 0)
+		return -1;
+	return v;
+}
+
+struct mrt_sock *mrt_sock_new(struct mrt_engine *eng, int fd, int family,
+			      int type, int protocol)
+{
+	struct mrt_sock *s = calloc(1, sizeof(*s));
+
+	(void)eng;
+	if (!s)
+		return NULL;
+	s->fd = fd;
+	s->raw_fd = fd;
+	s->chan_rd = -1;
+	s->chan_wr = -1;
+	s->family = family;
+	s->type = type;
+	s->protocol = protocol;
+	s->table_id = family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 :
+					   MRT_DEFAULT_TABLE_V4;
+	s->rcvbuf = real_rcvbuf(fd);
+	if (s->rcvbuf < 0)
+		s->rcvbuf = RCVBUF_DEFAULT;
+	return s;
+}
+
+uint32_t mrt_sock_table_id(const struct mrt_sock *s)
+{
+	if (s->table_id)
+		return s->table_id;
+	return s->family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 :
+				       MRT_DEFAULT_TABLE_V4;
+}
+
+static void close_channel(struct mrt_engine *eng, struct mrt_sock *s)
+{
+	engine_close_fd(eng, s->chan_wr);
+	s->chan_wr = -1;
+	/* the host may have moved the daemon end onto s->fd */
+	if (s->chan_rd != s->fd)
+		engine_close_fd(eng, s->chan_rd);
+	s->chan_rd = -1;
+	s->queued_bytes = 0;
+}
+
+int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
+			  struct mrt_table *t)
+{
+	int sv[2], lock_fd = -1, rc;
+
+	if (eng->host.netns_lock) {
+		lock_fd = nslock_acquire(eng, t->family, t->id);
+		if (lock_fd < 0)
+			return lock_fd;
+	}
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		rc = errno == EMFILE || errno == ENFILE ? -errno : -ENOBUFS;
+		nslock_release(eng, lock_fd);
+		return rc;
+	}
+	s->chan_wr = sv[0];
+	s->chan_rd = sv[1];
+	engine_own_fd(eng, sv[0]);
+	engine_own_fd(eng, sv[1]);
+	s->queued_bytes = 0;
+	t->mrouter = s;
+	t->lock_fd = lock_fd;
+	s->is_mrouter = true;
+	if (eng->host.channel_place) {
+		rc = eng->host.channel_place(eng->host.ctx, s);
+		if (rc < 0)
+			goto undo;
+	}
+	rc = dp_mrouter_started_locked(eng, t);
+	if (rc < 0) {
+		if (eng->host.channel_unplace)
+			eng->host.channel_unplace(eng->host.ctx, s);
+		goto undo;
+	}
+	ENG_INFO(eng, "fd %d: mrouter of table %u", s->fd, t->id);
+	return 0;
+undo:
+	ENG_ERR(eng, "fd %d: MRT_INIT undone: %d", s->fd, rc);
+	t->mrouter = NULL;
+	t->lock_fd = -1;
+	s->is_mrouter = false;
+	close_channel(eng, s);
+	nslock_release(eng, lock_fd);
+	return rc;
+}
+
+void mrt_sock_teardown_locked(struct mrt_engine *eng, struct mrt_sock *s,
+			      bool unplace)
+{
+	struct mrt_table *t;
+
+	for (t = table_first(eng); t; t = t->next) {
+		if (t->mrouter != s)
+			continue;
+		t->mrouter = NULL;
+		dp_mrouter_stopped_locked(eng, t);
+		table_flush(eng, t, MRT_FLUSH_VIFS | MRT_FLUSH_MFC);
+		nslock_release(eng, t->lock_fd);
+		t->lock_fd = -1;
+		ENG_INFO(eng, "fd %d: table %u has no mrouter", s->fd, t->id);
+	}
+	if (!s->is_mrouter)
+		return;
+	s->is_mrouter = false;
+	if (unplace && eng->host.channel_unplace)
+		eng->host.channel_unplace(eng->host.ctx, s);
+	close_channel(eng, s);
+}
+
+void mrt_sock_release(struct mrt_engine *eng, struct mrt_sock *s)
+{
+	if (!s)
+		return;
+	engine_lock(eng);
+	mrt_sock_teardown_locked(eng, s, false);
+	engine_unlock(eng);
+	/* the real socket kept aside at MRT_INIT dies with the last fd */
+	if (s->raw_fd >= 0 && s->raw_fd != s->fd)
+		engine_close_fd(eng, s->raw_fd);
+	free(s);
+}
+
+static unsigned rxopt_bit(int level, int optname)
+{
+	switch (level) {
+	case IPPROTO_IP:
+		switch (optname) {
+		case IP_PKTINFO: return MRT_RX_PKTINFO;
+		case IP_RECVTTL: return MRT_RX_TTL;
+		case IP_RECVTOS: return MRT_RX_TOS;
+		case IP_RECVOPTS: return MRT_RX_OPTS;
+		case IP_RETOPTS: return MRT_RX_RETOPTS;
+		case IP_RECVORIGDSTADDR: return MRT_RX_ORIGDST;
+		}
+		break;
+	case IPPROTO_IPV6:
+		switch (optname) {
+		case IPV6_RECVPKTINFO: return MRT_RX_PKTINFO;
+		case IPV6_RECVHOPLIMIT: return MRT_RX_TTL;
+		case IPV6_RECVTCLASS: return MRT_RX_TOS;
+		case IPV6_RECVHOPOPTS: return MRT_RX_HOPOPTS;
+		}
+		break;
+	case SOL_SOCKET:
+		switch (optname) {
+		case SO_RXQ_OVFL: return MRT_RX_RXQ_OVFL;
+		case SO_TIMESTAMP: return MRT_RX_TIMESTAMP;
+		}
+		break;
+	}
+	return 0;
+}
+
+void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s,
+			  int level, int optname, const void *optval,
+			  socklen_t optlen)
+{
+	unsigned bit = rxopt_bit(level, optname);
+	unsigned char c = 0;
+	int val = 0, rb;
+
+	/* as do_ip_setsockopt: an int, or one byte for short optlen */
+	if (optlen >= sizeof(int)) {
+		if (uaccess_read(eng, &val, optval, sizeof(val)))
+			return;
+	} else if (optlen >= 1) {
+		if (uaccess_read(eng, &c, optval, 1))
+			return;
+		val = c;
+	}
+	engine_lock(eng);
+	if (bit) {
+		if (val)
+			s->rxopts |= bit;
+		else
+			s->rxopts &= ~bit;
+	} else if (level == SOL_SOCKET &&
+		   (optname == SO_RCVBUF || optname == SO_RCVBUFFORCE)) {
+		/* the real socket has the kernel's answer (doubling, caps) */
+		rb = real_rcvbuf(s->raw_fd);
+		if (rb < 0) {
+			rb = val > INT32_MAX / 2 ? INT32_MAX : val * 2;
+			if (rb < SOCK_MIN_RCVBUF)
+				rb = SOCK_MIN_RCVBUF;
+		}
+		s->rcvbuf = rb;
+	}
+	engine_unlock(eng);
+}
+
+void mrt_sock_note_consumed(struct mrt_engine *eng, struct mrt_sock *s,
+			    size_t wire_len)
+{
+	uint64_t ts = mrt_upcall_truesize(wire_len);
+
+	engine_lock(eng);
+	s->queued_bytes = s->queued_bytes > ts ? s->queued_bytes - ts : 0;
+	engine_unlock(eng);
+}

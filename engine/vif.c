@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vif.c - adding and deleting vifs with the kernel's checks and order
+ * (ipmr.c vif_add, vif_delete). Devices come from the host's interface
+ * ops; register/tunnel devices and allmulti are the data plane's job,
+ * told through dp_vif_added_locked / dp_vif_removed_locked.
+ */
+#include "vif.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dataplane.h"
+#include "engine_priv.h"
+
+int vif_add(struct mrt_engine *eng, struct mrt_table *t,
+	    const struct vifctl *vc, bool mrtsock)
+{
+	const struct mrt_netif_ops *ni = eng->host.netif;
+	int vifi = vc->vifc_vifi, ifindex = 0, rc;
+	struct mrt_vif *v = &t->vifs[vifi];
+	char name[IF_NAMESIZE] = "";
+	struct in_addr local = { 0 };
+
+	if (v->used)
+		return -EADDRINUSE;
+	switch (vc->vifc_flags) {
+	case VIFF_REGISTER:
+		/* this kernel has PIM-SM; one register vif per table */
+		if (t->reg_vif >= 0)
+			return -EADDRINUSE;
+		if (t->id == MRT_DEFAULT_TABLE_V4)
+			snprintf(name, sizeof(name), "pimreg");
+		else
+			snprintf(name, sizeof(name), "pimreg%u", t->id);
+		break;
+	case VIFF_TUNNEL:
+		/* ipmr_new_tunnel needs tunl0 (ipip); the reference kernel
+		 * has none and answers ENOBUFS, so do we (spec §2.3) */
+		return -ENOBUFS;
+	case VIFF_USE_IFINDEX:
+		ifindex = vc->vifc_lcl_ifindex;
+		if (ifindex <= 0 || !ni->has_ipv4(eng->host.ctx, ifindex))
+			return -EADDRNOTAVAIL;
+		break;
+	case 0:
+		ifindex = ni->ifindex_by_addr4(eng->host.ctx,
+					       vc->vifc_lcl_addr);
+		if (ifindex <= 0)
+			return -EADDRNOTAVAIL;
+		if (!ni->has_ipv4(eng->host.ctx, ifindex))
+			return -EADDRNOTAVAIL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ifindex > 0) {
+		if (ni->ifname_by_index(eng->host.ctx, ifindex, name) < 0)
+			return -EADDRNOTAVAIL;
+		if (vc->vifc_flags == 0)
+			local = vc->vifc_lcl_addr;
+		else if (ni->primary_addr4(eng->host.ctx, ifindex, &local) <
+			 0)
+			local.s_addr = 0;
+	}
+
+	memset(v, 0, sizeof(*v));
+	v->used = true;
+	v->flags = vc->vifc_flags | (mrtsock ? 0 : MRT_VIFF_STATIC);
+	v->threshold = vc->vifc_threshold;
+	v->rate_limit = vc->vifc_rate_limit;
+	v->ifindex = ifindex;
+	memcpy(v->ifname, name, sizeof(v->ifname));
+	memcpy(&v->local_raw, &vc->vifc_lcl_addr, 4);
+	memcpy(&v->remote_raw, &vc->vifc_rmt_addr, 4);
+	v->local_addr = local;
+	v->remote_addr = vc->vifc_rmt_addr;
+	if (v->flags & VIFF_REGISTER)
+		t->reg_vif = vifi;
+	if (vifi + 1 > t->maxvif)
+		t->maxvif = vifi + 1;
+
+	/* device creation (pimreg), allmulti, capture: the data plane */
+	rc = dp_vif_added_locked(eng, t, vifi);
+	if (rc < 0) {
+		ENG_INFO(eng, "vif %d (%s): data plane refused: %d", vifi,
+			 v->ifname, rc);
+		memset(v, 0, sizeof(*v));
+		if (t->reg_vif == vifi)
+			t->reg_vif = -1;
+		while (t->maxvif > 0 && !t->vifs[t->maxvif - 1].used)
+			t->maxvif--;
+		return rc;
+	}
+	ENG_DBG(eng, "table %u vif %d %s flags %#x", t->id, vifi, v->ifname,
+		v->flags);
+	return 0;
+}
+
+int vif_delete(struct mrt_engine *eng, struct mrt_table *t, int vifi)
+{
+	int tmp;
+
+	if (vifi < 0 || vifi >= t->maxvif || !t->vifs[vifi].used)
+		return -EADDRNOTAVAIL;
+	dp_vif_removed_locked(eng, t, vifi);
+	memset(&t->vifs[vifi], 0, sizeof(t->vifs[vifi]));
+	if (vifi == t->reg_vif)
+		t->reg_vif = -1;
+	if (vifi + 1 == t->maxvif) {
+		for (tmp = vifi - 1; tmp >= 0; tmp--)
+			if (t->vifs[tmp].used)
+				break;
+		t->maxvif = tmp + 1;
+	}
+	return 0;
+}
+
+int vif_find_by_ifindex(const struct mrt_table *t, int ifindex)
+{
+	int i;
+
+	if (ifindex <= 0)
+		return -1;
+	for (i = 0; i < t->maxvif; i++)
+		if (t->vifs[i].used && t->vifs[i].ifindex == ifindex)
+			return i;
+	return -1;
+}
+
+void vif_device_gone(struct mrt_engine *eng, int ifindex)
+{
+	struct mrt_table *t;
+	int i;
+
+	if (ifindex <= 0)
+		return;
+	for (t = eng->tables; t; t = t->next)
+		for (i = 0; i < t->maxvif; i++)
+			if (t->vifs[i].used && t->vifs[i].ifindex == ifindex)
+				vif_delete(eng, t, i);
+}
+
+int vif_count_dev(struct mrt_engine *eng, int family, int ifindex,
+		  const char *ifname)
+{
+	struct mrt_table *t;
+	int i, n = 0;
+
+	for (t = eng->tables; t; t = t->next) {
+		if (t->family != family)
+			continue;
+		for (i = 0; i < t->maxvif; i++) {
+			const struct mrt_vif *v = &t->vifs[i];
+
+			if (!v->used)
+				continue;
+			if ((ifindex > 0 && v->ifindex == ifindex) ||
+			    (!v->ifindex && ifname &&
+			     !strcmp(v->ifname, ifname)))
+				n++;
+		}
+	}
+	return n;
+}
