@@ -1,0 +1,346 @@
+# shellcheck shell=bash
+# Shared helpers for the end-to-end scenarios (test/e2e/e2e_*.sh): a
+# sender -> router -> receivers topology in network namespaces named after
+# $$, a daemon run under the shim (E2E_MODE=shim, the default: nomrt env
+# LD_PRELOAD=libmrtshim.so daemon) or on the kernel (E2E_MODE=kernel),
+# multicast traffic with mcast_tool, and one cleanup trap for all of it.
+#
+# Topology (router vifs in order r0..r3):
+#
+#   ns S  eth0 10.1.0.2 --- r0 10.1.0.1  ns R  r1 10.2.0.1 --- eth0 10.2.0.2  ns A
+#                                              r2 10.3.0.1 --- eth0 10.3.0.2  ns B
+#                                              r3 10.4.0.1 --- eth0 10.4.0.2  ns C
+#
+# Exit codes: 0 pass, 1 fail, 77 skip (CTest SKIP_RETURN_CODE).
+# Tools come from the environment CTest sets (E2E_MCAST_TOOL, MRTSHIM_LIB,
+# NOMRT) or from the build tree $E2E_BUILD_DIR (default <source>/build).
+
+E2E_NAME=$(basename "$0" .sh)
+E2E_MODE=${E2E_MODE:-shim}
+E2E_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+E2E_BUILD_DIR=${E2E_BUILD_DIR:-$E2E_SRC/build}
+E2E_MCAST_TOOL=${E2E_MCAST_TOOL:-$E2E_BUILD_DIR/test/e2e/mcast_tool}
+MRTSHIM_LIB=${MRTSHIM_LIB:-$E2E_BUILD_DIR/libmrtshim/libmrtshim.so}
+NOMRT=${NOMRT:-$E2E_BUILD_DIR/test/tools/nomrt}
+MRTSHIM_THIRD=${MRTSHIM_THIRD:-/var/cache/libmrtshim}
+
+NS_S=e2e$$s
+NS_R=e2e$$r
+NS_A=e2e$$a
+NS_B=e2e$$b
+NS_C=e2e$$c
+SRC_ADDR=10.1.0.2
+
+E2E_PIDS=()
+E2E_NETNS=()
+E2E_TMP=
+
+say() { printf '%s: %s\n' "$E2E_NAME" "$*"; }
+
+skip() {
+	say "SKIP: $*"
+	exit 77
+}
+
+fail() {
+	say "FAIL: $*"
+	e2e_diag
+	exit 1
+}
+
+pass() {
+	say "PASS${*:+: $*}"
+	exit 0
+}
+
+# Print what helps to understand a failure: daemon logs, kernel state.
+e2e_diag() {
+	local f
+	[ -n "$E2E_TMP" ] && [ -d "$E2E_TMP" ] || return 0
+	for f in "$E2E_TMP"/*.log; do
+		[ -s "$f" ] || continue
+		echo "----- $(basename "$f") (last 30 lines)"
+		tail -n 30 "$f"
+	done
+	if netns_exists "$NS_R"; then
+		echo "----- router: ip mroute / mc_forwarding / ip_mr_vif"
+		ip -n "$NS_R" mroute 2>&1 || true
+		nsx "$NS_R" cat /proc/sys/net/ipv4/conf/all/mc_forwarding \
+			/proc/net/ip_mr_vif 2>&1 || true
+	fi
+}
+
+netns_exists() { ip netns list 2>/dev/null | grep -qw "^$1"; }
+
+# nsx NS CMD...: run CMD in network namespace NS.  A function: not for
+# background jobs, whose $! must be the command itself (use ip netns exec).
+nsx() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# Kill the PIDs this script started (TERM, then KILL), delete its
+# namespaces (which deletes their veths) and its temp dir.
+e2e_cleanup() {
+	local rc=$? pid ns i
+	trap - EXIT INT TERM
+	for pid in "${E2E_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for pid in "${E2E_PIDS[@]}"; do
+		for ((i = 0; i < 30; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	for ns in "${E2E_NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	if [ -n "$E2E_TMP" ] && [ -z "${E2E_KEEP:-}" ]; then
+		rm -rf "$E2E_TMP"
+	fi
+	exit "$rc"
+}
+
+# e2e_init [daemon-binary...]: check the prerequisites (skip when one is
+# missing), make the temp dir and install the trap.
+e2e_init() {
+	local bin
+	if [ "$(id -u)" != 0 ]; then
+		skip "needs root (network namespaces)"
+	fi
+	command -v ip >/dev/null || skip "iproute2 (ip) missing"
+	[ -x "$E2E_MCAST_TOOL" ] || skip "mcast_tool not built ($E2E_MCAST_TOOL)"
+	for bin in "$@"; do
+		[ -x "$bin" ] || command -v "$bin" >/dev/null ||
+			skip "daemon $bin not installed (scripts/deps.sh)"
+	done
+	case $E2E_MODE in
+	shim)
+		[ -f "$MRTSHIM_LIB" ] ||
+			skip "mrtshim not built ($MRTSHIM_LIB)"
+		[ -x "$NOMRT" ] || skip "nomrt not built ($NOMRT)"
+		;;
+	kernel)
+		[ -d /proc/sys/net/ipv4/conf/all ] &&
+			modprobe -q ipmr 2>/dev/null || true
+		;;
+	*) skip "E2E_MODE must be shim or kernel, not '$E2E_MODE'" ;;
+	esac
+	E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/$E2E_NAME.XXXXXX")
+	chmod 755 "$E2E_TMP"
+	trap e2e_cleanup EXIT
+	trap 'exit 1' INT TERM
+	say "mode $E2E_MODE, namespaces e2e$$*, temp $E2E_TMP"
+}
+
+# Track a PID started by this script, to be killed by the trap.
+track_pid() { E2E_PIDS+=("$1"); }
+
+netns_add() {
+	ip netns add "$1"
+	E2E_NETNS+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# link_add ROUTER-IF ADDR LEAF-NS LEAF-ADDR: a veth from the router netns
+# to eth0 in LEAF-NS, both /24, the leaf routes everything via the router.
+# Offloads are left as veth sets them (tx checksum offload on).
+link_add() {
+	local rif=$1 raddr=$2 ns=$3 addr=$4
+	ip -n "$NS_R" link add "$rif" type veth peer name eth0 netns "$ns"
+	ip -n "$NS_R" addr add "$raddr/24" dev "$rif"
+	ip -n "$ns" addr add "$addr/24" dev eth0
+	ip -n "$NS_R" link set "$rif" up
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" route add default via "$raddr"
+}
+
+# topo_create: the topology drawn at the top.
+topo_create() {
+	local ns
+	for ns in "$NS_S" "$NS_R" "$NS_A" "$NS_B" "$NS_C"; do
+		netns_add "$ns"
+	done
+	link_add r0 10.1.0.1 "$NS_S" "$SRC_ADDR"
+	link_add r1 10.2.0.1 "$NS_A" 10.2.0.2
+	link_add r2 10.3.0.1 "$NS_B" 10.3.0.2
+	link_add r3 10.4.0.1 "$NS_C" 10.4.0.2
+	for ns in "$NS_R" "$NS_S" "$NS_A" "$NS_B" "$NS_C"; do
+		nsx "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.default.rp_filter=0
+	done
+	# Leaves answer queries quickly and report a join twice quickly.
+	for ns in "$NS_A" "$NS_B" "$NS_C"; do
+		nsx "$ns" sysctl -qw net.ipv4.conf.eth0.igmpv3_unsolicited_report_interval=200 \
+			net.ipv4.conf.eth0.igmpv2_unsolicited_report_interval=200
+	done
+	wait_for "router links up" 5 links_up
+}
+
+links_up() {
+	! ip -n "$NS_R" -br link show type veth | grep -vq ' UP '
+}
+
+# wait_for DESC SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local desc=$1 secs=$2 i
+	shift 2
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	fail "timed out after ${secs}s waiting for $desc"
+}
+
+# Prefix for a daemon command in the current mode.
+daemon_prefix() {
+	if [ "$E2E_MODE" = shim ]; then
+		printf '%s\n' "$NOMRT" env "LD_PRELOAD=$MRTSHIM_LIB"
+	fi
+}
+
+# run_router_daemon NAME CMD...: start CMD (a daemon in the foreground) in
+# the router netns, under the shim in shim mode; output to $E2E_TMP/NAME.log.
+# Sets DAEMON_PID.
+run_router_daemon() {
+	local name=$1 prefix
+	shift
+	mapfile -t prefix < <(daemon_prefix)
+	say "start $name: ${prefix[*]} $*"
+	# ip netns exec and nomrt exec: $! is the daemon itself.
+	ip netns exec "$NS_R" "${prefix[@]}" "$@" >"$E2E_TMP/$name.log" 2>&1 &
+	DAEMON_PID=$!
+	track_pid "$DAEMON_PID"
+}
+
+# run_router_daemonize NAME PIDFILE CMD...: CMD forks into the background
+# itself; wait for it and track the daemon's PID from PIDFILE.
+run_router_daemonize() {
+	local name=$1 pidfile=$2 prefix
+	shift 2
+	mapfile -t prefix < <(daemon_prefix)
+	say "start $name (daemonizing): ${prefix[*]} $*"
+	nsx "$NS_R" "${prefix[@]}" "$@" >"$E2E_TMP/$name.log" 2>&1 ||
+		fail "$name exited with $? while daemonizing"
+	wait_for "$name pidfile" 5 test -s "$pidfile"
+	DAEMON_PID=$(cat "$pidfile")
+	track_pid "$DAEMON_PID"
+}
+
+daemon_alive() {
+	kill -0 "$DAEMON_PID" 2>/dev/null || fail "daemon (pid $DAEMON_PID) died"
+}
+
+# recv_start NAME NS GROUP [mcast_tool recv options...]: start a receiver
+# on eth0 of NS, wait until it has joined; its result is read by recv_wait.
+recv_start() {
+	local name=$1 ns=$2 group=$3 pid
+	shift 3
+	rm -f "$E2E_TMP/$name.ready" "$E2E_TMP/$name.out"
+	ip netns exec "$ns" "$E2E_MCAST_TOOL" recv -i eth0 -g "$group" \
+		-r "$E2E_TMP/$name.ready" "$@" >"$E2E_TMP/$name.out" &
+	pid=$!
+	track_pid "$pid"
+	printf '%s\n' "$pid" >"$E2E_TMP/$name.pid"
+	wait_for "receiver $name ready" 5 test -e "$E2E_TMP/$name.ready"
+}
+
+# recv_wait NAME: wait for the receiver to finish; its result line (see
+# mcast_tool.c) goes to RECV_LINE.  Not in a subshell: wait needs the child.
+recv_wait() {
+	local name=$1 pid
+	pid=$(cat "$E2E_TMP/$name.pid")
+	wait "$pid" || fail "receiver $name failed: $(cat "$E2E_TMP/$name.out")"
+	RECV_LINE=$(cat "$E2E_TMP/$name.out")
+}
+
+# field KEY: the value of KEY=value in RECV_LINE.
+field() {
+	local kv
+	for kv in $RECV_LINE; do
+		[ "${kv%%=*}" = "$1" ] && { echo "${kv#*=}"; return 0; }
+	done
+	echo 0
+}
+
+# send GROUP COUNT TTL [PORT [INTERVAL-MS]]: from the sender netns.
+send() {
+	nsx "$NS_S" "$E2E_MCAST_TOOL" send -i eth0 -g "$1" -n "$2" -t "$3" \
+		-p "${4:-5000}" -I "${5:-2}"
+}
+
+# expect_recv NAME LABEL COUNT [TTL]: receiver NAME got exactly COUNT
+# packets through its UDP socket (so with valid checksums), none with a bad
+# UDP checksum on the wire, and (when given) all with TTL TTL.
+expect_recv() {
+	local name=$1 label=$2 count=$3 ttl=${4:-}
+	recv_wait "$name"
+	say "$label: $RECV_LINE"
+	[ "$(field csum_bad)" = 0 ] ||
+		fail "$label: packets with a bad UDP checksum: $RECV_LINE"
+	[ "$(field recv)" = "$count" ] ||
+		fail "$label: expected $count packets: $RECV_LINE"
+	if [ -n "$ttl" ] && [ "$count" != 0 ]; then
+		[ "$(field ttl_min)" = "$ttl" ] &&
+			[ "$(field ttl_max)" = "$ttl" ] ||
+			fail "$label: expected TTL $ttl: $RECV_LINE"
+	fi
+}
+
+# expect_wire NAME LABEL COUNT: exactly COUNT packets on NAME's link.
+expect_wire() {
+	recv_wait "$1"
+	say "$2: $RECV_LINE"
+	[ "$(field wire)" = "$3" ] ||
+		fail "$2: expected $3 packets on the link: $RECV_LINE"
+}
+
+# wait_forwarding NS GROUP [SECS]: send probe packets (port 5001, TTL 16)
+# to GROUP until one arrives on eth0 of NS, i.e. the route is in place.
+wait_forwarding() {
+	local ns=$1 group=$2 secs=${3:-10} spid
+	recv_start probe "$ns" "$group" -p 5001 -j 0 -n 1 -w $((secs * 1000))
+	ip netns exec "$NS_S" "$E2E_MCAST_TOOL" send -i eth0 -g "$group" -p 5001 \
+		-n $((secs * 10)) -t 16 -I 100 &
+	spid=$!
+	track_pid "$spid"
+	recv_wait probe
+	kill "$spid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
+	[ "$(field wire)" -ge 1 ] ||
+		fail "no packet to $group forwarded to $ns within ${secs}s"
+}
+
+# wait_stopped NS GROUP [SECS]: probe (port 5001) until packets to GROUP
+# no longer reach eth0 of NS.
+wait_stopped() {
+	local ns=$1 group=$2 secs=${3:-10} end
+	end=$((SECONDS + secs))
+	while [ "$SECONDS" -lt "$end" ]; do
+		recv_start probe "$ns" "$group" -p 5001 -j 0 -w 400
+		send "$group" 3 16 5001 20
+		recv_wait probe
+		[ "$(field wire)" = 0 ] && return 0
+	done
+	fail "packets to $group still reach $ns after ${secs}s"
+}
+
+# check_kernel_untouched: in shim mode the kernel's multicast routing in
+# the router netns must stay off: mc_forwarding 0, no MFC entries, no vifs.
+check_kernel_untouched() {
+	local mcf
+	[ "$E2E_MODE" = shim ] || return 0
+	mcf=$(nsx "$NS_R" cat /proc/sys/net/ipv4/conf/all/mc_forwarding)
+	[ "$mcf" = 0 ] || fail "kernel mc_forwarding is $mcf in shim mode"
+	if [ -r /proc/net/ip_mr_cache ]; then
+		[ "$(nsx "$NS_R" sed 1d /proc/net/ip_mr_cache | wc -l)" = 0 ] ||
+			fail "kernel MFC not empty in shim mode"
+		[ "$(nsx "$NS_R" sed 1d /proc/net/ip_mr_vif | wc -l)" = 0 ] ||
+			fail "kernel vif table not empty in shim mode"
+	fi
+	say "kernel multicast routing untouched (mc_forwarding 0, no MFC, no vifs)"
+}

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mcast_tool - multicast traffic for the end-to-end tests.
+ *
+ *   mcast_tool send -i IF -g GROUP [-p PORT] [-n COUNT] [-t TTL] [-I MS]
+ *   mcast_tool recv -i IF -g GROUP [-p PORT] [-s SOURCE] [-j 0|1]
+ *                   [-n COUNT] [-w MS] [-W MS] [-r FILE]
+ *
+ * recv joins GROUP on IF (IP_ADD_MEMBERSHIP, or IP_ADD_SOURCE_MEMBERSHIP
+ * with -s; the kernel sends IGMPv3 reports by default), unless -j 0, and
+ * counts UDP packets to GROUP:PORT two ways: what a UDP socket gets (the
+ * kernel drops bad checksums there) and what is on the wire (AF_PACKET,
+ * each UDP checksum checked in software unless the packet still carries
+ * CHECKSUM_PARTIAL from a veth peer with offload on).  It stops after
+ * COUNT packets, MS ms in all (-w) or MS ms without a packet (-W), and
+ * prints one line:
+ *   recv=N wire=N ttl_min=T ttl_max=T csum_ok=N csum_partial=N csum_bad=N
+ * -r FILE is created once the membership and the capture are in place.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct opts {
+	const char *ifname;
+	struct in_addr group;
+	struct in_addr source;
+	int have_source;
+	int port;
+	long count;
+	int ttl;
+	int interval_ms;
+	int join;
+	int wait_ms;
+	int idle_ms;
+	const char *ready;
+};
+
+struct counts {
+	long recv, wire, ok, partial, bad;
+	int ttl_min, ttl_max;
+};
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(2);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: mcast_tool send -i IF -g GROUP [-p PORT] [-n N] "
+		"[-t TTL] [-I MS]\n"
+		"       mcast_tool recv -i IF -g GROUP [-p PORT] [-s SRC] "
+		"[-j 0|1] [-n N] [-w MS] [-W MS] [-r FILE]\n");
+	exit(2);
+}
+
+static int do_send(const struct opts *o)
+{
+	struct ip_mreqn mreq = { .imr_ifindex = (int)if_nametoindex(o->ifname) };
+	struct sockaddr_in dst = { .sin_family = AF_INET,
+				   .sin_port = htons((uint16_t)o->port),
+				   .sin_addr = o->group };
+	unsigned char ttl = (unsigned char)o->ttl, loop = 0;
+	char payload[100];
+	int fd;
+
+	if (!mreq.imr_ifindex)
+		die(o->ifname);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop)))
+		die("setsockopt");
+	for (long i = 0; i < o->count; i++) {
+		memset(payload, 0, sizeof(payload));
+		snprintf(payload, sizeof(payload), "mcast_tool %ld", i);
+		if (sendto(fd, payload, sizeof(payload), 0,
+			   (struct sockaddr *)&dst, sizeof(dst)) < 0)
+			die("sendto");
+		if (o->interval_ms && i + 1 < o->count)
+			poll(NULL, 0, o->interval_ms);
+	}
+	close(fd);
+	return 0;
+}
+
+static uint16_t udp_csum(const struct iphdr *ip, const uint8_t *udp,
+			 size_t len)
+{
+	uint32_t sum = 0;
+
+	sum += ntohs(ip->saddr >> 16) + ntohs(ip->saddr & 0xffff);
+	sum += ntohs(ip->daddr >> 16) + ntohs(ip->daddr & 0xffff);
+	sum += IPPROTO_UDP + (uint32_t)len;
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(udp[i] << 8 | udp[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(udp[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* One frame from the AF_PACKET socket: count it when it is ours. */
+static void wire_frame(const struct opts *o, struct counts *c,
+		       const uint8_t *buf, size_t n, unsigned int status)
+{
+	const struct iphdr *ip = (const void *)buf;
+	const struct udphdr *uh;
+	size_t hl, ulen;
+
+	if (n < sizeof(*ip) || ip->version != 4 || ip->protocol != IPPROTO_UDP)
+		return;
+	hl = ip->ihl * 4u;
+	if (ip->daddr != o->group.s_addr || n < hl + sizeof(*uh))
+		return;
+	if (o->have_source && ip->saddr != o->source.s_addr)
+		return;
+	uh = (const void *)(buf + hl);
+	if (ntohs(uh->dest) != o->port)
+		return;
+	c->wire++;
+	ulen = ntohs(uh->len);
+	if (status & TP_STATUS_CSUMNOTREADY)
+		c->partial++;
+	else if (ulen > n - hl || (uh->check && udp_csum(ip, buf + hl, ulen)))
+		c->bad++;
+	else
+		c->ok++;
+}
+
+static int open_wire(const struct opts *o)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_IP),
+				   .sll_ifindex =
+					   (int)if_nametoindex(o->ifname) };
+	int one = 1, fd;
+
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	if (fd < 0)
+		die("socket(AF_PACKET)");
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)))
+		die("PACKET_AUXDATA");
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
+		die("bind(AF_PACKET)");
+	return fd;
+}
+
+/* The primary IPv4 address of an interface (SIOCGIFADDR). */
+static int ioctl_addr(int s, struct ifreq *ifr, struct in_addr *addr)
+{
+	if (ioctl(s, SIOCGIFADDR, ifr))
+		return -1;
+	*addr = ((struct sockaddr_in *)&ifr->ifr_addr)->sin_addr;
+	return 0;
+}
+
+static int open_udp(const struct opts *o)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons((uint16_t)o->port),
+				   .sin_addr = o->group };
+	int one = 1, fd, ifindex = (int)if_nametoindex(o->ifname);
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)))
+		die("setsockopt");
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		die("bind");
+	if (!o->join)
+		return fd;
+	if (o->have_source) {
+		struct ip_mreq_source ms = { .imr_multiaddr = o->group,
+					     .imr_sourceaddr = o->source };
+		struct ifreq ifr;
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", o->ifname);
+		if (s < 0 || ioctl_addr(s, &ifr, &ms.imr_interface))
+			die("interface address");
+		close(s);
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, &ms,
+			       sizeof(ms)))
+			die("IP_ADD_SOURCE_MEMBERSHIP");
+	} else {
+		struct ip_mreqn mr = { .imr_multiaddr = o->group,
+				       .imr_ifindex = ifindex };
+
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+			       sizeof(mr)))
+			die("IP_ADD_MEMBERSHIP");
+	}
+	return fd;
+}
+
+static void udp_packet(int fd, struct counts *c)
+{
+	char buf[2048], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+
+	if (recvmsg(fd, &mh, MSG_DONTWAIT) < 0)
+		return;
+	c->recv++;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		int ttl;
+
+		if (cm->cmsg_level != IPPROTO_IP || cm->cmsg_type != IP_TTL)
+			continue;
+		memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
+		if (c->ttl_min < 0 || ttl < c->ttl_min)
+			c->ttl_min = ttl;
+		if (ttl > c->ttl_max)
+			c->ttl_max = ttl;
+	}
+}
+
+static void wire_packet(int fd, const struct opts *o, struct counts *c)
+{
+	uint8_t buf[2048];
+	char cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct sockaddr_ll from;
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
+			     .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	unsigned int status = 0;
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	if (n < 0 || from.sll_pkttype == PACKET_OUTGOING)
+		return;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		struct tpacket_auxdata aux;
+
+		if (cm->cmsg_level != SOL_PACKET ||
+		    cm->cmsg_type != PACKET_AUXDATA)
+			continue;
+		memcpy(&aux, CMSG_DATA(cm), sizeof(aux));
+		status = aux.tp_status;
+	}
+	wire_frame(o, c, buf, (size_t)n, status);
+}
+
+static int do_recv(const struct opts *o)
+{
+	struct counts c = { .ttl_min = -1 };
+	struct pollfd pfd[2];
+	long start = now_ms(), last = start;
+
+	if (!if_nametoindex(o->ifname))
+		die(o->ifname);
+	pfd[0].fd = open_wire(o);
+	pfd[1].fd = open_udp(o);
+	pfd[0].events = pfd[1].events = POLLIN;
+	if (o->ready) {
+		int fd = open(o->ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0)
+			die(o->ready);
+		close(fd);
+	}
+	for (;;) {
+		long t = now_ms(), left = start + o->wait_ms - t;
+		long idle = last + o->idle_ms - t;
+
+		if (o->count && (o->join ? c.recv : c.wire) >= o->count)
+			break;
+		if (o->idle_ms && idle < left)
+			left = idle;
+		if (left <= 0)
+			break;
+		if (poll(pfd, 2, (int)left) < 0 && errno != EINTR)
+			die("poll");
+		if (pfd[0].revents & POLLIN) {
+			wire_packet(pfd[0].fd, o, &c);
+			last = now_ms();
+		}
+		if (pfd[1].revents & POLLIN) {
+			udp_packet(pfd[1].fd, &c);
+			last = now_ms();
+		}
+	}
+	/* Drain what arrived together with the last packet. */
+	while (poll(pfd, 2, 0) > 0) {
+		if (pfd[0].revents & POLLIN)
+			wire_packet(pfd[0].fd, o, &c);
+		if (pfd[1].revents & POLLIN)
+			udp_packet(pfd[1].fd, &c);
+		if (!(pfd[0].revents & POLLIN) && !(pfd[1].revents & POLLIN))
+			break;
+	}
+	printf("recv=%ld wire=%ld ttl_min=%d ttl_max=%d csum_ok=%ld "
+	       "csum_partial=%ld csum_bad=%ld\n",
+	       c.recv, c.wire, c.ttl_min < 0 ? 0 : c.ttl_min, c.ttl_max, c.ok,
+	       c.partial, c.bad);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .port = 5000, .count = 10, .ttl = 16, .join = 1,
+			  .wait_ms = 5000 };
+	int opt, send_mode;
+
+	if (argc < 2)
+		usage();
+	if (!strcmp(argv[1], "send"))
+		send_mode = 1;
+	else if (!strcmp(argv[1], "recv"))
+		send_mode = 0, o.count = 0;
+	else
+		usage();
+	optind = 2;
+	while ((opt = getopt(argc, argv, "i:g:p:s:n:t:I:j:w:W:r:")) != -1) {
+		switch (opt) {
+		case 'i': o.ifname = optarg; break;
+		case 'g':
+			if (inet_pton(AF_INET, optarg, &o.group) != 1)
+				usage();
+			break;
+		case 's':
+			if (inet_pton(AF_INET, optarg, &o.source) != 1)
+				usage();
+			o.have_source = 1;
+			break;
+		case 'p': o.port = atoi(optarg); break;
+		case 'n': o.count = atol(optarg); break;
+		case 't': o.ttl = atoi(optarg); break;
+		case 'I': o.interval_ms = atoi(optarg); break;
+		case 'j': o.join = atoi(optarg); break;
+		case 'w': o.wait_ms = atoi(optarg); break;
+		case 'W': o.idle_ms = atoi(optarg); break;
+		case 'r': o.ready = optarg; break;
+		default: usage();
+		}
+	}
+	if (!o.ifname || !o.group.s_addr)
+		usage();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return send_mode ? do_send(&o) : do_recv(&o);
+}
