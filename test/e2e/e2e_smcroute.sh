@@ -6,6 +6,7 @@
 # forwarded, SIOCGETSGCNT (smcroutectl -d show) counts every packet sent,
 # and after "smcroutectl remove" the (S,G) is no longer forwarded.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 e2e_init smcrouted smcroutectl
@@ -23,8 +24,9 @@ mroute from r0 group 239.2.2.0/24 to r2
 EOF
 
 ctl() { nsx "$NS_R" smcroutectl -u "$sock" "$@"; }
+# shellcheck disable=SC2317 # called through wait_for
 vifs_ready() {
-	local out
+	local out i
 	out=$(ctl -p show interfaces) || return 1
 	for i in r0 r1 r2 r3; do grep -qw "$i" <<<"$out" || return 1; done
 }

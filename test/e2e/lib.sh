@@ -49,7 +49,7 @@ fail() {
 }
 
 pass() {
-	say "PASS${*:+: $*}"
+	say PASS
 	exit 0
 }
 
@@ -125,8 +125,7 @@ e2e_init() {
 		[ -x "$NOMRT" ] || skip "nomrt not built ($NOMRT)"
 		;;
 	kernel)
-		[ -d /proc/sys/net/ipv4/conf/all ] &&
-			modprobe -q ipmr 2>/dev/null || true
+		modprobe -q ipmr 2>/dev/null || true
 		;;
 	*) skip "E2E_MODE must be shim or kernel, not '$E2E_MODE'" ;;
 	esac
@@ -231,6 +230,12 @@ run_router_daemonize() {
 	track_pid "$DAEMON_PID"
 }
 
+# stop_pid PID: TERM a process this script started, wait for it to exit.
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
 daemon_alive() {
 	kill -0 "$DAEMON_PID" 2>/dev/null || fail "daemon (pid $DAEMON_PID) died"
 }
@@ -285,9 +290,10 @@ expect_recv() {
 	[ "$(field recv)" = "$count" ] ||
 		fail "$label: expected $count packets: $RECV_LINE"
 	if [ -n "$ttl" ] && [ "$count" != 0 ]; then
-		[ "$(field ttl_min)" = "$ttl" ] &&
-			[ "$(field ttl_max)" = "$ttl" ] ||
+		if [ "$(field ttl_min)" != "$ttl" ] ||
+			[ "$(field ttl_max)" != "$ttl" ]; then
 			fail "$label: expected TTL $ttl: $RECV_LINE"
+		fi
 	fi
 }
 
