@@ -30,14 +30,6 @@ struct mrt_engine {
  * _VIFS_STATIC, as netns exit uses them. */
 #define MRT_FLUSH_ALL_BITS 15
 
-/* Kernel-style accounting of one upcall of wire length len queued on a
- * socket (skb truesize of a small raw skb); shared by upcall and sock. */
-static inline uint64_t mrt_upcall_truesize(size_t len)
-{
-	/* SKB_TRUESIZE(len): data aligned to 64 + shinfo 320 + skb 256 */
-	return ((len + 63) & ~(size_t)63) + 320 + 256;
-}
-
 /* The table a socket's calls use: MRT_TABLE id, 0 meaning the default
  * (ipmr: raw_sk(sk)->ipmr_table ? : RT_TABLE_DEFAULT). */
 uint32_t mrt_sock_table_id(const struct mrt_sock *s);

@@ -15,6 +15,7 @@
 #include "engine_priv.h"
 #include "table.h"
 #include "uaccess.h"
+#include "upcall.h"
 
 #define SOCK_MIN_RCVBUF 2304	/* kernel: 2 * (2048 + skb) rounded */
 #define RCVBUF_DEFAULT 212992	/* net.core.rmem_default */
@@ -64,9 +65,8 @@ static void close_channel(struct mrt_engine *eng, struct mrt_sock *s)
 {
 	engine_close_fd(eng, s->chan_wr);
 	s->chan_wr = -1;
-	/* the host may have moved the daemon end onto s->fd */
-	if (s->chan_rd != s->fd)
-		engine_close_fd(eng, s->chan_rd);
+	/* -1 once the host has placed the daemon end on s->fd */
+	engine_close_fd(eng, s->chan_rd);
 	s->chan_rd = -1;
 	s->queued_bytes = 0;
 }
@@ -147,9 +147,8 @@ void mrt_sock_release(struct mrt_engine *eng, struct mrt_sock *s)
 	engine_lock(eng);
 	mrt_sock_teardown_locked(eng, s, false);
 	engine_unlock(eng);
-	/* the real socket kept aside at MRT_INIT dies with the last fd */
-	if (s->raw_fd >= 0 && s->raw_fd != s->fd)
-		engine_close_fd(eng, s->raw_fd);
+	/* s->raw_fd (the host's private copy of the real socket) is the
+	 * host's to close */
 	free(s);
 }
 
@@ -224,7 +223,7 @@ void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s,
 void mrt_sock_note_consumed(struct mrt_engine *eng, struct mrt_sock *s,
 			    size_t wire_len)
 {
-	uint64_t ts = mrt_upcall_truesize(wire_len);
+	uint64_t ts = upcall_truesize(wire_len);
 
 	engine_lock(eng);
 	s->queued_bytes = s->queued_bytes > ts ? s->queued_bytes - ts : 0;
