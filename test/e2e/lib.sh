@@ -254,6 +254,16 @@ recv_start() {
 	wait_for "receiver $name ready" 5 test -e "$E2E_TMP/$name.ready"
 }
 
+# member_start NAME NS GROUP: a host in NS that joins GROUP and stays
+# joined (a receiver with a long timeout) until member_stop NAME.
+member_start() {
+	recv_start "$1" "$2" "$3" -p 5002 -w 100000
+}
+
+member_stop() {
+	stop_pid "$(cat "$E2E_TMP/$1.pid")"
+}
+
 # recv_wait NAME: wait for the receiver to finish; its result line (see
 # mcast_tool.c) goes to RECV_LINE.  Not in a subshell: wait needs the child.
 recv_wait() {
