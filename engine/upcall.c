@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * upcall.c - igmpmsg bytes exactly as ipmr_cache_report builds them
+ * (spec §7.2) and their delivery on the daemon's channel, accounted against
+ * its receive buffer as sock_queue_rcv_skb would (§7.5).
+ */
+#include "upcall.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+/* chan.c (the interposer's framing) may not be linked into a unit test:
+ * a weak reference, with the same framing written here as fallback. */
+extern int chan_send(int wr_fd, const struct mrt_chan_meta *m,
+		     const void *data, size_t len) __attribute__((weak));
+
+static int chan_write(int fd, const struct mrt_chan_meta *m, const void *data,
+		      size_t len)
+{
+	struct iovec iov[2] = { { (void *)m, sizeof(*m) },
+				{ (void *)data, len } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+
+	if (chan_send)
+		return chan_send(fd, m, data, len);
+	if (sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+#define RMEM_DEFAULT 212992	/* net.core.rmem_default */
+
+long upcall_build(uint8_t *out, size_t cap, int type, int vifi,
+		  const uint8_t *pkt, size_t len)
+{
+	size_t hl, tot, n;
+
+	if (len < 20 || (pkt[0] >> 4) != 4)
+		return -EINVAL;
+	hl = (size_t)(pkt[0] & 0x0f) * 4;
+	if (hl < 20 || hl > len)
+		return -EINVAL;
+	if (type == UPCALL_WHOLEPKT || type == UPCALL_WRVIFWHOLE) {
+		/* skb_push(sizeof(iphdr)): 20 header bytes, then the whole
+		 * packet as it is */
+		tot = (size_t)(pkt[2] << 8 | pkt[3]);
+		if (tot > len || tot < hl)
+			tot = len;
+		n = 20 + tot;
+		if (n > cap)
+			return -ENOSPC;
+		memmove(out + 20, pkt, tot);
+		memcpy(out, pkt, 20);
+		out[0] = 0x45;
+		out[2] = (uint8_t)((tot + 20) >> 8);
+		out[3] = (uint8_t)(tot + 20);
+	} else {
+		n = hl + 8;
+		if (n > cap)
+			return -ENOSPC;
+		memcpy(out, pkt, hl);
+		out[2] = (uint8_t)(n >> 8);
+		out[3] = (uint8_t)n;
+		/* igmphdr: type = msgtype, code 0, the rest the kernel
+		 * leaves uninitialised (spec §13): zeros */
+		memset(out + hl, 0, 8);
+		out[hl] = (uint8_t)type;
+	}
+	out[8] = (uint8_t)type;		/* im_msgtype over TTL */
+	out[9] = 0;			/* im_mbz over protocol */
+	out[10] = (uint8_t)(vifi & 0xff);	/* im_vif */
+	out[11] = (uint8_t)((vifi >> 8) & 0xff);	/* im_vif_hi */
+	return (long)n;
+}
+
+void upcall_meta(struct mrt_chan_meta *m, int type, const uint8_t *pkt,
+		 int ifindex, struct in_addr spec_dst)
+{
+	memset(m, 0, sizeof(*m));
+	m->magic = MRT_CHAN_MAGIC;
+	m->family = AF_INET;
+	m->ifindex = ifindex;
+	m->ttl = (int16_t)type;
+	m->tos = pkt[1];
+	memcpy(&m->src.v4, pkt + 12, 4);
+	memcpy(&m->dst.v4, pkt + 16, 4);
+	m->spec_dst.v4 = spec_dst;
+}
+
+void upcall_meta_raw(struct mrt_chan_meta *m, const uint8_t *pkt,
+		     int ifindex, struct in_addr spec_dst)
+{
+	size_t hl = (size_t)(pkt[0] & 0x0f) * 4;
+
+	upcall_meta(m, pkt[8], pkt, ifindex, spec_dst);
+	if (hl > 20 && hl - 20 <= sizeof(m->opts)) {
+		m->optlen = (uint8_t)(hl - 20);
+		memcpy(m->opts, pkt + 20, hl - 20);
+	}
+}
+
+size_t upcall_truesize(size_t wire_len)
+{
+	/* SKB_TRUESIZE: kmalloc'd head (data aligned to 64 plus 320 bytes
+	 * of skb_shared_info, rounded to the slab size) + 256 for the
+	 * sk_buff. alloc_skb(128) for NOCACHE gives 512 + 256 = 768, which
+	 * reproduces §7.4: rcvbuf 2304 holds 3 upcalls. */
+	size_t data = wire_len < 128 ? 128 : wire_len + 64;
+	size_t head = ((data + 63) & ~(size_t)63) + 320;
+	size_t slab = 32;
+
+	while (slab < head && slab < 8192) {
+		/* kmalloc size classes: powers of two plus 96 and 192 */
+		if (slab == 64 && head <= 96)
+			return 96 + 256;
+		if (slab == 128 && head <= 192)
+			return 192 + 256;
+		slab <<= 1;
+	}
+	if (head > slab)
+		slab = (head + 4095) & ~(size_t)4095;
+	return slab + 256;
+}
+
+int upcall_room(const struct mrt_sock *s)
+{
+	uint64_t rcvbuf = s->rcvbuf > 0 ? (uint64_t)s->rcvbuf : RMEM_DEFAULT;
+
+	return s->queued_bytes < rcvbuf;
+}
+
+int upcall_send(struct mrt_sock *s, const struct mrt_chan_meta *m,
+		const void *data, size_t len)
+{
+	int rc;
+
+	if (!s || s->chan_wr < 0)
+		return -EINVAL;
+	if (!upcall_room(s)) {
+		s->drops++;
+		return -ENOBUFS;
+	}
+	rc = chan_write(s->chan_wr, m, data, len);
+	if (rc < 0) {
+		s->drops++;
+		return rc;
+	}
+	s->queued_bytes += upcall_truesize(len);
+	return 0;
+}
