@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * host.c - the engine's host: the engine created lazily on the first MRT
+ * call, the socket records behind tracked fds, and the mrt_host callbacks
+ * that place the upcall channel on the daemon's fd number (and back) and
+ * guard the engine's internal fds.
+ */
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "shim.h"
+
+struct mrt_engine *shim_engine;
+/* Guards creating and destroying shim_engine. */
+static pthread_mutex_t engine_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int shim_fd_base(void)
+{
+	struct rlimit rl;
+	rlim_t base = 512;
+
+	/* high enough to stay clear of a daemon's fds, low enough not to
+	 * grow the kernel's fd table: half the soft limit, at most 512 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 2 < base)
+		base = rl.rlim_cur / 2;
+	return (int)(base < 3 ? 3 : base);
+}
+
+void shim_close_quiet(int fd)
+{
+	int saved = errno;
+
+	if (fd >= 0)
+		syscall(SYS_close, fd);
+	errno = saved;
+}
+
+static void host_log(void *ctx, int level, const char *func, const char *msg)
+{
+	(void)ctx;
+	shim_log_msg(level, func, msg);
+}
+
+/* Put file fd on number target, keeping target's FD_CLOEXEC and O_NONBLOCK
+ * (the daemon set them on its fd; dup3 would lose them). */
+static int replace_fd(int fd, int target)
+{
+	int fdfl, fl, nfl;
+
+	fdfl = shim_real_fcntl(target, F_GETFD, 0);
+	fl = shim_real_fcntl(target, F_GETFL, 0);
+	if (fdfl < 0 || fl < 0)
+		return -errno;
+	if (syscall(SYS_dup3, fd, target, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0)
+	    < 0)
+		return -errno;
+	nfl = shim_real_fcntl(target, F_GETFL, 0);
+	if (nfl >= 0 && (nfl & O_NONBLOCK) != (fl & O_NONBLOCK))
+		shim_real_fcntl(target, F_SETFL,
+				(nfl & ~O_NONBLOCK) | (fl & O_NONBLOCK));
+	return 0;
+}
+
+struct place_arg {
+	int from;	/* fd to put on every number */
+	int err;	/* first -errno */
+};
+
+static void place_one(int fd, void *arg)
+{
+	struct place_arg *a = arg;
+	int rc = replace_fd(a->from, fd);
+
+	if (rc < 0 && !a->err)
+		a->err = rc;
+}
+
+/*
+ * MRT_INIT accepted: the real socket moves to a private high fd (raw_fd)
+ * and every fd number the daemon has for it gets the channel's daemon end.
+ */
+static int host_channel_place(void *ctx, struct mrt_sock *s)
+{
+	struct shim_rec *r = fdtab_sock(s->fd);
+	struct place_arg a = { .from = s->chan_rd };
+	int raw;
+
+	(void)ctx;
+	if (!r || r->s != s)
+		return -EBADF;
+	raw = shim_real_fcntl(s->fd, F_DUPFD_CLOEXEC, shim_fd_base());
+	if (raw < 0)
+		return -errno;
+	fdtab_own(raw, 1);
+	fdtab_lock();
+	fdtab_each_locked(r, place_one, &a);
+	if (!a.err) {
+		s->raw_fd = raw;
+		r->swapped = true;
+	}
+	fdtab_unlock();
+	if (a.err) {
+		/* put the real socket back where we managed to swap */
+		a.from = raw;
+		fdtab_lock();
+		fdtab_each_locked(r, place_one, &a);
+		fdtab_unlock();
+		fdtab_own(raw, 0);
+		shim_close_quiet(raw);
+		SHIM_ERR("fd %d: cannot place channel: %d", s->fd, a.err);
+		return a.err;
+	}
+	fdtab_own(s->chan_rd, 0);
+	shim_close_quiet(s->chan_rd);
+	s->chan_rd = -1;
+	SHIM_INFO("fd %d: mroute socket, real socket now fd %d", s->fd, raw);
+	return 0;
+}
+
+/* MRT_DONE: the daemon's fds get the real socket back. */
+static void host_channel_unplace(void *ctx, struct mrt_sock *s)
+{
+	struct shim_rec *r = fdtab_sock(s->fd);
+	struct place_arg a = { .from = s->raw_fd };
+
+	(void)ctx;
+	if (!r || r->s != s || !r->swapped)
+		return;
+	fdtab_lock();
+	fdtab_each_locked(r, place_one, &a);
+	r->swapped = false;
+	fdtab_unlock();
+	if (a.err)
+		SHIM_ERR("fd %d: cannot put real socket back: %d", s->fd,
+			 a.err);
+	fdtab_own(s->raw_fd, 0);
+	shim_close_quiet(s->raw_fd);
+	s->raw_fd = s->fd;
+}
+
+static void host_fd_owned(void *ctx, int fd, int owned)
+{
+	(void)ctx;
+	fdtab_own(fd, owned);
+}
+
+static struct mrt_host shim_host = {
+	.log = host_log,
+	.channel_place = host_channel_place,
+	.channel_unplace = host_channel_unplace,
+	.fd_owned = host_fd_owned,
+	.netns_lock = 1,
+	.dataplane = 1,
+};
+
+struct mrt_engine *shim_engine_get(void)
+{
+	struct mrt_engine *eng;
+	int rc;
+
+	eng = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	if (eng)
+		return eng;
+	pthread_mutex_lock(&engine_mu);
+	eng = shim_engine;
+	if (!eng) {
+		shim_host.log_level = shim_log_level;
+		rc = SHIM_ENGINE(engine_create(&shim_host, &eng));
+		if (rc < 0) {
+			eng = NULL;
+			errno = -rc;
+			SHIM_WARN("cannot create the engine");
+		} else {
+			__atomic_store_n(&shim_engine, eng, __ATOMIC_RELEASE);
+			SHIM_INFO("engine created");
+		}
+	}
+	pthread_mutex_unlock(&engine_mu);
+	return eng;
+}
+
+static int sockopt_int(int fd, int level, int name, int *val)
+{
+	socklen_t len = sizeof(*val);
+
+	return real_getsockopt(fd, level, name, val, &len);
+}
+
+struct shim_rec *shim_track(int fd)
+{
+	struct shim_rec *r = fdtab_sock(fd), *old;
+	struct mrt_engine *eng;
+	struct mrt_sock *s;
+	int family, type, proto, ra = 0;
+
+	if (r)
+		return r;
+	if (sockopt_int(fd, SOL_SOCKET, SO_DOMAIN, &family) < 0 ||
+	    sockopt_int(fd, SOL_SOCKET, SO_TYPE, &type) < 0 ||
+	    sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL, &proto) < 0)
+		return NULL;
+	eng = shim_engine_get();
+	if (!eng)
+		return NULL;
+	s = SHIM_ENGINE(mrt_sock_new(eng, fd, family, type, proto));
+	if (!s) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* IP_ROUTER_ALERT set before this first MRT call went to the
+	 * kernel; MRT_INIT must see it (spec 1.4). */
+	if (family == AF_INET && type == SOCK_RAW &&
+	    sockopt_int(fd, IPPROTO_IP, IP_ROUTER_ALERT, &ra) == 0 && ra)
+		s->ra_on = true;
+	r = fdtab_new_rec(s);
+	if (!r) {
+		SHIM_ENGINE_VOID(mrt_sock_release(eng, s));
+		errno = ENOMEM;
+		return NULL;
+	}
+	fdtab_lock();
+	old = fdtab_sock(fd);
+	if (!old && fdtab_put_locked(fd, r) < 0) {
+		fdtab_unlock();
+		free(r);
+		SHIM_ENGINE_VOID(mrt_sock_release(eng, s));
+		errno = ENOMEM;
+		return NULL;
+	}
+	fdtab_unlock();
+	if (old) {
+		/* another thread tracked it first */
+		free(r);
+		SHIM_ENGINE_VOID(mrt_sock_release(eng, s));
+		return old;
+	}
+	SHIM_DBG("fd %d: tracked (family %d type %d protocol %d)", fd, family,
+		 type, proto);
+	return r;
+}
+
+void shim_sock_release(struct mrt_sock *s)
+{
+	struct mrt_engine *eng = shim_engine;
+	int saved = errno, raw = s->raw_fd != s->fd ? s->raw_fd : -1;
+	struct shim_rec *r;
+
+	if (eng)
+		SHIM_ENGINE_VOID(mrt_sock_release(eng, s));
+	/* The engine's teardown may have put the real socket back
+	 * (channel_unplace); if not, the private copy is ours to close. */
+	r = fdtab_get(raw);
+	if (raw >= 0 && r && r->internal) {
+		fdtab_own(raw, 0);
+		shim_close_quiet(raw);
+	}
+	errno = saved;
+}
+
+void shim_engine_exit(void)
+{
+	struct mrt_engine *eng;
+	int saved = errno;
+
+	pthread_mutex_lock(&engine_mu);
+	eng = shim_engine;
+	__atomic_store_n(&shim_engine, NULL, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&engine_mu);
+	if (eng)
+		SHIM_ENGINE_VOID(engine_destroy(eng));
+	errno = saved;
+}
