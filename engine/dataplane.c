@@ -1,52 +1,714 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dataplane.c - control-plane notifications to the data plane. This first
- * version only records them; capture, forwarding and upcalls replace the
- * bodies (issue: IPv4 data plane).
+ * dataplane.c - the IPv4 data plane: ip_mr_input for captured packets
+ * (lookup, forward, unresolved queue, upcalls, IGMP to the daemon), the
+ * engine thread that polls the captures, and the control plane's
+ * notifications (mrouter start/stop, vif add/remove, MFC resolution).
  */
 #include "dataplane.h"
 
+#include <errno.h>
+#include <linux/mroute.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cksum.h"
+#include "dp_priv.h"
+#include "engine_priv.h"
+#include "forward.h"
+#include "mfc.h"
+#include "regdev.h"
+#include "table.h"
 #include "unres.h"
+
+struct dp *dp_get(struct mrt_engine *eng)
+{
+	struct dp *dp = eng->dp;
+	int i;
+
+	if (dp)
+		return dp;
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return NULL;
+	dp->eng = eng;
+	dp->evfd = -1;
+	dp->tx.fd = -1;
+	dp->igmp.fd = -1;
+	for (i = 0; i < DP_MAXCAP; i++)
+		dp->caps[i].cap.fd = -1;
+	eng->dp = dp;
+	return dp;
+}
+
+static void dp_wake(struct dp *dp)
+{
+	uint64_t one = 1;
+
+	if (dp->evfd >= 0 && write(dp->evfd, &one, sizeof(one)) < 0)
+		(void)0;	/* counter saturated: already awake */
+}
+
+static struct in_addr vif_addr_of(struct mrt_table *t, int ifindex)
+{
+	int v = fwd_find_vif(t, ifindex);
+	struct in_addr none = { 0 };
+
+	return v >= 0 ? t->vifs[v].local_addr : none;
+}
+
+/*
+ * ipmr_cache_report: build and queue one upcall of type about pkt on the
+ * table's mrouter. Expects the engine lock. 0 or -errno (not queued).
+ */
+static int dp_report(struct mrt_engine *eng, struct dp *dp,
+		     struct mrt_table *t, int type, int vifi, int ifindex,
+		     const uint8_t *pkt, size_t len)
+{
+	struct mrt_chan_meta m;
+	long n;
+	int rc;
+
+	if (!t->mrouter)
+		return -EINVAL;
+	n = upcall_build(dp->up, sizeof(dp->up), type, vifi, pkt, len);
+	if (n < 0)
+		return (int)n;
+	upcall_meta(&m, type, pkt, ifindex, vif_addr_of(t, ifindex));
+	rc = upcall_send(t->mrouter, &m, dp->up, (size_t)n);
+	if (rc < 0)
+		ENG_DBG(eng, "upcall %d vif %d dropped: %d", type, vifi, rc);
+	return rc;
+}
+
+/* One copy out vif v: the seam, or the AF_PACKET socket. */
+static int dp_xmit(struct mrt_engine *eng, struct dp *dp,
+		   struct mrt_table *t, int v, const uint8_t *pkt, size_t len)
+{
+	const struct mrt_host *h = &eng->host;
+	int i, mtu = 0;
+
+	if (h->xmit)
+		return h->xmit(h->ctx, v, t->vifs[v].ifindex, pkt, len);
+	if (dp->tx.fd < 0)
+		return -ENETDOWN;
+	for (i = 0; i < DP_MAXCAP; i++)
+		if (dp->caps[i].t == t && dp->caps[i].vifi == v) {
+			mtu = dp->caps[i].mtu;
+			break;
+		}
+	return tx_send(&dp->tx, t->vifs[v].ifindex, mtu, pkt, len);
+}
+
+/* ip_mr_forward + ipmr_queue_xmit for entry c. Expects the engine lock. */
+static void dp_forward(struct mrt_engine *eng, struct dp *dp,
+		       struct mrt_table *t, struct mrt_mfc *c, int ifindex,
+		       int vifi, const uint8_t *pkt, size_t len, bool local)
+{
+	struct fwd_result r;
+	struct mrt_vif *v;
+	unsigned i;
+	bool dec = false;
+	int rc;
+
+	fwd_decide(t, c, ifindex, vifi, pkt[8], len, local,
+		   engine_now_ns(eng), &r);
+	if (r.wrongvif) {
+		/* the timestamp is already updated even if queuing fails */
+		dp_report(eng, dp, t, UPCALL_WRONGVIF, vifi, ifindex, pkt, len);
+		if (r.wrvifwhole)
+			dp_report(eng, dp, t, UPCALL_WRVIFWHOLE, vifi, ifindex,
+				  pkt, len);
+	}
+	if (!r.ntx)
+		return;
+	if (pkt != dp->pkt)
+		memcpy(dp->pkt, pkt, len);
+	/* an offloading sender (veth) left a partial L4 checksum */
+	if (cksum_ip4_fix_partial(dp->pkt, len))
+		dp->st.csum_fixed++;
+	for (i = 0; i < r.ntx; i++) {
+		v = &t->vifs[r.tx[i]];
+		if (!v->used)
+			continue;	/* deleted vif: dropped silently */
+		if (v->flags & VIFF_REGISTER) {
+			/* WHOLEPKT before the TTL decrement (§6.3) */
+			fwd_count_out(v, len);
+			dp_report(eng, dp, t, UPCALL_WHOLEPKT, t->reg_vif,
+				  ifindex, dp->pkt, len);
+			continue;
+		}
+		if (!dec) {
+			cksum_ip4_dec_ttl(dp->pkt);
+			dec = true;
+		}
+		rc = dp_xmit(eng, dp, t, r.tx[i], dp->pkt, len);
+		/* pkt_out counts after route and DF/MTU checks: a down or
+		 * vanished device or a DF drop does not count */
+		if (rc == 0 || rc == -ENOBUFS || rc == -EAGAIN) {
+			fwd_count_out(v, len);
+			dp->st.tx++;
+		} else {
+			dp->st.tx_err++;
+			ENG_DBG(eng, "vif %d xmit: %d", r.tx[i], rc);
+		}
+	}
+}
+
+/* ipmr_cache_unresolved. Expects the engine lock. */
+static int dp_unresolved(struct mrt_engine *eng, struct dp *dp,
+			 struct mrt_table *t, const union mrt_ip *src,
+			 const union mrt_ip *grp, int ifindex, int vifi,
+			 const uint8_t *pkt, size_t len)
+{
+	struct mrt_unres *u;
+	uint64_t now, exp;
+	int rc;
+
+	u = unres_find(t, src, grp);
+	if (!u) {
+		/* no entry unless the NOCACHE could be queued (§7.4) */
+		rc = dp_report(eng, dp, t, UPCALL_NOCACHE, vifi, ifindex, pkt,
+			       len);
+		if (rc < 0)
+			return rc;
+		now = engine_now_ns(eng);
+		u = unres_create(t, src, grp, vifi, now);
+		if (!u)
+			return -ENOMEM;
+		exp = now + MRT_UNRES_EXPIRE_NS;
+		if (!dp->next_expiry_ns || exp < dp->next_expiry_ns)
+			dp->next_expiry_ns = exp;
+	}
+	return unres_enqueue(u, pkt, len, ifindex);
+}
+
+static bool bad_source(uint32_t s, bool igmp_or_local)
+{
+	uint32_t h = ntohl(s);
+
+	if (IN_MULTICAST(h) || h == 0xffffffffu || (h >> 24) == 127)
+		return true;
+	return h == 0 && !igmp_or_local;
+}
+
+int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
+		    const void *data, size_t len, unsigned flags)
+{
+	const uint8_t *pkt = data;
+	struct dp *dp = dp_get(eng);
+	bool local = flags & DP_IN_LOCAL;
+	union mrt_ip src = { 0 }, grp = { 0 };
+	struct mrt_chan_meta m;
+	struct mrt_mfc *c;
+	size_t hl, tot;
+	int vifi, j;
+
+	if (!dp)
+		return -ENOMEM;
+	if (len < 20 || (pkt[0] >> 4) != 4)
+		return -EINVAL;
+	hl = (size_t)(pkt[0] & 0x0f) * 4;
+	tot = (size_t)(pkt[2] << 8 | pkt[3]);
+	if (hl < 20 || tot < hl || tot > len)
+		return -EINVAL;
+	len = tot;		/* drop link-layer padding */
+	dp->st.rx++;
+	memcpy(&src.v4, pkt + 12, 4);
+	memcpy(&grp.v4, pkt + 16, 4);
+	if (!IN_MULTICAST(ntohl(grp.v4.s_addr)))
+		return 0;	/* unicast IGMP: local delivery (igmpin) */
+	vifi = fwd_find_vif(t, ifindex);
+	if (vifi < 0)
+		return 0;	/* not a vif: mc_forwarding off there */
+
+	/* ip_mr_input: IGMP not for us goes to the mrouter, not routed */
+	if (pkt[9] == IPPROTO_IGMP && !local &&
+	    !fwd_is_local_group(grp.v4.s_addr) && t->mrouter) {
+		j = igmpin_joined(dp->igmp_path, ifindex, grp.v4);
+		if (j <= 0) {
+			upcall_meta_raw(&m, pkt, ifindex,
+					t->vifs[vifi].local_addr);
+			if (upcall_send(t->mrouter, &m, pkt, len) == 0)
+				dp->st.igmp_up++;
+			return 0;
+		}
+	}
+	if (fwd_is_local_group(grp.v4.s_addr))
+		return 0;	/* 224.0.0.0/24 is never routed */
+	if (bad_source(src.v4.s_addr, pkt[9] == IPPROTO_IGMP || local))
+		return 0;	/* ip_mc_validate_source */
+
+	c = mfc_lookup(t, &src, &grp, vifi);
+	if (c) {
+		dp_forward(eng, dp, t, c, ifindex, vifi, pkt, len, local);
+		return 0;
+	}
+	return dp_unresolved(eng, dp, t, &src, &grp, ifindex, vifi, pkt, len);
+}
+
+void dp_resolve_locked(struct mrt_engine *eng, struct mrt_table *t,
+		       struct mrt_mfc *c, struct mrt_unres *u)
+{
+	struct dp *dp = dp_get(eng);
+	unsigned i;
+
+	/* ipmr_cache_resolve: queued packets in order through c */
+	for (i = 0; dp && i < u->nq; i++)
+		dp_forward(eng, dp, t, c, u->q[i].ifindex,
+			   fwd_find_vif(t, u->q[i].ifindex), u->q[i].data,
+			   u->q[i].len, false);
+	unres_free(u);
+}
+
+uint64_t dp_expire_locked(struct mrt_engine *eng, uint64_t now_ns)
+{
+	struct dp *dp = dp_get(eng);
+	struct mrt_table *t;
+	uint64_t next = 0, n;
+
+	for (t = table_first(eng); t; t = t->next) {
+		if (t->family != AF_INET || !t->unres)
+			continue;
+		n = unres_expire(t, now_ns);
+		if (n && (!next || n < next))
+			next = n;
+	}
+	if (dp)
+		dp->next_expiry_ns = next;
+	return next;
+}
+
+/* ---- captures ---------------------------------------------------- */
+
+static struct dp_cap *cap_slot(struct dp *dp, struct mrt_table *t, int vifi)
+{
+	int i;
+
+	for (i = 0; i < DP_MAXCAP; i++)
+		if (dp->caps[i].t == t && dp->caps[i].vifi == vifi)
+			return &dp->caps[i];
+	return NULL;
+}
+
+/* Open the capture of vif vifi of t if it has a device. Lock held. */
+static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
+		       struct mrt_table *t, int vifi)
+{
+	struct mrt_vif *v = &t->vifs[vifi];
+	struct dp_cap *dc;
+	char err[PCAP_ERRBUF_SIZE + 64];
+	int rc, mtu;
+
+	if (!v->used || v->ifindex <= 0 || (v->flags & VIFF_REGISTER) ||
+	    cap_slot(dp, t, vifi))
+		return 0;
+	dc = cap_slot(dp, NULL, 0);
+	if (!dc)
+		return -ENOBUFS;
+	rc = cap_open(&dc->cap, v->ifname, v->ifindex, err, sizeof(err));
+	if (rc < 0) {
+		ENG_ERR(eng, "vif %d (%s): capture: %s", vifi, v->ifname, err);
+		return rc;
+	}
+	dc->t = t;
+	dc->vifi = vifi;
+	mtu = dp->tx.fd >= 0 ? tx_mtu(&dp->tx, v->ifindex) : 0;
+	dc->mtu = mtu > 0 ? mtu : 0;
+	engine_own_fd(eng, dc->cap.fd);
+	dp->gen++;
+	dp_wake(dp);
+	ENG_INFO(eng, "vif %d (%s): capturing, mtu %d", vifi, v->ifname,
+		 dc->mtu);
+	return 0;
+}
+
+static void dp_cap_close(struct mrt_engine *eng, struct dp *dp,
+			 struct dp_cap *dc)
+{
+	const struct mrt_host *h = &eng->host;
+
+	if (dc->cap.fd >= 0 && h->fd_owned)
+		h->fd_owned(h->ctx, dc->cap.fd, 0);
+	cap_close(&dc->cap);	/* pcap_close: hooked close passes through */
+	dc->t = NULL;
+	dc->vifi = 0;
+	dp->gen++;
+	dp_wake(dp);
+}
+
+/* ---- engine thread --------------------------------------------------- */
+
+struct dp_rx_arg {
+	struct mrt_engine *eng;
+	struct mrt_table *t;
+};
+
+static void dp_rx_cb(void *arg, int ifindex, const uint8_t *l3, size_t len)
+{
+	struct dp_rx_arg *a = arg;
+
+	dp_input_locked(a->eng, a->t, ifindex, l3, len, 0);
+}
+
+/* IGMP the kernel delivered locally: to every v4 mrouter. Lock held. */
+static void dp_igmp_local(struct mrt_engine *eng, struct dp *dp)
+{
+	struct mrt_chan_meta m;
+	struct mrt_table *t;
+	long n;
+	int i;
+
+	for (i = 0; i < DP_BATCH; i++) {
+		n = igmpin_read(&dp->igmp, dp->pkt, sizeof(dp->pkt), &m);
+		if (n < 0)
+			break;
+		for (t = table_first(eng); t; t = t->next)
+			if (t->family == AF_INET && t->mrouter &&
+			    upcall_send(t->mrouter, &m, dp->pkt, (size_t)n) ==
+				    0)
+				dp->st.igmp_up++;
+	}
+}
+
+static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
+{
+	uint64_t now;
+
+	if (dp->standby)
+		return DP_STANDBY_MS;
+	if (!dp->next_expiry_ns)
+		return -1;
+	now = engine_now_ns(eng);
+	if (now >= dp->next_expiry_ns)
+		return 0;
+	return (int)((dp->next_expiry_ns - now + 999999) / 1000000);
+}
+
+static int dp_reopen_all(struct mrt_engine *eng, struct dp *dp);
+
+/* Forked child: take over once the owner process is gone. Lock held. */
+static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
+{
+	pid_t owner = atomic_load(&dp->own->pid), me = getpid();
+
+	if (owner == me) {
+		dp->standby = false;
+		return;
+	}
+	if (owner > 0 && (kill(owner, 0) == 0 || errno != ESRCH))
+		return;
+	if (!atomic_compare_exchange_strong(&dp->own->pid, &owner, me))
+		return;
+	ENG_INFO(eng, "owner %d gone: pid %d forwards now", owner, me);
+	dp->standby = false;
+	dp_reopen_all(eng, dp);
+}
+
+static void *dp_thread(void *arg)
+{
+	struct dp *dp = arg;
+	struct mrt_engine *eng = dp->eng;
+	struct pollfd pfd[DP_MAXCAP + 2];
+	struct dp_rx_arg rx[DP_MAXCAP + 2];
+	int map[DP_MAXCAP + 2];
+	unsigned gen = ~0u;
+	int n = 0, i, k, timeout;
+	uint64_t cnt;
+
+	mrt_in_engine = 1;
+	for (;;) {
+		engine_lock(eng);
+		if (dp->stop) {
+			dp->dying = true;
+			engine_unlock(eng);
+			break;
+		}
+		if (dp->standby)
+			dp_standby_check(eng, dp);
+		if (gen != dp->gen) {
+			gen = dp->gen;
+			n = 0;
+			pfd[n].fd = dp->evfd;
+			pfd[n++].events = POLLIN;
+			pfd[n].fd = dp->standby ? -1 : dp->igmp.fd;
+			pfd[n++].events = POLLIN;
+			for (i = 0; i < DP_MAXCAP && !dp->standby; i++) {
+				if (!dp->caps[i].t || dp->caps[i].cap.fd < 0)
+					continue;
+				map[n] = i;
+				pfd[n].fd = dp->caps[i].cap.fd;
+				pfd[n++].events = POLLIN;
+			}
+		}
+		timeout = dp_timeout_ms(eng, dp);
+		engine_unlock(eng);
+
+		for (i = 0; i < n; i++)
+			pfd[i].revents = 0;
+		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
+			continue;
+		if (pfd[0].revents & POLLIN)
+			while (read(dp->evfd, &cnt, sizeof(cnt)) > 0)
+				;
+
+		engine_lock(eng);
+		if (!dp->stop && gen == dp->gen && !dp->standby) {
+			for (i = 2; i < n; i++) {
+				if (!(pfd[i].revents & (POLLIN | POLLERR)))
+					continue;
+				k = map[i];
+				rx[i].eng = eng;
+				rx[i].t = dp->caps[k].t;
+				cap_dispatch(&dp->caps[k].cap, DP_BATCH,
+					     dp_rx_cb, &rx[i]);
+			}
+			if (pfd[1].revents & POLLIN)
+				dp_igmp_local(eng, dp);
+			if (dp->next_expiry_ns &&
+			    engine_now_ns(eng) >= dp->next_expiry_ns)
+				dp_expire_locked(eng, engine_now_ns(eng));
+		}
+		engine_unlock(eng);
+	}
+	return NULL;
+}
+
+/* Sockets the thread needs. Lock held. */
+static int dp_open_io(struct mrt_engine *eng, struct dp *dp)
+{
+	int rc;
+
+	if (dp->evfd < 0) {
+		dp->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (dp->evfd < 0)
+			return -errno;
+		engine_own_fd(eng, dp->evfd);
+	}
+	if (dp->tx.fd < 0) {
+		rc = tx_open(&dp->tx);
+		if (rc < 0) {
+			ENG_ERR(eng, "transmit socket: %d", rc);
+			return rc;
+		}
+		engine_own_fd(eng, dp->tx.fd);
+	}
+	if (dp->igmp.fd < 0) {
+		rc = igmpin_open(&dp->igmp);
+		if (rc < 0)
+			ENG_ERR(eng, "raw IGMP socket: %d", rc);
+		else
+			engine_own_fd(eng, dp->igmp.fd);
+	}
+	if (!dp->own) {
+		void *p = mmap(NULL, sizeof(struct dp_owner),
+			       PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return -errno;
+		dp->own = p;
+		atomic_store(&dp->own->pid, getpid());
+	}
+	return 0;
+}
+
+static int dp_start_thread(struct dp *dp)
+{
+	sigset_t all, old;
+	int rc;
+
+	if (dp->thr_started && !dp->dying) {
+		dp->stop = false;	/* still running: keep it */
+		return 0;
+	}
+	if (dp->thr_started) {
+		/* it left the loop and no longer needs the lock */
+		pthread_join(dp->thr, NULL);
+		dp->thr_started = false;
+	}
+	dp->stop = false;
+	dp->dying = false;
+	/* the daemon's signal handlers never run on our thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&dp->thr, NULL, dp_thread, dp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc)
+		return -rc;
+	dp->thr_started = true;
+	return 0;
+}
+
+static int dp_reopen_all(struct mrt_engine *eng, struct dp *dp)
+{
+	struct mrt_table *t;
+	int i;
+
+	for (i = 0; i < DP_MAXCAP; i++)
+		if (dp->caps[i].t) {
+			/* inherited from the parent: ours alone now */
+			cap_close(&dp->caps[i].cap);
+			dp->caps[i].t = NULL;
+		}
+	for (t = table_first(eng); t; t = t->next) {
+		if (t->family != AF_INET || !t->mrouter)
+			continue;
+		for (i = 0; i < t->maxvif; i++)
+			dp_cap_open(eng, dp, t, i);
+	}
+	dp->gen++;
+	return 0;
+}
 
 int dp_mrouter_started_locked(struct mrt_engine *eng, struct mrt_table *t)
 {
-	(void)eng;
-	(void)t;
+	struct dp *dp;
+	int rc, i;
+
+	if (t->family != AF_INET || !eng->host.dataplane)
+		return 0;
+	dp = dp_get(eng);
+	if (!dp)
+		return -ENOMEM;
+	rc = dp_open_io(eng, dp);
+	if (rc < 0)
+		return rc;
+	rc = dp_start_thread(dp);
+	if (rc < 0)
+		return rc;
+	/* static vifs left by an earlier mrouter */
+	for (i = 0; i < t->maxvif; i++)
+		dp_cap_open(eng, dp, t, i);
 	return 0;
 }
 
 void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 {
-	(void)eng;
-	(void)t;
+	struct dp *dp = eng->dp;
+	struct mrt_table *o;
+	int i;
+
+	if (!dp || t->family != AF_INET)
+		return;
+	for (i = 0; i < DP_MAXCAP; i++)
+		if (dp->caps[i].t == t)
+			dp_cap_close(eng, dp, &dp->caps[i]);
+	if (dp->next_expiry_ns && !t->unres)
+		dp_expire_locked(eng, engine_now_ns(eng));
+	for (o = table_first(eng); o; o = o->next)
+		if (o->family == AF_INET && o->mrouter && o != t)
+			return;
+	/* no v4 mrouter left: the thread leaves at its next wakeup */
+	dp->stop = true;
+	dp_wake(dp);
 }
 
 int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 {
-	(void)eng;
-	(void)t;
-	(void)vifi;
+	struct mrt_vif *v = &t->vifs[vifi];
+	struct dp *dp = eng->dp;
+	int ifindex;
+
+	if (t->family != AF_INET || !eng->host.dataplane)
+		return 0;
+	if (v->flags & VIFF_REGISTER) {
+		/* a stand-in for the kernel's pimreg device (§11) */
+		ifindex = regdev_create(v->ifname);
+		if (ifindex > 0)
+			v->ifindex = ifindex;
+		else
+			ENG_INFO(eng, "%s: no stand-in device: %d", v->ifname,
+				 ifindex);
+		return 0;
+	}
+	if (!dp || !dp->thr_started || dp->stop)
+		return 0;	/* captures start with the mrouter */
+	dp_cap_open(eng, dp, t, vifi);
 	return 0;
 }
 
 void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 			   int vifi)
 {
-	(void)eng;
-	(void)t;
-	(void)vifi;
-}
+	struct dp *dp = eng->dp;
+	struct dp_cap *dc;
 
-void dp_resolve_locked(struct mrt_engine *eng, struct mrt_table *t,
-		       struct mrt_mfc *c, struct mrt_unres *u)
-{
-	(void)eng;
-	(void)t;
-	(void)c;
-	unres_free(u);
+	if (!dp || t->family != AF_INET)
+		return;
+	dc = cap_slot(dp, t, vifi);
+	if (dc)
+		dp_cap_close(eng, dp, dc);
 }
 
 void dp_shutdown(struct mrt_engine *eng)
 {
+	struct dp *dp = eng->dp;
+	int i;
+
+	if (!dp)
+		return;
+	engine_lock(eng);
+	dp->stop = true;
+	dp_wake(dp);
+	engine_unlock(eng);
+	if (dp->thr_started)
+		pthread_join(dp->thr, NULL);
+	dp->thr_started = false;
+	engine_lock(eng);
+	for (i = 0; i < DP_MAXCAP; i++)
+		if (dp->caps[i].t)
+			dp_cap_close(eng, dp, &dp->caps[i]);
+	if (dp->tx.fd >= 0)
+		engine_close_fd(eng, dp->tx.fd);
+	if (dp->igmp.fd >= 0)
+		engine_close_fd(eng, dp->igmp.fd);
+	if (dp->evfd >= 0)
+		engine_close_fd(eng, dp->evfd);
+	if (dp->own)
+		munmap(dp->own, sizeof(*dp->own));
+	eng->dp = NULL;
+	engine_unlock(eng);
+	free(dp);
+}
+
+/* ---- fork ------------------------------------------------------------ */
+
+void dp_atfork_prepare(struct mrt_engine *eng)
+{
+	(void)eng;	/* the host holds the engine lock across fork */
+}
+
+void dp_atfork_parent(struct mrt_engine *eng)
+{
 	(void)eng;
+}
+
+void dp_atfork_child(struct mrt_engine *eng)
+{
+	struct dp *dp = eng->dp;
+
+	if (!dp || !dp->thr_started)
+		return;
+	/* the thread did not survive fork; the parent keeps forwarding
+	 * (it owns dp->own); we stand by until it is gone. Our own wakeup
+	 * eventfd: the inherited one is shared with the parent. */
+	dp->thr_started = false;
+	dp->dying = false;
+	if (dp->stop)
+		return;
+	if (dp->evfd >= 0)
+		engine_close_fd(eng, dp->evfd);
+	dp->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (dp->evfd >= 0)
+		engine_own_fd(eng, dp->evfd);
+	dp->standby = true;
+	dp->gen++;
+	dp_start_thread(dp);
 }

@@ -10,6 +10,7 @@
 #define MRTSHIM_ENGINE_DATAPLANE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mrt_state.h"
 
@@ -28,5 +29,35 @@ void dp_resolve_locked(struct mrt_engine *eng, struct mrt_table *t,
 		       struct mrt_mfc *c, struct mrt_unres *u);
 /* The engine is going away (exit, destroy): stop everything. */
 void dp_shutdown(struct mrt_engine *eng);
+
+/* dp_input_locked flags */
+#define DP_IN_LOCAL 1u	/* locally originated (multicast loopback) */
+
+/*
+ * ip_mr_input for one IPv4 packet (L3 bytes, len may include link padding)
+ * that arrived on device ifindex, for table t: IGMP to the daemon,
+ * lookup, forward (through host->xmit when set), unresolved queue and
+ * upcalls. The capture thread calls it; unit tests drive it directly.
+ * Returns 0 (consumed, forwarded or dropped as the kernel would) or
+ * -errno (malformed, or the NOCACHE could not be queued).
+ */
+int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
+		    const void *pkt, size_t len, unsigned flags);
+
+/* Expire unresolved entries of every v4 table at now_ns (the thread's
+ * timer; tests call it with an injected clock). Returns the next expiry
+ * in ns or 0 if none is pending. */
+uint64_t dp_expire_locked(struct mrt_engine *eng, uint64_t now_ns);
+
+/*
+ * fork (pthread_atfork): the host calls these from its handlers, prepare
+ * after taking the engine lock, parent/child after releasing or re-
+ * initialising it (child: with the lock usable, not held). Exactly one
+ * process forwards: the owner pid in a MAP_SHARED page; a child stands
+ * by and takes over (fresh captures) once the owner has exited.
+ */
+void dp_atfork_prepare(struct mrt_engine *eng);
+void dp_atfork_parent(struct mrt_engine *eng);
+void dp_atfork_child(struct mrt_engine *eng);
 
 #endif

@@ -72,6 +72,11 @@ struct mrt_host {
 	 * host's close()/close_range() guards keep daemons from closing it.
 	 * NULL = nothing to track. */
 	void (*fd_owned)(void *ctx, int fd, int owned);
+	/* data-plane test seam: transmit one forwarded copy (L3 bytes, TTL
+	 * already decremented) out vif vifi on device ifindex. Returns 0 or
+	 * -errno (-EMSGSIZE: too big with DF). NULL = real transmit. */
+	int (*xmit)(void *ctx, int vifi, int ifindex, const void *pkt,
+		    size_t len);
 };
 
 /*

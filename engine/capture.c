@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capture.c - libpcap intake for the data plane: what ip_rcv would hand to
+ * ip_mr_input on a vif, i.e. inbound IPv4 multicast and IGMP, never our own
+ * transmitted copies (PCAP_D_IN: AF_PACKET tx shows as PACKET_OUTGOING).
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define CAP_FILTER "ip multicast or igmp"
+#define CAP_BUFSIZE (4 << 20)	/* bytes of ring per interface */
+
+int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
+	     size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct packet_mreq mr;
+	struct bpf_program prog;
+	pcap_t *p;
+	int rc = -EIO;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	p = pcap_create(ifname, ebuf);
+	if (!p) {
+		snprintf(err, errlen, "pcap_create: %s", ebuf);
+		return -ENODEV;
+	}
+	pcap_set_snaplen(p, 65535);
+	pcap_set_promisc(p, 0);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, CAP_BUFSIZE);
+	rc = pcap_activate(p);
+	if (rc < 0) {
+		snprintf(err, errlen, "pcap_activate: %s", pcap_geterr(p));
+		rc = rc == PCAP_ERROR_PERM_DENIED ? -EPERM : -ENODEV;
+		goto fail;
+	}
+	if (pcap_setdirection(p, PCAP_D_IN) < 0) {
+		snprintf(err, errlen, "setdirection: %s", pcap_geterr(p));
+		rc = -EOPNOTSUPP;
+		goto fail;
+	}
+	if (pcap_compile(p, &prog, CAP_FILTER, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "compile: %s", pcap_geterr(p));
+		rc = -EINVAL;
+		goto fail;
+	}
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(err, errlen, "setfilter: %s", pcap_geterr(p));
+		rc = -EINVAL;
+		goto fail;
+	}
+	if (pcap_setnonblock(p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "setnonblock: %s", ebuf);
+		rc = -EIO;
+		goto fail;
+	}
+	c->fd = pcap_get_selectable_fd(p);
+	if (c->fd < 0) {
+		snprintf(err, errlen, "no selectable fd");
+		rc = -EIO;
+		goto fail;
+	}
+	/* libpcap opens its socket without close-on-exec */
+	fcntl(c->fd, F_SETFD, FD_CLOEXEC);
+	/* allmulti, owned by this socket: the kernel drops it with the
+	 * socket, on close, exit or crash alike */
+	memset(&mr, 0, sizeof(mr));
+	mr.mr_ifindex = ifindex;
+	mr.mr_type = PACKET_MR_ALLMULTI;
+	if (setsockopt(c->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+		       sizeof(mr)) < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "allmulti: %s", strerror(errno));
+		goto fail;
+	}
+	c->p = p;
+	c->ifindex = ifindex;
+	c->dlt = pcap_datalink(p);
+	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	return 0;
+fail:
+	pcap_close(p);
+	c->fd = -1;
+	return rc;
+}
+
+void cap_close(struct cap *c)
+{
+	if (c->p)
+		pcap_close(c->p);
+	c->p = NULL;
+	c->fd = -1;
+}
+
+struct cap_ctx {
+	struct cap *c;
+	cap_cb cb;
+	void *arg;
+};
+
+static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
+			const u_char *b)
+{
+	struct cap_ctx *x = (struct cap_ctx *)user;
+	size_t off, len = h->caplen;
+	unsigned proto;
+
+	switch (x->c->dlt) {
+	case DLT_EN10MB:
+		if (len < 14)
+			return;
+		proto = (unsigned)(b[12] << 8 | b[13]);
+		off = 14;
+		break;
+	case DLT_LINUX_SLL:
+		if (len < 16)
+			return;
+		proto = (unsigned)(b[14] << 8 | b[15]);
+		off = 16;
+		break;
+	case DLT_LINUX_SLL2:
+		if (len < 20)
+			return;
+		proto = (unsigned)(b[0] << 8 | b[1]);
+		off = 20;
+		break;
+	case DLT_RAW:
+	case DLT_IPV4:
+		proto = ETHERTYPE_IP;
+		off = 0;
+		break;
+	default:
+		return;
+	}
+	if (proto != ETHERTYPE_IP || len < off + 20)
+		return;
+	/* a truncated capture cannot be forwarded */
+	if (h->caplen < h->len)
+		return;
+	x->cb(x->arg, x->c->ifindex, b + off, len - off);
+}
+
+int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg)
+{
+	struct cap_ctx x = { c, cb, arg };
+	int n;
+
+	if (!c->p)
+		return 0;
+	n = pcap_dispatch(c->p, max, cap_handler, (u_char *)&x);
+	if (n == PCAP_ERROR)
+		return -EIO;
+	return n < 0 ? 0 : n;
+}

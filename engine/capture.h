@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capture.h - one libpcap handle per vif interface: inbound only, immediate,
+ * non-blocking, filtered to IPv4 multicast and IGMP, with allmulti held by
+ * a PACKET_MR_ALLMULTI membership on the capture socket itself (refcounted
+ * by the kernel, dropped when the socket closes or the process dies).
+ */
+#ifndef MRTSHIM_ENGINE_CAPTURE_H
+#define MRTSHIM_ENGINE_CAPTURE_H
+
+#include <net/if.h>
+#include <pcap/pcap.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cap {
+	pcap_t *p;		/* NULL = closed */
+	int fd;			/* pcap's selectable fd */
+	int ifindex;
+	int dlt;		/* pcap_datalink */
+	char ifname[IF_NAMESIZE];
+};
+
+/* One captured IPv4 packet: L3 bytes, caplen, arrival ifindex. */
+typedef void (*cap_cb)(void *arg, int ifindex, const uint8_t *l3,
+		       size_t len);
+
+/* Open the capture on ifname; 0 or -errno, err gets pcap's text. */
+int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
+	     size_t errlen);
+void cap_close(struct cap *c);
+/* Deliver up to max packets to cb; returns the count or -errno. */
+int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg);
+
+#endif

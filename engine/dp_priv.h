@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dp_priv.h - the data plane's private state (struct mrt_engine.dp): the
+ * engine thread, captures per vif, transmit and IGMP sockets, scratch
+ * buffers (no per-packet allocation) and the fork ownership word.
+ */
+#ifndef MRTSHIM_ENGINE_DP_PRIV_H
+#define MRTSHIM_ENGINE_DP_PRIV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "capture.h"
+#include "igmpin.h"
+#include "mrt_state.h"
+#include "tx.h"
+#include "upcall.h"
+
+#define DP_MAXCAP 64		/* captures across all v4 tables */
+#define DP_BATCH 64		/* packets per lock hold and capture */
+#define DP_STANDBY_MS 200	/* standby child: parent-alive poll period */
+
+/* One capture: a vif's device in one table. */
+struct dp_cap {
+	struct mrt_table *t;	/* NULL = slot free */
+	int vifi;
+	int mtu;		/* device MTU (bytes), 0 = unknown */
+	struct cap cap;
+};
+
+/* Shared between the processes of a fork (MAP_SHARED page). */
+struct dp_owner {
+	_Atomic pid_t pid;	/* the one process that forwards */
+};
+
+/* Counters of the data plane itself (not kernel-visible). */
+struct dp_stats {
+	uint64_t rx;		/* packets handed to dp_input */
+	uint64_t tx;		/* copies sent */
+	uint64_t tx_err;	/* copies the device refused */
+	uint64_t csum_fixed;	/* partial L4 checksums completed */
+	uint64_t igmp_up;	/* IGMP packets given to the daemon */
+};
+
+struct dp {
+	struct mrt_engine *eng;
+	pthread_t thr;
+	bool thr_started;	/* thr is joinable */
+	bool dying;		/* thread saw stop and left (under lock) */
+	bool stop;		/* under engine lock */
+	bool standby;		/* forked child waiting for the owner */
+	int evfd;		/* wakes the thread, -1 = none */
+	unsigned gen;		/* bumped when the capture set changes */
+	uint64_t next_expiry_ns;	/* earliest unresolved expiry, 0 none */
+	struct dp_cap caps[DP_MAXCAP];
+	struct tx tx;
+	struct igmpin igmp;
+	struct dp_owner *own;	/* MAP_SHARED, NULL until the thread runs */
+	const char *igmp_path;	/* /proc/net/igmp (tests override) */
+	struct dp_stats st;
+	uint8_t pkt[65536];	/* working copy of the packet forwarded */
+	uint8_t up[UPCALL_MAX];	/* upcall being built */
+};
+
+/* The engine's data plane, created on first use; NULL on ENOMEM. */
+struct dp *dp_get(struct mrt_engine *eng);
+
+#endif

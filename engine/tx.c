@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tx.c - forwarded copies onto the wire through AF_PACKET SOCK_DGRAM with
+ * the RFC 1112 multicast MAC: no route lookup, no local loopback, and
+ * PACKET_OUTGOING, so our inbound-only captures never see them again.
+ * Fragmentation as ip_do_fragment (options copied per the copy bit).
+ */
+#include "tx.h"
+
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cksum.h"
+
+int tx_open(struct tx *tx)
+{
+	tx->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (tx->fd < 0)
+		return -errno;
+	return 0;
+}
+
+void tx_close_fd(struct tx *tx)
+{
+	if (tx->fd >= 0)
+		syscall(SYS_close, tx->fd);
+	tx->fd = -1;
+}
+
+int tx_mtu(struct tx *tx, int ifindex)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name))
+		return -errno;
+	if (ioctl(tx->fd, SIOCGIFMTU, &ifr) < 0)
+		return -errno;
+	return ifr.ifr_mtu;
+}
+
+static int tx_one(struct tx *tx, int ifindex, const uint8_t *pkt, size_t len)
+{
+	struct sockaddr_ll sll;
+	ssize_t n;
+
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_ifindex = ifindex;
+	sll.sll_halen = 6;
+	/* 01:00:5e + low 23 bits of the group (RFC 1112 6.4) */
+	sll.sll_addr[0] = 0x01;
+	sll.sll_addr[1] = 0x00;
+	sll.sll_addr[2] = 0x5e;
+	sll.sll_addr[3] = pkt[17] & 0x7f;
+	sll.sll_addr[4] = pkt[18];
+	sll.sll_addr[5] = pkt[19];
+	n = sendto(tx->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sll,
+		   sizeof(sll));
+	if (n < 0)
+		return -errno;
+	return 0;
+}
+
+/* Options for a non-first fragment: non-copied ones become NOPs
+ * (ip_options_fragment). */
+static void frag_options(uint8_t *opt, size_t optlen)
+{
+	size_t i = 0, l;
+
+	while (i < optlen) {
+		if (opt[i] == 0)	/* EOL */
+			break;
+		if (opt[i] == 1) {	/* NOP */
+			i++;
+			continue;
+		}
+		l = i + 1 < optlen ? opt[i + 1] : 0;
+		if (l < 2 || i + l > optlen)
+			break;
+		if (!(opt[i] & 0x80))
+			memset(opt + i, 1, l);
+		i += l;
+	}
+}
+
+int tx_send(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
+	    size_t len)
+{
+	size_t hl = (size_t)(pkt[0] & 0x0f) * 4, off, chunk, step;
+	uint16_t fo, base_off, cs;
+	int rc, more;
+
+	if (mtu <= 0 || len <= (size_t)mtu)
+		return tx_one(tx, ifindex, pkt, len);
+	if (pkt[6] & 0x40) {	/* DF */
+		tx->frag_fails++;
+		return -EMSGSIZE;
+	}
+	if ((size_t)mtu < hl + 8)
+		return -EMSGSIZE;
+	step = ((size_t)mtu - hl) & ~(size_t)7;
+	base_off = (uint16_t)((pkt[6] & 0x1f) << 8 | pkt[7]);
+	more = pkt[6] & 0x20;
+	for (off = 0; hl + off < len; off += chunk) {
+		chunk = len - hl - off;
+		if (chunk > step)
+			chunk = step;
+		memcpy(tx->frag, pkt, hl);
+		if (off)
+			frag_options(tx->frag + 20, hl - 20);
+		memcpy(tx->frag + hl, pkt + hl + off, chunk);
+		fo = (uint16_t)(base_off + off / 8);
+		if (hl + off + chunk < len || more)
+			fo |= 0x2000;
+		tx->frag[6] = (uint8_t)(fo >> 8);
+		tx->frag[7] = (uint8_t)fo;
+		tx->frag[2] = (uint8_t)((hl + chunk) >> 8);
+		tx->frag[3] = (uint8_t)(hl + chunk);
+		tx->frag[10] = tx->frag[11] = 0;
+		cs = cksum_ip4_hdr(tx->frag);
+		memcpy(tx->frag + 10, &cs, 2);
+		rc = tx_one(tx, ifindex, tx->frag, hl + chunk);
+		if (rc < 0)
+			return rc;
+		tx->frag_creates++;
+	}
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tx.h - transmit forwarded copies out a vif: one AF_PACKET SOCK_DGRAM
+ * socket addressed per packet to the device and the group's multicast MAC
+ * (not seen by our inbound-only capture), fragmenting like ip_fragment
+ * when a non-DF packet exceeds the device MTU.
+ */
+#ifndef MRTSHIM_ENGINE_TX_H
+#define MRTSHIM_ENGINE_TX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tx {
+	int fd;			/* AF_PACKET SOCK_DGRAM, -1 = closed */
+	uint8_t frag[65536];	/* fragment scratch, no per-packet alloc */
+	uint64_t frag_fails;	/* DF set and too big (IpFragFails) */
+	uint64_t frag_creates;	/* fragments made (IpFragCreates) */
+};
+
+/* 0 or -errno; the fd is SOCK_CLOEXEC. */
+int tx_open(struct tx *tx);
+void tx_close_fd(struct tx *tx);
+/*
+ * Send the IPv4 packet pkt (len bytes, TTL already decremented) out
+ * ifindex with device MTU mtu (0 = unknown: no check). Returns 0 sent,
+ * -EMSGSIZE (DF and too big: dropped), or -errno from sendto.
+ */
+int tx_send(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
+	    size_t len);
+/* The device MTU of ifindex, or -errno. */
+int tx_mtu(struct tx *tx, int ifindex);
+
+#endif

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_dataplane.c - dp_input_locked through the whole engine with an
+ * injected clock and transmit: the §14 sequences without a network
+ * (NOCACHE once, 4 queued and replayed, 10 s expiry, TTL/threshold,
+ * link-local groups, WRONGVIF/WRVIFWHOLE, WHOLEPKT, (*,G), (*,*), full
+ * receive buffer, partial checksums completed).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cksum.h"
+#include "chan.h"
+#include "dataplane.h"
+#include "fake_host.h"
+#include "mfc.h"
+#include "table.h"
+#include "unres.h"
+
+#define S 1000000000ull
+
+struct sent {
+	int vifi, ifindex;
+	size_t len;
+	uint8_t pkt[2048];
+};
+
+static struct fake_host F;
+static struct sent sent[64];
+static int nsent;
+static int xmit_rc;
+
+static int fk_xmit(void *ctx, int vifi, int ifindex, const void *pkt,
+		   size_t len)
+{
+	(void)ctx;
+	if (xmit_rc)
+		return xmit_rc;
+	if (nsent < 64) {
+		sent[nsent].vifi = vifi;
+		sent[nsent].ifindex = ifindex;
+		sent[nsent].len = len;
+		memcpy(sent[nsent].pkt, pkt, len < 2048 ? len : 2048);
+	}
+	nsent++;
+	return 0;
+}
+
+static struct mrt_engine *eng;
+static struct mrt_sock *ms;
+static struct mrt_table *tab;
+
+static void setup(void)
+{
+	fake_host_init(&F);
+	F.host.xmit = fk_xmit;
+	ck_assert_int_eq(engine_create(&F.host, &eng), 0);
+	ms = igmp_sock(eng, 10);
+	ck_assert_ptr_nonnull(ms);
+	ck_assert_int_eq(set_int(eng, ms, MRT_INIT, 1), 0);
+	ck_assert_int_eq(add_vif(eng, ms, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
+	ck_assert_int_eq(add_vif(eng, ms, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
+	engine_lock(eng);
+	tab = table_of_sock(eng, ms);
+	engine_unlock(eng);
+	ck_assert_ptr_nonnull(tab);
+	ck_assert_int_ge(ms->chan_rd, 0);
+	nsent = 0;
+	xmit_rc = 0;
+}
+
+static void teardown(void)
+{
+	engine_destroy(eng);
+	eng = NULL;
+}
+
+/* UDP with partial checksum (as from a veth), payload n */
+static size_t mk(uint8_t *p, const char *src, const char *grp, int ttl,
+		 size_t n)
+{
+	size_t len = 28 + n;
+	struct in_addr a;
+	uint16_t c;
+	uint32_t s;
+
+	memset(p, 0, len);
+	p[0] = 0x45;
+	p[2] = (uint8_t)(len >> 8);
+	p[3] = (uint8_t)len;
+	p[8] = (uint8_t)ttl;
+	p[9] = IPPROTO_UDP;
+	inet_aton(src, &a);
+	memcpy(p + 12, &a, 4);
+	inet_aton(grp, &a);
+	memcpy(p + 16, &a, 4);
+	c = cksum_ip4_hdr(p);
+	memcpy(p + 10, &c, 2);
+	p[21] = 9;
+	p[23] = 9;
+	p[24] = (uint8_t)((8 + n) >> 8);
+	p[25] = (uint8_t)(8 + n);
+	memset(p + 28, 0x5a, n);
+	s = cksum_add(0, p + 12, 8) + IPPROTO_UDP + (uint32_t)(len - 20);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	c = htons((uint16_t)s);
+	memcpy(p + 26, &c, 2);
+	return len;
+}
+
+static int input(int ifindex, const char *src, const char *grp, int ttl)
+{
+	uint8_t p[256];
+	size_t len = mk(p, src, grp, ttl, 100);
+	int rc;
+
+	engine_lock(eng);
+	rc = dp_input_locked(eng, tab, ifindex, p, len, 0);
+	engine_unlock(eng);
+	return rc;
+}
+
+/* next upcall on the daemon's end: bytes after the meta, or -1 */
+static int upcall(uint8_t *u, size_t cap, struct mrt_chan_meta *m)
+{
+	uint8_t b[4096];
+	ssize_t n = recv(ms->chan_rd, b, sizeof(b), MSG_DONTWAIT);
+
+	if (n < (ssize_t)sizeof(*m))
+		return -1;
+	if (m)
+		memcpy(m, b, sizeof(*m));
+	memcpy(u, b + sizeof(*m), (size_t)n - sizeof(*m) < cap ?
+					  (size_t)n - sizeof(*m) : cap);
+	mrt_sock_note_consumed(eng, ms, (size_t)n - sizeof(*m));
+	return (int)((size_t)n - sizeof(*m));
+}
+
+static void mfc(const char *src, const char *grp, int parent, const int *oifs)
+{
+	ck_assert_int_eq(mfc_op(eng, ms, MRT_ADD_MFC, src, grp, parent, oifs),
+			 0);
+}
+
+static struct mrt_mfc *entry(const char *src, const char *grp)
+{
+	union mrt_ip s = ip4(src), g = ip4(grp);
+
+	return mfc_find(tab, &s, &g, -1);
+}
+
+START_TEST(test_nocache_queue_resolve)
+{
+	static const int oifs[] = { 1, 1, -1 };
+	struct mrt_chan_meta m;
+	struct mrt_mfc *c;
+	uint8_t u[256];
+	int i;
+
+	ck_assert_int_eq(input(2, "10.1.0.2", "239.1.1.1", 5), 0);
+	ck_assert_int_eq(upcall(u, sizeof(u), &m), 28);
+	ck_assert_int_eq(u[8], 1);
+	ck_assert_int_eq(u[10], 0);
+	ck_assert_int_eq(m.ifindex, 2);
+	ck_assert_int_eq(m.ttl, 1);
+	ck_assert_uint_eq(m.spec_dst.v4.s_addr, ip4("10.1.0.1").v4.s_addr);
+	for (i = 0; i < 9; i++)
+		input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(tab->nunres, 1);
+	ck_assert_int_eq(tab->unres->nq, 4);
+	ck_assert_int_eq(nsent, 0);
+
+	mfc("10.1.0.2", "239.1.1.1", 0, oifs);
+	ck_assert_int_eq(tab->nunres, 0);
+	ck_assert_int_eq(nsent, 4);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(sent[i].vifi, 1);
+		ck_assert_int_eq(sent[i].ifindex, 3);
+		ck_assert_int_eq(sent[i].pkt[8], 4);
+		ck_assert(cksum_ip4_hdr_ok(sent[i].pkt));
+		ck_assert_int_eq(cksum_ip4_l4_ok(sent[i].pkt, sent[i].len), 1);
+	}
+	c = entry("10.1.0.2", "239.1.1.1");
+	ck_assert_uint_eq(c->pkt, 4);
+	ck_assert_uint_eq(c->bytes, 512);
+	ck_assert_uint_eq(tab->vifs[0].pkt_in, 4);
+	ck_assert_uint_eq(tab->vifs[0].bytes_in, 512);
+	ck_assert_uint_eq(tab->vifs[1].pkt_out, 4);
+	ck_assert_uint_eq(tab->vifs[1].bytes_out, 512);
+
+	/* §14 #4 */
+	nsent = 0;
+	input(2, "10.1.0.2", "239.1.1.1", 1);
+	input(2, "10.1.0.2", "239.1.1.1", 1);
+	input(2, "10.1.0.2", "239.1.1.1", 2);
+	ck_assert_uint_eq(c->pkt, 7);
+	ck_assert_int_eq(nsent, 1);
+	ck_assert_int_eq(sent[0].pkt[8], 1);
+	ck_assert_uint_eq(tab->vifs[0].pkt_in, 7);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+}
+END_TEST
+
+START_TEST(test_threshold_update)
+{
+	static const int o1[] = { 1, 1, -1 }, o5[] = { 1, 5, -1 };
+
+	mfc("10.1.0.2", "239.1.1.1", 0, o1);
+	mfc("10.1.0.2", "239.1.1.1", 0, o5);
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_int_eq(nsent, 0);
+	input(2, "10.1.0.2", "239.1.1.1", 6);
+	ck_assert_int_eq(nsent, 1);
+	ck_assert_int_eq(sent[0].pkt[8], 5);
+}
+END_TEST
+
+START_TEST(test_link_local_and_expiry)
+{
+	uint8_t u[256];
+
+	input(2, "10.1.0.2", "224.0.0.99", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	input(2, "10.1.0.2", "224.0.1.99", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
+	ck_assert_int_eq(tab->nunres, 1);
+	/* not a vif: nothing */
+	input(9, "10.1.0.2", "239.9.9.9", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+
+	engine_lock(eng);
+	ck_assert_uint_eq(dp_expire_locked(eng, F.now + 9 * S),
+			  F.now + 10 * S);
+	ck_assert_int_eq(tab->nunres, 1);
+	F.now += 10 * S + S / 2;
+	dp_expire_locked(eng, F.now);
+	engine_unlock(eng);
+	ck_assert_int_eq(tab->nunres, 0);
+	input(2, "10.1.0.2", "224.0.1.99", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
+}
+END_TEST
+
+START_TEST(test_wrongvif_sequence)
+{
+	static const int oifs[] = { 0, 1, -1 };
+	struct mrt_chan_meta m;
+	uint8_t u[512];
+
+	mfc("10.1.0.2", "239.1.1.1", 1, oifs);
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_uint_eq(entry("10.1.0.2", "239.1.1.1")->wrong_if, 1);
+	ck_assert_uint_eq(tab->vifs[0].pkt_in + tab->vifs[1].pkt_in, 0);
+
+	ck_assert_int_eq(set_int(eng, ms, MRT_ASSERT, 1), 0);
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), &m), 28);
+	ck_assert_int_eq(u[8], 2);
+	ck_assert_int_eq(u[10], 0);
+	ck_assert_int_eq(m.ttl, 2);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_uint_eq(entry("10.1.0.2", "239.1.1.1")->wrong_if, 4);
+	F.now += S;
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	F.now += 3 * S + S / 10;
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
+
+	ck_assert_int_eq(set_int(eng, ms, MRT_PIM, 4), 0);
+	F.now += 3 * S + S / 10;
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
+	ck_assert_int_eq(upcall(u, sizeof(u), &m), 20 + 128);
+	ck_assert_int_eq(u[8], 4);
+	ck_assert_int_eq(u[10], 0);
+	ck_assert_int_eq(u[20 + 8], 5);	/* inner TTL untouched */
+	ck_assert_int_eq(nsent, 0);
+}
+END_TEST
+
+START_TEST(test_wholepkt)
+{
+	static const int oifs[] = { 1, 1, 2, 1, -1 };
+	struct mrt_chan_meta m;
+	uint8_t u[512];
+
+	ck_assert_int_eq(add_vif(eng, ms, 2, VIFF_REGISTER, NULL, 0), 0);
+	mfc("10.1.0.2", "239.1.1.1", 0, oifs);
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), &m), 148);
+	ck_assert_int_eq(u[8], 3);
+	ck_assert_int_eq(u[10], 2);
+	ck_assert_int_eq(u[20 + 8], 5);
+	ck_assert_int_eq(m.ifindex, 2);
+	ck_assert_int_eq(nsent, 1);
+	ck_assert_int_eq(sent[0].vifi, 1);
+	ck_assert_int_eq(sent[0].pkt[8], 4);
+	ck_assert_uint_eq(tab->vifs[2].pkt_out, 1);
+	ck_assert_uint_eq(tab->vifs[2].bytes_out, 128);
+}
+END_TEST
+
+START_TEST(test_wildcards)
+{
+	static const int g1[] = { 1, 1, -1 }, g2[] = { 0, 1, 1, 1, -1 };
+	uint8_t u[256];
+
+	/* §14 #16: (*,G) without the arrival vif does not match */
+	mfc("0.0.0.0", "239.2.2.1", 0, g1);
+	input(2, "10.1.0.2", "239.2.2.1", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
+	ck_assert_uint_eq(entry("0.0.0.0", "239.2.2.1")->pkt, 0);
+	/* §14 #17 */
+	mfc("0.0.0.0", "239.2.2.2", 0, g2);
+	input(2, "10.1.0.2", "239.2.2.2", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(nsent, 1);
+	ck_assert_int_eq(sent[0].vifi, 1);
+	ck_assert_uint_eq(entry("0.0.0.0", "239.2.2.2")->pkt, 1);
+	/* §14 #18 */
+	nsent = 0;
+	ck_assert_int_eq(mfc_op(eng, ms, MRT_ADD_MFC_PROXY, "0.0.0.0",
+				"0.0.0.0", 1, g2), 0);
+	input(2, "10.1.0.2", "239.3.3.3", 5);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(nsent, 1);
+	ck_assert_int_eq(sent[0].vifi, 1);
+	ck_assert_uint_eq(entry("0.0.0.0", "0.0.0.0")->pkt, 1);
+}
+END_TEST
+
+START_TEST(test_rcvbuf_full)
+{
+	char grp[32];
+	uint8_t u[256];
+	int i, n = 0;
+
+	ms->rcvbuf = 2304;
+	for (i = 0; i < 40; i++) {
+		snprintf(grp, sizeof(grp), "239.5.0.%d", i + 1);
+		input(2, "10.1.0.2", grp, 5);
+	}
+	while (recv(ms->chan_rd, u, sizeof(u), MSG_DONTWAIT) > 0)
+		n++;
+	ck_assert_int_eq(n, 3);
+	ck_assert_uint_eq(ms->drops, 37);
+	ck_assert_int_eq(tab->nunres, 3);
+}
+END_TEST
+
+START_TEST(test_many_groups_and_flush)
+{
+	char grp[32];
+	uint8_t u[256];
+	int i, n = 0;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(grp, sizeof(grp), "239.6.0.%d", i + 1);
+		input(2, "10.1.0.2", grp, 5);
+	}
+	while (upcall(u, sizeof(u), NULL) > 0)
+		n++;
+	ck_assert_int_eq(n, 40);
+	ck_assert_int_eq(tab->nunres, 40);
+	ck_assert_int_eq(set_int(eng, ms, MRT_FLUSH, 1), 0);
+	ck_assert_int_eq(tab->nunres, 0);
+}
+END_TEST
+
+START_TEST(test_df_and_down)
+{
+	static const int oifs[] = { 1, 1, -1 };
+
+	mfc("10.1.0.2", "239.1.1.1", 0, oifs);
+	xmit_rc = -EMSGSIZE;
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_uint_eq(tab->vifs[0].pkt_in, 1);
+	ck_assert_uint_eq(tab->vifs[1].pkt_out, 0);
+	xmit_rc = -ENETDOWN;
+	input(2, "10.1.0.2", "239.1.1.1", 5);
+	ck_assert_uint_eq(tab->vifs[1].pkt_out, 0);
+	ck_assert_uint_eq(entry("10.1.0.2", "239.1.1.1")->pkt, 2);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+	uint8_t p[64];
+
+	memset(p, 0, sizeof(p));
+	engine_lock(eng);
+	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, 10, 0), -EINVAL);
+	p[0] = 0x45;
+	p[3] = 200;	/* longer than captured */
+	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, 64, 0), -EINVAL);
+	engine_unlock(eng);
+	/* broadcast / loopback sources are never routed */
+	input(2, "127.0.0.1", "239.1.1.1", 5);
+	input(2, "255.255.255.255", "239.1.1.1", 5);
+	ck_assert_int_eq(tab->nunres, 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("dataplane");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int nf;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_nocache_queue_resolve);
+	tcase_add_test(tc, test_threshold_update);
+	tcase_add_test(tc, test_link_local_and_expiry);
+	tcase_add_test(tc, test_wrongvif_sequence);
+	tcase_add_test(tc, test_wholepkt);
+	tcase_add_test(tc, test_wildcards);
+	tcase_add_test(tc, test_rcvbuf_full);
+	tcase_add_test(tc, test_many_groups_and_flush);
+	tcase_add_test(tc, test_df_and_down);
+	tcase_add_test(tc, test_bad_input);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+}
