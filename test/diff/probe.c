@@ -346,11 +346,15 @@ static void proc_mfc(const char *label)
  * dev->flags, so allmulti taken by ipmr or a packet socket is visible) */
 static void link_multi(const char *label, const char *dev)
 {
+	struct timespec settle = { 0, 20 * 1000 * 1000 };
 	char path[128], buf[32] = "";
 	unsigned long fl;
 	ssize_t n;
 	int fd;
 
+	/* settle: the kernel changes allmulti synchronously; an emulation
+	 * may do it from another thread (observed flapping without this) */
+	nanosleep(&settle, NULL);
 	snprintf(path, sizeof(path), "/sys/class/net/%s/flags", dev);
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
@@ -533,13 +537,15 @@ static void nl_mroutes(const char *label)
 					break;
 				}
 				case RTA_MFC_STATS: {
-					struct rta_mfc_stats *st = d;
+					/* only 4-byte aligned in the message */
+					struct rta_mfc_stats st;
 
+					memcpy(&st, d, sizeof(st));
 					o += snprintf(out + o, sizeof(out) - o,
 						      " stats=%llu/%llu/%llu",
-						      (unsigned long long)st->mfcs_packets,
-						      (unsigned long long)st->mfcs_bytes,
-						      (unsigned long long)st->mfcs_wrong_if);
+						      (unsigned long long)st.mfcs_packets,
+						      (unsigned long long)st.mfcs_bytes,
+						      (unsigned long long)st.mfcs_wrong_if);
 					break;
 				}
 				case RTA_EXPIRES:

@@ -141,7 +141,8 @@ run_in "${tag}s" "$work/shim.txt" "$nomrt" env LD_PRELOAD="$preload" \
 	ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$probe"
 
 if [ -n "$keep" ]; then
-	mkdir -p "$keep" && cp "$ref" "$keep/kernel.txt" && cp "$work/shim.txt" "$keep/shim.txt"
+	mkdir -p "$keep" && cp "$ref" "$keep/kernel.txt" && cp "$work/shim.txt" "$keep/shim.txt" &&
+		cp "$work/shim.txt.err" "$keep/shim.err"
 fi
 
 if diff -u --label "$reflabel" --label "shim" "$ref" "$work/shim.txt" >"$work/diff"; then
