@@ -27,7 +27,14 @@
  * - getsockopt at IPPROTO_IP reads *optlen first there (EFAULT for a bad
  *   pointer, EINVAL for a negative length), and IPv6 setsockopt pre-reads an
  *   int from optval (EFAULT);
- * - on a non-socket fd the kernel says ENOTSOCK, here ENOPROTOOPT.
+ * - on a non-socket fd the kernel says ENOTSOCK, here ENOPROTOOPT;
+ * - getsockopt at IPPROTO_IPV6 on an AF_INET socket is EOPNOTSUPP on any
+ *   kernel (do_ip_getsockopt), here ENOPROTOOPT;
+ * - 0x89E0 is also SIOCUNIXFILE on AF_UNIX sockets (ENOENT when unbound,
+ *   with or without ipmr); here it is ENOTTY like the rest.
+ * Checked on 6.18: on UDP, UDPv6 and AF_UNIX sockets (which never reach
+ * ipmr) 0x89E1/0x89E2 give ENOTTY with a valid and EFAULT with an
+ * unreadable pointer - the path a kernel without ipmr takes for raw ones.
  *
  * libmrtshim never makes these calls itself; under the shim they are made
  * by the daemon and answered in userspace before they reach the kernel, so
