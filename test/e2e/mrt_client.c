@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mrt_client - a minimal mrouted-like multicast router for dp_smoke.sh:
+ * MRT_INIT, MRT_ADD_VIF (vif 0 by address, the others VIFF_USE_IFINDEX),
+ * an IP_HDRINCL IGMP type 0x13 (DVMRP) send, NOCACHE upcalls read from the
+ * mroute socket and answered with MRT_ADD_MFC, IGMP reports counted, and
+ * SIOCGETSGCNT / SIOCGETVIFCNT printed at the end as key=value lines.
+ *
+ *   mrt_client -v IF0,IF1,... -g GROUP -o VIF,VIF... [-t SECS] [-r FILE]
+ *              [-m FILE]
+ * -r FILE is created once the vifs exist, -m FILE once the MFC is added.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/mroute.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXV 8
+
+static void die(const char *what)
+{
+	fprintf(stderr, "mrt_client: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void touch(const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return;
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct in_addr if_addr(int fd, const char *name)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFADDR, &ifr) < 0)
+		die("SIOCGIFADDR");
+	return ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr;
+}
+
+/* DVMRP probe-like IGMP type 0x13 to 224.0.0.4 out the vif-1 address */
+static void send_dvmrp(int fd, struct in_addr src)
+{
+	unsigned char pkt[32];
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct iphdr *ip = (struct iphdr *)pkt;
+	int on = 1;
+
+	if (setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &on, sizeof(on)) < 0)
+		die("IP_HDRINCL");
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &src, sizeof(src)) < 0)
+		die("IP_MULTICAST_IF");
+	memset(pkt, 0, sizeof(pkt));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons(28);
+	ip->ttl = 1;
+	ip->protocol = IPPROTO_IGMP;
+	ip->saddr = src.s_addr;
+	inet_aton("224.0.0.4", (struct in_addr *)&ip->daddr);
+	to.sin_addr.s_addr = ip->daddr;
+	pkt[20] = 0x13;	/* IGMP_DVMRP */
+	pkt[21] = 1;	/* DVMRP_PROBE */
+	if (sendto(fd, pkt, 28, 0, (struct sockaddr *)&to, sizeof(to)) != 28)
+		die("sendto IGMP 0x13");
+	on = 0;
+	setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &on, sizeof(on));
+	printf("dvmrp_sent=1\n");
+}
+
+int main(int argc, char **argv)
+{
+	char *ifs = NULL, *oifs = NULL, *tok, *save;
+	const char *ready = NULL, *mfcfile = NULL;
+	char names[MAXV][IF_NAMESIZE];
+	struct in_addr grp = { 0 }, src = { 0 };
+	int nv = 0, opt, fd, v, ttls[MAXV] = { 0 }, mfc_added = 0, nocache = 0;
+	int igmp_reports = 0, other = 0;
+	double secs = 10, end;
+	struct vifctl vc;
+	struct mfcctl mc;
+
+	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:")) != -1) {
+		switch (opt) {
+		case 'v': ifs = optarg; break;
+		case 'g': inet_aton(optarg, &grp); break;
+		case 'o': oifs = optarg; break;
+		case 't': secs = atof(optarg); break;
+		case 'r': ready = optarg; break;
+		case 'm': mfcfile = optarg; break;
+		default:
+			fprintf(stderr, "usage: see mrt_client.c\n");
+			return 2;
+		}
+	}
+	if (!ifs || !oifs || !grp.s_addr)
+		return 2;
+	for (tok = strtok_r(ifs, ",", &save); tok && nv < MAXV;
+	     tok = strtok_r(NULL, ",", &save))
+		snprintf(names[nv++], IF_NAMESIZE, "%s", tok);
+	for (tok = strtok_r(oifs, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		if (atoi(tok) >= 0 && atoi(tok) < MAXV)
+			ttls[atoi(tok)] = 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_IGMP);
+	if (fd < 0)
+		die("socket");
+	v = 1;
+	if (setsockopt(fd, IPPROTO_IP, MRT_INIT, &v, sizeof(v)) < 0)
+		die("MRT_INIT");
+	for (v = 0; v < nv; v++) {
+		memset(&vc, 0, sizeof(vc));
+		vc.vifc_vifi = (vifi_t)v;
+		vc.vifc_threshold = 1;
+		if (v == 0) {
+			vc.vifc_lcl_addr = if_addr(fd, names[v]);
+		} else {
+			vc.vifc_flags = VIFF_USE_IFINDEX;
+			vc.vifc_lcl_ifindex = (int)if_nametoindex(names[v]);
+		}
+		if (setsockopt(fd, IPPROTO_IP, MRT_ADD_VIF, &vc, sizeof(vc)) <
+		    0)
+			die("MRT_ADD_VIF");
+	}
+	printf("vifs=%d\n", nv);
+	if (nv > 1)
+		send_dvmrp(fd, if_addr(fd, names[1]));
+	touch(ready);
+
+	end = now() + secs;
+	while (now() < end) {
+		unsigned char buf[2048];
+		char a[16], b[16], c[16];
+		struct pollfd p = { fd, POLLIN, 0 };
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		struct igmpmsg *im = (struct igmpmsg *)buf;
+		struct iphdr *ip = (struct iphdr *)buf;
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			     &fl);
+		if (n < (ssize_t)sizeof(struct iphdr))
+			continue;
+		if (ip->protocol == 0) {	/* an upcall, as mrouted tells */
+			if (im->im_msgtype != IGMPMSG_NOCACHE) {
+				printf("upcall type=%d vif=%d\n",
+				       im->im_msgtype, im->im_vif);
+				continue;
+			}
+			nocache++;
+			inet_ntop(AF_INET, &im->im_src, a, sizeof(a));
+			inet_ntop(AF_INET, &im->im_dst, b, sizeof(b));
+			inet_ntop(AF_INET, &from.sin_addr, c, sizeof(c));
+			printf("nocache len=%zd vif=%d src=%s grp=%s from=%s\n",
+			       n, im->im_vif, a, b, c);
+			if (im->im_dst.s_addr != grp.s_addr || mfc_added)
+				continue;
+			memset(&mc, 0, sizeof(mc));
+			mc.mfcc_origin = src = im->im_src;
+			mc.mfcc_mcastgrp = grp;
+			mc.mfcc_parent = im->im_vif;
+			for (v = 0; v < nv; v++)
+				mc.mfcc_ttls[v] = (unsigned char)ttls[v];
+			if (setsockopt(fd, IPPROTO_IP, MRT_ADD_MFC, &mc,
+				       sizeof(mc)) < 0)
+				die("MRT_ADD_MFC");
+			mfc_added = 1;
+			printf("mfc_added=1\n");
+			touch(mfcfile);
+		} else if (ip->protocol == IPPROTO_IGMP) {
+			unsigned char *ig = buf + ip->ihl * 4;
+
+			/* IGMPv2 membership report for our group */
+			if (ig[0] == 0x16 && !memcmp(ig + 4, &grp, 4))
+				igmp_reports++;
+			else
+				other++;
+		}
+	}
+	printf("nocache=%d igmp_reports=%d igmp_other=%d\n", nocache,
+	       igmp_reports, other);
+	if (mfc_added) {
+		struct sioc_sg_req sg = { .src = src, .grp = grp };
+
+		if (ioctl(fd, SIOCGETSGCNT, &sg) < 0)
+			die("SIOCGETSGCNT");
+		printf("sg_pkt=%lu sg_bytes=%lu sg_wrong_if=%lu\n",
+		       sg.pktcnt, sg.bytecnt, sg.wrong_if);
+	}
+	for (v = 0; v < nv; v++) {
+		struct sioc_vif_req vr = { .vifi = (vifi_t)v };
+
+		if (ioctl(fd, SIOCGETVIFCNT, &vr) < 0)
+			die("SIOCGETVIFCNT");
+		printf("vif%d_in=%lu vif%d_out=%lu\n", v, vr.icount, v,
+		       vr.ocount);
+	}
+	v = 0;
+	setsockopt(fd, IPPROTO_IP, MRT_DONE, &v, sizeof(v));
+	close(fd);
+	return 0;
+}
