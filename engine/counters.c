@@ -13,6 +13,7 @@
 #include "mfc.h"
 #include "table.h"
 #include "uaccess.h"
+#include "vif.h"
 
 static int vifcnt(struct mrt_table *t, struct sioc_vif_req *vr)
 {
@@ -71,6 +72,7 @@ int mrt_ioctl(struct mrt_engine *eng, struct mrt_sock *s, unsigned long req,
 	if (uaccess_read(eng, &u, arg, len))
 		return -EFAULT;
 	engine_lock(eng);
+	vif_prune_gone(eng);
 	t = table_of_sock(eng, s);
 	if (!t)
 		rc = -ENOENT;

@@ -41,9 +41,14 @@ static bool v4_gate(const struct mrt_sock *s)
 }
 
 /* A level that is not the socket's family never reaches ipmr: the
- * generic option code answers ENOPROTOOPT. */
+ * generic option code answers ENOPROTOOPT. Except that ipv6_setsockopt
+ * and ipv6_getsockopt hand SOL_IP on a non-raw AF_INET6 socket (v4-mapped
+ * UDP, TCP) to the IPv4 code, whose gate then says EOPNOTSUPP. */
 static int level_check(const struct mrt_sock *s, int level)
 {
+	if (level == IPPROTO_IP && s->family == AF_INET6 &&
+	    s->type != SOCK_RAW)
+		return 0;
 	if (level == IPPROTO_IP && s->family != AF_INET)
 		return -ENOPROTOOPT;
 	if (level == IPPROTO_IPV6 && s->family != AF_INET6)
@@ -243,6 +248,7 @@ int mrt_setsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
 	if (level == IPPROTO_IPV6)
 		return -ENOPROTOOPT;
 	engine_lock(eng);
+	vif_prune_gone(eng);
 	rc = set_v4(eng, s, optname, optval, optlen);
 	engine_unlock(eng);
 	ENG_DBG(eng, "fd %d opt %d len %u: %d", s->fd, optname,
@@ -300,6 +306,7 @@ int mrt_getsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
 	if (level == IPPROTO_IPV6)
 		return -ENOPROTOOPT;
 	engine_lock(eng);
+	vif_prune_gone(eng);
 	rc = get_v4(eng, s, optname, optval, optlen);
 	engine_unlock(eng);
 	return rc;

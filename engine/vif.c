@@ -142,6 +142,22 @@ void vif_device_gone(struct mrt_engine *eng, int ifindex)
 				vif_delete(eng, t, i);
 }
 
+void vif_prune_gone(struct mrt_engine *eng)
+{
+	const struct mrt_netif_ops *ni = eng->host.netif;
+	struct mrt_table *t;
+	int i;
+
+	for (t = eng->tables; t; t = t->next)
+		for (i = 0; i < t->maxvif; i++)
+			if (t->vifs[i].used && t->vifs[i].ifindex > 0 &&
+			    !ni->exists(eng->host.ctx, t->vifs[i].ifindex)) {
+				ENG_INFO(eng, "table %u vif %d: %s is gone",
+					 t->id, i, t->vifs[i].ifname);
+				vif_delete(eng, t, i);
+			}
+}
+
 int vif_count_dev(struct mrt_engine *eng, int family, int ifindex,
 		  const char *ifname)
 {

@@ -85,6 +85,13 @@ START_TEST(gate_wrong_family)
 					sizeof(v)),
 			 -ENOPROTOOPT);
 	ck_assert_int_eq(set_int(E, s4, 213, 1), -ENOPROTOOPT);
+	mrt_sock_release(E, s6);
+	/* a non-raw AF_INET6 socket hands SOL_IP to the v4 code: gate */
+	s6 = mrt_sock_new(E, 5, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+	ck_assert_int_eq(set_int(E, s6, MRT_INIT, 1), -EOPNOTSUPP);
+	ck_assert_int_eq(mrt_getsockopt(E, s6, IPPROTO_IP, MRT_VERSION, &v,
+					&l),
+			 -EOPNOTSUPP);
 	ck_assert(!mrt_is_mrt_opt(IPPROTO_IP, 213));
 	ck_assert(!mrt_is_mrt_opt(IPPROTO_IP, 199));
 	ck_assert(mrt_is_mrt_opt(IPPROTO_IP, 212));
@@ -839,6 +846,34 @@ START_TEST(flush_bits)
 }
 END_TEST
 
+/* §9.1 device unregistered: its vifs go, MFC untouched (spec §14 #20) */
+START_TEST(device_gone)
+{
+	struct mrt_sock *s = igmp_sock(E, 5);
+	struct sioc_vif_req vr = { .vifi = 1 };
+	static const int oifs[] = { 1, 1, 0, 1, -1 };
+	union mrt_ip o = ip4("10.1.0.2"), g = ip4("239.1.1.1");
+	struct mrt_table *t;
+
+	ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), 0);
+	t = deftab();
+	ck_assert_int_eq(add_vif(E, s, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
+	ck_assert_int_eq(add_vif(E, s, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
+	ck_assert_int_eq(add_vif(E, s, 2, 0, "10.2.0.1", 0), 0);
+	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
+				oifs),
+			 0);
+	F.ifs[2].ifindex = -3;	/* r1 leaves the netns */
+	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETVIFCNT, &vr), -EINVAL);
+	ck_assert_int_eq(t->maxvif, 1);
+	ck_assert_uint_eq(mfc_find(t, &o, &g, -1)->ttls[1], 1);
+	F.ifs[2].ifindex = 3;
+	ck_assert_int_eq(add_vif(E, s, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
+	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETVIFCNT, &vr), 0);
+	mrt_sock_release(E, s);
+}
+END_TEST
+
 START_TEST(destroy_tears_down)
 {
 	struct mrt_sock *m = igmp_sock(E, 5), *p = igmp_sock(E, 6);
@@ -885,6 +920,7 @@ static Suite *mrt_suite(void)
 	tcase_add_test(tc, teardown_done);
 	tcase_add_test(tc, teardown_close);
 	tcase_add_test(tc, flush_bits);
+	tcase_add_test(tc, device_gone);
 	tcase_add_test(tc, destroy_tears_down);
 	suite_add_tcase(s, tc);
 	return s;
