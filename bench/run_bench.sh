@@ -1,0 +1,321 @@
+#!/usr/bin/env bash
+# run_bench.sh - forwarding benchmark: the same (S,G) traffic through the
+# same namespace topology, forwarded first by the kernel's ipmr (kroute on
+# the real MRT API), then by kroute under libmrtshim.so (inside nomrt, so
+# the kernel's MRT API is gone). Reports per-receiver delivered packets/s,
+# loss, duplicates, TTL, router CPU time and the shim/kernel ratio.
+# Needs root. Bounded in packets and seconds; cleans up after itself.
+# Usage: bench/run_bench.sh [-B builddir] [-n packets] [-l len] [-t ttl]
+#        [-r pps] [-m "kernel shim"]     (see bench/README.md)
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BENCH_BUILD_DIR:-$src/build}
+PKTS=${BENCH_PACKETS:-200000}
+LEN=${BENCH_LEN:-100}
+TTL=${BENCH_TTL:-5}
+BATCH=${BENCH_BATCH:-64}
+IDLE_MS=${BENCH_IDLE_MS:-1000}
+GEN_TIMEOUT=${BENCH_GEN_TIMEOUT:-60}
+MODES=${BENCH_MODES:-kernel shim}
+RATE=${BENCH_RATE:-0}
+
+while getopts "B:n:l:t:m:r:h" opt; do
+	case $opt in
+	B) BUILD=$OPTARG ;;
+	n) PKTS=$OPTARG ;;
+	l) LEN=$OPTARG ;;
+	t) TTL=$OPTARG ;;
+	m) MODES=$OPTARG ;;
+	r) RATE=$OPTARG ;;
+	*) sed -n '2,10p' "$0"; exit 2 ;;
+	esac
+done
+
+GRP=239.1.2.3
+SRC=10.1.0.2
+PORT=5001
+NS_S=bench$$s
+NS_R=bench$$r
+NS_A=bench$$a
+NS_B=bench$$b
+MCGEN=$BUILD/bench/mcgen
+MCSINK=$BUILD/bench/mcsink
+KROUTE=$BUILD/bench/kroute
+SHIMLIB=${MRTSHIM_LIB:-$BUILD/libmrtshim/libmrtshim.so}
+NOMRT=${NOMRT:-$BUILD/test/tools/nomrt}
+TMP=
+PIDS=()
+
+say() { printf 'run_bench: %s\n' "$*" >&2; }
+
+cleanup() {
+	local p ns
+	for p in "${PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for p in "${PIDS[@]}"; do
+		for _ in $(seq 20); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	for ns in "$NS_S" "$NS_R" "$NS_A" "$NS_B"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	[ -n "$TMP" ] && rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[ "$(id -u)" = 0 ] || { say "needs root (network namespaces)"; exit 1; }
+if [ ! -x "$MCGEN" ] || [ ! -x "$MCSINK" ] || [ ! -x "$KROUTE" ]; then
+	say "building bench tools in $BUILD"
+	cmake -S "$src" -B "$BUILD" >/dev/null
+	cmake --build "$BUILD" --target mcgen mcsink kroute >/dev/null
+fi
+TMP=$(mktemp -d /tmp/mrtbench.XXXXXX)
+
+# sender S --- r0 [router R] r1 --- receiver A
+#                            r2 --- receiver B
+topology() {
+	local ns
+	for ns in "$NS_S" "$NS_R" "$NS_A" "$NS_B"; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_R" link add r0 type veth peer name eth0 netns "$NS_S"
+	ip -n "$NS_R" link add r1 type veth peer name eth0 netns "$NS_A"
+	ip -n "$NS_R" link add r2 type veth peer name eth0 netns "$NS_B"
+	ip -n "$NS_R" addr add 10.1.0.1/24 dev r0
+	ip -n "$NS_R" addr add 10.2.0.1/24 dev r1
+	ip -n "$NS_R" addr add 10.3.0.1/24 dev r2
+	ip -n "$NS_S" addr add "$SRC/24" dev eth0
+	ip -n "$NS_A" addr add 10.2.0.2/24 dev eth0
+	ip -n "$NS_B" addr add 10.3.0.2/24 dev eth0
+	for ns in r0 r1 r2; do ip -n "$NS_R" link set "$ns" up; done
+	ip -n "$NS_S" link set eth0 up
+	ip -n "$NS_A" link set eth0 up
+	ip -n "$NS_B" link set eth0 up
+	ip -n "$NS_S" route add default via 10.1.0.1
+	ip -n "$NS_A" route add default via 10.2.0.1
+	ip -n "$NS_B" route add default via 10.3.0.1
+	for ns in "$NS_R" "$NS_A" "$NS_B"; do
+		ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.default.rp_filter=0
+	done
+	for ns in r0 r1 r2; do
+		ip netns exec "$NS_R" sysctl -qw \
+			"net.ipv4.conf.$ns.rp_filter=0"
+	done
+	ip netns exec "$NS_A" sysctl -qw net.ipv4.conf.eth0.rp_filter=0
+	ip netns exec "$NS_B" sysctl -qw net.ipv4.conf.eth0.rp_filter=0
+}
+
+# wait_line FILE REGEX SECONDS: 0 once a line matches, 1 on timeout
+wait_line() {
+	for _ in $(seq $(($3 * 20))); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# wait_exit PID SECONDS: 0 if PID ended in time
+wait_exit() {
+	for _ in $(seq $(($2 * 20))); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# utime + stime of a process (all its threads), in clock ticks
+cpu_ticks() {
+	# the comm field may hold spaces: cut after its closing ')'
+	local rest
+	rest=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || {
+		echo 0
+		return
+	}
+	awk '{ print $12 + $13 }' <<<"$rest"
+}
+
+# kv FILE KEY: value of KEY=value in the last line that has it, or 0
+kv() {
+	local v
+	v=$(grep -oE "(^| )$2=[^ ]*" "$1" 2>/dev/null | tail -n 1 |
+		sed "s/.*$2=//") || true
+	echo "${v:-0}"
+}
+
+# run_mode MODE: one measured run; results in $TMP/MODE.*
+run_mode() {
+	local mode=$1 out=$TMP/$1 pa pb pr pw prefix=() c0 c1 status=ok
+	local maxw=$(((GEN_TIMEOUT + 30) * 1000))
+
+	case $mode in
+	kernel) ;;
+	shim)
+		if [ ! -f "$SHIMLIB" ]; then
+			echo "not built: $SHIMLIB" >"$out.status"
+			return 0
+		fi
+		if [ -x "$NOMRT" ]; then
+			prefix=("$NOMRT")
+		else
+			say "nomrt not built ($NOMRT): shim run without it"
+		fi
+		prefix+=(env "LD_PRELOAD=$SHIMLIB")
+		;;
+	esac
+
+	ip netns exec "$NS_A" "$MCSINK" -g "$GRP" -i 10.2.0.2 -p "$PORT" \
+		-n "$PKTS" -I "$IDLE_MS" -W "$maxw" -T $((TTL - 1)) \
+		>"$out.sinkA" 2>&1 &
+	pa=$!
+	PIDS+=("$pa")
+	ip netns exec "$NS_B" "$MCSINK" -g "$GRP" -i 10.3.0.2 -p "$PORT" \
+		-n "$PKTS" -I "$IDLE_MS" -W "$maxw" -T $((TTL - 1)) \
+		>"$out.sinkB" 2>&1 &
+	pb=$!
+	PIDS+=("$pb")
+	if ! wait_line "$out.sinkA" '^ready' 5 ||
+	   ! wait_line "$out.sinkB" '^ready' 5; then
+		say "$mode: receivers not ready"
+		cat "$out.sink"* >&2
+		return 1
+	fi
+
+	# ip netns exec, nomrt and env all exec: $! is kroute itself
+	ip netns exec "$NS_R" "${prefix[@]}" "$KROUTE" -s "$SRC" -g "$GRP" \
+		-i r0 -o r1 -o r2 >"$out.router" 2>&1 &
+	pr=$!
+	PIDS+=("$pr")
+	if ! wait_line "$out.router" '^ready' 10; then
+		status="router failed: $(tr '\n' ' ' <"$out.router")"
+		say "$mode: $status"
+	else
+		# the pid we measure must be the router, not a wrapper
+		for _ in $(seq 20); do
+			[ "$(cat "/proc/$pr/comm" 2>/dev/null)" = kroute ] &&
+				break
+			sleep 0.05
+		done
+	fi
+	if [ "$mode" = shim ]; then
+		# the kernel itself must not be forwarding in the shim run
+		local kvifs
+		kvifs=$(ip netns exec "$NS_R" sed 1d /proc/net/ip_mr_vif)
+		if [ -n "$kvifs" ]; then
+			status="INVALID: kernel has vifs in the shim run"
+			say "$mode: $status"
+		fi
+	fi
+
+	# warm-up: a few marked packets until both receivers saw one (3 s
+	# at most), so the measured burst does not pay path set-up
+	ip netns exec "$NS_S" "$MCGEN" -S "$SRC" -g "$GRP" -p "$PORT" \
+		-t "$TTL" -l "$LEN" -w -n 150 >"$out.warm" 2>&1 &
+	pw=$!
+	PIDS+=("$pw")
+	if wait_line "$out.sinkA" '^warm' 3 && wait_line "$out.sinkB" '^warm' 1
+	then
+		echo yes >"$out.warmok"
+	else
+		echo no >"$out.warmok"
+	fi
+	kill -TERM "$pw" 2>/dev/null || true
+	wait "$pw" 2>/dev/null || true
+	sleep 0.2 # let the last warm-up packets drain
+
+	c0=$(cpu_ticks "$pr")
+	timeout "$GEN_TIMEOUT" ip netns exec "$NS_S" "$MCGEN" -S "$SRC" \
+		-g "$GRP" -p "$PORT" -t "$TTL" -l "$LEN" -b "$BATCH" \
+		-n "$PKTS" -r "$RATE" >"$out.gen" 2>&1 ||
+		say "$mode: mcgen: $(cat "$out.gen")"
+	# receivers stop after IDLE_MS without packets; bounded either way
+	wait_exit "$pa" $((IDLE_MS / 1000 + 5)) || kill -TERM "$pa" 2>/dev/null
+	wait_exit "$pb" 2 || kill -TERM "$pb" 2>/dev/null
+	wait "$pa" 2>/dev/null || true
+	wait "$pb" 2>/dev/null || true
+	c1=$(cpu_ticks "$pr")
+	echo $((c1 - c0)) >"$out.cputicks"
+	kill -TERM "$pr" 2>/dev/null || true
+	wait_exit "$pr" 5 || kill -KILL "$pr" 2>/dev/null
+	wait "$pr" 2>/dev/null || true
+	echo "$status" >"$out.status"
+}
+
+# results MODE: one table row; sets R_PPS_<mode>_A/B for the ratio
+row() {
+	local mode=$1 out=$TMP/$1 st sent gpps gcpu rcpu ra rb pa pb la lb d t
+	st=$(cat "$out.status" 2>/dev/null || echo "not run")
+	if [[ $st == "not built"* ]]; then
+		printf '%-7s %s\n' "$mode" "$st"
+		return
+	fi
+	sent=$(kv "$out.gen" sent)
+	sent=${sent:-0}
+	gpps=$(kv "$out.gen" pps)
+	gcpu=$(($(kv "$out.gen" cpu_user_ms) + $(kv "$out.gen" cpu_sys_ms)))
+	rcpu=$(($(cat "$out.cputicks") * 1000 / $(getconf CLK_TCK)))
+	ra=$(kv "$out.sinkA" unique)
+	rb=$(kv "$out.sinkB" unique)
+	pa=$(kv "$out.sinkA" pps)
+	pb=$(kv "$out.sinkB" pps)
+	d=$(($(kv "$out.sinkA" dup) + $(kv "$out.sinkB" dup)))
+	t=$(($(kv "$out.sinkA" ttl_bad) + $(kv "$out.sinkB" ttl_bad)))
+	la=$(awk -v s="$sent" -v r="${ra:-0}" \
+		'BEGIN { printf "%.2f%%", s ? 100 * (s - r) / s : 0 }')
+	lb=$(awk -v s="$sent" -v r="${rb:-0}" \
+		'BEGIN { printf "%.2f%%", s ? 100 * (s - r) / s : 0 }')
+	printf '%-7s %8s %9s %8s %8s %9s %8s %8s %9s %4s %6s %7s %7s  %s\n' \
+		"$mode" "$sent" "${gpps:-0}" "${ra:-0}" "$la" "${pa:-0}" \
+		"${rb:-0}" "$lb" "${pb:-0}" "$d" "$t" "$rcpu" "$gcpu" \
+		"warm=$(cat "$out.warmok" 2>/dev/null) $st"
+	printf -v "R_RAN_${mode}" '%s' 1
+	printf -v "R_PPS_${mode}_A" '%s' "${pa:-0}"
+	printf -v "R_PPS_${mode}_B" '%s' "${pb:-0}"
+	printf -v "R_RX_${mode}" '%s' "$(( ${ra:-0} + ${rb:-0} ))"
+}
+
+say "topology: $NS_S -> $NS_R (r0; r1, r2) -> $NS_A, $NS_B"
+topology
+for m in $MODES; do
+	say "run: $m ($PKTS x $LEN-byte UDP to ($SRC,$GRP) TTL $TTL)"
+	run_mode "$m"
+done
+
+echo
+echo "libmrtshim forwarding benchmark: $PKTS packets, $LEN-byte UDP payload," \
+	"TTL $TTL, sendmmsg batch $BATCH," \
+	"rate $([ "$RATE" -gt 0 ] && echo "$RATE pps" || echo max)," \
+	"$(uname -r), $(nproc) CPUs"
+printf '%-7s %8s %9s %8s %8s %9s %8s %8s %9s %4s %6s %7s %7s  %s\n' \
+	mode sent send_pps rx_A loss_A pps_A rx_B loss_B pps_B dup \
+	"ttl!=$((TTL - 1))" rtr_ms snd_ms notes
+for m in $MODES; do row "$m"; done
+for m in $MODES; do
+	[ -s "$TMP/$m.router" ] || continue
+	grep '^kroute ' "$TMP/$m.router" | sed "s/^/  $m: /" || true
+done
+if [ -n "${R_RAN_kernel:-}" ] && [ -n "${R_RAN_shim:-}" ]; then
+	awk -v ka="${R_PPS_kernel_A:-0}" -v kb="${R_PPS_kernel_B:-0}" \
+		-v sa="${R_PPS_shim_A:-0}" -v sb="${R_PPS_shim_B:-0}" \
+		-v kr="${R_RX_kernel:-0}" -v sr="${R_RX_shim:-0}" 'BEGIN {
+		k = (ka + kb) / 2; s = (sa + sb) / 2
+		if (k > 0)
+			printf "ratio shim/kernel: delivered pps %.3f", s / k
+		else
+			printf "ratio shim/kernel: delivered pps n/a"
+		if (kr > 0)
+			printf ", packets delivered %.3f\n", sr / kr
+		else
+			printf ", packets delivered n/a\n"
+	}'
+fi
+echo "(pps = unique packets / first-to-last arrival at that receiver;" \
+	"rtr_ms = router process utime+stime during the burst;" \
+	"snd_ms = sender CPU, where kernel forwarding softirq work lands)"
