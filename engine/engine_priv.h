@@ -18,12 +18,13 @@
  * state). Guarded by lock unless noted.
  */
 struct mrt_engine {
-	struct mrt_host host;		/* immutable after create, defaults in */
+	struct mrt_host host;	/* immutable after create, defaults in */
 	struct mrt_netif_ops netif_dflt;	/* backing for host.netif */
-	pthread_mutex_t lock;		/* all tables, vifs, MFC, unres */
+	pthread_mutex_t lock;	/* all tables, vifs, MFC, unres, socks */
 	struct mrt_table *tables;	/* all families, creation order */
-	int uaccess_vm;			/* 1 vm_readv works, 0 unknown, -1 no */
-	void *dp;			/* data plane private state (dataplane.c) */
+	int uaccess_vm;		/* process_vm_*: 1 works, 0 ?, -1 refused
+				 * (atomic, no lock) */
+	void *dp;		/* data plane private state (dataplane.c) */
 };
 
 /* mroute_clean_tables bits: MRT_FLUSH_MFC | _MFC_STATIC | _VIFS |
