@@ -428,6 +428,27 @@ static void link_info(const char *label, const char *dev)
 	emit(label, 0, 0, "dev=%s mtu=%s flags=%s", dev, buf, flags);
 }
 
+/* set a link administratively up or down (SIOCSIFFLAGS) */
+static void link_updown(const char *label, const char *dev, int up)
+{
+	struct ifreq ifr;
+	int fd = sock(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (!rc) {
+		if (up)
+			ifr.ifr_flags |= IFF_UP;
+		else
+			ifr.ifr_flags &= ~IFF_UP;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	emit(label, rc, errno, NULL);
+	close(fd);
+}
+
 /* ---- rtnetlink ------------------------------------------------------- */
 
 static const char *ifname_of(int idx, char *buf)
@@ -437,28 +458,202 @@ static const char *ifname_of(int idx, char *buf)
 	return buf;
 }
 
-/* RTM_GETROUTE dump of family RTNL_FAMILY_IPMR: one line for the whole
- * dump, entries as the kernel sends them (RTA_EXPIRES left out: time). */
-static void nl_mroutes(const char *label)
+#define OUT(...)							\
+	do {								\
+		if (o < sz - 64)					\
+			o += snprintf(out + o, sz - o, __VA_ARGS__);	\
+		if (o > sz - 64)					\
+			o = sz - 64;					\
+	} while (0)
+
+/* one RTM_NEWROUTE of family RTNL_FAMILY_IPMR (RTA_EXPIRES: presence only) */
+static size_t fmt_route(struct nlmsghdr *nh, char *out, size_t o, size_t sz)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct rtmsg rt;
-	} req;
+	struct rtmsg *rt = NLMSG_DATA(nh);
+	struct rtattr *a;
+	int alen = RTM_PAYLOAD(nh);
+
+	OUT("{fam=%u dl=%u sl=%u tos=%u tbl=%u type=%u scope=%u proto=%u flags=0x%x",
+	    rt->rtm_family, rt->rtm_dst_len, rt->rtm_src_len, rt->rtm_tos,
+	    rt->rtm_table, rt->rtm_type, rt->rtm_scope, rt->rtm_protocol,
+	    rt->rtm_flags);
+	for (a = RTM_RTA(rt); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+		char s[16], nm[IF_NAMESIZE];
+		void *d = RTA_DATA(a);
+		uint32_t u;
+
+		switch (a->rta_type) {
+		case RTA_TABLE:
+			memcpy(&u, d, 4);
+			OUT(" table=%u", u);
+			break;
+		case RTA_SRC:
+		case RTA_DST:
+			inet_ntop(AF_INET, d, s, sizeof(s));
+			OUT(" %s=%s", a->rta_type == RTA_SRC ? "src" : "dst", s);
+			break;
+		case RTA_IIF:
+			memcpy(&u, d, 4);
+			OUT(" iif=%s", ifname_of((int)u, nm));
+			break;
+		case RTA_MULTIPATH: {
+			struct rtnexthop *nhp = d;
+			int l = RTA_PAYLOAD(a);
+
+			OUT(" oifs=");
+			while (RTNH_OK(nhp, l)) {
+				OUT("%s(len%u,fl%u,hops%u)",
+				    ifname_of(nhp->rtnh_ifindex, nm),
+				    nhp->rtnh_len, nhp->rtnh_flags,
+				    nhp->rtnh_hops);
+				l -= RTNH_ALIGN(nhp->rtnh_len);
+				nhp = RTNH_NEXT(nhp);
+			}
+			break;
+		}
+		case RTA_MFC_STATS: {
+			/* only 4-byte aligned in the message */
+			struct rta_mfc_stats st;
+
+			memcpy(&st, d, sizeof(st));
+			OUT(" stats=%llu/%llu/%llu",
+			    (unsigned long long)st.mfcs_packets,
+			    (unsigned long long)st.mfcs_bytes,
+			    (unsigned long long)st.mfcs_wrong_if);
+			break;
+		}
+		case RTA_EXPIRES:
+			OUT(" expires");
+			break;
+		default:
+			OUT(" rta%u", a->rta_type);
+		}
+	}
+	OUT("}");
+	return o;
+}
+
+static uint64_t u64_of(void *d)
+{
+	uint64_t v;
+
+	memcpy(&v, d, sizeof(v));
+	return v;
+}
+
+/* one RTM_NEWLINK of family RTNL_FAMILY_IPMR: a table and its vifs */
+static size_t fmt_table(struct nlmsghdr *nh, char *out, size_t o, size_t sz)
+{
+	struct ifinfomsg *ifi = NLMSG_DATA(nh);
+	struct rtattr *a, *t;
+	int alen = IFLA_PAYLOAD(nh), tlen;
+
+	OUT("{fam=%u", ifi->ifi_family);
+	for (a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+		if (a->rta_type != IFLA_AF_SPEC) {
+			OUT(" ifla%u", a->rta_type);
+			continue;
+		}
+		tlen = RTA_PAYLOAD(a);
+		for (t = RTA_DATA(a); RTA_OK(t, tlen); t = RTA_NEXT(t, tlen)) {
+			void *d = RTA_DATA(t);
+			uint32_t u;
+
+			switch (t->rta_type) {
+			case IPMRA_TABLE_ID:
+				memcpy(&u, d, 4);
+				OUT(" id=%u", u);
+				break;
+			case IPMRA_TABLE_CACHE_RES_QUEUE_LEN:
+				memcpy(&u, d, 4);
+				OUT(" resq=%u", u);
+				break;
+			case IPMRA_TABLE_MROUTE_REG_VIF_NUM:
+				memcpy(&u, d, 4);
+				OUT(" regvif=%d", (int)u);
+				break;
+			case IPMRA_TABLE_MROUTE_DO_ASSERT:
+				OUT(" assert=%u", *(uint8_t *)d);
+				break;
+			case IPMRA_TABLE_MROUTE_DO_PIM:
+				OUT(" pim=%u", *(uint8_t *)d);
+				break;
+			case IPMRA_TABLE_MROUTE_DO_WRVIFWHOLE:
+				OUT(" wrvifwhole=%u", *(uint8_t *)d);
+				break;
+			case IPMRA_TABLE_VIFS: {
+				struct rtattr *v = d, *f;
+				int vlen = RTA_PAYLOAD(t), flen;
+
+				OUT(" vifs=");
+				for (; RTA_OK(v, vlen); v = RTA_NEXT(v, vlen)) {
+					OUT("[");
+					flen = RTA_PAYLOAD(v);
+					for (f = RTA_DATA(v); RTA_OK(f, flen);
+					     f = RTA_NEXT(f, flen)) {
+						void *fd = RTA_DATA(f);
+						char nm[IF_NAMESIZE], s[16];
+						uint16_t h;
+
+						switch (f->rta_type) {
+						case IPMRA_VIFA_IFINDEX:
+							memcpy(&u, fd, 4);
+							OUT(" dev=%s", ifname_of((int)u, nm));
+							break;
+						case IPMRA_VIFA_VIF_ID:
+							memcpy(&u, fd, 4);
+							OUT(" id=%u", u);
+							break;
+						case IPMRA_VIFA_FLAGS:
+							memcpy(&h, fd, 2);
+							OUT(" flags=0x%x", h);
+							break;
+						case IPMRA_VIFA_BYTES_IN:
+						case IPMRA_VIFA_BYTES_OUT:
+						case IPMRA_VIFA_PACKETS_IN:
+						case IPMRA_VIFA_PACKETS_OUT:
+							OUT(" c%u=%llu", f->rta_type,
+							    (unsigned long long)u64_of(fd));
+							break;
+						case IPMRA_VIFA_LOCAL_ADDR:
+						case IPMRA_VIFA_REMOTE_ADDR:
+							inet_ntop(AF_INET, fd, s, sizeof(s));
+							OUT(" %s=%s", f->rta_type ==
+							    IPMRA_VIFA_LOCAL_ADDR ?
+							    "local" : "remote", s);
+							break;
+						default:
+							OUT(" a%u", f->rta_type);
+						}
+					}
+					OUT(" ]");
+				}
+				break;
+			}
+			default:
+				OUT(" t%u", t->rta_type);
+			}
+		}
+	}
+	OUT("}");
+	return o;
+}
+
+typedef size_t (*nl_fmt)(struct nlmsghdr *, char *, size_t, size_t);
+
+/* send one request, print all replies of type want on one line */
+static void nl_query(const char *label, struct nlmsghdr *req, int want,
+		     nl_fmt fmt)
+{
 	char buf[32768], out[8192];
 	size_t o = 0;
 	int fd, done = 0, rc = 0, err = 0;
+	int dump = req->nlmsg_flags & NLM_F_DUMP;
 	ssize_t n;
 
 	fd = sock(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = sizeof(req);
-	req.nh.nlmsg_type = RTM_GETROUTE;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nh.nlmsg_seq = 1;
-	req.rt.rtm_family = RTNL_FAMILY_IPMR;
 	out[0] = 0;
-	if (send(fd, &req, sizeof(req), 0) < 0) {
+	if (send(fd, req, req->nlmsg_len, 0) < 0) {
 		emit(label, -1, errno, NULL);
 		close(fd);
 		return;
@@ -468,10 +663,6 @@ static void nl_mroutes(const char *label)
 
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
 		     nh = NLMSG_NEXT(nh, n)) {
-			struct rtmsg *rt = NLMSG_DATA(nh);
-			struct rtattr *a;
-			int alen;
-
 			if (nh->nlmsg_type == NLMSG_DONE) {
 				done = 1;
 				break;
@@ -479,93 +670,97 @@ static void nl_mroutes(const char *label)
 			if (nh->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = NLMSG_DATA(nh);
 
-				rc = -1;
-				err = -e->error;
+				if (e->error) {
+					rc = -1;
+					err = -e->error;
+				}
 				done = 1;
 				break;
 			}
-			if (nh->nlmsg_type != RTM_NEWROUTE)
-				continue;
-			o += snprintf(out + o, sizeof(out) - o,
-				      "{fam=%u dl=%u sl=%u tos=%u tbl=%u type=%u scope=%u proto=%u flags=0x%x",
-				      rt->rtm_family, rt->rtm_dst_len,
-				      rt->rtm_src_len, rt->rtm_tos,
-				      rt->rtm_table, rt->rtm_type,
-				      rt->rtm_scope, rt->rtm_protocol,
-				      rt->rtm_flags);
-			alen = RTM_PAYLOAD(nh);
-			for (a = RTM_RTA(rt); RTA_OK(a, alen);
-			     a = RTA_NEXT(a, alen)) {
-				char s[16], nm[IF_NAMESIZE];
-				void *d = RTA_DATA(a);
-
-				switch (a->rta_type) {
-				case RTA_TABLE:
-					o += snprintf(out + o, sizeof(out) - o,
-						      " table=%u", *(uint32_t *)d);
-					break;
-				case RTA_SRC:
-				case RTA_DST:
-					inet_ntop(AF_INET, d, s, sizeof(s));
-					o += snprintf(out + o, sizeof(out) - o,
-						      " %s=%s",
-						      a->rta_type == RTA_SRC ?
-						      "src" : "dst", s);
-					break;
-				case RTA_IIF:
-					o += snprintf(out + o, sizeof(out) - o,
-						      " iif=%s",
-						      ifname_of(*(int *)d, nm));
-					break;
-				case RTA_MULTIPATH: {
-					struct rtnexthop *nhp = d;
-					int l = RTA_PAYLOAD(a);
-
-					o += snprintf(out + o, sizeof(out) - o,
-						      " oifs=");
-					while (RTNH_OK(nhp, l)) {
-						o += snprintf(out + o,
-							      sizeof(out) - o,
-							      "%s(len%u,fl%u,hops%u)",
-							      ifname_of(nhp->rtnh_ifindex, nm),
-							      nhp->rtnh_len,
-							      nhp->rtnh_flags,
-							      nhp->rtnh_hops);
-						l -= RTNH_ALIGN(nhp->rtnh_len);
-						nhp = RTNH_NEXT(nhp);
-					}
-					break;
-				}
-				case RTA_MFC_STATS: {
-					/* only 4-byte aligned in the message */
-					struct rta_mfc_stats st;
-
-					memcpy(&st, d, sizeof(st));
-					o += snprintf(out + o, sizeof(out) - o,
-						      " stats=%llu/%llu/%llu",
-						      (unsigned long long)st.mfcs_packets,
-						      (unsigned long long)st.mfcs_bytes,
-						      (unsigned long long)st.mfcs_wrong_if);
-					break;
-				}
-				case RTA_EXPIRES:
-					o += snprintf(out + o, sizeof(out) - o,
-						      " expires");
-					break;
-				default:
-					o += snprintf(out + o, sizeof(out) - o,
-						      " rta%u", a->rta_type);
-				}
-				if (o >= sizeof(out) - 64)
-					o = sizeof(out) - 64;
-			}
-			o += snprintf(out + o, sizeof(out) - o, "}");
-			if (o >= sizeof(out) - 64)
-				o = sizeof(out) - 64;
+			if (nh->nlmsg_type == want)
+				o = fmt(nh, out, o, sizeof(out));
 		}
+		if (!dump)
+			done = 1;
 	}
 	close(fd);
 	emit(label, rc, err, "data=[%s]", out);
+}
+
+/* RTM_GETROUTE dump of family RTNL_FAMILY_IPMR, all tables */
+static void nl_mroutes(const char *label)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rt;
+	} req;
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req);
+	req.nh.nlmsg_type = RTM_GETROUTE;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nh.nlmsg_seq = 1;
+	req.rt.rtm_family = RTNL_FAMILY_IPMR;
+	nl_query(label, &req.nh, RTM_NEWROUTE, fmt_route);
+}
+
+/* RTM_GETROUTE for one (S,G), optionally in table tbl (0: none given) */
+static void nl_getroute(const char *label, const char *src, const char *grp,
+			uint32_t tbl)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rt;
+		char attrs[64];
+	} req;
+	struct rtattr *a;
+	struct in_addr s, g;
+
+	inet_pton(AF_INET, src, &s);
+	inet_pton(AF_INET, grp, &g);
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	req.nh.nlmsg_type = RTM_GETROUTE;
+	req.nh.nlmsg_flags = NLM_F_REQUEST;
+	req.nh.nlmsg_seq = 3;
+	req.rt.rtm_family = RTNL_FAMILY_IPMR;
+	req.rt.rtm_src_len = 32;
+	req.rt.rtm_dst_len = 32;
+	a = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len));
+	a->rta_type = RTA_SRC;
+	a->rta_len = RTA_LENGTH(4);
+	memcpy(RTA_DATA(a), &s, 4);
+	req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_ALIGN(a->rta_len);
+	a = (struct rtattr *)((char *)&req + req.nh.nlmsg_len);
+	a->rta_type = RTA_DST;
+	a->rta_len = RTA_LENGTH(4);
+	memcpy(RTA_DATA(a), &g, 4);
+	req.nh.nlmsg_len += RTA_ALIGN(a->rta_len);
+	if (tbl) {
+		a = (struct rtattr *)((char *)&req + req.nh.nlmsg_len);
+		a->rta_type = RTA_TABLE;
+		a->rta_len = RTA_LENGTH(4);
+		memcpy(RTA_DATA(a), &tbl, 4);
+		req.nh.nlmsg_len += RTA_ALIGN(a->rta_len);
+	}
+	nl_query(label, &req.nh, RTM_NEWROUTE, fmt_route);
+}
+
+/* RTM_GETLINK dump of family RTNL_FAMILY_IPMR: tables and vifs */
+static void nl_tables(const char *label)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req;
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req);
+	req.nh.nlmsg_type = RTM_GETLINK;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nh.nlmsg_seq = 4;
+	req.ifi.ifi_family = RTNL_FAMILY_IPMR;
+	nl_query(label, &req.nh, RTM_NEWLINK, fmt_table);
 }
 
 /* RTM_DELLINK by index; then wait (at most 2 s) until no ip_mr_vif row
@@ -1029,7 +1224,16 @@ static void t_vifs(int m)
 		vif_addr(4, VIFF_REGISTER, "0.0.0.0"));
 	link_info("vif.register.pimreg.readded", "pimreg");
 	add_vif("vif.add.31.if3.again", m, vif_idx(31, ifidx[3]));
+	link_updown("vif.if3.down", ifname[3], 0);
+	add_vif("vif.add.11.if3-down", m, vif_idx(11, ifidx[3]));
+	add_vif("vif.add.12.if3-down.addr", m, vif_addr(12, 0, ifaddr[3]));
+	proc_vif("vif.if3-down.ip_mr_vif");
+	vifcnt("vif.if3-down.VIFCNT.31", m, 31);
+	link_updown("vif.if3.up", ifname[3], 1);
+	del_vif("vif.del.11", m, 11);
+	del_vif("vif.del.12", m, 12);
 	nl_mroutes("vif.rtnl");
+	nl_tables("vif.rtnl.tables");
 }
 
 /* §2.4 MFC, §4 SGCNT: vifs 0,1,2,4(reg),5(static),9,31 exist */
@@ -1139,6 +1343,11 @@ static void t_mfc(int m)
 	add_vif("mfc.vif.readd.20", m, vif_idx(20, ifidx[2]));
 	proc_mfc("mfc.vif20-back.ip_mr_cache");
 	nl_mroutes("mfc.rtnl");
+	nl_getroute("mfc.rtnl.get.S-G", "10.1.0.3", "239.1.1.3", 0);
+	nl_getroute("mfc.rtnl.get.star-G", "0.0.0.0", "239.2.2.1", 0);
+	nl_getroute("mfc.rtnl.get.S-G-only-star", "10.1.0.9", "239.2.2.1", 0);
+	nl_getroute("mfc.rtnl.get.unknown", "10.1.0.2", "239.7.7.7", 0);
+	nl_getroute("mfc.rtnl.get.tbl253", "10.1.0.4", "239.1.1.4", 253);
 	del_vif("mfc.vif.del.20.again", m, 20);
 }
 
@@ -1174,6 +1383,10 @@ static void t_pim_assert(int m)
 	set_int("pa.PIM.4", m, MRT_PIM, 4);
 	get_opt("pa.PIM.4.get.PIM", m, MRT_PIM);
 	get_len("pa.PIM.4.get.PIM.len8", m, IPPROTO_IP, MRT_PIM, 8);
+	nl_tables("pa.PIM.4.rtnl.tables");
+	set_int("pa.PIM.4.again", m, MRT_PIM, 4);
+	set_int("pa.PIM.1.while-wrvifwhole", m, MRT_PIM, 1);
+	nl_tables("pa.PIM.1.rtnl.tables");
 }
 
 /* §2.2 MRT_TABLE */
@@ -1221,6 +1434,11 @@ static void t_table(int m)
 	proc_state("tbl.100");
 	mcfwd("tbl.100.mc_forwarding.pimreg100", "pimreg100");
 	nl_mroutes("tbl.100.rtnl");
+	nl_tables("tbl.100.rtnl.tables");
+	nl_getroute("tbl.100.rtnl.get.tbl100", "10.3.0.2", "239.100.0.1",
+		    TBL_OTHER);
+	nl_getroute("tbl.100.rtnl.get.no-table", "10.3.0.2", "239.100.0.1", 0);
+	nl_getroute("tbl.100.rtnl.get.tbl253", "10.3.0.2", "239.100.0.1", 253);
 	set_int("tbl.0", z, MRT_TABLE, 0);
 	set_int("tbl.0.INIT", z, MRT_INIT, 1);
 	vifcnt("tbl.0.VIFCNT.0", z, 0);
@@ -1372,6 +1590,7 @@ static void t_teardown(int m, int p)
 		MRT_FLUSH_VIFS_STATIC | MRT_FLUSH_MFC_STATIC);
 	proc_state("down.final");
 	nl_mroutes("down.final.rtnl");
+	nl_tables("down.final.rtnl.tables");
 }
 
 static void t_sysctl(void)
@@ -1411,6 +1630,7 @@ int main(void)
 	}
 	proc_state("setup");
 	nl_mroutes("setup.rtnl");
+	nl_tables("setup.rtnl.tables");
 	t_sysctl();
 	t_gate();
 	t_getsockopt();
