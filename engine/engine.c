@@ -4,10 +4,12 @@
  * defaults for the ones it leaves NULL), the lock, logging and the clock.
  *
  * Lock order (take top to bottom, never the reverse):
- *   1. host locks (the interposer's fd table) - never taken under 2
- *   2. mrt_engine.lock - every table, vif, MFC and unresolved entry, and
+ *   1. mrt_engine.lock - every table, vif, MFC and unresolved entry, and
  *      the mrt_sock records; control path (setsockopt/ioctl) and data
  *      path (per packet batch) both take it
+ *   2. host locks taken inside host callbacks, which run under 1
+ *      (channel_place/unplace, fd_owned: the interposer's fd table); so
+ *      the host must never call into the engine while holding them
  *   3. data plane internal locks (dataplane.c), if any
  */
 #include "engine.h"
