@@ -142,8 +142,9 @@ int mrt_ioctl(struct mrt_engine *eng, struct mrt_sock *s, unsigned long req,
  * share the router-alert chain (ip_ra_control, spec §1.4): on a mrouter,
  * on -> -EADDRINUSE and off -> full MRT_DONE teardown (0). On another
  * socket it only records s->ra_on (0, or -EADDRINUSE / -ENOBUFS as
- * ip_ra_control); the host still applies the option to the real socket
- * for non-mrouters. Takes the engine lock.
+ * ip_ra_control; -EINVAL for a non-raw or IPPROTO_RAW socket); the host
+ * still applies the option to the real socket for non-mrouters. Takes
+ * the engine lock.
  */
 int mrt_router_alert(struct mrt_engine *eng, struct mrt_sock *s, int on);
 

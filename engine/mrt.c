@@ -318,6 +318,9 @@ int mrt_router_alert(struct mrt_engine *eng, struct mrt_sock *s, int on)
 
 	if (s->family != AF_INET)
 		return -ENOPROTOOPT;
+	/* ip_ra_control: raw sockets only, not IPPROTO_RAW */
+	if (s->type != SOCK_RAW || s->protocol == IPPROTO_RAW)
+		return -EINVAL;
 	engine_lock(eng);
 	if (on) {
 		/* ip_ra_control(sk, 1): already on the chain */

@@ -253,6 +253,12 @@ START_TEST(router_alert)
 	ck_assert_int_eq(mrt_router_alert(E, a, 0), -ENOBUFS);
 	mrt_sock_release(E, a);
 	mrt_sock_release(E, b);
+	a = mrt_sock_new(E, 5, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	ck_assert_int_eq(mrt_router_alert(E, a, 1), -EINVAL);
+	mrt_sock_release(E, a);
+	a = mrt_sock_new(E, 5, AF_INET, SOCK_RAW, IPPROTO_RAW);
+	ck_assert_int_eq(mrt_router_alert(E, a, 0), -EINVAL);
+	mrt_sock_release(E, a);
 }
 END_TEST
 
