@@ -81,22 +81,25 @@ START_TEST(netns_lock)
 	struct mrt_sock *a, *b;
 	char name[64];
 	size_t n;
+	/* a table id of our own keeps clear of a real shim and of parallel
+	 * runs of this test in the same netns */
+	int id = 100000000 + (int)getpid();
 
-	/* an unusual table id keeps clear of a real shim in this netns */
 	n = nslock_name(AF_INET, 424242, name, sizeof(name));
 	ck_assert_uint_eq(n, strlen("libmrtshim/ipv4/424242") + 1);
 	ck_assert_int_eq(name[0], 0);
 	ck_assert_str_eq(name + 1, "libmrtshim/ipv4/424242");
-	F.host.netns_lock = 1;
+	n = nslock_name(AF_INET6, 7, name, sizeof(name));
+	ck_assert_str_eq(name + 1, "libmrtshim/ipv6/7");
 	E->host.netns_lock = 1;
 	FAKE_ENGINE(&f2, e2);
 	e2->host.netns_lock = 1;
 	a = igmp_sock(E, -1);
 	b = igmp_sock(e2, -1);
-	ck_assert_int_eq(set_int(E, a, MRT_TABLE, 424242), 0);
-	ck_assert_int_eq(set_int(e2, b, MRT_TABLE, 424242), 0);
+	ck_assert_int_eq(set_int(E, a, MRT_TABLE, id), 0);
+	ck_assert_int_eq(set_int(e2, b, MRT_TABLE, id), 0);
 	ck_assert_int_eq(set_int(E, a, MRT_INIT, 1), 0);
-	ck_assert_int_ge(table_find(E, AF_INET, 424242)->lock_fd, 0);
+	ck_assert_int_ge(table_find(E, AF_INET, (uint32_t)id)->lock_fd, 0);
 	ck_assert_int_eq(set_int(e2, b, MRT_INIT, 1), -EADDRINUSE);
 	ck_assert(!b->is_mrouter);
 	ck_assert_int_eq(f2.owned, 0);
