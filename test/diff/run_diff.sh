@@ -82,8 +82,11 @@ make_ns() {
 run_in() {
 	local ns=$1 out=$2
 	shift 2
+	local to=()
+	# a hung shim must not hang the suite
+	command -v timeout >/dev/null && to=(timeout -k 5 60)
 	MRTDIFF_IF0=mrd0 MRTDIFF_IF1=mrd1 MRTDIFF_IF2=mrd2 MRTDIFF_IF3=mrd3 \
-		ip netns exec "$ns" "$@" >"$out" 2>"$out.err"
+		ip netns exec "$ns" "${to[@]}" "$@" >"$out" 2>"$out.err"
 	local rc=$?
 	if [ $rc -ne 0 ]; then
 		echo "run_diff: probe in $ns exited $rc" >&2
@@ -152,4 +155,13 @@ fi
 nd=$(grep -c '^[-+][0-9]' "$work/diff")
 echo "run_diff: FAIL: outputs differ ($nd changed lines)"
 cat "$work/diff"
+echo "run_diff: calls that differ (kernel line first):"
+grep '^-[0-9]' "$work/diff" | cut -c2- | awk '{print "  " $1 " " $2}'
+grep '^+[0-9]' "$work/diff" | cut -c2- | awk '{print $1}' >"$work/plus"
+grep '^-[0-9]' "$work/diff" | cut -c2- | awk '{print $1}' | sort >"$work/minus"
+sort "$work/plus" | comm -23 - "$work/minus" | sed 's/^/  only in shim output: /'
+if [ -s "$work/shim.txt.err" ]; then
+	echo "run_diff: shim run stderr (first 20 lines):"
+	head -20 "$work/shim.txt.err" | sed 's/^/  /'
+fi
 exit 1
