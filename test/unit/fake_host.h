@@ -31,6 +31,7 @@ struct fake_host {
 	uint64_t now;
 	int admin;
 	int placed, unplaced, owned;
+	int lock_errors;	/* "engine lock" ERR lines: lock misuse */
 	struct mrt_host host;
 	struct mrt_netif_ops ops;
 };
@@ -120,6 +121,16 @@ static inline void fk_owned(void *ctx, int fd, int owned)
 	((struct fake_host *)ctx)->owned += owned ? 1 : -1;
 }
 
+static inline void fk_log(void *ctx, int level, const char *func,
+			  const char *msg)
+{
+	(void)func;
+	if (level == MRT_LOG_ERR && strstr(msg, "engine lock"))
+		((struct fake_host *)ctx)->lock_errors++;
+	if (level == MRT_LOG_ERR && strstr(msg, "engine unlock"))
+		((struct fake_host *)ctx)->lock_errors++;
+}
+
 /* r0 10.1.0.1 (2), r1 10.2.0.1 (3), lo 127.0.0.1 (1), nov4 (9, no
  * in_device); CAP_NET_ADMIN on; clock at 1000 s. */
 static inline void fake_host_init(struct fake_host *f)
@@ -138,6 +149,8 @@ static inline void fake_host_init(struct fake_host *f)
 	f->ops.exists = fk_exists;
 	f->ops.primary_addr4 = fk_primary;
 	f->host.ctx = f;
+	f->host.log = fk_log;
+	f->host.log_level = MRT_LOG_DEBUG;
 	f->host.now_ns = fk_now;
 	f->host.net_admin = fk_admin;
 	f->host.netif = &f->ops;

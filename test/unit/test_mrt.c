@@ -27,6 +27,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	ck_assert_int_eq(F.lock_errors, 0);
 	engine_destroy(E);
 	munmap(BAD, 4096);
 }
