@@ -281,10 +281,15 @@ long mrt_view_render(struct mrt_engine *eng, int view, const char *dev,
 	    strcmp(dev, "all") && strcmp(dev, "default")) {
 		/* outside the lock: asks the kernel */
 		ifindex = (int)if_nametoindex(dev);
-		/* the v4 conf directory exists only with an in_device */
+		/* the v4 conf directory exists only with an in_device; ask
+		 * the host, whose view of devices the vifs were made with */
 		if (ifindex > 0 && view == MRT_VIEW_MC_FWD4 && host &&
 		    host->netif && host->netif->has_ipv4 &&
 		    !host->netif->has_ipv4(host->ctx, ifindex))
+			ifindex = 0;
+		if (ifindex > 0 && view == MRT_VIEW_MC_FWD6 && host &&
+		    host->netif && host->netif->exists &&
+		    !host->netif->exists(host->ctx, ifindex))
 			ifindex = 0;
 	}
 	engine_lock(eng);

@@ -9,6 +9,7 @@
 #include <check.h>
 #include <errno.h>
 #include <linux/mroute.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -725,6 +726,15 @@ START_TEST(test_engine_v4_api)
 	ck_assert_int_eq(mrt_view_render(e, MRT_VIEW_MC_FWD4, "nosuchdev0", buf,
 					 sizeof(buf)),
 			 -ENOENT);
+	/* a device the host does not know (lo is not among the fakes) */
+	if (if_nametoindex("lo")) {
+		ck_assert_int_eq(mrt_view_render(e, MRT_VIEW_MC_FWD4, "lo", buf,
+						 sizeof(buf)),
+				 -ENOENT);
+		ck_assert_int_eq(mrt_view_render(e, MRT_VIEW_MC_FWD6, "lo", buf,
+						 sizeof(buf)),
+				 -ENOENT);
+	}
 
 	memset(&dv, 0, sizeof(dv));
 	dv.vifc_vifi = 2;
