@@ -50,6 +50,21 @@ static int nf_ifindex_by_addr4(void *ctx, struct in_addr addr)
 			break;
 		idx = -EADDRNOTAVAIL;
 	}
+	/* __ip_dev_find falls back to the local routing table: a loopback
+	 * prefix (127.0.0.1/8) makes the whole prefix local to lo */
+	for (i = ifa; idx < 0 && i; i = i->ifa_next) {
+		const struct sockaddr_in *sin = (void *)i->ifa_addr;
+		const struct sockaddr_in *msk = (void *)i->ifa_netmask;
+
+		if (!sin || !msk || sin->sin_family != AF_INET ||
+		    !(i->ifa_flags & IFF_LOOPBACK) ||
+		    ((sin->sin_addr.s_addr ^ addr.s_addr) &
+		     msk->sin_addr.s_addr))
+			continue;
+		idx = label_index(i->ifa_name);
+		if (idx <= 0)
+			idx = -EADDRNOTAVAIL;
+	}
 	freeifaddrs(ifa);
 	errno = saved;
 	return idx;

@@ -63,6 +63,9 @@ START_TEST(netif_defaults)
 		ck_assert(ops.has_ipv4(NULL, idx));
 		ck_assert_int_eq(ops.primary_addr4(NULL, idx, &a), 0);
 		ck_assert_uint_eq(a.s_addr, lo.s_addr);
+		/* the rest of 127/8 is local to lo too (ip_dev_find) */
+		inet_aton("127.0.0.2", &a);
+		ck_assert_int_eq(ops.ifindex_by_addr4(NULL, a), idx);
 	}
 }
 END_TEST
