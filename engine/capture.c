@@ -6,6 +6,7 @@
  */
 #include "capture.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_packet.h>
@@ -17,8 +18,9 @@
 #define CAP_FILTER "ip multicast or igmp"
 #define CAP_BUFSIZE (4 << 20)	/* bytes of ring per interface */
 
-int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
-	     size_t errlen)
+static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
+			pcap_direction_t dir, const char *filter,
+			char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct packet_mreq mr;
@@ -43,12 +45,12 @@ int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
 		rc = rc == PCAP_ERROR_PERM_DENIED ? -EPERM : -ENODEV;
 		goto fail;
 	}
-	if (pcap_setdirection(p, PCAP_D_IN) < 0) {
+	if (pcap_setdirection(p, dir) < 0) {
 		snprintf(err, errlen, "setdirection: %s", pcap_geterr(p));
 		rc = -EOPNOTSUPP;
 		goto fail;
 	}
-	if (pcap_compile(p, &prog, CAP_FILTER, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, errlen, "compile: %s", pcap_geterr(p));
 		rc = -EINVAL;
 		goto fail;
@@ -76,6 +78,8 @@ int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
 	/* allmulti, owned by this socket: the kernel drops it with the
 	 * socket, on close, exit or crash alike */
 	memset(&mr, 0, sizeof(mr));
+	if (dir != PCAP_D_IN)
+		goto done;
 	mr.mr_ifindex = ifindex;
 	mr.mr_type = PACKET_MR_ALLMULTI;
 	if (setsockopt(c->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
@@ -84,6 +88,7 @@ int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
 		snprintf(err, errlen, "allmulti: %s", strerror(errno));
 		goto fail;
 	}
+done:
 	c->p = p;
 	c->ifindex = ifindex;
 	c->dlt = pcap_datalink(p);
@@ -93,6 +98,27 @@ fail:
 	pcap_close(p);
 	c->fd = -1;
 	return rc;
+}
+
+int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
+	     size_t errlen)
+{
+	return cap_open_dir(c, ifname, ifindex, PCAP_D_IN, CAP_FILTER, err,
+			    errlen);
+}
+
+int cap_open_local(struct cap *c, const char *ifname, int ifindex,
+		   struct in_addr src, char *err, size_t errlen)
+{
+	char f[128], a[INET_ADDRSTRLEN];
+
+	/* only our own sends from this interface's address: forwarded
+	 * copies carry the remote source and stay in the kernel's BPF */
+	inet_ntop(AF_INET, &src, a, sizeof(a));
+	snprintf(f, sizeof(f),
+		 "ip multicast and src host %s and not dst net 224.0.0.0/24",
+		 a);
+	return cap_open_dir(c, ifname, ifindex, PCAP_D_OUT, f, err, errlen);
 }
 
 void cap_close(struct cap *c)

@@ -42,7 +42,7 @@ struct dp *dp_get(struct mrt_engine *eng)
 	dp->tx.fd = -1;
 	dp->igmp.fd = -1;
 	for (i = 0; i < DP_MAXCAP; i++)
-		dp->caps[i].cap.fd = -1;
+		dp->caps[i].cap.fd = dp->caps[i].out.fd = -1;
 	eng->dp = dp;
 	return dp;
 }
@@ -220,6 +220,8 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 		return -EINVAL;
 	len = tot;		/* drop link-layer padding */
 	dp->st.rx++;
+	if (local)
+		dp->st.local++;
 	memcpy(&src.v4, pkt + 12, 4);
 	memcpy(&grp.v4, pkt + 16, 4);
 	if (!IN_MULTICAST(ntohl(grp.v4.s_addr)))
@@ -319,9 +321,19 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 	}
 	dc->t = t;
 	dc->vifi = vifi;
+	engine_own_fd(eng, dc->cap.fd);
+	/* locally originated multicast (spec 6.4): the loopback copy is
+	 * PACKET_LOOPBACK, invisible to packet sockets, so watch what this
+	 * host sends from the vif's address instead */
+	if (v->local_addr.s_addr &&
+	    cap_open_local(&dc->out, v->ifname, v->ifindex, v->local_addr,
+			   err, sizeof(err)) == 0)
+		engine_own_fd(eng, dc->out.fd);
+	else
+		ENG_INFO(eng, "vif %d (%s): no local-origin capture", vifi,
+			 v->ifname);
 	mtu = dp->tx.fd >= 0 ? tx_mtu(&dp->tx, v->ifindex) : 0;
 	dc->mtu = mtu > 0 ? mtu : 0;
-	engine_own_fd(eng, dc->cap.fd);
 	dp->gen++;
 	dp_wake(dp);
 	ENG_INFO(eng, "vif %d (%s): capturing, mtu %d", vifi, v->ifname,
@@ -336,7 +348,10 @@ static void dp_cap_close(struct mrt_engine *eng, struct dp *dp,
 
 	if (dc->cap.fd >= 0 && h->fd_owned)
 		h->fd_owned(h->ctx, dc->cap.fd, 0);
+	if (dc->out.fd >= 0 && h->fd_owned)
+		h->fd_owned(h->ctx, dc->out.fd, 0);
 	cap_close(&dc->cap);	/* pcap_close: hooked close passes through */
+	cap_close(&dc->out);
 	dc->t = NULL;
 	dc->vifi = 0;
 	dp->gen++;
@@ -348,13 +363,14 @@ static void dp_cap_close(struct mrt_engine *eng, struct dp *dp,
 struct dp_rx_arg {
 	struct mrt_engine *eng;
 	struct mrt_table *t;
+	unsigned flags;		/* DP_IN_LOCAL for the outbound capture */
 };
 
 static void dp_rx_cb(void *arg, int ifindex, const uint8_t *l3, size_t len)
 {
 	struct dp_rx_arg *a = arg;
 
-	dp_input_locked(a->eng, a->t, ifindex, l3, len, 0);
+	dp_input_locked(a->eng, a->t, ifindex, l3, len, a->flags);
 }
 
 /* IGMP the kernel delivered locally: to every v4 mrouter. Lock held. */
@@ -411,13 +427,15 @@ static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 	dp_reopen_all(eng, dp);
 }
 
+#define DP_MAP_OUT 0x1000	/* map[] entry is the outbound capture */
+
 static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[DP_MAXCAP + 2];
-	struct dp_rx_arg rx[DP_MAXCAP + 2];
-	int map[DP_MAXCAP + 2];
+	struct pollfd pfd[2 * DP_MAXCAP + 2];
+	struct dp_rx_arg rx[2 * DP_MAXCAP + 2];
+	int map[2 * DP_MAXCAP + 2];
 	unsigned gen = ~0u;
 	int n = 0, i, k, timeout;
 	uint64_t cnt;
@@ -445,6 +463,11 @@ static void *dp_thread(void *arg)
 				map[n] = i;
 				pfd[n].fd = dp->caps[i].cap.fd;
 				pfd[n++].events = POLLIN;
+				if (dp->caps[i].out.fd < 0)
+					continue;
+				map[n] = i | DP_MAP_OUT;
+				pfd[n].fd = dp->caps[i].out.fd;
+				pfd[n++].events = POLLIN;
 			}
 		}
 		timeout = dp_timeout_ms(eng, dp);
@@ -463,11 +486,15 @@ static void *dp_thread(void *arg)
 			for (i = 2; i < n; i++) {
 				if (!(pfd[i].revents & (POLLIN | POLLERR)))
 					continue;
-				k = map[i];
+				k = map[i] & ~DP_MAP_OUT;
 				rx[i].eng = eng;
 				rx[i].t = dp->caps[k].t;
-				cap_dispatch(&dp->caps[k].cap, DP_BATCH,
-					     dp_rx_cb, &rx[i]);
+				rx[i].flags = map[i] & DP_MAP_OUT ? DP_IN_LOCAL
+								  : 0;
+				cap_dispatch(map[i] & DP_MAP_OUT ?
+						     &dp->caps[k].out :
+						     &dp->caps[k].cap,
+					     DP_BATCH, dp_rx_cb, &rx[i]);
 			}
 			if (pfd[1].revents & POLLIN)
 				dp_igmp_local(eng, dp);
@@ -555,6 +582,7 @@ static int dp_reopen_all(struct mrt_engine *eng, struct dp *dp)
 		if (dp->caps[i].t) {
 			/* inherited from the parent: ours alone now */
 			cap_close(&dp->caps[i].cap);
+			cap_close(&dp->caps[i].out);
 			dp->caps[i].t = NULL;
 		}
 	for (t = table_first(eng); t; t = t->next) {

@@ -28,7 +28,8 @@ struct dp_cap {
 	struct mrt_table *t;	/* NULL = slot free */
 	int vifi;
 	int mtu;		/* device MTU (bytes), 0 = unknown */
-	struct cap cap;
+	struct cap cap;		/* inbound: ip_mr_input */
+	struct cap out;		/* our own sends from the vif address (6.4) */
 };
 
 /* Shared between the processes of a fork (MAP_SHARED page). */
@@ -38,6 +39,7 @@ struct dp_owner {
 
 /* Counters of the data plane itself (not kernel-visible). */
 struct dp_stats {
+	uint64_t local;		/* locally originated packets seen */
 	uint64_t rx;		/* packets handed to dp_input */
 	uint64_t tx;		/* copies sent */
 	uint64_t tx_err;	/* copies the device refused */
