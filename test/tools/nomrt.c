@@ -45,6 +45,7 @@
  * CAP_SYS_ADMIN, and it keeps setuid programs from dropping the filter).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,24 +54,35 @@
 #include <sys/prctl.h>
 #include <seccomp.h>
 
-#define NOMRT_OPT_FIRST		200	/* MRT_BASE, MRT6_BASE */
-#define NOMRT_OPT_LAST		212	/* MRT_MAX, MRT6_MAX */
-#define NOMRT_IOC_FIRST		0x89E0	/* SIOCPROTOPRIVATE */
-#define NOMRT_IOC_LAST		0x89E2	/* SIOCGETRPF */
+#define NOMRT_OPT_FIRST 200    /* MRT_BASE, MRT6_BASE */
+#define NOMRT_OPT_LAST 212     /* MRT_MAX, MRT6_MAX */
+#define NOMRT_IOC_FIRST 0x89E0 /* SIOCPROTOPRIVATE */
+#define NOMRT_IOC_LAST 0x89E2  /* SIOCGETRPF */
+
+/* argument n's low 32 bits equal v (the kernel takes these as int) */
+static struct scmp_arg_cmp low32_eq(unsigned int n, uint32_t v)
+{
+	struct scmp_arg_cmp c = {
+	    .arg = n,
+	    .op = SCMP_CMP_MASKED_EQ,
+	    .datum_a = 0xffffffffu,
+	    .datum_b = v,
+	};
+
+	return c;
+}
 
 static int add_sockopt_rules(scmp_filter_ctx ctx, int sysno)
 {
-	static const unsigned int levels[] = { IPPROTO_IP, IPPROTO_IPV6 };
+	static const unsigned int levels[] = {IPPROTO_IP, IPPROTO_IPV6};
 	unsigned int i, opt;
 	int rc;
 
 	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
 		for (opt = NOMRT_OPT_FIRST; opt <= NOMRT_OPT_LAST; opt++) {
-			/* level and optname are int: compare the low 32 bits */
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOPROTOOPT),
-					      sysno, 2,
-					      SCMP_A1_32(SCMP_CMP_EQ, levels[i]),
-					      SCMP_A2_32(SCMP_CMP_EQ, opt));
+					      sysno, 2, low32_eq(1, levels[i]),
+					      low32_eq(2, opt));
 			if (rc < 0)
 				return rc;
 		}
@@ -84,10 +96,8 @@ static int add_ioctl_rules(scmp_filter_ctx ctx)
 	int rc;
 
 	for (req = NOMRT_IOC_FIRST; req <= NOMRT_IOC_LAST; req++) {
-		/* the kernel takes the request as unsigned int */
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOTTY),
-				      SCMP_SYS(ioctl), 1,
-				      SCMP_A1_32(SCMP_CMP_EQ, req));
+				      SCMP_SYS(ioctl), 1, low32_eq(1, req));
 		if (rc < 0)
 			return rc;
 	}

@@ -72,8 +72,8 @@ int main(void)
 	} else {
 		printf("ok   setsockopt IP_TTL passes\n");
 	}
-	expect("setsockopt optname 213", setsockopt(fd, IPPROTO_IP, 213, &v,
-						    sizeof(v)), ENOPROTOOPT);
+	expect("setsockopt optname 213",
+	       setsockopt(fd, IPPROTO_IP, 213, &v, sizeof(v)), ENOPROTOOPT);
 	close(fd);
 	return failures ? 1 : 0;
 }
