@@ -40,6 +40,7 @@ static uint64_t now_ns_default(void *ctx)
 
 int engine_create(const struct mrt_host *host, struct mrt_engine **out)
 {
+	struct mrt_netif_ops dflt;
 	struct mrt_engine *eng;
 	pthread_mutexattr_t attr;
 	int rc;
@@ -54,10 +55,21 @@ int engine_create(const struct mrt_host *host, struct mrt_engine **out)
 		eng->host.now_ns = now_ns_default;
 	if (!eng->host.net_admin)
 		eng->host.net_admin = priv_net_admin_default;
-	if (!eng->host.netif) {
-		netif_default_ops(&eng->netif_dflt);
-		eng->host.netif = &eng->netif_dflt;
-	}
+	/* a partial netif table gets the kernel queries for what it lacks */
+	netif_default_ops(&dflt);
+	if (eng->host.netif)
+		eng->netif_dflt = *eng->host.netif;
+	if (!eng->netif_dflt.ifindex_by_addr4)
+		eng->netif_dflt.ifindex_by_addr4 = dflt.ifindex_by_addr4;
+	if (!eng->netif_dflt.ifname_by_index)
+		eng->netif_dflt.ifname_by_index = dflt.ifname_by_index;
+	if (!eng->netif_dflt.has_ipv4)
+		eng->netif_dflt.has_ipv4 = dflt.has_ipv4;
+	if (!eng->netif_dflt.exists)
+		eng->netif_dflt.exists = dflt.exists;
+	if (!eng->netif_dflt.primary_addr4)
+		eng->netif_dflt.primary_addr4 = dflt.primary_addr4;
+	eng->host.netif = &eng->netif_dflt;
 	pthread_mutexattr_init(&attr);
 #ifndef NDEBUG
 	/* debug builds: relocking or unlocking a lock we don't hold fails

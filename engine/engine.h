@@ -53,7 +53,7 @@ struct mrt_host {
 	/* 1 if the caller has CAP_NET_ADMIN as the kernel judges it for
 	 * this netns (ns_capable(net->user_ns, ...)); NULL = real check */
 	int (*net_admin)(void *ctx);
-	/* interfaces; NULL = real kernel */
+	/* interfaces; NULL (or a NULL member) = real kernel */
 	const struct mrt_netif_ops *netif;
 	/* MRT_INIT accepted: make s->fd the channel's daemon end
 	 * (s->chan_rd) and keep the real socket as s->raw_fd. -errno on

@@ -19,7 +19,7 @@
  */
 struct mrt_engine {
 	struct mrt_host host;	/* immutable after create, defaults in */
-	struct mrt_netif_ops netif_dflt;	/* backing for host.netif */
+	struct mrt_netif_ops netif_dflt;	/* host.netif, NULLs filled */
 	pthread_mutex_t lock;	/* all tables, vifs, MFC, unres, socks */
 	struct mrt_table *tables;	/* all families, creation order */
 	int uaccess_vm;		/* process_vm_*: 1 works, 0 ?, -1 refused

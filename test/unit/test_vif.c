@@ -112,6 +112,26 @@ START_TEST(device_gone)
 }
 END_TEST
 
+/* a host netif table with holes gets the kernel's queries for them */
+START_TEST(partial_netif)
+{
+	struct fake_host f;
+	struct mrt_engine *e;
+	struct mrt_table *t;
+	struct vifctl v = vc(0, VIFF_USE_IFINDEX, NULL, 2);
+
+	fake_host_init(&f);
+	f.ops.exists = NULL;
+	f.ops.primary_addr4 = NULL;
+	ck_assert_int_eq(engine_create(&f.host, &e), 0);
+	ck_assert_ptr_nonnull(engine_host(e)->netif->exists);
+	ck_assert_ptr_eq(engine_host(e)->netif->has_ipv4, fk_has_v4);
+	t = table_get(e, AF_INET, 253);
+	ck_assert_int_eq(vif_add(e, t, &v, true), 0);
+	engine_destroy(e);
+}
+END_TEST
+
 static Suite *vif_suite(void)
 {
 	Suite *s = suite_create("vif");
@@ -121,6 +141,7 @@ static Suite *vif_suite(void)
 	tcase_add_test(tc, add_fields);
 	tcase_add_test(tc, register_names);
 	tcase_add_test(tc, device_gone);
+	tcase_add_test(tc, partial_netif);
 	suite_add_tcase(s, tc);
 	return s;
 }
