@@ -71,6 +71,22 @@ static void close_channel(struct mrt_engine *eng, struct mrt_sock *s)
 	s->queued_bytes = 0;
 }
 
+/*
+ * A socketpair has no datagram-count limit (unix_dgram_sendmsg skips it
+ * when the receiver's peer is the sender), but the engine end's send
+ * buffer bounds what is queued: make it large, so the emulated receive
+ * buffer of the daemon (s->rcvbuf, accounted by the upcall code) is what
+ * decides drops, as sk_rcvbuf does in the kernel.
+ */
+static void chan_widen(int fd)
+{
+	int big = 64 << 20, saved = errno;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	errno = saved;
+}
+
 int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
 			  struct mrt_table *t)
 {
@@ -86,6 +102,7 @@ int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
 		nslock_release(eng, lock_fd);
 		return rc;
 	}
+	chan_widen(sv[0]);
 	s->chan_wr = sv[0];
 	s->chan_rd = sv[1];
 	engine_own_fd(eng, sv[0]);

@@ -44,6 +44,16 @@ START_TEST(channel)
 	ck_assert_int_eq(F.placed, 1);
 	ck_assert(fcntl(s->chan_wr, F_GETFD) & FD_CLOEXEC);
 	ck_assert(fcntl(s->chan_rd, F_GETFD) & FD_CLOEXEC);
+	/* the engine end's send buffer was widened from the default */
+	{
+		int sb = 0;
+		socklen_t sl = sizeof(sb);
+
+		ck_assert_int_eq(getsockopt(s->chan_wr, SOL_SOCKET, SO_SNDBUF,
+					    &sb, &sl),
+				 0);
+		ck_assert_int_gt(sb, 212992);
+	}
 	/* a datagram pair: engine end -> daemon end */
 	ck_assert_int_eq(write(s->chan_wr, "abc", 3), 3);
 	ck_assert_int_eq(read(s->chan_rd, buf, sizeof(buf)), 3);
