@@ -411,6 +411,50 @@ START_TEST(table_opt)
 }
 END_TEST
 
+/* flags and getsockopt values belong to the socket's table */
+START_TEST(per_table_values)
+{
+	struct mrt_sock *a = igmp_sock(E, 5), *b = igmp_sock(E, 6);
+	int v;
+	socklen_t l = sizeof(v);
+
+	ck_assert_int_eq(set_int(E, b, MRT_TABLE, 7), 0);
+	ck_assert_int_eq(set_int(E, b, MRT_PIM, 1), 0);
+	ck_assert_int_eq(mrt_getsockopt(E, a, IPPROTO_IP, MRT_PIM, &v, &l),
+			 0);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(mrt_getsockopt(E, b, IPPROTO_IP, MRT_ASSERT, &v, &l),
+			 0);
+	ck_assert_int_eq(v, 1);
+	/* DONE: optlen and optval ignored */
+	ck_assert_int_eq(set_int(E, b, MRT_INIT, 1), 0);
+	ck_assert_int_eq(mrt_setsockopt(E, b, IPPROTO_IP, MRT_DONE, BAD, 0),
+			 0);
+	ck_assert_int_eq(set_int(E, a, MRT_INIT, 1), 0);
+	ck_assert_int_eq(mrt_setsockopt(E, a, IPPROTO_IP, MRT_DONE, NULL, 99),
+			 0);
+	mrt_sock_release(E, a);
+	mrt_sock_release(E, b);
+}
+END_TEST
+
+/* a re-added vif starts with zero counters (spec §2.3) */
+START_TEST(vif_counters_zeroed)
+{
+	struct mrt_sock *s = igmp_sock(E, 5);
+	struct sioc_vif_req vr = { .vifi = 0 };
+
+	ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), 0);
+	ck_assert_int_eq(add_vif(E, s, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
+	deftab()->vifs[0].pkt_in = 9;
+	ck_assert_int_eq(del_vif(E, s, 0), 0);
+	ck_assert_int_eq(add_vif(E, s, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
+	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETVIFCNT, &vr), 0);
+	ck_assert_uint_eq(vr.icount, 0);
+	mrt_sock_release(E, s);
+}
+END_TEST
+
 START_TEST(flush_any_int)
 {
 	struct mrt_sock *s = igmp_sock(E, 5);
@@ -916,6 +960,8 @@ static Suite *mrt_suite(void)
 	tcase_add_test(tc, assert_pim_flags);
 	tcase_add_test(tc, flags_persist_teardown);
 	tcase_add_test(tc, table_opt);
+	tcase_add_test(tc, per_table_values);
+	tcase_add_test(tc, vif_counters_zeroed);
 	tcase_add_test(tc, flush_any_int);
 	tcase_add_test(tc, vif_flags_and_devices);
 	tcase_add_test(tc, vif_delete_rules);
