@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 
 #define CAP_FILTER "ip multicast or igmp"
-#define CAP_BUFSIZE (4 << 20)	/* bytes of ring per interface */
+#define CAP_BUFSIZE (8 << 20)	/* bytes of ring per interface */
 
 static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 			pcap_direction_t dir, const char *filter,
@@ -26,7 +26,7 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 	struct packet_mreq mr;
 	struct bpf_program prog;
 	pcap_t *p;
-	int rc = -EIO;
+	int rc = -EIO, one = 1;
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -75,6 +75,11 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 	}
 	/* libpcap opens its socket without close-on-exec */
 	fcntl(c->fd, F_SETFD, FD_CLOEXEC);
+	/* libpcap applies PCAP_D_IN in userspace: our forwarded copies
+	 * would still fill the ring. Drop them in the kernel (4.20+). */
+	if (dir == PCAP_D_IN)
+		setsockopt(c->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+			   sizeof(one));
 	/* allmulti, owned by this socket: the kernel drops it with the
 	 * socket, on close, exit or crash alike */
 	memset(&mr, 0, sizeof(mr));

@@ -346,6 +346,16 @@ static void dp_cap_close(struct mrt_engine *eng, struct dp *dp,
 {
 	const struct mrt_host *h = &eng->host;
 
+	struct pcap_stat ps;
+
+	if (dc->cap.p && pcap_stats(dc->cap.p, &ps) == 0)
+		ENG_INFO(eng, "%s: captured %u, dropped %u (ring) %u (if); "
+			 "dp rx %lu tx %lu tx_err %lu csum_fixed %lu local %lu",
+			 dc->cap.ifname, ps.ps_recv, ps.ps_drop, ps.ps_ifdrop,
+			 (unsigned long)dp->st.rx, (unsigned long)dp->st.tx,
+			 (unsigned long)dp->st.tx_err,
+			 (unsigned long)dp->st.csum_fixed,
+			 (unsigned long)dp->st.local);
 	if (dc->cap.fd >= 0 && h->fd_owned)
 		h->fd_owned(h->ctx, dc->cap.fd, 0);
 	if (dc->out.fd >= 0 && h->fd_owned)
