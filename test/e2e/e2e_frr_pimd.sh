@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# FRR 8.4 zebra + pimd (PIM-SM) as user frr, the router its own RP (on
+# r0's address), IGMPv3 on r1..r3.  FRR installs a (*,G) MFC entry
+# (origin 0.0.0.0) on the join and an (S,G) one on the first packet's
+# NOCACHE.  A joined receiver gets every packet with TTL - 1, a link
+# without members gets nothing, TTL 1 is not forwarded, "show ip mroute
+# count" (SIOCGETSGCNT) grows by exactly what was sent, and after the
+# receiver leaves its link is pruned while the other member still gets
+# traffic.  Both daemons run under the shim in shim mode (zebra makes no
+# MRT call, but it is what a kernel without multicast routing would run).
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+FRR=${FRR_DIR:-/usr/lib/frr}
+e2e_init "$FRR/zebra" "$FRR/pimd" vtysh setpriv
+id frr >/dev/null 2>&1 || skip "no user frr"
+topo_create
+
+f=$E2E_TMP/frr
+mkdir "$f"
+echo "hostname r" >"$f/zebra.conf"
+cat >"$f/pimd.conf" <<EOF2
+hostname r
+ip pim rp 10.1.0.1 224.0.0.0/4
+interface r0
+ ip pim
+interface r1
+ ip pim
+ ip igmp
+interface r2
+ ip pim
+ ip igmp
+interface r3
+ ip pim
+ ip igmp
+EOF2
+chown -R frr:frr "$f"
+
+# FRR will not run as root here: user frr with the capabilities it asks for.
+caps=+net_admin,+net_raw,+sys_admin,+net_bind_service
+asfrr=(setpriv --reuid=frr --regid=frr --init-groups
+	--inh-caps="$caps" --ambient-caps="$caps")
+frr_opts() {
+	echo "-f $f/$1.conf -i $f/$1.pid -z $f/zserv.api --vty_socket $f"
+	echo "-P 0 -u frr -g frr --log file:$f/$1.log --log-level debug"
+}
+vty() { vtysh --vty_socket "$f" "$@"; }
+
+# shellcheck disable=SC2046 # frr_opts: words without spaces
+run_router_daemon zebra "${asfrr[@]}" "$FRR/zebra" $(frr_opts zebra)
+wait_for "zebra socket" 10 test -S "$f/zserv.api"
+# shellcheck disable=SC2046
+run_router_daemon pimd "${asfrr[@]}" "$FRR/pimd" $(frr_opts pimd)
+# shellcheck disable=SC2317 # called through wait_for
+pim_up() { [ "$(vty -c 'show ip pim interface' | grep -c ' r[0-3] *up ')" = 4 ]; }
+wait_for "pimd interfaces" 15 pim_up
+vty -c 'show ip pim interface'
+daemon_alive
+
+G=239.1.1.1
+N=20
+member_start ma "$NS_A" $G
+member_start mc "$NS_C" $G
+wait_forwarding "$NS_A" $G 15
+wait_forwarding "$NS_C" $G 15
+vty -c 'show ip mroute'
+
+# SIOCGETSGCNT through "show ip mroute count": packets of (S,G).
+sg_count() {
+	vty -c 'show ip mroute count' |
+		awk -v s="$SRC_ADDR" -v g=$G '$1 == s && $2 == g { print $4 }'
+}
+before=$(sg_count)
+
+# 1. TTL 16: both members' links get every packet, r2 (no member) none.
+recv_start a "$NS_A" $G -n $N -w 3000
+recv_start c "$NS_C" $G -n $N -w 3000
+recv_start b "$NS_B" $G -j 0 -w 1000
+send $G $N 16
+expect_recv a "A (r1, joined)" $N 15
+expect_recv c "C (r3, joined)" $N 15
+expect_wire b "B (r2, not joined)" 0
+
+# 2. TTL 1 is never forwarded.
+recv_start a "$NS_A" $G -j 0 -w 1000
+send $G 5 1
+expect_wire a "A, TTL 1" 0
+vty -c 'show ip mroute count'
+after=$(sg_count)
+[ "$((after - before))" = $((N + 5)) ] ||
+	fail "SIOCGETSGCNT: (S,G) count went $before -> $after, sent $((N + 5))"
+say "SIOCGETSGCNT: (S,G) count $before -> $after"
+check_kernel_untouched
+
+# 3. A leaves: r1 is pruned, C still gets every packet.
+member_stop ma
+wait_stopped "$NS_A" $G 15
+recv_start a "$NS_A" $G -j 0 -w 1000
+recv_start c "$NS_C" $G -n $N -w 3000
+send $G $N 16
+expect_wire a "A after leave" 0
+expect_recv c "C (still joined)" $N 15
+vty -c 'show ip mroute'
+daemon_alive
+pass
