@@ -652,16 +652,27 @@ int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 {
 	struct mrt_vif *v = &t->vifs[vifi];
 	struct dp *dp = eng->dp;
-	int ifindex;
+	int ifindex, created, tunfd;
 
 	if (t->family != AF_INET || !eng->host.dataplane)
 		return 0;
 	if (v->flags & VIFF_REGISTER) {
-		/* a stand-in for the kernel's pimreg device (§11) */
-		ifindex = regdev_create(v->ifname);
-		if (ifindex > 0)
+		/* a stand-in for the kernel's pimreg device (§11), removed
+		 * with the vif as vif_delete unregisters pimreg */
+		dp = dp_get(eng);
+		if (!dp)
+			return -ENOMEM;
+		ifindex = regdev_create(v->ifname, &tunfd, &created);
+		if (ifindex > 0) {
 			v->ifindex = ifindex;
-		else
+			if (created)
+				dp->regdev[vifi] = ifindex;
+			if (tunfd >= 0) {
+				/* fd numbers are never 0 here: 0 is stdin */
+				dp->regfd[vifi] = tunfd;
+				engine_own_fd(eng, tunfd);
+			}
+		} else
 			ENG_INFO(eng, "%s: no stand-in device: %d", v->ifname,
 				 ifindex);
 		return 0;
@@ -680,6 +691,12 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 
 	if (!dp || t->family != AF_INET)
 		return;
+	if (dp->regdev[vifi] && dp->regdev[vifi] == t->vifs[vifi].ifindex)
+		regdev_delete(dp->regdev[vifi]);
+	dp->regdev[vifi] = 0;
+	if (dp->regfd[vifi] > 0)
+		engine_close_fd(eng, dp->regfd[vifi]);
+	dp->regfd[vifi] = 0;
 	dc = cap_slot(dp, t, vifi);
 	if (dc)
 		dp_cap_close(eng, dp, dc);
@@ -703,6 +720,12 @@ void dp_shutdown(struct mrt_engine *eng)
 	for (i = 0; i < DP_MAXCAP; i++)
 		if (dp->caps[i].t)
 			dp_cap_close(eng, dp, &dp->caps[i]);
+	for (i = 0; i < MRT_MAXVIFS; i++) {
+		if (dp->regdev[i])
+			regdev_delete(dp->regdev[i]);
+		if (dp->regfd[i] > 0)
+			engine_close_fd(eng, dp->regfd[i]);
+	}
 	if (dp->tx.fd >= 0)
 		engine_close_fd(eng, dp->tx.fd);
 	if (dp->igmp.fd >= 0)

@@ -61,6 +61,8 @@ struct dp {
 	struct tx tx;
 	struct igmpin igmp;
 	struct dp_owner *own;	/* MAP_SHARED, NULL until the thread runs */
+	int regdev[MRT_MAXVIFS];	/* dummy pimreg we created, by vif */
+	int regfd[MRT_MAXVIFS];		/* tun fd holding pimreg, 0 = none */
 	const char *igmp_path;	/* /proc/net/igmp (tests override) */
 	struct dp_stats st;
 	uint8_t pkt[65536];	/* working copy of the packet forwarded */

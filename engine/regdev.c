@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * regdev.c - pimreg stand-in: RTM_NEWLINK of kind "dummy" (the kernel's
- * own pimreg is ARPHRD_PIMREG, which userspace cannot create), then up
+ * regdev.c - pimreg stand-in (the kernel's own is ARPHRD_PIMREG, which
+ * userspace cannot create): a tun device (ARPHRD_NONE, no link layer,
+ * removed when its fd closes), else RTM_NEWLINK of kind "dummy"; then up
  * with the register device's MTU.
  */
 #include "regdev.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -76,7 +81,47 @@ static void msg_init(char *buf, int idx, unsigned flags, unsigned ifflags)
 	memcpy(buf + NLMSG_HDRLEN, &i, sizeof(i));
 }
 
-int regdev_create(const char *name)
+/* up + MTU through ioctls on a datagram socket */
+static void tun_up(const char *name)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_mtu = REGDEV_MTU;
+	ioctl(s, SIOCSIFMTU, &ifr);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	syscall(SYS_close, s);
+}
+
+static int tun_create(const char *name, int *tunfd)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int rc = -errno;
+
+		syscall(SYS_close, fd);
+		return rc;
+	}
+	tun_up(name);
+	*tunfd = fd;
+	return (int)if_nametoindex(name);
+}
+
+int regdev_create(const char *name, int *tunfd, int *created)
 {
 	union {
 		char b[512];
@@ -88,7 +133,15 @@ int regdev_create(const char *name)
 	size_t lioff;
 	int fd, rc, idx;
 
+	*created = 0;
+	*tunfd = -1;
 	idx = (int)if_nametoindex(name);
+	if (!idx) {
+		idx = tun_create(name, tunfd);
+		if (idx > 0)
+			return idx;
+		idx = 0;
+	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
@@ -107,6 +160,7 @@ int regdev_create(const char *name)
 			syscall(SYS_close, fd);
 			return rc;
 		}
+		*created = rc == 0;
 		idx = (int)if_nametoindex(name);
 	}
 	if (idx > 0) {
@@ -115,4 +169,25 @@ int regdev_create(const char *name)
 	}
 	syscall(SYS_close, fd);
 	return idx > 0 ? idx : -ENODEV;
+}
+
+int regdev_delete(int ifindex)
+{
+	union {
+		char b[512];
+		struct nlmsghdr align;
+	} req;
+	struct nlmsghdr n;
+	int fd, rc;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	msg_init(req.b, ifindex, 0, 0);
+	memcpy(&n, req.b, sizeof(n));
+	n.nlmsg_type = RTM_DELLINK;
+	memcpy(req.b, &n, sizeof(n));
+	rc = nl_talk(fd, (struct nlmsghdr *)req.b);
+	syscall(SYS_close, fd);
+	return rc;
 }

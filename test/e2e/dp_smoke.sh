@@ -7,7 +7,9 @@
 # IGMPv2 reports of A reach the mroute socket; SIOCGETSGCNT/VIFCNT count;
 # in shim mode the kernel's mc_forwarding stays 0; allmulti is held while
 # routing and dropped after; a packet the router itself sends to an
-# unknown group out r0 gives a NOCACHE on vif 0 (spec 14 #19).
+# unknown group out r0 gives a NOCACHE on vif 0 (spec 14 #19); a register
+# vif (vif 4, pimreg) among the oifs gives one WHOLEPKT per packet with the
+# TTL not decremented (spec 14 #13).
 # E2E_MODE=kernel runs the same on the kernel's ipmr (validates the test).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -24,11 +26,12 @@ nsx "$NS_A" sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 mapfile -t prefix < <(daemon_prefix)
 say "start mrt_client: ${prefix[*]} $MRT_CLIENT"
 ip netns exec "$NS_R" "${prefix[@]}" "$MRT_CLIENT" -v r0,r1,r2,r3 -g "$G" \
-	-o 1,2 -t 8 -r "$E2E_TMP/client.ready" -m "$E2E_TMP/client.mfc" \
+	-o 1,2,4 -R -t 8 -r "$E2E_TMP/client.ready" -m "$E2E_TMP/client.mfc" \
 	>"$E2E_TMP/client.log" 2>&1 &
 CLIENT_PID=$!
 track_pid "$CLIENT_PID"
 wait_for "mrt_client vifs" 5 test -e "$E2E_TMP/client.ready"
+ip -n "$NS_R" link show pimreg >/dev/null || fail "no pimreg device for the register vif"
 
 recv_start A "$NS_A" "$G" -n 10 -w 5000
 recv_start B "$NS_B" "$G" -n 10 -w 5000
@@ -67,6 +70,8 @@ kv() { grep -o "\b$1=[0-9]*" "$E2E_TMP/client.log" | tail -1 | cut -d= -f2; }
 grep -q "nocache len=28 vif=0 src=10.1.0.1 grp=239.4.4.4" \
 	"$E2E_TMP/client.log" || fail "local-origin NOCACHE wrong"
 [ "$(allmulti)" = 0 ] || fail "r0 still in allmulti after the mrouter exited"
+ip -n "$NS_R" link show pimreg >/dev/null 2>&1 &&
+	fail "pimreg still there after the register vif went away"
 grep -q "nocache len=28 vif=0 src=$SRC_ADDR grp=$G from=$SRC_ADDR" \
 	"$E2E_TMP/client.log" || fail "NOCACHE bytes/vif/source wrong"
 [ "$(kv sg_pkt)" = 10 ] || fail "SIOCGETSGCNT pkt != 10"
@@ -75,5 +80,7 @@ grep -q "nocache len=28 vif=0 src=$SRC_ADDR grp=$G from=$SRC_ADDR" \
 [ "$(kv vif1_out)" = 10 ] || fail "vif 1 out != 10"
 [ "$(kv vif2_out)" = 10 ] || fail "vif 2 out != 10"
 [ "$(kv vif3_out)" = 0 ] || fail "vif 3 out != 0"
+[ "$(kv wholepkt)" = 10 ] || fail "expected 10 WHOLEPKT (vif 4, TTL 5)"
+[ "$(kv vif4_out)" = 10 ] || fail "register vif 4 out != 10"
 [ "$(kv igmp_reports)" -ge 1 ] || fail "no IGMPv2 report reached the mrouter"
 pass

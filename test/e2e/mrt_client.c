@@ -7,7 +7,9 @@
  * SIOCGETSGCNT / SIOCGETVIFCNT printed at the end as key=value lines.
  *
  *   mrt_client -v IF0,IF1,... -g GROUP -o VIF,VIF... [-t SECS] [-r FILE]
- *              [-m FILE]
+ *              [-m FILE] [-R]
+ * -R adds a VIFF_REGISTER vif after the interface vifs (list it in -o to
+ * get a WHOLEPKT upcall per forwarded packet).
  * -r FILE is created once the vifs exist, -m FILE once the MFC is added.
  */
 #include <arpa/inet.h>
@@ -100,12 +102,12 @@ int main(int argc, char **argv)
 	char names[MAXV][IF_NAMESIZE];
 	struct in_addr grp = { 0 }, src = { 0 };
 	int nv = 0, opt, fd, v, ttls[MAXV] = { 0 }, mfc_added = 0, nocache = 0;
-	int igmp_reports = 0, other = 0;
+	int igmp_reports = 0, other = 0, reg = 0, wholepkt = 0;
 	double secs = 10, end;
 	struct vifctl vc;
 	struct mfcctl mc;
 
-	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:R")) != -1) {
 		switch (opt) {
 		case 'v': ifs = optarg; break;
 		case 'g': inet_aton(optarg, &grp); break;
@@ -113,6 +115,7 @@ int main(int argc, char **argv)
 		case 't': secs = atof(optarg); break;
 		case 'r': ready = optarg; break;
 		case 'm': mfcfile = optarg; break;
+		case 'R': reg = 1; break;
 		default:
 			fprintf(stderr, "usage: see mrt_client.c\n");
 			return 2;
@@ -149,6 +152,17 @@ int main(int argc, char **argv)
 		    0)
 			die("MRT_ADD_VIF");
 	}
+	if (reg && nv < MAXV) {
+		memset(&vc, 0, sizeof(vc));
+		vc.vifc_vifi = (vifi_t)nv;
+		vc.vifc_flags = VIFF_REGISTER;
+		vc.vifc_threshold = 1;
+		if (setsockopt(fd, IPPROTO_IP, MRT_ADD_VIF, &vc, sizeof(vc)) <
+		    0)
+			die("MRT_ADD_VIF register");
+		printf("register_vif=%d\n", nv);
+		nv++;
+	}
 	printf("vifs=%d\n", nv);
 	if (nv > 1)
 		send_dvmrp(fd, if_addr(fd, names[1]));
@@ -172,6 +186,14 @@ int main(int argc, char **argv)
 		if (n < (ssize_t)sizeof(struct iphdr))
 			continue;
 		if (ip->protocol == 0) {	/* an upcall, as mrouted tells */
+			if (im->im_msgtype == IGMPMSG_WHOLEPKT) {
+				struct iphdr *in = (struct iphdr *)(buf + 20);
+
+				if (n == 20 + ntohs(in->tot_len) &&
+				    in->ttl == 5 && im->im_vif == nv - 1)
+					wholepkt++;
+				continue;
+			}
 			if (im->im_msgtype != IGMPMSG_NOCACHE) {
 				printf("upcall type=%d vif=%d\n",
 				       im->im_msgtype, im->im_vif);
@@ -207,8 +229,8 @@ int main(int argc, char **argv)
 				other++;
 		}
 	}
-	printf("nocache=%d igmp_reports=%d igmp_other=%d\n", nocache,
-	       igmp_reports, other);
+	printf("nocache=%d igmp_reports=%d igmp_other=%d wholepkt=%d\n",
+	       nocache, igmp_reports, other, wholepkt);
 	if (mfc_added) {
 		struct sioc_sg_req sg = { .src = src, .grp = grp };
 
