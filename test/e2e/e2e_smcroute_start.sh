@@ -4,7 +4,8 @@
 # "Kernel does not even support IGMP", no vifs, its mroute rejected).
 # Under nomrt + the shim (kernel mode: plainly) its vifs and its (S,G)
 # are accepted: smcroutectl shows a VIF per phyint and the route in the
-# "Kernel MFC Table", and the log has none of those errors.
+# "Kernel MFC Table", and the log has none of those errors for IPv4
+# (a missing IPv6 API is only reported).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -20,7 +21,9 @@ phyint r1 enable
 phyint r2 enable
 mroute from r0 source $SRC_ADDR group 239.1.1.1 to r1 r2
 EOT
-bad='does not (even )?support|No IPv4 multicast socket|not a known phyint|Parse error|Failed'
+# What smcroute 2.5 logs when the IPv4 API is missing or refuses it.
+bad4='does not even support IGMP|does not support IPv4|IPv4 multicast routing API|No IPv4 multicast socket|not a known phyint'
+bad6='does not even support IPv6|does not support IPv6|No IPv6 multicast socket'
 
 # smcroutectl show interfaces: "INDEX PHYINT VIF MIF" rows; VIF of IFNAME.
 vif_of() {
@@ -38,7 +41,7 @@ ip netns exec "$NS_R" "$NOMRT" smcrouted -n -f "$conf" -u "$sock" \
 pid=$!
 track_pid "$pid"
 wait_for "smcroute (no shim) ready" 10 ready "$E2E_TMP/noshim.log"
-grep -E "$bad" "$E2E_TMP/noshim.log" ||
+grep 'Kernel does not even support IGMP' "$E2E_TMP/noshim.log" ||
 	fail "smcroute under nomrt did not report a missing MRT API"
 [ "$(vif_of "$sock" r0)" = N/A ] || fail "r0 got a VIF under nomrt alone"
 nsx "$NS_R" smcroutectl -u "$sock" -pt show routes | grep -q 239.1.1.1 &&
@@ -54,8 +57,12 @@ run_router_daemon smcroute smcrouted -n -f "$conf" -u "$sock" \
 	-P "$E2E_TMP/smcroute.pid" -l debug
 wait_for "smcroute ready" 10 ready "$E2E_TMP/smcroute.log"
 cat "$E2E_TMP/smcroute.log"
-if grep -E "$bad" "$E2E_TMP/smcroute.log"; then
-	fail "smcroute reports a missing or failing MRT API"
+if grep -E "$bad4" "$E2E_TMP/smcroute.log"; then
+	fail "smcroute reports a missing or failing IPv4 MRT API"
+fi
+# IPv6 (MRT6_*) is reported, not required: the vifs and route are IPv4.
+if grep -E "$bad6" "$E2E_TMP/smcroute.log" | sort -u; then
+	say "NOTE: smcroute found no IPv6 multicast routing (MRT6_INIT)"
 fi
 nsx "$NS_R" smcroutectl -u "$sock" -p show interfaces
 for i in r0 r1 r2; do
