@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# README command 1: install dependencies, build, and run the namespace lab
+# (examples/smcroute-lab.sh): smcroute under nomrt + libmrtshim.so routes
+# multicast from a sender to receivers.  Debian 12, as root.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+if [ "$(id -u)" != 0 ]; then
+	echo "lab: run as root (apt-get, network namespaces)" >&2
+	exit 1
+fi
+"$src/scripts/deps.sh"
+"$src/scripts/build.sh" "$src/build"
+rc=0
+E2E_BUILD_DIR=$src/build "$src/examples/smcroute-lab.sh" || rc=$?
+if [ "$rc" = 77 ]; then
+	echo "lab: could not run (see the SKIP line above)" >&2
+	exit 1
+fi
+exit "$rc"
