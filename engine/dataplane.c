@@ -438,14 +438,46 @@ static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 }
 
 #define DP_MAP_OUT 0x1000	/* map[] entry is the outbound capture */
+#define DP_MAP_REG 0x2000	/* map[] entry is a pimreg tun fd (vif) */
+
+/*
+ * reg_vif_xmit: what the stack sends into pimreg goes whole to the daemon
+ * (WHOLEPKT, the register vif); vif counters unchanged.
+ * Lock held.
+ */
+static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp, int vifi)
+{
+	struct mrt_table *t;
+	ssize_t n;
+	int k;
+
+	for (k = 0; k < DP_BATCH; k++) {
+		n = read(dp->regfd[vifi], dp->pkt, sizeof(dp->pkt));
+		if (n < 20 || (dp->pkt[0] >> 4) != 4)
+			break;
+		for (t = table_first(eng); t; t = t->next) {
+			if (t->family != AF_INET || t->reg_vif != vifi ||
+			    !t->mrouter)
+				continue;
+			/* counted on the device only (spec 5.4) */
+			dp_report(eng, dp, t, UPCALL_WHOLEPKT, vifi,
+				  t->vifs[vifi].ifindex, dp->pkt, (size_t)n);
+			/* then its multicast loopback copy enters
+			 * ip_mr_input on pimreg (spec 6.4; loop assumed) */
+			dp_input_locked(eng, t, t->vifs[vifi].ifindex,
+					dp->pkt, (size_t)n, DP_IN_LOCAL);
+			break;
+		}
+	}
+}
 
 static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[2 * DP_MAXCAP + 2];
-	struct dp_rx_arg rx[2 * DP_MAXCAP + 2];
-	int map[2 * DP_MAXCAP + 2];
+	struct pollfd pfd[2 * DP_MAXCAP + MRT_MAXVIFS + 2];
+	struct dp_rx_arg rx[2 * DP_MAXCAP + MRT_MAXVIFS + 2];
+	int map[2 * DP_MAXCAP + MRT_MAXVIFS + 2];
 	unsigned gen = ~0u;
 	int n = 0, i, k, timeout;
 	uint64_t cnt;
@@ -467,6 +499,13 @@ static void *dp_thread(void *arg)
 			pfd[n++].events = POLLIN;
 			pfd[n].fd = dp->standby ? -1 : dp->igmp.fd;
 			pfd[n++].events = POLLIN;
+			for (i = 0; i < MRT_MAXVIFS && !dp->standby; i++) {
+				if (dp->regfd[i] <= 0)
+					continue;
+				map[n] = i | DP_MAP_REG;
+				pfd[n].fd = dp->regfd[i];
+				pfd[n++].events = POLLIN;
+			}
 			for (i = 0; i < DP_MAXCAP && !dp->standby; i++) {
 				if (!dp->caps[i].t || dp->caps[i].cap.fd < 0)
 					continue;
@@ -496,6 +535,10 @@ static void *dp_thread(void *arg)
 			for (i = 2; i < n; i++) {
 				if (!(pfd[i].revents & (POLLIN | POLLERR)))
 					continue;
+				if (map[i] & DP_MAP_REG) {
+					dp_reg_xmit(eng, dp, map[i] & 0xff);
+					continue;
+				}
 				k = map[i] & ~DP_MAP_OUT;
 				rx[i].eng = eng;
 				rx[i].t = dp->caps[k].t;
@@ -671,6 +714,8 @@ int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 				/* fd numbers are never 0 here: 0 is stdin */
 				dp->regfd[vifi] = tunfd;
 				engine_own_fd(eng, tunfd);
+				dp->gen++;
+				dp_wake(dp);
 			}
 		} else
 			ENG_INFO(eng, "%s: no stand-in device: %d", v->ifname,
@@ -694,8 +739,11 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 	if (dp->regdev[vifi] && dp->regdev[vifi] == t->vifs[vifi].ifindex)
 		regdev_delete(dp->regdev[vifi]);
 	dp->regdev[vifi] = 0;
-	if (dp->regfd[vifi] > 0)
+	if (dp->regfd[vifi] > 0) {
 		engine_close_fd(eng, dp->regfd[vifi]);
+		dp->gen++;
+		dp_wake(dp);
+	}
 	dp->regfd[vifi] = 0;
 	dc = cap_slot(dp, t, vifi);
 	if (dc)

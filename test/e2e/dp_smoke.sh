@@ -9,7 +9,8 @@
 # routing and dropped after; a packet the router itself sends to an
 # unknown group out r0 gives a NOCACHE on vif 0 (spec 14 #19); a register
 # vif (vif 4, pimreg) among the oifs gives one WHOLEPKT per packet with the
-# TTL not decremented (spec 14 #13).
+# TTL not decremented (spec 14 #13), and a packet sent into pimreg is one
+# more WHOLEPKT plus a NOCACHE on vif 4 (its loopback copy); IGMPv3 reports reach the mrouter once it joined 224.0.0.22.
 # E2E_MODE=kernel runs the same on the kernel's ipmr (validates the test).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -26,7 +27,7 @@ nsx "$NS_A" sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 mapfile -t prefix < <(daemon_prefix)
 say "start mrt_client: ${prefix[*]} $MRT_CLIENT"
 ip netns exec "$NS_R" "${prefix[@]}" "$MRT_CLIENT" -v r0,r1,r2,r3 -g "$G" \
-	-o 1,2,4 -R -t 8 -r "$E2E_TMP/client.ready" -m "$E2E_TMP/client.mfc" \
+	-o 1,2,4 -R -J -t 8 -r "$E2E_TMP/client.ready" -m "$E2E_TMP/client.mfc" \
 	>"$E2E_TMP/client.log" 2>&1 &
 CLIENT_PID=$!
 track_pid "$CLIENT_PID"
@@ -62,11 +63,21 @@ s.sendto(b"x" * 100, ("239.4.4.4", 5003))'
 
 wait_for "local-origin NOCACHE" 5 grep -q "grp=239.4.4.4" "$E2E_TMP/client.log"
 
+# reg_vif_xmit: what the stack sends into pimreg is a WHOLEPKT too
+nsx "$NS_R" python3 -c 'import socket as S, struct
+s = S.socket(S.AF_INET, S.SOCK_DGRAM)
+s.setsockopt(S.IPPROTO_IP, S.IP_MULTICAST_IF,
+             struct.pack("4s4si", bytes(4), bytes(4), S.if_nametoindex("pimreg")))
+s.setsockopt(S.IPPROTO_IP, S.IP_MULTICAST_TTL, 5)
+s.sendto(b"y" * 100, ("239.7.7.7", 5004))'
+
 wait "$CLIENT_PID" || fail "mrt_client failed: $(cat "$E2E_TMP/client.log")"
 cat "$E2E_TMP/client.log"
 kv() { grep -o "\b$1=[0-9]*" "$E2E_TMP/client.log" | tail -1 | cut -d= -f2; }
 [ "$(kv dvmrp_sent)" = 1 ] || fail "IP_HDRINCL IGMP 0x13 send failed"
-[ "$(kv nocache)" = 2 ] || fail "expected exactly 2 NOCACHE"
+[ "$(kv nocache)" = 3 ] || fail "expected exactly 3 NOCACHE"
+grep -q "nocache len=28 vif=4 src=10.1.0.1 grp=239.7.7.7" \
+	"$E2E_TMP/client.log" || fail "no NOCACHE on the register vif"
 grep -q "nocache len=28 vif=0 src=10.1.0.1 grp=239.4.4.4" \
 	"$E2E_TMP/client.log" || fail "local-origin NOCACHE wrong"
 [ "$(allmulti)" = 0 ] || fail "r0 still in allmulti after the mrouter exited"
@@ -80,7 +91,9 @@ grep -q "nocache len=28 vif=0 src=$SRC_ADDR grp=$G from=$SRC_ADDR" \
 [ "$(kv vif1_out)" = 10 ] || fail "vif 1 out != 10"
 [ "$(kv vif2_out)" = 10 ] || fail "vif 2 out != 10"
 [ "$(kv vif3_out)" = 0 ] || fail "vif 3 out != 0"
-[ "$(kv wholepkt)" = 10 ] || fail "expected 10 WHOLEPKT (vif 4, TTL 5)"
+[ "$(kv wholepkt)" = 11 ] ||
+	fail "expected 11 WHOLEPKT (10 forwarded + 1 sent into pimreg)"
+[ "$(kv igmp_v3)" -ge 1 ] || fail "no IGMPv3 report after joining 224.0.0.22"
 [ "$(kv vif4_out)" = 10 ] || fail "register vif 4 out != 10"
 [ "$(kv igmp_reports)" -ge 1 ] || fail "no IGMPv2 report reached the mrouter"
 pass

@@ -8,7 +8,8 @@
  *
  *   mrt_client -v IF0,IF1,... -g GROUP -o VIF,VIF... [-t SECS] [-r FILE]
  *              [-m FILE] [-R]
- * -R adds a VIFF_REGISTER vif after the interface vifs (list it in -o to
+ * -J joins 224.0.0.22 on the vifs (IGMPv3 reports then reach us by
+ * local delivery) and counts them. -R adds a VIFF_REGISTER vif after the interface vifs (list it in -o to
  * get a WHOLEPKT upcall per forwarded packet).
  * -r FILE is created once the vifs exist, -m FILE once the MFC is added.
  */
@@ -102,12 +103,13 @@ int main(int argc, char **argv)
 	char names[MAXV][IF_NAMESIZE];
 	struct in_addr grp = { 0 }, src = { 0 };
 	int nv = 0, opt, fd, v, ttls[MAXV] = { 0 }, mfc_added = 0, nocache = 0;
-	int igmp_reports = 0, other = 0, reg = 0, wholepkt = 0;
+	int igmp_reports = 0, other = 0, reg = 0, wholepkt = 0, join = 0;
+	int v3 = 0;
 	double secs = 10, end;
 	struct vifctl vc;
 	struct mfcctl mc;
 
-	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:R")) != -1) {
+	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJ")) != -1) {
 		switch (opt) {
 		case 'v': ifs = optarg; break;
 		case 'g': inet_aton(optarg, &grp); break;
@@ -116,6 +118,7 @@ int main(int argc, char **argv)
 		case 'r': ready = optarg; break;
 		case 'm': mfcfile = optarg; break;
 		case 'R': reg = 1; break;
+		case 'J': join = 1; break;
 		default:
 			fprintf(stderr, "usage: see mrt_client.c\n");
 			return 2;
@@ -151,6 +154,15 @@ int main(int argc, char **argv)
 		if (setsockopt(fd, IPPROTO_IP, MRT_ADD_VIF, &vc, sizeof(vc)) <
 		    0)
 			die("MRT_ADD_VIF");
+	}
+	for (v = 0; join && v < nv; v++) {
+		struct ip_mreqn mr = { .imr_ifindex =
+					       (int)if_nametoindex(names[v]) };
+
+		inet_aton("224.0.0.22", &mr.imr_multiaddr);
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+			       sizeof(mr)) < 0)
+			die("IP_ADD_MEMBERSHIP 224.0.0.22");
 	}
 	if (reg && nv < MAXV) {
 		memset(&vc, 0, sizeof(vc));
@@ -225,12 +237,14 @@ int main(int argc, char **argv)
 			/* IGMPv2 membership report for our group */
 			if (ig[0] == 0x16 && !memcmp(ig + 4, &grp, 4))
 				igmp_reports++;
+			else if (ig[0] == 0x22)
+				v3++;
 			else
 				other++;
 		}
 	}
-	printf("nocache=%d igmp_reports=%d igmp_other=%d wholepkt=%d\n",
-	       nocache, igmp_reports, other, wholepkt);
+	printf("nocache=%d igmp_reports=%d igmp_v3=%d igmp_other=%d "
+	       "wholepkt=%d\n", nocache, igmp_reports, v3, other, wholepkt);
 	if (mfc_added) {
 		struct sioc_sg_req sg = { .src = src, .grp = grp };
 
