@@ -10,12 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cksum.h"
 #include "chan.h"
 #include "dataplane.h"
+#include "dp_priv.h"
+#include "engine_priv.h"
 #include "fake_host.h"
 #include "mfc.h"
 #include "table.h"
@@ -411,6 +415,79 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+/* The daemonizing pattern: M becomes mrouter with a running engine
+ * thread and forks C; C stands by while M lives and owns forwarding once
+ * M has exited. Needs root (AF_PACKET, raw IGMP). */
+static int fork_scenario(int report_fd)
+{
+	struct fake_host fh;
+	struct mrt_engine *e;
+	struct mrt_sock *s;
+	struct dp *dp;
+	pid_t c, owner;
+	int i, standby;
+
+	fake_host_init(&fh);
+	fh.host.dataplane = 1;
+	if (engine_create(&fh.host, &e) < 0)
+		return 2;
+	s = igmp_sock(e, 10);
+	if (set_int(e, s, MRT_INIT, 1) < 0)
+		return 3;
+	dp = e->dp;
+	if (!dp || !dp->thr_started || !dp->own)
+		return 4;
+	if (dp->own->pid != getpid())
+		return 5;
+	engine_lock(e);		/* as the host's atfork prepare */
+	c = fork();
+	if (c < 0)
+		return 6;
+	engine_unlock(e);
+	if (c > 0) {		/* M: keep forwarding a while, then exit */
+		poll(NULL, 0, 400);
+		_exit(dp->own->pid == getpid() ? 0 : 7);
+	}
+	dp_atfork_child(e);	/* C */
+	for (i = 0; i < 60; i++) {
+		engine_lock(e);
+		owner = dp->own->pid;
+		standby = dp->standby;
+		engine_unlock(e);
+		if (owner == getpid() && !standby) {
+			if (write(report_fd, "T", 1) != 1)
+				_exit(8);
+			_exit(0);
+		}
+		if (i < 4 && owner == getpid())
+			_exit(9);	/* took over while M lived */
+		poll(NULL, 0, 50);
+	}
+	_exit(10);
+}
+
+START_TEST(test_fork_takeover)
+{
+	int pfd[2], st;
+	char ch = 0;
+	pid_t m;
+
+	if (geteuid() != 0)
+		return;		/* needs AF_PACKET; dp_smoke covers root */
+	ck_assert_int_eq(pipe(pfd), 0);
+	m = fork();
+	ck_assert_int_ge(m, 0);
+	if (m == 0)
+		_exit(fork_scenario(pfd[1]));
+	close(pfd[1]);
+	ck_assert_int_eq(waitpid(m, &st, 0), m);	/* reap M promptly */
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert_int_eq(read(pfd[0], &ch, 1), 1);	/* C took over */
+	ck_assert_int_eq(ch, 'T');
+	close(pfd[0]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("dataplane");
@@ -429,6 +506,9 @@ int main(void)
 	tcase_add_test(tc, test_many_groups_and_flush);
 	tcase_add_test(tc, test_df_and_down);
 	tcase_add_test(tc, test_bad_input);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("fork");
+	tcase_add_test(tc, test_fork_takeover);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
