@@ -45,7 +45,7 @@ run_router_daemon smcroute smcrouted -n -f "$conf" -u "$sock" \
 route_in() { nsx "$NS_R" smcroutectl -u "$sock" -pt show routes |
 	grep -q 239.1.1.1; }
 wait_for "smcroute route" 10 route_in
-if grep -E 'does not (even )?support|not a known phyint' "$E2E_TMP/smcroute.log"; then
+if smcroute_v4_errors "$E2E_TMP/smcroute.log"; then
 	fail "smcroute found no multicast routing API"
 fi
 

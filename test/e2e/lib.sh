@@ -230,6 +230,13 @@ run_router_daemonize() {
 	track_pid "$DAEMON_PID"
 }
 
+# smcroute_v4_errors LOG: print (and succeed on) what smcroute 2.5 logs
+# when the IPv4 MRT API is missing or refuses it.  A missing IPv6 API
+# (MRT6_INIT) gives "does not even support IPv6 ICMP" and is not matched.
+smcroute_v4_errors() {
+	grep -E 'does not even support IGMP|does not support IPv4|IPv4 multicast routing API|No IPv4 multicast socket|not a known phyint' "$1"
+}
+
 # stop_pid PID: TERM a process this script started, wait for it to exit.
 stop_pid() {
 	kill -TERM "$1" 2>/dev/null || true
