@@ -585,6 +585,7 @@ static int dp_open_io(struct mrt_engine *eng, struct dp *dp)
 			ENG_ERR(eng, "raw IGMP socket: %d", rc);
 		else
 			engine_own_fd(eng, dp->igmp.fd);
+		dp->gen++;	/* the thread polls the new fd */
 	}
 	if (!dp->own) {
 		void *p = mmap(NULL, sizeof(struct dp_owner),
@@ -686,9 +687,18 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	for (o = table_first(eng); o; o = o->next)
 		if (o->family == AF_INET && o->mrouter && o != t)
 			return;
-	/* no v4 mrouter left: the thread leaves at its next wakeup */
+	/* no v4 mrouter left: the thread leaves at its next wakeup (it
+	 * checks stop under the lock before touching any socket), and the
+	 * sockets go now; MRT_INIT opens them again */
 	dp->stop = true;
 	dp_wake(dp);
+	if (dp->tx.fd >= 0)
+		engine_close_fd(eng, dp->tx.fd);
+	dp->tx.fd = -1;
+	if (dp->igmp.fd >= 0)
+		engine_close_fd(eng, dp->igmp.fd);
+	dp->igmp.fd = -1;
+	dp->gen++;
 }
 
 int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
@@ -780,6 +790,7 @@ void dp_shutdown(struct mrt_engine *eng)
 		engine_close_fd(eng, dp->igmp.fd);
 	if (dp->evfd >= 0)
 		engine_close_fd(eng, dp->evfd);
+	dp->tx.fd = dp->igmp.fd = dp->evfd = -1;
 	if (dp->own)
 		munmap(dp->own, sizeof(*dp->own));
 	eng->dp = NULL;
