@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "table.h"
+#include "vif.h"
 
 /* Longest path we can name, normalised: "/proc/<pid>/task/<tid>/net/..."
  * and "/proc/sys/net/ipv6/conf/<15 chars>/mc_forwarding" are far below. */
@@ -293,6 +294,7 @@ long mrt_view_render(struct mrt_engine *eng, int view, const char *dev,
 			ifindex = 0;
 	}
 	engine_lock(eng);
+	vif_prune_gone(eng);
 	rc = view_render_tables(table_first(eng), host, view, dev, ifindex, buf,
 				cap);
 	engine_unlock(eng);
