@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * counters.c - the counter ioctls SIOCGETVIFCNT / SIOCGETSGCNT (ipmr_ioctl
+ * counters.c - the counter ioctls SIOCGETVIFCNT / SIOCGETSGCNT and their
+ * v6 twins SIOCGETMIFCNT_IN6 / SIOCGETSGCNT_IN6 (ipmr_ioctl, ip6mr_ioctl
  * via sock_ioctl_inout): whole struct in, filled, whole struct out.
  * SIOCGETRPF is not implemented by the kernel either: ENOTTY.
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <linux/mroute.h>
+#include <linux/mroute6.h>
 #include <string.h>
 
 #include "engine_priv.h"
@@ -48,24 +50,69 @@ static int sgcnt(struct mrt_table *t, struct sioc_sg_req *sr)
 	return 0;
 }
 
+_Static_assert(SIOCGETMIFCNT_IN6 == SIOCGETVIFCNT &&
+		       SIOCGETSGCNT_IN6 == SIOCGETSGCNT,
+	       "v6 counter ioctls share the v4 numbers");
+
+/* ip6mr_ioctl: the v4 rules, with the v6 layouts */
+static int mifcnt(struct mrt_table *t, struct sioc_mif_req6 *vr)
+{
+	const struct mrt_vif *v;
+
+	if (vr->mifi >= t->maxvif)
+		return -EINVAL;
+	v = &t->vifs[vr->mifi];
+	if (!v->used)
+		return -EADDRNOTAVAIL;
+	vr->icount = v->pkt_in;
+	vr->ocount = v->pkt_out;
+	vr->ibytes = v->bytes_in;
+	vr->obytes = v->bytes_out;
+	return 0;
+}
+
+static int sgcnt6(struct mrt_table *t, struct sioc_sg_req6 *sr)
+{
+	union mrt_ip o = { 0 }, g = { 0 };
+	const struct mrt_mfc *c;
+
+	o.v6 = sr->src.sin6_addr;
+	g.v6 = sr->grp.sin6_addr;
+	c = mfc_find(t, &o, &g, -1);
+	if (!c)
+		return -EADDRNOTAVAIL;
+	sr->pktcnt = c->pkt;
+	sr->bytecnt = c->bytes;
+	sr->wrong_if = c->wrong_if;
+	return 0;
+}
+
 int mrt_ioctl(struct mrt_engine *eng, struct mrt_sock *s, unsigned long req,
 	      void *arg)
 {
 	union {
 		struct sioc_vif_req vr;
 		struct sioc_sg_req sr;
+		struct sioc_mif_req6 mr6;
+		struct sioc_sg_req6 sr6;
 	} u;
 	struct mrt_table *t;
 	size_t len;
+	bool v6;
 	int rc;
 
-	/* ipmr_sk_ioctl is reached only for raw sockets (raw_ioctl) */
-	if (s->type != SOCK_RAW || s->family != AF_INET)
+	/* ip(6)mr_sk_ioctl is reached only for raw sockets; without a v6
+	 * data plane v6 answers as a kernel without IPV6_MROUTE */
+	if (s->type != SOCK_RAW ||
+	    (s->family != AF_INET && (s->family != AF_INET6 || !eng->v6)))
 		return -ENOTTY;
+	v6 = s->family == AF_INET6;
+	/* SIOCGETMIFCNT_IN6 == SIOCGETVIFCNT, SIOCGETSGCNT_IN6 ==
+	 * SIOCGETSGCNT (SIOCPROTOPRIVATE + 0/1) */
 	if (req == SIOCGETVIFCNT)
-		len = sizeof(u.vr);
+		len = v6 ? sizeof(u.mr6) : sizeof(u.vr);
 	else if (req == SIOCGETSGCNT)
-		len = sizeof(u.sr);
+		len = v6 ? sizeof(u.sr6) : sizeof(u.sr);
 	else
 		return -ENOTTY;	/* SIOCGETRPF: -ENOIOCTLCMD */
 	memset(&u, 0, sizeof(u));
@@ -76,6 +123,10 @@ int mrt_ioctl(struct mrt_engine *eng, struct mrt_sock *s, unsigned long req,
 	t = table_of_sock(eng, s);
 	if (!t)
 		rc = -ENOENT;
+	else if (v6 && req == SIOCGETVIFCNT)
+		rc = mifcnt(t, &u.mr6);
+	else if (v6)
+		rc = sgcnt6(t, &u.sr6);
 	else if (req == SIOCGETVIFCNT)
 		rc = vifcnt(t, &u.vr);
 	else

@@ -16,6 +16,10 @@
 
 struct mrt_engine;
 
+/* 1 once the data plane forwards IPv6 (ip6_mr_input): until then MRT6_*
+ * answer as a kernel without CONFIG_IPV6_MROUTE (ENOPROTOOPT, ENOTTY). */
+#define MRT_HAVE_V6_DATAPLANE 0
+
 /* A table got its mrouter (MRT_INIT) / lost it (teardown). */
 int dp_mrouter_started_locked(struct mrt_engine *eng, struct mrt_table *t);
 void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t);

@@ -70,6 +70,7 @@ int engine_create(const struct mrt_host *host, struct mrt_engine **out)
 	if (!eng->netif_dflt.primary_addr4)
 		eng->netif_dflt.primary_addr4 = dflt.primary_addr4;
 	eng->host.netif = &eng->netif_dflt;
+	eng->v6 = eng->host.v6_control || MRT_HAVE_V6_DATAPLANE;
 	pthread_mutexattr_init(&attr);
 #ifndef NDEBUG
 	/* debug builds: relocking or unlocking a lock we don't hold fails

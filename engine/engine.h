@@ -68,6 +68,10 @@ struct mrt_host {
 	int netns_lock;
 	/* start the capture/forward thread at MRT_INIT (0 in unit tests) */
 	int dataplane;
+	/* 1: answer MRT6_* and the v6 counter ioctls even while
+	 * MRT_HAVE_V6_DATAPLANE is 0 (unit tests of the control plane);
+	 * 0: as MRT_HAVE_V6_DATAPLANE says (production) */
+	int v6_control;
 	/* the engine opened (owned = 1) or closed (0) an internal fd: the
 	 * host's close()/close_range() guards keep daemons from closing it.
 	 * NULL = nothing to track. */

@@ -25,6 +25,8 @@ struct mrt_engine {
 	int uaccess_vm;		/* process_vm_*: 1 works, 0 ?, -1 refused
 				 * (atomic, no lock) */
 	void *dp;		/* data plane private state (dataplane.c) */
+	bool v6;		/* MRT6_* handled: host.v6_control or
+				 * MRT_HAVE_V6_DATAPLANE (immutable) */
 };
 
 /* mroute_clean_tables bits: MRT_FLUSH_MFC | _MFC_STATIC | _VIFS |
@@ -45,6 +47,36 @@ void mrt_sock_teardown_locked(struct mrt_engine *eng, struct mrt_sock *s,
  * Undone entirely on failure. Caller holds the lock. */
 int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
 			  struct mrt_table *t);
+
+/* mrt.c, shared with mrt6.c (caller holds the lock) */
+/* An int option of exactly sizeof(int): 0, -EINVAL or -EFAULT. */
+int mrt_read_int(struct mrt_engine *eng, const void *optval,
+		 socklen_t optlen, int *val);
+/* MRT_INIT / MRT6_INIT once optlen is checked: -EADDRINUSE or start. */
+int mrt_init_locked(struct mrt_engine *eng, struct mrt_sock *s,
+		    struct mrt_table *t);
+/* ipmr_mfc_add / ip6mr_mfc_add after the copy: mparent is the given
+ * parent (ENFILE if >= 32), ttls[32] the thresholds (0/255: no oif),
+ * parent -1 (plain) or the PROXY parent to match. */
+int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
+		       const union mrt_ip *o, const union mrt_ip *g,
+		       unsigned mparent, const uint8_t *ttls, bool mrtsock,
+		       int parent);
+/* ipmr_mfc_delete / ip6mr_mfc_delete: 0 or -ENOENT. */
+int mrt_mfc_del_locked(struct mrt_table *t, const union mrt_ip *o,
+		       const union mrt_ip *g, int parent);
+/* MRT_PIM / MRT6_PIM value v on t (spec §2.5). */
+void mrt_set_pim_locked(struct mrt_table *t, int v);
+/* getsockopt's tail: *optlen in, min(len, 4) bytes of val out. */
+int mrt_put_int(struct mrt_engine *eng, int val, void *optval,
+		socklen_t *optlen);
+
+/* mrt6.c: the MRT6_* options (ip6_mroute_setsockopt/getsockopt), from
+ * level IPPROTO_IPV6 on an AF_INET6 socket; take the engine lock. */
+int mrt6_setsockopt(struct mrt_engine *eng, struct mrt_sock *s, int optname,
+		    const void *optval, socklen_t optlen);
+int mrt6_getsockopt(struct mrt_engine *eng, struct mrt_sock *s, int optname,
+		    void *optval, socklen_t *optlen);
 
 /* priv.c: the kernel's ns_capable(net->user_ns, CAP_NET_ADMIN). */
 int priv_net_admin_default(void *ctx);

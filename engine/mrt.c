@@ -2,8 +2,10 @@
 /*
  * mrt.c - MRT_* setsockopt/getsockopt decode, kernel-exact: the order of
  * checks and the errno of ip_mroute_setsockopt / ip_mroute_getsockopt
- * (spec/linux-mrt.md §1-§3, §9). IPv4 only so far: IPv6 options are
- * answered ENOPROTOOPT (as a kernel without CONFIG_IPV6_MROUTE).
+ * (spec/linux-mrt.md §1-§3, §9), and the parts the IPv6 decoder
+ * (mrt6.c) shares. IPv6 options go to mrt6.c only while the engine has
+ * v6 on (MRT_HAVE_V6_DATAPLANE, spec §12); otherwise they are answered
+ * ENOPROTOOPT, as by a kernel without CONFIG_IPV6_MROUTE.
  */
 #include "engine.h"
 
@@ -58,64 +60,73 @@ static int level_check(const struct mrt_sock *s, int level)
 	return 0;
 }
 
-static int read_int(struct mrt_engine *eng, const void *optval,
-		    socklen_t optlen, int *val)
+int mrt_read_int(struct mrt_engine *eng, const void *optval,
+		 socklen_t optlen, int *val)
 {
 	if (optlen != sizeof(int))
 		return -EINVAL;
 	return uaccess_read(eng, val, optval, sizeof(int));
 }
 
-/* MRT_INIT (ip_ra_control + mroute_sk): caller holds the lock. */
-static int do_init(struct mrt_engine *eng, struct mrt_sock *s,
-		   struct mrt_table *t, socklen_t optlen)
+int mrt_init_locked(struct mrt_engine *eng, struct mrt_sock *s,
+		    struct mrt_table *t)
 {
-	if (optlen != sizeof(int))
-		return -EINVAL;
 	if (t->mrouter)
 		return -EADDRINUSE;
-	/* ip_ra_control: the socket is already on the router-alert chain */
+	/* v4 ip_ra_control: the socket is already on the router-alert
+	 * chain; v6 cannot get here as mrouter of another table
+	 * (MRT6_TABLE on a mrouter is EBUSY) */
 	if (s->ra_on || s->is_mrouter)
 		return -EADDRINUSE;
 	return mrt_sock_start_locked(eng, s, t);
 }
 
-static int mfc_add(struct mrt_engine *eng, struct mrt_table *t,
-		   const struct mfcctl *m, bool mrtsock, int parent)
+/* A group a new entry may have: any, or multicast (224/4, ff00::/8). */
+static bool mfc_group_ok(const struct mrt_table *t, const union mrt_ip *g)
 {
-	union mrt_ip o = { 0 }, g = { 0 };
+	static const union mrt_ip any;
+
+	if (!memcmp(g, &any, sizeof(any)))
+		return true;
+	if (t->family == AF_INET6)
+		return g->b[0] == 0xff;
+	return IN_MULTICAST(ntohl(g->v4.s_addr));
+}
+
+int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
+		       const union mrt_ip *o, const union mrt_ip *g,
+		       unsigned mparent, const uint8_t *ttls, bool mrtsock,
+		       int parent)
+{
 	struct mrt_unres *u;
 	struct mrt_mfc *c;
 
-	if (m->mfcc_parent >= MRT_MAXVIFS)
+	if (mparent >= MRT_MAXVIFS)
 		return -ENFILE;
-	o.v4 = m->mfcc_origin;
-	g.v4 = m->mfcc_mcastgrp;
-	c = mfc_find(t, &o, &g, parent);
+	c = mfc_find(t, o, g, parent);
 	if (c) {
-		c->parent = m->mfcc_parent;
-		mfc_update_thresholds(t, c, m->mfcc_ttls);
+		c->parent = (uint16_t)mparent;
+		mfc_update_thresholds(t, c, ttls);
 		c->lastuse_ns = engine_now_ns(eng);
 		if (!mrtsock)
 			c->flags |= MRT_MFC_STATIC;
 		return 0;
 	}
-	if (g.v4.s_addr != htonl(INADDR_ANY) &&
-	    !IN_MULTICAST(ntohl(g.v4.s_addr)))
+	if (!mfc_group_ok(t, g))
 		return -EINVAL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->origin = o;
-	c->group = g;
-	c->parent = m->mfcc_parent;
-	mfc_update_thresholds(t, c, m->mfcc_ttls);
+	c->origin = *o;
+	c->group = *g;
+	c->parent = (uint16_t)mparent;
+	mfc_update_thresholds(t, c, ttls);
 	c->lastuse_ns = engine_now_ns(eng);
 	if (!mrtsock)
 		c->flags |= MRT_MFC_STATIC;
 	mfc_link(t, c);
 	/* ipmr_cache_resolve: queued packets go out before we return */
-	u = unres_find(t, &o, &g);
+	u = unres_find(t, o, g);
 	if (u) {
 		unres_unlink(t, u);
 		dp_resolve_locked(eng, t, c, u);
@@ -123,23 +134,31 @@ static int mfc_add(struct mrt_engine *eng, struct mrt_table *t,
 	return 0;
 }
 
-static int mfc_del(struct mrt_table *t, const struct mfcctl *m, int parent)
+int mrt_mfc_del_locked(struct mrt_table *t, const union mrt_ip *o,
+		       const union mrt_ip *g, int parent)
 {
-	union mrt_ip o = { 0 }, g = { 0 };
-	struct mrt_mfc *c;
+	struct mrt_mfc *c = mfc_find(t, o, g, parent);
 
-	o.v4 = m->mfcc_origin;
-	g.v4 = m->mfcc_mcastgrp;
-	c = mfc_find(t, &o, &g, parent);
 	if (!c)
 		return -ENOENT;
 	mfc_unlink_free(t, c);
 	return 0;
 }
 
+void mrt_set_pim_locked(struct mrt_table *t, int v)
+{
+	if ((v != 0) != t->do_pim) {
+		t->do_pim = v != 0;
+		t->do_assert = v != 0;
+		/* IGMPMSG_WRVIFWHOLE == MRT6MSG_WRMIFWHOLE == 4 */
+		t->do_wrvifwhole = v == IGMPMSG_WRVIFWHOLE;
+	}
+}
+
 static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 		  const void *optval, socklen_t optlen)
 {
+	union mrt_ip o = { 0 }, g = { 0 };
 	struct mrt_table *t, *nt;
 	struct vifctl vc;
 	struct mfcctl mc;
@@ -159,7 +178,9 @@ static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 
 	switch (optname) {
 	case MRT_INIT:
-		return do_init(eng, s, t, optlen);
+		if (optlen != sizeof(int))
+			return -EINVAL;
+		return mrt_init_locked(eng, s, t);
 	case MRT_DONE:
 		if (!mrtsock)
 			return -EACCES;
@@ -188,35 +209,34 @@ static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 			return -EFAULT;
 		if (parent == 0)
 			parent = mc.mfcc_parent;
+		o.v4 = mc.mfcc_origin;
+		g.v4 = mc.mfcc_mcastgrp;
 		if (optname == MRT_DEL_MFC || optname == MRT_DEL_MFC_PROXY)
-			return mfc_del(t, &mc, parent);
-		return mfc_add(eng, t, &mc, mrtsock, parent);
+			return mrt_mfc_del_locked(t, &o, &g, parent);
+		return mrt_mfc_add_locked(eng, t, &o, &g, mc.mfcc_parent,
+					  mc.mfcc_ttls, mrtsock, parent);
 	case MRT_FLUSH:
-		rc = read_int(eng, optval, optlen, &val);
+		rc = mrt_read_int(eng, optval, optlen, &val);
 		if (rc)
 			return rc;
 		table_flush(eng, t, val);
 		return 0;
 	case MRT_ASSERT:
-		rc = read_int(eng, optval, optlen, &val);
+		rc = mrt_read_int(eng, optval, optlen, &val);
 		if (rc)
 			return rc;
 		t->do_assert = val != 0;
 		return 0;
 	case MRT_PIM:
 		/* the reference kernel has PIM-SM: no ENOPROTOOPT here */
-		rc = read_int(eng, optval, optlen, &val);
+		rc = mrt_read_int(eng, optval, optlen, &val);
 		if (rc)
 			return rc;
-		if ((val != 0) != t->do_pim) {
-			t->do_pim = val != 0;
-			t->do_assert = val != 0;
-			t->do_wrvifwhole = val == IGMPMSG_WRVIFWHOLE;
-		}
+		mrt_set_pim_locked(t, val);
 		return 0;
 	case MRT_TABLE:
 		/* multi-table kernel; v4 order: EBUSY before the range */
-		rc = read_int(eng, optval, optlen, &val);
+		rc = mrt_read_int(eng, optval, optlen, &val);
 		if (rc)
 			return rc;
 		if (mrtsock)
@@ -240,13 +260,25 @@ int mrt_setsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
 {
 	int rc;
 
+	/* do_sock_setsockopt: a negative length fails before the level
+	 * is looked at, for both families (observed on 6.18) */
+	if ((int)optlen < 0)
+		return -EINVAL;
 	rc = level_check(s, level);
 	if (rc)
 		return rc;
 	if (!mrt_is_mrt_opt(level, optname))
 		return -ENOPROTOOPT;
-	if (level == IPPROTO_IPV6)
+	if (level == IPPROTO_IPV6) {
+		if (eng->v6)
+			return mrt6_setsockopt(eng, s, optname, optval, optlen);
+		/* no v6 data plane yet: a kernel without IPV6_MROUTE, whose
+		 * do_ipv6_setsockopt still reads an int first (§1.1) */
+		if (optval && optlen >= sizeof(int) &&
+		    uaccess_read(eng, &rc, optval, sizeof(rc)))
+			return -EFAULT;
 		return -ENOPROTOOPT;
+	}
 	engine_lock(eng);
 	vif_prune_gone(eng);
 	rc = set_v4(eng, s, optname, optval, optlen);
@@ -256,11 +288,29 @@ int mrt_setsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
 	return rc;
 }
 
+int mrt_put_int(struct mrt_engine *eng, int val, void *optval,
+		socklen_t *optlen)
+{
+	int len;
+
+	if (uaccess_read(eng, &len, optlen, sizeof(len)))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	if (len > (int)sizeof(int))
+		len = sizeof(int);
+	if (uaccess_write(eng, optlen, &len, sizeof(len)))
+		return -EFAULT;
+	if (uaccess_write(eng, optval, &val, (size_t)len))
+		return -EFAULT;
+	return 0;
+}
+
 static int get_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 		  void *optval, socklen_t *optlen)
 {
 	struct mrt_table *t;
-	int val, len;
+	int val;
 
 	if (!v4_gate(s))
 		return -EOPNOTSUPP;
@@ -280,17 +330,7 @@ static int get_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 	default:
 		return -ENOPROTOOPT;
 	}
-	if (uaccess_read(eng, &len, optlen, sizeof(len)))
-		return -EFAULT;
-	if (len < 0)
-		return -EINVAL;
-	if (len > (int)sizeof(int))
-		len = sizeof(int);
-	if (uaccess_write(eng, optlen, &len, sizeof(len)))
-		return -EFAULT;
-	if (uaccess_write(eng, optval, &val, (size_t)len))
-		return -EFAULT;
-	return 0;
+	return mrt_put_int(eng, val, optval, optlen);
 }
 
 int mrt_getsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
@@ -303,8 +343,11 @@ int mrt_getsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
 		return rc;
 	if (!mrt_is_mrt_opt(level, optname))
 		return -ENOPROTOOPT;
-	if (level == IPPROTO_IPV6)
-		return -ENOPROTOOPT;
+	if (level == IPPROTO_IPV6) {
+		if (!eng->v6)
+			return -ENOPROTOOPT;
+		return mrt6_getsockopt(eng, s, optname, optval, optlen);
+	}
 	engine_lock(eng);
 	vif_prune_gone(eng);
 	rc = get_v4(eng, s, optname, optval, optlen);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vif.c - adding and deleting vifs with the kernel's checks and order
- * (ipmr.c vif_add, vif_delete). Devices come from the host's interface
- * ops; register/tunnel devices and allmulti are the data plane's job,
- * told through dp_vif_added_locked / dp_vif_removed_locked.
+ * vif.c - adding and deleting vifs (v6: mifs) with the kernel's checks
+ * and order (ipmr.c vif_add, vif_delete; ip6mr.c mif6_add, mif6_delete).
+ * Devices come from the host's interface ops; register/tunnel devices
+ * and allmulti are the data plane's job, told through
+ * dp_vif_added_locked / dp_vif_removed_locked.
  */
 #include "vif.h"
 
@@ -14,11 +15,42 @@
 #include "dataplane.h"
 #include "engine_priv.h"
 
+/* The common tail of vif_add / mif6_add: slot v of t is filled in; make
+ * it live (register slot, maxvif) and tell the data plane, which creates
+ * the register device and opens captures; undone if it refuses. */
+static int vif_commit(struct mrt_engine *eng, struct mrt_table *t, int vifi,
+		      bool reg)
+{
+	struct mrt_vif *v = &t->vifs[vifi];
+	int rc;
+
+	if (reg)
+		t->reg_vif = vifi;
+	if (vifi + 1 > t->maxvif)
+		t->maxvif = vifi + 1;
+
+	/* device creation (pimreg), allmulti, capture: the data plane */
+	rc = dp_vif_added_locked(eng, t, vifi);
+	if (rc < 0) {
+		ENG_INFO(eng, "vif %d (%s): data plane refused: %d", vifi,
+			 v->ifname, rc);
+		memset(v, 0, sizeof(*v));
+		if (t->reg_vif == vifi)
+			t->reg_vif = -1;
+		while (t->maxvif > 0 && !t->vifs[t->maxvif - 1].used)
+			t->maxvif--;
+		return rc;
+	}
+	ENG_DBG(eng, "table %u vif %d %s flags %#x", t->id, vifi, v->ifname,
+		v->flags);
+	return 0;
+}
+
 int vif_add(struct mrt_engine *eng, struct mrt_table *t,
 	    const struct vifctl *vc, bool mrtsock)
 {
 	const struct mrt_netif_ops *ni = eng->host.netif;
-	int vifi = vc->vifc_vifi, ifindex = 0, rc;
+	int vifi = vc->vifc_vifi, ifindex = 0;
 	struct mrt_vif *v = &t->vifs[vifi];
 	char name[IF_NAMESIZE] = "";
 	struct in_addr local = { 0 };
@@ -76,26 +108,47 @@ int vif_add(struct mrt_engine *eng, struct mrt_table *t,
 	memcpy(&v->remote_raw, &vc->vifc_rmt_addr, 4);
 	v->local_addr = local;
 	v->remote_addr = vc->vifc_rmt_addr;
-	if (v->flags & VIFF_REGISTER)
-		t->reg_vif = vifi;
-	if (vifi + 1 > t->maxvif)
-		t->maxvif = vifi + 1;
+	return vif_commit(eng, t, vifi, (v->flags & VIFF_REGISTER) != 0);
+}
 
-	/* device creation (pimreg), allmulti, capture: the data plane */
-	rc = dp_vif_added_locked(eng, t, vifi);
-	if (rc < 0) {
-		ENG_INFO(eng, "vif %d (%s): data plane refused: %d", vifi,
-			 v->ifname, rc);
-		memset(v, 0, sizeof(*v));
-		if (t->reg_vif == vifi)
-			t->reg_vif = -1;
-		while (t->maxvif > 0 && !t->vifs[t->maxvif - 1].used)
-			t->maxvif--;
-		return rc;
+int vif6_add(struct mrt_engine *eng, struct mrt_table *t,
+	     const struct mif6ctl *mc, bool mrtsock)
+{
+	const struct mrt_netif_ops *ni = eng->host.netif;
+	int mifi = mc->mif6c_mifi, ifindex = 0;
+	struct mrt_vif *v = &t->vifs[mifi];
+	char name[IF_NAMESIZE] = "";
+
+	if (v->used)
+		return -EADDRINUSE;
+	switch (mc->mif6c_flags) {
+	case MIFF_REGISTER:
+		/* CONFIG_IPV6_PIMSM_V2; ip6mr_reg_vif names the device */
+		if (t->reg_vif >= 0)
+			return -EADDRINUSE;
+		if (t->id == MRT_DEFAULT_TABLE_V6)
+			snprintf(name, sizeof(name), "pim6reg");
+		else
+			snprintf(name, sizeof(name), "pim6reg%u", t->id);
+		break;
+	case 0:
+		/* dev_get_by_index: any device, no IPv6 state needed */
+		ifindex = mc->mif6c_pifi;
+		if (ifindex <= 0 || !ni->exists(eng->host.ctx, ifindex) ||
+		    ni->ifname_by_index(eng->host.ctx, ifindex, name) < 0)
+			return -EADDRNOTAVAIL;
+		break;
+	default:
+		return -EINVAL;
 	}
-	ENG_DBG(eng, "table %u vif %d %s flags %#x", t->id, vifi, v->ifname,
-		v->flags);
-	return 0;
+	memset(v, 0, sizeof(*v));
+	v->used = true;
+	v->flags = mc->mif6c_flags | (mrtsock ? 0 : MRT_VIFF_STATIC);
+	v->threshold = mc->vifc_threshold;
+	v->rate_limit = mc->vifc_rate_limit;
+	v->ifindex = ifindex;
+	memcpy(v->ifname, name, sizeof(v->ifname));
+	return vif_commit(eng, t, mifi, (v->flags & MIFF_REGISTER) != 0);
 }
 
 int vif_delete(struct mrt_engine *eng, struct mrt_table *t, int vifi)

@@ -9,6 +9,7 @@
 
 #include <netinet/in.h>
 #include <linux/mroute.h>
+#include <linux/mroute6.h>
 #include <stdbool.h>
 
 #include "mrt_state.h"
@@ -20,6 +21,11 @@ struct mrt_engine;
  * 0 or -EADDRINUSE / -EINVAL / -EADDRNOTAVAIL / -ENOBUFS / dp's -errno. */
 int vif_add(struct mrt_engine *eng, struct mrt_table *t,
 	    const struct vifctl *vc, bool mrtsock);
+/* mif6_add: mc->mif6c_mifi < MRT_MAXVIFS already checked (ENFILE).
+ * 0 or -EADDRINUSE / -EINVAL / -EADDRNOTAVAIL / dp's -errno. v6 uses
+ * vif_delete for MRT6_DEL_MIF (the same rules). */
+int vif6_add(struct mrt_engine *eng, struct mrt_table *t,
+	     const struct mif6ctl *mc, bool mrtsock);
 /* vif_delete: 0 or -EADDRNOTAVAIL (index >= maxvif or empty slot). */
 int vif_delete(struct mrt_engine *eng, struct mrt_table *t, int vifi);
 /* Index of the first vif of t on ifindex, or -1 (ipmr_find_vif). */
