@@ -46,6 +46,14 @@ frr_opts() {
 	echo "-P 0 -u frr -g frr --log file:$f/$1.log --log-level debug"
 }
 vty() { vtysh --vty_socket "$f" "$@"; }
+# shellcheck disable=SC2317 # called by fail (lib.sh e2e_diag)
+e2e_diag_extra() {
+	echo "----- FRR's view"
+	vty -c 'show ip pim interface' -c 'show ip igmp groups' \
+		-c 'show ip pim upstream' -c 'show ip mroute' \
+		-c 'show ip mroute count' -c 'show interface pimreg'
+	ip -n "$NS_R" -br link
+}
 
 # shellcheck disable=SC2046 # frr_opts: words without spaces
 run_router_daemon zebra "${asfrr[@]}" "$FRR/zebra" $(frr_opts zebra)

@@ -68,6 +68,10 @@ e2e_diag() {
 		nsx "$NS_R" cat /proc/sys/net/ipv4/conf/all/mc_forwarding \
 			/proc/net/ip_mr_vif 2>&1 || true
 	fi
+	# A scenario may define e2e_diag_extra (e.g. the daemon's own view).
+	if declare -F e2e_diag_extra >/dev/null; then
+		e2e_diag_extra 2>&1 || true
+	fi
 }
 
 netns_exists() { ip netns list 2>/dev/null | grep -qw "^$1"; }
@@ -84,7 +88,7 @@ nsx() {
 # namespaces (which deletes their veths) and its temp dir.
 e2e_cleanup() {
 	local rc=$? pid ns i
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP PIPE
 	for pid in "${E2E_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
@@ -132,7 +136,7 @@ e2e_init() {
 	E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/$E2E_NAME.XXXXXX")
 	chmod 755 "$E2E_TMP"
 	trap e2e_cleanup EXIT
-	trap 'exit 1' INT TERM
+	trap 'exit 1' INT TERM HUP PIPE
 	say "mode $E2E_MODE, namespaces e2e$$*, temp $E2E_TMP"
 }
 
