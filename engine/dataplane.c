@@ -8,6 +8,7 @@
 #include "dataplane.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/mroute.h>
 #include <poll.h>
 #include <signal.h>
@@ -301,7 +302,7 @@ static struct dp_cap *cap_slot(struct dp *dp, struct mrt_table *t, int vifi)
 
 /* Open the capture of vif vifi of t if it has a device. Lock held. */
 static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
-		       struct mrt_table *t, int vifi)
+		       struct mrt_table *t, int vifi, bool loud)
 {
 	struct mrt_vif *v = &t->vifs[vifi];
 	struct dp_cap *dc;
@@ -316,7 +317,12 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 		return -ENOBUFS;
 	rc = cap_open(&dc->cap, v->ifname, v->ifindex, err, sizeof(err));
 	if (rc < 0) {
-		ENG_ERR(eng, "vif %d (%s): capture: %s", vifi, v->ifname, err);
+		if (loud)
+			ENG_ERR(eng, "vif %d (%s): capture: %s", vifi,
+				v->ifname, err);
+		else
+			ENG_DBG(eng, "vif %d (%s): capture: %s (the engine "
+				"thread retries)", vifi, v->ifname, err);
 		return rc;
 	}
 	dc->t = t;
@@ -418,6 +424,8 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 }
 
 static int dp_reopen_all(struct mrt_engine *eng, struct dp *dp);
+static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp);
+static void dp_raise_caps(void);
 
 /* Forked child: take over once the owner process is gone. Lock held. */
 static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
@@ -483,6 +491,7 @@ static void *dp_thread(void *arg)
 	uint64_t cnt;
 
 	mrt_in_engine = 1;
+	dp_raise_caps();
 	for (;;) {
 		engine_lock(eng);
 		if (dp->stop) {
@@ -492,6 +501,8 @@ static void *dp_thread(void *arg)
 		}
 		if (dp->standby)
 			dp_standby_check(eng, dp);
+		if (!dp->standby && dp->want != dp->synced)
+			dp_sync_locked(eng, dp);
 		if (gen != dp->gen) {
 			gen = dp->gen;
 			n = 0;
@@ -571,19 +582,15 @@ static int dp_open_io(struct mrt_engine *eng, struct dp *dp)
 			return -errno;
 		engine_own_fd(eng, dp->evfd);
 	}
+	/* transmit and IGMP sockets: the thread retries if we may not */
 	if (dp->tx.fd < 0) {
 		rc = tx_open(&dp->tx);
-		if (rc < 0) {
-			ENG_ERR(eng, "transmit socket: %d", rc);
-			return rc;
-		}
-		engine_own_fd(eng, dp->tx.fd);
+		if (rc == 0)
+			engine_own_fd(eng, dp->tx.fd);
 	}
 	if (dp->igmp.fd < 0) {
 		rc = igmpin_open(&dp->igmp);
-		if (rc < 0)
-			ENG_ERR(eng, "raw IGMP socket: %d", rc);
-		else
+		if (rc == 0)
 			engine_own_fd(eng, dp->igmp.fd);
 		dp->gen++;	/* the thread polls the new fd */
 	}
@@ -639,12 +646,9 @@ static int dp_reopen_all(struct mrt_engine *eng, struct dp *dp)
 			cap_close(&dp->caps[i].out);
 			dp->caps[i].t = NULL;
 		}
-	for (t = table_first(eng); t; t = t->next) {
-		if (t->family != AF_INET || !t->mrouter)
-			continue;
-		for (i = 0; i < t->maxvif; i++)
-			dp_cap_open(eng, dp, t, i);
-	}
+	for (t = table_first(eng); t; t = t->next)
+		t->dp_tried = 0;
+	dp->want++;		/* the thread opens them: dp_sync_locked */
 	dp->gen++;
 	return 0;
 }
@@ -667,7 +671,10 @@ int dp_mrouter_started_locked(struct mrt_engine *eng, struct mrt_table *t)
 		return rc;
 	/* static vifs left by an earlier mrouter */
 	for (i = 0; i < t->maxvif; i++)
-		dp_cap_open(eng, dp, t, i);
+		dp_cap_open(eng, dp, t, i, false);
+	t->dp_tried = 0;
+	dp->want++;
+	dp_wake(dp);
 	return 0;
 }
 
@@ -701,41 +708,106 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	dp->gen++;
 }
 
+/* A stand-in for the kernel's pimreg device (§11), removed with the vif
+ * as vif_delete unregisters pimreg. Lock held. */
+static void dp_reg_setup(struct mrt_engine *eng, struct dp *dp,
+			 struct mrt_table *t, int vifi, bool loud)
+{
+	struct mrt_vif *v = &t->vifs[vifi];
+	int ifindex, created, tunfd;
+
+	if (v->ifindex > 0)
+		return;
+	ifindex = regdev_create(v->ifname, &tunfd, &created);
+	if (ifindex <= 0) {
+		if (loud)
+			ENG_INFO(eng, "%s: no stand-in device: %d", v->ifname,
+				 ifindex);
+		return;
+	}
+	v->ifindex = ifindex;
+	if (created)
+		dp->regdev[vifi] = ifindex;
+	if (tunfd >= 0) {
+		/* fd numbers are never 0 here: 0 is stdin */
+		dp->regfd[vifi] = tunfd;
+		engine_own_fd(eng, tunfd);
+		dp->gen++;
+		dp_wake(dp);
+	}
+}
+
 int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 {
 	struct mrt_vif *v = &t->vifs[vifi];
-	struct dp *dp = eng->dp;
-	int ifindex, created, tunfd;
+	struct dp *dp;
 
 	if (t->family != AF_INET || !eng->host.dataplane)
 		return 0;
-	if (v->flags & VIFF_REGISTER) {
-		/* a stand-in for the kernel's pimreg device (§11), removed
-		 * with the vif as vif_delete unregisters pimreg */
-		dp = dp_get(eng);
-		if (!dp)
-			return -ENOMEM;
-		ifindex = regdev_create(v->ifname, &tunfd, &created);
-		if (ifindex > 0) {
-			v->ifindex = ifindex;
-			if (created)
-				dp->regdev[vifi] = ifindex;
-			if (tunfd >= 0) {
-				/* fd numbers are never 0 here: 0 is stdin */
-				dp->regfd[vifi] = tunfd;
-				engine_own_fd(eng, tunfd);
-				dp->gen++;
-				dp_wake(dp);
-			}
-		} else
-			ENG_INFO(eng, "%s: no stand-in device: %d", v->ifname,
-				 ifindex);
-		return 0;
-	}
-	if (!dp || !dp->thr_started || dp->stop)
-		return 0;	/* captures start with the mrouter */
-	dp_cap_open(eng, dp, t, vifi);
+	dp = dp_get(eng);
+	if (!dp)
+		return -ENOMEM;
+	/* try now (immediate when the caller has the privileges); the
+	 * engine thread retries with its own capabilities otherwise */
+	if (v->flags & VIFF_REGISTER)
+		dp_reg_setup(eng, dp, t, vifi, false);
+	else if (dp->thr_started && !dp->stop)
+		dp_cap_open(eng, dp, t, vifi, false);
+	t->dp_tried &= ~(1u << vifi);
+	dp->want++;
+	dp_wake(dp);
 	return 0;
+}
+
+/*
+ * The engine thread's catch-up, lock held: open what the control path
+ * could not (daemons such as FRR run with lowered effective capabilities;
+ * this thread raised its own, dp_raise_caps). Each vif is tried once per
+ * add.
+ */
+static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
+{
+	struct mrt_table *t;
+	uint32_t bit;
+	int i;
+
+	dp->synced = dp->want;
+	if (dp->tx.fd < 0 && tx_open(&dp->tx) == 0)
+		engine_own_fd(eng, dp->tx.fd);
+	if (dp->igmp.fd < 0 && igmpin_open(&dp->igmp) == 0) {
+		engine_own_fd(eng, dp->igmp.fd);
+		dp->gen++;
+	}
+	for (t = table_first(eng); t; t = t->next) {
+		if (t->family != AF_INET || !t->mrouter)
+			continue;
+		for (i = 0; i < t->maxvif; i++) {
+			bit = 1u << i;
+			if (!t->vifs[i].used || (t->dp_tried & bit))
+				continue;
+			t->dp_tried |= bit;
+			if (t->vifs[i].flags & VIFF_REGISTER)
+				dp_reg_setup(eng, dp, t, i, true);
+			else
+				dp_cap_open(eng, dp, t, i, true);
+		}
+	}
+}
+
+/* Raise CAP_NET_RAW / CAP_NET_ADMIN to effective on this thread if they
+ * are permitted (capabilities are per thread). */
+static void dp_raise_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	uint32_t want = (1u << CAP_NET_RAW) | (1u << CAP_NET_ADMIN);
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return;
+	if ((d[0].effective & want) == (d[0].permitted & want))
+		return;
+	d[0].effective |= d[0].permitted & want;
+	syscall(SYS_capset, &h, d);
 }
 
 void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,

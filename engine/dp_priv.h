@@ -56,6 +56,7 @@ struct dp {
 	bool standby;		/* forked child waiting for the owner */
 	int evfd;		/* wakes the thread, -1 = none */
 	unsigned gen;		/* bumped when the capture set changes */
+	unsigned want, synced;	/* setup requests / handled by the thread */
 	uint64_t next_expiry_ns;	/* earliest unresolved expiry, 0 none */
 	struct dp_cap caps[DP_MAXCAP];
 	struct tx tx;

@@ -103,6 +103,8 @@ struct mrt_table {
 	unsigned nmfc;		/* resolved entries */
 	struct mrt_unres *unres;	/* newest first */
 	unsigned nunres;	/* unresolved entries */
+	uint32_t dp_tried;	/* data plane: vifs whose capture/device the
+				 * engine thread has set up (or tried to) */
 };
 
 /* What the daemon asked to receive as control messages (IP_PKTINFO...). */

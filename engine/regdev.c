@@ -2,7 +2,8 @@
 /*
  * regdev.c - pimreg stand-in (the kernel's own is ARPHRD_PIMREG, which
  * userspace cannot create): a tun device (ARPHRD_NONE, no link layer,
- * removed when its fd closes), else RTM_NEWLINK of kind "dummy"; then up
+ * removed when its fd closes), else RTM_NEWLINK of kind "dummy" or "ifb"
+ * (left behind if the process dies; found and reused next time); then up
  * with the register device's MTU.
  */
 #include "regdev.h"
@@ -130,8 +131,9 @@ int regdev_create(const char *name, int *tunfd, int *created)
 	struct nlmsghdr n;
 	struct rtattr li;
 	unsigned mtu = REGDEV_MTU;
+	static const char *const kinds[] = { "dummy", "ifb" };
 	size_t lioff;
-	int fd, rc, idx;
+	int fd, rc, idx, k, err = -ENODEV;
 
 	*created = 0;
 	*tunfd = -1;
@@ -145,23 +147,30 @@ int regdev_create(const char *name, int *tunfd, int *created)
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
-	if (!idx) {
+	/* dummy where built; ifb otherwise (a sink like dummy, present in
+	 * minimal kernels); both need only CAP_NET_ADMIN, unlike
+	 * /dev/net/tun's file mode */
+	for (k = 0; !idx && k < 2; k++) {
 		msg_init(req.b, 0, NLM_F_CREATE | NLM_F_EXCL, 0);
 		put_attr(req.b, IFLA_IFNAME, name, strlen(name) + 1);
 		put_attr(req.b, IFLA_MTU, &mtu, sizeof(mtu));
 		lioff = put_attr(req.b, IFLA_LINKINFO, NULL, 0);
-		put_attr(req.b, IFLA_INFO_KIND, "dummy", 6);
+		put_attr(req.b, IFLA_INFO_KIND, kinds[k], strlen(kinds[k]) + 1);
 		memcpy(&n, req.b, sizeof(n));
 		memcpy(&li, req.b + lioff, sizeof(li));
 		li.rta_len = (unsigned short)(n.nlmsg_len - lioff);
 		memcpy(req.b + lioff, &li, sizeof(li));
 		rc = nl_talk(fd, (struct nlmsghdr *)req.b);
 		if (rc < 0 && rc != -EEXIST) {
-			syscall(SYS_close, fd);
-			return rc;
+			err = rc;
+			continue;
 		}
 		*created = rc == 0;
 		idx = (int)if_nametoindex(name);
+	}
+	if (!idx) {
+		syscall(SYS_close, fd);
+		return err;
 	}
 	if (idx > 0) {
 		msg_init(req.b, idx, 0, IFF_UP);

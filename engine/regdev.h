@@ -2,7 +2,7 @@
 /*
  * regdev.h - a stand-in for the kernel's register device (pimreg): a
  * non-persistent tun device of that name (gone with its fd, like pimreg
- * with its vif), or else a dummy link, so tools and daemons that look the
+ * with its vif), or else a dummy or ifb link, so tools and daemons that look the
  * device up find it (spec §11: MTU 1472).
  */
 #ifndef MRTSHIM_ENGINE_REGDEV_H

@@ -13,7 +13,8 @@ topo_create
 ip -n "$NS_R" link set r1 mtu 800
 ip -n "$NS_A" link set eth0 mtu 800
 G=239.1.1.1
-mapfile -t prefix < <(daemon_prefix)
+mapfile -t prefix < <(daemon_prefix mrt_client)
+[ "$E2E_MODE" != shim ] || [ "${#prefix[@]}" -gt 0 ] || fail "no shim prefix"
 ip netns exec "$NS_R" "${prefix[@]}" "$MRT_CLIENT" -v r0,r1 -g "$G" -o 1 -t 6 \
 	-r "$E2E_TMP/ready" -m "$E2E_TMP/mfc" >"$E2E_TMP/client.log" 2>&1 &
 CP=$!; track_pid $CP

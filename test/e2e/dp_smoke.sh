@@ -24,7 +24,8 @@ G=239.1.1.1
 # A reports with IGMPv2, to the group itself: the mrouter must see it
 nsx "$NS_A" sysctl -qw net.ipv4.conf.eth0.force_igmp_version=2
 
-mapfile -t prefix < <(daemon_prefix)
+mapfile -t prefix < <(daemon_prefix mrt_client)
+[ "$E2E_MODE" != shim ] || [ "${#prefix[@]}" -gt 0 ] || fail "no shim prefix"
 say "start mrt_client: ${prefix[*]} $MRT_CLIENT"
 ip netns exec "$NS_R" "${prefix[@]}" "$MRT_CLIENT" -v r0,r1,r2,r3 -g "$G" \
 	-o 1,2,4 -R -J -t 8 -r "$E2E_TMP/client.ready" -m "$E2E_TMP/client.mfc" \
