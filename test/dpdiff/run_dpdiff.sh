@@ -134,21 +134,26 @@ run_probe() {
 	make_topo "$p"
 	wait_up "$p"
 	rm -f "$work/$p".*.sock
-	nsx "${p}s" "$probe" send "$work/$p.send.sock" 2>>"$o.err" &
+	# ip netns exec, not the nsx function: $! must be the helper itself
+	# (it execs), so that the trap can stop one still waiting in accept()
+	ip netns exec "${p}s" "$probe" send "$work/$p.send.sock" 2>>"$o.err" &
 	pids+=($!)
-	nsx "${p}a" "$probe" recv "$work/$p.a.sock" join 2>>"$o.err" &
+	ip netns exec "${p}a" "$probe" recv "$work/$p.a.sock" join 2>>"$o.err" &
 	pids+=($!)
-	nsx "${p}b" "$probe" recv "$work/$p.b.sock" no 2>>"$o.err" &
+	ip netns exec "${p}b" "$probe" recv "$work/$p.b.sock" no 2>>"$o.err" &
 	pids+=($!)
 	# a hung shim must not hang the suite
 	command -v timeout >/dev/null && to=(timeout -k 5 90)
 	nsx "${p}r" "${to[@]}" "$@" "$probe" router "$work/$p.send.sock" \
 		"$work/$p.a.sock" "$work/$p.b.sock" >"$o" 2>>"$o.err" || rc=$?
+	if [ $rc -eq 0 ] && [ "$(tail -n 1 "$o")" != end ]; then
+		rc=99
+	fi
 	if [ $rc -ne 0 ]; then
-		echo "run_dpdiff: router probe exited $rc" >&2
+		echo "run_dpdiff: router probe exited $rc (99: output incomplete)" >&2
 		sed 's/^/  stderr: /' "$o.err" | head -20 >&2
 	fi
-	return 0
+	return $rc
 }
 
 if ! ip netns add "${tag}x" 2>/dev/null; then
@@ -163,7 +168,10 @@ if nsx "${tag}x" test -e /proc/net/ip_mr_vif; then
 fi
 
 if [ $kernel_has_mrt -eq 1 ]; then
-	run_probe "${tag}k" "$work/kernel.txt"
+	if ! run_probe "${tag}k" "$work/kernel.txt"; then
+		echo "run_dpdiff: the probe fails on the kernel: setup error"
+		exit 2
+	fi
 	ref=$work/kernel.txt
 	reflabel="kernel (this machine)"
 else
@@ -190,8 +198,9 @@ if [ $konly -eq 1 ]; then
 	exit 0
 fi
 
+shim_rc=0
 run_probe "${tag}s" "$work/shim.txt" "$nomrt" env LD_PRELOAD="$preload" \
-	ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
+	ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" || shim_rc=$?
 
 if [ -n "$keep" ]; then
 	mkdir -p "$keep"
@@ -205,11 +214,15 @@ grep -v '^#' "$work/shim.txt" >"$work/shim.cmp" || true
 echo "run_dpdiff: informational lines (not diffed), kernel then shim:"
 grep '^#' "$ref" | sed 's/^/  kernel /' || true
 grep '^#' "$work/shim.txt" | sed 's/^/  shim   /' || true
-if diff -u --label "$reflabel" --label shim "$work/ref.cmp" "$work/shim.cmp" \
-	>"$work/diff"; then
+if [ $shim_rc -eq 0 ] &&
+	diff -u --label "$reflabel" --label shim "$work/ref.cmp" "$work/shim.cmp" \
+		>"$work/diff"; then
 	echo "run_dpdiff: PASS: $(wc -l <"$work/ref.cmp") observations identical"
 	exit 0
 fi
+diff -u --label "$reflabel" --label shim "$work/ref.cmp" "$work/shim.cmp" \
+	>"$work/diff" || true
+[ $shim_rc -eq 0 ] || echo "run_dpdiff: FAIL: the probe under the shim exited $shim_rc"
 echo "run_dpdiff: FAIL: outputs differ ($(grep -c '^[-+][^-+]' "$work/diff" || true) changed lines)"
 cat "$work/diff"
 if [ -s "$work/shim.txt.err" ]; then
