@@ -23,7 +23,6 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 			char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	struct packet_mreq mr;
 	struct bpf_program prog;
 	pcap_t *p;
 	int rc = -EIO, one = 1;
@@ -80,20 +79,6 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 	if (dir == PCAP_D_IN)
 		setsockopt(c->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 			   sizeof(one));
-	/* allmulti, owned by this socket: the kernel drops it with the
-	 * socket, on close, exit or crash alike */
-	memset(&mr, 0, sizeof(mr));
-	if (dir != PCAP_D_IN)
-		goto done;
-	mr.mr_ifindex = ifindex;
-	mr.mr_type = PACKET_MR_ALLMULTI;
-	if (setsockopt(c->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
-		       sizeof(mr)) < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "allmulti: %s", strerror(errno));
-		goto fail;
-	}
-done:
 	c->p = p;
 	c->ifindex = ifindex;
 	c->dlt = pcap_datalink(p);

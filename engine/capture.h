@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * capture.h - one libpcap handle per vif interface: inbound only, immediate,
- * non-blocking, filtered to IPv4 multicast and IGMP, with allmulti held by
- * a PACKET_MR_ALLMULTI membership on the capture socket itself (refcounted
- * by the kernel, dropped when the socket closes or the process dies).
+ * non-blocking, filtered to IPv4 multicast and IGMP; allmulti is held
+ * separately per vif (dataplane.c).
  */
 #ifndef MRTSHIM_ENGINE_CAPTURE_H
 #define MRTSHIM_ENGINE_CAPTURE_H
@@ -26,7 +25,7 @@ struct cap {
 typedef void (*cap_cb)(void *arg, int ifindex, const uint8_t *l3,
 		       size_t len);
 
-/* Open the inbound capture on ifname (allmulti held); 0 or -errno, err
+/* Open the inbound capture on ifname; 0 or -errno, err
  * gets pcap's text. */
 int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
 	     size_t errlen);

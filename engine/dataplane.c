@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/if_packet.h>
 #include <linux/mroute.h>
 #include <poll.h>
 #include <signal.h>
@@ -708,6 +709,35 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	dp->gen++;
 }
 
+/*
+ * vif_add's dev_set_allmulti(dev, 1), for the vif's lifetime with or
+ * without a mrouter: a PACKET_MR_ALLMULTI membership on an AF_PACKET
+ * socket that receives nothing (protocol 0). The kernel drops it with
+ * the socket, so a crash restores the device too. Lock held.
+ */
+static void dp_am_hold(struct mrt_engine *eng, struct mrt_vif *v)
+{
+	struct packet_mreq mr;
+	int fd;
+
+	if (v->dp_amfd > 0 || v->ifindex <= 0)
+		return;
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	memset(&mr, 0, sizeof(mr));
+	mr.mr_ifindex = v->ifindex;
+	mr.mr_type = PACKET_MR_ALLMULTI;
+	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+		       sizeof(mr)) < 0 || fd == 0) {
+		ENG_DBG(eng, "%s: allmulti: %s", v->ifname, strerror(errno));
+		syscall(SYS_close, fd);
+		return;
+	}
+	v->dp_amfd = fd;
+	engine_own_fd(eng, fd);
+}
+
 /* A stand-in for the kernel's pimreg device (§11), removed with the vif
  * as vif_delete unregisters pimreg. Lock held. */
 static void dp_reg_setup(struct mrt_engine *eng, struct dp *dp,
@@ -753,6 +783,7 @@ int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 		dp_reg_setup(eng, dp, t, vifi, false);
 	else if (dp->thr_started && !dp->stop)
 		dp_cap_open(eng, dp, t, vifi, false);
+	dp_am_hold(eng, v);
 	t->dp_tried &= ~(1u << vifi);
 	dp->want++;
 	dp_wake(dp);
@@ -790,6 +821,7 @@ static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
 				dp_reg_setup(eng, dp, t, i, true);
 			else
 				dp_cap_open(eng, dp, t, i, true);
+			dp_am_hold(eng, &t->vifs[i]);
 		}
 	}
 }
@@ -816,12 +848,22 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 	struct dp *dp = eng->dp;
 	struct dp_cap *dc;
 
-	if (!dp || t->family != AF_INET)
+	if (t->family != AF_INET)
+		return;
+	if (t->vifs[vifi].dp_amfd > 0)
+		engine_close_fd(eng, t->vifs[vifi].dp_amfd);
+	t->vifs[vifi].dp_amfd = 0;
+	if (!dp)
 		return;
 	if (dp->regdev[vifi] && dp->regdev[vifi] == t->vifs[vifi].ifindex)
 		regdev_delete(dp->regdev[vifi]);
 	dp->regdev[vifi] = 0;
 	if (dp->regfd[vifi] > 0) {
+		/* the thread may sit in poll() on the tun fd, which keeps the
+		 * device until poll returns: unregister it now, as vif_delete
+		 * does, so a re-add finds no stale pimreg */
+		if (t->vifs[vifi].ifindex > 0)
+			regdev_delete(t->vifs[vifi].ifindex);
 		engine_close_fd(eng, dp->regfd[vifi]);
 		dp->gen++;
 		dp_wake(dp);

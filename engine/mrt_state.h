@@ -49,6 +49,9 @@ struct mrt_vif {
 	struct in_addr remote_addr;	/* v4 tunnel: remote end */
 	uint64_t pkt_in, pkt_out;	/* packets */
 	uint64_t bytes_in, bytes_out;	/* bytes (L3 length) */
+	int dp_amfd;		/* data plane: AF_PACKET socket holding the
+				 * device's allmulti while the vif exists
+				 * (dev_set_allmulti), 0 = none */
 };
 
 /* A resolved MFC entry: (S,G), (*,G) or (*,*). */

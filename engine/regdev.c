@@ -94,8 +94,10 @@ static void tun_up(const char *name)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	ifr.ifr_mtu = REGDEV_MTU;
 	ioctl(s, SIOCSIFMTU, &ifr);
+	/* pimreg's flags: UP, NOARP, no MULTICAST (reg_vif_setup) */
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP;
+		ifr.ifr_flags |= IFF_UP | IFF_NOARP;
+		ifr.ifr_flags &= ~IFF_MULTICAST;
 		ioctl(s, SIOCSIFFLAGS, &ifr);
 	}
 	syscall(SYS_close, s);
