@@ -73,4 +73,9 @@ struct dp {
 /* The engine's data plane, created on first use; NULL on ENOMEM. */
 struct dp *dp_get(struct mrt_engine *eng);
 
+/* ipmr_cache_report (input.c): build and queue one upcall of type about
+ * pkt on t's mrouter; 0 or -errno (not queued). Lock held. */
+int dp_report(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
+	      int type, int vifi, int ifindex, const uint8_t *pkt, size_t len);
+
 #endif
