@@ -192,3 +192,27 @@ struct shim_rec *fdtab_new_rec(struct mrt_sock *s)
 		r->s = s;
 	return r;
 }
+
+void fdtab_release_all(void)
+{
+	struct shim_fdtab *t;
+	struct mrt_sock *s;
+	size_t i;
+
+	for (;;) {
+		s = NULL;
+		fdtab_lock();
+		t = atomic_load(&shim_fdtab);
+		for (i = 0; t && i < t->n && !s; i++) {
+			struct shim_rec *r = atomic_load(&t->e[i]);
+
+			if (r && !r->internal)
+				s = fdtab_drop_locked((int)i);
+		}
+		fdtab_unlock();
+		if (!s && (!t || i >= t->n))
+			return;
+		if (s)
+			shim_sock_release(s);
+	}
+}

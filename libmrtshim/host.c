@@ -265,6 +265,11 @@ void shim_engine_exit(void)
 	struct mrt_engine *eng;
 	int saved = errno;
 
+	if (!__atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE))
+		return;
+	/* as the kernel closing every fd at exit: each mroute socket's
+	 * teardown, then the engine's */
+	fdtab_release_all();
 	pthread_mutex_lock(&engine_mu);
 	eng = shim_engine;
 	__atomic_store_n(&shim_engine, NULL, __ATOMIC_RELEASE);

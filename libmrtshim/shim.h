@@ -207,6 +207,8 @@ static inline bool fdtab_guarded(int fd)
 
 	return r && r->internal && !mrt_in_engine;
 }
+/* Process exit: drop every socket record, releasing the engine sockets. */
+void fdtab_release_all(void);
 /* Track the record for a socket the engine just created. */
 struct shim_rec *fdtab_new_rec(struct mrt_sock *s);
 

@@ -4,17 +4,21 @@
 # and count by count, with and without PRELOAD. Loading the library itself
 # (openat/mmap of its dependencies) happens before main and is not counted;
 # timings (strace -c) are not compared, nor futex (lock contention
-# between threads varies from run to run).
+# between threads varies from run to run). TP_STRACE_IGNORE adds names
+# to skip (sanitizer builds: ASan's allocator maps memory on its own
+# schedule).
 set -u
 preload=$1; shift
 command -v strace >/dev/null || { echo "SKIP: no strace"; exit 77; }
+# LeakSanitizer cannot run under ptrace (sanitizer builds)
+export ASAN_OPTIONS=detect_leaks=0
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 count() {
 	# per syscall name, from the marker on, all threads and children
 	sed -n '/TPMARK/,$p' "$1" |
 	sed -E 's/^[0-9]+ +//; s/^<\.\.\. ([a-z0-9_]+) resumed>.*/\1 RESUMED/' |
-	grep -Ev 'RESUMED|^\+\+\+|^---|^futex' |
+	grep -Ev "RESUMED|^\\+\\+\\+|^---|^futex${TP_STRACE_IGNORE:+|^($TP_STRACE_IGNORE)}" |
 	sed -E 's/^([a-z0-9_]+)\(.*/\1/' | sort | uniq -c
 }
 env -u LD_PRELOAD strace -f -qq -o "$tmp/plain" "$@" >/dev/null 2>&1 || { echo "FAIL: plain run"; exit 1; }
