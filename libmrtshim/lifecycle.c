@@ -7,41 +7,53 @@
  */
 #include <pthread.h>
 
+#include "dataplane.h"
 #include "shim.h"
+
+/* The engine as the atfork handlers see it (no engine: nothing to do). */
+static struct mrt_engine *fork_engine;
 
 static void atfork_prepare(void)
 {
 	shim_bind();
 	/* lock order: engine, then fdtab (fdtable.c) */
-	if (shim_engine)
-		engine_lock(shim_engine);
+	fork_engine = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	if (fork_engine) {
+		engine_lock(fork_engine);
+		SHIM_ENGINE_VOID(dp_atfork_prepare(fork_engine));
+	}
 	fdtab_lock();
 }
 
 static void atfork_parent(void)
 {
 	fdtab_unlock();
-	if (shim_engine)
-		engine_unlock(shim_engine);
+	if (fork_engine) {
+		engine_unlock(fork_engine);
+		SHIM_ENGINE_VOID(dp_atfork_parent(fork_engine));
+	}
 }
 
 /*
- * The child of a fork: our locks are re-initialised; the engine's copy
- * (tables, sockets, channel) is usable for control calls, and its data
- * plane thread does not exist here. Engine fork hooks (who forwards after
- * a daemonizing fork) are called from shim_fork_child().
+ * The child of a fork: our locks are usable again; the engine's copy
+ * (tables, sockets, channel) serves control calls at once, and the data
+ * plane decides who forwards (dp_atfork_child: exactly one process, the
+ * child takes over once the owner has exited - a daemonizing fork).
  */
 static void atfork_child(void)
 {
 	fdtab_atfork_child();
-	if (shim_engine)
-		engine_unlock(shim_engine);
+	if (fork_engine) {
+		engine_unlock(fork_engine);
+		SHIM_ENGINE_VOID(dp_atfork_child(fork_engine));
+	}
 	shim_fork_child();
 }
 
+/* Host-side work after a fork, in the child (after the engine's hook). */
 void shim_fork_child(void)
 {
-	SHIM_DBG("forked child, engine %s", shim_engine ? "present" : "none");
+	SHIM_DBG("forked child, engine %s", fork_engine ? "present" : "none");
 }
 
 __attribute__((constructor)) static void shim_init(void)
