@@ -79,6 +79,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	mrt_sock_release(eng, ms);	/* close(): the kernel's teardown */
 	engine_destroy(eng);
 	eng = NULL;
 }
@@ -443,7 +444,14 @@ static int fork_scenario(int report_fd)
 	c = fork();
 	if (c < 0)
 		return 6;
-	engine_unlock(e);
+	if (c == 0) {
+		/* the child's thread is not the owner: an ERRORCHECK mutex
+		 * (debug builds) refuses its unlock, so the child handler
+		 * must re-initialise the lock, not unlock it */
+		pthread_mutex_init(&e->lock, NULL);
+	} else {
+		engine_unlock(e);
+	}
 	if (c > 0) {		/* M: keep forwarding a while, then exit */
 		poll(NULL, 0, 400);
 		_exit(dp->own->pid == getpid() ? 0 : 7);

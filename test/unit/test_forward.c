@@ -29,6 +29,13 @@ static struct mrt_table *mk_table(void)
 	return t;
 }
 
+static void free_table(struct mrt_table *t)
+{
+	while (t->list)
+		mfc_unlink_free(t, t->list);
+	free(t);
+}
+
 static struct mrt_mfc *mk_entry(struct mrt_table *t, uint32_t o, uint32_t g,
 				int parent, const int *oifs)
 {
@@ -69,6 +76,7 @@ START_TEST(test_ttl_threshold)
 	ck_assert_uint_eq(t->vifs[0].pkt_in, 3);
 	ck_assert_uint_eq(t->vifs[0].bytes_in, 384);
 	ck_assert_uint_eq(c->lastuse_ns, 1 * S);
+	free_table(t);
 }
 END_TEST
 
@@ -82,6 +90,7 @@ START_TEST(test_sg_back_to_arrival)
 	fwd_decide(t, c, 2, 0, 5, 100, false, 0, &r);
 	ck_assert_int_eq(r.ntx, 2);	/* (S,G) may send back */
 	ck_assert_int_eq(r.tx[1], 0);
+	free_table(t);
 }
 END_TEST
 
@@ -116,6 +125,7 @@ START_TEST(test_wrongvif_rate)
 	t->do_wrvifwhole = true;
 	fwd_decide(t, c, 2, 0, 5, 128, false, 107 * S, &r);
 	ck_assert(r.wrongvif && r.wrvifwhole);
+	free_table(t);
 }
 END_TEST
 
@@ -141,6 +151,7 @@ START_TEST(test_wrongvif_conditions)
 	fwd_decide(t, c, 2, 0, 5, 128, true, 20 * S, &r);
 	ck_assert(!r.wrong_if && !r.wrongvif);
 	ck_assert_uint_eq(c->wrong_if, 3);
+	free_table(t);
 }
 END_TEST
 
@@ -154,6 +165,7 @@ START_TEST(test_star_g)
 	fwd_decide(t, c, 2, 0, 5, 128, false, 0, &r);
 	ck_assert_int_eq(r.ntx, 1);	/* never back to arrival */
 	ck_assert_int_eq(r.tx[0], 1);
+	free_table(t);
 }
 END_TEST
 
@@ -173,6 +185,7 @@ START_TEST(test_star_star)
 	/* from the parent itself: nothing */
 	fwd_decide(t, c, 3, 1, 5, 128, false, 0, &r);
 	ck_assert_int_eq(r.ntx, 0);
+	free_table(t);
 }
 END_TEST
 
@@ -180,8 +193,11 @@ START_TEST(test_local_group)
 {
 	ck_assert(fwd_is_local_group(htonl(0xe0000063)));
 	ck_assert(!fwd_is_local_group(htonl(0xe0000163)));
-	ck_assert_int_eq(fwd_find_vif(mk_table(), 3), 1);
-	ck_assert_int_eq(fwd_find_vif(mk_table(), 99), -1);
+	struct mrt_table *t = mk_table();
+
+	ck_assert_int_eq(fwd_find_vif(t, 3), 1);
+	ck_assert_int_eq(fwd_find_vif(t, 99), -1);
+	free_table(t);
 }
 END_TEST
 
