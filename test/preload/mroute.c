@@ -283,6 +283,40 @@ static void t_exec_child(const char *before, int a, int b)
 	}
 }
 
+/* The kernel's /proc views come from the engine once it exists (spec 10). */
+static void t_proc(void)
+{
+	char line[256], all[2048] = "";
+	int fd = igmp_sock(0), pfd;
+	FILE *f;
+	ssize_t n;
+
+	TP_CHECK(mrt_init(fd) == 0);
+	TP_CHECK(add_vif_lo(fd, 0) == 0);
+	f = fopen("/proc/net/ip_mr_vif", "re");
+	TP_CHECK(f);
+	while (fgets(line, sizeof(line), f))
+		strncat(all, line, sizeof(all) - strlen(all) - 1);
+	fclose(f);
+	if (!strstr(all, "Interface      BytesIn  PktsIn  BytesOut PktsOut "
+			 "Flags Local    Remote\n") ||
+	    !strstr(all, " 0 lo "))
+		TP_FAIL("ip_mr_vif:\n%s", all);
+	pfd = open("/proc/sys/net/ipv4/conf/all/mc_forwarding", O_RDONLY);
+	TP_CHECK(pfd >= 0);
+	n = read(pfd, line, sizeof(line) - 1);
+	TP_CHECK(n > 0);
+	line[n] = 0;
+	TP_CHECK(!strcmp(line, "1\n"));
+	TP_CHECK(close(pfd) == 0);
+	TP_CHECK(mrt_done(fd) == 0);
+	pfd = openat(AT_FDCWD, "/proc/sys/net/ipv4/conf/all/mc_forwarding",
+		     O_RDONLY | O_CLOEXEC);
+	TP_CHECK(pfd >= 0 && read(pfd, line, sizeof(line)) == 2);
+	TP_CHECK(line[0] == '0');
+	TP_CHECK(close(pfd) == 0 && close(fd) == 0);
+}
+
 /* A second process in the same netns is refused (netns lock). */
 static void t_second(void)
 {
@@ -484,6 +518,8 @@ int main(int argc, char **argv)
 		t_ra();
 	else if (!strcmp(argv[1], "fork"))
 		t_fork();
+	else if (!strcmp(argv[1], "proc"))
+		t_proc();
 	else if (!strcmp(argv[1], "daemon"))
 		t_daemon();
 	else if (!strcmp(argv[1], "dup"))
