@@ -173,6 +173,13 @@ void fdtab_own(int fd, int owned)
 		return;
 	fdtab_lock();
 	if (owned) {
+		struct shim_rec *old = fdtab_get(fd);
+
+		/* the number was a socket of the daemon's, closed behind our
+		 * back; the engine lock may be held here, so its record can
+		 * only be dropped, not released */
+		if (old && !old->internal && --old->refs == 0)
+			SHIM_ERR("fd %d: stale mroute record lost", fd);
 		if (fdtab_put_locked(fd, &internal_rec) < 0)
 			SHIM_ERR("fd %d: no memory to guard it", fd);
 	} else {
