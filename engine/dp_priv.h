@@ -37,6 +37,16 @@ struct dp_owner {
 	_Atomic pid_t pid;	/* the one process that forwards */
 };
 
+#define DP_SELF_RING 16	/* our recent copies of local packets */
+
+/* Our forwarded copy of a locally originated packet leaves from the
+ * vif's address, so the outbound capture of that vif would see it again
+ * if an oif is the sending interface; it is recognised by these bytes
+ * of its header (ID, TTL, checksum, source, group). */
+struct dp_self {
+	uint8_t hdr[14];	/* bytes 4-5, 8, 10-11, 12-19 */
+};
+
 /* Counters of the data plane itself (not kernel-visible). */
 struct dp_stats {
 	uint64_t local;		/* locally originated packets seen */
@@ -66,6 +76,8 @@ struct dp {
 	int regfd[MRT_MAXVIFS];		/* tun fd holding pimreg, 0 = none */
 	const char *igmp_path;	/* /proc/net/igmp (tests override) */
 	struct dp_stats st;
+	struct dp_self self[DP_SELF_RING];	/* ring, see struct dp_self */
+	unsigned self_next;
 	uint8_t pkt[65536];	/* working copy of the packet forwarded */
 	uint8_t up[UPCALL_MAX];	/* upcall being built */
 };

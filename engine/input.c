@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <linux/mroute.h>
@@ -50,6 +51,34 @@ int dp_report(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	if (rc < 0)
 		ENG_DBG(eng, "upcall %d vif %d dropped: %d", type, vifi, rc);
 	return rc;
+}
+
+static void self_key(const uint8_t *pkt, uint8_t *k)
+{
+	memcpy(k, pkt + 4, 2);
+	k[2] = pkt[8];
+	memcpy(k + 3, pkt + 10, 2);
+	memcpy(k + 5, pkt + 12, 8);
+	k[13] = 0;
+}
+
+/* Remember a copy of a local packet we send (see struct dp_self). */
+static void self_note(struct dp *dp, const uint8_t *pkt)
+{
+	self_key(pkt, dp->self[dp->self_next].hdr);
+	dp->self_next = (dp->self_next + 1) % DP_SELF_RING;
+}
+
+static bool self_seen(struct dp *dp, const uint8_t *pkt)
+{
+	uint8_t k[14];
+	unsigned i;
+
+	self_key(pkt, k);
+	for (i = 0; i < DP_SELF_RING; i++)
+		if (!memcmp(dp->self[i].hdr, k, sizeof(k)))
+			return true;
+	return false;
 }
 
 /* One copy out vif v: the seam, or the AF_PACKET socket. */
@@ -112,6 +141,8 @@ static void dp_forward(struct mrt_engine *eng, struct dp *dp,
 		if (!dec) {
 			cksum_ip4_dec_ttl(dp->pkt);
 			dec = true;
+			if (local)
+				self_note(dp, dp->pkt);
 		}
 		rc = dp_xmit(eng, dp, t, r.tx[i], dp->pkt, len);
 		/* pkt_out counts after route and DF/MTU checks: a down or
@@ -130,7 +161,7 @@ static void dp_forward(struct mrt_engine *eng, struct dp *dp,
 static int dp_unresolved(struct mrt_engine *eng, struct dp *dp,
 			 struct mrt_table *t, const union mrt_ip *src,
 			 const union mrt_ip *grp, int ifindex, int vifi,
-			 const uint8_t *pkt, size_t len)
+			 const uint8_t *pkt, size_t len, bool local)
 {
 	struct mrt_unres *u;
 	uint64_t now, exp;
@@ -151,7 +182,10 @@ static int dp_unresolved(struct mrt_engine *eng, struct dp *dp,
 		if (!dp->next_expiry_ns || exp < dp->next_expiry_ns)
 			dp->next_expiry_ns = exp;
 	}
-	return unres_enqueue(u, pkt, len, ifindex);
+	rc = unres_enqueue(u, pkt, len, ifindex);
+	if (rc == 0)
+		u->q[u->nq - 1].local = local;
+	return rc;
 }
 
 static bool bad_source(uint32_t s, bool igmp_or_local)
@@ -185,8 +219,11 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 		return -EINVAL;
 	len = tot;		/* drop link-layer padding */
 	dp->st.rx++;
-	if (local)
+	if (local) {
+		if (self_seen(dp, pkt))
+			return 0;	/* our own forwarded copy */
 		dp->st.local++;
+	}
 	memcpy(&src.v4, pkt + 12, 4);
 	memcpy(&grp.v4, pkt + 16, 4);
 	if (!IN_MULTICAST(ntohl(grp.v4.s_addr)))
@@ -217,7 +254,8 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 		dp_forward(eng, dp, t, c, ifindex, vifi, pkt, len, local);
 		return 0;
 	}
-	return dp_unresolved(eng, dp, t, &src, &grp, ifindex, vifi, pkt, len);
+	return dp_unresolved(eng, dp, t, &src, &grp, ifindex, vifi, pkt, len,
+			     local);
 }
 
 void dp_resolve_locked(struct mrt_engine *eng, struct mrt_table *t,
@@ -230,7 +268,7 @@ void dp_resolve_locked(struct mrt_engine *eng, struct mrt_table *t,
 	for (i = 0; dp && i < u->nq; i++)
 		dp_forward(eng, dp, t, c, u->q[i].ifindex,
 			   fwd_find_vif(t, u->q[i].ifindex), u->q[i].data,
-			   u->q[i].len, false);
+			   u->q[i].len, u->q[i].local);
 	unres_free(u);
 }
 

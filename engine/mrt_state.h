@@ -75,6 +75,7 @@ struct mrt_qpkt {
 	int ifindex;		/* arrival interface */
 	uint16_t len;		/* bytes in data */
 	uint8_t *data;		/* L3 packet, malloc'd at enqueue (control-rate) */
+	bool local;		/* data plane: locally originated (§6.4) */
 };
 
 /* An unresolved (S,G) waiting for the daemon's MRT_ADD_MFC. */

@@ -398,6 +398,44 @@ START_TEST(test_df_and_down)
 }
 END_TEST
 
+START_TEST(test_local_origin)
+{
+	static const int oifs[] = { 0, 1, 1, 1, -1 };
+	struct mrt_chan_meta m;
+	uint8_t p[256], u[256];
+	size_t len = mk(p, "10.1.0.1", "239.4.4.4", 5, 100);
+	int i, n;
+
+	/* §14 #19: NOCACHE on the outgoing vif from our own address */
+	engine_lock(eng);
+	dp_input_locked(eng, tab, 2, p, len, DP_IN_LOCAL);
+	engine_unlock(eng);
+	ck_assert_int_eq(upcall(u, sizeof(u), &m), 28);
+	ck_assert_int_eq(u[10], 0);
+	ck_assert_uint_eq(m.src.v4.s_addr, ip4("10.1.0.1").v4.s_addr);
+	/* resolved with the sending vif among the oifs: our copy out r0
+	 * comes back through r0's outbound capture and is not routed again */
+	mfc("10.1.0.1", "239.4.4.4", 0, oifs);
+	ck_assert_int_eq(nsent, 2);
+	n = nsent;
+	for (i = 0; i < n; i++) {
+		engine_lock(eng);
+		dp_input_locked(eng, tab, sent[i].ifindex, sent[i].pkt,
+				sent[i].len, DP_IN_LOCAL);
+		engine_unlock(eng);
+	}
+	ck_assert_int_eq(nsent, n);
+	ck_assert_uint_eq(entry("10.1.0.1", "239.4.4.4")->pkt, 1);
+	/* wrong interface for a local packet: silent, uncounted */
+	len = mk(p, "10.1.0.1", "239.4.4.4", 7, 100);
+	engine_lock(eng);
+	dp_input_locked(eng, tab, 3, p, len, DP_IN_LOCAL);
+	engine_unlock(eng);
+	ck_assert_uint_eq(entry("10.1.0.1", "239.4.4.4")->wrong_if, 0);
+	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+}
+END_TEST
+
 START_TEST(test_bad_input)
 {
 	uint8_t p[64];
@@ -513,6 +551,7 @@ int main(void)
 	tcase_add_test(tc, test_rcvbuf_full);
 	tcase_add_test(tc, test_many_groups_and_flush);
 	tcase_add_test(tc, test_df_and_down);
+	tcase_add_test(tc, test_local_origin);
 	tcase_add_test(tc, test_bad_input);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fork");
