@@ -173,10 +173,17 @@ static int do_fcntl(int (*fn)(int, int, void *), int fd, int cmd, void *arg)
 		break;
 	case F_SETFL:
 		/* O_NONBLOCK set on a swapped fd also governs sends, which
-		 * go to the real socket */
+		 * go to the real socket; O_ASYNC stays on the channel (the
+		 * real socket's own arrivals must not raise SIGIO) */
 		r = fdtab_sock(fd);
-		if (r && r->swapped)
-			fn(r->s->raw_fd, F_SETFL, arg);
+		if (r && r->swapped) {
+			int fl = fn(r->s->raw_fd, F_GETFL, NULL);
+
+			if (fl >= 0)
+				fn(r->s->raw_fd, F_SETFL,
+				   (void *)(long)((fl & ~O_NONBLOCK) |
+						  ((long)arg & O_NONBLOCK)));
+		}
 		break;
 	}
 	return rc;
