@@ -82,7 +82,8 @@ static int shim_close_range(unsigned int lo, unsigned int hi, int flags)
 		if (s)
 			shim_sock_release(s);
 	}
-	if (start <= hi && start >= lo && real_close_range(start, hi, flags) < 0)
+	if (start >= lo && start <= hi &&
+	    real_close_range(start, hi, flags) < 0)
 		rc = -1;
 	return rc;
 }
@@ -101,7 +102,8 @@ static void shim_closefrom(int lowfd)
 	}
 	/* glibc falls back to /proc/self/fd where close_range is missing;
 	 * ours must skip internal fds, so it goes through close_range */
-	if (shim_close_range((unsigned int)lowfd, ~0u, 0) < 0 && errno == ENOSYS)
+	if (shim_close_range((unsigned int)lowfd, ~0u, 0) < 0 &&
+	    errno == ENOSYS)
 		real_closefrom(lowfd);
 }
 

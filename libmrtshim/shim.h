@@ -138,8 +138,8 @@ void shim_log_msg(int level, const char *func, const char *msg);
  */
 struct shim_rec {
 	int refs;		/* fd numbers using this record; fdtab lock */
-	bool internal;		/* an engine/shim fd the daemon may not close */
-	bool swapped;		/* fds hold the channel; real socket in raw_fd */
+	bool internal;	/* an engine/shim fd the daemon may not close */
+	bool swapped;	/* fds hold the channel; real socket in raw_fd */
 	struct mrt_sock *s;	/* engine record; NULL for internal */
 };
 
@@ -214,7 +214,8 @@ struct shim_rec *fdtab_new_rec(struct mrt_sock *s);
 
 /* ---- engine holder and host callbacks (host.c) ------------------------- */
 
-extern struct mrt_engine *shim_engine;	/* NULL until the first MRT call */
+/* NULL until the first MRT call */
+extern struct mrt_engine *shim_engine;
 
 /* The engine, created on first use; NULL and errno on failure. */
 struct mrt_engine *shim_engine_get(void);

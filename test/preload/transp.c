@@ -46,7 +46,8 @@ static void t_udp(void)
 {
 	struct sockaddr_in srv, from;
 	socklen_t flen = sizeof(from);
-	int s = loop_bound(SOCK_DGRAM, &srv), c = socket(AF_INET, SOCK_DGRAM, 0);
+	int s = loop_bound(SOCK_DGRAM, &srv);
+	int c = socket(AF_INET, SOCK_DGRAM, 0);
 	char buf[64];
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
