@@ -6,6 +6,7 @@
  * guard the engine's internal fds.
  */
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -79,6 +80,26 @@ static void place_one(int fd, void *arg)
 }
 
 /*
+ * The real socket behind a swapped fd is only sent on: the engine reads
+ * IGMP through its own socket, so a drop-all filter keeps the kernel from
+ * filling this one's receive queue with packets nobody will read.
+ */
+static void raw_drop_all(int raw, bool on)
+{
+	struct sock_filter ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &ret0 };
+	int saved = errno, dummy = 0;
+
+	if (on)
+		syscall(SYS_setsockopt, raw, SOL_SOCKET, SO_ATTACH_FILTER,
+			&prog, sizeof(prog));
+	else
+		syscall(SYS_setsockopt, raw, SOL_SOCKET, SO_DETACH_FILTER,
+			&dummy, sizeof(dummy));
+	errno = saved;
+}
+
+/*
  * MRT_INIT accepted: the real socket moves to a private high fd (raw_fd)
  * and every fd number the daemon has for it gets the channel's daemon end.
  */
@@ -113,6 +134,7 @@ static int host_channel_place(void *ctx, struct mrt_sock *s)
 		SHIM_ERR("fd %d: cannot place channel: %d", s->fd, a.err);
 		return a.err;
 	}
+	raw_drop_all(raw, true);
 	fdtab_own(s->chan_rd, 0);
 	shim_close_quiet(s->chan_rd);
 	s->chan_rd = -1;
@@ -129,6 +151,7 @@ static void host_channel_unplace(void *ctx, struct mrt_sock *s)
 	(void)ctx;
 	if (!r || r->s != s || !r->swapped)
 		return;
+	raw_drop_all(s->raw_fd, false);
 	fdtab_lock();
 	fdtab_each_locked(r, place_one, &a);
 	r->swapped = false;
