@@ -8,10 +8,11 @@ if [ "$(id -u)" != 0 ]; then
 	echo "lab: run as root (apt-get, network namespaces)" >&2
 	exit 1
 fi
+builddir=${MRTSHIM_BUILD:-$src/build}
 "$src/scripts/deps.sh"
-"$src/scripts/build.sh" "$src/build"
+"$src/scripts/build.sh" "$builddir"
 rc=0
-E2E_BUILD_DIR=$src/build "$src/examples/smcroute-lab.sh" || rc=$?
+E2E_BUILD_DIR=$builddir "$src/examples/smcroute-lab.sh" || rc=$?
 if [ "$rc" = 77 ]; then
 	echo "lab: could not run (see the SKIP line above)" >&2
 	exit 1

@@ -199,8 +199,14 @@ wait_for() {
 	fail "timed out after ${secs}s waiting for $desc"
 }
 
-# Prefix for a daemon command in the current mode.
+# Prefix for a daemon command in the current mode.  E2E_STRACE=NAME
+# records that daemon's socket calls in $E2E_TMP/NAME.strace (with
+# E2E_KEEP=1 to keep them): which MRT calls a daemon makes.
 daemon_prefix() {
+	if [ "${E2E_STRACE:-}" = "$1" ]; then
+		printf '%s\n' strace -D -f -o "$E2E_TMP/$1.strace" \
+			-e trace=socket,setsockopt,getsockopt,ioctl
+	fi
 	if [ "$E2E_MODE" = shim ]; then
 		printf '%s\n' "$NOMRT" env "LD_PRELOAD=$MRTSHIM_LIB"
 	fi
@@ -212,7 +218,7 @@ daemon_prefix() {
 run_router_daemon() {
 	local name=$1 prefix
 	shift
-	mapfile -t prefix < <(daemon_prefix)
+	mapfile -t prefix < <(daemon_prefix "$name")
 	say "start $name: ${prefix[*]} $*"
 	# ip netns exec and nomrt exec: $! is the daemon itself.
 	ip netns exec "$NS_R" "${prefix[@]}" "$@" >"$E2E_TMP/$name.log" 2>&1 &
@@ -225,9 +231,10 @@ run_router_daemon() {
 run_router_daemonize() {
 	local name=$1 pidfile=$2 prefix
 	shift 2
-	mapfile -t prefix < <(daemon_prefix)
+	mapfile -t prefix < <(daemon_prefix "$name")
 	say "start $name (daemonizing): ${prefix[*]} $*"
-	nsx "$NS_R" "${prefix[@]}" "$@" >"$E2E_TMP/$name.log" 2>&1 ||
+	timeout 10 ip netns exec "$NS_R" "${prefix[@]}" "$@" \
+		>"$E2E_TMP/$name.log" 2>&1 ||
 		fail "$name exited with $? while daemonizing"
 	wait_for "$name pidfile" 5 test -s "$pidfile"
 	DAEMON_PID=$(cat "$pidfile")
