@@ -230,8 +230,11 @@ static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp, int vifi)
 
 	for (k = 0; k < DP_BATCH; k++) {
 		n = read(dp->regfd[vifi], dp->pkt, sizeof(dp->pkt));
-		if (n < 20 || (dp->pkt[0] >> 4) != 4)
+		if (n < 0)
 			break;
+		if (n < 20 || (dp->pkt[0] >> 4) != 4 ||
+		    dp_self_seen(dp, dp->pkt))
+			continue;	/* not IPv4, or our WHOLEPKT copy */
 		for (t = table_first(eng); t; t = t->next) {
 			if (t->family != AF_INET || t->reg_vif != vifi ||
 			    !t->mrouter)

@@ -37,7 +37,7 @@ struct dp_owner {
 	_Atomic pid_t pid;	/* the one process that forwards */
 };
 
-#define DP_SELF_RING 16	/* our recent copies of local packets */
+#define DP_SELF_RING 256	/* our recent own copies: > 2 batches */
 
 /* Our forwarded copy of a locally originated packet leaves from the
  * vif's address, so the outbound capture of that vif would see it again
@@ -84,6 +84,11 @@ struct dp {
 
 /* The engine's data plane, created on first use; NULL on ENOMEM. */
 struct dp *dp_get(struct mrt_engine *eng);
+
+/* Our own copies (struct dp_self): note one we send, test a captured or
+ * read one (input.c). Lock held. */
+void dp_self_note(struct dp *dp, const uint8_t *pkt);
+bool dp_self_seen(struct dp *dp, const uint8_t *pkt);
 
 /* ipmr_cache_report (input.c): build and queue one upcall of type about
  * pkt on t's mrouter; 0 or -errno (not queued). Lock held. */

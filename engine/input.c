@@ -63,13 +63,13 @@ static void self_key(const uint8_t *pkt, uint8_t *k)
 }
 
 /* Remember a copy of a local packet we send (see struct dp_self). */
-static void self_note(struct dp *dp, const uint8_t *pkt)
+void dp_self_note(struct dp *dp, const uint8_t *pkt)
 {
 	self_key(pkt, dp->self[dp->self_next].hdr);
 	dp->self_next = (dp->self_next + 1) % DP_SELF_RING;
 }
 
-static bool self_seen(struct dp *dp, const uint8_t *pkt)
+bool dp_self_seen(struct dp *dp, const uint8_t *pkt)
 {
 	uint8_t k[14];
 	unsigned i;
@@ -136,13 +136,20 @@ static void dp_forward(struct mrt_engine *eng, struct dp *dp,
 			fwd_count_out(v, len);
 			dp_report(eng, dp, t, UPCALL_WHOLEPKT, t->reg_vif,
 				  ifindex, dp->pkt, len);
+			/* the register device counts it as sent: pass it
+			 * through the stand-in (its reader skips our own) */
+			if (dp->tx.fd >= 0 && v->ifindex > 0 &&
+			    dp->regfd[r.tx[i]] > 0) {
+				dp_self_note(dp, dp->pkt);
+				tx_send(&dp->tx, v->ifindex, 0, dp->pkt, len);
+			}
 			continue;
 		}
 		if (!dec) {
 			cksum_ip4_dec_ttl(dp->pkt);
 			dec = true;
 			if (local)
-				self_note(dp, dp->pkt);
+				dp_self_note(dp, dp->pkt);
 		}
 		rc = dp_xmit(eng, dp, t, r.tx[i], dp->pkt, len);
 		/* pkt_out counts after route and DF/MTU checks: a down or
@@ -220,7 +227,7 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 	len = tot;		/* drop link-layer padding */
 	dp->st.rx++;
 	if (local) {
-		if (self_seen(dp, pkt))
+		if (dp_self_seen(dp, pkt))
 			return 0;	/* our own forwarded copy */
 		dp->st.local++;
 	}

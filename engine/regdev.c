@@ -82,6 +82,23 @@ static void msg_init(char *buf, int idx, unsigned flags, unsigned ifflags)
 	memcpy(buf + NLMSG_HDRLEN, &i, sizeof(i));
 }
 
+/* pimreg has no IPv6 (no link-local address, no MLD/RS of its own);
+ * best effort: /proc/sys needs root */
+static void no_ipv6(const char *name)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, "1", 1) < 0)
+		(void)0;	/* IPv6 stays: only our own traffic differs */
+	syscall(SYS_close, fd);
+}
+
 /* up + MTU through ioctls on a datagram socket */
 static void tun_up(const char *name)
 {
@@ -119,6 +136,7 @@ static int tun_create(const char *name, int *tunfd)
 		syscall(SYS_close, fd);
 		return rc;
 	}
+	no_ipv6(name);
 	tun_up(name);
 	*tunfd = fd;
 	return (int)if_nametoindex(name);
