@@ -184,6 +184,12 @@ void chan_build_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
 		gettimeofday(&tv, NULL);
 		put_cmsg(&o, SOL_SOCKET, SO_TIMESTAMP_OLD, &tv, sizeof(tv));
 	}
+	/* sock_recv_drops: the count when the message was queued, if any */
+	if ((rxopts & MRT_RX_RXQ_OVFL) && m->drops) {
+		uint32_t d = m->drops;
+
+		put_cmsg(&o, SOL_SOCKET, SO_RXQ_OVFL, &d, sizeof(d));
+	}
 	if (m->family == AF_INET6)
 		cmsgs_v6(m, rxopts, &o);
 	else

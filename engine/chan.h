@@ -31,7 +31,9 @@ struct mrt_chan_meta {
 	union mrt_ip spec_dst;	/* v4 PKTINFO ipi_spec_dst */
 	uint8_t optlen;		/* v4 IP options length (IP_RECVOPTS) */
 	uint8_t hbhlen;		/* v6 hop-by-hop header length */
-	uint8_t pad[6];
+	uint8_t pad[2];
+	uint32_t drops;		/* socket drops when queued (SO_RXQ_OVFL's
+				 * dropcount snapshot), 0 = no cmsg */
 	uint8_t opts[40];	/* v4 options / v6 hop-by-hop bytes */
 };
 

@@ -212,6 +212,35 @@ static int sockopt_int(int fd, int level, int name, int *val)
 	return real_getsockopt(fd, level, name, val, &len);
 }
 
+/*
+ * Receive options the daemon set before its first MRT call went to the
+ * kernel unseen: read them back so the channel gives the same cmsgs.
+ */
+static void note_rx_options(struct mrt_engine *eng, struct mrt_sock *s,
+			    int fd)
+{
+	static const int v4[] = { IP_PKTINFO, IP_RECVTTL, IP_RECVTOS,
+				  IP_RECVOPTS, IP_RETOPTS,
+				  IP_RECVORIGDSTADDR };
+	static const int v6[] = { IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT,
+				  IPV6_RECVTCLASS, IPV6_RECVHOPOPTS };
+	static const int so[] = { SO_TIMESTAMP_OLD, SO_RXQ_OVFL };
+	const int *opts = s->family == AF_INET6 ? v6 : v4;
+	size_t i, n = s->family == AF_INET6 ? 4 : 6;
+	int level = s->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP, v;
+
+	if (s->family != AF_INET && s->family != AF_INET6)
+		return;
+	for (i = 0; i < n; i++)
+		if (sockopt_int(fd, level, opts[i], &v) == 0 && v)
+			SHIM_ENGINE_VOID(mrt_sock_note_option(
+				eng, s, level, opts[i], &v, sizeof(v)));
+	for (i = 0; i < 2; i++)
+		if (sockopt_int(fd, SOL_SOCKET, so[i], &v) == 0 && v)
+			SHIM_ENGINE_VOID(mrt_sock_note_option(
+				eng, s, SOL_SOCKET, so[i], &v, sizeof(v)));
+}
+
 struct shim_rec *shim_track(int fd)
 {
 	struct shim_rec *r = fdtab_sock(fd), *old;
@@ -238,6 +267,8 @@ struct shim_rec *shim_track(int fd)
 	if (family == AF_INET && type == SOCK_RAW &&
 	    sockopt_int(fd, IPPROTO_IP, IP_ROUTER_ALERT, &ra) == 0 && ra)
 		s->ra_on = true;
+	if (type == SOCK_RAW)
+		note_rx_options(eng, s, fd);
 	r = fdtab_new_rec(s);
 	if (!r) {
 		SHIM_ENGINE_VOID(mrt_sock_release(eng, s));

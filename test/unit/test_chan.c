@@ -154,6 +154,33 @@ START_TEST(cmsgs_v4_in_kernel_order)
 }
 END_TEST
 
+START_TEST(cmsgs_rxq_ovfl_snapshot)
+{
+	struct mrt_chan_meta m = meta4();
+	union {
+		struct cmsghdr align;
+		unsigned char b[128];
+	} cb;
+	struct msghdr msg = { .msg_control = cb.b,
+			      .msg_controllen = sizeof(cb.b) };
+	struct cmsghdr *c;
+	uint32_t d;
+
+	/* no drops when queued: no cmsg, as sock_recv_drops */
+	chan_build_cmsgs(&m, MRT_RX_RXQ_OVFL, &msg);
+	ck_assert_int_eq(msg.msg_controllen, 0);
+	m.drops = 37;
+	msg.msg_controllen = sizeof(cb.b);
+	chan_build_cmsgs(&m, MRT_RX_RXQ_OVFL | MRT_RX_PKTINFO, &msg);
+	c = CMSG_FIRSTHDR(&msg);
+	ck_assert_int_eq(c->cmsg_level, SOL_SOCKET);
+	ck_assert_int_eq(c->cmsg_type, SO_RXQ_OVFL);
+	memcpy(&d, CMSG_DATA(c), sizeof(d));
+	ck_assert_uint_eq(d, 37);
+	ck_assert_int_eq(CMSG_NXTHDR(&msg, c)->cmsg_type, IP_PKTINFO);
+}
+END_TEST
+
 START_TEST(cmsgs_none_asked)
 {
 	struct mrt_chan_meta m = meta4();
@@ -231,6 +258,7 @@ static Suite *chan_suite(void)
 	tcase_add_test(tc, name_v6);
 	tcase_add_test(tc, cmsgs_v4_in_kernel_order);
 	tcase_add_test(tc, cmsgs_none_asked);
+	tcase_add_test(tc, cmsgs_rxq_ovfl_snapshot);
 	tcase_add_test(tc, cmsgs_truncated);
 	tcase_add_test(tc, cmsgs_v6);
 	suite_add_tcase(s, tc);
