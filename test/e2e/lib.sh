@@ -140,8 +140,16 @@ e2e_init() {
 	say "mode $E2E_MODE, namespaces e2e$$*, temp $E2E_TMP"
 }
 
-# Track a PID started by this script, to be killed by the trap.
+# Track a PID started by this script, to be killed by the trap; untrack
+# it once reaped, so that a recycled PID is never killed.
 track_pid() { E2E_PIDS+=("$1"); }
+
+untrack_pid() {
+	local i
+	for i in "${!E2E_PIDS[@]}"; do
+		[ "${E2E_PIDS[i]}" != "$1" ] || unset 'E2E_PIDS[i]'
+	done
+}
 
 netns_add() {
 	ip netns add "$1"
@@ -252,6 +260,7 @@ smcroute_v4_errors() {
 stop_pid() {
 	kill -TERM "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
+	untrack_pid "$1"
 }
 
 daemon_alive() {
@@ -288,6 +297,7 @@ recv_wait() {
 	local name=$1 pid
 	pid=$(cat "$E2E_TMP/$name.pid")
 	wait "$pid" || fail "receiver $name failed: $(cat "$E2E_TMP/$name.out")"
+	untrack_pid "$pid"
 	RECV_LINE=$(cat "$E2E_TMP/$name.out")
 }
 
@@ -343,8 +353,7 @@ wait_forwarding() {
 	spid=$!
 	track_pid "$spid"
 	recv_wait probe
-	kill "$spid" 2>/dev/null || true
-	wait "$spid" 2>/dev/null || true
+	stop_pid "$spid"
 	[ "$(field wire)" -ge 1 ] ||
 		fail "no packet to $group forwarded to $ns within ${secs}s"
 }
