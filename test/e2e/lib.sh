@@ -372,6 +372,28 @@ wait_stopped() {
 	fail "packets to $group still reach $ns after ${secs}s"
 }
 
+# members_get GROUP N: with members of GROUP on A (r1) and C (r3) and
+# none on B (r2), N packets at TTL 16 reach A and C with TTL 15, none r2.
+members_get() {
+	recv_start a "$NS_A" "$1" -n "$2" -w 3000
+	recv_start c "$NS_C" "$1" -n "$2" -w 3000
+	recv_start b "$NS_B" "$1" -j 0 -w 1000
+	send "$1" "$2" 16
+	expect_recv a "A (r1, joined)" "$2" 15
+	expect_recv c "C (r3, joined)" "$2" 15
+	expect_wire b "B (r2, not joined)" 0
+}
+
+# threshold_holds GROUP N: r3 has TTL threshold 5: N packets at TTL 5
+# reach A (r1, threshold 1) with TTL 4 and nothing reaches r3.
+threshold_holds() {
+	recv_start a "$NS_A" "$1" -n "$2" -w 3000
+	recv_start c "$NS_C" "$1" -j 0 -w 1000
+	send "$1" "$2" 5
+	expect_recv a "A, TTL 5" "$2" 4
+	expect_wire c "C, TTL 5 (threshold 5)" 0
+}
+
 # check_kernel_untouched: in shim mode the kernel's multicast routing in
 # the router netns must stay off: mc_forwarding 0, no MFC entries, no vifs.
 check_kernel_untouched() {
