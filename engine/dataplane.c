@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cksum.h"
+#include "ctl.h"
 #include "dp_priv.h"
 #include "engine_priv.h"
 #include "forward.h"
@@ -255,11 +256,11 @@ static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[2 * DP_MAXCAP + MRT_MAXVIFS + 2];
+	struct pollfd pfd[2 * DP_MAXCAP + MRT_MAXVIFS + 2 + CTL_MAXFD];
 	struct dp_rx_arg rx[2 * DP_MAXCAP + MRT_MAXVIFS + 2];
 	int map[2 * DP_MAXCAP + MRT_MAXVIFS + 2];
 	unsigned gen = ~0u;
-	int n = 0, i, k, timeout;
+	int n = 0, nc = 0, i, k, timeout;
 	uint64_t cnt;
 
 	mrt_in_engine = 1;
@@ -303,11 +304,14 @@ static void *dp_thread(void *arg)
 			}
 		}
 		timeout = dp_timeout_ms(eng, dp);
+		/* the control endpoint (ctl.h): after the data-plane fds */
+		nc = dp->standby ? 0 :
+				     ctl_pollfds_locked(eng, pfd + n, &timeout);
 		engine_unlock(eng);
 
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n + nc; i++)
 			pfd[i].revents = 0;
-		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
+		if (poll(pfd, (nfds_t)(n + nc), timeout) < 0 && errno != EINTR)
 			continue;
 		if (pfd[0].revents & POLLIN)
 			while (read(dp->evfd, &cnt, sizeof(cnt)) > 0)
@@ -339,6 +343,7 @@ static void *dp_thread(void *arg)
 				dp_expire_locked(eng, engine_now_ns(eng));
 		}
 		engine_unlock(eng);
+		ctl_serve(eng, pfd + n, nc);
 	}
 	return NULL;
 }

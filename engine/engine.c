@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "dataplane.h"
 #include "engine_priv.h"
 #include "table.h"
@@ -94,6 +95,7 @@ void engine_destroy(struct mrt_engine *eng)
 	if (!eng)
 		return;
 	dp_shutdown(eng);
+	ctl_exit(eng);	/* its thread is gone */
 	engine_lock(eng);
 	/* as process exit: each mrouter is closed, then the netns goes
 	 * (all four flush bits) */

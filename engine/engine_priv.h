@@ -25,6 +25,8 @@ struct mrt_engine {
 	int uaccess_vm;		/* process_vm_*: 1 works, 0 ?, -1 refused
 				 * (atomic, no lock) */
 	void *dp;		/* data plane private state (dataplane.c) */
+	void *ctl;		/* control endpoint state (ctl.c): the engine
+				 * thread's only */
 	bool v6;		/* MRT6_* handled: host.v6_control or
 				 * MRT_HAVE_V6_DATAPLANE (immutable) */
 };

@@ -90,6 +90,8 @@ struct mrt_unres {
 
 struct mrt_sock;
 
+#define MRT_UPCALL_NTYPES 5	/* struct mrt_sock up_sent/up_drop slots */
+
 /* One multicast routing table (per family and id). */
 struct mrt_table {
 	struct mrt_table *next;	/* engine list */
@@ -144,6 +146,10 @@ struct mrt_sock {
 	int rcvbuf;		/* daemon's effective SO_RCVBUF (bytes) */
 	uint64_t queued_bytes;	/* kernel-truesize of unread channel msgs */
 	uint64_t drops;		/* upcalls dropped: buffer full */
+	/* messages upcall_send queued / dropped (buffer full or send
+	 * error), by type: [0] IGMP packets, [1..4] IGMPMSG_* upcalls */
+	uint64_t up_sent[MRT_UPCALL_NTYPES];
+	uint64_t up_drop[MRT_UPCALL_NTYPES];
 };
 
 #endif

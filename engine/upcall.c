@@ -131,22 +131,38 @@ int upcall_room(const struct mrt_sock *s)
 	return s->queued_bytes < rcvbuf;
 }
 
+/* Counter slot of a message (struct mrt_sock up_sent): an upcall has
+ * im_mbz (byte 9, the IP protocol of a real packet) zero and its type in
+ * byte 8; anything else is an IGMP packet (slot 0). */
+static unsigned upcall_slot(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	if (len >= 20 && p[9] == 0 && p[8] >= 1 && p[8] < MRT_UPCALL_NTYPES)
+		return p[8];
+	return 0;
+}
+
 int upcall_send(struct mrt_sock *s, const struct mrt_chan_meta *m,
 		const void *data, size_t len)
 {
+	unsigned slot = upcall_slot(data, len);
 	int rc;
 
 	if (!s || s->chan_wr < 0)
 		return -EINVAL;
 	if (!upcall_room(s)) {
 		s->drops++;
+		s->up_drop[slot]++;
 		return -ENOBUFS;
 	}
 	rc = chan_write(s->chan_wr, m, data, len);
 	if (rc < 0) {
 		s->drops++;
+		s->up_drop[slot]++;
 		return rc;
 	}
 	s->queued_bytes += upcall_truesize(len);
+	s->up_sent[slot]++;
 	return 0;
 }

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ctl_wire.c - encode a table into the control endpoint's STATE records
+ * and decode them back (format in ctl_wire.h). The engine encodes under
+ * its lock; mrtshim show decodes.
+ */
+#include "ctl_wire.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+static int buf_room(struct ctl_buf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : 4096;
+	uint8_t *p;
+
+	if (b->len + n <= b->cap)
+		return 0;
+	while (cap < b->len + n)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p)
+		return -ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int ctl_buf_rec(struct ctl_buf *b, unsigned type, const void *pl, size_t len)
+{
+	struct ctl_rec r = { .type = (uint16_t)type, .len = (uint32_t)len };
+	size_t n = sizeof(r) + ALIGN8(len);
+
+	if (buf_room(b, n) < 0)
+		return -ENOMEM;
+	memcpy(b->p + b->len, &r, sizeof(r));
+	memcpy(b->p + b->len + sizeof(r), pl, len);
+	memset(b->p + b->len + sizeof(r) + len, 0, ALIGN8(len) - len);
+	b->len += n;
+	return 0;
+}
+
+void ctl_buf_free(struct ctl_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static int put_hdr(struct ctl_buf *b, unsigned kind, int status)
+{
+	struct ctl_hdr h = {
+		.magic = CTL_MAGIC,
+		.version = CTL_VERSION,
+		.kind = (uint16_t)kind,
+		.status = status,
+	};
+
+	if (buf_room(b, sizeof(h)) < 0)
+		return -ENOMEM;
+	memcpy(b->p + b->len, &h, sizeof(h));
+	b->len += sizeof(h);
+	return 0;
+}
+
+int ctl_encode_error(struct ctl_buf *b, int status)
+{
+	return put_hdr(b, CTL_KIND_ERROR, status);
+}
+
+static uint64_t age(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+static int put_table(struct ctl_buf *b, const struct mrt_table *t,
+		     uint32_t pid)
+{
+	const struct mrt_sock *s = t->mrouter;
+	struct ctl_table r;
+
+	memset(&r, 0, sizeof(r));
+	r.pid = pid;
+	r.id = t->id;
+	r.family = (uint8_t)t->family;
+	r.do_assert = t->do_assert;
+	r.do_pim = t->do_pim;
+	r.do_wrvifwhole = t->do_wrvifwhole;
+	r.reg_vif = (int16_t)t->reg_vif;
+	r.maxvif = (uint16_t)t->maxvif;
+	r.nmfc = t->nmfc;
+	r.nunres = t->nunres;
+	r.mrouter_fd = s ? s->fd : -1;
+	if (s) {
+		memcpy(r.up_sent, s->up_sent, sizeof(r.up_sent));
+		memcpy(r.up_drop, s->up_drop, sizeof(r.up_drop));
+		r.sock_drops = s->drops;
+	}
+	return ctl_buf_rec(b, CTL_REC_TABLE, &r, sizeof(r));
+}
+
+static int put_vif(struct ctl_buf *b, const struct mrt_vif *v, int i)
+{
+	struct ctl_vif r;
+
+	memset(&r, 0, sizeof(r));
+	r.index = (uint16_t)i;
+	r.flags = v->flags;
+	r.threshold = v->threshold;
+	r.rate_limit = v->rate_limit;
+	r.ifindex = v->ifindex;
+	memcpy(r.name, v->ifname, sizeof(r.name));
+	r.name[sizeof(r.name) - 1] = 0;
+	memcpy(r.local, &v->local_addr, sizeof(v->local_addr));
+	memcpy(r.remote, &v->remote_addr, sizeof(v->remote_addr));
+	r.bytes_in = v->bytes_in;
+	r.pkt_in = v->pkt_in;
+	r.bytes_out = v->bytes_out;
+	r.pkt_out = v->pkt_out;
+	return ctl_buf_rec(b, CTL_REC_VIF, &r, sizeof(r));
+}
+
+static int put_mfc(struct ctl_buf *b, const struct mrt_mfc *c, uint64_t now)
+{
+	struct ctl_mfc r;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(r.origin, c->origin.b, 16);
+	memcpy(r.group, c->group.b, 16);
+	r.parent = c->parent;
+	r.flags = c->flags;
+	r.minvif = c->minvif;
+	r.maxvif = c->maxvif;
+	memcpy(r.ttls, c->ttls, sizeof(r.ttls));
+	r.pkt = c->pkt;
+	r.bytes = c->bytes;
+	r.wrong_if = c->wrong_if;
+	r.age_ns = age(now, c->lastuse_ns);
+	return ctl_buf_rec(b, CTL_REC_MFC, &r, sizeof(r));
+}
+
+static int put_unres(struct ctl_buf *b, const struct mrt_unres *u,
+		     uint64_t now)
+{
+	struct ctl_unres r;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(r.origin, u->origin.b, 16);
+	memcpy(r.group, u->group.b, 16);
+	r.vif = u->vif;
+	r.nq = (uint16_t)u->nq;
+	r.age_ns = age(now, u->created_ns);
+	return ctl_buf_rec(b, CTL_REC_UNRES, &r, sizeof(r));
+}
+
+int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t,
+		     uint32_t pid, uint64_t now_ns)
+{
+	const struct mrt_mfc *c;
+	const struct mrt_unres *u;
+	struct ctl_hdr h;
+	size_t start = b->len;
+	int i;
+
+	if (put_hdr(b, CTL_KIND_STATE, 0) < 0 || put_table(b, t, pid) < 0)
+		goto nomem;
+	for (i = 0; i < t->maxvif && i < MRT_MAXVIFS; i++)
+		if (t->vifs[i].used && put_vif(b, &t->vifs[i], i) < 0)
+			goto nomem;
+	for (c = t->list; c; c = c->lnext)
+		if (put_mfc(b, c, now_ns) < 0)
+			goto nomem;
+	for (u = t->unres; u; u = u->next)
+		if (put_unres(b, u, now_ns) < 0)
+			goto nomem;
+	memcpy(&h, b->p + start, sizeof(h));
+	h.len = (uint32_t)(b->len - start - sizeof(h));
+	memcpy(b->p + start, &h, sizeof(h));
+	return 0;
+nomem:
+	b->len = start;
+	return -ENOMEM;
+}
+
+int ctl_check_hdr(const struct ctl_hdr *h)
+{
+	if (h->magic != CTL_MAGIC || h->len > CTL_BODY_MAX)
+		return -EPROTO;
+	if (h->status < 0)
+		return h->status;
+	return 0;
+}
+
+/* Append one element of size sz to a malloc'd array of *n elements. */
+static void *grow(void *arr, unsigned n, size_t sz)
+{
+	if (n & (n - 1) && n)
+		return arr;	/* capacity is the next power of two */
+	return realloc(arr, (n ? 2 * (size_t)n : 8) * sz);
+}
+
+int ctl_decode_state(const void *body, size_t len, struct ctl_snap *s)
+{
+	const uint8_t *p = body;
+	struct ctl_rec r;
+	size_t off = 0, n;
+	bool have_tbl = false;
+	void *a;
+
+	memset(s, 0, sizeof(*s));
+	while (off < len) {
+		if (len - off < sizeof(r))
+			return -EPROTO;
+		memcpy(&r, p + off, sizeof(r));
+		off += sizeof(r);
+		if (r.len > len - off)
+			return -EPROTO;
+		switch (r.type) {
+		case CTL_REC_TABLE:
+			n = r.len < sizeof(s->tbl) ? r.len : sizeof(s->tbl);
+			memcpy(&s->tbl, p + off, n);
+			have_tbl = true;
+			break;
+		case CTL_REC_VIF:
+			if (s->nvif >= MRT_MAXVIFS)
+				return -EPROTO;
+			n = r.len < sizeof(struct ctl_vif) ?
+				    r.len : sizeof(struct ctl_vif);
+			memcpy(&s->vifs[s->nvif++], p + off, n);
+			break;
+		case CTL_REC_MFC:
+			a = grow(s->mfc, s->nmfc, sizeof(*s->mfc));
+			if (!a)
+				return -ENOMEM;
+			s->mfc = a;
+			n = r.len < sizeof(*s->mfc) ? r.len : sizeof(*s->mfc);
+			memset(&s->mfc[s->nmfc], 0, sizeof(*s->mfc));
+			memcpy(&s->mfc[s->nmfc++], p + off, n);
+			break;
+		case CTL_REC_UNRES:
+			a = grow(s->unres, s->nunres, sizeof(*s->unres));
+			if (!a)
+				return -ENOMEM;
+			s->unres = a;
+			n = r.len < sizeof(*s->unres) ? r.len :
+							sizeof(*s->unres);
+			memset(&s->unres[s->nunres], 0, sizeof(*s->unres));
+			memcpy(&s->unres[s->nunres++], p + off, n);
+			break;
+		default:
+			break;	/* a later version's record */
+		}
+		n = ALIGN8((size_t)r.len);
+		off += n < len - off ? n : len - off;
+	}
+	for (n = 0; n < s->nvif; n++)
+		s->vifs[n].name[IF_NAMESIZE - 1] = 0;
+	return have_tbl ? 0 : -EPROTO;
+}
+
+void ctl_snap_free(struct ctl_snap *s)
+{
+	free(s->mfc);
+	free(s->unres);
+	s->mfc = NULL;
+	s->unres = NULL;
+	s->nmfc = s->nunres = 0;
+}
