@@ -9,6 +9,7 @@
 #include "ctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,14 +181,17 @@ static void ctl_accept(struct mrt_engine *eng, struct ctl *c, int lfd,
 		       int family, uint32_t id)
 {
 	struct mrt_table *t;
-	int i, fd;
+	int i, fd, batch = CTL_ACCEPT_BATCH;
 
+	/* a blocking listener (not nslock's) gets one accept per POLLIN:
+	 * a second would wait for the next client */
+	if (!(fcntl(lfd, F_GETFL) & O_NONBLOCK))
+		batch = 1;
 	engine_lock(eng);
 	/* the table may have lost its mrouter (and the fd number been
 	 * reused) since poll: accept only on its current socket */
 	t = table_find(eng, family, id);
-	for (i = 0; t && t->mrouter && t->lock_fd == lfd &&
-		    i < CTL_ACCEPT_BATCH; i++) {
+	for (i = 0; t && t->mrouter && t->lock_fd == lfd && i < batch; i++) {
 		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			break;

@@ -44,7 +44,8 @@ int nslock_acquire(struct mrt_engine *eng, int family, uint32_t table_id)
 	nlen = nslock_name(family, table_id, sun.sun_path,
 			   sizeof(sun.sun_path));
 	alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + nlen);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* non-blocking: the engine thread accepts on it (ctl.c) */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		rc = -errno;
 		errno = saved;

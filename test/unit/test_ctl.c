@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_ctl.c - engine/ctl_wire.c (STATE snapshot encode/decode, error
+ * frames, forward-compatible decoding), the upcall counters upcall_send
+ * keeps per type, and engine/ctl.c serving a real connection on a
+ * listening socket through ctl_pollfds_locked / ctl_serve.
+ */
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "fake_host.h"	/* netinet/in.h before linux/mroute.h */
+
+#include "check_main.h"
+#include "ctl.h"
+#include "ctl_wire.h"
+#include "table.h"
+#include "upcall.h"
+
+static struct fake_host F;
+static struct mrt_engine *E;
+static struct mrt_sock *S;
+
+/* vifs 0 (r0), 1 (r1), 3 (register); (10.1.0.2,239.1.1.1) 0 -> 1:3,
+ * (*,239.2.2.2) 1 -> 0:1; one unresolved; counters and upcall stats. */
+static struct mrt_table *build(void)
+{
+	struct mrt_table *t;
+
+	FAKE_ENGINE(&F, E);
+	S = igmp_sock(E, 3);
+	ck_assert_int_eq(set_int(E, S, MRT_INIT, 1), 0);
+	ck_assert_int_eq(add_vif(E, S, 0, 0, "10.1.0.1", 0), 0);
+	ck_assert_int_eq(add_vif(E, S, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
+	ck_assert_int_eq(add_vif(E, S, 3, VIFF_REGISTER, NULL, 0), 0);
+	ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
+				(const int[]){ 1, 3, -1 }),
+			 0);
+	F.now += 1520000000ull;	/* 1.52 s later */
+	ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "0.0.0.0", "239.2.2.2", 1,
+				(const int[]){ 0, 1, -1 }),
+			 0);
+	t = table_find(E, AF_INET, MRT_DEFAULT_TABLE_V4);
+	ck_assert_ptr_nonnull(t);
+	t->list->pkt = 2;
+	t->list->bytes = 256;
+	t->list->wrong_if = 1;
+	t->vifs[0].pkt_in = 2;
+	t->vifs[0].bytes_in = 256;
+	t->vifs[1].pkt_out = 2;
+	t->vifs[1].bytes_out = 256;
+	t->unres = calloc(1, sizeof(*t->unres));
+	ck_assert_ptr_nonnull(t->unres);
+	t->unres->origin = ip4("10.1.0.2");
+	t->unres->group = ip4("239.1.1.9");
+	t->unres->created_ns = F.now - 500000000ull;
+	t->nunres = 1;
+	S->up_sent[0] = 7;
+	S->up_sent[1] = 3;
+	S->up_drop[1] = 1;
+	S->drops = 1;
+	return t;
+}
+
+static void teardown(void)
+{
+	if (E)
+		engine_destroy(E);
+	E = NULL;
+	S = NULL;
+}
+
+/* The response's body, after checking its header. */
+static const uint8_t *body_of(const struct ctl_buf *b, uint32_t *len)
+{
+	struct ctl_hdr h;
+
+	ck_assert_uint_ge(b->len, sizeof(h));
+	memcpy(&h, b->p, sizeof(h));
+	ck_assert_int_eq(ctl_check_hdr(&h), 0);
+	ck_assert_uint_eq(h.magic, CTL_MAGIC);
+	ck_assert_uint_eq(h.version, CTL_VERSION);
+	ck_assert_uint_eq(h.kind, CTL_KIND_STATE);
+	ck_assert_uint_eq(h.len, b->len - sizeof(h));
+	*len = h.len;
+	return b->p + sizeof(h);
+}
+
+static void check_snap(const struct ctl_snap *s)
+{
+	struct in_addr a;
+
+	ck_assert_uint_eq(s->tbl.pid, 4242);
+	ck_assert_uint_eq(s->tbl.id, 253);
+	ck_assert_uint_eq(s->tbl.family, AF_INET);
+	ck_assert_int_eq(s->tbl.reg_vif, 3);
+	ck_assert_uint_eq(s->tbl.maxvif, 4);
+	ck_assert_int_eq(s->tbl.mrouter_fd, 3);
+	ck_assert_uint_eq(s->tbl.up_sent[0], 7);
+	ck_assert_uint_eq(s->tbl.up_sent[1], 3);
+	ck_assert_uint_eq(s->tbl.up_drop[1], 1);
+	ck_assert_uint_eq(s->tbl.sock_drops, 1);
+	ck_assert_uint_eq(s->nvif, 3);
+	ck_assert_uint_eq(s->vifs[0].index, 0);
+	ck_assert_str_eq(s->vifs[0].name, "r0");
+	ck_assert_int_eq(s->vifs[0].ifindex, 2);
+	memcpy(&a, s->vifs[0].local, 4);
+	ck_assert_str_eq(inet_ntoa(a), "10.1.0.1");
+	ck_assert_uint_eq(s->vifs[0].pkt_in, 2);
+	ck_assert_uint_eq(s->vifs[0].bytes_in, 256);
+	ck_assert_uint_eq(s->vifs[1].index, 1);
+	ck_assert_uint_eq(s->vifs[1].flags, VIFF_USE_IFINDEX);
+	ck_assert_uint_eq(s->vifs[1].bytes_out, 256);
+	ck_assert_uint_eq(s->vifs[2].index, 3);
+	ck_assert_uint_eq(s->vifs[2].flags, VIFF_REGISTER);
+	ck_assert_uint_eq(s->nmfc, 2);
+	memcpy(&a, s->mfc[0].origin, 4);
+	ck_assert_str_eq(inet_ntoa(a), "10.1.0.2");
+	memcpy(&a, s->mfc[0].group, 4);
+	ck_assert_str_eq(inet_ntoa(a), "239.1.1.1");
+	ck_assert_uint_eq(s->mfc[0].parent, 0);
+	ck_assert_uint_eq(s->mfc[0].ttls[1], 3);
+	ck_assert_uint_eq(s->mfc[0].ttls[0], 255);
+	ck_assert_uint_eq(s->mfc[0].pkt, 2);
+	ck_assert_uint_eq(s->mfc[0].bytes, 256);
+	ck_assert_uint_eq(s->mfc[0].wrong_if, 1);
+	ck_assert_uint_eq(s->mfc[0].age_ns, 1520000000ull);
+	ck_assert_uint_eq(s->mfc[1].parent, 1);
+	ck_assert_uint_eq(s->mfc[1].age_ns, 0);
+	ck_assert_uint_eq(s->nunres, 1);
+	memcpy(&a, s->unres[0].group, 4);
+	ck_assert_str_eq(inet_ntoa(a), "239.1.1.9");
+	ck_assert_uint_eq(s->unres[0].age_ns, 500000000ull);
+}
+
+START_TEST(state_roundtrip)
+{
+	struct mrt_table *t = build();
+	struct ctl_buf b = { 0 };
+	struct ctl_snap s;
+	const uint8_t *body;
+	uint32_t len;
+
+	engine_lock(E);
+	ck_assert_int_eq(ctl_encode_state(&b, t, 4242, F.now), 0);
+	engine_unlock(E);
+	body = body_of(&b, &len);
+	ck_assert_uint_eq(len % 8, 0);
+	ck_assert_int_eq(ctl_decode_state(body, len, &s), 0);
+	check_snap(&s);
+	ctl_snap_free(&s);
+	ctl_buf_free(&b);
+}
+END_TEST
+
+/* A later version: a longer table record and an unknown record type. */
+START_TEST(decode_forward_compatible)
+{
+	struct mrt_table *t = build();
+	struct ctl_buf b = { 0 }, nb = { 0 };
+	struct ctl_rec r;
+	struct ctl_snap s;
+	uint8_t big[sizeof(struct ctl_table) + 24];
+	const uint8_t *body;
+	uint32_t len;
+	size_t off = 0;
+
+	engine_lock(E);
+	ck_assert_int_eq(ctl_encode_state(&b, t, 4242, F.now), 0);
+	engine_unlock(E);
+	body = body_of(&b, &len);
+	/* rewrite: unknown record first, table record grown by 24 bytes */
+	memset(big, 0xAB, sizeof(big));
+	ck_assert_int_eq(ctl_buf_rec(&nb, 99, big, 5), 0);
+	while (off < len) {
+		memcpy(&r, body + off, sizeof(r));
+		if (r.type == CTL_REC_TABLE) {
+			memcpy(big, body + off + sizeof(r), r.len);
+			ck_assert_int_eq(ctl_buf_rec(&nb, r.type, big,
+						     sizeof(big)),
+					 0);
+		} else {
+			ck_assert_int_eq(ctl_buf_rec(&nb, r.type,
+						     body + off + sizeof(r),
+						     r.len),
+					 0);
+		}
+		off += sizeof(r) + ((r.len + 7) & ~7u);
+	}
+	ck_assert_int_eq(ctl_decode_state(nb.p, nb.len, &s), 0);
+	check_snap(&s);
+	ctl_snap_free(&s);
+	ctl_buf_free(&nb);
+	ctl_buf_free(&b);
+}
+END_TEST
+
+START_TEST(decode_malformed)
+{
+	struct mrt_table *t = build();
+	struct ctl_buf b = { 0 };
+	struct ctl_snap s;
+	struct ctl_vif v;
+	const uint8_t *body;
+	uint32_t len;
+	int i;
+
+	engine_lock(E);
+	ck_assert_int_eq(ctl_encode_state(&b, t, 1, F.now), 0);
+	engine_unlock(E);
+	body = body_of(&b, &len);
+	/* every truncation inside a record is refused, never overread */
+	for (i = 1; i < 8; i++) {
+		ck_assert_int_eq(ctl_decode_state(body, len - (uint32_t)i, &s),
+				 -EPROTO);
+		ctl_snap_free(&s);
+	}
+	ck_assert_int_eq(ctl_decode_state(body, 3, &s), -EPROTO);
+	ctl_snap_free(&s);
+	ctl_buf_free(&b);
+	/* no table record */
+	memset(&v, 0, sizeof(v));
+	ck_assert_int_eq(ctl_buf_rec(&b, CTL_REC_VIF, &v, sizeof(v)), 0);
+	ck_assert_int_eq(ctl_decode_state(b.p, b.len, &s), -EPROTO);
+	ctl_snap_free(&s);
+	/* more vifs than MAXVIFS */
+	for (i = 0; i < MRT_MAXVIFS; i++)
+		ck_assert_int_eq(ctl_buf_rec(&b, CTL_REC_VIF, &v, sizeof(v)),
+				 0);
+	ck_assert_int_eq(ctl_decode_state(b.p, b.len, &s), -EPROTO);
+	ctl_snap_free(&s);
+	ctl_buf_free(&b);
+}
+END_TEST
+
+START_TEST(error_frame)
+{
+	struct ctl_buf b = { 0 };
+	struct ctl_hdr h;
+
+	ck_assert_int_eq(ctl_encode_error(&b, -EACCES), 0);
+	ck_assert_uint_eq(b.len, sizeof(h));
+	memcpy(&h, b.p, sizeof(h));
+	ck_assert_uint_eq(h.kind, CTL_KIND_ERROR);
+	ck_assert_uint_eq(h.len, 0);
+	ck_assert_int_eq(ctl_check_hdr(&h), -EACCES);
+	h.magic ^= 1;
+	ck_assert_int_eq(ctl_check_hdr(&h), -EPROTO);
+	ctl_buf_free(&b);
+}
+END_TEST
+
+/* upcall_send counts by message type: IGMP in slot 0, igmpmsg 1..4. */
+START_TEST(upcall_counters)
+{
+	struct mrt_sock s;
+	struct mrt_chan_meta m;
+	uint8_t up[28], igmp[28];
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+	memset(&s, 0, sizeof(s));
+	s.chan_wr = sv[1];
+	s.chan_rd = sv[0];
+	memset(&m, 0, sizeof(m));
+	memset(up, 0, sizeof(up));
+	up[0] = 0x45;
+	up[8] = UPCALL_NOCACHE;	/* im_msgtype; im_mbz (byte 9) 0 */
+	memcpy(igmp, up, sizeof(igmp));
+	igmp[8] = 1;		/* TTL 1 */
+	igmp[9] = IPPROTO_IGMP;
+	ck_assert_int_eq(upcall_send(&s, &m, up, sizeof(up)), 0);
+	up[8] = UPCALL_WRVIFWHOLE;
+	ck_assert_int_eq(upcall_send(&s, &m, up, sizeof(up)), 0);
+	ck_assert_int_eq(upcall_send(&s, &m, igmp, sizeof(igmp)), 0);
+	ck_assert_uint_eq(s.up_sent[0], 1);
+	ck_assert_uint_eq(s.up_sent[UPCALL_NOCACHE], 1);
+	ck_assert_uint_eq(s.up_sent[UPCALL_WRVIFWHOLE], 1);
+	/* a full receive buffer drops and counts by type too */
+	s.rcvbuf = 1;
+	ck_assert_int_eq(upcall_send(&s, &m, up, sizeof(up)), -ENOBUFS);
+	ck_assert_int_eq(upcall_send(&s, &m, igmp, sizeof(igmp)), -ENOBUFS);
+	ck_assert_uint_eq(s.up_drop[UPCALL_WRVIFWHOLE], 1);
+	ck_assert_uint_eq(s.up_drop[0], 1);
+	ck_assert_uint_eq(s.drops, 2);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+/* ---- the server, on a real listening socket ---- */
+
+static int listener(struct mrt_table *t, struct sockaddr_un *sun,
+		    socklen_t *alen)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int n;
+
+	ck_assert_int_ge(fd, 0);
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	n = snprintf(sun->sun_path + 1, sizeof(sun->sun_path) - 1,
+		     "libmrtshim-test_ctl/%d", (int)getpid());
+	*alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+			    (size_t)n);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)sun, *alen), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	t->lock_fd = fd;	/* closed by the mrouter's teardown */
+	return fd;
+}
+
+/* One round of the engine thread's loop, as dataplane.c runs it. */
+static void serve_round(int timeout_ms)
+{
+	struct pollfd pfd[CTL_MAXFD];
+	int n, to = timeout_ms;
+
+	engine_lock(E);
+	n = ctl_pollfds_locked(E, pfd, &to);
+	engine_unlock(E);
+	ck_assert_int_ge(poll(pfd, (nfds_t)n, to), 0);
+	ctl_serve(E, pfd, n);
+}
+
+/* Send req, serve until the server closes, return what came back. */
+static size_t ask(const struct sockaddr_un *sun, socklen_t alen,
+		  const char *req, uint8_t *out, size_t cap)
+{
+	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	size_t got = 0;
+	ssize_t r;
+	int i;
+
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_eq(connect(c, (const struct sockaddr *)sun, alen), 0);
+	ck_assert_int_eq(send(c, req, strlen(req), 0), (ssize_t)strlen(req));
+	for (i = 0; i < 50; i++) {
+		serve_round(20);
+		r = recv(c, out + got, cap - got, MSG_DONTWAIT);
+		if (r > 0)
+			got += (size_t)r;
+		else if (r == 0)
+			break;
+	}
+	close(c);
+	return got;
+}
+
+START_TEST(serve_state)
+{
+	struct mrt_table *t = build();
+	struct sockaddr_un sun;
+	socklen_t alen;
+	struct ctl_hdr h;
+	struct ctl_snap s;
+	static uint8_t buf[65536];
+	size_t n;
+
+	listener(t, &sun, &alen);
+	n = ask(&sun, alen, "STATE 1\n", buf, sizeof(buf));
+	ck_assert_uint_gt(n, sizeof(h));
+	memcpy(&h, buf, sizeof(h));
+	ck_assert_int_eq(ctl_check_hdr(&h), 0);
+	ck_assert_uint_eq(h.kind, CTL_KIND_STATE);
+	ck_assert_uint_eq(n, sizeof(h) + h.len);
+	ck_assert_int_eq(ctl_decode_state(buf + sizeof(h), h.len, &s), 0);
+	ck_assert_uint_eq(s.tbl.pid, (uint32_t)getpid());
+	ck_assert_uint_eq(s.nvif, 3);
+	ck_assert_uint_eq(s.nmfc, 2);
+	ck_assert_uint_eq(s.nunres, 1);
+	ctl_snap_free(&s);
+
+	/* an unknown verb: an error frame, then close */
+	n = ask(&sun, alen, "NLROUTE 1 128 253\n", buf, sizeof(buf));
+	ck_assert_uint_eq(n, sizeof(h));
+	memcpy(&h, buf, sizeof(h));
+	ck_assert_int_eq(ctl_check_hdr(&h), -EOPNOTSUPP);
+	/* garbage: -EINVAL */
+	n = ask(&sun, alen, "\n", buf, sizeof(buf));
+	ck_assert_uint_eq(n, sizeof(h));
+	memcpy(&h, buf, sizeof(h));
+	ck_assert_int_eq(ctl_check_hdr(&h), -EINVAL);
+}
+END_TEST
+
+/* A peer that never sends its request is closed at the deadline. */
+START_TEST(serve_slow_peer)
+{
+	struct mrt_table *t = build();
+	struct sockaddr_un sun;
+	socklen_t alen;
+	char x;
+	int c, i;
+
+	listener(t, &sun, &alen);
+	c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&sun, alen), 0);
+	serve_round(20);	/* accepted */
+	ck_assert_int_eq(recv(c, &x, 1, MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	F.now += CTL_TIMEOUT_NS;
+	for (i = 0; i < 3; i++)
+		serve_round(0);
+	ck_assert_int_eq(recv(c, &x, 1, MSG_DONTWAIT), 0);	/* closed */
+	close(c);
+}
+END_TEST
+
+static Suite *ctl_suite(void)
+{
+	Suite *s = suite_create("ctl");
+	TCase *tc = tcase_create("ctl");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, state_roundtrip);
+	tcase_add_test(tc, decode_forward_compatible);
+	tcase_add_test(tc, decode_malformed);
+	tcase_add_test(tc, error_frame);
+	tcase_add_test(tc, upcall_counters);
+	tcase_add_test(tc, serve_state);
+	tcase_add_test(tc, serve_slow_peer);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(ctl_suite)

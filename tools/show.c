@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * show.c - `mrtshim show`: find the control endpoints of this network
+ * namespace (abstract "libmrtshim/<family>/<table>" sockets, listed in
+ * /proc/net/unix), ask each for its STATE snapshot (engine/ctl_wire.h),
+ * and print vifs, the MFC as `ip [-s] mroute show` does, and upcall
+ * counters; --json prints the same as one JSON object per table.
+ */
+#include "show.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl_wire.h"
+
+#define SHOW_NAME_PREFIX "libmrtshim/"
+#define SHOW_MAXEP 64		/* endpoints considered */
+#define SHOW_TIMEOUT_S 3	/* connect / answer, per endpoint */
+
+/* One control endpoint and what it answered. */
+struct ep {
+	int family;
+	uint32_t table;
+	int err;		/* 0 answered, else -errno */
+	pid_t peer_pid;		/* SO_PEERCRED: the process that listens */
+	uid_t peer_uid;
+	struct ctl_snap snap;	/* when err == 0 */
+};
+
+struct opts {
+	bool json, stats;
+	pid_t pid;		/* 0 = the one process there is */
+};
+
+/* ---- discovery ------------------------------------------------------ */
+
+static int ep_add(struct ep *eps, int n, int family, uint32_t table)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (eps[i].family == family && eps[i].table == table)
+			return n;
+	if (n >= SHOW_MAXEP)
+		return n;
+	memset(&eps[n], 0, sizeof(eps[n]));
+	eps[n].family = family;
+	eps[n].table = table;
+	return n + 1;
+}
+
+/* Listening abstract sockets named libmrtshim/ipv4|ipv6/<table>: they are
+ * scoped to this netns, as /proc/net/unix is. -1 if it cannot be read. */
+static int discover(struct ep *eps)
+{
+	char line[512], path[256];
+	unsigned long flags;
+	unsigned table;
+	char fam[8];
+	FILE *f = fopen("/proc/net/unix", "re");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		/* Num RefCount Protocol Flags Type St Inode Path */
+		if (sscanf(line, "%*s %*s %*s %lx %*s %*s %*s %255s", &flags,
+			   path) != 2)
+			continue;
+		if (!(flags & 0x10000))	/* __SO_ACCEPTCON: listening */
+			continue;
+		if (strncmp(path, "@" SHOW_NAME_PREFIX,
+			    sizeof(SHOW_NAME_PREFIX)) != 0)
+			continue;
+		if (sscanf(path + sizeof(SHOW_NAME_PREFIX), "%4[a-z0-9]/%u",
+			   fam, &table) != 2)
+			continue;
+		if (strcmp(fam, "ipv4") == 0)
+			n = ep_add(eps, n, AF_INET, table);
+		else if (strcmp(fam, "ipv6") == 0)
+			n = ep_add(eps, n, AF_INET6, table);
+	}
+	fclose(f);
+	return n;
+}
+
+/* ---- one query ------------------------------------------------------ */
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	ssize_t r;
+
+	while (len) {
+		r = read(fd, p, len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		if (r == 0)
+			return -ECONNRESET;
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+static int query(struct ep *e)
+{
+	static const char req[] = "STATE 1\n";
+	struct timeval tv = { .tv_sec = SHOW_TIMEOUT_S };
+	struct sockaddr_un sun;
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	struct ctl_hdr h;
+	uint8_t *body = NULL;
+	int fd, n, rc;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	n = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
+		     SHOW_NAME_PREFIX "%s/%u",
+		     e->family == AF_INET6 ? "ipv6" : "ipv4", e->table);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sun,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				(size_t)n)) < 0) {
+		rc = errno == EAGAIN ? -ETIMEDOUT : -errno;
+		goto out;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0) {
+		e->peer_pid = cr.pid;
+		e->peer_uid = cr.uid;
+	}
+	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	rc = read_full(fd, &h, sizeof(h));
+	if (rc < 0)
+		goto out;
+	rc = ctl_check_hdr(&h);
+	if (rc < 0)
+		goto out;
+	if (h.kind != CTL_KIND_STATE) {
+		rc = -EPROTO;
+		goto out;
+	}
+	body = malloc(h.len ? h.len : 1);
+	if (!body) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = read_full(fd, body, h.len);
+	if (rc == 0)
+		rc = ctl_decode_state(body, h.len, &e->snap);
+out:
+	free(body);
+	close(fd);
+	return rc;
+}
+
+/* ---- formatting helpers --------------------------------------------- */
+
+static const char *addr(int family, const uint8_t *a, char *buf,
+			size_t cap)
+{
+	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, buf,
+		       (socklen_t)cap))
+		snprintf(buf, cap, "?");
+	return buf;
+}
+
+/* The vif's device as ip names it (ll_index_to_name: the current name
+ * of the ifindex), else the name it had when added. */
+static const char *vif_name(const struct ctl_vif *v, char *buf)
+{
+	if (v->ifindex > 0 && if_indextoname((unsigned)v->ifindex, buf))
+		return buf;
+	snprintf(buf, IF_NAMESIZE, "%s", v->name[0] ? v->name : "none");
+	return buf;
+}
+
+static const struct ctl_vif *snap_vif(const struct ctl_snap *s, unsigned i)
+{
+	unsigned k;
+
+	for (k = 0; k < s->nvif; k++)
+		if (s->vifs[k].index == i)
+			return &s->vifs[k];
+	return NULL;
+}
+
+/* RTA_EXPIRES is jiffies_to_clock_t(now - lastuse): whole 1/100 s. */
+static double age_s(uint64_t ns)
+{
+	return (double)(ns / 10000000ull) / 100.0;
+}
+
+static const char *const up_names4[CTL_NUPCALL] = {
+	"igmp", "nocache", "wrongvif", "wholepkt", "wrvifwhole"
+};
+static const char *const up_names6[CTL_NUPCALL] = {
+	"mld", "nocache", "wrongmif", "wholepkt", "wrmifwhole"
+};
+
+static const char *fam_name(int family)
+{
+	return family == AF_INET6 ? "ipv6" : "ipv4";
+}
+
+/* VIFF_* (v6: MIFF_REGISTER only) names, comma-separated, "-" if none. */
+static const char *vif_flags(int family, unsigned fl, char *buf, size_t cap)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} f4[] = { { 0x1, "tunnel" },	{ 0x2, "srcrt" },
+		   { 0x4, "register" }, { 0x8, "ifindex" },
+		   { 0x8000, "static" } },
+	  f6[] = { { 0x1, "register" }, { 0x8000, "static" } };
+	const __typeof__(f4[0]) *t = family == AF_INET6 ? f6 : f4;
+	size_t nt = family == AF_INET6 ? 2 : 5, i, len = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < nt; i++)
+		if (fl & t[i].bit)
+			len += (size_t)snprintf(buf + len, cap - len, "%s%s",
+						len ? "," : "", t[i].name);
+	if (!len)
+		snprintf(buf, cap, "-");
+	return buf;
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+static void text_mfc(FILE *f, const struct ctl_snap *s,
+		     const struct ctl_mfc *c, bool stats)
+{
+	const struct ctl_vif *v;
+	char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], sg[128];
+	char nm[IF_NAMESIZE];
+	unsigned i;
+	int fam = s->tbl.family;
+	bool first = true;
+
+	snprintf(sg, sizeof(sg), "(%s,%s)", addr(fam, c->origin, a1, 64),
+		 addr(fam, c->group, a2, 64));
+	fprintf(f, "%-32s Iif: ", sg);
+	v = snap_vif(s, c->parent);
+	if (v)
+		fprintf(f, "%-10s ", vif_name(v, nm));
+	else
+		fprintf(f, "unresolved ");
+	/* ipmr_fill_mroute: live oifs in [minvif, maxvif) */
+	for (i = c->minvif; i < c->maxvif && i < MRT_MAXVIFS; i++) {
+		v = snap_vif(s, i);
+		if (!v || c->ttls[i] == MRT_TTL_NONE)
+			continue;
+		fprintf(f, "%s%s", first ? "Oifs: " : "", vif_name(v, nm));
+		first = false;
+		if (c->ttls[i] > 1)
+			fprintf(f, "(ttl %u) ", c->ttls[i]);
+		else
+			fprintf(f, " ");
+	}
+	fprintf(f, " State: resolved");
+	if (stats) {
+		fprintf(f, "\n  %llu packets, %llu bytes",
+			(unsigned long long)c->pkt,
+			(unsigned long long)c->bytes);
+		if (c->wrong_if)
+			fprintf(f, ", %llu arrived on wrong iif.",
+				(unsigned long long)c->wrong_if);
+		fprintf(f, ", Age %.2f", age_s(c->age_ns));
+	}
+	fprintf(f, "\n");
+}
+
+static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
+{
+	const struct ctl_table *t = &s->tbl;
+	const char *const *un = t->family == AF_INET6 ? up_names6 : up_names4;
+	char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], sg[128];
+	char nm[IF_NAMESIZE], fl[64];
+	unsigned i;
+
+	fprintf(f, "pid %u: %s table %u, mrouter fd %d, assert %s, pim %s%s\n",
+		t->pid, fam_name(t->family), t->id, t->mrouter_fd,
+		t->do_assert ? "on" : "off", t->do_pim ? "on" : "off",
+		t->do_wrvifwhole ? " (wrvifwhole)" : "");
+	fprintf(f, "Vifs:\n%3s %-10s %-16s %-15s %-15s %10s %8s %10s %8s\n",
+		"Idx", "Interface", "Flags", "Local", "Remote", "BytesIn",
+		"PktsIn", "BytesOut", "PktsOut");
+	for (i = 0; i < s->nvif; i++) {
+		const struct ctl_vif *v = &s->vifs[i];
+
+		fprintf(f, "%3u %-10s %-16s %-15s %-15s %10llu %8llu %10llu "
+			"%8llu\n", v->index, vif_name(v, nm),
+			vif_flags(t->family, v->flags, fl, sizeof(fl)),
+			t->family == AF_INET6 ? "-" :
+						addr(AF_INET, v->local, a1, 64),
+			t->family == AF_INET6 ? "-" :
+						addr(AF_INET, v->remote, a2, 64),
+			(unsigned long long)v->bytes_in,
+			(unsigned long long)v->pkt_in,
+			(unsigned long long)v->bytes_out,
+			(unsigned long long)v->pkt_out);
+	}
+	fprintf(f, "Routes:\n");
+	/* mr_table_dump: resolved in list order, then unresolved */
+	for (i = 0; i < s->nmfc; i++)
+		text_mfc(f, s, &s->mfc[i], stats);
+	for (i = 0; i < s->nunres; i++) {
+		snprintf(sg, sizeof(sg), "(%s,%s)",
+			 addr(t->family, s->unres[i].origin, a1, 64),
+			 addr(t->family, s->unres[i].group, a2, 64));
+		fprintf(f, "%-32s Iif: unresolved  State: unresolved\n", sg);
+	}
+	fprintf(f, "Upcalls:");
+	for (i = 1; i < CTL_NUPCALL; i++)
+		fprintf(f, " %s %llu%s", un[i],
+			(unsigned long long)t->up_sent[i],
+			i + 1 < CTL_NUPCALL ? "," : "");
+	fprintf(f, "; dropped (buffer full):");
+	for (i = 1; i < CTL_NUPCALL; i++)
+		fprintf(f, " %llu", (unsigned long long)t->up_drop[i]);
+	fprintf(f, "\n%s to the daemon: %llu, dropped %llu; socket drops %llu\n",
+		t->family == AF_INET6 ? "MLD" : "IGMP",
+		(unsigned long long)t->up_sent[0],
+		(unsigned long long)t->up_drop[0],
+		(unsigned long long)t->sock_drops);
+}
+
+/* ---- JSON: a tiny emitter ----------------------------------------------- */
+
+struct js {
+	FILE *f;
+	int depth;
+	bool first[16];		/* no element yet at this depth */
+};
+
+static void js_key(struct js *j, const char *key)
+{
+	if (!j->first[j->depth])
+		fputc(',', j->f);
+	j->first[j->depth] = false;
+	if (key)
+		fprintf(j->f, "\"%s\":", key);
+}
+
+static void js_open(struct js *j, const char *key, char c)
+{
+	js_key(j, key);
+	fputc(c, j->f);
+	if (j->depth < 15)
+		j->depth++;
+	j->first[j->depth] = true;
+}
+
+static void js_close(struct js *j, char c)
+{
+	fputc(c, j->f);
+	if (j->depth > 0)
+		j->depth--;
+}
+
+static void js_str(struct js *j, const char *key, const char *v)
+{
+	js_key(j, key);
+	fputc('"', j->f);
+	for (; *v; v++) {
+		unsigned char ch = (unsigned char)*v;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(j->f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(j->f, "\\u%04x", ch);
+		else
+			fputc(ch, j->f);
+	}
+	fputc('"', j->f);
+}
+
+static void js_u64(struct js *j, const char *key, uint64_t v)
+{
+	js_key(j, key);
+	fprintf(j->f, "%llu", (unsigned long long)v);
+}
+
+static void js_int(struct js *j, const char *key, long long v)
+{
+	js_key(j, key);
+	fprintf(j->f, "%lld", v);
+}
+
+static void js_bool(struct js *j, const char *key, bool v)
+{
+	js_key(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+static void js_age(struct js *j, const char *key, uint64_t ns)
+{
+	js_key(j, key);
+	fprintf(j->f, "%.2f", age_s(ns));
+}
+
+static void json_vif(struct js *j, int fam, const struct ctl_vif *v)
+{
+	char a[INET6_ADDRSTRLEN], nm[IF_NAMESIZE], fl[64];
+
+	js_open(j, NULL, '{');
+	js_u64(j, "index", v->index);
+	js_str(j, "name", vif_name(v, nm));
+	js_int(j, "ifindex", v->ifindex);
+	js_u64(j, "flags", v->flags);
+	js_str(j, "flag_names", vif_flags(fam, v->flags, fl, sizeof(fl)));
+	js_u64(j, "threshold", v->threshold);
+	js_u64(j, "rate_limit", v->rate_limit);
+	if (fam == AF_INET) {
+		js_str(j, "local", addr(AF_INET, v->local, a, sizeof(a)));
+		js_str(j, "remote", addr(AF_INET, v->remote, a, sizeof(a)));
+	}
+	js_u64(j, "bytes_in", v->bytes_in);
+	js_u64(j, "pkts_in", v->pkt_in);
+	js_u64(j, "bytes_out", v->bytes_out);
+	js_u64(j, "pkts_out", v->pkt_out);
+	js_close(j, '}');
+}
+
+static void json_mfc(struct js *j, const struct ctl_snap *s,
+		     const struct ctl_mfc *c)
+{
+	const struct ctl_vif *v;
+	char a[INET6_ADDRSTRLEN], nm[IF_NAMESIZE];
+	int fam = s->tbl.family;
+	unsigned i;
+
+	js_open(j, NULL, '{');
+	js_str(j, "src", addr(fam, c->origin, a, sizeof(a)));
+	js_str(j, "dst", addr(fam, c->group, a, sizeof(a)));
+	v = snap_vif(s, c->parent);
+	js_str(j, "iif", v ? vif_name(v, nm) : "unresolved");
+	js_u64(j, "parent", c->parent);
+	js_open(j, "multipath", '[');
+	for (i = c->minvif; i < c->maxvif && i < MRT_MAXVIFS; i++) {
+		v = snap_vif(s, i);
+		if (!v || c->ttls[i] == MRT_TTL_NONE)
+			continue;
+		js_open(j, NULL, '{');
+		js_str(j, "oif", vif_name(v, nm));
+		js_u64(j, "vif", i);
+		js_u64(j, "ttl", c->ttls[i]);
+		js_close(j, '}');
+	}
+	js_close(j, ']');
+	js_str(j, "state", "resolved");
+	js_bool(j, "static", c->flags & MRT_MFC_STATIC);
+	js_u64(j, "packets", c->pkt);
+	js_u64(j, "bytes", c->bytes);
+	js_u64(j, "wrong_if", c->wrong_if);
+	js_age(j, "expires", c->age_ns);
+	js_close(j, '}');
+}
+
+static void json_table(struct js *j, const struct ctl_snap *s)
+{
+	const struct ctl_table *t = &s->tbl;
+	const char *const *un = t->family == AF_INET6 ? up_names6 : up_names4;
+	char a[INET6_ADDRSTRLEN];
+	unsigned i;
+
+	js_open(j, NULL, '{');
+	js_u64(j, "pid", t->pid);
+	js_str(j, "family", fam_name(t->family));
+	js_u64(j, "table", t->id);
+	js_int(j, "mrouter_fd", t->mrouter_fd);
+	js_bool(j, "assert", t->do_assert);
+	js_bool(j, "pim", t->do_pim);
+	js_bool(j, "wrvifwhole", t->do_wrvifwhole);
+	js_int(j, "reg_vif", t->reg_vif);
+	js_open(j, "vifs", '[');
+	for (i = 0; i < s->nvif; i++)
+		json_vif(j, t->family, &s->vifs[i]);
+	js_close(j, ']');
+	js_open(j, "mfc", '[');
+	for (i = 0; i < s->nmfc; i++)
+		json_mfc(j, s, &s->mfc[i]);
+	js_close(j, ']');
+	js_open(j, "unresolved", '[');
+	for (i = 0; i < s->nunres; i++) {
+		js_open(j, NULL, '{');
+		js_str(j, "src", addr(t->family, s->unres[i].origin, a,
+				      sizeof(a)));
+		js_str(j, "dst", addr(t->family, s->unres[i].group, a,
+				      sizeof(a)));
+		js_u64(j, "vif", s->unres[i].vif);
+		js_u64(j, "queued", s->unres[i].nq);
+		js_age(j, "age", s->unres[i].age_ns);
+		js_close(j, '}');
+	}
+	js_close(j, ']');
+	js_open(j, "stats", '{');
+	js_open(j, "sent", '{');
+	for (i = 0; i < CTL_NUPCALL; i++)
+		js_u64(j, un[i], t->up_sent[i]);
+	js_close(j, '}');
+	js_open(j, "dropped", '{');
+	for (i = 0; i < CTL_NUPCALL; i++)
+		js_u64(j, un[i], t->up_drop[i]);
+	js_close(j, '}');
+	js_u64(j, "socket_drops", t->sock_drops);
+	js_close(j, '}');
+	js_close(j, '}');
+}
+
+/* ---- main ----------------------------------------------------------- */
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: mrtshim show [--json] [-s] [PID]\n"
+		   "  the vifs, multicast routes and upcall counters of the "
+		   "shimmed mrouter\n"
+		   "  in this network namespace (or of process PID)\n"
+		   "  -s, --stats   packet counters and age per route, as "
+		   "ip -s mroute\n"
+		   "  -j, --json    one JSON object (an array if several "
+		   "tables)\n");
+	return 2;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	char *end;
+	long v;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			o->json = true;
+		else if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "--stats"))
+			o->stats = true;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+		{
+			usage(stdout);
+			return -1;
+		}
+		else if (argv[i][0] != '-' && !o->pid) {
+			errno = 0;
+			v = strtol(argv[i], &end, 10);
+			if (errno || *end || v <= 0)
+				return usage(stderr);
+			o->pid = (pid_t)v;
+		} else
+			return usage(stderr);
+	}
+	return 0;
+}
+
+/* The endpoint belongs to pid: it serves the snapshot, or listens. */
+static bool ep_of(const struct ep *e, pid_t pid)
+{
+	if (!e->err && (pid_t)e->snap.tbl.pid == pid)
+		return true;
+	return e->peer_pid == pid;
+}
+
+static pid_t ep_pid(const struct ep *e)
+{
+	return e->err ? e->peer_pid : (pid_t)e->snap.tbl.pid;
+}
+
+int show_main(int argc, char **argv)
+{
+	static struct ep eps[SHOW_MAXEP];
+	struct opts o;
+	struct js j = { .f = stdout, .first = { true } };
+	pid_t pid = 0;
+	int n, i, shown = 0, denied = -1, rc;
+
+	rc = parse(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	n = discover(eps);
+	if (n < 0) {
+		/* no /proc: the default tables */
+		n = ep_add(eps, 0, AF_INET, MRT_DEFAULT_TABLE_V4);
+		n = ep_add(eps, n, AF_INET6, MRT_DEFAULT_TABLE_V6);
+	}
+	for (i = 0; i < n; i++)
+		eps[i].err = query(&eps[i]);
+	/* which process: the given one, or the only one answering */
+	for (i = 0; i < n; i++) {
+		if (eps[i].err == -ECONNREFUSED || eps[i].err == -ENOENT)
+			continue;
+		if (o.pid && !ep_of(&eps[i], o.pid))
+			continue;
+		if (!pid) {
+			pid = o.pid ? o.pid : ep_pid(&eps[i]);
+		} else if (!o.pid && ep_pid(&eps[i]) != pid) {
+			fprintf(stderr, "mrtshim show: several shimmed "
+					"mrouters in this network namespace "
+					"(pids %d, %d...): give a PID\n",
+				(int)pid, (int)ep_pid(&eps[i]));
+			return 1;
+		}
+	}
+	if (!pid) {
+		if (o.pid)
+			fprintf(stderr, "mrtshim show: pid %d is no shimmed "
+					"mrouter in this network namespace\n",
+				(int)o.pid);
+		else
+			fprintf(stderr, "mrtshim show: no shimmed multicast "
+					"router in this network namespace\n");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (eps[i].err || ep_pid(&eps[i]) != pid)
+			continue;
+		shown++;
+	}
+	if (o.json && shown > 1)
+		js_open(&j, NULL, '[');
+	for (i = 0; i < n; i++) {
+		struct ep *e = &eps[i];
+
+		if (ep_pid(e) != pid || e->err == -ECONNREFUSED)
+			continue;
+		if (e->err == -EACCES) {
+			denied = i;
+			continue;
+		}
+		if (e->err) {
+			fprintf(stderr, "mrtshim show: %s table %u (pid %d): "
+					"%s\n", fam_name(e->family), e->table,
+				(int)e->peer_pid, strerror(-e->err));
+			continue;
+		}
+		if (o.json)
+			json_table(&j, &e->snap);
+		else
+			text_table(stdout, &e->snap, o.stats);
+		if (!o.json && shown > 1)
+			fputc('\n', stdout);
+	}
+	if (o.json && shown > 1)
+		js_close(&j, ']');
+	if (o.json && shown)
+		fputc('\n', stdout);
+	if (denied >= 0 && !shown)
+		fprintf(stderr, "mrtshim show: permission denied: pid %d runs "
+				"as uid %u; its control socket (%s table %u) "
+				"is open to root and uid %u only\n",
+			(int)eps[denied].peer_pid,
+			(unsigned)eps[denied].peer_uid,
+			fam_name(eps[denied].family), eps[denied].table,
+			(unsigned)eps[denied].peer_uid);
+	for (i = 0; i < n; i++)
+		ctl_snap_free(&eps[i].snap);
+	return shown ? 0 : 1;
+}
