@@ -146,13 +146,14 @@ static int query(struct ep *e)
 		e->peer_pid = cr.pid;
 		e->peer_uid = cr.uid;
 	}
-	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) < 0) {
-		rc = -errno;
+	/* a refused peer may find the connection closed already: its
+	 * answer (-EACCES) is still there to read */
+	rc = send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	if (read_full(fd, &h, sizeof(h)) < 0) {
+		if (!rc)
+			rc = -ECONNRESET;
 		goto out;
 	}
-	rc = read_full(fd, &h, sizeof(h));
-	if (rc < 0)
-		goto out;
 	rc = ctl_check_hdr(&h);
 	if (rc < 0)
 		goto out;
@@ -297,7 +298,7 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 	const char *const *un = t->family == AF_INET6 ? up_names6 : up_names4;
 	char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], sg[128];
 	char nm[IF_NAMESIZE], fl[64];
-	unsigned i;
+	unsigned i, k;
 
 	fprintf(f, "pid %u: %s table %u, mrouter fd %d, assert %s, pim %s%s\n",
 		t->pid, fam_name(t->family), t->id, t->mrouter_fd,
@@ -331,19 +332,17 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 			 addr(t->family, s->unres[i].group, a2, 64));
 		fprintf(f, "%-32s Iif: unresolved  State: unresolved\n", sg);
 	}
-	fprintf(f, "Upcalls:");
-	for (i = 1; i < CTL_NUPCALL; i++)
-		fprintf(f, " %s %llu%s", un[i],
-			(unsigned long long)t->up_sent[i],
-			i + 1 < CTL_NUPCALL ? "," : "");
-	fprintf(f, "; dropped (buffer full):");
-	for (i = 1; i < CTL_NUPCALL; i++)
-		fprintf(f, " %llu", (unsigned long long)t->up_drop[i]);
-	fprintf(f, "\n%s to the daemon: %llu, dropped %llu; socket drops %llu\n",
-		t->family == AF_INET6 ? "MLD" : "IGMP",
-		(unsigned long long)t->up_sent[0],
-		(unsigned long long)t->up_drop[0],
-		(unsigned long long)t->sock_drops);
+	for (k = 0; k < 2; k++) {
+		const uint64_t *c = k ? t->up_drop : t->up_sent;
+
+		fprintf(f, "%s", k ? "Dropped (receive buffer full):" :
+				     "Upcalls:");
+		for (i = 1; i < CTL_NUPCALL; i++)
+			fprintf(f, " %s %llu,", un[i],
+				(unsigned long long)c[i]);
+		fprintf(f, " %s %llu\n", t->family == AF_INET6 ? "MLD" : "IGMP",
+			(unsigned long long)c[0]);
+	}
 }
 
 /* ---- JSON: a tiny emitter ----------------------------------------------- */
