@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 
 #include "chan.h"
+#include "netlink.h"
 #include "shim.h"
 
 #define IO_STACK_IOV 16		/* user iovecs handled without malloc */
@@ -116,9 +117,12 @@ static ssize_t recv_one(struct shim_rec *r, int fd, void *buf, size_t len,
 static ssize_t shim_read(int fd, void *buf, size_t len)
 {
 	struct shim_rec *r;
+	ssize_t n;
 
 	if (SHIM_DIRECT(read))
 		return syscall(SYS_read, fd, buf, len);
+	if (nl_recv(fd, buf, len, 0, NULL, NULL, &n))
+		return n;
 	r = swapped(fd);
 	if (!r)
 		return real_read(fd, buf, len);
@@ -128,9 +132,12 @@ static ssize_t shim_read(int fd, void *buf, size_t len)
 static ssize_t shim_read_chk(int fd, void *buf, size_t len, size_t buflen)
 {
 	struct shim_rec *r;
+	ssize_t n;
 
 	if (SHIM_DIRECT(__read_chk))
 		return syscall(SYS_read, fd, buf, len);
+	if (len <= buflen && nl_recv(fd, buf, len, 0, NULL, NULL, &n))
+		return n;
 	r = swapped(fd);
 	/* an overflowing call goes to libc, which reports it as fortify
 	 * expects */
@@ -142,9 +149,12 @@ static ssize_t shim_read_chk(int fd, void *buf, size_t len, size_t buflen)
 static ssize_t shim_recv(int fd, void *buf, size_t len, int flags)
 {
 	struct shim_rec *r;
+	ssize_t n;
 
 	if (SHIM_DIRECT(recv))
 		return syscall(SYS_recvfrom, fd, buf, len, flags, NULL, NULL);
+	if (nl_recv(fd, buf, len, flags, NULL, NULL, &n))
+		return n;
 	r = swapped(fd);
 	if (!r)
 		return real_recv(fd, buf, len, flags);
@@ -155,9 +165,12 @@ static ssize_t shim_recv_chk(int fd, void *buf, size_t len, size_t buflen,
 			     int flags)
 {
 	struct shim_rec *r;
+	ssize_t n;
 
 	if (SHIM_DIRECT(__recv_chk))
 		return syscall(SYS_recvfrom, fd, buf, len, flags, NULL, NULL);
+	if (len <= buflen && nl_recv(fd, buf, len, flags, NULL, NULL, &n))
+		return n;
 	r = swapped(fd);
 	if (!r || len > buflen)
 		return real___recv_chk(fd, buf, len, buflen, flags);
@@ -168,9 +181,12 @@ static ssize_t shim_recvfrom(int fd, void *buf, size_t len, int flags,
 			     struct sockaddr *addr, socklen_t *alen)
 {
 	struct shim_rec *r;
+	ssize_t n;
 
 	if (SHIM_DIRECT(recvfrom))
 		return syscall(SYS_recvfrom, fd, buf, len, flags, addr, alen);
+	if (nl_recv(fd, buf, len, flags, addr, alen, &n))
+		return n;
 	r = swapped(fd);
 	if (!r)
 		return real_recvfrom(fd, buf, len, flags, addr, alen);
@@ -182,9 +198,12 @@ static ssize_t shim_recvfrom_chk(int fd, void *buf, size_t len, size_t buflen,
 				 socklen_t *alen)
 {
 	struct shim_rec *r;
+	ssize_t n;
 
 	if (SHIM_DIRECT(__recvfrom_chk))
 		return syscall(SYS_recvfrom, fd, buf, len, flags, addr, alen);
+	if (len <= buflen && nl_recv(fd, buf, len, flags, addr, alen, &n))
+		return n;
 	r = swapped(fd);
 	if (!r || len > buflen)
 		return real___recvfrom_chk(fd, buf, len, buflen, flags, addr,
@@ -195,9 +214,12 @@ static ssize_t shim_recvfrom_chk(int fd, void *buf, size_t len, size_t buflen,
 static ssize_t shim_recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	struct shim_rec *r;
+	ssize_t n;
 
 	if (SHIM_DIRECT(recvmsg))
 		return syscall(SYS_recvmsg, fd, msg, flags);
+	if (nl_recvmsg(fd, msg, flags, &n))
+		return n;
 	r = swapped(fd);
 	if (!r)
 		return real_recvmsg(fd, msg, flags);
@@ -220,6 +242,14 @@ static int shim_recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen,
 
 	if (SHIM_DIRECT(recvmmsg))
 		return (int)syscall(SYS_recvmmsg, fd, v, vlen, flags, tmo);
+	/* an answer pending on a netlink socket: that one message */
+	if (vlen &&
+	    nl_recvmsg(fd, &v[0].msg_hdr, flags & ~MSG_WAITFORONE, &n)) {
+		if (n < 0)
+			return -1;
+		v[0].msg_len = (unsigned int)n;
+		return 1;
+	}
 	r = swapped(fd);
 	if (!r)
 		return real_recvmmsg(fd, v, vlen, flags, tmo);
@@ -266,30 +296,46 @@ static int send_fd(int fd)
 
 static ssize_t shim_write(int fd, const void *buf, size_t len)
 {
+	ssize_t n;
+
 	if (SHIM_DIRECT(write))
 		return syscall(SYS_write, fd, buf, len);
+	if (nl_send(fd, buf, len, 0, NULL, 0, &n))
+		return n;
 	return real_write(send_fd(fd), buf, len);
 }
 
 static ssize_t shim_send(int fd, const void *buf, size_t len, int flags)
 {
+	ssize_t n;
+
 	if (SHIM_DIRECT(send))
 		return syscall(SYS_sendto, fd, buf, len, flags, NULL, 0);
+	if (nl_send(fd, buf, len, flags, NULL, 0, &n))
+		return n;
 	return real_send(send_fd(fd), buf, len, flags);
 }
 
 static ssize_t shim_sendto(int fd, const void *buf, size_t len, int flags,
 			   const struct sockaddr *to, socklen_t tolen)
 {
+	ssize_t n;
+
 	if (SHIM_DIRECT(sendto))
 		return syscall(SYS_sendto, fd, buf, len, flags, to, tolen);
+	if (nl_send(fd, buf, len, flags, to, tolen, &n))
+		return n;
 	return real_sendto(send_fd(fd), buf, len, flags, to, tolen);
 }
 
 static ssize_t shim_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
+	ssize_t n;
+
 	if (SHIM_DIRECT(sendmsg))
 		return syscall(SYS_sendmsg, fd, msg, flags);
+	if (nl_sendmsg(fd, msg, flags, &n))
+		return n;
 	return real_sendmsg(send_fd(fd), msg, flags);
 }
 

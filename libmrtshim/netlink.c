@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * netlink.c - rtnetlink multicast-route requests answered from the engine
+ * (spec §10.4). Once an engine exists, a send to the kernel on a
+ * NETLINK_ROUTE socket holding RTM_GETROUTE of family 128/129 or a
+ * family-128 RTM_GETLINK dump is not given to the kernel: the answer
+ * (engine/nlview.c) is queued on a record for the fd and, for each
+ * datagram of it, the kernel gets an NLMSG_NOOP with NLM_F_ACK whose ack
+ * keeps the socket readable exactly when a reply is due (poll, select and
+ * epoll keep working, and order with other kernel messages is kept). The
+ * receive hooks swap each such ack for its datagram. Dumps render their
+ * next datagram when the previous one is read, as netlink_recvmsg does.
+ */
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include "netlink.h"
+#include "nlview.h"
+#include "shim.h"
+
+#define NL_MAGIC 0x6d727473u	/* nlmsg_pid of our NOOPs ("mrts") */
+#define NL_SEND_MAX (64u << 10)	/* larger sends are never looked at */
+#define NL_PEEK 64		/* bytes peeked to recognise our ack */
+#define NL_ACK_LEN (NLMSG_HDRLEN + sizeof(struct nlmsgerr))
+
+/* A request whose answer has more datagrams to come (a dump). */
+struct nl_answer {
+	struct nlview_req rq;
+	uint8_t req[];		/* the request, rq.req points here */
+};
+
+/* One answer datagram, delivered in place of the ack of NOOP seq id. */
+struct nl_item {
+	struct nl_item *next;
+	uint32_t id;
+	struct nl_answer *more;	/* render the next datagram after this */
+	size_t len;
+	uint8_t data[];
+};
+
+/* Answers pending on one fd. */
+struct nl_rec {
+	struct nl_rec *next;
+	int fd;
+	dev_t dev;		/* the socket, to notice fd reuse */
+	ino_t ino;
+	uint32_t next_id;	/* NOOP sequence numbers */
+	size_t maxlen;		/* nlk->max_recvmsg_len as we saw it */
+	struct nl_item *head, **tail;
+};
+
+/*
+ * Process-wide, like the fd table: records of fds with answers pending.
+ * lock guards recs and all they hold; it is never held across a call that
+ * can block. nrecs lets the receive hooks skip everything when 0.
+ */
+static struct {
+	pthread_mutex_t lock;
+	atomic_int nrecs;
+	struct nl_rec *recs;
+	pid_t pid;		/* owner of recs: a fork child drops them */
+} nl = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static const struct sockaddr_nl nl_kernel = {.nl_family = AF_NETLINK};
+
+/* nl.lock held */
+static void nl_item_free(struct nl_item *it)
+{
+	free(it->more);
+	free(it);
+}
+
+/* nl.lock held */
+static void nl_rec_free(struct nl_rec *r)
+{
+	struct nl_item *it, *next;
+
+	for (it = r->head; it; it = next) {
+		next = it->next;
+		nl_item_free(it);
+	}
+	free(r);
+}
+
+/* nl.lock held: after fork the child's copies of the records describe
+ * acks the parent may read; forget them (stale acks are skipped). */
+static void nl_check_fork(void)
+{
+	pid_t pid = getpid();
+	struct nl_rec *r, *next;
+
+	if (nl.pid == pid)
+		return;
+	for (r = nl.recs; r; r = next) {
+		next = r->next;
+		nl_rec_free(r);
+	}
+	nl.recs = NULL;
+	atomic_store(&nl.nrecs, 0);
+	nl.pid = pid;
+}
+
+/* nl.lock held: the record of fd, dropped if fd is now another socket. */
+static struct nl_rec **nl_find(int fd)
+{
+	struct nl_rec **pp;
+	struct stat st;
+
+	for (pp = &nl.recs; *pp; pp = &(*pp)->next) {
+		if ((*pp)->fd != fd)
+			continue;
+		if (fstat(fd, &st) == 0 && st.st_ino == (*pp)->ino &&
+		    st.st_dev == (*pp)->dev)
+			return pp;
+		break;
+	}
+	if (*pp) {
+		struct nl_rec *r = *pp;
+
+		*pp = r->next;
+		nl_rec_free(r);
+		atomic_fetch_sub(&nl.nrecs, 1);
+	}
+	return NULL;
+}
+
+/* nl.lock held: drop the record once nothing is pending. */
+static void nl_maybe_drop(struct nl_rec **pp)
+{
+	struct nl_rec *r = *pp;
+
+	if (r->head)
+		return;
+	*pp = r->next;
+	free(r);
+	atomic_fetch_sub(&nl.nrecs, 1);
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+/* An NLMSG_NOOP asking for an ack, sequence id. */
+static void nl_noop(struct nlmsghdr *h, uint32_t id)
+{
+	memset(h, 0, sizeof(*h));
+	h->nlmsg_len = NLMSG_HDRLEN;
+	h->nlmsg_type = NLMSG_NOOP;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = id;
+	h->nlmsg_pid = NL_MAGIC;
+}
+
+/* Render the next datagram of a (new item, NULL when the answer is
+ * complete or on error; *err = -errno then). */
+static struct nl_item *nl_render(struct nl_answer *a, size_t cap, int *err)
+{
+	struct nl_item *it;
+	long n;
+
+	*err = 0;
+	it = malloc(sizeof(*it) + cap);
+	if (!it) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	n = SHIM_ENGINE(mrt_nlview_next(shim_engine, &a->rq, it->data, cap));
+	if (n <= 0) {
+		*err = (int)n;
+		free(it);
+		return NULL;
+	}
+	it->len = (size_t)n;
+	it->more = NULL;
+	it->next = NULL;
+	return it;
+}
+
+static size_t nl_dump_cap(const struct nl_rec *r)
+{
+	size_t cap = r->maxlen;
+
+	if (cap < NLVIEW_GOODSIZE)
+		cap = NLVIEW_GOODSIZE;
+	return cap > NLVIEW_MAXSIZE ? NLVIEW_MAXSIZE : cap;
+}
+
+/* The list of items a new request adds, and NOOPs standing for them. */
+struct nl_batch {
+	struct nl_item *head, **tail;
+	uint8_t *out;		/* what the kernel gets */
+	size_t len, cap;
+};
+
+static int nl_out(struct nl_batch *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = (b->len + n) * 2;
+		uint8_t *q = realloc(b->out, cap);
+
+		if (!q)
+			return -ENOMEM;
+		b->out = q;
+		b->cap = cap;
+	}
+	memcpy(b->out + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+/* nl.lock held: answer the request msg (len bytes) into b. A get queues
+ * all of its datagrams, a dump its first one. */
+static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
+		     size_t len, const struct nlview_opts *o)
+{
+	struct nl_answer *a;
+	struct nl_item *it;
+	struct nlmsghdr noop;
+	int err, rc;
+
+	a = malloc(sizeof(*a) + len);
+	if (!a)
+		return -ENOMEM;
+	memcpy(a->req, msg, len);
+	nlview_req_init(&a->rq, a->req, len, o);
+	for (;;) {
+		size_t cap = a->rq.kind == NLVIEW_ROUTE_GET
+				 ? NLVIEW_MAXSIZE
+				 : nl_dump_cap(r);
+
+		it = nl_render(a, cap, &err);
+		if (!it)
+			break;
+		it->id = r->next_id++;
+		*b->tail = it;
+		b->tail = &it->next;
+		nl_noop(&noop, it->id);
+		rc = nl_out(b, &noop, sizeof(noop));
+		if (rc < 0) {
+			free(a);
+			return rc;
+		}
+		if (a->rq.kind != NLVIEW_ROUTE_GET) {
+			it->more = a;
+			return 0;
+		}
+	}
+	free(a);
+	if (err < 0)
+		SHIM_ERR("fd %d: cannot render the answer: %s", r->fd,
+			 strerror(-err));
+	return err;
+}
+
+static bool nl_is_route_socket(int fd)
+{
+	int v = 0;
+	socklen_t l = sizeof(v);
+
+	if (real_getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0 ||
+	    v != AF_NETLINK)
+		return false;
+	l = sizeof(v);
+	return real_getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &l) == 0 &&
+	       v == NETLINK_ROUTE;
+}
+
+static bool nl_opt(int fd, int opt)
+{
+	int v = 0;
+	socklen_t l = sizeof(v);
+
+	return real_getsockopt(fd, SOL_NETLINK, opt, &v, &l) == 0 && v;
+}
+
+/* The socket's port id, binding it as the kernel's autobind would. */
+static uint32_t nl_portid(int fd)
+{
+	struct sockaddr_nl sa;
+	socklen_t l = sizeof(sa);
+
+	memset(&sa, 0, sizeof(sa));
+	if (real_getsockname(fd, (struct sockaddr *)&sa, &l) == 0 &&
+	    sa.nl_pid)
+		return sa.nl_pid;
+	real_bind(fd, (const struct sockaddr *)&nl_kernel, sizeof(nl_kernel));
+	l = sizeof(sa);
+	if (real_getsockname(fd, (struct sockaddr *)&sa, &l) < 0)
+		return 0;
+	return sa.nl_pid;
+}
+
+/* Does buf hold at least one request we answer? Walks the messages as
+ * netlink_rcv_skb does: a bad length ends the buffer. */
+static bool nl_scan(const uint8_t *buf, size_t len, bool v6)
+{
+	size_t off = 0;
+
+	while (len - off >= NLMSG_HDRLEN) {
+		const struct nlmsghdr *h = (const void *)(buf + off);
+
+		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - off)
+			break;
+		if (nlview_wants(h, len - off, v6))
+			return true;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+		if (off > len)
+			break;
+	}
+	return false;
+}
+
+/* The common send path; buf is the whole request (len bytes). */
+static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
+			const struct sockaddr *to, socklen_t tolen,
+			ssize_t *ret)
+{
+	struct nl_batch b = {0};
+	struct nlview_opts o;
+	struct nl_rec **pp, *r;
+	struct stat st;
+	size_t off = 0;
+	struct iovec iov;
+	struct msghdr m;
+	ssize_t n;
+	int rc = 0;
+	bool v6;
+
+	if (to) {
+		const struct sockaddr_nl *sa = (const void *)to;
+
+		if (tolen < sizeof(*sa) || sa->nl_family != AF_NETLINK ||
+		    sa->nl_pid || sa->nl_groups)
+			return false;
+	}
+	v6 = SHIM_ENGINE(mrt_nlview_family(shim_engine, NLVIEW_FAMILY_IP6MR));
+	if (!nl_scan(buf, len, v6) || !nl_is_route_socket(fd) ||
+	    fstat(fd, &st) < 0)
+		return false;
+	memset(&o, 0, sizeof(o));
+	o.portid = nl_portid(fd);
+	o.strict = nl_opt(fd, NETLINK_GET_STRICT_CHK);
+	o.ext_ack = nl_opt(fd, NETLINK_EXT_ACK);
+	o.cap_ack = nl_opt(fd, NETLINK_CAP_ACK);
+
+	pthread_mutex_lock(&nl.lock);
+	nl_check_fork();
+	pp = nl_find(fd);
+	if (!pp) {
+		r = calloc(1, sizeof(*r));
+		if (!r) {
+			pthread_mutex_unlock(&nl.lock);
+			*ret = -1;
+			errno = ENOBUFS;
+			return true;
+		}
+		r->fd = fd;
+		r->dev = st.st_dev;
+		r->ino = st.st_ino;
+		r->tail = &r->head;
+		r->next = nl.recs;
+		nl.recs = r;
+		atomic_fetch_add(&nl.nrecs, 1);
+		pp = &nl.recs;
+	}
+	r = *pp;
+	b.tail = &b.head;
+	while (rc == 0 && len - off >= NLMSG_HDRLEN) {
+		const struct nlmsghdr *h = (const void *)(buf + off);
+		size_t ml = h->nlmsg_len;
+
+		if (ml < NLMSG_HDRLEN || ml > len - off)
+			break;
+		if (nlview_wants(h, len - off, v6) && ml <= NLVIEW_REQ_MAX)
+			rc = nl_answer(r, &b, buf + off, ml, &o);
+		else
+			rc = nl_out(&b, h, NLMSG_ALIGN(ml) <= len - off
+						? NLMSG_ALIGN(ml)
+						: ml);
+		off += NLMSG_ALIGN(ml);
+		if (off > len)
+			break;
+	}
+	if (rc == 0 && b.len) {
+		iov.iov_base = b.out;
+		iov.iov_len = b.len;
+		memset(&m, 0, sizeof(m));
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_name = (void *)&nl_kernel;
+		m.msg_namelen = sizeof(nl_kernel);
+		n = real_sendmsg(fd, &m, flags & ~MSG_MORE);
+		if (n < 0)
+			rc = -errno;
+	}
+	if (rc == 0 && b.head) {
+		*r->tail = b.head;
+		r->tail = b.tail;
+	} else {
+		struct nl_item *it, *next;
+
+		for (it = b.head; it; it = next) {
+			next = it->next;
+			nl_item_free(it);
+		}
+	}
+	nl_maybe_drop(pp);
+	pthread_mutex_unlock(&nl.lock);
+	free(b.out);
+	if (rc < 0) {
+		errno = -rc;
+		*ret = -1;
+	} else {
+		*ret = (ssize_t)len;
+	}
+	return true;
+}
+
+bool nl_send(int fd, const void *buf, size_t len, int flags,
+	     const struct sockaddr *to, socklen_t tolen, ssize_t *ret)
+{
+	if (!atomic_load_explicit(&shim_engine, memory_order_acquire) ||
+	    mrt_in_engine || !buf || len < NLMSG_HDRLEN + 1 ||
+	    len > NL_SEND_MAX)
+		return false;
+	return nl_send_buf(fd, buf, len, flags, to, tolen, ret);
+}
+
+bool nl_sendmsg(int fd, const struct msghdr *msg, int flags, ssize_t *ret)
+{
+	const struct nlmsghdr *h;
+	uint8_t *buf, *p;
+	size_t i, len = 0;
+	bool done;
+
+	if (!atomic_load_explicit(&shim_engine, memory_order_acquire) ||
+	    mrt_in_engine || !msg || !msg->msg_iov || !msg->msg_iovlen ||
+	    msg->msg_iovlen > 1024)
+		return false;
+	for (i = 0; i < msg->msg_iovlen; i++) {
+		len += msg->msg_iov[i].iov_len;
+		if (len > NL_SEND_MAX)
+			return false;
+	}
+	if (msg->msg_iovlen == 1)
+		return nl_send(fd, msg->msg_iov[0].iov_base, len, flags,
+			       msg->msg_name, msg->msg_namelen, ret);
+	/* cheap look at the first header before gathering */
+	if (len < NLMSG_HDRLEN + 1 ||
+	    msg->msg_iov[0].iov_len < sizeof(*h) || !msg->msg_iov[0].iov_base)
+		return false;
+	h = msg->msg_iov[0].iov_base;
+	if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len)
+		return false;
+	buf = malloc(len);
+	if (!buf)
+		return false;
+	for (i = 0, p = buf; i < msg->msg_iovlen; i++) {
+		if (msg->msg_iov[i].iov_len)
+			memcpy(p, msg->msg_iov[i].iov_base,
+			       msg->msg_iov[i].iov_len);
+		p += msg->msg_iov[i].iov_len;
+	}
+	done = nl_send_buf(fd, buf, len, flags, msg->msg_name,
+			   msg->msg_namelen, ret);
+	free(buf);
+	return done;
+}
+
+/* ---- receiving ---------------------------------------------------------- */
+
+/* The NOOP sequence number if the peeked datagram is the ack of one of
+ * ours, else -1. */
+static int64_t nl_marker(const uint8_t *p, ssize_t n)
+{
+	const struct nlmsghdr *h = (const void *)p;
+	const struct nlmsgerr *e;
+
+	if (n < (ssize_t)NL_ACK_LEN || h->nlmsg_type != NLMSG_ERROR ||
+	    h->nlmsg_len != NL_ACK_LEN)
+		return -1;
+	e = NLMSG_DATA(h);
+	if (e->error || e->msg.nlmsg_type != NLMSG_NOOP ||
+	    e->msg.nlmsg_pid != NL_MAGIC || e->msg.nlmsg_seq != h->nlmsg_seq)
+		return -1;
+	return h->nlmsg_seq;
+}
+
+/* nl.lock held: after the user read it, queue the next datagram of a
+ * dump and its NOOP. */
+static void nl_continue(struct nl_rec *r, struct nl_item *it, int fd)
+{
+	struct nl_answer *a = it->more;
+	struct nl_item *nx;
+	struct nlmsghdr noop;
+	int err;
+
+	it->more = NULL;
+	nx = nl_render(a, nl_dump_cap(r), &err);
+	if (!nx) {
+		free(a);
+		return;
+	}
+	nx->id = r->next_id++;
+	nx->more = a;
+	nl_noop(&noop, nx->id);
+	if (real_sendto(fd, &noop, sizeof(noop), 0,
+			(const struct sockaddr *)&nl_kernel,
+			sizeof(nl_kernel)) < 0) {
+		SHIM_WARN("fd %d: cannot queue the next dump datagram", fd);
+		nl_item_free(nx);
+		return;
+	}
+	*r->tail = nx;
+	r->tail = &nx->next;
+}
+
+/* nl.lock held: deliver it (the ack already read into am) to msg. */
+static ssize_t nl_deliver(const struct nl_item *it, struct msghdr *msg,
+			  const struct msghdr *am, int flags)
+{
+	size_t cap = 0, left = it->len, i, n;
+	const uint8_t *p = it->data;
+
+	for (i = 0; i < msg->msg_iovlen; i++) {
+		n = msg->msg_iov[i].iov_len < left ? msg->msg_iov[i].iov_len
+						   : left;
+		if (n)
+			memcpy(msg->msg_iov[i].iov_base, p, n);
+		p += n;
+		left -= n;
+		cap += msg->msg_iov[i].iov_len;
+	}
+	msg->msg_namelen = am->msg_namelen;
+	msg->msg_controllen = am->msg_controllen;
+	msg->msg_flags = (am->msg_flags & ~MSG_TRUNC) |
+			 (it->len > cap ? MSG_TRUNC : 0);
+	if ((flags & MSG_TRUNC) || it->len <= cap)
+		return (ssize_t)it->len;
+	return (ssize_t)cap;
+}
+
+bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
+{
+	uint8_t pk[NL_PEEK];
+	struct nl_rec **pp;
+	struct nl_item **ip, *it;
+	size_t i, cap = 0;
+	int64_t id;
+	ssize_t n;
+
+	if (!atomic_load_explicit(&nl.nrecs, memory_order_acquire) ||
+	    mrt_in_engine || (flags & MSG_ERRQUEUE) || !msg ||
+	    msg->msg_iovlen > 1024)
+		return false;
+	pthread_mutex_lock(&nl.lock);
+	nl_check_fork();
+	pp = nl_find(fd);
+	pthread_mutex_unlock(&nl.lock);
+	if (!pp)
+		return false;
+	for (i = 0; i < msg->msg_iovlen; i++)
+		cap += msg->msg_iov[i].iov_len;
+	for (;;) {
+		struct iovec piov = {pk, sizeof(pk)};
+		struct msghdr pm = {.msg_iov = &piov, .msg_iovlen = 1};
+		struct msghdr am;
+
+		/* blocks as the caller's call would; no lock held */
+		n = real_recvmsg(fd, &pm, (flags & MSG_DONTWAIT) | MSG_PEEK);
+		if (n < 0) {
+			*ret = -1;
+			return true;
+		}
+		id = nl_marker(pk, n);
+		if (id < 0)
+			return false;	/* a kernel message: the real call */
+		pthread_mutex_lock(&nl.lock);
+		pp = nl_find(fd);
+		it = NULL;
+		if (pp) {
+			/* acks of ours that never came (dropped on a full
+			 * socket) are older than this one: drop their items */
+			for (ip = &(*pp)->head; *ip && (*ip)->id != (uint32_t)id;)
+				ip = &(*ip)->next;
+			if (*ip) {
+				while ((*pp)->head != *ip) {
+					struct nl_item *old = (*pp)->head;
+
+					(*pp)->head = old->next;
+					nl_item_free(old);
+				}
+				it = *ip;
+			}
+		}
+		memset(&am, 0, sizeof(am));
+		am.msg_iov = &piov;
+		am.msg_iovlen = 1;
+		if (it) {
+			am.msg_name = msg->msg_name;
+			am.msg_namelen = msg->msg_namelen;
+			am.msg_control = msg->msg_control;
+			am.msg_controllen = msg->msg_controllen;
+		}
+		n = real_recvmsg(fd, &am,
+				 (it ? flags & (MSG_PEEK | MSG_CMSG_CLOEXEC)
+				     : 0) |
+				     MSG_DONTWAIT);
+		if (!it || n < 0) {
+			/* a stale ack (the record is gone): skip it */
+			if (pp)
+				nl_maybe_drop(pp);
+			pthread_mutex_unlock(&nl.lock);
+			if (n < 0) {
+				*ret = -1;
+				return true;
+			}
+			continue;
+		}
+		if (cap > (*pp)->maxlen)
+			(*pp)->maxlen = cap;
+		*ret = nl_deliver(it, msg, &am, flags);
+		if (!(flags & MSG_PEEK)) {
+			(*pp)->head = it->next;
+			if (!it->next)
+				(*pp)->tail = &(*pp)->head;
+			if (it->more)
+				nl_continue(*pp, it, fd);
+			nl_item_free(it);
+			nl_maybe_drop(pp);
+		}
+		pthread_mutex_unlock(&nl.lock);
+		return true;
+	}
+}
+
+bool nl_recv(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
+	     socklen_t *alen, ssize_t *ret)
+{
+	struct iovec iov = {.iov_base = buf, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	if (!atomic_load_explicit(&nl.nrecs, memory_order_acquire))
+		return false;
+	if (addr && alen) {
+		msg.msg_name = addr;
+		msg.msg_namelen = *alen;
+	}
+	if (!nl_recvmsg(fd, &msg, flags, ret))
+		return false;
+	if (*ret >= 0 && addr && alen)
+		*alen = msg.msg_namelen;
+	return true;
+}
