@@ -193,11 +193,12 @@ int ctl_check_hdr(const struct ctl_hdr *h)
 	return 0;
 }
 
-/* Append one element of size sz to a malloc'd array of *n elements. */
+/* Room for element n of a malloc'd array of sz-byte elements: capacity
+ * 8, doubled whenever n reaches a power of two from 8 on. */
 static void *grow(void *arr, unsigned n, size_t sz)
 {
-	if (n & (n - 1) && n)
-		return arr;	/* capacity is the next power of two */
+	if (n && (n < 8 || (n & (n - 1))))
+		return arr;
 	return realloc(arr, (n ? 2 * (size_t)n : 8) * sz);
 }
 

@@ -71,6 +71,8 @@ static struct mrt_table *build(void)
 
 static void teardown(void)
 {
+	if (S)
+		mrt_sock_release(E, S);	/* close(): mrouter teardown */
 	if (E)
 		engine_destroy(E);
 	E = NULL;
@@ -235,6 +237,40 @@ START_TEST(decode_malformed)
 		ck_assert_int_eq(ctl_buf_rec(&b, CTL_REC_VIF, &v, sizeof(v)),
 				 0);
 	ck_assert_int_eq(ctl_decode_state(b.p, b.len, &s), -EPROTO);
+	ctl_snap_free(&s);
+	ctl_buf_free(&b);
+}
+END_TEST
+
+/* Many entries: the decoder's arrays grow, order is kept. */
+START_TEST(many_entries)
+{
+	struct mrt_table *t = build();
+	struct ctl_buf b = { 0 };
+	struct ctl_snap s;
+	const uint8_t *body;
+	struct in_addr a;
+	char grp[32];
+	uint32_t len;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		snprintf(grp, sizeof(grp), "239.9.%d.%d", i / 10, i % 10);
+		ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "10.1.0.2", grp, 0,
+					(const int[]){ 1, 1, -1 }),
+				 0);
+	}
+	engine_lock(E);
+	ck_assert_int_eq(ctl_encode_state(&b, t, 1, F.now), 0);
+	engine_unlock(E);
+	body = body_of(&b, &len);
+	ck_assert_int_eq(ctl_decode_state(body, len, &s), 0);
+	ck_assert_uint_eq(s.nmfc, 102);
+	for (i = 0; i < 100; i++) {
+		snprintf(grp, sizeof(grp), "239.9.%d.%d", i / 10, i % 10);
+		memcpy(&a, s.mfc[2 + i].group, 4);
+		ck_assert_str_eq(inet_ntoa(a), grp);
+	}
 	ctl_snap_free(&s);
 	ctl_buf_free(&b);
 }
@@ -422,6 +458,7 @@ static Suite *ctl_suite(void)
 	tcase_add_test(tc, state_roundtrip);
 	tcase_add_test(tc, decode_forward_compatible);
 	tcase_add_test(tc, decode_malformed);
+	tcase_add_test(tc, many_entries);
 	tcase_add_test(tc, error_frame);
 	tcase_add_test(tc, upcall_counters);
 	tcase_add_test(tc, serve_state);
