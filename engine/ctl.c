@@ -14,11 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "ctl_wire.h"
 #include "engine_priv.h"
+#include "nlview.h"
 #include "table.h"
 
 #define CTL_WRITE_CHUNK (256u * 1024u)	/* bytes per send() */
@@ -201,17 +204,82 @@ static void ctl_accept(struct mrt_engine *eng, struct ctl *c, int lfd,
 	engine_unlock(eng);
 }
 
+/*
+ * "NLROUTE 1 <rtnl family> <table>": the RTM_GETROUTE dump nlview renders
+ * for a netlink socket of this process (strict, filtered on the table
+ * unless it is 0), datagram after datagram, NLMSG_DONE included.
+ */
+static int ctl_nlroute(struct mrt_engine *eng, struct ctl_buf *b,
+		       unsigned family, uint32_t table)
+{
+	struct {
+		struct nlmsghdr n;
+		struct rtmsg r;
+		struct rtattr a;
+		uint32_t table;
+	} req;
+	struct nlview_opts o = { .strict = true };
+	struct nlview_req rq;
+	size_t start = b->len;
+	long n;
+	int rc;
+
+	if (!mrt_nlview_family(eng, (int)family))
+		return -EAFNOSUPPORT;
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(req.r));
+	req.n.nlmsg_type = RTM_GETROUTE;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.n.nlmsg_seq = 1;
+	req.r.rtm_family = (unsigned char)family;
+	if (table) {
+		req.a.rta_type = RTA_TABLE;
+		req.a.rta_len = RTA_LENGTH(sizeof(req.table));
+		req.table = table;
+		req.n.nlmsg_len += RTA_LENGTH(sizeof(req.table));
+	}
+	nlview_req_init(&rq, &req, req.n.nlmsg_len, &o);
+	if (ctl_begin(b, CTL_KIND_NETLINK) < 0)
+		return -ENOMEM;
+	for (;;) {
+		rc = ctl_buf_room(b, NLVIEW_MAXSIZE);
+		if (rc < 0)
+			goto err;
+		n = mrt_nlview_next(eng, &rq, b->p + b->len, NLVIEW_MAXSIZE);
+		if (n <= 0) {
+			rc = (int)n;
+			break;
+		}
+		b->len += (size_t)n;
+		if (b->len - start > CTL_BODY_MAX) {
+			rc = -EFBIG;
+			break;
+		}
+	}
+	if (rc == 0) {
+		ctl_end(b, start);
+		return 0;
+	}
+err:
+	b->len = start;
+	return rc;
+}
+
 /* The request line is complete: build the whole response. */
 static void conn_reply(struct mrt_engine *eng, struct ctl_conn *k)
 {
 	struct mrt_table *t;
 	char verb[16];
-	unsigned ver = 0;
+	unsigned ver = 0, fam, id;
 	int rc = -EOPNOTSUPP;
 
 	k->req[k->reqlen < CTL_REQ_MAX ? k->reqlen : CTL_REQ_MAX - 1] = 0;
 	if (sscanf(k->req, "%15s %u", verb, &ver) < 2 || ver < 1)
 		rc = -EINVAL;
+	else if (strcmp(verb, "NLROUTE") == 0)
+		rc = sscanf(k->req, "%*s %*u %u %u", &fam, &id) == 2 ?
+			     ctl_nlroute(eng, &k->out, fam, id) :
+			     -EINVAL;
 	else if (strcmp(verb, "STATE") == 0) {
 		engine_lock(eng);
 		t = table_find(eng, k->family, k->table_id);

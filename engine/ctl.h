@@ -17,17 +17,20 @@
  * peer gets a CTL_KIND_ERROR response with -EACCES, the connection is
  * closed, and a line is logged.
  *
- * Requests (one line each, "<VERB> <version>\n"):
+ * Requests (one line each, "<VERB> <version> [args]\n"):
  *   "STATE 1"     the table's vifs, MFC, unresolved entries, flags and
  *                 upcall counters (CTL_KIND_STATE).
- * Reserved for the netlink views (engine/nlview.c, RTM_GETROUTE family
- * RTNL_FAMILY_IPMR): "NLROUTE 1 <family> <table>" will answer
- * CTL_KIND_NETLINK whose body is the exact RTM_NEWROUTE message sequence
- * (NLMSG_DONE included) nlview renders for that table, so a process
- * without the shim (zebra, ip mroute under a helper) can be served the
- * same bytes as the shimmed process's own netlink socket. Until then an
- * unknown verb answers CTL_KIND_ERROR -EOPNOTSUPP, which is what an old
- * server tells a newer client.
+ *   "NLROUTE 1 <rtnl family> <table>"
+ *                 the RTM_GETROUTE dump engine/nlview.c renders for family
+ *                 128 (RTNL_FAMILY_IPMR) or 129, filtered on table unless
+ *                 it is 0 (CTL_KIND_NETLINK): the RTM_NEWROUTE messages
+ *                 and the closing NLMSG_DONE, what a netlink socket of
+ *                 the shimmed process reads (nlmsg_pid 0, seq 1), so
+ *                 another process (zebra, ip mroute through a helper)
+ *                 can be served the same answer. -EAFNOSUPPORT for a
+ *                 family the engine does not answer.
+ * An unknown verb answers CTL_KIND_ERROR -EOPNOTSUPP (what an old server
+ * tells a newer client), a malformed line -EINVAL.
  */
 #ifndef MRTSHIM_ENGINE_CTL_H
 #define MRTSHIM_ENGINE_CTL_H

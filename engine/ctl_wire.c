@@ -12,7 +12,7 @@
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
 
-static int buf_room(struct ctl_buf *b, size_t n)
+int ctl_buf_room(struct ctl_buf *b, size_t n)
 {
 	size_t cap = b->cap ? b->cap : 4096;
 	uint8_t *p;
@@ -34,7 +34,7 @@ int ctl_buf_rec(struct ctl_buf *b, unsigned type, const void *pl, size_t len)
 	struct ctl_rec r = { .type = (uint16_t)type, .len = (uint32_t)len };
 	size_t n = sizeof(r) + ALIGN8(len);
 
-	if (buf_room(b, n) < 0)
+	if (ctl_buf_room(b, n) < 0)
 		return -ENOMEM;
 	memcpy(b->p + b->len, &r, sizeof(r));
 	memcpy(b->p + b->len + sizeof(r), pl, len);
@@ -58,7 +58,7 @@ static int put_hdr(struct ctl_buf *b, unsigned kind, int status)
 		.status = status,
 	};
 
-	if (buf_room(b, sizeof(h)) < 0)
+	if (ctl_buf_room(b, sizeof(h)) < 0)
 		return -ENOMEM;
 	memcpy(b->p + b->len, &h, sizeof(h));
 	b->len += sizeof(h);
@@ -68,6 +68,20 @@ static int put_hdr(struct ctl_buf *b, unsigned kind, int status)
 int ctl_encode_error(struct ctl_buf *b, int status)
 {
 	return put_hdr(b, CTL_KIND_ERROR, status);
+}
+
+int ctl_begin(struct ctl_buf *b, unsigned kind)
+{
+	return put_hdr(b, kind, 0);
+}
+
+void ctl_end(struct ctl_buf *b, size_t start)
+{
+	struct ctl_hdr h;
+
+	memcpy(&h, b->p + start, sizeof(h));
+	h.len = (uint32_t)(b->len - start - sizeof(h));
+	memcpy(b->p + start, &h, sizeof(h));
 }
 
 static uint64_t age(uint64_t now, uint64_t then)
@@ -160,7 +174,6 @@ int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t,
 {
 	const struct mrt_mfc *c;
 	const struct mrt_unres *u;
-	struct ctl_hdr h;
 	size_t start = b->len;
 	int i;
 
@@ -175,9 +188,7 @@ int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t,
 	for (u = t->unres; u; u = u->next)
 		if (put_unres(b, u, now_ns) < 0)
 			goto nomem;
-	memcpy(&h, b->p + start, sizeof(h));
-	h.len = (uint32_t)(b->len - start - sizeof(h));
-	memcpy(b->p + start, &h, sizeof(h));
+	ctl_end(b, start);
 	return 0;
 nomem:
 	b->len = start;

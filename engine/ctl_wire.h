@@ -137,6 +137,14 @@ int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t,
 /* A body-less response with status (< 0) into b. 0 or -ENOMEM. */
 int ctl_encode_error(struct ctl_buf *b, int status);
 
+/* Room for n more bytes at b->p + b->len. 0 or -ENOMEM. */
+int ctl_buf_room(struct ctl_buf *b, size_t n);
+/* A response of kind whose body the caller appends: the header now
+ * (status 0), its len set by ctl_end from what follows it. start is
+ * b->len before ctl_begin. 0 or -ENOMEM. */
+int ctl_begin(struct ctl_buf *b, unsigned kind);
+void ctl_end(struct ctl_buf *b, size_t start);
+
 /* A decoded STATE body. */
 struct ctl_snap {
 	struct ctl_table tbl;

@@ -32,7 +32,7 @@ struct ep {
 	int family;
 	uint32_t table;
 	int err;		/* 0 answered, else -errno */
-	pid_t peer_pid;		/* SO_PEERCRED: the process that listens */
+	pid_t peer_pid;		/* SO_PEERCRED: who listens */
 	uid_t peer_uid;
 	struct ctl_snap snap;	/* when err == 0 */
 };
@@ -309,14 +309,13 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 		"PktsIn", "BytesOut", "PktsOut");
 	for (i = 0; i < s->nvif; i++) {
 		const struct ctl_vif *v = &s->vifs[i];
+		bool v6 = t->family == AF_INET6;
 
 		fprintf(f, "%3u %-10s %-16s %-15s %-15s %10llu %8llu %10llu "
 			"%8llu\n", v->index, vif_name(v, nm),
 			vif_flags(t->family, v->flags, fl, sizeof(fl)),
-			t->family == AF_INET6 ? "-" :
-						addr(AF_INET, v->local, a1, 64),
-			t->family == AF_INET6 ? "-" :
-						addr(AF_INET, v->remote, a2, 64),
+			v6 ? "-" : addr(AF_INET, v->local, a1, 64),
+			v6 ? "-" : addr(AF_INET, v->remote, a2, 64),
 			(unsigned long long)v->bytes_in,
 			(unsigned long long)v->pkt_in,
 			(unsigned long long)v->bytes_out,

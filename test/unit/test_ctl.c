@@ -7,6 +7,8 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -389,6 +391,41 @@ static size_t ask(const struct sockaddr_un *sun, socklen_t alen,
 	return got;
 }
 
+/* RTM_NEWROUTE family 128 messages: resolved, then unresolved
+ * (RTNH_F_UNRESOLVED), then NLMSG_DONE. */
+static void check_nlroute(const uint8_t *p, size_t len, int nres, int nun)
+{
+	const struct nlmsghdr *nh;
+	const struct rtmsg *r;
+	int res = 0, un = 0, done = 0;
+	int left = (int)len;
+	uint8_t al[65536] __attribute__((aligned(8)));
+
+	ck_assert_uint_le(len, sizeof(al));
+	memcpy(al, p, len);
+	for (nh = (const struct nlmsghdr *)al; NLMSG_OK(nh, left);
+	     nh = NLMSG_NEXT(nh, left)) {
+		ck_assert_int_eq(done, 0);
+		if (nh->nlmsg_type == NLMSG_DONE) {
+			done = 1;
+			continue;
+		}
+		ck_assert_uint_eq(nh->nlmsg_type, RTM_NEWROUTE);
+		r = NLMSG_DATA(nh);
+		ck_assert_uint_eq(r->rtm_family, 128);
+		ck_assert_uint_eq(r->rtm_table, 253);
+		if (r->rtm_flags & RTNH_F_UNRESOLVED)
+			un++;
+		else
+			res++;
+		ck_assert_int_eq(un && !(r->rtm_flags & RTNH_F_UNRESOLVED), 0);
+	}
+	ck_assert_int_eq(left, 0);
+	ck_assert_int_eq(done, 1);
+	ck_assert_int_eq(res, nres);
+	ck_assert_int_eq(un, nun);
+}
+
 START_TEST(serve_state)
 {
 	struct mrt_table *t = build();
@@ -413,8 +450,20 @@ START_TEST(serve_state)
 	ck_assert_uint_eq(s.nunres, 1);
 	ctl_snap_free(&s);
 
-	/* an unknown verb: an error frame, then close */
+	/* the netlink view of the table: 2 routes, 1 unresolved, DONE */
 	n = ask(&sun, alen, "NLROUTE 1 128 253\n", buf, sizeof(buf));
+	ck_assert_uint_gt(n, sizeof(h));
+	memcpy(&h, buf, sizeof(h));
+	ck_assert_int_eq(ctl_check_hdr(&h), 0);
+	ck_assert_uint_eq(h.kind, CTL_KIND_NETLINK);
+	ck_assert_uint_eq(n, sizeof(h) + h.len);
+	check_nlroute(buf + sizeof(h), h.len, 2, 1);
+	n = ask(&sun, alen, "NLROUTE 1 129 254\n", buf, sizeof(buf));
+	ck_assert_uint_eq(n, sizeof(h));
+	memcpy(&h, buf, sizeof(h));
+	ck_assert_int_eq(ctl_check_hdr(&h), -EAFNOSUPPORT);
+	/* an unknown verb: an error frame, then close */
+	n = ask(&sun, alen, "LINKS 1\n", buf, sizeof(buf));
 	ck_assert_uint_eq(n, sizeof(h));
 	memcpy(&h, buf, sizeof(h));
 	ck_assert_int_eq(ctl_check_hdr(&h), -EOPNOTSUPP);
