@@ -5,8 +5,10 @@
 # laid out as `ip [-s] mroute show`, and their counters agree with what
 # the daemon itself reads with SIOCGETSGCNT / SIOCGETVIFCNT; the NOCACHE
 # upcall is counted. As nobody, show is refused with "permission denied"
-# and the engine logs the refused peer. Shim mode only: the kernel has no
-# control endpoint.
+# and the engine logs the refused peer. Then smcroute (daemonizing, static
+# routes with a threshold) is shown by its PID, its counters as
+# smcroutectl -d reads them. Shim mode only: the kernel has no control
+# endpoint.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -113,4 +115,51 @@ assert d["stats"]["sent"]["nocache"] >= 1, d["stats"]
 assert d["unresolved"] == [], d["unresolved"]
 print("json ok:", m)
 EOF
+
+# 2. smcroute, daemonizing (the process that keeps the mroute socket after
+# the fork answers), with static routes: thresholds render as ip does
+# ("r2(ttl 3)"), and show -s counts what smcroutectl -d reads with
+# SIOCGETSGCNT.
+if ! command -v smcrouted >/dev/null || ! command -v smcroutectl >/dev/null
+then
+	say "smcroute not installed: mrt_client part only"
+	pass
+fi
+wait_for "the mrt_client table released" 5 eval '! show >/dev/null 2>&1'
+conf=$E2E_TMP/smcroute.conf
+sock=$E2E_TMP/smcroute.sock
+cat >"$conf" <<EOC
+phyint r0 enable
+phyint r1 enable
+phyint r2 enable ttl-threshold 3
+mroute from r0 source $SRC_ADDR group 239.1.1.1 to r1 r2
+EOC
+ctl() { nsx "$NS_R" smcroutectl -u "$sock" "$@"; }
+run_router_daemonize smcroute "$E2E_TMP/smcroute.pid" \
+	smcrouted -f "$conf" -u "$sock" -P "$E2E_TMP/smcroute.pid"
+wait_for "smcroute (S,G) route" 10 \
+	eval "ctl -p show routes | grep -q 239.1.1.1"
+recv_start A "$NS_A" "$G" -n 7 -w 5000
+recv_start B "$NS_B" "$G" -n 7 -w 5000
+send "$G" 7 16
+expect_recv A "receiver A (smcroute)" 7 15
+expect_recv B "receiver B (smcroute, threshold 3)" 7 15
+
+show -s "$DAEMON_PID" >"$E2E_TMP/smc_show.out" 2>&1 ||
+	fail "show -s $DAEMON_PID: $(cat "$E2E_TMP/smc_show.out")"
+cat "$E2E_TMP/smc_show.out"
+grep -q "^pid $DAEMON_PID: ipv4 table 253" "$E2E_TMP/smc_show.out" ||
+	fail "show is not served by the daemonized process $DAEMON_PID"
+line=$(printf '%-32s Iif: %-10s Oifs: r1 r2(ttl 3)  State: resolved' \
+	"(10.1.0.2,$G)" r0)
+grep -qxF "$line" "$E2E_TMP/smc_show.out" || fail "no '$line' in show"
+shown=$(grep -A1 -xF "$line" "$E2E_TMP/smc_show.out" | tail -1 |
+	sed -n 's/^  \([0-9]*\) packets, .*/\1/p')
+routes=$(ctl -pd show routes)
+echo "$routes"
+pkts=$(awk -v sg="($SRC_ADDR, $G)" \
+	'index($0, sg) == 1 { print $4; exit }' <<<"$routes")
+[ -n "$pkts" ] && [ "$pkts" = "$shown" ] && [ "$pkts" = 7 ] ||
+	fail "show -s counts '$shown' packets, smcroutectl -d '$pkts', sent 7"
+say "show and SIOCGETSGCNT agree: $pkts packets"
 pass
