@@ -193,7 +193,7 @@ char *libpath_preload(const char *lib, const char *old, char **other)
 	out[0] = '\0';
 #ifdef MRTSHIM_ASAN_RUNTIME
 	/* a sanitizer build of the library needs its runtime first */
-	if (!present && !strstr(old, "libasan.so"))
+	if (!strstr(old, "libasan.so"))
 		append(out, &pos, MRTSHIM_ASAN_RUNTIME,
 		       strlen(MRTSHIM_ASAN_RUNTIME));
 #endif
