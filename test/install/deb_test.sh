@@ -89,8 +89,9 @@ rc=0
 (cd "$COPY" && DEB_BUILD_OPTIONS=$opts timeout "$BUILD_TIMEOUT" \
 	dpkg-buildpackage -us -uc -b "${profile[@]}") >"$TMP/build.log" 2>&1 || rc=$?
 if [ "$rc" != 0 ]; then
-	grep -E 'error|FAILED|\*\*\*' "$TMP/build.log" | head -n 40
-	tail -n 20 "$TMP/build.log"
+	grep -E -B3 ': (fatal )?error: |FAILED|Failed' "$TMP/build.log" |
+		head -n 40 || true
+	tail -n 8 "$TMP/build.log"
 	[ "$rc" = 124 ] && fail "dpkg-buildpackage took over ${BUILD_TIMEOUT}s"
 	fail "dpkg-buildpackage: exit status $rc"
 fi
