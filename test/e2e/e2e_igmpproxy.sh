@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # igmpproxy, upstream r0, downstream r1..r3 (r3 threshold 5): routes follow
-# the receivers' IGMPv3 joins.  A joined receiver gets every packet (TTL
-# - 1) once the route is up, a link without members gets nothing, the
-# threshold holds, and after the members leave (quickleave) traffic stops.
+# the receivers' IGMPv3 joins.  igmpproxy runs in its normal daemonizing
+# mode: igmpProxyInit (MRT_INIT, MRT_ADD_VIF for every phyint) and then
+# fork, the parent exits at once (0.3 writes no PID file).  A stream of
+# numbered packets to B runs across the fork, two bursts to the members on
+# A and C after it: nothing is forwarded twice, each burst reaches both
+# members exactly once.  A joined
+# receiver gets every packet (TTL - 1) once the route is up, a link
+# without members gets nothing, the threshold holds, and after the
+# members leave (quickleave) traffic stops.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -20,18 +26,30 @@ phyint r3 downstream ratelimit 0 threshold 5
 phyint lo disabled
 EOF2
 
-run_router_daemon igmpproxy igmpproxy -d -v -v "$conf"
-# shellcheck disable=SC2317 # called through wait_for
-vifs_up() { [ "$(grep -c 'adding VIF' "$E2E_TMP/igmpproxy.log")" -ge 4 ]; }
-wait_for "igmpproxy vifs" 10 vifs_up
-grep 'adding VIF' "$E2E_TMP/igmpproxy.log"
-
 G=239.1.1.1
 N=20
+# The stream (to B, its own group, so that the membership tests below
+# are unaffected) enters the router before the daemon starts.
+stream_send 239.3.3.3
+# Without -d/-n igmpproxy daemonizes, with its vifs added (it logs to
+# syslog then, not to igmpproxy.log).
+run_router_daemonize igmpproxy "" igmpproxy -v -v "$conf"
+# Members join once the child forwards (a join in the handover gap would
+# wait for igmpproxy's next general query, minutes away).
+wait_handover igmpproxy
+if [ "$E2E_MODE" = kernel ]; then
+	[ "$(nsx "$NS_R" sed 1d /proc/net/ip_mr_vif | wc -l)" = 4 ] ||
+		fail "igmpproxy daemonized without its 4 vifs"
+fi
+stream_recv "$NS_B" 239.3.3.3
 member_start ma "$NS_A" $G
 member_start mc "$NS_C" $G
 wait_forwarding "$NS_A" $G
 wait_forwarding "$NS_C" $G
+
+# 0. The daemon's child forwards, once: two bursts, then the stream.
+daemonized_forwarding $G $N
+stream_stop "stream across the fork"
 
 # 1. TTL 16: both members' links get every packet, r2 (no member) none.
 members_get $G $N

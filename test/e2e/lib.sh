@@ -208,15 +208,22 @@ wait_for() {
 }
 
 # Prefix for a daemon command in the current mode.  E2E_STRACE=NAME
-# records that daemon's socket calls in $E2E_TMP/NAME.strace (with
-# E2E_KEEP=1 to keep them): which MRT calls a daemon makes.
+# records that daemon's socket calls, forks and exits in
+# $E2E_TMP/NAME.strace (with E2E_KEEP=1 to keep them): which MRT calls a
+# daemon makes, and in which process.  In shim mode the shim logs at info
+# level (MRT socket, vifs, captures, fork handover) to $E2E_TMP/NAME.shim.log,
+# writable for a daemon that drops root.
 daemon_prefix() {
+	local shimlog=$E2E_TMP/$1.shim.log
 	if [ "${E2E_STRACE:-}" = "$1" ]; then
 		printf '%s\n' strace -D -f -o "$E2E_TMP/$1.strace" \
-			-e trace=socket,setsockopt,getsockopt,ioctl
+			-e trace=socket,setsockopt,getsockopt,ioctl,fork,vfork,clone,clone3,exit_group
 	fi
 	if [ "$E2E_MODE" = shim ]; then
-		printf '%s\n' "$NOMRT" env "LD_PRELOAD=$MRTSHIM_LIB"
+		: >>"$shimlog"
+		chmod 666 "$shimlog"
+		printf '%s\n' "$NOMRT" env "LD_PRELOAD=$MRTSHIM_LIB" \
+			MRTSHIM_DEBUG=2 "MRTSHIM_LOG_FILE=$shimlog"
 	fi
 }
 
@@ -235,18 +242,77 @@ run_router_daemon() {
 }
 
 # run_router_daemonize NAME PIDFILE CMD...: CMD forks into the background
-# itself; wait for it and track the daemon's PID from PIDFILE.
+# itself; wait for the original process to exit (it has once this
+# returns) and track the daemon's PID from PIDFILE.  An empty PIDFILE: the
+# daemon writes none (igmpproxy 0.3) or only at a fixed global path
+# (pimd 2.3.2), so the daemon is the one process named NAME in the router
+# netns not yet tracked.  Sets DAEMON_PID and DAEMON_PARENT_PID (the
+# process started, gone now; a different PID from DAEMON_PID).
 run_router_daemonize() {
-	local name=$1 pidfile=$2 prefix
+	local name=$1 pidfile=$2 prefix pids
 	shift 2
 	mapfile -t prefix < <(daemon_prefix "$name")
 	say "start $name (daemonizing): ${prefix[*]} $*"
-	timeout 10 ip netns exec "$NS_R" "${prefix[@]}" "$@" \
+	# sh records its PID and execs (as do strace -D, nomrt and env):
+	# the PID recorded is that of the daemon's original process.
+	# shellcheck disable=SC2016 # $$ and $0 are for sh -c
+	timeout 10 ip netns exec "$NS_R" sh -c 'echo $$ >"$0"; exec "$@"' \
+		"$E2E_TMP/$name.ppid" "${prefix[@]}" "$@" \
 		>"$E2E_TMP/$name.log" 2>&1 ||
 		fail "$name exited with $? while daemonizing"
-	wait_for "$name pidfile" 5 test -s "$pidfile"
-	DAEMON_PID=$(cat "$pidfile")
+	DAEMON_PARENT_PID=$(cat "$E2E_TMP/$name.ppid")
+	if [ -n "$pidfile" ]; then
+		wait_for "$name pidfile" 5 test -s "$pidfile"
+		DAEMON_PID=$(cat "$pidfile")
+	else
+		pids=$(netns_untracked_pids "$NS_R" "$name")
+		[ "$(wc -w <<<"$pids")" = 1 ] ||
+			fail "$name: not one new process in the router netns: '$pids'"
+		DAEMON_PID=$pids
+	fi
 	track_pid "$DAEMON_PID"
+	[ "$DAEMON_PID" != "$DAEMON_PARENT_PID" ] ||
+		fail "$name did not fork (pid $DAEMON_PID)"
+	! kill -0 "$DAEMON_PARENT_PID" 2>/dev/null ||
+		fail "$name: the original process $DAEMON_PARENT_PID still runs"
+	daemon_alive
+	say "$name daemonized: pid $DAEMON_PARENT_PID exited, pid $DAEMON_PID runs"
+}
+
+# wait_handover NAME: after run_router_daemonize in shim mode.  When the
+# original process had a data plane running, its child stands by and takes
+# over once that process is gone (a poll every 200 ms), reopening its
+# captures: wait until it has (the shim log says so).  IGMP and data that
+# arrive between the exit and the takeover are not seen; the kernel has
+# no such gap, and a host's join in it is lost until the next query.
+wait_handover() {
+	local log=$E2E_TMP/$1.shim.log ncap
+	[ "$E2E_MODE" = shim ] || return 0
+	ncap=$(grep -c "^libmrtshim\[$DAEMON_PARENT_PID\]: INFO dp_cap_open" \
+		"$log") || return 0
+	wait_for "$1: pid $DAEMON_PID taking over forwarding" 5 \
+		handover_done "$log" "$ncap"
+	grep -F "forwards now" "$log"
+}
+
+# shellcheck disable=SC2317 # called through wait_for
+handover_done() {
+	grep -q "^libmrtshim\[$DAEMON_PID\]: .*forwards now" "$1" &&
+		[ "$(grep -c "^libmrtshim\[$DAEMON_PID\]: INFO dp_cap_open" "$1")" -ge "$2" ]
+}
+
+# netns_untracked_pids NS COMM: the PIDs of the processes in NS named
+# COMM that this script does not track.
+netns_untracked_pids() {
+	local pid comm t
+	for pid in $(ip netns pids "$1"); do
+		comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
+		[ "$comm" = "${2:0:15}" ] || continue
+		for t in "${E2E_PIDS[@]}"; do
+			[ "$t" != "$pid" ] || continue 2
+		done
+		echo "$pid"
+	done
 }
 
 # smcroute_v4_errors LOG: print (and succeed on) what smcroute 2.5 logs
@@ -318,13 +384,14 @@ send() {
 
 # expect_recv NAME LABEL COUNT [TTL]: receiver NAME got exactly COUNT
 # packets through its UDP socket (so with valid checksums), none with a bad
-# UDP checksum on the wire, and (when given) all with TTL TTL.
+# UDP checksum on the wire, none twice, and (when given) all with TTL TTL.
 expect_recv() {
 	local name=$1 label=$2 count=$3 ttl=${4:-}
 	recv_wait "$name"
 	say "$label: $RECV_LINE"
 	[ "$(field csum_bad)" = 0 ] ||
 		fail "$label: packets with a bad UDP checksum: $RECV_LINE"
+	no_dups "$label"
 	[ "$(field recv)" = "$count" ] ||
 		fail "$label: expected $count packets: $RECV_LINE"
 	if [ -n "$ttl" ] && [ "$count" != 0 ]; then
@@ -335,12 +402,79 @@ expect_recv() {
 	fi
 }
 
-# expect_wire NAME LABEL COUNT: exactly COUNT packets on NAME's link.
+# expect_wire NAME LABEL COUNT: exactly COUNT packets on NAME's link,
+# none twice.
 expect_wire() {
 	recv_wait "$1"
 	say "$2: $RECV_LINE"
 	[ "$(field wire)" = "$3" ] ||
 		fail "$2: expected $3 packets on the link: $RECV_LINE"
+	no_dups "$2"
+}
+
+# no_dups LABEL: RECV_LINE shows no packet delivered twice (the same
+# sequence number twice on the UDP socket or on the link).
+no_dups() {
+	if [ "$(field dup)" != 0 ] || [ "$(field wire_dup)" != 0 ]; then
+		fail "$1: packets forwarded twice: $RECV_LINE"
+	fi
+}
+
+# stream_send GROUP: numbered packets to GROUP (port 5003, TTL 16) every
+# 10 ms from the sender until stream_stop: traffic into the router across
+# a daemon's fork.  stream_recv NS GROUP: the receiver of the stream, in
+# NS (a daemon driven by IGMP learns of a member joined before it starts
+# only at its next general query: start the receiver after the daemon).
+stream_send() {
+	ip netns exec "$NS_S" "$E2E_MCAST_TOOL" send -i eth0 -g "$1" -p 5003 \
+		-n 20000 -t 16 -I 10 &
+	STREAM_SENDER=$!
+	track_pid "$STREAM_SENDER"
+}
+
+stream_recv() {
+	recv_start stream "$1" "$2" -p 5003 -w 200000
+}
+
+# stream_stop LABEL: stop the stream; its receiver got packets (a route
+# was up at some point), none twice.
+stream_stop() {
+	stop_pid "$STREAM_SENDER"
+	sleep 0.2
+	kill -TERM "$(cat "$E2E_TMP/stream.pid")" 2>/dev/null || true
+	recv_wait stream
+	say "$1: $RECV_LINE"
+	[ "$(field recv)" -gt 0 ] || fail "$1: nothing forwarded: $RECV_LINE"
+	no_dups "$1"
+}
+
+# burst_once LABEL GROUP N: N numbered packets at TTL 16 reach the
+# members on A (r1) and C (r3) each exactly once (with TTL 15), counted
+# until 1 s without a packet, so that a late second copy is counted too.
+burst_once() {
+	local label=$1 g=$2 n=$3 r
+	recv_start a "$NS_A" "$g" -W 1000 -w 6000
+	recv_start c "$NS_C" "$g" -W 1000 -w 6000
+	send "$g" "$n" 16
+	for r in a c; do
+		expect_recv $r "$label: ${r^^}" "$n" 15
+		[ "$(field wire)" = "$n" ] ||
+			fail "$label: ${r^^}: expected $n packets on the link: $RECV_LINE"
+	done
+}
+
+# daemonized_forwarding GROUP N: after run_router_daemonize, with members
+# of GROUP on A and C and the route up: the original process is gone,
+# the daemon forwards every packet of a burst once, and a second burst
+# after the handover (the child's data plane polls every 200 ms for the
+# owner's exit) the same; the daemon still runs.
+daemonized_forwarding() {
+	! kill -0 "$DAEMON_PARENT_PID" 2>/dev/null ||
+		fail "the daemon's original process $DAEMON_PARENT_PID still runs"
+	burst_once "burst 1 (pid $DAEMON_PARENT_PID gone)" "$1" "$2"
+	sleep 0.5
+	burst_once "burst 2 (pid $DAEMON_PID forwards)" "$1" "$2"
+	daemon_alive
 }
 
 # wait_forwarding NS GROUP [SECS]: send probe packets (port 5001, TTL 16)

@@ -3,8 +3,12 @@
  * mcast_tool - multicast traffic for the end-to-end tests.
  *
  *   mcast_tool send -i IF -g GROUP [-p PORT] [-n COUNT] [-t TTL] [-I MS]
+ *                   [-S FIRST]
  *   mcast_tool recv -i IF -g GROUP [-p PORT] [-s SOURCE] [-j 0|1]
  *                   [-n COUNT] [-w MS] [-W MS] [-r FILE]
+ *
+ * send numbers its packets: the payload is "mcast_tool SEQ" (zero padded
+ * to 100 bytes), SEQ from FIRST (-S, default 0) up.
  *
  * recv joins GROUP on IF (IP_ADD_MEMBERSHIP, or IP_ADD_SOURCE_MEMBERSHIP
  * with -s; the kernel sends IGMPv3 reports by default), unless -j 0, and
@@ -12,9 +16,13 @@
  * kernel drops bad checksums there) and what is on the wire (AF_PACKET,
  * each UDP checksum checked in software unless the packet still carries
  * CHECKSUM_PARTIAL from a veth peer with offload on).  It stops after
- * COUNT packets, MS ms in all (-w) or MS ms without a packet (-W), and
- * prints one line:
+ * COUNT packets, MS ms in all (-w), MS ms without a packet (-W) or on
+ * SIGTERM/SIGINT, and prints one line:
  *   recv=N wire=N ttl_min=T ttl_max=T csum_ok=N csum_partial=N csum_bad=N
+ *   dup=N wire_dup=N
+ * dup (UDP socket) and wire_dup (link) count packets whose sequence number
+ * was already seen, i.e. packets delivered twice (SEQ < 2^20; packets
+ * without a sequence number are not checked).
  * -r FILE is created once the membership and the capture are in place.
  */
 #include <arpa/inet.h>
@@ -27,6 +35,7 @@
 #include <netinet/ip.h>
 #include <netinet/udp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,12 +58,49 @@ struct opts {
 	int wait_ms;
 	int idle_ms;
 	const char *ready;
+	long first_seq;
 };
 
 struct counts {
-	long recv, wire, ok, partial, bad;
+	long recv, wire, ok, partial, bad, dup, wire_dup;
 	int ttl_min, ttl_max;
 };
+
+/* Sequence numbers seen, on the UDP socket and on the link. */
+#define SEQ_MAX (1L << 20)
+static uint8_t seen_udp[SEQ_MAX / 8], seen_wire[SEQ_MAX / 8];
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Record the sequence number in PAYLOAD; 1 when it was seen before. */
+static int seq_dup(uint8_t *seen, const char *payload, size_t len)
+{
+	static const char tag[] = "mcast_tool ";
+	char num[24];
+	size_t i, k = sizeof(tag) - 1;
+	long seq = 0;
+
+	if (len <= k || memcmp(payload, tag, k))
+		return 0;
+	for (i = 0; k + i < len && i + 1 < sizeof(num) &&
+		    payload[k + i] >= '0' && payload[k + i] <= '9'; i++)
+		num[i] = payload[k + i];
+	if (!i)
+		return 0;
+	num[i] = 0;
+	seq = atol(num);
+	if (seq < 0 || seq >= SEQ_MAX)
+		return 0;
+	if (seen[seq / 8] & (1u << (seq % 8)))
+		return 1;
+	seen[seq / 8] |= (uint8_t)(1u << (seq % 8));
+	return 0;
+}
 
 static void die(const char *what)
 {
@@ -74,7 +120,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mcast_tool send -i IF -g GROUP [-p PORT] [-n N] "
-		"[-t TTL] [-I MS]\n"
+		"[-t TTL] [-I MS] [-S FIRST]\n"
 		"       mcast_tool recv -i IF -g GROUP [-p PORT] [-s SRC] "
 		"[-j 0|1] [-n N] [-w MS] [-W MS] [-r FILE]\n");
 	exit(2);
@@ -101,7 +147,8 @@ static int do_send(const struct opts *o)
 		die("setsockopt");
 	for (long i = 0; i < o->count; i++) {
 		memset(payload, 0, sizeof(payload));
-		snprintf(payload, sizeof(payload), "mcast_tool %ld", i);
+		snprintf(payload, sizeof(payload), "mcast_tool %ld",
+			 o->first_seq + i);
 		if (sendto(fd, payload, sizeof(payload), 0,
 			   (struct sockaddr *)&dst, sizeof(dst)) < 0)
 			die("sendto");
@@ -149,6 +196,10 @@ static void wire_frame(const struct opts *o, struct counts *c,
 		return;
 	c->wire++;
 	ulen = ntohs(uh->len);
+	if (ulen > sizeof(*uh) && ulen <= n - hl &&
+	    seq_dup(seen_wire, (const char *)(buf + hl + sizeof(*uh)),
+		    ulen - sizeof(*uh)))
+		c->wire_dup++;
 	if (status & TP_STATUS_CSUMNOTREADY)
 		c->partial++;
 	else if (ulen > n - hl || (uh->check && udp_csum(ip, buf + hl, ulen)))
@@ -228,6 +279,7 @@ static int open_udp(const struct opts *o)
 
 static void udp_packet(int fd, struct counts *c)
 {
+	ssize_t n;
 	char buf[2048], cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
@@ -235,9 +287,12 @@ static void udp_packet(int fd, struct counts *c)
 			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 
-	if (recvmsg(fd, &mh, MSG_DONTWAIT) < 0)
+	n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	if (n < 0)
 		return;
 	c->recv++;
+	if (seq_dup(seen_udp, buf, (size_t)n))
+		c->dup++;
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
 		int ttl;
 
@@ -285,7 +340,19 @@ static int do_recv(const struct opts *o)
 	struct counts c = { .ttl_min = -1 };
 	struct pollfd pfd[2];
 	long start = now_ms(), last = start;
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigset_t stops, unblocked;
 
+	/* SIGTERM/SIGINT end the count (the line is still printed): they
+	 * are blocked but while waiting in ppoll. */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigprocmask(SIG_BLOCK, &stops, &unblocked);
+	sigdelset(&unblocked, SIGTERM);
+	sigdelset(&unblocked, SIGINT);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	if (!if_nametoindex(o->ifname))
 		die(o->ifname);
 	pfd[0].fd = open_wire(o);
@@ -301,15 +368,21 @@ static int do_recv(const struct opts *o)
 	for (;;) {
 		long t = now_ms(), left = start + o->wait_ms - t;
 		long idle = last + o->idle_ms - t;
+		struct timespec ts;
 
 		if (o->count && (o->join ? c.recv : c.wire) >= o->count)
 			break;
 		if (o->idle_ms && idle < left)
 			left = idle;
-		if (left <= 0)
+		if (left <= 0 || stop_signal)
 			break;
-		if (poll(pfd, 2, (int)left) < 0 && errno != EINTR)
-			die("poll");
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = left % 1000 * 1000000L;
+		if (ppoll(pfd, 2, &ts, &unblocked) < 0) {
+			if (errno != EINTR)
+				die("ppoll");
+			continue;
+		}
 		if (pfd[0].revents & POLLIN) {
 			wire_packet(pfd[0].fd, o, &c);
 			last = now_ms();
@@ -329,9 +402,9 @@ static int do_recv(const struct opts *o)
 			break;
 	}
 	printf("recv=%ld wire=%ld ttl_min=%d ttl_max=%d csum_ok=%ld "
-	       "csum_partial=%ld csum_bad=%ld\n",
+	       "csum_partial=%ld csum_bad=%ld dup=%ld wire_dup=%ld\n",
 	       c.recv, c.wire, c.ttl_min < 0 ? 0 : c.ttl_min, c.ttl_max, c.ok,
-	       c.partial, c.bad);
+	       c.partial, c.bad, c.dup, c.wire_dup);
 	return 0;
 }
 
@@ -350,7 +423,7 @@ int main(int argc, char **argv)
 	else
 		usage();
 	optind = 2;
-	while ((opt = getopt(argc, argv, "i:g:p:s:n:t:I:j:w:W:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:g:p:s:n:t:I:j:w:W:r:S:")) != -1) {
 		switch (opt) {
 		case 'i': o.ifname = optarg; break;
 		case 'g':
@@ -370,6 +443,7 @@ int main(int argc, char **argv)
 		case 'w': o.wait_ms = atoi(optarg); break;
 		case 'W': o.idle_ms = atoi(optarg); break;
 		case 'r': o.ready = optarg; break;
+		case 'S': o.first_seq = atol(optarg); break;
 		default: usage();
 		}
 	}
