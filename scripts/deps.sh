@@ -6,7 +6,7 @@
 # package is downloaded and unpacked under $MRTSHIM_THIRD (not installed).
 set -euo pipefail
 
-pkgs=(build-essential cmake pkg-config libpcap-dev libnet1-dev check
+pkgs=(build-essential cmake pkg-config libpcap-dev check
       libsubunit-dev libseccomp-dev iproute2 procps strace tcpdump
       smcroute igmpproxy frr kmod)
 
