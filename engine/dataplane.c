@@ -27,7 +27,9 @@
 #include "forward.h"
 #include "mfc.h"
 #include "regdev.h"
+#include "register.h"
 #include "table.h"
+#include "tunnel.h"
 #include "unres.h"
 
 struct dp *dp_get(struct mrt_engine *eng)
@@ -44,6 +46,7 @@ struct dp *dp_get(struct mrt_engine *eng)
 	dp->evfd = -1;
 	dp->tx.fd = -1;
 	dp->igmp.fd = -1;
+	dp->tnl.txfd = dp->tnl.rxfd = dp->pim.fd = -1;
 	for (i = 0; i < DP_MAXCAP; i++)
 		dp->caps[i].cap.fd = dp->caps[i].out.fd = -1;
 	eng->dp = dp;
@@ -79,7 +82,10 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 	char err[PCAP_ERRBUF_SIZE + 64];
 	int rc, mtu;
 
-	if (!v->used || v->ifindex <= 0 || (v->flags & VIFF_REGISTER) ||
+	/* register and tunnel vifs: nothing arrives on their stand-ins;
+	 * register.c and tunnel.c hand their packets in */
+	if (!v->used || v->ifindex <= 0 ||
+	    (v->flags & (VIFF_REGISTER | VIFF_TUNNEL)) ||
 	    cap_slot(dp, t, vifi))
 		return 0;
 	dc = cap_slot(dp, NULL, 0);
@@ -196,6 +202,8 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 static int dp_reopen_all(struct mrt_engine *eng, struct dp *dp);
 static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp);
 static void dp_raise_caps(void);
+static void dp_decap_sync(struct mrt_engine *eng, struct dp *dp,
+			  const struct mrt_vif *gone);
 
 /* Forked child: take over once the owner process is gone. Lock held. */
 static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
@@ -217,6 +225,8 @@ static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 
 #define DP_MAP_OUT 0x1000	/* map[] entry is the outbound capture */
 #define DP_MAP_REG 0x2000	/* map[] entry is a pimreg tun fd (vif) */
+#define DP_MAP_TNL 0x4000	/* map[] entry is the IP-in-IP socket */
+#define DP_MAP_PIM 0x8000	/* map[] entry is the PIM socket */
 
 /*
  * reg_vif_xmit: what the stack sends into pimreg goes whole to the daemon
@@ -256,9 +266,9 @@ static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[2 * DP_MAXCAP + MRT_MAXVIFS + 2 + CTL_MAXFD];
-	struct dp_rx_arg rx[2 * DP_MAXCAP + MRT_MAXVIFS + 2];
-	int map[2 * DP_MAXCAP + MRT_MAXVIFS + 2];
+	struct pollfd pfd[2 * DP_MAXCAP + MRT_MAXVIFS + 4 + CTL_MAXFD];
+	struct dp_rx_arg rx[2 * DP_MAXCAP + MRT_MAXVIFS + 4];
+	int map[2 * DP_MAXCAP + MRT_MAXVIFS + 4];
 	unsigned gen = ~0u;
 	int n = 0, nc = 0, i, k, timeout;
 	uint64_t cnt;
@@ -283,6 +293,16 @@ static void *dp_thread(void *arg)
 			pfd[n++].events = POLLIN;
 			pfd[n].fd = dp->standby ? -1 : dp->igmp.fd;
 			pfd[n++].events = POLLIN;
+			if (!dp->standby && dp->tnl.rxfd >= 0) {
+				map[n] = DP_MAP_TNL;
+				pfd[n].fd = dp->tnl.rxfd;
+				pfd[n++].events = POLLIN;
+			}
+			if (!dp->standby && dp->pim.fd >= 0) {
+				map[n] = DP_MAP_PIM;
+				pfd[n].fd = dp->pim.fd;
+				pfd[n++].events = POLLIN;
+			}
 			for (i = 0; i < MRT_MAXVIFS && !dp->standby; i++) {
 				if (dp->regfd[i] <= 0)
 					continue;
@@ -322,6 +342,14 @@ static void *dp_thread(void *arg)
 			for (i = 2; i < n; i++) {
 				if (!(pfd[i].revents & (POLLIN | POLLERR)))
 					continue;
+				if (map[i] == DP_MAP_TNL) {
+					tunnel_rx(eng, dp);
+					continue;
+				}
+				if (map[i] == DP_MAP_PIM) {
+					register_rx(eng, dp);
+					continue;
+				}
 				if (map[i] & DP_MAP_REG) {
 					dp_reg_xmit(eng, dp, map[i] & 0xff);
 					continue;
@@ -482,6 +510,8 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	if (dp->igmp.fd >= 0)
 		engine_close_fd(eng, dp->igmp.fd);
 	dp->igmp.fd = -1;
+	tunnel_close_locked(eng, dp);
+	register_close_locked(eng, dp);
 	dp->gen++;
 }
 
@@ -557,13 +587,32 @@ int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 	 * engine thread retries with its own capabilities otherwise */
 	if (v->flags & VIFF_REGISTER)
 		dp_reg_setup(eng, dp, t, vifi, false);
+	else if (v->flags & VIFF_TUNNEL)
+		tunnel_dev_setup(eng, t, vifi, false);
 	else if (dp->thr_started && !dp->stop)
 		dp_cap_open(eng, dp, t, vifi, false);
 	dp_am_hold(eng, v);
+	dp_decap_sync(eng, dp, NULL);
 	t->dp_tried &= ~(1u << vifi);
 	dp->want++;
 	dp_wake(dp);
 	return 0;
+}
+
+/* The IP-in-IP and PIM sockets follow the tunnel and register vifs of
+ * tables with a mrouter (gone: a vif being deleted). Lock held. */
+static void dp_decap_sync(struct mrt_engine *eng, struct dp *dp,
+			  const struct mrt_vif *gone)
+{
+	int ch;
+
+	if (!eng->host.dataplane)
+		return;
+	ch = tunnel_sync_locked(eng, dp, gone);
+	if (register_sync_locked(eng, dp, gone) || ch) {
+		dp->gen++;
+		dp_wake(dp);
+	}
 }
 
 /*
@@ -595,11 +644,14 @@ static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
 			t->dp_tried |= bit;
 			if (t->vifs[i].flags & VIFF_REGISTER)
 				dp_reg_setup(eng, dp, t, i, true);
+			else if (t->vifs[i].flags & VIFF_TUNNEL)
+				tunnel_dev_setup(eng, t, i, true);
 			else
 				dp_cap_open(eng, dp, t, i, true);
 			dp_am_hold(eng, &t->vifs[i]);
 		}
 	}
+	dp_decap_sync(eng, dp, NULL);
 }
 
 /* Raise CAP_NET_RAW / CAP_NET_ADMIN to effective on this thread if they
@@ -629,8 +681,11 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 	if (t->vifs[vifi].dp_amfd > 0)
 		engine_close_fd(eng, t->vifs[vifi].dp_amfd);
 	t->vifs[vifi].dp_amfd = 0;
+	if (t->vifs[vifi].flags & VIFF_TUNNEL)
+		tunnel_dev_remove(eng, t, vifi);
 	if (!dp)
 		return;
+	dp_decap_sync(eng, dp, &t->vifs[vifi]);
 	if (dp->regdev[vifi] && dp->regdev[vifi] == t->vifs[vifi].ifindex)
 		regdev_delete(dp->regdev[vifi]);
 	dp->regdev[vifi] = 0;
@@ -678,6 +733,8 @@ void dp_shutdown(struct mrt_engine *eng)
 		engine_close_fd(eng, dp->tx.fd);
 	if (dp->igmp.fd >= 0)
 		engine_close_fd(eng, dp->igmp.fd);
+	tunnel_close_locked(eng, dp);
+	register_close_locked(eng, dp);
 	if (dp->evfd >= 0)
 		engine_close_fd(eng, dp->evfd);
 	dp->tx.fd = dp->igmp.fd = dp->evfd = -1;

@@ -48,6 +48,18 @@ void dp_shutdown(struct mrt_engine *eng);
 int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 		    const void *pkt, size_t len, unsigned flags);
 
+/*
+ * Packets the engine decapsulates, re-injected as received on a vif
+ * (spec §6.3 tunnel, §6.5): an IP-in-IP packet (whole outer header; its
+ * inner TOS may be rewritten for ECN) from a tunnel vif's remote to its
+ * local end enters dp_input_locked on that tunnel vif (tunnel.c); a valid
+ * PIMv2 Register on the register vif (register.c). 0, -EINVAL (dropped
+ * by the kernel's checks), -ENOENT (no such vif) or dp_input's -errno.
+ */
+int dp_tunnel_input_locked(struct mrt_engine *eng, void *pkt, size_t len);
+int dp_register_input_locked(struct mrt_engine *eng, const void *pkt,
+			     size_t len);
+
 /* Expire unresolved entries of every v4 table at now_ns (the thread's
  * timer; tests call it with an injected clock). Returns the next expiry
  * in ns or 0 if none is pending. */

@@ -16,6 +16,8 @@
 #include "capture.h"
 #include "igmpin.h"
 #include "mrt_state.h"
+#include "register.h"
+#include "tunnel.h"
 #include "tx.h"
 #include "upcall.h"
 
@@ -71,6 +73,8 @@ struct dp {
 	struct dp_cap caps[DP_MAXCAP];
 	struct tx tx;
 	struct igmpin igmp;
+	struct tnl tnl;		/* tunnel vifs' IP-in-IP sockets */
+	struct pimrx pim;	/* PIM Registers to decapsulate */
 	struct dp_owner *own;	/* MAP_SHARED, NULL until the thread runs */
 	int regdev[MRT_MAXVIFS];	/* dummy pimreg we created, by vif */
 	int regfd[MRT_MAXVIFS];		/* tun fd holding pimreg, 0 = none */

@@ -14,7 +14,15 @@ int fwd_find_vif(const struct mrt_table *t, int ifindex)
 {
 	int i;
 
-	if (ifindex <= 0)
+	if (ifindex < 0) {
+		/* a deviceless vif named by fwd_arrival */
+		i = -ifindex - 1;
+		return i < t->maxvif && t->vifs[i].used &&
+				       t->vifs[i].ifindex <= 0 ?
+			       i :
+			       -1;
+	}
+	if (ifindex == 0)
 		return -1;
 	for (i = 0; i < t->maxvif; i++)
 		if (t->vifs[i].used && t->vifs[i].ifindex == ifindex)
@@ -30,8 +38,11 @@ static bool is_wild(const union mrt_ip *a)
 /* The parent vif exists and is device ifindex (vif_table[vif].dev == dev) */
 static bool parent_is_dev(const struct mrt_table *t, int parent, int ifindex)
 {
-	return parent < MRT_MAXVIFS && t->vifs[parent].used &&
-	       t->vifs[parent].ifindex == ifindex && ifindex > 0;
+	if (parent >= MRT_MAXVIFS || !t->vifs[parent].used)
+		return false;
+	if (ifindex < 0)	/* deviceless vif (fwd_arrival) */
+		return t->vifs[parent].ifindex <= 0 && parent == -ifindex - 1;
+	return t->vifs[parent].ifindex == ifindex && ifindex > 0;
 }
 
 /* Expects the engine lock. */

@@ -33,8 +33,20 @@ void fwd_decide(struct mrt_table *t, struct mrt_mfc *c, int ifindex,
 		int true_vifi, uint8_t ttl, size_t len, bool local,
 		uint64_t now_ns, struct fwd_result *r);
 
-/* The vif index of device ifindex in t, or -1 (ipmr_find_vif). */
+/* The vif index of device ifindex in t, or -1 (ipmr_find_vif); a
+ * negative ifindex names a deviceless vif (fwd_arrival). */
 int fwd_find_vif(const struct mrt_table *t, int ifindex);
+
+/*
+ * The arrival "ifindex" for a packet the engine itself hands in as
+ * received on vif vifi (decapsulated tunnel or Register traffic): the
+ * vif's device, or -(vifi + 1) while a tunnel/register vif has no stand-in
+ * device, which only fwd_find_vif and the parent check understand.
+ */
+static inline int fwd_arrival(const struct mrt_table *t, int vifi)
+{
+	return t->vifs[vifi].ifindex > 0 ? t->vifs[vifi].ifindex : -(vifi + 1);
+}
 
 /* A copy of len bytes was handed to vif v (§5.4 pkt_out/bytes_out). */
 static inline void fwd_count_out(struct mrt_vif *v, size_t len)

@@ -46,7 +46,9 @@ int dp_report(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	n = upcall_build(dp->up, sizeof(dp->up), type, vifi, pkt, len);
 	if (n < 0)
 		return (int)n;
-	upcall_meta(&m, type, pkt, ifindex, vif_addr_of(t, ifindex));
+	/* a deviceless vif's pseudo index (fwd_arrival) is no ifindex */
+	upcall_meta(&m, type, pkt, ifindex > 0 ? ifindex : 0,
+		    vif_addr_of(t, ifindex));
 	rc = upcall_send(t->mrouter, &m, dp->up, (size_t)n);
 	if (rc < 0)
 		ENG_DBG(eng, "upcall %d vif %d dropped: %d", type, vifi, rc);
@@ -88,6 +90,8 @@ static int dp_xmit(struct mrt_engine *eng, struct dp *dp,
 	const struct mrt_host *h = &eng->host;
 	int i, mtu = 0;
 
+	if (t->vifs[v].flags & VIFF_TUNNEL)
+		return tunnel_xmit(eng, dp, t, v, pkt, len);
 	if (h->xmit)
 		return h->xmit(h->ctx, v, t->vifs[v].ifindex, pkt, len);
 	if (dp->tx.fd < 0)

@@ -94,15 +94,35 @@ static void frag_options(uint8_t *opt, size_t optlen)
 	}
 }
 
+struct tx_mc {
+	struct tx *tx;
+	int ifindex;
+};
+
+static int tx_mc_one(void *arg, const uint8_t *pkt, size_t len)
+{
+	struct tx_mc *m = arg;
+
+	return tx_one(m->tx, m->ifindex, pkt, len);
+}
+
 int tx_send(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
 	    size_t len)
+{
+	struct tx_mc m = { tx, ifindex };
+
+	return tx_fragment(tx, mtu, pkt, len, tx_mc_one, &m);
+}
+
+int tx_fragment(struct tx *tx, int mtu, const uint8_t *pkt, size_t len,
+		tx_one_fn one, void *arg)
 {
 	size_t hl = (size_t)(pkt[0] & 0x0f) * 4, off, chunk, step;
 	uint16_t fo, base_off, cs;
 	int rc, more;
 
 	if (mtu <= 0 || len <= (size_t)mtu)
-		return tx_one(tx, ifindex, pkt, len);
+		return one(arg, pkt, len);
 	if (pkt[6] & 0x40) {	/* DF */
 		tx->frag_fails++;
 		return -EMSGSIZE;
@@ -130,7 +150,7 @@ int tx_send(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
 		tx->frag[10] = tx->frag[11] = 0;
 		cs = cksum_ip4_hdr(tx->frag);
 		memcpy(tx->frag + 10, &cs, 2);
-		rc = tx_one(tx, ifindex, tx->frag, hl + chunk);
+		rc = one(arg, tx->frag, hl + chunk);
 		if (rc < 0)
 			return rc;
 		tx->frag_creates++;

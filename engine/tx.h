@@ -28,6 +28,15 @@ void tx_close_fd(struct tx *tx);
  */
 int tx_send(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
 	    size_t len);
+/* Send one packet (or fragment) of len bytes: 0 or -errno. */
+typedef int (*tx_one_fn)(void *arg, const uint8_t *pkt, size_t len);
+/*
+ * ip_fragment for any sender: pkt goes whole to one() if it fits mtu
+ * (0 = no check), else -EMSGSIZE with DF, else as fragments built in
+ * tx->frag (tunnel.c sends its outer packets so). Same returns as tx_send.
+ */
+int tx_fragment(struct tx *tx, int mtu, const uint8_t *pkt, size_t len,
+		tx_one_fn one, void *arg);
 /* The device MTU of ifindex, or -errno. */
 int tx_mtu(struct tx *tx, int ifindex);
 

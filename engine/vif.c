@@ -46,6 +46,41 @@ static int vif_commit(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 	return 0;
 }
 
+/*
+ * Where ipmr_new_tunnel fails, all as ENOBUFS: ip_tunnel_ctl's
+ * SIOCADDTUNNEL needs CAP_NET_ADMIN in the netns (a mrouter may lack
+ * it), finds an existing ipip tunnel with the same endpoints (EEXIST), or
+ * cannot register dvmrp<vifi> because another table's tunnel vif has the
+ * name. It does not check that the local address is ours: a tunnel may
+ * be configured before its address.
+ */
+static bool vif_tunnel_refused(struct mrt_engine *eng,
+			       const struct vifctl *vc)
+{
+	const struct mrt_table *o;
+	const struct mrt_vif *w;
+	int i;
+
+	if (!eng->host.net_admin(eng->host.ctx))
+		return true;
+	for (o = eng->tables; o; o = o->next) {
+		if (o->family != AF_INET)
+			continue;
+		for (i = 0; i < o->maxvif; i++) {
+			w = &o->vifs[i];
+			if (!w->used || !(w->flags & VIFF_TUNNEL))
+				continue;
+			if (i == vc->vifc_vifi ||
+			    (w->local_addr.s_addr ==
+				     vc->vifc_lcl_addr.s_addr &&
+			     w->remote_addr.s_addr ==
+				     vc->vifc_rmt_addr.s_addr))
+				return true;
+		}
+	}
+	return false;
+}
+
 int vif_add(struct mrt_engine *eng, struct mrt_table *t,
 	    const struct vifctl *vc, bool mrtsock)
 {
@@ -68,9 +103,13 @@ int vif_add(struct mrt_engine *eng, struct mrt_table *t,
 			snprintf(name, sizeof(name), "pimreg%u", t->id);
 		break;
 	case VIFF_TUNNEL:
-		/* ipmr_new_tunnel needs tunl0 (ipip); the reference kernel
-		 * has none and answers ENOBUFS, so do we (spec §2.3) */
-		return -ENOBUFS;
+		/* ipmr_new_tunnel as on a kernel with ipip (spec §2.3): the
+		 * data plane stands in for dvmrp<vifi> */
+		if (vif_tunnel_refused(eng, vc))
+			return -ENOBUFS;
+		snprintf(name, sizeof(name), "dvmrp%d", vifi);
+		local = vc->vifc_lcl_addr;
+		break;
 	case VIFF_USE_IFINDEX:
 		ifindex = vc->vifc_lcl_ifindex;
 		if (ifindex <= 0 || !ni->has_ipv4(eng->host.ctx, ifindex))

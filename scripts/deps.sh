@@ -8,7 +8,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libpcap-dev check
       libsubunit-dev libseccomp-dev iproute2 procps strace tcpdump
-      smcroute igmpproxy frr kmod)
+      smcroute igmpproxy frr kmod debhelper dpkg-dev fakeroot)
 
 missing=()
 for p in "${pkgs[@]}"; do

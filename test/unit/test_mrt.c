@@ -488,8 +488,12 @@ START_TEST(vif_flags_and_devices)
 			 -EADDRNOTAVAIL);
 	ck_assert_int_eq(add_vif(E, s, 0, VIFF_USE_IFINDEX, NULL, 9),
 			 -EADDRNOTAVAIL);
+	/* a tunnel needs ip_tunnel_ctl's CAP_NET_ADMIN even for the
+	 * mrouter (ipmr_new_tunnel -> ENOBUFS) */
+	F.admin = 0;
 	ck_assert_int_eq(add_vif(E, s, 0, VIFF_TUNNEL, "10.1.0.1", 0),
 			 -ENOBUFS);
+	F.admin = 1;
 	t = deftab();
 	ck_assert_int_eq(t->maxvif, 0);
 	/* by address, incl. loopback */
@@ -513,6 +517,61 @@ START_TEST(vif_flags_and_devices)
 	ck_assert_int_eq(add_vif(E, s, 65535, 0x10, NULL, 0), -ENFILE);
 	ck_assert_int_eq(add_vif(E, s, 0, 0x10, "10.9.9.9", 0), -EADDRINUSE);
 	ck_assert_int_eq(add_vif(E, s, 7, 0x10, "10.9.9.9", 0), -EINVAL);
+	mrt_sock_release(E, s);
+}
+END_TEST
+
+static int add_tunnel(struct mrt_sock *s, int vifi, const char *lcl,
+		      const char *rmt)
+{
+	struct vifctl vc;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.vifc_vifi = (vifi_t)vifi;
+	vc.vifc_flags = VIFF_TUNNEL;
+	vc.vifc_threshold = 1;
+	inet_aton(lcl, &vc.vifc_lcl_addr);
+	inet_aton(rmt, &vc.vifc_rmt_addr);
+	return mrt_setsockopt(E, s, IPPROTO_IP, MRT_ADD_VIF, &vc, sizeof(vc));
+}
+
+/* §2.3 VIFF_TUNNEL as a kernel with ipip (ipmr_new_tunnel): dvmrp<vifi>,
+ * raw local/remote kept; the same endpoints twice or the same name in
+ * another table fail as the tunnel creation does (ENOBUFS) */
+START_TEST(vif_tunnel)
+{
+	struct mrt_sock *s = igmp_sock(E, 5), *s2 = igmp_sock(E, 6);
+	struct mrt_table *t;
+	char buf[1024];
+
+	ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), 0);
+	t = deftab();
+	ck_assert_int_eq(add_tunnel(s, 3, "10.1.0.1", "192.0.2.7"), 0);
+	ck_assert(t->vifs[3].flags == VIFF_TUNNEL);
+	ck_assert_str_eq(t->vifs[3].ifname, "dvmrp3");
+	ck_assert_int_eq(t->vifs[3].ifindex, 0);	/* no data plane */
+	ck_assert_uint_eq(t->vifs[3].local_raw, htonl(0x0a010001));
+	ck_assert_uint_eq(t->vifs[3].remote_raw, htonl(0xc0000207));
+	ck_assert_int_eq(t->maxvif, 4);
+	/* ipip checks no address: not (yet) local is fine */
+	ck_assert_int_eq(add_tunnel(s, 4, "10.9.9.9", "192.0.2.7"), 0);
+	ck_assert_int_eq(add_tunnel(s, 5, "10.1.0.1", "192.0.2.7"), -ENOBUFS);
+	ck_assert_int_eq(add_tunnel(s, 3, "10.1.0.1", "192.0.2.8"),
+			 -EADDRINUSE);
+	ck_assert_int_gt(mrt_view_render(E, MRT_VIEW_IP_MR_VIF, NULL, buf,
+					  sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, " 3 dvmrp3 "));
+	ck_assert_ptr_nonnull(strstr(buf, "00001 0100010A 070200C0"));
+	/* another table: dvmrp3 exists already */
+	ck_assert_int_eq(set_int(E, s2, MRT_TABLE, 7), 0);
+	ck_assert_int_eq(set_int(E, s2, MRT_INIT, 1), 0);
+	ck_assert_int_eq(add_tunnel(s2, 3, "10.2.0.1", "192.0.2.9"),
+			 -ENOBUFS);
+	ck_assert_int_eq(add_tunnel(s2, 6, "10.2.0.1", "192.0.2.9"), 0);
+	/* delete frees endpoints and name */
+	ck_assert_int_eq(del_vif(E, s, 3), 0);
+	ck_assert_int_eq(add_tunnel(s, 5, "10.1.0.1", "192.0.2.7"), 0);
+	mrt_sock_release(E, s2);
 	mrt_sock_release(E, s);
 }
 END_TEST
@@ -964,6 +1023,7 @@ static Suite *mrt_suite(void)
 	tcase_add_test(tc, vif_counters_zeroed);
 	tcase_add_test(tc, flush_any_int);
 	tcase_add_test(tc, vif_flags_and_devices);
+	tcase_add_test(tc, vif_tunnel);
 	tcase_add_test(tc, vif_delete_rules);
 	tcase_add_test(tc, mfc_add_rules);
 	tcase_add_test(tc, mfc_proxy_and_delete);

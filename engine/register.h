@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * register.h - PIM Register decapsulation (spec §6.5; pim_rcv, __pim_rcv):
+ * the checks on a PIMv2 Register addressed to this host, and the raw PIM
+ * socket that reads them while a table has a register vif.
+ */
+#ifndef MRTSHIM_ENGINE_REGISTER_H
+#define MRTSHIM_ENGINE_REGISTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mrt_state.h"
+
+#define REGISTER_PIM_HLEN 8 /* struct pimreghdr */
+
+struct mrt_engine;
+struct dp;
+
+/* The data plane's PIM socket (struct dp.pim). */
+struct pimrx {
+	int fd;		    /* SOCK_RAW IPPROTO_PIM, -1 = closed */
+	uint64_t rx;	    /* PIM messages read */
+	uint64_t decap;	    /* Registers re-injected */
+	uint8_t buf[65536]; /* receive buffer */
+};
+
+/*
+ * pim_rcv + __pim_rcv + the inner ip_rcv checks on the IP packet pkt (len
+ * bytes, whole IP header, as a raw socket gives it): protocol 103, at
+ * least 8 + 20 bytes of PIM, type/version 0x21, Null-Register bit clear,
+ * checksum valid over the 8-byte header or the whole message, inner
+ * destination multicast, inner total length non-zero and within the
+ * message, inner header sane (version 4, IHL >= 5, header checksum).
+ * Returns the inner packet's offset in pkt and its length in *ilen, or
+ * -EINVAL.
+ */
+long register_decap(const uint8_t *pkt, size_t len, size_t *ilen);
+
+/* Open (a v4 table with a mrouter has a register vif other than gone) or
+ * close the PIM socket. Returns 1 if the fd changed. */
+int register_sync_locked(struct mrt_engine *eng, struct dp *dp,
+			 const struct mrt_vif *gone);
+void register_close_locked(struct mrt_engine *eng, struct dp *dp);
+
+/* Read what the PIM socket has (up to a batch) into dp input. */
+void register_rx(struct mrt_engine *eng, struct dp *dp);
+
+#endif

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dp_fixture.h - a data-plane fixture for unit tests of the decapsulating
+ * inputs (test_tunnel.c, test_register.c): an engine on the fake host
+ * with MRT_INIT, vifs 0 (r0, ifindex 2) and 1 (r1, ifindex 3), a recording
+ * transmit seam, packet builders and the daemon's end of the channel.
+ */
+#ifndef MRTSHIM_TEST_DP_FIXTURE_H
+#define MRTSHIM_TEST_DP_FIXTURE_H
+
+#include <check.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cksum.h"
+#include "chan.h"
+#include "dataplane.h"
+#include "engine_priv.h"
+#include "fake_host.h"
+#include "mfc.h"
+#include "table.h"
+
+struct fx_sent {
+	int vifi, ifindex;
+	size_t len;
+	uint8_t pkt[2048];
+};
+
+static struct fake_host F;
+static struct fx_sent sent[16];
+static int nsent;
+static struct mrt_engine *eng;
+static struct mrt_sock *ms;
+static struct mrt_table *tab;
+
+static int fx_xmit(void *ctx, int vifi, int ifindex, const void *pkt,
+		   size_t len)
+{
+	(void)ctx;
+	if (nsent < 16) {
+		sent[nsent].vifi = vifi;
+		sent[nsent].ifindex = ifindex;
+		sent[nsent].len = len;
+		memcpy(sent[nsent].pkt, pkt, len < 2048 ? len : 2048);
+	}
+	nsent++;
+	return 0;
+}
+
+static void fx_setup(void)
+{
+	fake_host_init(&F);
+	F.host.xmit = fx_xmit;
+	ck_assert_int_eq(engine_create(&F.host, &eng), 0);
+	ms = igmp_sock(eng, 10);
+	ck_assert_ptr_nonnull(ms);
+	ck_assert_int_eq(set_int(eng, ms, MRT_INIT, 1), 0);
+	ck_assert_int_eq(add_vif(eng, ms, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
+	ck_assert_int_eq(add_vif(eng, ms, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
+	engine_lock(eng);
+	tab = table_of_sock(eng, ms);
+	engine_unlock(eng);
+	ck_assert_ptr_nonnull(tab);
+	nsent = 0;
+}
+
+static void fx_teardown(void)
+{
+	mrt_sock_release(eng, ms);
+	engine_destroy(eng);
+	eng = NULL;
+}
+
+/* IPv4 UDP src -> grp, TTL ttl, TOS tos, flags byte 6 (0x40 = DF), n
+ * bytes of payload; header checksum set. Returns the length. */
+static size_t fx_udp(uint8_t *p, const char *src, const char *grp, int ttl,
+		     int tos, int b6, size_t n)
+{
+	size_t len = 28 + n;
+	struct in_addr a;
+	uint16_t c;
+
+	memset(p, 0, len);
+	p[0] = 0x45;
+	p[1] = (uint8_t)tos;
+	p[2] = (uint8_t)(len >> 8);
+	p[3] = (uint8_t)len;
+	p[4] = 0x12;
+	p[5] = 0x34;
+	p[6] = (uint8_t)b6;
+	p[8] = (uint8_t)ttl;
+	p[9] = IPPROTO_UDP;
+	inet_aton(src, &a);
+	memcpy(p + 12, &a, 4);
+	inet_aton(grp, &a);
+	memcpy(p + 16, &a, 4);
+	c = cksum_ip4_hdr(p);
+	memcpy(p + 10, &c, 2);
+	p[21] = 9;
+	p[23] = 9;
+	p[24] = (uint8_t)((8 + n) >> 8);
+	p[25] = (uint8_t)(8 + n); /* UDP checksum 0: none */
+	memset(p + 28, 0x5a, n);
+	return len;
+}
+
+/* an outer IPv4 header (20 bytes) of protocol proto from src to dst in
+ * front of len bytes already at p + 20 */
+static size_t fx_outer(uint8_t *p, const char *src, const char *dst, int proto,
+		       int tos, size_t len)
+{
+	size_t tot = len + 20;
+	struct in_addr a;
+	uint16_t c;
+
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	p[1] = (uint8_t)tos;
+	p[2] = (uint8_t)(tot >> 8);
+	p[3] = (uint8_t)tot;
+	p[8] = 64;
+	p[9] = (uint8_t)proto;
+	inet_aton(src, &a);
+	memcpy(p + 12, &a, 4);
+	inet_aton(dst, &a);
+	memcpy(p + 16, &a, 4);
+	c = cksum_ip4_hdr(p);
+	memcpy(p + 10, &c, 2);
+	return tot;
+}
+
+/* next upcall on the daemon's end: its bytes (after the meta), or -1 */
+static int fx_upcall(uint8_t *u, size_t cap)
+{
+	uint8_t b[4096];
+	struct mrt_chan_meta m;
+	ssize_t n = recv(ms->chan_rd, b, sizeof(b), MSG_DONTWAIT);
+
+	if (n < (ssize_t)sizeof(m))
+		return -1;
+	memcpy(u, b + sizeof(m),
+	       (size_t)n - sizeof(m) < cap ? (size_t)n - sizeof(m) : cap);
+	mrt_sock_note_consumed(eng, ms, (size_t)n - sizeof(m));
+	return (int)((size_t)n - sizeof(m));
+}
+
+static void fx_mfc(const char *src, const char *grp, int parent,
+		   const int *oifs)
+{
+	ck_assert_int_eq(mfc_op(eng, ms, MRT_ADD_MFC, src, grp, parent, oifs),
+			 0);
+}
+
+static int fx_vifcnt(int vifi, struct sioc_vif_req *vr)
+{
+	memset(vr, 0, sizeof(*vr));
+	vr->vifi = (vifi_t)vifi;
+	return mrt_ioctl(eng, ms, SIOCGETVIFCNT, vr);
+}
+
+#endif
