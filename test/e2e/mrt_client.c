@@ -11,6 +11,10 @@
  * -J joins 224.0.0.22 on the vifs (IGMPv3 reports then reach us by
  * local delivery) and counts them. -R adds a VIFF_REGISTER vif after the interface vifs (list it in -o to
  * get a WHOLEPKT upcall per forwarded packet).
+ * -T LOCAL:REMOTE adds a VIFF_TUNNEL vif (DVMRP tunnel, as mrouted's
+ * "tunnel" line) after the interface vifs and before the register vif.
+ * -g may be given up to 4 times: each group's first NOCACHE is answered
+ * (parent = the upcall's vif, oifs = -o); counters are for the first.
  * -r FILE is created once the vifs exist, -m FILE once the MFC is added.
  */
 #include <arpa/inet.h>
@@ -101,18 +105,34 @@ int main(int argc, char **argv)
 	char *ifs = NULL, *oifs = NULL, *tok, *save;
 	const char *ready = NULL, *mfcfile = NULL;
 	char names[MAXV][IF_NAMESIZE];
-	struct in_addr grp = { 0 }, src = { 0 };
-	int nv = 0, opt, fd, v, ttls[MAXV] = { 0 }, mfc_added = 0, nocache = 0;
+	struct in_addr grp = { 0 }, src = { 0 }, grps[4], tlcl, trmt;
+	int ngrp = 0, added[4] = { 0 }, tun = 0, nifs, gi;
+	char *colon;
+	int nv = 0, opt, fd, v, ttls[MAXV] = { 0 }, nocache = 0;
 	int igmp_reports = 0, other = 0, reg = 0, wholepkt = 0, join = 0;
 	int v3 = 0;
 	double secs = 10, end;
 	struct vifctl vc;
 	struct mfcctl mc;
 
-	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJ")) != -1) {
+	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:")) != -1) {
 		switch (opt) {
 		case 'v': ifs = optarg; break;
-		case 'g': inet_aton(optarg, &grp); break;
+		case 'g':
+			if (ngrp < 4 && inet_aton(optarg, &grps[ngrp]))
+				ngrp++;
+			grp = grps[0];
+			break;
+		case 'T':
+			colon = strchr(optarg, ':');
+			if (!colon)
+				return 2;
+			*colon = 0;
+			if (!inet_aton(optarg, &tlcl) ||
+			    !inet_aton(colon + 1, &trmt))
+				return 2;
+			tun = 1;
+			break;
 		case 'o': oifs = optarg; break;
 		case 't': secs = atof(optarg); break;
 		case 'r': ready = optarg; break;
@@ -164,6 +184,20 @@ int main(int argc, char **argv)
 			       sizeof(mr)) < 0)
 			die("IP_ADD_MEMBERSHIP 224.0.0.22");
 	}
+	nifs = nv;
+	if (tun && nv < MAXV) {
+		memset(&vc, 0, sizeof(vc));
+		vc.vifc_vifi = (vifi_t)nv;
+		vc.vifc_flags = VIFF_TUNNEL;
+		vc.vifc_threshold = 1;
+		vc.vifc_lcl_addr = tlcl;
+		vc.vifc_rmt_addr = trmt;
+		if (setsockopt(fd, IPPROTO_IP, MRT_ADD_VIF, &vc, sizeof(vc)) <
+		    0)
+			die("MRT_ADD_VIF tunnel");
+		printf("tunnel_vif=%d\n", nv);
+		nv++;
+	}
 	if (reg && nv < MAXV) {
 		memset(&vc, 0, sizeof(vc));
 		vc.vifc_vifi = (vifi_t)nv;
@@ -176,7 +210,7 @@ int main(int argc, char **argv)
 		nv++;
 	}
 	printf("vifs=%d\n", nv);
-	if (nv > 1)
+	if (nifs > 1)
 		send_dvmrp(fd, if_addr(fd, names[1]));
 	touch(ready);
 
@@ -217,19 +251,24 @@ int main(int argc, char **argv)
 			inet_ntop(AF_INET, &from.sin_addr, c, sizeof(c));
 			printf("nocache len=%zd vif=%d src=%s grp=%s from=%s\n",
 			       n, im->im_vif, a, b, c);
-			if (im->im_dst.s_addr != grp.s_addr || mfc_added)
+			for (gi = 0; gi < ngrp; gi++)
+				if (im->im_dst.s_addr == grps[gi].s_addr)
+					break;
+			if (gi == ngrp || added[gi])
 				continue;
+			added[gi] = 1;
 			memset(&mc, 0, sizeof(mc));
-			mc.mfcc_origin = src = im->im_src;
-			mc.mfcc_mcastgrp = grp;
+			mc.mfcc_origin = im->im_src;
+			if (gi == 0)
+				src = im->im_src;
+			mc.mfcc_mcastgrp = grps[gi];
 			mc.mfcc_parent = im->im_vif;
 			for (v = 0; v < nv; v++)
 				mc.mfcc_ttls[v] = (unsigned char)ttls[v];
 			if (setsockopt(fd, IPPROTO_IP, MRT_ADD_MFC, &mc,
 				       sizeof(mc)) < 0)
 				die("MRT_ADD_MFC");
-			mfc_added = 1;
-			printf("mfc_added=1\n");
+			printf("mfc_added=1 grp=%s\n", b);
 			touch(mfcfile);
 		} else if (ip->protocol == IPPROTO_IGMP) {
 			unsigned char *ig = buf + ip->ihl * 4;
@@ -245,7 +284,7 @@ int main(int argc, char **argv)
 	}
 	printf("nocache=%d igmp_reports=%d igmp_v3=%d igmp_other=%d "
 	       "wholepkt=%d\n", nocache, igmp_reports, v3, other, wholepkt);
-	if (mfc_added) {
+	if (added[0]) {
 		struct sioc_sg_req sg = { .src = src, .grp = grp };
 
 		if (ioctl(fd, SIOCGETSGCNT, &sg) < 0)
