@@ -27,6 +27,8 @@
 #define NL_SEND_MAX (64u << 10)	/* larger sends are never looked at */
 #define NL_PEEK 64		/* bytes peeked to recognise our ack */
 #define NL_ACK_LEN (NLMSG_HDRLEN + sizeof(struct nlmsgerr))
+/* answers nobody read for this long belong to a closed socket: dropped */
+#define NL_IDLE_S 60
 
 /* A request whose answer has more datagrams to come (a dump). */
 struct nl_answer {
@@ -43,14 +45,13 @@ struct nl_item {
 	uint8_t data[];
 };
 
-/* Answers pending on one fd. */
+/* Answers pending on one socket (whichever fd number reads it). */
 struct nl_rec {
 	struct nl_rec *next;
-	int fd;
-	dev_t dev;		/* the socket, to notice fd reuse */
+	dev_t dev;		/* the socket */
 	ino_t ino;
-	uint32_t next_id;	/* NOOP sequence numbers */
 	size_t maxlen;		/* nlk->max_recvmsg_len as we saw it */
+	time_t used;		/* CLOCK_MONOTONIC s of the last queue/read */
 	struct nl_item *head, **tail;
 };
 
@@ -63,6 +64,7 @@ static struct {
 	pthread_mutex_t lock;
 	atomic_int nrecs;
 	struct nl_rec *recs;
+	uint32_t next_id;	/* NOOP sequence numbers, never reused soon */
 	pid_t pid;		/* owner of recs: a fork child drops them */
 } nl = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -87,45 +89,45 @@ static void nl_rec_free(struct nl_rec *r)
 	free(r);
 }
 
-/* nl.lock held: after fork the child's copies of the records describe
- * acks the parent may read; forget them (stale acks are skipped). */
-static void nl_check_fork(void)
+static time_t nl_now(void)
 {
-	pid_t pid = getpid();
-	struct nl_rec *r, *next;
+	struct timespec ts;
 
-	if (nl.pid == pid)
-		return;
-	for (r = nl.recs; r; r = next) {
-		next = r->next;
-		nl_rec_free(r);
-	}
-	nl.recs = NULL;
-	atomic_store(&nl.nrecs, 0);
-	nl.pid = pid;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
-/* nl.lock held: the record of fd, dropped if fd is now another socket. */
-static struct nl_rec **nl_find(int fd)
+/* nl.lock held: after fork the child's copies of the records describe
+ * acks the parent may read, so the child forgets them (stale acks are
+ * skipped); records idle for NL_IDLE_S are of sockets closed with
+ * answers unread (close is not hooked for this). */
+static void nl_housekeep(void)
+{
+	bool child = nl.pid != getpid();
+	time_t now = nl_now();
+	struct nl_rec **pp = &nl.recs, *r;
+
+	while ((r = *pp)) {
+		if (child || now - r->used > NL_IDLE_S) {
+			*pp = r->next;
+			nl_rec_free(r);
+			atomic_fetch_sub(&nl.nrecs, 1);
+		} else {
+			pp = &r->next;
+		}
+	}
+	nl.pid = getpid();
+}
+
+/* nl.lock held: the record of the socket st describes, or NULL. Keyed by
+ * the socket, not the fd: dup'ed fds share it, a reused number does not. */
+static struct nl_rec **nl_find(const struct stat *st)
 {
 	struct nl_rec **pp;
-	struct stat st;
 
-	for (pp = &nl.recs; *pp; pp = &(*pp)->next) {
-		if ((*pp)->fd != fd)
-			continue;
-		if (fstat(fd, &st) == 0 && st.st_ino == (*pp)->ino &&
-		    st.st_dev == (*pp)->dev)
+	for (pp = &nl.recs; *pp; pp = &(*pp)->next)
+		if ((*pp)->ino == st->st_ino && (*pp)->dev == st->st_dev)
 			return pp;
-		break;
-	}
-	if (*pp) {
-		struct nl_rec *r = *pp;
-
-		*pp = r->next;
-		nl_rec_free(r);
-		atomic_fetch_sub(&nl.nrecs, 1);
-	}
 	return NULL;
 }
 
@@ -234,7 +236,7 @@ static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 		it = nl_render(a, cap, &err);
 		if (!it)
 			break;
-		it->id = r->next_id++;
+		it->id = nl.next_id++;
 		*b->tail = it;
 		b->tail = &it->next;
 		nl_noop(&noop, it->id);
@@ -250,7 +252,7 @@ static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 	}
 	free(a);
 	if (err < 0)
-		SHIM_ERR("fd %d: cannot render the answer: %s", r->fd,
+		SHIM_ERR("cannot render an rtnetlink answer: %s",
 			 strerror(-err));
 	return err;
 }
@@ -347,8 +349,8 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 	o.cap_ack = nl_opt(fd, NETLINK_CAP_ACK);
 
 	pthread_mutex_lock(&nl.lock);
-	nl_check_fork();
-	pp = nl_find(fd);
+	nl_housekeep();
+	pp = nl_find(&st);
 	if (!pp) {
 		r = calloc(1, sizeof(*r));
 		if (!r) {
@@ -357,7 +359,6 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 			errno = ENOBUFS;
 			return true;
 		}
-		r->fd = fd;
 		r->dev = st.st_dev;
 		r->ino = st.st_ino;
 		r->tail = &r->head;
@@ -367,6 +368,7 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 		pp = &nl.recs;
 	}
 	r = *pp;
+	r->used = nl_now();
 	b.tail = &b.head;
 	while (rc == 0 && len - off >= NLMSG_HDRLEN) {
 		const struct nlmsghdr *h = (const void *)(buf + off);
@@ -504,7 +506,7 @@ static void nl_continue(struct nl_rec *r, struct nl_item *it, int fd)
 		free(a);
 		return;
 	}
-	nx->id = r->next_id++;
+	nx->id = nl.next_id++;
 	nx->more = a;
 	nl_noop(&noop, nx->id);
 	if (real_sendto(fd, &noop, sizeof(noop), 0,
@@ -548,17 +550,20 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 	uint8_t pk[NL_PEEK];
 	struct nl_rec **pp;
 	struct nl_item **ip, *it;
+	struct stat st;
 	size_t i, cap = 0;
 	int64_t id;
 	ssize_t n;
 
+	/* while any answer is pending, each read pays one fstat */
 	if (!atomic_load_explicit(&nl.nrecs, memory_order_acquire) ||
 	    mrt_in_engine || (flags & MSG_ERRQUEUE) || !msg ||
-	    msg->msg_iovlen > 1024)
+	    msg->msg_iovlen > 1024 || fstat(fd, &st) < 0 ||
+	    !S_ISSOCK(st.st_mode))
 		return false;
 	pthread_mutex_lock(&nl.lock);
-	nl_check_fork();
-	pp = nl_find(fd);
+	nl_housekeep();
+	pp = nl_find(&st);
 	pthread_mutex_unlock(&nl.lock);
 	if (!pp)
 		return false;
@@ -579,7 +584,7 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 		if (id < 0)
 			return false;	/* a kernel message: the real call */
 		pthread_mutex_lock(&nl.lock);
-		pp = nl_find(fd);
+		pp = nl_find(&st);
 		it = NULL;
 		if (pp) {
 			/* acks of ours that never came (dropped on a full
@@ -622,6 +627,7 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 		}
 		if (cap > (*pp)->maxlen)
 			(*pp)->maxlen = cap;
+		(*pp)->used = nl_now();
 		*ret = nl_deliver(it, msg, &am, flags);
 		if (!(flags & MSG_PEEK)) {
 			(*pp)->head = it->next;
