@@ -6,29 +6,11 @@
  */
 #include "upcall.h"
 
+#include "chan.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
-
-/* chan.c (the interposer's framing) may not be linked into a unit test:
- * a weak reference, with the same framing written here as fallback. */
-extern int chan_send(int wr_fd, const struct mrt_chan_meta *m,
-		     const void *data, size_t len) __attribute__((weak));
-
-static int chan_write(int fd, const struct mrt_chan_meta *m, const void *data,
-		      size_t len)
-{
-	struct iovec iov[2] = { { (void *)m, sizeof(*m) },
-				{ (void *)data, len } };
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
-
-	if (chan_send)
-		return chan_send(fd, m, data, len);
-	if (sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		return -errno;
-	return 0;
-}
 
 #define RMEM_DEFAULT 212992	/* net.core.rmem_default */
 
@@ -147,6 +129,7 @@ int upcall_send(struct mrt_sock *s, const struct mrt_chan_meta *m,
 		const void *data, size_t len)
 {
 	unsigned slot = upcall_slot(data, len);
+	struct mrt_chan_meta mm;
 	int rc;
 
 	if (!s || s->chan_wr < 0)
@@ -156,7 +139,11 @@ int upcall_send(struct mrt_sock *s, const struct mrt_chan_meta *m,
 		s->up_drop[slot]++;
 		return -ENOBUFS;
 	}
-	rc = chan_write(s->chan_wr, m, data, len);
+	/* sock_skb_set_dropcount: SO_RXQ_OVFL reports the socket's drops
+	 * as they were when this message was queued */
+	mm = *m;
+	mm.drops = (uint32_t)s->drops;
+	rc = chan_send(s->chan_wr, &mm, data, len);
 	if (rc < 0) {
 		s->drops++;
 		s->up_drop[slot]++;
