@@ -3,8 +3,15 @@
  * regdev.c - pimreg stand-in (the kernel's own is ARPHRD_PIMREG, which
  * userspace cannot create): a tun device (ARPHRD_NONE, no link layer,
  * removed when its fd closes), else RTM_NEWLINK of kind "dummy" or "ifb"
- * (left behind if the process dies; found and reused next time); then up
- * with the register device's MTU.
+ * marked with our ifalias (left behind if the process dies: replaced at
+ * the next create once its owner is gone); then up with the register
+ * device's MTU, rp_filter 0 and no IPv6.
+ *
+ * Its flags cannot be pimreg's exactly: reg_vif_setup leaves IFF_NOARP
+ * alone, but tun sets IFF_POINTOPOINT and ether_setup (tap, dummy, ifb)
+ * IFF_BROADCAST, and __dev_change_flags lets userspace change neither.
+ * The tun is kept as the closest: it alone hands us what the stack sends
+ * (reg_vif_xmit) and counts it as tx, and it goes with the process.
  */
 #include "regdev.h"
 
@@ -16,6 +23,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,6 +31,8 @@
 #include <unistd.h>
 
 #define REGDEV_MTU 1472
+/* ifalias of a netlink-made stand-in: "libmrtshim pid=<creator>" */
+#define REGDEV_ALIAS "libmrtshim"
 
 /* Append an attribute to the message in buf; returns its offset. */
 static size_t put_attr(char *buf, unsigned short type, const void *data,
@@ -82,21 +92,29 @@ static void msg_init(char *buf, int idx, unsigned flags, unsigned ifflags)
 	memcpy(buf + NLMSG_HDRLEN, &i, sizeof(i));
 }
 
-/* pimreg has no IPv6 (no link-local address, no MLD/RS of its own);
- * best effort: /proc/sys needs root */
-static void no_ipv6(const char *name)
+/* Write val to /proc/sys/net/<fmt with name>; best effort (needs root) */
+static void conf_set(const char *fmt, const char *name, const char *val)
 {
 	char path[96];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
-		 name);
+	snprintf(path, sizeof(path), fmt, name);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (write(fd, "1", 1) < 0)
-		(void)0;	/* IPv6 stays: only our own traffic differs */
+	if (write(fd, val, strlen(val)) < 0)
+		(void)0;	/* the setting stays as it was */
 	syscall(SYS_close, fd);
+}
+
+/* What ipmr_reg_vif (and ipmr_new_tunnel) set beyond the device itself:
+ * rp_filter 0, so packets arriving on it are not dropped by the reverse
+ * path check; and pimreg has no IPv6 (no link-local address, no MLD/RS
+ * of its own), so neither has the stand-in. */
+static void regdev_conf(const char *name)
+{
+	conf_set("/proc/sys/net/ipv4/conf/%s/rp_filter", name, "0");
+	conf_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", name, "1");
 }
 
 /* up + MTU through ioctls on a datagram socket */
@@ -136,10 +154,86 @@ static int tun_create(const char *name, int *tunfd)
 		syscall(SYS_close, fd);
 		return rc;
 	}
-	no_ipv6(name);
+	regdev_conf(name);
 	tun_up(name);
 	*tunfd = fd;
 	return (int)if_nametoindex(name);
+}
+
+/* The ifalias of link idx into alias ("" without one): 0 or -errno. */
+static int link_alias(int fd, int idx, char *alias, size_t asz)
+{
+	union {
+		char b[16384];
+		struct nlmsghdr align;
+	} rsp;
+	union {
+		char b[512];
+		struct nlmsghdr align;
+	} req;
+	struct nlmsghdr n;
+	struct rtattr *a;
+	ssize_t r;
+	int alen;
+
+	alias[0] = 0;
+	msg_init(req.b, idx, 0, 0);
+	memcpy(&n, req.b, sizeof(n));
+	n.nlmsg_type = RTM_GETLINK;
+	n.nlmsg_flags = NLM_F_REQUEST;
+	memcpy(req.b, &n, sizeof(n));
+	if (send(fd, req.b, n.nlmsg_len, 0) < 0)
+		return -errno;
+	r = recv(fd, rsp.b, sizeof(rsp.b), 0);
+	if (r < 0)
+		return -errno;
+	if ((size_t)r < NLMSG_HDRLEN || !NLMSG_OK(&rsp.align, (unsigned)r))
+		return -EPROTO;
+	if (rsp.align.nlmsg_type == NLMSG_ERROR) {
+		struct nlmsgerr *e = NLMSG_DATA(&rsp.align);
+
+		return e->error ? e->error : -EPROTO;
+	}
+	if (rsp.align.nlmsg_type != RTM_NEWLINK)
+		return -EPROTO;
+	a = IFLA_RTA(NLMSG_DATA(&rsp.align));
+	alen = (int)IFLA_PAYLOAD(&rsp.align);
+	for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+		if (a->rta_type == IFLA_IFALIAS) {
+			snprintf(alias, asz, "%.*s", (int)RTA_PAYLOAD(a),
+				 (const char *)RTA_DATA(a));
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * An existing link idx of our name: whose is it?  Returns 1 if it is a
+ * stand-in of this process (reuse it, and delete it with the vif), 0 if
+ * one of another live process (reuse it, leave it to its owner), -EEXIST
+ * if it is not ours at all (left alone: register_netdevice fails on a
+ * taken name in the kernel too), or -ENOENT after deleting a stale one
+ * whose creator is gone (a shim that crashed): create anew.
+ */
+static int regdev_claim(int fd, int idx)
+{
+	char alias[64];
+	int pid, rc;
+
+	rc = link_alias(fd, idx, alias, sizeof(alias));
+	if (rc < 0)
+		return rc;
+	if (sscanf(alias, REGDEV_ALIAS " pid=%d", &pid) != 1 || pid <= 0)
+		return -EEXIST;
+	if (pid == getpid())
+		return 1;
+	/* a pid of another pid namespace looks gone too: only that, or a
+	 * recycled pid keeping a stale one alive, can mislead this */
+	if (kill(pid, 0) == 0 || errno != ESRCH)
+		return 0;
+	rc = regdev_delete(idx);
+	return rc < 0 && rc != -ENODEV ? rc : -ENOENT;
 }
 
 int regdev_create(const char *name, int *tunfd, int *created)
@@ -152,21 +246,35 @@ int regdev_create(const char *name, int *tunfd, int *created)
 	struct rtattr li;
 	unsigned mtu = REGDEV_MTU;
 	static const char *const kinds[] = { "dummy", "ifb" };
+	char alias[64];
 	size_t lioff;
 	int fd, rc, idx, k, err = -ENODEV;
 
 	*created = 0;
 	*tunfd = -1;
-	idx = (int)if_nametoindex(name);
-	if (!idx) {
-		idx = tun_create(name, tunfd);
-		if (idx > 0)
-			return idx;
-		idx = 0;
-	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
+	idx = (int)if_nametoindex(name);
+	if (idx) {
+		rc = regdev_claim(fd, idx);
+		if (rc == -ENOENT) {
+			idx = 0;
+		} else if (rc < 0) {
+			syscall(SYS_close, fd);
+			return rc;
+		} else {
+			*created = rc;
+		}
+	}
+	if (!idx) {
+		idx = tun_create(name, tunfd);
+		if (idx > 0) {
+			syscall(SYS_close, fd);
+			return idx;
+		}
+		idx = 0;
+	}
 	/* dummy where built; ifb otherwise (a sink like dummy, present in
 	 * minimal kernels); both need only CAP_NET_ADMIN, unlike
 	 * /dev/net/tun's file mode */
@@ -181,11 +289,12 @@ int regdev_create(const char *name, int *tunfd, int *created)
 		li.rta_len = (unsigned short)(n.nlmsg_len - lioff);
 		memcpy(req.b + lioff, &li, sizeof(li));
 		rc = nl_talk(fd, (struct nlmsghdr *)req.b);
-		if (rc < 0 && rc != -EEXIST) {
+		if (rc < 0) {
+			/* EEXIST: someone else took the name meanwhile */
 			err = rc;
 			continue;
 		}
-		*created = rc == 0;
+		*created = 1;
 		idx = (int)if_nametoindex(name);
 	}
 	if (!idx) {
@@ -193,8 +302,16 @@ int regdev_create(const char *name, int *tunfd, int *created)
 		return err;
 	}
 	if (idx > 0) {
+		/* up, and marked as ours so that a later shim can tell a
+		 * stand-in we leave behind from somebody else's device */
 		msg_init(req.b, idx, 0, IFF_UP);
+		if (*created) {
+			snprintf(alias, sizeof(alias), REGDEV_ALIAS " pid=%d",
+				 (int)getpid());
+			put_attr(req.b, IFLA_IFALIAS, alias, strlen(alias));
+		}
 		nl_talk(fd, (struct nlmsghdr *)req.b);
+		regdev_conf(name);
 	}
 	syscall(SYS_close, fd);
 	return idx > 0 ? idx : -ENODEV;
