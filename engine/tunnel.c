@@ -143,7 +143,13 @@ int dp_tunnel_input_locked(struct mrt_engine *eng, void *data, size_t len)
 		vifi = tunnel_find(t, src, dst);
 		if (vifi < 0)
 			continue;
-		/* netif_rx on dvmrp<vifi>: ip_mr_input as on that device */
+		/* netif_rx on dvmrp<vifi>: the stack gets it there (local
+		 * delivery, unicast forwarding, rx counters; rp_filter is 0
+		 * on the stand-in, and nothing captures on it) and
+		 * ip_mr_input sees it as arriving on the tunnel vif */
+		if (t->vifs[vifi].dp_tunfd > 0 &&
+		    write(t->vifs[vifi].dp_tunfd, pkt + off, ilen) < 0)
+			(void)0; /* local delivery only */
 		return dp_input_locked(eng, t, fwd_arrival(t, vifi), pkt + off,
 				       ilen, 0);
 	}
@@ -318,8 +324,9 @@ void tunnel_dev_setup(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 	v->ifindex = ifindex;
 	v->dp_tundev = created || tunfd >= 0;
 	if (tunfd >= 0) {
-		/* holds the device; nothing reads it: what the host sends
-		 * into dvmrp<N> is dropped, not encapsulated */
+		/* holds the device and takes what we decapsulate; nothing
+		 * reads it: what the host sends into dvmrp<N> is dropped,
+		 * not encapsulated */
 		v->dp_tunfd = tunfd;
 		engine_own_fd(eng, tunfd);
 	}

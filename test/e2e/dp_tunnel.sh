@@ -14,12 +14,13 @@
 # b0; A gets all 10 with TTL 3 (one decrement per router); on M's wire
 # they are protocol 4 from 10.5.0.1 to 10.6.0.1 with outer TTL 4 (= inner
 # after RA's decrement; M makes it 3); RA's vif 1 out and RB's vif 1 in
-# count 10; RB's kernel sends no protocol-unreachable (our raw IPIP socket
-# holds it back). 1488-byte packets: with DF dropped by RA (+20 > MTU),
-# without DF the outer packet is fragmented and still arrives. Then M sends RB hand-built PIM Registers (inner
-# 10.9.0.5 -> 239.2.2.2, TTL 6): a Null-Register and a bad checksum do
-# nothing, 3 valid ones raise one NOCACHE on the register vif 2 and,
-# once routed, reach A with TTL 5; RB's vif 2 in counts 3.
+# count them, so does dvmrp1's rx on RB; RB's kernel sends no
+# protocol-unreachable (our raw IPIP socket holds it back). 1488-byte
+# packets: with DF dropped by RA (+20 > MTU), without DF the outer packet
+# is fragmented and still arrives. Then M sends RB hand-built PIM
+# Registers (inner 10.9.0.5 -> 239.2.2.2, TTL 6): a Null-Register and a
+# bad checksum do nothing, 3 valid ones raise one NOCACHE on the register
+# vif 2 and, once routed, reach A with TTL 5; RB's vif 2 in counts 3.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -134,6 +135,10 @@ recv_start A "$NS_A" "$G" -n 3 -w 3000
 big 2 1	# IP_PMTUDISC_DO: DF
 big 0 3	# IP_PMTUDISC_DONT
 expect_recv A "receiver A, 1488-byte packets (outer fragmented)" 3 3
+
+# netif_rx on dvmrp1: the stand-in received the 13 inner packets
+rx=$(nsx "$NS_RB" cat /sys/class/net/dvmrp1/statistics/rx_packets)
+[ "$rx" = 13 ] || fail "RB: dvmrp1 rx_packets $rx, expected 13"
 
 unreach1=$(nsx "$NS_RB" nstat -az IcmpOutDestUnreachs | awk '/Icmp/ {print $2}')
 [ "${unreach1:-0}" = "${unreach0:-0}" ] ||
