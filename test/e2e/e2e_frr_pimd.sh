@@ -8,6 +8,13 @@
 # receiver leaves its link is pruned while the other member still gets
 # traffic.  Both daemons run under the shim in shim mode (zebra makes no
 # MRT call, but it is what a kernel without multicast routing would run).
+# A second, short pass runs both daemonizing (-d, as frrinit.sh starts
+# them): pimd makes MRT_INIT in pim_vrf_init (the default VRF), then
+# frr_config_fork forks; the parent waits until the child enters frr_run
+# and exits; the child adds the vifs as zebra reports the interfaces.  A
+# stream of numbered packets to B runs across both forks, two bursts to
+# the members on A and C after them: nothing is forwarded twice, each
+# burst reaches both members exactly once.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +64,7 @@ e2e_diag_extra() {
 
 # shellcheck disable=SC2046 # frr_opts: words without spaces
 run_router_daemon zebra "${asfrr[@]}" "$FRR/zebra" $(frr_opts zebra)
+zebra_pid=$DAEMON_PID
 wait_for "zebra socket" 10 test -S "$f/zserv.api"
 # shellcheck disable=SC2046
 run_router_daemon pimd "${asfrr[@]}" "$FRR/pimd" $(frr_opts pimd)
@@ -105,4 +113,30 @@ expect_wire a "A after leave" 0
 expect_recv c "C (still joined)" $N 15
 vty -c 'show ip mroute'
 daemon_alive
+
+# 4. Daemonizing pass: both daemons again with -d, the stream running
+# across their forks.  C is still joined; A joins again.
+stop_pid "$DAEMON_PID"
+stop_pid "$zebra_pid"
+rm -f "$f/zebra.pid" "$f/pimd.pid" "$f/zserv.api"
+stream_send 239.3.3.3
+# shellcheck disable=SC2046
+run_router_daemonize zebra-d "$f/zebra.pid" "${asfrr[@]}" "$FRR/zebra" -d \
+	$(frr_opts zebra)
+zebra_pid=$DAEMON_PID
+test -S "$f/zserv.api" || fail "zebra daemonized without its zserv socket"
+# shellcheck disable=SC2046
+run_router_daemonize pimd-d "$f/pimd.pid" "${asfrr[@]}" "$FRR/pimd" -d \
+	$(frr_opts pimd)
+wait_handover pimd-d
+wait_for "pimd interfaces" 15 pim_up
+stream_recv "$NS_B" 239.3.3.3
+member_start ma "$NS_A" $G
+wait_forwarding "$NS_A" $G 15
+wait_forwarding "$NS_C" $G 15
+daemonized_forwarding $G $N
+stream_stop "stream across the forks"
+vty -c 'show ip mroute'
+kill -0 "$zebra_pid" 2>/dev/null || fail "zebra (pid $zebra_pid) died"
+check_kernel_untouched
 pass

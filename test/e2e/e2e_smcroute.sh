@@ -5,6 +5,9 @@
 # links outside a route get nothing, the threshold holds, TTL 1 is never
 # forwarded, SIOCGETSGCNT (smcroutectl -d show) counts every packet sent,
 # and after "smcroutectl remove" the (S,G) is no longer forwarded.
+# Across the daemon's fork a stream of numbered packets to B (the (*,G)
+# route) runs, and two bursts after it reach A and C: nothing is
+# forwarded twice, each burst reaches both exactly once.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -31,8 +34,11 @@ vifs_ready() {
 	for i in r0 r1 r2 r3; do grep -qw "$i" <<<"$out" || return 1; done
 }
 
+stream_send 239.2.2.9
+stream_recv "$NS_B" 239.2.2.9
 run_router_daemonize smcroute "$E2E_TMP/smcroute.pid" \
 	smcrouted -f "$conf" -u "$sock" -P "$E2E_TMP/smcroute.pid" -l debug
+wait_handover smcroute
 wait_for "smcroute vifs" 10 vifs_ready
 ctl -p show interfaces
 wait_for "smcroute (S,G) route" 5 eval "ctl -p show routes | grep -q 239.1.1.1"
@@ -47,6 +53,10 @@ send 239.1.1.1 $N 16
 expect_recv a "A (r1, joined)" $N 15
 expect_recv c "C (r3, joined, threshold 5)" $N 15
 expect_wire b "B (r2, not in route)" 0
+
+# 1b. The daemon's child forwards, once: two bursts, then the stream.
+daemonized_forwarding 239.1.1.1 $N
+stream_stop "stream across the fork"
 
 # 2. TTL 5: under r3's threshold, still over r1's.
 recv_start a "$NS_A" 239.1.1.1 -n $N -w 3000
@@ -64,7 +74,7 @@ expect_recv c "C, TTL 6 (threshold 5)" $N 5
 recv_start a "$NS_A" 239.1.1.1 -w 1000
 send 239.1.1.1 5 1
 expect_wire a "A, TTL 1" 0
-sent=$((N * 3 + 5))
+sent=$((N * 5 + 5))
 
 # 5. (*,G): smcroute installs (S,G) on the first packet's upcall.
 wait_forwarding "$NS_B" 239.2.2.2
