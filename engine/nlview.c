@@ -799,6 +799,19 @@ long nlview_next(struct mrt_table *first, const struct mrt_host *host,
 	return (long)b.len;
 }
 
+bool nlview_done(const struct nlview_req *rq)
+{
+	return rq->state == ST_END;
+}
+
+long nlview_ack(const struct nlview_req *rq, int err, void *buf, size_t cap)
+{
+	struct nlv_buf b = {.p = buf, .cap = cap};
+
+	nlv_ack(&b, rq, err);
+	return b.full ? -ENOSPC : (long)b.len;
+}
+
 long mrt_nlview_next(struct mrt_engine *eng, struct nlview_req *rq, void *buf,
 		     size_t cap)
 {

@@ -90,6 +90,13 @@ void nlview_req_init(struct nlview_req *rq, const void *msg, size_t len,
 long nlview_next(struct mrt_table *first, const struct mrt_host *host,
 		 struct nlview_req *rq, uint64_t now_ns, void *buf, size_t cap);
 
+/* The answer is complete (nlview_next would return 0). */
+bool nlview_done(const struct nlview_req *rq);
+
+/* netlink_ack for rq's request: an NLMSG_ERROR carrying err (0: an ack)
+ * into buf. Returns its length or -ENOSPC. */
+long nlview_ack(const struct nlview_req *rq, int err, void *buf, size_t cap);
+
 /* nlview_next on the engine's tables under its lock. */
 long mrt_nlview_next(struct mrt_engine *eng, struct nlview_req *rq, void *buf,
 		     size_t cap);

@@ -40,7 +40,6 @@ struct nl_answer {
 struct nl_item {
 	struct nl_item *next;
 	uint32_t id;
-	struct nl_answer *more;	/* render the next datagram after this */
 	size_t len;
 	uint8_t data[];
 };
@@ -52,6 +51,7 @@ struct nl_rec {
 	ino_t ino;
 	size_t maxlen;		/* nlk->max_recvmsg_len as we saw it */
 	time_t used;		/* CLOCK_MONOTONIC s of the last queue/read */
+	struct nl_answer *dump;	/* a dump with parts still to render */
 	struct nl_item *head, **tail;
 };
 
@@ -73,7 +73,6 @@ static const struct sockaddr_nl nl_kernel = {.nl_family = AF_NETLINK};
 /* nl.lock held */
 static void nl_item_free(struct nl_item *it)
 {
-	free(it->more);
 	free(it);
 }
 
@@ -86,6 +85,7 @@ static void nl_rec_free(struct nl_rec *r)
 		next = it->next;
 		nl_item_free(it);
 	}
+	free(r->dump);
 	free(r);
 }
 
@@ -136,7 +136,7 @@ static void nl_maybe_drop(struct nl_rec **pp)
 {
 	struct nl_rec *r = *pp;
 
-	if (r->head)
+	if (r->head || r->dump)
 		return;
 	*pp = r->next;
 	free(r);
@@ -176,7 +176,6 @@ static struct nl_item *nl_render(struct nl_answer *a, size_t cap, int *err)
 		return NULL;
 	}
 	it->len = (size_t)n;
-	it->more = NULL;
 	it->next = NULL;
 	return it;
 }
@@ -193,6 +192,7 @@ static size_t nl_dump_cap(const struct nl_rec *r)
 /* The list of items a new request adds, and NOOPs standing for them. */
 struct nl_batch {
 	struct nl_item *head, **tail;
+	struct nl_answer *dump;	/* a dump it started */
 	uint8_t *out;		/* what the kernel gets */
 	size_t len, cap;
 };
@@ -214,7 +214,8 @@ static int nl_out(struct nl_batch *b, const void *p, size_t n)
 }
 
 /* nl.lock held: answer the request msg (len bytes) into b. A get queues
- * all of its datagrams, a dump its first one. */
+ * all of its datagrams, a dump its first one (netlink_dump at the start);
+ * a dump while one runs is -EBUSY, as __netlink_dump_start says. */
 static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 		     size_t len, const struct nlview_opts *o)
 {
@@ -222,12 +223,31 @@ static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 	struct nl_item *it;
 	struct nlmsghdr noop;
 	int err, rc;
+	long n;
 
 	a = malloc(sizeof(*a) + len);
 	if (!a)
 		return -ENOMEM;
 	memcpy(a->req, msg, len);
 	nlview_req_init(&a->rq, a->req, len, o);
+	if (a->rq.kind != NLVIEW_ROUTE_GET && (r->dump || b->dump)) {
+		it = malloc(sizeof(*it) + NLVIEW_REQ_MAX + 256);
+		n = it ? nlview_ack(&a->rq, -EBUSY, it->data,
+				    NLVIEW_REQ_MAX + 256)
+		       : -ENOMEM;
+		free(a);
+		if (n < 0) {
+			free(it);
+			return (int)n;
+		}
+		it->len = (size_t)n;
+		it->next = NULL;
+		it->id = nl.next_id++;
+		*b->tail = it;
+		b->tail = &it->next;
+		nl_noop(&noop, it->id);
+		return nl_out(b, &noop, sizeof(noop));
+	}
 	for (;;) {
 		size_t cap = a->rq.kind == NLVIEW_ROUTE_GET
 				 ? NLVIEW_MAXSIZE
@@ -246,7 +266,9 @@ static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 			return rc;
 		}
 		if (a->rq.kind != NLVIEW_ROUTE_GET) {
-			it->more = a;
+			if (nlview_done(&a->rq))
+				break;
+			b->dump = a;
 			return 0;
 		}
 	}
@@ -401,7 +423,9 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 	if (rc == 0 && b.head) {
 		*r->tail = b.head;
 		r->tail = b.tail;
+		r->dump = b.dump;
 	} else {
+		free(b.dump);
 		struct nl_item *it, *next;
 
 		for (it = b.head; it; it = next) {
@@ -491,23 +515,27 @@ static int64_t nl_marker(const uint8_t *p, ssize_t n)
 	return h->nlmsg_seq;
 }
 
-/* nl.lock held: after the user read it, queue the next datagram of a
- * dump and its NOOP. */
-static void nl_continue(struct nl_rec *r, struct nl_item *it, int fd)
+/* nl.lock held: the caller's recvmsg (iov total cap) got a datagram; as
+ * netlink_recvmsg does after each, note max_recvmsg_len and queue the
+ * next part of a running dump with its NOOP. */
+static void nl_dump_more(struct nl_rec *r, int fd, size_t cap)
 {
-	struct nl_answer *a = it->more;
 	struct nl_item *nx;
 	struct nlmsghdr noop;
 	int err;
 
-	it->more = NULL;
-	nx = nl_render(a, nl_dump_cap(r), &err);
-	if (!nx) {
-		free(a);
+	if (cap > r->maxlen)
+		r->maxlen = cap;
+	if (!r->dump)
 		return;
+	nx = nl_render(r->dump, nl_dump_cap(r), &err);
+	if (!nx || nlview_done(&r->dump->rq)) {
+		free(r->dump);
+		r->dump = NULL;
 	}
+	if (!nx)
+		return;
 	nx->id = nl.next_id++;
-	nx->more = a;
 	nl_noop(&noop, nx->id);
 	if (real_sendto(fd, &noop, sizeof(noop), 0,
 			(const struct sockaddr *)&nl_kernel,
@@ -581,8 +609,15 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 			return true;
 		}
 		id = nl_marker(pk, n);
-		if (id < 0)
-			return false;	/* a kernel message: the real call */
+		if (id < 0) {
+			/* a kernel message: the real call reads it */
+			pthread_mutex_lock(&nl.lock);
+			pp = nl_find(&st);
+			if (pp)
+				nl_dump_more(*pp, fd, cap);
+			pthread_mutex_unlock(&nl.lock);
+			return false;
+		}
 		pthread_mutex_lock(&nl.lock);
 		pp = nl_find(&st);
 		it = NULL;
@@ -625,19 +660,16 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 			}
 			continue;
 		}
-		if (cap > (*pp)->maxlen)
-			(*pp)->maxlen = cap;
 		(*pp)->used = nl_now();
 		*ret = nl_deliver(it, msg, &am, flags);
 		if (!(flags & MSG_PEEK)) {
 			(*pp)->head = it->next;
 			if (!it->next)
 				(*pp)->tail = &(*pp)->head;
-			if (it->more)
-				nl_continue(*pp, it, fd);
 			nl_item_free(it);
-			nl_maybe_drop(pp);
 		}
+		nl_dump_more(*pp, fd, cap);
+		nl_maybe_drop(pp);
 		pthread_mutex_unlock(&nl.lock);
 		return true;
 	}

@@ -33,9 +33,9 @@ static void mask(unsigned char *b, int n)
 	while (off + NLMSG_HDRLEN <= n) {
 		struct nlmsghdr *h = (struct nlmsghdr *)(b + off);
 
+		h->nlmsg_pid = 0xaaaaaaaa;
 		if (h->nlmsg_len < NLMSG_HDRLEN || off + (int)h->nlmsg_len > n)
 			break;
-		h->nlmsg_pid = 0xaaaaaaaa;
 		if (h->nlmsg_type == RTM_NEWROUTE) {
 			struct rtattr *a = RTM_RTA(NLMSG_DATA(h));
 			int l = RTM_PAYLOAD(h);
@@ -47,6 +47,11 @@ static void mask(unsigned char *b, int n)
 		off += NLMSG_ALIGN(h->nlmsg_len);
 	}
 }
+
+/* how query() reads: one 64 KiB recvmsg per datagram; iproute2's
+ * MSG_PEEK|MSG_TRUNC with no buffer first; or a 100-byte buffer */
+enum { RD_PLAIN, RD_PEEK, RD_SMALL };
+static int rd_mode;
 
 /* send req on a fresh socket with the given options, print the answer */
 static void query(const char *label, int strict, int ext, int cap,
@@ -65,7 +70,7 @@ static void query(const char *label, int strict, int ext, int cap,
 		setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, 4);
 	sent = send(fd, req, (size_t)len, 0);
 	printf("%03d %s send=%zd", ++line, label, sent);
-	for (k = 0; k < 16; k++) {
+	for (k = 0; k < 64; k++) {
 		struct pollfd p = {fd, POLLIN, 0};
 		struct sockaddr_nl sa;
 		struct iovec iov = {b, sizeof(b)};
@@ -75,7 +80,22 @@ static void query(const char *label, int strict, int ext, int cap,
 		if (poll(&p, 1, 200) <= 0)
 			break;
 		memset(&sa, 0x55, sizeof(sa));
-		n = recvmsg(fd, &m, 0);
+		if (rd_mode == RD_PEEK) {
+			struct iovec z = {NULL, 0};
+			struct msghdr pm = {NULL, 0, &z, 1, NULL, 0, 0};
+
+			n = recvmsg(fd, &pm, MSG_PEEK | MSG_TRUNC);
+			printf(" peek=%zd/%x", n, pm.msg_flags);
+		}
+		if (rd_mode == RD_SMALL) {
+			iov.iov_len = 100;
+			n = recvmsg(fd, &m, MSG_TRUNC);
+			printf(" small=%zd/%x", n, m.msg_flags);
+			if (n > 100)
+				n = 100;
+		} else {
+			n = recvmsg(fd, &m, 0);
+		}
 		if (n < 0) {
 			printf(" err=%d", errno);
 			break;
@@ -260,6 +280,21 @@ int main(void)
 		query("mixed", 0, 0, 0, buf,
 		      (int)(NLMSG_ALIGN(sizeof(k)) + g.nh.nlmsg_len));
 	}
+	/* a dump of several datagrams, read in the ways daemons do */
+	for (i = 0; i < 400; i++) {
+		memset(&mc, 0, sizeof(mc));
+		inet_pton(AF_INET, "10.1.0.9", &mc.mfcc_origin);
+		mc.mfcc_mcastgrp.s_addr = htonl(0xef070000u + (uint32_t)i);
+		mc.mfcc_ttls[i % 3] = (unsigned char)(1 + i % 3);
+		setsockopt(s, IPPROTO_IP, MRT_ADD_MFC, &mc, sizeof(mc));
+	}
+	r = mk(RTM_GETROUTE, NLM_F_DUMP);
+	query("bigdump", 0, 0, 0, &r, (int)r.nh.nlmsg_len);
+	rd_mode = RD_PEEK;
+	query("bigdump.peek-first", 1, 1, 0, &r, (int)r.nh.nlmsg_len);
+	rd_mode = RD_SMALL;
+	query("bigdump.small-buffer", 0, 0, 0, &r, (int)r.nh.nlmsg_len);
+	rd_mode = RD_PLAIN;
 	printf("# %d calls\n", line);
 	return 0;
 }
