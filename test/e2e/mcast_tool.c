@@ -7,8 +7,9 @@
  *   mcast_tool recv -i IF -g GROUP [-p PORT] [-s SOURCE] [-j 0|1]
  *                   [-n COUNT] [-w MS] [-W MS] [-r FILE]
  *
- * send numbers its packets: the payload is "mcast_tool SEQ" (zero padded
- * to 100 bytes), SEQ from FIRST (-S, default 0) up.
+ * send numbers its packets: the payload is "mcast_tool SEQ RUN" (zero
+ * padded to 100 bytes), SEQ from FIRST (-S, default 0) up, RUN a number
+ * drawn once per send, so that two sends to one receiver do not collide.
  *
  * recv joins GROUP on IF (IP_ADD_MEMBERSHIP, or IP_ADD_SOURCE_MEMBERSHIP
  * with -s; the kernel sends IGMPv3 reports by default), unless -j 0, and
@@ -21,8 +22,9 @@
  *   recv=N wire=N ttl_min=T ttl_max=T csum_ok=N csum_partial=N csum_bad=N
  *   dup=N wire_dup=N
  * dup (UDP socket) and wire_dup (link) count packets whose sequence number
- * was already seen, i.e. packets delivered twice (SEQ < 2^20; packets
- * without a sequence number are not checked).
+ * was already seen from the same send run, i.e. packets delivered twice
+ * (SEQ < 2^20, the first 16 runs a receiver sees; packets without a
+ * sequence number are not checked).
  * -r FILE is created once the membership and the capture are in place.
  */
 #include <arpa/inet.h>
@@ -66,9 +68,16 @@ struct counts {
 	int ttl_min, ttl_max;
 };
 
-/* Sequence numbers seen, on the UDP socket and on the link. */
+static void die(const char *what);
+
+/* Sequence numbers seen per send run, on the UDP socket or on the link. */
 #define SEQ_MAX (1L << 20)
-static uint8_t seen_udp[SEQ_MAX / 8], seen_wire[SEQ_MAX / 8];
+#define RUNS_MAX 16
+struct seen {
+	unsigned long run[RUNS_MAX];
+	uint8_t *bits[RUNS_MAX];
+};
+static struct seen seen_udp, seen_wire;
 
 static volatile sig_atomic_t stop_signal;
 
@@ -77,28 +86,58 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
+/* The decimal number at P[*K] (up to LEN), advancing *K; -1: none. */
+static long parse_num(const char *p, size_t len, size_t *k)
+{
+	long v = 0;
+	size_t i;
+
+	for (i = *k; i < len && p[i] >= '0' && p[i] <= '9'; i++) {
+		if (v > (1L << 40))
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	if (i == *k)
+		return -1;
+	*k = i;
+	return v;
+}
+
 /* Record the sequence number in PAYLOAD; 1 when it was seen before. */
-static int seq_dup(uint8_t *seen, const char *payload, size_t len)
+static int seq_dup(struct seen *seen, const char *payload, size_t len)
 {
 	static const char tag[] = "mcast_tool ";
-	char num[24];
-	size_t i, k = sizeof(tag) - 1;
-	long seq = 0;
+	size_t k = sizeof(tag) - 1;
+	long seq, run = 0;
+	uint8_t *bits = NULL;
+	int r;
 
 	if (len <= k || memcmp(payload, tag, k))
 		return 0;
-	for (i = 0; k + i < len && i + 1 < sizeof(num) &&
-		    payload[k + i] >= '0' && payload[k + i] <= '9'; i++)
-		num[i] = payload[k + i];
-	if (!i)
-		return 0;
-	num[i] = 0;
-	seq = atol(num);
+	seq = parse_num(payload, len, &k);
 	if (seq < 0 || seq >= SEQ_MAX)
 		return 0;
-	if (seen[seq / 8] & (1u << (seq % 8)))
+	if (k < len && payload[k] == ' ') {
+		k++;
+		run = parse_num(payload, len, &k);
+		if (run < 0)
+			return 0;
+	}
+	for (r = 0; r < RUNS_MAX && seen->bits[r]; r++)
+		if (seen->run[r] == (unsigned long)run)
+			break;
+	if (r == RUNS_MAX)
+		return 0;
+	if (!seen->bits[r]) {
+		seen->bits[r] = calloc(SEQ_MAX / 8, 1);
+		if (!seen->bits[r])
+			die("calloc");
+		seen->run[r] = (unsigned long)run;
+	}
+	bits = seen->bits[r];
+	if (bits[seq / 8] & (1u << (seq % 8)))
 		return 1;
-	seen[seq / 8] |= (uint8_t)(1u << (seq % 8));
+	bits[seq / 8] |= (uint8_t)(1u << (seq % 8));
 	return 0;
 }
 
@@ -134,10 +173,15 @@ static int do_send(const struct opts *o)
 				   .sin_addr = o->group };
 	unsigned char ttl = (unsigned char)o->ttl, loop = 0;
 	char payload[100];
+	unsigned int run;
+	struct timespec ts;
 	int fd;
 
 	if (!mreq.imr_ifindex)
 		die(o->ifname);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	run = ((unsigned int)getpid() << 16 ^ (unsigned int)ts.tv_nsec) %
+	      1000000000u;
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
 		die("socket");
@@ -147,8 +191,8 @@ static int do_send(const struct opts *o)
 		die("setsockopt");
 	for (long i = 0; i < o->count; i++) {
 		memset(payload, 0, sizeof(payload));
-		snprintf(payload, sizeof(payload), "mcast_tool %ld",
-			 o->first_seq + i);
+		snprintf(payload, sizeof(payload), "mcast_tool %ld %u",
+			 o->first_seq + i, run);
 		if (sendto(fd, payload, sizeof(payload), 0,
 			   (struct sockaddr *)&dst, sizeof(dst)) < 0)
 			die("sendto");
@@ -197,7 +241,7 @@ static void wire_frame(const struct opts *o, struct counts *c,
 	c->wire++;
 	ulen = ntohs(uh->len);
 	if (ulen > sizeof(*uh) && ulen <= n - hl &&
-	    seq_dup(seen_wire, (const char *)(buf + hl + sizeof(*uh)),
+	    seq_dup(&seen_wire, (const char *)(buf + hl + sizeof(*uh)),
 		    ulen - sizeof(*uh)))
 		c->wire_dup++;
 	if (status & TP_STATUS_CSUMNOTREADY)
@@ -291,7 +335,7 @@ static void udp_packet(int fd, struct counts *c)
 	if (n < 0)
 		return;
 	c->recv++;
-	if (seq_dup(seen_udp, buf, (size_t)n))
+	if (seq_dup(&seen_udp, buf, (size_t)n))
 		c->dup++;
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
 		int ttl;
