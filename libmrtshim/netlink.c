@@ -626,14 +626,12 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 			 * socket) are older than this one: drop their items */
 			for (ip = &(*pp)->head; *ip && (*ip)->id != (uint32_t)id;)
 				ip = &(*ip)->next;
-			if (*ip) {
-				while ((*pp)->head != *ip) {
-					struct nl_item *old = (*pp)->head;
+			it = *ip;
+			while (it && (*pp)->head != it) {
+				struct nl_item *old = (*pp)->head;
 
-					(*pp)->head = old->next;
-					nl_item_free(old);
-				}
-				it = *ip;
+				(*pp)->head = old->next;
+				nl_item_free(old);
 			}
 		}
 		memset(&am, 0, sizeof(am));
