@@ -360,8 +360,11 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 		    sa->nl_pid || sa->nl_groups)
 			return false;
 	}
+	/* cheapest first: every write() of the process comes here */
+	if (!nl_scan(buf, len, true))
+		return false;
 	v6 = SHIM_ENGINE(mrt_nlview_family(shim_engine, NLVIEW_FAMILY_IP6MR));
-	if (!nl_scan(buf, len, v6) || !nl_is_route_socket(fd) ||
+	if ((!v6 && !nl_scan(buf, len, false)) || !nl_is_route_socket(fd) ||
 	    fstat(fd, &st) < 0)
 		return false;
 	memset(&o, 0, sizeof(o));
