@@ -210,20 +210,22 @@ wait_for() {
 # Prefix for a daemon command in the current mode.  E2E_STRACE=NAME
 # records that daemon's socket calls, forks and exits in
 # $E2E_TMP/NAME.strace (with E2E_KEEP=1 to keep them): which MRT calls a
-# daemon makes, and in which process.  In shim mode the shim logs at info
-# level (MRT socket, vifs, captures, fork handover) to $E2E_TMP/NAME.shim.log,
-# writable for a daemon that drops root.
+# daemon makes, and in which process.  daemon_prefix NAME shimlog: in shim
+# mode the shim also logs at info level (MRT socket, vifs, captures, fork
+# handover) to $E2E_TMP/NAME.shim.log, writable for a daemon that drops
+# root (a daemonizing daemon's stderr is gone).
 daemon_prefix() {
 	local shimlog=$E2E_TMP/$1.shim.log
 	if [ "${E2E_STRACE:-}" = "$1" ]; then
 		printf '%s\n' strace -D -f -o "$E2E_TMP/$1.strace" \
 			-e trace=socket,setsockopt,getsockopt,ioctl,fork,vfork,clone,clone3,exit_group
 	fi
-	if [ "$E2E_MODE" = shim ]; then
+	[ "$E2E_MODE" = shim ] || return 0
+	printf '%s\n' "$NOMRT" env "LD_PRELOAD=$MRTSHIM_LIB"
+	if [ "${2:-}" = shimlog ]; then
 		: >>"$shimlog"
 		chmod 666 "$shimlog"
-		printf '%s\n' "$NOMRT" env "LD_PRELOAD=$MRTSHIM_LIB" \
-			MRTSHIM_DEBUG=2 "MRTSHIM_LOG_FILE=$shimlog"
+		printf '%s\n' MRTSHIM_DEBUG=2 "MRTSHIM_LOG_FILE=$shimlog"
 	fi
 }
 
@@ -251,7 +253,7 @@ run_router_daemon() {
 run_router_daemonize() {
 	local name=$1 pidfile=$2 prefix pids
 	shift 2
-	mapfile -t prefix < <(daemon_prefix "$name")
+	mapfile -t prefix < <(daemon_prefix "$name" shimlog)
 	say "start $name (daemonizing): ${prefix[*]} $*"
 	# sh records its PID and execs (as do strace -D, nomrt and env):
 	# the PID recorded is that of the daemon's original process.
