@@ -777,5 +777,24 @@ void dp_atfork_child(struct mrt_engine *eng)
 		engine_own_fd(eng, dp->evfd);
 	dp->standby = true;
 	dp->gen++;
-	dp_start_thread(dp);
+	/* No thread is created here: inside the fork child handler some
+	 * runtimes (ASan's fork interceptor) still hold their own locks,
+	 * and pthread_create would wait for them forever. The host calls
+	 * dp_fork_resume() from the child's first hooked call instead. */
+	dp->resume_pending = true;
+}
+
+void dp_fork_resume(struct mrt_engine *eng)
+{
+	struct dp *dp;
+
+	engine_lock(eng);
+	dp = eng->dp;
+	if (dp && dp->resume_pending) {
+		dp->resume_pending = false;
+		if (!dp->stop && dp_start_thread(dp) < 0)
+			ENG_ERR(eng, "forked child: cannot start the data plane "
+				     "thread; this process will not forward");
+	}
+	engine_unlock(eng);
 }

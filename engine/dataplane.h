@@ -75,5 +75,9 @@ uint64_t dp_expire_locked(struct mrt_engine *eng, uint64_t now_ns);
 void dp_atfork_prepare(struct mrt_engine *eng);
 void dp_atfork_parent(struct mrt_engine *eng);
 void dp_atfork_child(struct mrt_engine *eng);
+/* In a forked child, after the fork handlers have returned (the host calls
+ * it from the child's first hooked call): start the standby thread that
+ * dp_atfork_child prepared. Takes the engine lock. */
+void dp_fork_resume(struct mrt_engine *eng);
 
 #endif

@@ -63,6 +63,7 @@ struct dp {
 	struct mrt_engine *eng;
 	pthread_t thr;
 	bool thr_started;	/* thr is joinable */
+	bool resume_pending;	/* forked child: start thr on dp_fork_resume */
 	bool dying;		/* thread saw stop and left (under lock) */
 	bool stop;		/* under engine lock */
 	bool standby;		/* forked child waiting for the owner */

@@ -39,11 +39,26 @@ static uint64_t now_ns_default(void *ctx)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static int engine_lock_init(struct mrt_engine *eng)
+{
+	pthread_mutexattr_t attr;
+	int rc;
+
+	pthread_mutexattr_init(&attr);
+#ifndef NDEBUG
+	/* debug builds: relocking or unlocking a lock we don't hold fails
+	 * loudly (engine_lock logs it) instead of deadlocking */
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+#endif
+	rc = pthread_mutex_init(&eng->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return rc;
+}
+
 int engine_create(const struct mrt_host *host, struct mrt_engine **out)
 {
 	struct mrt_netif_ops dflt;
 	struct mrt_engine *eng;
-	pthread_mutexattr_t attr;
 	int rc;
 
 	*out = NULL;
@@ -72,14 +87,7 @@ int engine_create(const struct mrt_host *host, struct mrt_engine **out)
 		eng->netif_dflt.primary_addr4 = dflt.primary_addr4;
 	eng->host.netif = &eng->netif_dflt;
 	eng->v6 = eng->host.v6_control || MRT_HAVE_V6_DATAPLANE;
-	pthread_mutexattr_init(&attr);
-#ifndef NDEBUG
-	/* debug builds: relocking or unlocking a lock we don't hold fails
-	 * loudly (engine_lock logs it) instead of deadlocking */
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
-#endif
-	rc = pthread_mutex_init(&eng->lock, &attr);
-	pthread_mutexattr_destroy(&attr);
+	rc = engine_lock_init(eng);
 	if (rc) {
 		free(eng);
 		return -rc;
@@ -171,4 +179,11 @@ void engine_close_fd(struct mrt_engine *eng, int fd)
 		eng->host.fd_owned(eng->host.ctx, fd, 0);
 	syscall(SYS_close, fd);
 	errno = saved;
+}
+
+void engine_atfork_child(struct mrt_engine *eng)
+{
+	/* the parent's forking thread held the lock; this process has no
+	 * such thread, and an error-checking mutex would refuse its unlock */
+	engine_lock_init(eng);
 }

@@ -98,6 +98,8 @@ void engine_destroy(struct mrt_engine *eng);
 /* Lock guarding all tables; the data plane takes it per packet batch. */
 void engine_lock(struct mrt_engine *eng);
 void engine_unlock(struct mrt_engine *eng);
+/* In the child of a fork taken with the lock held: a fresh, unlocked lock. */
+void engine_atfork_child(struct mrt_engine *eng);
 
 /* The host this engine was created with (defaults filled in). */
 const struct mrt_host *engine_host(const struct mrt_engine *eng);

@@ -44,10 +44,31 @@ static void atfork_child(void)
 {
 	fdtab_atfork_child();
 	if (fork_engine) {
-		engine_unlock(fork_engine);
+		engine_atfork_child(fork_engine);
 		SHIM_ENGINE_VOID(dp_atfork_child(fork_engine));
 	}
 	shim_fork_child();
+	/* last: the standby thread starts on this child's first hooked
+	 * call (shim_bind), outside the fork handlers */
+	if (fork_engine)
+		__atomic_store_n(&shim_fork_resume_pending, 1,
+				 __ATOMIC_RELEASE);
+}
+
+/* Set in a forked child of a process with an engine until its first
+ * hooked call has started the data plane's standby thread. */
+int shim_fork_resume_pending;
+
+void shim_fork_resume(void)
+{
+	struct mrt_engine *eng;
+
+	if (!__atomic_exchange_n(&shim_fork_resume_pending, 0,
+				 __ATOMIC_ACQ_REL))
+		return;
+	eng = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	if (eng)
+		SHIM_ENGINE_VOID(dp_fork_resume(eng));
 }
 
 /* Host-side work after a fork, in the child (after the engine's hook). */

@@ -52,5 +52,8 @@ bool shim_bind(void)
 	if (resolving)
 		return false;
 	pthread_once(&bind_once, bind_all);
+	if (__builtin_expect(__atomic_load_n(&shim_fork_resume_pending,
+					     __ATOMIC_RELAXED), 0))
+		shim_fork_resume();
 	return true;
 }

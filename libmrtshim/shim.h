@@ -91,6 +91,9 @@ SHIM_REAL_LIST(SHIM_DECLARE_REAL)
  * the hook must then use syscall() directly. Async-signal-safe once bound.
  */
 bool shim_bind(void);
+/* Forked child: start the data plane's standby thread (lifecycle.c). */
+extern int shim_fork_resume_pending;
+void shim_fork_resume(void);
 
 /* The hook should go straight to the kernel (resolving, or no symbol). */
 #define SHIM_DIRECT(name) (!shim_bind() || !real_##name)

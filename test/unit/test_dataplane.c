@@ -485,8 +485,8 @@ static int fork_scenario(int report_fd)
 	if (c == 0) {
 		/* the child's thread is not the owner: an ERRORCHECK mutex
 		 * (debug builds) refuses its unlock, so the child handler
-		 * must re-initialise the lock, not unlock it */
-		pthread_mutex_init(&e->lock, NULL);
+		 * re-initialises the lock, not unlock it */
+		engine_atfork_child(e);
 	} else {
 		engine_unlock(e);
 	}
@@ -494,7 +494,8 @@ static int fork_scenario(int report_fd)
 		poll(NULL, 0, 400);
 		_exit(dp->own->pid == getpid() ? 0 : 7);
 	}
-	dp_atfork_child(e);	/* C */
+	dp_atfork_child(e);	/* C: the handler only prepares... */
+	dp_fork_resume(e);	/* ...the first hooked call starts it */
 	for (i = 0; i < 60; i++) {
 		engine_lock(e);
 		owner = dp->own->pid;
