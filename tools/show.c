@@ -259,8 +259,8 @@ static void text_mfc(FILE *f, const struct ctl_snap *s,
 	int fam = s->tbl.family;
 	bool first = true;
 
-	snprintf(sg, sizeof(sg), "(%s,%s)", addr(fam, c->origin, a1, 64),
-		 addr(fam, c->group, a2, 64));
+	snprintf(sg, sizeof(sg), "(%s,%s)", addr(fam, c->origin, a1, sizeof(a1)),
+		 addr(fam, c->group, a2, sizeof(a2)));
 	fprintf(f, "%-32s Iif: ", sg);
 	v = snap_vif(s, c->parent);
 	if (v)
@@ -314,8 +314,8 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 		fprintf(f, "%3u %-10s %-16s %-15s %-15s %10llu %8llu %10llu "
 			"%8llu\n", v->index, vif_name(v, nm),
 			vif_flags(t->family, v->flags, fl, sizeof(fl)),
-			v6 ? "-" : addr(AF_INET, v->local, a1, 64),
-			v6 ? "-" : addr(AF_INET, v->remote, a2, 64),
+			v6 ? "-" : addr(AF_INET, v->local, a1, sizeof(a1)),
+			v6 ? "-" : addr(AF_INET, v->remote, a2, sizeof(a2)),
 			(unsigned long long)v->bytes_in,
 			(unsigned long long)v->pkt_in,
 			(unsigned long long)v->bytes_out,
@@ -327,8 +327,8 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 		text_mfc(f, s, &s->mfc[i], stats);
 	for (i = 0; i < s->nunres; i++) {
 		snprintf(sg, sizeof(sg), "(%s,%s)",
-			 addr(t->family, s->unres[i].origin, a1, 64),
-			 addr(t->family, s->unres[i].group, a2, 64));
+			 addr(t->family, s->unres[i].origin, a1, sizeof(a1)),
+			 addr(t->family, s->unres[i].group, a2, sizeof(a2)));
 		fprintf(f, "%-32s Iif: unresolved  State: unresolved\n", sg);
 	}
 	for (k = 0; k < 2; k++) {
