@@ -97,17 +97,26 @@ static time_t nl_now(void)
 	return ts.tv_sec;
 }
 
-/* nl.lock held: after fork the child's copies of the records describe
- * acks the parent may read, so the child forgets them (stale acks are
- * skipped); records idle for NL_IDLE_S are of sockets closed with
- * answers unread (close is not hooked for this). */
-static void nl_housekeep(void)
+/*
+ * Take nl.lock. A fork child starts afresh: the lock may have been held by
+ * another thread of its parent (re-initialised: the child is alone when
+ * it first gets here), and its copies of the records describe acks the
+ * parent may read (forgotten; stale acks are skipped). Records idle for
+ * NL_IDLE_S are of sockets closed with answers unread (close is not
+ * hooked for this) and are dropped.
+ */
+static void nl_lock(void)
 {
-	bool child = nl.pid != getpid();
+	pid_t pid = getpid();
 	time_t now = nl_now();
-	struct nl_rec **pp = &nl.recs, *r;
+	struct nl_rec **pp, *r;
+	bool child;
 
-	while ((r = *pp)) {
+	if (nl.pid && nl.pid != pid)
+		pthread_mutex_init(&nl.lock, NULL);
+	pthread_mutex_lock(&nl.lock);
+	child = nl.pid != pid;
+	for (pp = &nl.recs; (r = *pp);) {
 		if (child || now - r->used > NL_IDLE_S) {
 			*pp = r->next;
 			nl_rec_free(r);
@@ -116,7 +125,7 @@ static void nl_housekeep(void)
 			pp = &r->next;
 		}
 	}
-	nl.pid = getpid();
+	nl.pid = pid;
 }
 
 /* nl.lock held: the record of the socket st describes, or NULL. Keyed by
@@ -373,8 +382,7 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 	o.ext_ack = nl_opt(fd, NETLINK_EXT_ACK);
 	o.cap_ack = nl_opt(fd, NETLINK_CAP_ACK);
 
-	pthread_mutex_lock(&nl.lock);
-	nl_housekeep();
+	nl_lock();
 	pp = nl_find(&st);
 	if (!pp) {
 		r = calloc(1, sizeof(*r));
@@ -592,8 +600,7 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 	    msg->msg_iovlen > 1024 || fstat(fd, &st) < 0 ||
 	    !S_ISSOCK(st.st_mode))
 		return false;
-	pthread_mutex_lock(&nl.lock);
-	nl_housekeep();
+	nl_lock();
 	pp = nl_find(&st);
 	pthread_mutex_unlock(&nl.lock);
 	if (!pp)
@@ -614,14 +621,14 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 		id = nl_marker(pk, n);
 		if (id < 0) {
 			/* a kernel message: the real call reads it */
-			pthread_mutex_lock(&nl.lock);
+			nl_lock();
 			pp = nl_find(&st);
 			if (pp)
 				nl_dump_more(*pp, fd, cap);
 			pthread_mutex_unlock(&nl.lock);
 			return false;
 		}
-		pthread_mutex_lock(&nl.lock);
+		nl_lock();
 		pp = nl_find(&st);
 		it = NULL;
 		if (pp) {
