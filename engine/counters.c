@@ -17,74 +17,93 @@
 #include "uaccess.h"
 #include "vif.h"
 
+/* The vif a VIFCNT/MIFCNT request names: EINVAL past maxvif,
+ * EADDRNOTAVAIL for an empty slot (ipmr_ioctl, ip6mr_ioctl). */
+static int counted_vif(struct mrt_table *t, unsigned vifi,
+		       const struct mrt_vif **out)
+{
+	if (vifi >= (unsigned)t->maxvif)
+		return -EINVAL;
+	if (!t->vifs[vifi].used)
+		return -EADDRNOTAVAIL;
+	*out = &t->vifs[vifi];
+	return 0;
+}
+
+/* The entry an SGCNT request names: resolved entries only, exact key, no
+ * wildcard fallback. */
+static int counted_mfc(struct mrt_table *t, const union mrt_ip *o,
+		       const union mrt_ip *g, const struct mrt_mfc **out)
+{
+	*out = mfc_find(t, o, g, -1);
+	return *out ? 0 : -EADDRNOTAVAIL;
+}
+
+/* Both families' request structs name their counters alike. */
+#define FILL_VIF_COUNTS(req, v)                                                \
+	do {                                                                   \
+		(req)->icount = (v)->pkt_in;                                   \
+		(req)->ocount = (v)->pkt_out;                                  \
+		(req)->ibytes = (v)->bytes_in;                                 \
+		(req)->obytes = (v)->bytes_out;                                \
+	} while (0)
+#define FILL_SG_COUNTS(req, c)                                                 \
+	do {                                                                   \
+		(req)->pktcnt = (c)->pkt;                                      \
+		(req)->bytecnt = (c)->bytes;                                   \
+		(req)->wrong_if = (c)->wrong_if;                               \
+	} while (0)
+
 static int vifcnt(struct mrt_table *t, struct sioc_vif_req *vr)
 {
 	const struct mrt_vif *v;
+	int rc = counted_vif(t, vr->vifi, &v);
 
-	if (vr->vifi >= t->maxvif)
-		return -EINVAL;
-	v = &t->vifs[vr->vifi];
-	if (!v->used)
-		return -EADDRNOTAVAIL;
-	vr->icount = v->pkt_in;
-	vr->ocount = v->pkt_out;
-	vr->ibytes = v->bytes_in;
-	vr->obytes = v->bytes_out;
-	return 0;
+	if (rc == 0)
+		FILL_VIF_COUNTS(vr, v);
+	return rc;
 }
 
 static int sgcnt(struct mrt_table *t, struct sioc_sg_req *sr)
 {
 	union mrt_ip o = { 0 }, g = { 0 };
 	const struct mrt_mfc *c;
+	int rc;
 
 	o.v4 = sr->src;
 	g.v4 = sr->grp;
-	/* resolved entries only, exact key, no wildcard fallback */
-	c = mfc_find(t, &o, &g, -1);
-	if (!c)
-		return -EADDRNOTAVAIL;
-	sr->pktcnt = c->pkt;
-	sr->bytecnt = c->bytes;
-	sr->wrong_if = c->wrong_if;
-	return 0;
+	rc = counted_mfc(t, &o, &g, &c);
+	if (rc == 0)
+		FILL_SG_COUNTS(sr, c);
+	return rc;
 }
 
 _Static_assert(SIOCGETMIFCNT_IN6 == SIOCGETVIFCNT &&
 		       SIOCGETSGCNT_IN6 == SIOCGETSGCNT,
 	       "v6 counter ioctls share the v4 numbers");
 
-/* ip6mr_ioctl: the v4 rules, with the v6 layouts */
 static int mifcnt(struct mrt_table *t, struct sioc_mif_req6 *vr)
 {
 	const struct mrt_vif *v;
+	int rc = counted_vif(t, vr->mifi, &v);
 
-	if (vr->mifi >= t->maxvif)
-		return -EINVAL;
-	v = &t->vifs[vr->mifi];
-	if (!v->used)
-		return -EADDRNOTAVAIL;
-	vr->icount = v->pkt_in;
-	vr->ocount = v->pkt_out;
-	vr->ibytes = v->bytes_in;
-	vr->obytes = v->bytes_out;
-	return 0;
+	if (rc == 0)
+		FILL_VIF_COUNTS(vr, v);
+	return rc;
 }
 
 static int sgcnt6(struct mrt_table *t, struct sioc_sg_req6 *sr)
 {
 	union mrt_ip o = { 0 }, g = { 0 };
 	const struct mrt_mfc *c;
+	int rc;
 
 	o.v6 = sr->src.sin6_addr;
 	g.v6 = sr->grp.sin6_addr;
-	c = mfc_find(t, &o, &g, -1);
-	if (!c)
-		return -EADDRNOTAVAIL;
-	sr->pktcnt = c->pkt;
-	sr->bytecnt = c->bytes;
-	sr->wrong_if = c->wrong_if;
-	return 0;
+	rc = counted_mfc(t, &o, &g, &c);
+	if (rc == 0)
+		FILL_SG_COUNTS(sr, c);
+	return rc;
 }
 
 int mrt_ioctl(struct mrt_engine *eng, struct mrt_sock *s, unsigned long req,
