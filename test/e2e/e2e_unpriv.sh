@@ -19,10 +19,20 @@ if [ "${1:-}" != --inner ]; then
 	fi
 	"${user[@]}" unshare -Urnm true 2>/dev/null ||
 		skip "unprivileged user namespaces not available"
+	# The inner run is another user: it runs this script, lib.sh and the
+	# tools from a world-readable copy (the tree may be root-only).
 	# Variables from CTest pass through; the inner run is uid 0 only
 	# inside its user namespace.
-	exec "${user[@]}" env TMPDIR=/tmp unshare -Urnm --propagation private \
-		bash "$self" --inner
+	share=$(mktemp -d "${TMPDIR:-/tmp}/e2e_unpriv_share.XXXXXX")
+	trap 'rm -rf "$share"' EXIT
+	chmod 755 "$share"
+	cp "$self" "$(dirname "$self")/lib.sh" "$share/"
+	chmod a+r "$share"/*.sh
+	e2e_share_tools "$share/bin"
+	rc=0
+	"${user[@]}" env TMPDIR=/tmp unshare -Urnm --propagation private \
+		bash "$share/$(basename "$self")" --inner || rc=$?
+	exit "$rc"
 fi
 
 # Inside: a private /run for ip netns, owned by this user namespace.

@@ -22,6 +22,9 @@ E2E_BUILD_DIR=${E2E_BUILD_DIR:-$E2E_SRC/build}
 E2E_MCAST_TOOL=${E2E_MCAST_TOOL:-$E2E_BUILD_DIR/test/e2e/mcast_tool}
 MRTSHIM_LIB=${MRTSHIM_LIB:-$E2E_BUILD_DIR/libmrtshim/libmrtshim.so}
 NOMRT=${NOMRT:-$E2E_BUILD_DIR/test/tools/nomrt}
+# What the daemon preloads: the shim, after the ASan runtime in sanitizer
+# builds (CTest sets it there).
+MRTSHIM_PRELOAD=${MRTSHIM_PRELOAD:-$MRTSHIM_LIB}
 MRTSHIM_THIRD=${MRTSHIM_THIRD:-/var/cache/libmrtshim}
 
 NS_S=e2e$$s
@@ -135,9 +138,34 @@ e2e_init() {
 	esac
 	E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/$E2E_NAME.XXXXXX")
 	chmod 755 "$E2E_TMP"
+	e2e_share_tools "$E2E_TMP/bin"
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM HUP PIPE
 	say "mode $E2E_MODE, namespaces e2e$$*, temp $E2E_TMP"
+}
+
+# Daemons that drop root (FRR's run as frr) and the unprivileged scenario
+# (nobody) load the library and run the tools as another user. The build
+# tree may sit where only root can enter (a CI clone in a mode-0700
+# mktemp directory), and ld.so then silently ignores LD_PRELOAD: use
+# copies in a world-readable directory instead.
+e2e_share_tools() {
+	local dir=$1 f copy
+	mkdir -p "$dir"
+	chmod 755 "$dir"
+	for f in MRTSHIM_LIB NOMRT E2E_MCAST_TOOL MRT_CLIENT; do
+		if [ -z "${!f:-}" ] || [ ! -f "${!f}" ]; then
+			continue
+		fi
+		copy=$dir/$(basename "${!f}")
+		cp "${!f}" "$copy"
+		chmod a+rx "$copy"
+		[ "$f" = MRTSHIM_LIB ] &&
+			MRTSHIM_PRELOAD=${MRTSHIM_PRELOAD//"${!f}"/"$copy"}
+		printf -v "$f" '%s' "$copy"
+		export "${f?}"
+	done
+	export MRTSHIM_PRELOAD
 }
 
 # Track a PID started by this script, to be killed by the trap; untrack
@@ -221,7 +249,7 @@ daemon_prefix() {
 			-e trace=socket,setsockopt,getsockopt,ioctl,fork,vfork,clone,clone3,exit_group
 	fi
 	[ "$E2E_MODE" = shim ] || return 0
-	printf '%s\n' "$NOMRT" env "LD_PRELOAD=$MRTSHIM_LIB"
+	printf '%s\n' "$NOMRT" env "LD_PRELOAD=$MRTSHIM_PRELOAD"
 	if [ "${2:-}" = shimlog ]; then
 		: >>"$shimlog"
 		chmod 666 "$shimlog"
