@@ -49,6 +49,13 @@ struct dp *dp_get(struct mrt_engine *eng)
 	dp->tnl.txfd = dp->tnl.rxfd = dp->pim.fd = -1;
 	for (i = 0; i < DP_MAXCAP; i++)
 		dp->caps[i].cap.fd = dp->caps[i].out.fd = -1;
+	dp->rpfnl.eng = eng;
+	dp->rpfnl.fd = -1;
+	if (!eng->host.xmit) {	/* the transmit seam: tests, no kernel */
+		dp->rpf.lookup = rpf_nl_lookup;
+		dp->rpf.sysctl = rpf_proc_sysctl;
+		dp->rpf.ctx = &dp->rpfnl;
+	}
 	eng->dp = dp;
 	return dp;
 }
@@ -338,6 +345,7 @@ static void *dp_thread(void *arg)
 				;
 
 		engine_lock(eng);
+		rpf_tick(&dp->rpf, engine_now_ns(eng));
 		if (!dp->stop && gen == dp->gen && !dp->standby) {
 			for (i = 2; i < n; i++) {
 				if (!(pfd[i].revents & (POLLIN | POLLERR)))
@@ -510,6 +518,7 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	if (dp->igmp.fd >= 0)
 		engine_close_fd(eng, dp->igmp.fd);
 	dp->igmp.fd = -1;
+	rpf_nl_close(&dp->rpfnl);
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);
 	dp->gen++;
@@ -592,6 +601,7 @@ int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 	else if (dp->thr_started && !dp->stop)
 		dp_cap_open(eng, dp, t, vifi, false);
 	dp_am_hold(eng, v);
+	rpf_add_if(&dp->rpf, v->ifindex, engine_now_ns(eng));
 	dp_decap_sync(eng, dp, NULL);
 	t->dp_tried &= ~(1u << vifi);
 	dp->want++;
@@ -733,6 +743,7 @@ void dp_shutdown(struct mrt_engine *eng)
 		engine_close_fd(eng, dp->tx.fd);
 	if (dp->igmp.fd >= 0)
 		engine_close_fd(eng, dp->igmp.fd);
+	rpf_nl_close(&dp->rpfnl);
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);
 	if (dp->evfd >= 0)
@@ -768,6 +779,8 @@ void dp_atfork_child(struct mrt_engine *eng)
 	 * eventfd: the inherited one is shared with the parent. */
 	dp->thr_started = false;
 	dp->dying = false;
+	/* the route socket is shared with the parent: replies would race */
+	rpf_nl_close(&dp->rpfnl);
 	if (dp->stop)
 		return;
 	if (dp->evfd >= 0)

@@ -17,6 +17,7 @@
 #include "igmpin.h"
 #include "mrt_state.h"
 #include "register.h"
+#include "rpf.h"
 #include "tunnel.h"
 #include "tx.h"
 #include "upcall.h"
@@ -76,6 +77,8 @@ struct dp {
 	struct igmpin igmp;
 	struct tnl tnl;		/* tunnel vifs' IP-in-IP sockets */
 	struct pimrx pim;	/* PIM Registers to decapsulate */
+	struct rpf rpf;		/* rp_filter before ip_mr_input (rpf.h) */
+	struct rpf_nl rpfnl;	/* its route lookups */
 	struct dp_owner *own;	/* MAP_SHARED, NULL until the thread runs */
 	int regdev[MRT_MAXVIFS];	/* dummy pimreg we created, by vif */
 	int regfd[MRT_MAXVIFS];		/* tun fd holding pimreg, 0 = none */

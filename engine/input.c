@@ -205,7 +205,8 @@ static bool bad_source(uint32_t s, bool igmp_or_local)
 
 	if (IN_MULTICAST(h) || h == 0xffffffffu || (h >> 24) == 127)
 		return true;
-	return h == 0 && !igmp_or_local;
+	/* ipv4_is_zeronet: all of 0.0.0.0/8 */
+	return (h >> 24) == 0 && !igmp_or_local;
 }
 
 int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
@@ -243,9 +244,19 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 	if (vifi < 0)
 		return 0;	/* not a vif: mc_forwarding off there */
 
+	if (fwd_is_local_group(grp.v4.s_addr))
+		return 0;	/* 224.0.0.0/24 is never routed */
+	/* ip_route_input_mc, before ip_mr_input: the source checks of
+	 * ip_mc_validate_source, then its fib_validate_source (rp_filter;
+	 * local sends are not routed on input, 0.0.0.0/8 not looked up) */
+	if (bad_source(src.v4.s_addr, pkt[9] == IPPROTO_IGMP || local))
+		return 0;
+	if (!local && (ntohl(src.v4.s_addr) >> 24) &&
+	    rpf_check(&dp->rpf, src.v4.s_addr, ifindex, engine_now_ns(eng)))
+		return 0;
+
 	/* ip_mr_input: IGMP not for us goes to the mrouter, not routed */
-	if (pkt[9] == IPPROTO_IGMP && !local &&
-	    !fwd_is_local_group(grp.v4.s_addr) && t->mrouter) {
+	if (pkt[9] == IPPROTO_IGMP && !local && t->mrouter) {
 		j = igmpin_joined(dp->igmp_path, ifindex, grp.v4);
 		if (j <= 0) {
 			upcall_meta_raw(&m, pkt, ifindex,
@@ -255,10 +266,6 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 			return 0;
 		}
 	}
-	if (fwd_is_local_group(grp.v4.s_addr))
-		return 0;	/* 224.0.0.0/24 is never routed */
-	if (bad_source(src.v4.s_addr, pkt[9] == IPPROTO_IGMP || local))
-		return 0;	/* ip_mc_validate_source */
 
 	c = mfc_lookup(t, &src, &grp, vifi);
 	if (c) {
