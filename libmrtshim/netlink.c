@@ -333,13 +333,22 @@ static bool nl_scan(const uint8_t *buf, size_t len, bool v6)
 	size_t off = 0;
 
 	while (len - off >= NLMSG_HDRLEN) {
-		const struct nlmsghdr *h = (const void *)(buf + off);
+		/* the caller's buffer need not be aligned (smcroute's is
+		 * not): read the header and the family byte, all that
+		 * nlview_wants looks at, through an aligned copy */
+		union {
+			struct nlmsghdr h;
+			uint8_t b[NLMSG_HDRLEN + 1];
+		} m;
 
-		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - off)
+		memset(&m, 0, sizeof(m));
+		memcpy(&m, buf + off,
+		       len - off < sizeof(m) ? len - off : sizeof(m));
+		if (m.h.nlmsg_len < NLMSG_HDRLEN || m.h.nlmsg_len > len - off)
 			break;
-		if (nlview_wants(h, len - off, v6))
+		if (nlview_wants(&m, len - off, v6))
 			return true;
-		off += NLMSG_ALIGN(h->nlmsg_len);
+		off += NLMSG_ALIGN(m.h.nlmsg_len);
 		if (off > len)
 			break;
 	}
@@ -459,11 +468,28 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 bool nl_send(int fd, const void *buf, size_t len, int flags,
 	     const struct sockaddr *to, socklen_t tolen, ssize_t *ret)
 {
+	void *copy;
+	bool done;
+	int saved;
+
 	if (!atomic_load_explicit(&shim_engine, memory_order_acquire) ||
 	    mrt_in_engine || !buf || len < NLMSG_HDRLEN + 1 ||
 	    len > NL_SEND_MAX)
 		return false;
-	return nl_send_buf(fd, buf, len, flags, to, tolen, ret);
+	if (((uintptr_t)buf & (NLMSG_ALIGNTO - 1)) == 0)
+		return nl_send_buf(fd, buf, len, flags, to, tolen, ret);
+	/* misaligned: decide in place, then work on an aligned copy */
+	if (!nl_scan(buf, len, true))
+		return false;
+	copy = malloc(len);
+	if (!copy)
+		return false;
+	memcpy(copy, buf, len);
+	done = nl_send_buf(fd, copy, len, flags, to, tolen, ret);
+	saved = errno;
+	free(copy);
+	errno = saved;
+	return done;
 }
 
 bool nl_sendmsg(int fd, const struct msghdr *msg, int flags, ssize_t *ret)
