@@ -280,6 +280,7 @@ static void *dp_thread(void *arg)
 	int n = 0, nc = 0, i, k, timeout;
 	uint64_t cnt;
 
+	atomic_store(&dp->thr_running, 1);
 	mrt_in_engine = 1;
 	dp_raise_caps();
 	for (;;) {
@@ -423,7 +424,7 @@ static int dp_open_io(struct mrt_engine *eng, struct dp *dp)
 static int dp_start_thread(struct dp *dp)
 {
 	sigset_t all, old;
-	int rc;
+	int rc, i;
 
 	if (dp->thr_started && !dp->dying) {
 		dp->stop = false;	/* still running: keep it */
@@ -439,11 +440,22 @@ static int dp_start_thread(struct dp *dp)
 	/* the daemon's signal handlers never run on our thread */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
+	atomic_store(&dp->thr_running, 0);
 	rc = pthread_create(&dp->thr, NULL, dp_thread, dp);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc)
 		return -rc;
 	dp->thr_started = true;
+	/*
+	 * Return only once the thread runs its own code: a runtime's thread
+	 * start-up (ASan's allocates under its own locks) must not be under
+	 * way when the daemon forks right after MRT_INIT, or the child can
+	 * wait forever on a lock held by a thread it does not have.
+	 * Bounded (about 2 s); the thread does not need the engine lock
+	 * to get there.
+	 */
+	for (i = 0; i < 2000 && !atomic_load(&dp->thr_running); i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 	return 0;
 }
 

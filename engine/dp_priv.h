@@ -65,6 +65,7 @@ struct dp {
 	pthread_t thr;
 	bool thr_started;	/* thr is joinable */
 	bool resume_pending;	/* forked child: start thr on dp_fork_resume */
+	atomic_int thr_running;	/* thr has entered dp_thread */
 	bool dying;		/* thread saw stop and left (under lock) */
 	bool stop;		/* under engine lock */
 	bool standby;		/* forked child waiting for the owner */
