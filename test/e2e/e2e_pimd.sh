@@ -50,6 +50,10 @@ member_start mc "$NS_C" $G
 # joins seen before that are taken up at the next query (5 s).
 wait_forwarding "$NS_A" $G 45
 wait_forwarding "$NS_C" $G 15
+# B's stream group too: its membership must be in before the stream is
+# judged (a report lost to the daemon's start-up is taken up at the next
+# query, 5 s).
+wait_forwarding "$NS_B" 239.3.3.3 15
 
 # 0. The daemon's child forwards, once: two bursts, then the stream.
 daemonized_forwarding $G $N
