@@ -16,11 +16,11 @@
 #include <sys/socket.h>
 
 #define CAP_FILTER "ip multicast or igmp"
-#define CAP_BUFSIZE (8 << 20)	/* bytes of ring per interface */
+#define CAP_BUFSIZE (8 << 20)	/* default bytes of ring per interface */
 
 static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
-			pcap_direction_t dir, const char *filter,
-			char *err, size_t errlen)
+			size_t bufsize, pcap_direction_t dir,
+			const char *filter, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
@@ -37,7 +37,7 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 	pcap_set_snaplen(p, 65535);
 	pcap_set_promisc(p, 0);
 	pcap_set_immediate_mode(p, 1);
-	pcap_set_buffer_size(p, CAP_BUFSIZE);
+	pcap_set_buffer_size(p, bufsize ? (int)bufsize : CAP_BUFSIZE);
 	rc = pcap_activate(p);
 	if (rc < 0) {
 		snprintf(err, errlen, "pcap_activate: %s", pcap_geterr(p));
@@ -90,15 +90,16 @@ fail:
 	return rc;
 }
 
-int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
-	     size_t errlen)
+int cap_open(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
+	     char *err, size_t errlen)
 {
-	return cap_open_dir(c, ifname, ifindex, PCAP_D_IN, CAP_FILTER, err,
-			    errlen);
+	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_IN, CAP_FILTER,
+			    err, errlen);
 }
 
 int cap_open_local(struct cap *c, const char *ifname, int ifindex,
-		   struct in_addr src, char *err, size_t errlen)
+		   size_t bufsize, struct in_addr src, char *err,
+		   size_t errlen)
 {
 	char f[128], a[INET_ADDRSTRLEN];
 
@@ -108,7 +109,8 @@ int cap_open_local(struct cap *c, const char *ifname, int ifindex,
 	snprintf(f, sizeof(f),
 		 "ip multicast and src host %s and not dst net 224.0.0.0/24",
 		 a);
-	return cap_open_dir(c, ifname, ifindex, PCAP_D_OUT, f, err, errlen);
+	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_OUT, f, err,
+			    errlen);
 }
 
 void cap_close(struct cap *c)

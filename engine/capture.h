@@ -25,14 +25,15 @@ struct cap {
 typedef void (*cap_cb)(void *arg, int ifindex, const uint8_t *l3,
 		       size_t len);
 
-/* Open the inbound capture on ifname; 0 or -errno, err
- * gets pcap's text. */
-int cap_open(struct cap *c, const char *ifname, int ifindex, char *err,
-	     size_t errlen);
+/* Open the inbound capture on ifname with a ring of bufsize bytes (0 =
+ * the default, 8 MiB); 0 or -errno, err gets pcap's text. */
+int cap_open(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
+	     char *err, size_t errlen);
 /* Open an outbound capture of multicast this host originates from local
  * address src on ifname (spec 6.4; routable groups only). */
 int cap_open_local(struct cap *c, const char *ifname, int ifindex,
-		   struct in_addr src, char *err, size_t errlen);
+		   size_t bufsize, struct in_addr src, char *err,
+		   size_t errlen);
 void cap_close(struct cap *c);
 /* Deliver up to max packets to cb; returns the count or -errno. */
 int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg);

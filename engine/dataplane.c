@@ -98,7 +98,8 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 	dc = cap_slot(dp, NULL, 0);
 	if (!dc)
 		return -ENOBUFS;
-	rc = cap_open(&dc->cap, v->ifname, v->ifindex, err, sizeof(err));
+	rc = cap_open(&dc->cap, v->ifname, v->ifindex,
+		      eng->host.capture_buffer, err, sizeof(err));
 	if (rc < 0) {
 		if (loud)
 			ENG_ERR(eng, "vif %d (%s): capture: %s", vifi,
@@ -115,7 +116,8 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 	 * PACKET_LOOPBACK, invisible to packet sockets, so watch what this
 	 * host sends from the vif's address instead */
 	if (v->local_addr.s_addr &&
-	    cap_open_local(&dc->out, v->ifname, v->ifindex, v->local_addr,
+	    cap_open_local(&dc->out, v->ifname, v->ifindex,
+			   eng->host.capture_buffer, v->local_addr,
 			   err, sizeof(err)) == 0)
 		engine_own_fd(eng, dc->out.fd);
 	else

@@ -68,6 +68,9 @@ struct mrt_host {
 	int netns_lock;
 	/* start the capture/forward thread at MRT_INIT (0 in unit tests) */
 	int dataplane;
+	/* bytes of capture ring per vif device (MRTSHIM_CAPTURE_BUFFER);
+	 * 0 = the default, 8 MiB */
+	size_t capture_buffer;
 	/* 1: answer MRT6_* and the v6 counter ioctls even while
 	 * MRT_HAVE_V6_DATAPLANE is 0 (unit tests of the control plane);
 	 * 0: as MRT_HAVE_V6_DATAPLANE says (production) */

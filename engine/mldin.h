@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mldin.h - ICMPv6 (MLD) that must reach an IPv6 mrouter (spec §8.2).
+ * With the kernel's mc_forwarding off, ip6_mc_input never hands MLD with
+ * a Router Alert to the mrouter socket, so the engine does: MLD captured
+ * on a mif (router alert 0, destination not link-local) goes to the
+ * mrouter as the kernel's raw ICMPv6 delivery would give it; ICMPv6 the
+ * kernel delivers locally anyway (groups joined here, unicast) is read
+ * from a private raw ICMPv6 socket with its metadata. The daemon's
+ * ICMP6_FILTER applies to both (struct mrt_sock icmp6_filter).
+ */
+#ifndef MRTSHIM_ENGINE_MLDIN_H
+#define MRTSHIM_ENGINE_MLDIN_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chan.h"
+#include "mrt_state.h"
+
+struct mrt_engine;
+struct dp;
+
+struct mldin {
+	int fd;			/* raw ICMPv6 socket, -1 = closed */
+};
+
+/* Open the private raw ICMPv6 socket (non-blocking, cloexec, with the
+ * receive options the kernel's metadata needs). 0 or -errno. */
+int mldin_open(struct mldin *m);
+void mldin_close_fd(struct mldin *m);
+
+/*
+ * 1 if group grp is joined on ifindex per /proc/net/igmp6 (or path, for
+ * tests), 0 if not, -errno if unreadable.
+ */
+int mldin_joined(const char *path, int ifindex, const struct in6_addr *grp);
+
+/*
+ * The captured IPv6 packet pkt (len bytes from the IPv6 header) arrived
+ * on mif vifi (device ifindex) of v6 table t. If it is MLD the mrouter
+ * path takes (ipv6_is_mld with hop-by-hop Router Alert 0, destination
+ * neither link-local nor loopback scope), deliver it to t's mrouter
+ * (unless the host joined the group there: then the kernel delivers it
+ * and dp_mld_local passes it on) and return 1: it is not routed. Return 0
+ * for anything else, which ip6_mr_input then treats as data. Lock held.
+ */
+int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
+			struct mrt_table *t, int ifindex, const uint8_t *pkt,
+			size_t len);
+
+/* The private socket is readable: pass what the kernel delivered to
+ * every v6 mrouter whose ICMP6_FILTER lets it through. Lock held. */
+void dp_mld_local(struct mrt_engine *eng, struct dp *dp);
+
+#endif
