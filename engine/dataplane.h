@@ -17,8 +17,12 @@
 struct mrt_engine;
 
 /* 1 once the data plane forwards IPv6 (ip6_mr_input): until then MRT6_*
- * answer as a kernel without CONFIG_IPV6_MROUTE (ENOPROTOOPT, ENOTTY). */
+ * answer as a kernel without CONFIG_IPV6_MROUTE (ENOPROTOOPT, ENOTTY).
+ * A build may set it (-DMRT_HAVE_V6_DATAPLANE=1) while the v6 data plane
+ * is being brought up. */
+#ifndef MRT_HAVE_V6_DATAPLANE
 #define MRT_HAVE_V6_DATAPLANE 0
+#endif
 
 /* A table got its mrouter (MRT_INIT) / lost it (teardown). */
 int dp_mrouter_started_locked(struct mrt_engine *eng, struct mrt_table *t);
