@@ -573,3 +573,106 @@ check_kernel_untouched() {
 	fi
 	say "kernel multicast routing untouched (mc_forwarding 0, no MFC, no vifs)"
 }
+
+# ---- IPv6 (e2e_*6*.sh) --------------------------------------------------
+# topo6_create: the same five namespaces and links, with IPv6 as well:
+#
+#   ns S  eth0 fd00:1::2 --- r0 fd00:1::1  ns R  r1 fd00:2::1 --- eth0 fd00:2::2  ns A
+#                                               r2 fd00:3::1 --- eth0 fd00:3::2  ns B
+#                                               r3 fd00:4::1 --- eth0 fd00:4::2  ns C
+#
+# DAD is off before the links exist: a tentative link-local address
+# would make the first MLD reports leave from :: (ignored by routers) and
+# delay the addresses.  Leaves repeat an unsolicited MLDv2 report after
+# 200 ms (the default MLD version is 2: mcast_tool's joins are MLDv2).
+SRC6_ADDR=fd00:1::2
+
+topo6_create() {
+	local ns i
+	for ns in "$NS_S" "$NS_R" "$NS_A" "$NS_B" "$NS_C"; do
+		netns_add "$ns"
+		nsx "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 \
+			net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.default.rp_filter=0
+	done
+	link_add r0 10.1.0.1 "$NS_S" "$SRC_ADDR"
+	link_add r1 10.2.0.1 "$NS_A" 10.2.0.2
+	link_add r2 10.3.0.1 "$NS_B" 10.3.0.2
+	link_add r3 10.4.0.1 "$NS_C" 10.4.0.2
+	nsx "$NS_R" sysctl -qw net.ipv6.conf.all.forwarding=1
+	i=1
+	for ns in "$NS_S" "$NS_A" "$NS_B" "$NS_C"; do
+		ip -n "$NS_R" -6 addr add "fd00:$i::1/64" dev "r$((i - 1))" nodad
+		ip -n "$ns" -6 addr add "fd00:$i::2/64" dev eth0 nodad
+		ip -n "$ns" -6 route add default via "fd00:$i::1"
+		nsx "$ns" sysctl -qw \
+			net.ipv6.conf.eth0.mldv2_unsolicited_report_interval=200 \
+			net.ipv6.conf.eth0.mldv1_unsolicited_report_interval=200
+		i=$((i + 1))
+	done
+	wait_for "router links up" 5 links_up
+	wait_for "IPv6 link-local addresses" 5 ll6_ready
+}
+
+# shellcheck disable=SC2317 # called through wait_for
+ll6_ready() {
+	local ns
+	for ns in "$NS_R" "$NS_S" "$NS_A" "$NS_B" "$NS_C"; do
+		ip -n "$ns" -6 addr show scope link | grep -q 'inet6 fe80' ||
+			return 1
+		! ip -n "$ns" -6 addr show | grep -q tentative || return 1
+	done
+}
+
+# e2e_diag6: what e2e_diag prints, for IPv6 (call from e2e_diag_extra).
+e2e_diag6() {
+	netns_exists "$NS_R" || return 0
+	echo "----- router: ip -6 mroute / v6 mc_forwarding / ip6_mr_vif"
+	ip -n "$NS_R" -6 -s mroute 2>&1 || true
+	nsx "$NS_R" cat /proc/sys/net/ipv6/conf/all/mc_forwarding \
+		/proc/net/ip6_mr_vif 2>&1 || true
+}
+
+# check_kernel6_untouched: check_kernel_untouched for IPv6: in shim mode
+# the kernel's IPv6 multicast routing in the router netns stays off:
+# all.mc_forwarding 0, no mif, no MFC entry (the daemon's own view, read
+# through the shim, may differ; this script does not run under it).
+check_kernel6_untouched() {
+	local mcf
+	[ "$E2E_MODE" = shim ] || return 0
+	mcf=$(nsx "$NS_R" cat /proc/sys/net/ipv6/conf/all/mc_forwarding)
+	[ "$mcf" = 0 ] || fail "kernel IPv6 mc_forwarding is $mcf in shim mode"
+	if [ -r /proc/net/ip6_mr_cache ]; then
+		[ "$(nsx "$NS_R" sed 1d /proc/net/ip6_mr_cache | wc -l)" = 0 ] ||
+			fail "kernel IPv6 MFC not empty in shim mode"
+		[ "$(nsx "$NS_R" sed 1d /proc/net/ip6_mr_vif | wc -l)" = 0 ] ||
+			fail "kernel mif table not empty in shim mode"
+	fi
+	say "kernel IPv6 multicast routing untouched (mc_forwarding 0, no MFC, no mifs)"
+}
+
+# shim6_enabled: in shim mode, does this build of the shim answer MRT6_*?
+# (ENOPROTOOPT on MRT6_INIT until the v6 data plane is switched on, as on
+# a kernel without CONFIG_IPV6_MROUTE.)  Tries MRT6_INIT on a raw ICMPv6
+# socket under nomrt + the shim in a scratch netns of its own.
+shim6_enabled() {
+	local ns=e2e$$v6probe rc=0
+	[ "$E2E_MODE" = shim ] || return 0
+	command -v python3 >/dev/null || skip "python3 missing (MRT6 probe)"
+	netns_add "$ns"
+	ip netns exec "$ns" "$NOMRT" env "LD_PRELOAD=$MRTSHIM_PRELOAD" \
+		python3 -c 'import socket, sys, errno
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+try:
+    s.setsockopt(socket.IPPROTO_IPV6, 200, 1)  # MRT6_INIT
+except OSError as e:
+    sys.exit(3 if e.errno == errno.ENOPROTOOPT else 4)
+s.setsockopt(socket.IPPROTO_IPV6, 201, 1)  # MRT6_DONE' || rc=$?
+	ip netns del "$ns"
+	case $rc in
+	0) return 0 ;;
+	3) return 1 ;;
+	*) fail "MRT6_INIT probe under the shim failed unexpectedly ($rc)" ;;
+	esac
+}

@@ -26,6 +26,12 @@
  * (SEQ < 2^20, the first 16 runs a receiver sees; packets without a
  * sequence number are not checked).
  * -r FILE is created once the membership and the capture are in place.
+ *
+ * An IPv6 GROUP (and SOURCE) makes it IPv6: -t sets the hop limit, recv
+ * joins with MCAST_JOIN_GROUP (MCAST_JOIN_SOURCE_GROUP with -s), which the
+ * kernel reports with MLDv2 by default, and ttl_min/ttl_max are the hop
+ * limits received (IPV6_HOPLIMIT); the wire count takes UDP right after
+ * the IPv6 header (no extension headers: the sender adds none).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +41,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/udp.h>
 #include <poll.h>
 #include <signal.h>
@@ -49,8 +56,11 @@
 
 struct opts {
 	const char *ifname;
+	int family;			/* AF_INET or AF_INET6, from -g */
 	struct in_addr group;
 	struct in_addr source;
+	struct in6_addr group6;
+	struct in6_addr source6;
 	int have_source;
 	int port;
 	long count;
@@ -165,36 +175,74 @@ static void usage(void)
 	exit(2);
 }
 
+/* A UDP socket sending to GROUP:PORT out IF with TTL / hop limit -t and
+ * multicast loop off; *dst, *dlen: the destination for sendto. */
+static int send_socket(const struct opts *o, struct sockaddr_storage *dst,
+		       socklen_t *dlen)
+{
+	int ifindex = (int)if_nametoindex(o->ifname), fd;
+
+	if (!ifindex)
+		die(o->ifname);
+	memset(dst, 0, sizeof(*dst));
+	fd = socket(o->family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	if (o->family == AF_INET6) {
+		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)dst;
+		int hops = o->ttl, loop = 0;
+
+		d6->sin6_family = AF_INET6;
+		d6->sin6_port = htons((uint16_t)o->port);
+		d6->sin6_addr = o->group6;
+		d6->sin6_scope_id = (uint32_t)ifindex;
+		*dlen = sizeof(*d6);
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex,
+			       sizeof(ifindex)) ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+			       sizeof(hops)) ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop,
+			       sizeof(loop)))
+			die("setsockopt");
+	} else {
+		struct ip_mreqn mreq = { .imr_ifindex = ifindex };
+		struct sockaddr_in *d4 = (struct sockaddr_in *)dst;
+		unsigned char ttl = (unsigned char)o->ttl, loop = 0;
+
+		d4->sin_family = AF_INET;
+		d4->sin_port = htons((uint16_t)o->port);
+		d4->sin_addr = o->group;
+		*dlen = sizeof(*d4);
+		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq,
+			       sizeof(mreq)) ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl,
+			       sizeof(ttl)) ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop,
+			       sizeof(loop)))
+			die("setsockopt");
+	}
+	return fd;
+}
+
 static int do_send(const struct opts *o)
 {
-	struct ip_mreqn mreq = { .imr_ifindex = (int)if_nametoindex(o->ifname) };
-	struct sockaddr_in dst = { .sin_family = AF_INET,
-				   .sin_port = htons((uint16_t)o->port),
-				   .sin_addr = o->group };
-	unsigned char ttl = (unsigned char)o->ttl, loop = 0;
+	struct sockaddr_storage dst;
+	socklen_t dlen;
 	char payload[100];
 	unsigned int run;
 	struct timespec ts;
 	int fd;
 
-	if (!mreq.imr_ifindex)
-		die(o->ifname);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	run = ((unsigned int)getpid() << 16 ^ (unsigned int)ts.tv_nsec) %
 	      1000000000u;
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		die("socket");
-	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof(mreq)) ||
-	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) ||
-	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop)))
-		die("setsockopt");
+	fd = send_socket(o, &dst, &dlen);
 	for (long i = 0; i < o->count; i++) {
 		memset(payload, 0, sizeof(payload));
 		snprintf(payload, sizeof(payload), "mcast_tool %ld %u",
 			 o->first_seq + i, run);
 		if (sendto(fd, payload, sizeof(payload), 0,
-			   (struct sockaddr *)&dst, sizeof(dst)) < 0)
+			   (struct sockaddr *)&dst, dlen) < 0)
 			die("sendto");
 		if (o->interval_ms && i + 1 < o->count)
 			poll(NULL, 0, o->interval_ms);
@@ -218,6 +266,62 @@ static uint16_t udp_csum(const struct iphdr *ip, const uint8_t *udp,
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
+}
+
+/* The UDP checksum over the IPv6 pseudo-header (RFC 8200 8.1): 0 when
+ * the datagram at UDP (LEN bytes, checksum included) is intact. */
+static uint16_t udp6_csum(const struct ip6_hdr *ip6, const uint8_t *udp,
+			  size_t len)
+{
+	const uint8_t *a = (const uint8_t *)&ip6->ip6_src;
+	uint32_t sum = 0;
+
+	/* ip6_src and ip6_dst are adjacent: 32 bytes of addresses */
+	for (size_t i = 0; i < 32; i += 2)
+		sum += (uint32_t)(a[i] << 8 | a[i + 1]);
+	sum += (uint32_t)len + IPPROTO_UDP;
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(udp[i] << 8 | udp[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(udp[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* wire_frame for IPv6: UDP directly after the fixed header. */
+static void wire_frame6(const struct opts *o, struct counts *c,
+			const uint8_t *buf, size_t n, unsigned int status)
+{
+	const struct ip6_hdr *ip6 = (const void *)buf;
+	const size_t hl = sizeof(*ip6);
+	const struct udphdr *uh;
+	size_t ulen;
+
+	if (n < hl + sizeof(*uh) || (buf[0] >> 4) != 6 ||
+	    ip6->ip6_nxt != IPPROTO_UDP ||
+	    memcmp(&ip6->ip6_dst, &o->group6, sizeof(o->group6)))
+		return;
+	if (o->have_source &&
+	    memcmp(&ip6->ip6_src, &o->source6, sizeof(o->source6)))
+		return;
+	uh = (const void *)(buf + hl);
+	if (ntohs(uh->dest) != o->port)
+		return;
+	c->wire++;
+	ulen = ntohs(uh->len);
+	if (ulen > sizeof(*uh) && ulen <= n - hl &&
+	    seq_dup(&seen_wire, (const char *)(buf + hl + sizeof(*uh)),
+		    ulen - sizeof(*uh)))
+		c->wire_dup++;
+	/* IPv6 UDP always carries a checksum: 0 on the wire is bad too */
+	if (status & TP_STATUS_CSUMNOTREADY)
+		c->partial++;
+	else if (ulen < sizeof(*uh) || ulen > n - hl || !uh->check ||
+		 udp6_csum(ip6, buf + hl, ulen))
+		c->bad++;
+	else
+		c->ok++;
 }
 
 /* One frame from the AF_PACKET socket: count it when it is ours. */
@@ -254,13 +358,14 @@ static void wire_frame(const struct opts *o, struct counts *c,
 
 static int open_wire(const struct opts *o)
 {
+	uint16_t proto = o->family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP;
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_IP),
+				   .sll_protocol = htons(proto),
 				   .sll_ifindex =
 					   (int)if_nametoindex(o->ifname) };
 	int one = 1, fd;
 
-	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(proto));
 	if (fd < 0)
 		die("socket(AF_PACKET)");
 	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)))
@@ -277,6 +382,51 @@ static int ioctl_addr(int s, struct ifreq *ifr, struct in_addr *addr)
 		return -1;
 	*addr = ((struct sockaddr_in *)&ifr->ifr_addr)->sin_addr;
 	return 0;
+}
+
+/* open_udp for IPv6: bound to [GROUP]:PORT, joined with the
+ * protocol-independent API (MLDv2 reports), hop limits as cmsgs. */
+static int open_udp6(const struct opts *o)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_port = htons((uint16_t)o->port),
+				     .sin6_addr = o->group6 };
+	int one = 1, fd, ifindex = (int)if_nametoindex(o->ifname);
+	struct sockaddr_in6 *g, *s;
+
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one)))
+		die("setsockopt");
+	if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)))
+		die("bind");
+	if (!o->join)
+		return fd;
+	if (o->have_source) {
+		struct group_source_req gsr = { .gsr_interface =
+							(uint32_t)ifindex };
+
+		g = (struct sockaddr_in6 *)&gsr.gsr_group;
+		s = (struct sockaddr_in6 *)&gsr.gsr_source;
+		g->sin6_family = s->sin6_family = AF_INET6;
+		g->sin6_addr = o->group6;
+		s->sin6_addr = o->source6;
+		if (setsockopt(fd, IPPROTO_IPV6, MCAST_JOIN_SOURCE_GROUP, &gsr,
+			       sizeof(gsr)))
+			die("MCAST_JOIN_SOURCE_GROUP");
+	} else {
+		struct group_req gr = { .gr_interface = (uint32_t)ifindex };
+
+		g = (struct sockaddr_in6 *)&gr.gr_group;
+		g->sin6_family = AF_INET6;
+		g->sin6_addr = o->group6;
+		if (setsockopt(fd, IPPROTO_IPV6, MCAST_JOIN_GROUP, &gr,
+			       sizeof(gr)))
+			die("MCAST_JOIN_GROUP");
+	}
+	return fd;
 }
 
 static int open_udp(const struct opts *o)
@@ -340,7 +490,9 @@ static void udp_packet(int fd, struct counts *c)
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
 		int ttl;
 
-		if (cm->cmsg_level != IPPROTO_IP || cm->cmsg_type != IP_TTL)
+		if (!(cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) &&
+		    !(cm->cmsg_level == IPPROTO_IPV6 &&
+		      cm->cmsg_type == IPV6_HOPLIMIT))
 			continue;
 		memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
 		if (c->ttl_min < 0 || ttl < c->ttl_min)
@@ -376,7 +528,10 @@ static void wire_packet(int fd, const struct opts *o, struct counts *c)
 		memcpy(&aux, CMSG_DATA(cm), sizeof(aux));
 		status = aux.tp_status;
 	}
-	wire_frame(o, c, buf, (size_t)n, status);
+	if (o->family == AF_INET6)
+		wire_frame6(o, c, buf, (size_t)n, status);
+	else
+		wire_frame(o, c, buf, (size_t)n, status);
 }
 
 static int do_recv(const struct opts *o)
@@ -400,7 +555,7 @@ static int do_recv(const struct opts *o)
 	if (!if_nametoindex(o->ifname))
 		die(o->ifname);
 	pfd[0].fd = open_wire(o);
-	pfd[1].fd = open_udp(o);
+	pfd[1].fd = o->family == AF_INET6 ? open_udp6(o) : open_udp(o);
 	pfd[0].events = pfd[1].events = POLLIN;
 	if (o->ready) {
 		int fd = open(o->ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -471,11 +626,16 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'i': o.ifname = optarg; break;
 		case 'g':
-			if (inet_pton(AF_INET, optarg, &o.group) != 1)
+			if (inet_pton(AF_INET, optarg, &o.group) == 1)
+				o.family = AF_INET;
+			else if (inet_pton(AF_INET6, optarg, &o.group6) == 1)
+				o.family = AF_INET6;
+			else
 				usage();
 			break;
 		case 's':
-			if (inet_pton(AF_INET, optarg, &o.source) != 1)
+			if (inet_pton(AF_INET, optarg, &o.source) != 1 &&
+			    inet_pton(AF_INET6, optarg, &o.source6) != 1)
 				usage();
 			o.have_source = 1;
 			break;
@@ -491,7 +651,12 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (!o.ifname || !o.group.s_addr)
+	/* a group of one family, a source (if any) of the same */
+	if (!o.ifname || !o.family ||
+	    (o.family == AF_INET && !o.group.s_addr) ||
+	    (o.have_source && o.family == AF_INET6 &&
+	     IN6_IS_ADDR_UNSPECIFIED(&o.source6)) ||
+	    (o.have_source && o.family == AF_INET && !o.source.s_addr))
 		usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	return send_mode ? do_send(&o) : do_recv(&o);
