@@ -136,6 +136,7 @@ else
 		grep -q "^ *$sent packets, $((sent * PKT)) bytes" ||
 		fail "ip -6 -s mroute: (S,G) did not count $sent packets"
 	for i in 1 3; do
+		# shellcheck disable=SC2016 # $2, $6 are awk's
 		out=$(nsx "$NS_R" awk -v n="r$i" '$2 == n { print $6 }' \
 			/proc/net/ip6_mr_vif)
 		[ "$out" = "$fwd" ] ||

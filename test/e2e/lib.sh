@@ -585,6 +585,7 @@ check_kernel_untouched() {
 # would make the first MLD reports leave from :: (ignored by routers) and
 # delay the addresses.  Leaves repeat an unsolicited MLDv2 report after
 # 200 ms (the default MLD version is 2: mcast_tool's joins are MLDv2).
+# shellcheck disable=SC2034 # the scenarios' source address
 SRC6_ADDR=fd00:1::2
 
 topo6_create() {
