@@ -21,11 +21,13 @@
 
 struct mrt_engine;
 
-/* Log levels, as MRTSHIM_DEBUG: 0 off, 1 errors, 2 info, 3 debug. */
+/* Log levels (MRTSHIM_LOG_LEVEL; 0 = off). Compare by name: MRTSHIM_DEBUG's
+ * digits 1, 2, 3 mean ERR, INFO, DEBUG (envconf.c). */
 enum mrt_log_level {
 	MRT_LOG_ERR = 1,
-	MRT_LOG_INFO = 2,
-	MRT_LOG_DEBUG = 3,
+	MRT_LOG_WARN = 2,	/* something did not work; routing goes on */
+	MRT_LOG_INFO = 3,	/* what changed: vifs, routes, the mrouter */
+	MRT_LOG_DEBUG = 4,	/* per call and per packet */
 };
 
 /* Interface queries; the default implementation asks the kernel. */
@@ -84,6 +86,12 @@ struct mrt_host {
 	 * -errno (-EMSGSIZE: too big with DF). NULL = real transmit. */
 	int (*xmit)(void *ctx, int vifi, int ifindex, const void *pkt,
 		    size_t len);
+	/* may device ifindex (name ifname) become a vif/mif? 1 yes, 0 no:
+	 * MRT_ADD_VIF / MRT6_ADD_MIF then fail as for a missing device
+	 * (-EADDRNOTAVAIL); the host logs why (MRTSHIM_INTERFACES). Asked
+	 * for existing devices only, not register/tunnel vifs. NULL = all
+	 * devices may. */
+	int (*vif_allowed)(void *ctx, int ifindex, const char *ifname);
 };
 
 /*
@@ -111,6 +119,7 @@ const struct mrt_host *engine_host(const struct mrt_engine *eng);
 void engine_log(const struct mrt_engine *eng, int level, const char *func,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 #define ENG_ERR(e, ...) engine_log((e), MRT_LOG_ERR, __func__, __VA_ARGS__)
+#define ENG_WARN(e, ...) engine_log((e), MRT_LOG_WARN, __func__, __VA_ARGS__)
 #define ENG_INFO(e, ...) engine_log((e), MRT_LOG_INFO, __func__, __VA_ARGS__)
 #define ENG_DBG(e, ...) engine_log((e), MRT_LOG_DEBUG, __func__, __VA_ARGS__)
 

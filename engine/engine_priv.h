@@ -67,6 +67,9 @@ int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
 /* ipmr_mfc_delete / ip6mr_mfc_delete: 0 or -ENOENT. */
 int mrt_mfc_del_locked(struct mrt_table *t, const union mrt_ip *o,
 		       const union mrt_ip *g, int parent);
+/* Log "route (S, G) removed" after a successful mrt_mfc_del_locked. */
+void mrt_mfc_log_deleted(struct mrt_engine *eng, const struct mrt_table *t,
+			 const union mrt_ip *o, const union mrt_ip *g);
 /* MRT_PIM / MRT6_PIM value v on t (spec §2.5). */
 void mrt_set_pim_locked(struct mrt_table *t, int v);
 /* getsockopt's tail: *optlen in, min(len, 4) bytes of val out. */

@@ -7,6 +7,8 @@
  */
 #include "mfc.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,4 +141,38 @@ void mfc_unlink_free(struct mrt_table *t, struct mrt_mfc *c)
 		}
 	t->nmfc--;
 	free(c);
+}
+
+/* One address in words: "*" for the wildcard, as ip mroute shows it. */
+static void ip_words(int family, const union mrt_ip *a, char *buf,
+		     size_t cap)
+{
+	static const union mrt_ip any;
+
+	if (ip_eq(a, &any) || !inet_ntop(family, a->b, buf, (socklen_t)cap))
+		snprintf(buf, cap, "*");
+}
+
+void mfc_key_words(int family, const union mrt_ip *origin,
+		   const union mrt_ip *group, char *buf, size_t cap)
+{
+	char o[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
+
+	ip_words(family, origin, o, sizeof(o));
+	ip_words(family, group, g, sizeof(g));
+	snprintf(buf, cap, "(%s, %s)", o, g);
+}
+
+void mfc_oif_words(const struct mrt_mfc *c, char *buf, size_t cap)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = c->minvif; i < c->maxvif && n < cap; i++)
+		if (c->ttls[i] < MRT_TTL_NONE)
+			n += (size_t)snprintf(buf + n, cap - n, "%s%d",
+					      n ? "," : "", i);
+	if (!n)
+		snprintf(buf, cap, "no vifs");
 }

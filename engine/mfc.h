@@ -36,4 +36,11 @@ struct mrt_mfc *mfc_find_parent_wildcard(struct mrt_table *t, int parent);
 void mfc_link(struct mrt_table *t, struct mrt_mfc *c);
 void mfc_unlink_free(struct mrt_table *t, struct mrt_mfc *c);
 
+/* For log lines: the key "(S, G)", with "*" for a wildcard, and the
+ * output vifs of c ("1,2", or "no vifs"). Buffers of MFC_WORDS_LEN. */
+#define MFC_WORDS_LEN 128
+void mfc_key_words(int family, const union mrt_ip *origin,
+		   const union mrt_ip *group, char *buf, size_t cap);
+void mfc_oif_words(const struct mrt_mfc *c, char *buf, size_t cap);
+
 #endif

@@ -14,6 +14,7 @@
 #include <linux/mroute.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dataplane.h"
 #include "engine_priv.h"
@@ -71,6 +72,8 @@ int mrt_read_int(struct mrt_engine *eng, const void *optval,
 int mrt_init_locked(struct mrt_engine *eng, struct mrt_sock *s,
 		    struct mrt_table *t)
 {
+	int rc;
+
 	if (t->mrouter)
 		return -EADDRINUSE;
 	/* v4 ip_ra_control: the socket is already on the router-alert
@@ -78,7 +81,36 @@ int mrt_init_locked(struct mrt_engine *eng, struct mrt_sock *s,
 	 * (MRT6_TABLE on a mrouter is EBUSY) */
 	if (s->ra_on || s->is_mrouter)
 		return -EADDRINUSE;
-	return mrt_sock_start_locked(eng, s, t);
+	rc = mrt_sock_start_locked(eng, s, t);
+	if (rc == 0)
+		ENG_INFO(eng, "%s mrouter started on table %u by pid %ld",
+			 t->family == AF_INET6 ? "IPv6" : "IPv4", t->id,
+			 (long)getpid());
+	return rc;
+}
+
+/* One line per route change, in the words of ip mroute: "route (S, G)
+ * from vif 0 to vifs 1,2 added". Caller holds the lock. */
+static void mfc_log(struct mrt_engine *eng, const struct mrt_table *t,
+		    const struct mrt_mfc *c, const char *what)
+{
+	const char *w = t->family == AF_INET6 ? "mif" : "vif";
+	char key[MFC_WORDS_LEN], oifs[MFC_WORDS_LEN];
+
+	mfc_key_words(t->family, &c->origin, &c->group, key, sizeof(key));
+	mfc_oif_words(c, oifs, sizeof(oifs));
+	ENG_INFO(eng, "route %s from %s %u to %ss %s %s%s", key, w,
+		 (unsigned)c->parent, w, oifs, what,
+		 (c->flags & MRT_MFC_STATIC) ? " (static)" : "");
+}
+
+void mrt_mfc_log_deleted(struct mrt_engine *eng, const struct mrt_table *t,
+			 const union mrt_ip *o, const union mrt_ip *g)
+{
+	char key[MFC_WORDS_LEN];
+
+	mfc_key_words(t->family, o, g, key, sizeof(key));
+	ENG_INFO(eng, "route %s removed", key);
 }
 
 /* A group a new entry may have: any, or multicast (224/4, ff00::/8). */
@@ -110,6 +142,7 @@ int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
 		c->lastuse_ns = engine_now_ns(eng);
 		if (!mrtsock)
 			c->flags |= MRT_MFC_STATIC;
+		mfc_log(eng, t, c, "updated");
 		return 0;
 	}
 	if (!mfc_group_ok(t, g))
@@ -125,6 +158,7 @@ int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
 	if (!mrtsock)
 		c->flags |= MRT_MFC_STATIC;
 	mfc_link(t, c);
+	mfc_log(eng, t, c, "added");
 	/* ipmr_cache_resolve: queued packets go out before we return */
 	u = unres_find(t, o, g);
 	if (u) {
@@ -184,6 +218,8 @@ static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 	case MRT_DONE:
 		if (!mrtsock)
 			return -EACCES;
+		ENG_INFO(eng, "IPv4 mrouter on table %u stopped (MRT_DONE)",
+			 t->id);
 		mrt_sock_teardown_locked(eng, s, true);
 		return 0;
 	case MRT_ADD_VIF:
@@ -211,8 +247,12 @@ static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 			parent = mc.mfcc_parent;
 		o.v4 = mc.mfcc_origin;
 		g.v4 = mc.mfcc_mcastgrp;
-		if (optname == MRT_DEL_MFC || optname == MRT_DEL_MFC_PROXY)
-			return mrt_mfc_del_locked(t, &o, &g, parent);
+		if (optname == MRT_DEL_MFC || optname == MRT_DEL_MFC_PROXY) {
+			rc = mrt_mfc_del_locked(t, &o, &g, parent);
+			if (rc == 0)
+				mrt_mfc_log_deleted(eng, t, &o, &g);
+			return rc;
+		}
 		return mrt_mfc_add_locked(eng, t, &o, &g, mc.mfcc_parent,
 					  mc.mfcc_ttls, mrtsock, parent);
 	case MRT_FLUSH:

@@ -51,8 +51,13 @@ static int set_mfc(struct mrt_engine *eng, struct mrt_table *t, int optname,
 	/* the key is sin6_addr alone: family, port, scope ignored */
 	o.v6 = mc.mf6cc_origin.sin6_addr;
 	g.v6 = mc.mf6cc_mcastgrp.sin6_addr;
-	if (optname == MRT6_DEL_MFC || optname == MRT6_DEL_MFC_PROXY)
-		return mrt_mfc_del_locked(t, &o, &g, parent);
+	if (optname == MRT6_DEL_MFC || optname == MRT6_DEL_MFC_PROXY) {
+		int rc = mrt_mfc_del_locked(t, &o, &g, parent);
+
+		if (rc == 0)
+			mrt_mfc_log_deleted(eng, t, &o, &g);
+		return rc;
+	}
 	ifset_ttls(&mc.mf6cc_ifset, ttls);
 	return mrt_mfc_add_locked(eng, t, &o, &g, mc.mf6cc_parent, ttls,
 				  mrtsock, parent);
@@ -87,6 +92,7 @@ static int set_v6(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 		 * optlen ignored */
 		if (!s->is_mrouter)
 			return -EACCES;
+		ENG_INFO(eng, "IPv6 mrouter stopped (MRT6_DONE)");
 		mrt_sock_teardown_locked(eng, s, true);
 		return 0;
 	case MRT6_ADD_MIF:

@@ -15,6 +15,52 @@
 #include "dataplane.h"
 #include "engine_priv.h"
 
+/* "vif" or, for IPv6, "mif": the word the daemon's own logs use. */
+static const char *vif_word(const struct mrt_table *t)
+{
+	return t->family == AF_INET6 ? "mif" : "vif";
+}
+
+/* How v was made, in words, for the log ("register, static"). */
+static void vif_flag_words(const struct mrt_table *t,
+			   const struct mrt_vif *v, char *buf, size_t cap)
+{
+	const char *kind;
+
+	if (t->family == AF_INET6)
+		kind = (v->flags & MIFF_REGISTER) ? "register" : "device";
+	else if (v->flags & VIFF_REGISTER)
+		kind = "register";
+	else if (v->flags & VIFF_TUNNEL)
+		kind = "tunnel";
+	else if (v->flags & VIFF_USE_IFINDEX)
+		kind = "by ifindex";
+	else
+		kind = "by address";
+	snprintf(buf, cap, "%s%s, threshold %u", kind,
+		 (v->flags & MRT_VIFF_STATIC) ? ", static" : "",
+		 (unsigned)v->threshold);
+}
+
+/*
+ * The host's interface list (MRTSHIM_INTERFACES): a device it leaves out
+ * is, to the daemon, a device that is not there - vif_add's and
+ * mif6_add's -EADDRNOTAVAIL for a missing device (spec §2.3). Checked
+ * where the kernel finds the device, so the earlier errors (ENFILE,
+ * EADDRINUSE, EINVAL for the flags) come first as they do there.
+ */
+static bool vif_dev_allowed(struct mrt_engine *eng,
+			    const struct mrt_table *t, int vifi, int ifindex,
+			    const char *name)
+{
+	if (!eng->host.vif_allowed ||
+	    eng->host.vif_allowed(eng->host.ctx, ifindex, name))
+		return true;
+	ENG_INFO(eng, "%s %d on %s refused: %s is not in the allowed "
+		 "interfaces", vif_word(t), vifi, name, name);
+	return false;
+}
+
 /* The common tail of vif_add / mif6_add: slot v of t is filled in; make
  * it live (register slot, maxvif) and tell the data plane, which creates
  * the register device and opens captures; undone if it refuses. */
@@ -22,6 +68,7 @@ static int vif_commit(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 		      bool reg)
 {
 	struct mrt_vif *v = &t->vifs[vifi];
+	char how[64];
 	int rc;
 
 	if (reg)
@@ -32,8 +79,9 @@ static int vif_commit(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 	/* device creation (pimreg), allmulti, capture: the data plane */
 	rc = dp_vif_added_locked(eng, t, vifi);
 	if (rc < 0) {
-		ENG_INFO(eng, "vif %d (%s): data plane refused: %d", vifi,
-			 v->ifname, rc);
+		ENG_WARN(eng, "%s %d on %s not added: no capture or device "
+			 "for it: %s", vif_word(t), vifi, v->ifname,
+			 strerror(-rc));
 		memset(v, 0, sizeof(*v));
 		if (t->reg_vif == vifi)
 			t->reg_vif = -1;
@@ -41,8 +89,14 @@ static int vif_commit(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 			t->maxvif--;
 		return rc;
 	}
-	ENG_DBG(eng, "table %u vif %d %s flags %#x", t->id, vifi, v->ifname,
-		v->flags);
+	vif_flag_words(t, v, how, sizeof(how));
+	if (t->id == (t->family == AF_INET6 ? MRT_DEFAULT_TABLE_V6
+					    : MRT_DEFAULT_TABLE_V4))
+		ENG_INFO(eng, "%s %d added on %s (%s)", vif_word(t), vifi,
+			 v->ifname, how);
+	else
+		ENG_INFO(eng, "%s %d added on %s (%s) in table %u",
+			 vif_word(t), vifi, v->ifname, how, t->id);
 	return 0;
 }
 
@@ -129,6 +183,8 @@ int vif_add(struct mrt_engine *eng, struct mrt_table *t,
 	if (ifindex > 0) {
 		if (ni->ifname_by_index(eng->host.ctx, ifindex, name) < 0)
 			return -EADDRNOTAVAIL;
+		if (!vif_dev_allowed(eng, t, vifi, ifindex, name))
+			return -EADDRNOTAVAIL;
 		if (vc->vifc_flags == 0)
 			local = vc->vifc_lcl_addr;
 		else if (ni->primary_addr4(eng->host.ctx, ifindex, &local) <
@@ -176,6 +232,8 @@ int vif6_add(struct mrt_engine *eng, struct mrt_table *t,
 		if (ifindex <= 0 || !ni->exists(eng->host.ctx, ifindex) ||
 		    ni->ifname_by_index(eng->host.ctx, ifindex, name) < 0)
 			return -EADDRNOTAVAIL;
+		if (!vif_dev_allowed(eng, t, mifi, ifindex, name))
+			return -EADDRNOTAVAIL;
 		break;
 	default:
 		return -EINVAL;
@@ -196,6 +254,8 @@ int vif_delete(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 
 	if (vifi < 0 || vifi >= t->maxvif || !t->vifs[vifi].used)
 		return -EADDRNOTAVAIL;
+	ENG_INFO(eng, "%s %d removed (was on %s)", vif_word(t), vifi,
+		 t->vifs[vifi].ifname);
 	dp_vif_removed_locked(eng, t, vifi);
 	memset(&t->vifs[vifi], 0, sizeof(t->vifs[vifi]));
 	if (vifi == t->reg_vif)
@@ -244,8 +304,8 @@ void vif_prune_gone(struct mrt_engine *eng)
 		for (i = 0; i < t->maxvif; i++)
 			if (t->vifs[i].used && t->vifs[i].ifindex > 0 &&
 			    !ni->exists(eng->host.ctx, t->vifs[i].ifindex)) {
-				ENG_INFO(eng, "table %u vif %d: %s is gone",
-					 t->id, i, t->vifs[i].ifname);
+				ENG_INFO(eng, "%s %d: device %s is gone",
+					 vif_word(t), i, t->vifs[i].ifname);
 				vif_delete(eng, t, i);
 			}
 }

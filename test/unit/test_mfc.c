@@ -130,6 +130,33 @@ START_TEST(wildcards)
 }
 END_TEST
 
+START_TEST(words)
+{
+	static const int two[] = { 1, 2, -1 };
+	struct mrt_mfc *c = add("10.1.0.2", "239.1.1.1", 0, two);
+	struct mrt_mfc *none = add("0.0.0.0", "239.1.1.2", 1, NULL);
+	union mrt_ip o6 = { 0 }, g6 = { 0 };
+	char buf[MFC_WORDS_LEN];
+
+	mfc_key_words(AF_INET, &c->origin, &c->group, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "(10.1.0.2, 239.1.1.1)");
+	mfc_oif_words(c, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1,2");
+	mfc_key_words(AF_INET, &none->origin, &none->group, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "(*, 239.1.1.2)");
+	mfc_oif_words(none, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "no vifs");
+	inet_pton(AF_INET6, "ff05::1:3", &g6.v6);
+	mfc_key_words(AF_INET6, &o6, &g6, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "(*, ff05::1:3)");
+	mfc_key_words(AF_INET6, &o6, &o6, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "(*, *)");
+	/* a short buffer is cut, never overrun */
+	mfc_oif_words(c, buf, 2);
+	ck_assert_str_eq(buf, "1");
+}
+END_TEST
+
 static Suite *mfc_suite(void)
 {
 	Suite *s = suite_create("mfc");
@@ -139,6 +166,7 @@ static Suite *mfc_suite(void)
 	tcase_add_test(tc, link_unlink_order);
 	tcase_add_test(tc, thresholds);
 	tcase_add_test(tc, wildcards);
+	tcase_add_test(tc, words);
 	suite_add_tcase(s, tc);
 	return s;
 }

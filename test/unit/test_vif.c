@@ -2,9 +2,11 @@
 /*
  * test_vif.c - vif_add / vif_delete on a table directly: stored fields,
  * VIFF_STATIC, register naming per table, maxvif, device-gone cleanup and
- * the per-device counts behind mc_forwarding.
+ * the per-device counts behind mc_forwarding; the host's interface list
+ * (vif_allowed) and the log lines that say what happened.
  */
 #include <check.h>
+#include <stdio.h>
 
 #include "check_main.h"
 #include "fake_host.h"
@@ -132,6 +134,82 @@ START_TEST(partial_netif)
 }
 END_TEST
 
+/* The host's interface list (MRTSHIM_INTERFACES): only "r0" here. */
+static char last_info[512];
+
+static int only_r0(void *ctx, int ifindex, const char *ifname)
+{
+	(void)ctx;
+	return ifindex == 2 && !strcmp(ifname, "r0");
+}
+
+static void keep_info(void *ctx, int level, const char *func,
+		      const char *msg)
+{
+	(void)ctx;
+	(void)func;
+	if (level == MRT_LOG_INFO)
+		snprintf(last_info, sizeof(last_info), "%s", msg);
+}
+
+START_TEST(allow_list)
+{
+	struct fake_host f;
+	struct mrt_engine *e;
+	struct mrt_table *t, *t6;
+	struct vifctl v;
+	struct mif6ctl m;
+
+	fake_host_init(&f);
+	f.host.vif_allowed = only_r0;
+	f.host.log = keep_info;
+	f.host.v6_control = 1;
+	ck_assert_int_eq(engine_create(&f.host, &e), 0);
+	t = table_get(e, AF_INET, 253);
+
+	/* a device left out is a missing device: EADDRNOTAVAIL, by address
+	 * and by ifindex, with the reason logged */
+	v = vc(1, 0, "10.2.0.1", 0);
+	ck_assert_int_eq(vif_add(e, t, &v, true), -EADDRNOTAVAIL);
+	ck_assert_str_eq(last_info, "vif 1 on r1 refused: r1 is not in the "
+				    "allowed interfaces");
+	ck_assert(!t->vifs[1].used);
+	ck_assert_int_eq(t->maxvif, 0);
+	v = vc(1, VIFF_USE_IFINDEX, NULL, 3);
+	ck_assert_int_eq(vif_add(e, t, &v, true), -EADDRNOTAVAIL);
+	/* the listed device works, and says so */
+	v = vc(0, VIFF_USE_IFINDEX, NULL, 2);
+	ck_assert_int_eq(vif_add(e, t, &v, true), 0);
+	ck_assert_str_eq(last_info,
+			 "vif 0 added on r0 (by ifindex, threshold 7)");
+	/* the kernel's earlier checks come first: a used slot, bad flags */
+	v = vc(0, 0, "10.2.0.1", 0);
+	ck_assert_int_eq(vif_add(e, t, &v, true), -EADDRINUSE);
+	v = vc(2, VIFF_SRCRT, "10.2.0.1", 0);
+	ck_assert_int_eq(vif_add(e, t, &v, true), -EINVAL);
+	/* register vifs are the shim's own devices: not listed, allowed */
+	v = vc(3, VIFF_REGISTER, NULL, 0);
+	ck_assert_int_eq(vif_add(e, t, &v, false), 0);
+	ck_assert_str_eq(last_info,
+			 "vif 3 added on pimreg (register, static, "
+			 "threshold 7)");
+	ck_assert_int_eq(vif_delete(e, t, 3), 0);
+	ck_assert_str_eq(last_info, "vif 3 removed (was on pimreg)");
+
+	/* v6: mif6_add's missing-device errno too */
+	t6 = table_get(e, AF_INET6, 254);
+	memset(&m, 0, sizeof(m));
+	m.mif6c_mifi = 4;
+	m.mif6c_pifi = 3;
+	ck_assert_int_eq(vif6_add(e, t6, &m, true), -EADDRNOTAVAIL);
+	ck_assert_str_eq(last_info, "mif 4 on r1 refused: r1 is not in the "
+				    "allowed interfaces");
+	m.mif6c_pifi = 2;
+	ck_assert_int_eq(vif6_add(e, t6, &m, true), 0);
+	engine_destroy(e);
+}
+END_TEST
+
 static Suite *vif_suite(void)
 {
 	Suite *s = suite_create("vif");
@@ -142,6 +220,7 @@ static Suite *vif_suite(void)
 	tcase_add_test(tc, register_names);
 	tcase_add_test(tc, device_gone);
 	tcase_add_test(tc, partial_netif);
+	tcase_add_test(tc, allow_list);
 	suite_add_tcase(s, tc);
 	return s;
 }
