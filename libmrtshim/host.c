@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include "config.h"
+#include "envconf.h"
 #include "shim.h"
 
 struct mrt_engine *shim_engine;
@@ -170,11 +172,23 @@ static void host_fd_owned(void *ctx, int fd, int owned)
 	fdtab_own(fd, owned);
 }
 
+/* MRTSHIM_INTERFACES: the engine refuses (and logs) the others. */
+int shim_vif_allowed(void *ctx, int ifindex, const char *ifname)
+{
+	(void)ctx;
+	(void)ifindex;
+	if (!shim_config.restrict_vifs)
+		return 1;
+	/* no list kept (out of memory at start-up): none rather than all */
+	return envconf_list_match(shim_config.interfaces, ifname);
+}
+
 static struct mrt_host shim_host = {
 	.log = host_log,
 	.channel_place = host_channel_place,
 	.channel_unplace = host_channel_unplace,
 	.fd_owned = host_fd_owned,
+	.vif_allowed = shim_vif_allowed,
 	.netns_lock = 1,
 	.dataplane = 1,
 };
@@ -191,6 +205,7 @@ struct mrt_engine *shim_engine_get(void)
 	eng = shim_engine;
 	if (!eng) {
 		shim_host.log_level = shim_log_level;
+		shim_host.capture_buffer = shim_config.capture_buffer;
 		rc = SHIM_ENGINE(engine_create(&shim_host, &eng));
 		if (rc < 0) {
 			eng = NULL;
@@ -250,6 +265,11 @@ struct shim_rec *shim_track(int fd)
 
 	if (r)
 		return r;
+	if (shim_config.disabled) {
+		/* MRTSHIM_DISABLE: the hooks' "not ours, pass through" */
+		errno = ENOTSOCK;
+		return NULL;
+	}
 	if (sockopt_int(fd, SOL_SOCKET, SO_DOMAIN, &family) < 0 ||
 	    sockopt_int(fd, SOL_SOCKET, SO_TYPE, &type) < 0 ||
 	    sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL, &proto) < 0)

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lifecycle.c - process events: the constructor (log settings, atfork
- * registration; nothing else, so processes without MRT calls pay nothing),
+ * lifecycle.c - process events: the constructor (settings, the off switch,
+ * atfork registration; nothing else, so processes without MRT calls pay
+ * nothing),
  * fork (prepare binds symbols and takes our locks), and exit/_exit, which
  * tear the engine down (allmulti restored) - torsocks' exit.c.
  */
 #include <pthread.h>
 
+#include "config.h"
 #include "dataplane.h"
 #include "shim.h"
 
@@ -42,6 +44,7 @@ static void atfork_parent(void)
  */
 static void atfork_child(void)
 {
+	shim_log_atfork_child();
 	fdtab_atfork_child();
 	if (fork_engine) {
 		engine_atfork_child(fork_engine);
@@ -81,7 +84,18 @@ __attribute__((constructor)) static void shim_init(void)
 {
 	int saved = errno;
 
-	shim_log_init();
+	shim_config_read_disable();
+	shim_log_setup(shim_config.disabled);
+	if (shim_config.disabled) {
+		/* the off switch: no engine will ever exist (shim_track
+		 * refuses), so every hook takes its pass-through path, and
+		 * without atfork handlers a fork is libc's alone */
+		SHIM_INFO("off (MRTSHIM_DISABLE): every call goes to the "
+			  "kernel");
+		errno = saved;
+		return;
+	}
+	shim_config_init();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	errno = saved;
 }
