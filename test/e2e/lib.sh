@@ -153,7 +153,7 @@ e2e_share_tools() {
 	local dir=$1 f copy
 	mkdir -p "$dir"
 	chmod 755 "$dir"
-	for f in MRTSHIM_LIB NOMRT E2E_MCAST_TOOL MRT_CLIENT; do
+	for f in MRTSHIM_LIB NOMRT E2E_MCAST_TOOL MRT_CLIENT MRT6_CLIENT; do
 		if [ -z "${!f:-}" ] || [ ! -f "${!f}" ]; then
 			continue
 		fi

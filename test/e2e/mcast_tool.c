@@ -3,13 +3,14 @@
  * mcast_tool - multicast traffic for the end-to-end tests.
  *
  *   mcast_tool send -i IF -g GROUP [-p PORT] [-n COUNT] [-t TTL] [-I MS]
- *                   [-S FIRST]
+ *                   [-S FIRST] [-s SOURCE]
  *   mcast_tool recv -i IF -g GROUP [-p PORT] [-s SOURCE] [-j 0|1]
  *                   [-n COUNT] [-w MS] [-W MS] [-r FILE]
  *
  * send numbers its packets: the payload is "mcast_tool SEQ RUN" (zero
  * padded to 100 bytes), SEQ from FIRST (-S, default 0) up, RUN a number
  * drawn once per send, so that two sends to one receiver do not collide.
+ * send -s binds the socket to SOURCE, a host address (the packets' source).
  *
  * recv joins GROUP on IF (IP_ADD_MEMBERSHIP, or IP_ADD_SOURCE_MEMBERSHIP
  * with -s; the kernel sends IGMPv3 reports by default), unless -j 0, and
@@ -169,7 +170,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mcast_tool send -i IF -g GROUP [-p PORT] [-n N] "
-		"[-t TTL] [-I MS] [-S FIRST]\n"
+		"[-t TTL] [-I MS] [-S FIRST] [-s SRC]\n"
 		"       mcast_tool recv -i IF -g GROUP [-p PORT] [-s SRC] "
 		"[-j 0|1] [-n N] [-w MS] [-W MS] [-r FILE]\n");
 	exit(2);
@@ -220,6 +221,20 @@ static int send_socket(const struct opts *o, struct sockaddr_storage *dst,
 		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop,
 			       sizeof(loop)))
 			die("setsockopt");
+	}
+	if (o->have_source) {
+		struct sockaddr_storage src;
+
+		memset(&src, 0, sizeof(src));
+		if (o->family == AF_INET6) {
+			((struct sockaddr_in6 *)&src)->sin6_family = AF_INET6;
+			((struct sockaddr_in6 *)&src)->sin6_addr = o->source6;
+		} else {
+			((struct sockaddr_in *)&src)->sin_family = AF_INET;
+			((struct sockaddr_in *)&src)->sin_addr = o->source;
+		}
+		if (bind(fd, (struct sockaddr *)&src, *dlen))
+			die("bind source");
 	}
 	return fd;
 }
