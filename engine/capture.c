@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * capture.c - libpcap intake for the data plane: what ip_rcv would hand to
- * ip_mr_input on a vif, i.e. inbound IPv4 multicast and IGMP, never our own
- * transmitted copies (PCAP_D_IN: AF_PACKET tx shows as PACKET_OUTGOING).
+ * ip_mr_input on a vif, i.e. inbound IPv4 multicast and IGMP, or to
+ * ip6_mr_input on a mif (IPv6 multicast), never our own transmitted copies
+ * (PCAP_D_IN: AF_PACKET tx shows as PACKET_OUTGOING).
  */
 #include "capture.h"
 
@@ -16,10 +17,13 @@
 #include <sys/socket.h>
 
 #define CAP_FILTER "ip multicast or igmp"
+#define CAP_FILTER6 "ip6 multicast"
+/* what a host sends to scopes above link-local (ff0X, X > 2) */
+#define CAP_FILTER6_OUT "ip6 multicast and (ip6[25] & 0x0f) > 2"
 #define CAP_BUFSIZE (8 << 20)	/* default bytes of ring per interface */
 
 static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
-			size_t bufsize, pcap_direction_t dir,
+			size_t bufsize, pcap_direction_t dir, int family,
 			const char *filter, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -82,6 +86,7 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 	c->p = p;
 	c->ifindex = ifindex;
 	c->dlt = pcap_datalink(p);
+	c->family = family;
 	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
 	return 0;
 fail:
@@ -93,8 +98,8 @@ fail:
 int cap_open(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
 	     char *err, size_t errlen)
 {
-	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_IN, CAP_FILTER,
-			    err, errlen);
+	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_IN, AF_INET,
+			    CAP_FILTER, err, errlen);
 }
 
 int cap_open_local(struct cap *c, const char *ifname, int ifindex,
@@ -109,8 +114,24 @@ int cap_open_local(struct cap *c, const char *ifname, int ifindex,
 	snprintf(f, sizeof(f),
 		 "ip multicast and src host %s and not dst net 224.0.0.0/24",
 		 a);
-	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_OUT, f, err,
-			    errlen);
+	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_OUT, AF_INET, f,
+			    err, errlen);
+}
+
+int cap_open6(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
+	      char *err, size_t errlen)
+{
+	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_IN, AF_INET6,
+			    CAP_FILTER6, err, errlen);
+}
+
+int cap_open_local6(struct cap *c, const char *ifname, int ifindex,
+		    size_t bufsize, char *err, size_t errlen)
+{
+	/* no source filter: a host has several v6 addresses, changing
+	 * over time, and may send from any of them */
+	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_OUT, AF_INET6,
+			    CAP_FILTER6_OUT, err, errlen);
 }
 
 void cap_close(struct cap *c)
@@ -132,7 +153,7 @@ static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
 {
 	struct cap_ctx *x = (struct cap_ctx *)user;
 	size_t off, len = h->caplen;
-	unsigned proto;
+	unsigned proto, want;
 
 	switch (x->c->dlt) {
 	case DLT_EN10MB:
@@ -154,14 +175,25 @@ static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
 		off = 20;
 		break;
 	case DLT_RAW:
+		if (len < 1)
+			return;
+		proto = b[0] >> 4 == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP;
+		off = 0;
+		break;
 	case DLT_IPV4:
 		proto = ETHERTYPE_IP;
+		off = 0;
+		break;
+	case DLT_IPV6:
+		proto = ETHERTYPE_IPV6;
 		off = 0;
 		break;
 	default:
 		return;
 	}
-	if (proto != ETHERTYPE_IP || len < off + 20)
+	want = x->c->family == AF_INET6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP;
+	if (proto != want ||
+	    len < off + (want == ETHERTYPE_IPV6 ? 40 : 20))
 		return;
 	/* a truncated capture cannot be forwarded */
 	if (h->caplen < h->len)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * capture.h - one libpcap handle per vif interface: inbound only, immediate,
- * non-blocking, filtered to IPv4 multicast and IGMP; allmulti is held
- * separately per vif (dataplane.c).
+ * non-blocking, filtered to IPv4 multicast and IGMP (a v4 vif) or to IPv6
+ * multicast, MLD included (a v6 mif); allmulti is held separately per vif
+ * (dataplane.c).
  */
 #ifndef MRTSHIM_ENGINE_CAPTURE_H
 #define MRTSHIM_ENGINE_CAPTURE_H
@@ -18,10 +19,11 @@ struct cap {
 	int fd;			/* pcap's selectable fd */
 	int ifindex;
 	int dlt;		/* pcap_datalink */
+	int family;		/* AF_INET / AF_INET6: what is delivered */
 	char ifname[IF_NAMESIZE];
 };
 
-/* One captured IPv4 packet: L3 bytes, caplen, arrival ifindex. */
+/* One captured IP packet of the capture's family: L3 bytes, caplen, arrival ifindex. */
 typedef void (*cap_cb)(void *arg, int ifindex, const uint8_t *l3,
 		       size_t len);
 
@@ -34,6 +36,14 @@ int cap_open(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
 int cap_open_local(struct cap *c, const char *ifname, int ifindex,
 		   size_t bufsize, struct in_addr src, char *err,
 		   size_t errlen);
+/* The IPv6 counterparts: inbound IPv6 multicast on a mif; outbound
+ * multicast to routable scopes (above link-local) this host sends there
+ * (spec 6.4 v6), forwarded copies included: the caller tells them apart
+ * (struct dp_self6). */
+int cap_open6(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
+	      char *err, size_t errlen);
+int cap_open_local6(struct cap *c, const char *ifname, int ifindex,
+		    size_t bufsize, char *err, size_t errlen);
 void cap_close(struct cap *c);
 /* Deliver up to max packets to cb; returns the count or -errno. */
 int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg);

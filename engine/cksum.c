@@ -143,3 +143,95 @@ int cksum_ip4_fix_partial(uint8_t *pkt, size_t len)
 	memcpy(pkt + hl + off, save, 2);
 	return 0;
 }
+
+/* Where the upper-layer header of an IPv6 packet starts, its protocol
+ * and the offset of its checksum field; -1 if not UDP/TCP/ICMPv6 or
+ * truncated. */
+static int l4_layout6(const uint8_t *pkt, size_t len, size_t *l4,
+		      size_t *l4len, uint8_t *proto)
+{
+	size_t end, off = 40;
+	uint8_t nh;
+
+	if (len < 40 || (pkt[0] >> 4) != 6)
+		return -1;
+	end = 40 + (size_t)(pkt[4] << 8 | pkt[5]);
+	if (end > len)
+		return -1;
+	nh = pkt[6];
+	/* hop-by-hop, routing, destination options: (len + 1) * 8 bytes */
+	while (nh == 0 || nh == 43 || nh == 60) {
+		if (off + 2 > end)
+			return -1;
+		nh = pkt[off];
+		off += ((size_t)pkt[off + 1] + 1) * 8;
+	}
+	if (off > end)
+		return -1;
+	*l4 = off;
+	*l4len = end - off;
+	*proto = nh;
+	if (nh == IPPROTO_UDP && *l4len >= 8)
+		return 6;
+	if (nh == IPPROTO_TCP && *l4len >= 20)
+		return 16;
+	if (nh == IPPROTO_ICMPV6 && *l4len >= 4)
+		return 2;
+	return -1;
+}
+
+static uint32_t pseudo_sum6(const uint8_t *pkt, size_t l4len, uint8_t proto)
+{
+	uint8_t ph[8] = { (uint8_t)(l4len >> 24), (uint8_t)(l4len >> 16),
+			  (uint8_t)(l4len >> 8),  (uint8_t)l4len,
+			  0, 0, 0, proto };
+
+	return cksum_add(cksum_add(0, pkt + 8, 32), ph, sizeof(ph));
+}
+
+int cksum_ip6_complete_l4(uint8_t *pkt, size_t len)
+{
+	size_t l4, l4len;
+	uint8_t proto;
+	int off = l4_layout6(pkt, len, &l4, &l4len, &proto);
+	uint16_t c;
+
+	if (off < 0)
+		return -EINVAL;
+	/* as for v4: the field holds the folded pseudo-header sum */
+	c = cksum_fold(cksum_add(0, pkt + l4, l4len));
+	if (proto == IPPROTO_UDP && c == 0)
+		c = 0xffff;
+	memcpy(pkt + l4 + off, &c, 2);
+	return 0;
+}
+
+int cksum_ip6_l4_ok(const uint8_t *pkt, size_t len)
+{
+	size_t l4, l4len;
+	uint8_t proto;
+	int off = l4_layout6(pkt, len, &l4, &l4len, &proto);
+
+	if (off < 0)
+		return -EINVAL;
+	if (proto == IPPROTO_UDP && !pkt[l4 + 6] && !pkt[l4 + 7])
+		return 0;
+	return cksum_fold(cksum_add(pseudo_sum6(pkt, l4len, proto), pkt + l4,
+				    l4len)) == 0;
+}
+
+int cksum_ip6_fix_partial(uint8_t *pkt, size_t len)
+{
+	size_t l4, l4len;
+	uint8_t proto, save[2];
+	int off = l4_layout6(pkt, len, &l4, &l4len, &proto);
+
+	if (off < 0 || cksum_ip6_l4_ok(pkt, len) != 0)
+		return 0;
+	memcpy(save, pkt + l4 + off, 2);
+	cksum_ip6_complete_l4(pkt, len);
+	if (cksum_ip6_l4_ok(pkt, len) == 1)
+		return 1;
+	memcpy(pkt + l4 + off, save, 2);
+	return 0;
+}

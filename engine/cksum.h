@@ -43,4 +43,17 @@ int cksum_ip4_l4_ok(const uint8_t *pkt, size_t len);
  */
 int cksum_ip4_fix_partial(uint8_t *pkt, size_t len);
 
+/*
+ * IPv6 counterparts for the upper-layer checksum (UDP, TCP, ICMPv6 over
+ * the RFC 8200 8.1 pseudo-header), after hop-by-hop, routing and
+ * destination-options headers; fragments and other headers are left
+ * alone. pkt is the whole IPv6 packet of len bytes (40 + payload).
+ */
+int cksum_ip6_complete_l4(uint8_t *pkt, size_t len);
+/* 1 verifies, 0 does not (a zero UDP checksum does not: RFC 8200 8.1),
+ * -EINVAL not checkable. */
+int cksum_ip6_l4_ok(const uint8_t *pkt, size_t len);
+/* As cksum_ip4_fix_partial: 1 repaired, 0 untouched. */
+int cksum_ip6_fix_partial(uint8_t *pkt, size_t len);
+
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dataplane.c - the IPv4 data plane's life: the engine thread that polls
- * captures, IGMP and pimreg and feeds input.c, the control plane's
+ * dataplane.c - the data plane's life (v4 and v6 tables): the engine
+ * thread that polls captures, IGMP, ICMPv6 and pimreg/pim6reg and feeds
+ * input.c / input6.c, the control plane's
  * notifications (mrouter start/stop, vif add/remove), device-side state
  * (captures, allmulti, pimreg stand-in), shutdown and fork ownership.
  */
@@ -46,6 +47,7 @@ struct dp *dp_get(struct mrt_engine *eng)
 	dp->evfd = -1;
 	dp->tx.fd = -1;
 	dp->igmp.fd = -1;
+	dp->mld.fd = -1;
 	dp->tnl.txfd = dp->tnl.rxfd = dp->pim.fd = -1;
 	for (i = 0; i < DP_MAXCAP; i++)
 		dp->caps[i].cap.fd = dp->caps[i].out.fd = -1;
@@ -85,28 +87,34 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 		       struct mrt_table *t, int vifi, bool loud)
 {
 	struct mrt_vif *v = &t->vifs[vifi];
+	bool v6 = t->family == AF_INET6;
+	const char *kind = v6 ? "mif" : "vif";
 	struct dp_cap *dc;
-	char err[PCAP_ERRBUF_SIZE + 64];
+	char err[PCAP_ERRBUF_SIZE + 64] = "no IPv4 address";
 	int rc, mtu;
 
 	/* register and tunnel vifs: nothing arrives on their stand-ins;
 	 * register.c and tunnel.c hand their packets in */
-	if (!v->used || v->ifindex <= 0 ||
-	    (v->flags & (VIFF_REGISTER | VIFF_TUNNEL)) ||
-	    cap_slot(dp, t, vifi))
+	if (!v->used || v->ifindex <= 0 || fwd_is_register(t, vifi) ||
+	    fwd_is_tunnel(t, vifi) || cap_slot(dp, t, vifi))
 		return 0;
 	dc = cap_slot(dp, NULL, 0);
 	if (!dc)
 		return -ENOBUFS;
-	rc = cap_open(&dc->cap, v->ifname, v->ifindex,
-		      eng->host.capture_buffer, err, sizeof(err));
+	if (v6)
+		rc = cap_open6(&dc->cap, v->ifname, v->ifindex,
+			       eng->host.capture_buffer, err, sizeof(err));
+	else
+		rc = cap_open(&dc->cap, v->ifname, v->ifindex,
+			      eng->host.capture_buffer, err, sizeof(err));
 	if (rc < 0) {
 		if (loud)
-			ENG_ERR(eng, "vif %d (%s): capture: %s", vifi,
-				v->ifname, err);
+			ENG_ERR(eng, "capture on %s (%s %d) failed: %s",
+				v->ifname, kind, vifi, err);
 		else
-			ENG_DBG(eng, "vif %d (%s): capture: %s (the engine "
-				"thread retries)", vifi, v->ifname, err);
+			ENG_DBG(eng, "capture on %s (%s %d) failed: %s (the "
+				"engine thread retries)", v->ifname, kind,
+				vifi, err);
 		return rc;
 	}
 	dc->t = t;
@@ -114,20 +122,28 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 	engine_own_fd(eng, dc->cap.fd);
 	/* locally originated multicast (spec 6.4): the loopback copy is
 	 * PACKET_LOOPBACK, invisible to packet sockets, so watch what this
-	 * host sends from the vif's address instead */
-	if (v->local_addr.s_addr &&
-	    cap_open_local(&dc->out, v->ifname, v->ifindex,
-			   eng->host.capture_buffer, v->local_addr,
-			   err, sizeof(err)) == 0)
+	 * host sends from the vif's address (v6: from any address, our
+	 * forwarded copies told apart by dp_self6) instead */
+	if (v6)
+		rc = cap_open_local6(&dc->out, v->ifname, v->ifindex,
+				     eng->host.capture_buffer, err,
+				     sizeof(err));
+	else if (v->local_addr.s_addr)
+		rc = cap_open_local(&dc->out, v->ifname, v->ifindex,
+				    eng->host.capture_buffer, v->local_addr,
+				    err, sizeof(err));
+	else
+		rc = -EADDRNOTAVAIL;
+	if (rc == 0)
 		engine_own_fd(eng, dc->out.fd);
 	else
-		ENG_INFO(eng, "vif %d (%s): no local-origin capture", vifi,
-			 v->ifname);
+		ENG_INFO(eng, "%s %d (%s): what this host sends there is not "
+			 "routed: %s", kind, vifi, v->ifname, err);
 	mtu = dp->tx.fd >= 0 ? tx_mtu(&dp->tx, v->ifindex) : 0;
 	dc->mtu = mtu > 0 ? mtu : 0;
 	dp->gen++;
 	dp_wake(dp);
-	ENG_INFO(eng, "vif %d (%s): capturing, mtu %d", vifi, v->ifname,
+	ENG_INFO(eng, "%s %d (%s): capturing, mtu %d", kind, vifi, v->ifname,
 		 dc->mtu);
 	return 0;
 }
@@ -233,30 +249,43 @@ static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 }
 
 #define DP_MAP_OUT 0x1000	/* map[] entry is the outbound capture */
-#define DP_MAP_REG 0x2000	/* map[] entry is a pimreg tun fd (vif) */
+#define DP_MAP_REG 0x2000	/* map[] entry: a register tun fd (regslot) */
 #define DP_MAP_TNL 0x4000	/* map[] entry is the IP-in-IP socket */
 #define DP_MAP_PIM 0x8000	/* map[] entry is the PIM socket */
+#define DP_MAP_MLD 0x10000	/* map[] entry is the ICMPv6 socket */
+
+/* A packet read from the register stand-in of dp_regslot slot: not of
+ * that family, or our own WHOLEPKT copy (dp_forward)? */
+static bool dp_reg_skip(struct dp *dp, int slot, size_t n)
+{
+	if (slot >= MRT_MAXVIFS)
+		return n < 40 || (dp->pkt[0] >> 4) != 6 ||
+		       40 + (size_t)(dp->pkt[4] << 8 | dp->pkt[5]) != n ||
+		       dp_self6_seen(dp, dp->pkt, n);
+	return n < 20 || (dp->pkt[0] >> 4) != 4 || dp_self_seen(dp, dp->pkt);
+}
 
 /*
- * reg_vif_xmit: what the stack sends into pimreg goes whole to the daemon
- * (WHOLEPKT, the register vif); vif counters unchanged.
+ * reg_vif_xmit: what the stack sends into pimreg (pim6reg) goes whole to
+ * the daemon (WHOLEPKT, the register vif); vif counters unchanged.
  * Lock held.
  */
-static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp, int vifi)
+static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp, int slot)
 {
+	int vifi = slot % MRT_MAXVIFS;
+	int fam = slot >= MRT_MAXVIFS ? AF_INET6 : AF_INET;
 	struct mrt_table *t;
 	ssize_t n;
 	int k;
 
 	for (k = 0; k < DP_BATCH; k++) {
-		n = read(dp->regfd[vifi], dp->pkt, sizeof(dp->pkt));
+		n = read(dp->regfd[slot], dp->pkt, sizeof(dp->pkt));
 		if (n < 0)
 			break;
-		if (n < 20 || (dp->pkt[0] >> 4) != 4 ||
-		    dp_self_seen(dp, dp->pkt))
-			continue;	/* not IPv4, or our WHOLEPKT copy */
+		if (dp_reg_skip(dp, slot, (size_t)n))
+			continue;
 		for (t = table_first(eng); t; t = t->next) {
-			if (t->family != AF_INET || t->reg_vif != vifi ||
+			if (t->family != fam || t->reg_vif != vifi ||
 			    !t->mrouter)
 				continue;
 			/* counted on the device only (spec 5.4) */
@@ -275,9 +304,9 @@ static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[2 * DP_MAXCAP + MRT_MAXVIFS + 4 + CTL_MAXFD];
-	struct dp_rx_arg rx[2 * DP_MAXCAP + MRT_MAXVIFS + 4];
-	int map[2 * DP_MAXCAP + MRT_MAXVIFS + 4];
+	struct pollfd pfd[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 5 + CTL_MAXFD];
+	struct dp_rx_arg rx[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 5];
+	int map[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 5];
 	unsigned gen = ~0u;
 	int n = 0, nc = 0, i, k, timeout;
 	uint64_t cnt;
@@ -313,7 +342,12 @@ static void *dp_thread(void *arg)
 				pfd[n].fd = dp->pim.fd;
 				pfd[n++].events = POLLIN;
 			}
-			for (i = 0; i < MRT_MAXVIFS && !dp->standby; i++) {
+			if (!dp->standby && dp->mld.fd >= 0) {
+				map[n] = DP_MAP_MLD;
+				pfd[n].fd = dp->mld.fd;
+				pfd[n++].events = POLLIN;
+			}
+			for (i = 0; i < 2 * MRT_MAXVIFS && !dp->standby; i++) {
 				if (dp->regfd[i] <= 0)
 					continue;
 				map[n] = i | DP_MAP_REG;
@@ -359,6 +393,10 @@ static void *dp_thread(void *arg)
 				}
 				if (map[i] == DP_MAP_PIM) {
 					register_rx(eng, dp);
+					continue;
+				}
+				if (map[i] == DP_MAP_MLD) {
+					dp_mld_local(eng, dp);
 					continue;
 				}
 				if (map[i] & DP_MAP_REG) {
@@ -409,6 +447,12 @@ static int dp_open_io(struct mrt_engine *eng, struct dp *dp)
 		if (rc == 0)
 			engine_own_fd(eng, dp->igmp.fd);
 		dp->gen++;	/* the thread polls the new fd */
+	}
+	if (dp->mld.fd < 0) {
+		rc = mldin_open(&dp->mld);
+		if (rc == 0)
+			engine_own_fd(eng, dp->mld.fd);
+		dp->gen++;
 	}
 	if (!dp->own) {
 		void *p = mmap(NULL, sizeof(struct dp_owner),
@@ -485,7 +529,7 @@ int dp_mrouter_started_locked(struct mrt_engine *eng, struct mrt_table *t)
 	struct dp *dp;
 	int rc, i;
 
-	if (t->family != AF_INET || !eng->host.dataplane)
+	if (!eng->host.dataplane)
 		return 0;
 	dp = dp_get(eng);
 	if (!dp)
@@ -511,7 +555,7 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	struct mrt_table *o;
 	int i;
 
-	if (!dp || t->family != AF_INET)
+	if (!dp)
 		return;
 	for (i = 0; i < DP_MAXCAP; i++)
 		if (dp->caps[i].t == t)
@@ -519,9 +563,9 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	if (dp->next_expiry_ns && !t->unres)
 		dp_expire_locked(eng, engine_now_ns(eng));
 	for (o = table_first(eng); o; o = o->next)
-		if (o->family == AF_INET && o->mrouter && o != t)
+		if (o->mrouter && o != t)
 			return;
-	/* no v4 mrouter left: the thread leaves at its next wakeup (it
+	/* no mrouter left: the thread leaves at its next wakeup (it
 	 * checks stop under the lock before touching any socket), and the
 	 * sockets go now; MRT_INIT opens them again */
 	dp->stop = true;
@@ -532,6 +576,9 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	if (dp->igmp.fd >= 0)
 		engine_close_fd(eng, dp->igmp.fd);
 	dp->igmp.fd = -1;
+	if (dp->mld.fd >= 0)
+		engine_close_fd(eng, dp->mld.fd);
+	dp->mld.fd = -1;
 	rpf_nl_close(&dp->rpfnl);
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);
@@ -573,7 +620,7 @@ static void dp_reg_setup(struct mrt_engine *eng, struct dp *dp,
 			 struct mrt_table *t, int vifi, bool loud)
 {
 	struct mrt_vif *v = &t->vifs[vifi];
-	int ifindex, created, tunfd;
+	int ifindex, created, tunfd, slot = dp_regslot(t, vifi);
 
 	if (v->ifindex > 0)
 		return;
@@ -586,10 +633,10 @@ static void dp_reg_setup(struct mrt_engine *eng, struct dp *dp,
 	}
 	v->ifindex = ifindex;
 	if (created)
-		dp->regdev[vifi] = ifindex;
+		dp->regdev[slot] = ifindex;
 	if (tunfd >= 0) {
 		/* fd numbers are never 0 here: 0 is stdin */
-		dp->regfd[vifi] = tunfd;
+		dp->regfd[slot] = tunfd;
 		engine_own_fd(eng, tunfd);
 		dp->gen++;
 		dp_wake(dp);
@@ -601,21 +648,22 @@ int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 	struct mrt_vif *v = &t->vifs[vifi];
 	struct dp *dp;
 
-	if (t->family != AF_INET || !eng->host.dataplane)
+	if (!eng->host.dataplane)
 		return 0;
 	dp = dp_get(eng);
 	if (!dp)
 		return -ENOMEM;
 	/* try now (immediate when the caller has the privileges); the
 	 * engine thread retries with its own capabilities otherwise */
-	if (v->flags & VIFF_REGISTER)
+	if (fwd_is_register(t, vifi))
 		dp_reg_setup(eng, dp, t, vifi, false);
-	else if (v->flags & VIFF_TUNNEL)
+	else if (fwd_is_tunnel(t, vifi))
 		tunnel_dev_setup(eng, t, vifi, false);
 	else if (dp->thr_started && !dp->stop)
 		dp_cap_open(eng, dp, t, vifi, false);
 	dp_am_hold(eng, v);
-	rpf_add_if(&dp->rpf, v->ifindex, engine_now_ns(eng));
+	if (t->family == AF_INET)	/* rp_filter is IPv4's */
+		rpf_add_if(&dp->rpf, v->ifindex, engine_now_ns(eng));
 	dp_decap_sync(eng, dp, NULL);
 	t->dp_tried &= ~(1u << vifi);
 	dp->want++;
@@ -658,17 +706,21 @@ static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
 		engine_own_fd(eng, dp->igmp.fd);
 		dp->gen++;
 	}
+	if (dp->mld.fd < 0 && mldin_open(&dp->mld) == 0) {
+		engine_own_fd(eng, dp->mld.fd);
+		dp->gen++;
+	}
 	for (t = table_first(eng); t; t = t->next) {
-		if (t->family != AF_INET || !t->mrouter)
+		if (!t->mrouter)
 			continue;
 		for (i = 0; i < t->maxvif; i++) {
 			bit = 1u << i;
 			if (!t->vifs[i].used || (t->dp_tried & bit))
 				continue;
 			t->dp_tried |= bit;
-			if (t->vifs[i].flags & VIFF_REGISTER)
+			if (fwd_is_register(t, i))
 				dp_reg_setup(eng, dp, t, i, true);
-			else if (t->vifs[i].flags & VIFF_TUNNEL)
+			else if (fwd_is_tunnel(t, i))
 				tunnel_dev_setup(eng, t, i, true);
 			else
 				dp_cap_open(eng, dp, t, i, true);
@@ -699,31 +751,30 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 {
 	struct dp *dp = eng->dp;
 	struct dp_cap *dc;
+	int slot = dp_regslot(t, vifi);
 
-	if (t->family != AF_INET)
-		return;
 	if (t->vifs[vifi].dp_amfd > 0)
 		engine_close_fd(eng, t->vifs[vifi].dp_amfd);
 	t->vifs[vifi].dp_amfd = 0;
-	if (t->vifs[vifi].flags & VIFF_TUNNEL)
+	if (fwd_is_tunnel(t, vifi))
 		tunnel_dev_remove(eng, t, vifi);
 	if (!dp)
 		return;
 	dp_decap_sync(eng, dp, &t->vifs[vifi]);
-	if (dp->regdev[vifi] && dp->regdev[vifi] == t->vifs[vifi].ifindex)
-		regdev_delete(dp->regdev[vifi]);
-	dp->regdev[vifi] = 0;
-	if (dp->regfd[vifi] > 0) {
+	if (dp->regdev[slot] && dp->regdev[slot] == t->vifs[vifi].ifindex)
+		regdev_delete(dp->regdev[slot]);
+	dp->regdev[slot] = 0;
+	if (dp->regfd[slot] > 0) {
 		/* the thread may sit in poll() on the tun fd, which keeps the
 		 * device until poll returns: unregister it now, as vif_delete
 		 * does, so a re-add finds no stale pimreg */
 		if (t->vifs[vifi].ifindex > 0)
 			regdev_delete(t->vifs[vifi].ifindex);
-		engine_close_fd(eng, dp->regfd[vifi]);
+		engine_close_fd(eng, dp->regfd[slot]);
 		dp->gen++;
 		dp_wake(dp);
 	}
-	dp->regfd[vifi] = 0;
+	dp->regfd[slot] = 0;
 	dc = cap_slot(dp, t, vifi);
 	if (dc)
 		dp_cap_close(eng, dp, dc);
@@ -747,7 +798,7 @@ void dp_shutdown(struct mrt_engine *eng)
 	for (i = 0; i < DP_MAXCAP; i++)
 		if (dp->caps[i].t)
 			dp_cap_close(eng, dp, &dp->caps[i]);
-	for (i = 0; i < MRT_MAXVIFS; i++) {
+	for (i = 0; i < 2 * MRT_MAXVIFS; i++) {
 		if (dp->regdev[i])
 			regdev_delete(dp->regdev[i]);
 		if (dp->regfd[i] > 0)
@@ -757,6 +808,9 @@ void dp_shutdown(struct mrt_engine *eng)
 		engine_close_fd(eng, dp->tx.fd);
 	if (dp->igmp.fd >= 0)
 		engine_close_fd(eng, dp->igmp.fd);
+	if (dp->mld.fd >= 0)
+		engine_close_fd(eng, dp->mld.fd);
+	dp->mld.fd = -1;
 	rpf_nl_close(&dp->rpfnl);
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);

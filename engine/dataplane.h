@@ -45,7 +45,8 @@ void dp_shutdown(struct mrt_engine *eng);
  * ip_mr_input for one IPv4 packet (L3 bytes, len may include link padding)
  * that arrived on device ifindex, for table t: IGMP to the daemon,
  * lookup, forward (through host->xmit when set), unresolved queue and
- * upcalls. The capture thread calls it; unit tests drive it directly.
+ * upcalls. For a v6 table, ip6_mr_input for one IPv6 packet (MLD to
+ * mldin.c, scope drops, then the same). The capture thread calls it; unit tests drive it directly.
  * Returns 0 (consumed, forwarded or dropped as the kernel would) or
  * -errno (malformed, or the NOCACHE could not be queued).
  */
@@ -64,7 +65,7 @@ int dp_tunnel_input_locked(struct mrt_engine *eng, void *pkt, size_t len);
 int dp_register_input_locked(struct mrt_engine *eng, const void *pkt,
 			     size_t len);
 
-/* Expire unresolved entries of every v4 table at now_ns (the thread's
+/* Expire unresolved entries of every table at now_ns (the thread's
  * timer; tests call it with an injected clock). Returns the next expiry
  * in ns or 0 if none is pending. */
 uint64_t dp_expire_locked(struct mrt_engine *eng, uint64_t now_ns);

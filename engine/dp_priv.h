@@ -15,6 +15,7 @@
 
 #include "capture.h"
 #include "igmpin.h"
+#include "mldin.h"
 #include "mrt_state.h"
 #include "register.h"
 #include "rpf.h"
@@ -22,7 +23,7 @@
 #include "tx.h"
 #include "upcall.h"
 
-#define DP_MAXCAP 64		/* captures across all v4 tables */
+#define DP_MAXCAP 64		/* captures across all tables */
 #define DP_BATCH 64		/* packets per lock hold and capture */
 #define DP_STANDBY_MS 200	/* standby child: parent-alive poll period */
 
@@ -48,6 +49,21 @@ struct dp_owner {
  * of its header (ID, TTL, checksum, source, group). */
 struct dp_self {
 	uint8_t hdr[14];	/* bytes 4-5, 8, 10-11, 12-19 */
+};
+
+#define DP_SELF6_RING 1024	/* our recent v6 copies, see dp_self6 */
+#define DP_SELF6_KEY 48
+
+/* v6 (spec 6.4): the outbound capture of a mif sees everything this host
+ * sends there, our forwarded copies of any packet included (a host has
+ * too many, changing v6 addresses to filter on). Every v6 packet we
+ * forward is noted by what all of its copies keep: the first 8 header
+ * bytes (hop limit after the decrement), source, group and the first 8
+ * payload bytes (ports, length and checksum tell packets of a flow
+ * apart). */
+struct dp_self6 {
+	uint32_t hash;		/* of key, compared first */
+	uint8_t key[DP_SELF6_KEY];
 };
 
 /* Counters of the data plane itself (not kernel-visible). */
@@ -76,20 +92,31 @@ struct dp {
 	struct dp_cap caps[DP_MAXCAP];
 	struct tx tx;
 	struct igmpin igmp;
+	struct mldin mld;	/* private raw ICMPv6 socket (mldin.h) */
 	struct tnl tnl;		/* tunnel vifs' IP-in-IP sockets */
 	struct pimrx pim;	/* PIM Registers to decapsulate */
 	struct rpf rpf;		/* rp_filter before ip_mr_input (rpf.h) */
 	struct rpf_nl rpfnl;	/* its route lookups */
 	struct dp_owner *own;	/* MAP_SHARED, NULL until the thread runs */
-	int regdev[MRT_MAXVIFS];	/* dummy pimreg we created, by vif */
-	int regfd[MRT_MAXVIFS];		/* tun fd holding pimreg, 0 = none */
+	/* register stand-ins by dp_regslot: pimreg / pim6reg */
+	int regdev[2 * MRT_MAXVIFS];	/* dummy link we created */
+	int regfd[2 * MRT_MAXVIFS];	/* tun fd holding it, 0 = none */
 	const char *igmp_path;	/* /proc/net/igmp (tests override) */
 	struct dp_stats st;
 	struct dp_self self[DP_SELF_RING];	/* ring, see struct dp_self */
 	unsigned self_next;
+	struct dp_self6 self6[DP_SELF6_RING];	/* ring, see dp_self6 */
+	unsigned self6_next;
 	uint8_t pkt[65536];	/* working copy of the packet forwarded */
 	uint8_t up[UPCALL_MAX];	/* upcall being built */
 };
+
+/* Slot of the register stand-in of vif vifi of t in regdev/regfd: a v4
+ * register vif and a v6 register mif may have the same index. */
+static inline int dp_regslot(const struct mrt_table *t, int vifi)
+{
+	return t->family == AF_INET6 ? MRT_MAXVIFS + vifi : vifi;
+}
 
 /* The engine's data plane, created on first use; NULL on ENOMEM. */
 struct dp *dp_get(struct mrt_engine *eng);
@@ -99,8 +126,29 @@ struct dp *dp_get(struct mrt_engine *eng);
 void dp_self_note(struct dp *dp, const uint8_t *pkt);
 bool dp_self_seen(struct dp *dp, const uint8_t *pkt);
 
-/* ipmr_cache_report (input.c): build and queue one upcall of type about
- * pkt on t's mrouter; 0 or -errno (not queued). Lock held. */
+/* The v6 counterparts (input6.c). */
+void dp_self6_note(struct dp *dp, const uint8_t *pkt, size_t len);
+bool dp_self6_seen(struct dp *dp, const uint8_t *pkt, size_t len);
+
+/* ip6_mr_input (input6.c), dp_input_locked for a v6 table. */
+int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
+		     int ifindex, const uint8_t *pkt, size_t len,
+		     unsigned flags);
+
+/* The family-independent halves of ip_mr_input / ip6_mr_input (input.c),
+ * lock held: forward pkt (L3, len bytes) through entry c; or queue it on
+ * the unresolved (src, grp) entry, raising NOCACHE for a new one. */
+void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
+		struct mrt_mfc *c, int ifindex, int vifi, const uint8_t *pkt,
+		size_t len, bool local);
+int dp_unresolved(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
+		  const union mrt_ip *src, const union mrt_ip *grp,
+		  int ifindex, int vifi, const uint8_t *pkt, size_t len,
+		  bool local);
+
+/* ipmr_cache_report / ip6mr_cache_report by t's family (input.c): build
+ * and queue one upcall of type about pkt on t's mrouter; 0 or -errno
+ * (not queued). Lock held. */
 int dp_report(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	      int type, int vifi, int ifindex, const uint8_t *pkt, size_t len);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * forward.c - ip_mr_forward as a pure decision (spec §6.2): entry counters,
+ * forward.c - ip_mr_forward / ip6_mr_forward as a pure decision (spec §6.2): entry counters,
  * the (*,*) proxy shortcut, wrong interface with the WRONGVIF rate limit,
  * then TTL against each oif's threshold, highest vif first.
  */
@@ -71,8 +71,8 @@ void fwd_decide(struct mrt_table *t, struct mrt_mfc *c, int ifindex,
 
 	/* step 3: wrong interface */
 	if (!parent_is_dev(t, vif, ifindex)) {
-		if (local)
-			return;	/* locally originated: silent, uncounted */
+		if (local && t->family == AF_INET)
+			return;	/* v4 local origin: silent, uncounted */
 		r->wrong_if = true;
 		c->wrong_if++;
 		/* time_after(jiffies, last_assert + MFC_ASSERT_THRESH); a

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * forward.h - the IPv4 forward decision for a packet matched to an MFC
- * entry (spec §6.2, ip_mr_forward): counters (§5.4), wrong-interface and
- * WRONGVIF conditions (§7.4), TTL vs per-oif threshold, and the list of
- * vifs a copy goes to. Pure: no I/O; callers hold the engine lock.
+ * forward.h - the forward decision for a packet matched to an MFC entry
+ * (spec §6.2, ip_mr_forward / ip6_mr_forward): counters (§5.4),
+ * wrong-interface and WRONGVIF conditions (§7.4), TTL (hop limit) vs
+ * per-oif threshold, and the list of vifs a copy goes to. Pure: no I/O; callers hold the engine lock.
  */
 #ifndef MRTSHIM_ENGINE_FORWARD_H
 #define MRTSHIM_ENGINE_FORWARD_H
@@ -24,9 +24,10 @@ struct fwd_result {
 };
 
 /*
- * ip_mr_forward for entry c: the packet of L3 length len and TTL ttl
- * arrived on device ifindex, which is vif true_vifi (-1 if none); local
- * is set for a locally originated packet (§6.4). Updates entry and
+ * ip_mr_forward for entry c: the packet of L3 length len and TTL (v6: hop
+ * limit) ttl arrived on device ifindex, which is vif true_vifi (-1 if
+ * none); local is set for a locally originated packet (§6.4: on the
+ * wrong interface silent in v4, counted in v6). Updates entry and
  * parent-vif input counters and the assert timestamp, fills r.
  */
 void fwd_decide(struct mrt_table *t, struct mrt_mfc *c, int ifindex,
@@ -46,6 +47,19 @@ int fwd_find_vif(const struct mrt_table *t, int ifindex);
 static inline int fwd_arrival(const struct mrt_table *t, int vifi)
 {
 	return t->vifs[vifi].ifindex > 0 ? t->vifs[vifi].ifindex : -(vifi + 1);
+}
+
+/* The register vif / a tunnel vif of t: MIFF_REGISTER has VIFF_TUNNEL's
+ * value, so the flag means what the table's family says. */
+static inline bool fwd_is_register(const struct mrt_table *t, int vifi)
+{
+	return t->family == AF_INET6 ? (t->vifs[vifi].flags & 1u) != 0 :
+				       (t->vifs[vifi].flags & 4u) != 0;
+}
+
+static inline bool fwd_is_tunnel(const struct mrt_table *t, int vifi)
+{
+	return t->family == AF_INET && (t->vifs[vifi].flags & 1u);
 }
 
 /* A copy of len bytes was handed to vif v (§5.4 pkt_out/bytes_out). */

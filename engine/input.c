@@ -3,9 +3,12 @@
  * input.c - ip_mr_input for one IPv4 packet (spec §5.3, §6, §7.4, §8.1):
  * IGMP to the daemon, lookup, forward with per-copy transmit, the
  * unresolved queue with its NOCACHE, replay at resolution and expiry.
+ * Forwarding, the unresolved queue and upcalls serve v6 tables too
+ * (input6.c parses the IPv6 packet and calls them).
  * Everything here runs under the engine lock, without allocation on the
  * forwarding path.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -43,12 +46,18 @@ int dp_report(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 
 	if (!t->mrouter)
 		return -EINVAL;
-	n = upcall_build(dp->up, sizeof(dp->up), type, vifi, pkt, len);
+	if (t->family == AF_INET6)
+		n = upcall6_build(dp->up, sizeof(dp->up), type, vifi, pkt, len);
+	else
+		n = upcall_build(dp->up, sizeof(dp->up), type, vifi, pkt, len);
 	if (n < 0)
 		return (int)n;
 	/* a deviceless vif's pseudo index (fwd_arrival) is no ifindex */
-	upcall_meta(&m, type, pkt, ifindex > 0 ? ifindex : 0,
-		    vif_addr_of(t, ifindex));
+	if (t->family == AF_INET6)
+		upcall6_meta(&m, type, pkt, ifindex > 0 ? ifindex : 0);
+	else
+		upcall_meta(&m, type, pkt, ifindex > 0 ? ifindex : 0,
+			    vif_addr_of(t, ifindex));
 	rc = upcall_send(t->mrouter, &m, dp->up, (size_t)n);
 	if (rc < 0)
 		ENG_DBG(eng, "upcall %d vif %d dropped: %d", type, vifi, rc);
@@ -90,7 +99,7 @@ static int dp_xmit(struct mrt_engine *eng, struct dp *dp,
 	const struct mrt_host *h = &eng->host;
 	int i, mtu = 0;
 
-	if (t->vifs[v].flags & VIFF_TUNNEL)
+	if (fwd_is_tunnel(t, v))
 		return tunnel_xmit(eng, dp, t, v, pkt, len);
 	if (h->xmit)
 		return h->xmit(h->ctx, v, t->vifs[v].ifindex, pkt, len);
@@ -101,13 +110,40 @@ static int dp_xmit(struct mrt_engine *eng, struct dp *dp,
 			mtu = dp->caps[i].mtu;
 			break;
 		}
+	if (t->family == AF_INET6)
+		return tx_send6(&dp->tx, t->vifs[v].ifindex, mtu, pkt, len);
 	return tx_send(&dp->tx, t->vifs[v].ifindex, mtu, pkt, len);
 }
 
-/* ip_mr_forward + ipmr_queue_xmit for entry c. Expects the engine lock. */
-static void dp_forward(struct mrt_engine *eng, struct dp *dp,
-		       struct mrt_table *t, struct mrt_mfc *c, int ifindex,
-		       int vifi, const uint8_t *pkt, size_t len, bool local)
+/* The copy's TTL / hop limit and partial L4 checksum (a veth or other
+ * offloading sender leaves it for the hardware). */
+static uint8_t pkt_ttl(const struct mrt_table *t, const uint8_t *pkt)
+{
+	return t->family == AF_INET6 ? pkt[7] : pkt[8];
+}
+
+static bool fix_partial(const struct mrt_table *t, uint8_t *pkt, size_t len)
+{
+	return t->family == AF_INET6 ? cksum_ip6_fix_partial(pkt, len) :
+				       cksum_ip4_fix_partial(pkt, len);
+}
+
+/* Our copy of a v4 local packet / of any v6 packet (dp_self6), noted so
+ * that the outbound captures skip it. */
+static void self_note(const struct mrt_table *t, struct dp *dp,
+		      const uint8_t *pkt, size_t len, bool local)
+{
+	if (t->family == AF_INET6)
+		dp_self6_note(dp, pkt, len);
+	else if (local)
+		dp_self_note(dp, pkt);
+}
+
+/* ip_mr_forward + ipmr_queue_xmit (ip6_mr_forward + ip6mr_forward2) for
+ * entry c. Expects the engine lock. */
+void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
+		struct mrt_mfc *c, int ifindex, int vifi, const uint8_t *pkt,
+		size_t len, bool local)
 {
 	struct fwd_result r;
 	struct mrt_vif *v;
@@ -115,7 +151,7 @@ static void dp_forward(struct mrt_engine *eng, struct dp *dp,
 	bool dec = false;
 	int rc;
 
-	fwd_decide(t, c, ifindex, vifi, pkt[8], len, local,
+	fwd_decide(t, c, ifindex, vifi, pkt_ttl(t, pkt), len, local,
 		   engine_now_ns(eng), &r);
 	if (r.wrongvif) {
 		/* the timestamp is already updated even if queuing fails */
@@ -128,14 +164,13 @@ static void dp_forward(struct mrt_engine *eng, struct dp *dp,
 		return;
 	if (pkt != dp->pkt)
 		memcpy(dp->pkt, pkt, len);
-	/* an offloading sender (veth) left a partial L4 checksum */
-	if (cksum_ip4_fix_partial(dp->pkt, len))
+	if (fix_partial(t, dp->pkt, len))
 		dp->st.csum_fixed++;
 	for (i = 0; i < r.ntx; i++) {
 		v = &t->vifs[r.tx[i]];
 		if (!v->used)
 			continue;	/* deleted vif: dropped silently */
-		if (v->flags & VIFF_REGISTER) {
+		if (fwd_is_register(t, r.tx[i])) {
 			/* WHOLEPKT before the TTL decrement (§6.3) */
 			fwd_count_out(v, len);
 			dp_report(eng, dp, t, UPCALL_WHOLEPKT, t->reg_vif,
@@ -143,17 +178,26 @@ static void dp_forward(struct mrt_engine *eng, struct dp *dp,
 			/* the register device counts it as sent: pass it
 			 * through the stand-in (its reader skips our own) */
 			if (dp->tx.fd >= 0 && v->ifindex > 0 &&
-			    dp->regfd[r.tx[i]] > 0) {
-				dp_self_note(dp, dp->pkt);
-				tx_send(&dp->tx, v->ifindex, 0, dp->pkt, len);
+			    dp->regfd[dp_regslot(t, r.tx[i])] > 0) {
+				if (t->family == AF_INET6) {
+					dp_self6_note(dp, dp->pkt, len);
+					tx_send6(&dp->tx, v->ifindex, 0,
+						 dp->pkt, len);
+				} else {
+					dp_self_note(dp, dp->pkt);
+					tx_send(&dp->tx, v->ifindex, 0,
+						dp->pkt, len);
+				}
 			}
 			continue;
 		}
 		if (!dec) {
-			cksum_ip4_dec_ttl(dp->pkt);
+			if (t->family == AF_INET6)
+				dp->pkt[7]--;	/* no header checksum */
+			else
+				cksum_ip4_dec_ttl(dp->pkt);
 			dec = true;
-			if (local)
-				dp_self_note(dp, dp->pkt);
+			self_note(t, dp, dp->pkt, len, local);
 		}
 		rc = dp_xmit(eng, dp, t, r.tx[i], dp->pkt, len);
 		/* pkt_out counts after route and DF/MTU checks: a down or
@@ -163,16 +207,40 @@ static void dp_forward(struct mrt_engine *eng, struct dp *dp,
 			dp->st.tx++;
 		} else {
 			dp->st.tx_err++;
-			ENG_DBG(eng, "vif %d xmit: %d", r.tx[i], rc);
+			ENG_DBG(eng, "%s %d (%s): copy not sent: %s",
+				t->family == AF_INET6 ? "mif" : "vif", r.tx[i],
+				v->ifname,
+				rc == -EMSGSIZE ? "larger than the MTU" :
+						  strerror(-rc));
 		}
 	}
 }
 
-/* ipmr_cache_unresolved. Expects the engine lock. */
-static int dp_unresolved(struct mrt_engine *eng, struct dp *dp,
-			 struct mrt_table *t, const union mrt_ip *src,
-			 const union mrt_ip *grp, int ifindex, int vifi,
-			 const uint8_t *pkt, size_t len, bool local)
+/* "(S, G) on vif N" for log lines. */
+static void log_sg(struct mrt_engine *eng, const struct mrt_table *t,
+		   const char *what, const union mrt_ip *src,
+		   const union mrt_ip *grp, int vifi, int rc)
+{
+	char s[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
+	int af = t->family == AF_INET6 ? AF_INET6 : AF_INET;
+
+	inet_ntop(af, src, s, sizeof(s));
+	inet_ntop(af, grp, g, sizeof(g));
+	if (rc < 0)
+		ENG_DBG(eng, "%s for (%s, %s) on %s %d not queued: %s", what,
+			s, g, af == AF_INET6 ? "mif" : "vif", vifi,
+			strerror(-rc));
+	else
+		ENG_DBG(eng, "%s for (%s, %s) on %s %d", what, s, g,
+			af == AF_INET6 ? "mif" : "vif", vifi);
+}
+
+/* ipmr_cache_unresolved / ip6mr_cache_unresolved. Expects the engine
+ * lock. */
+int dp_unresolved(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
+		  const union mrt_ip *src, const union mrt_ip *grp,
+		  int ifindex, int vifi, const uint8_t *pkt, size_t len,
+		  bool local)
 {
 	struct mrt_unres *u;
 	uint64_t now, exp;
@@ -183,6 +251,7 @@ static int dp_unresolved(struct mrt_engine *eng, struct dp *dp,
 		/* no entry unless the NOCACHE could be queued (§7.4) */
 		rc = dp_report(eng, dp, t, UPCALL_NOCACHE, vifi, ifindex, pkt,
 			       len);
+		log_sg(eng, t, "NOCACHE", src, grp, vifi, rc);
 		if (rc < 0)
 			return rc;
 		now = engine_now_ns(eng);
@@ -223,6 +292,8 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 
 	if (!dp)
 		return -ENOMEM;
+	if (t->family == AF_INET6)
+		return dp_input6_locked(eng, t, ifindex, pkt, len, flags);
 	if (len < 20 || (pkt[0] >> 4) != 4)
 		return -EINVAL;
 	hl = (size_t)(pkt[0] & 0x0f) * 4;
@@ -297,7 +368,7 @@ uint64_t dp_expire_locked(struct mrt_engine *eng, uint64_t now_ns)
 	uint64_t next = 0, n;
 
 	for (t = table_first(eng); t; t = t->next) {
-		if (t->family != AF_INET || !t->unres)
+		if (!t->unres)
 			continue;
 		n = unres_expire(t, now_ns);
 		if (n && (!next || n < next))

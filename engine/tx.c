@@ -48,28 +48,45 @@ int tx_mtu(struct tx *tx, int ifindex)
 	return ifr.ifr_mtu;
 }
 
-static int tx_one(struct tx *tx, int ifindex, const uint8_t *pkt, size_t len)
+/* One frame of protocol proto to link address mac on ifindex. */
+static int tx_frame(struct tx *tx, int ifindex, uint16_t proto,
+		    const uint8_t *mac, const uint8_t *pkt, size_t len)
 {
 	struct sockaddr_ll sll;
 	ssize_t n;
 
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_protocol = htons(proto);
 	sll.sll_ifindex = ifindex;
 	sll.sll_halen = 6;
-	/* 01:00:5e + low 23 bits of the group (RFC 1112 6.4) */
-	sll.sll_addr[0] = 0x01;
-	sll.sll_addr[1] = 0x00;
-	sll.sll_addr[2] = 0x5e;
-	sll.sll_addr[3] = pkt[17] & 0x7f;
-	sll.sll_addr[4] = pkt[18];
-	sll.sll_addr[5] = pkt[19];
+	memcpy(sll.sll_addr, mac, 6);
 	n = sendto(tx->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sll,
 		   sizeof(sll));
 	if (n < 0)
 		return -errno;
 	return 0;
+}
+
+static int tx_one(struct tx *tx, int ifindex, const uint8_t *pkt, size_t len)
+{
+	/* 01:00:5e + low 23 bits of the group (RFC 1112 6.4) */
+	uint8_t mac[6] = { 0x01, 0x00, 0x5e, pkt[17] & 0x7f, pkt[18],
+			   pkt[19] };
+
+	return tx_frame(tx, ifindex, ETH_P_IP, mac, pkt, len);
+}
+
+int tx_send6(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
+	     size_t len)
+{
+	uint8_t mac[6] = { 0x33, 0x33, pkt[36], pkt[37], pkt[38], pkt[39] };
+
+	/* ip6_forward: too big is dropped (and an ICMPv6 Packet Too Big,
+	 * which a router sends to the source; not emulated) */
+	if (mtu > 0 && len > (size_t)mtu)
+		return -EMSGSIZE;
+	return tx_frame(tx, ifindex, ETH_P_IPV6, mac, pkt, len);
 }
 
 /* Options for a non-first fragment: non-copied ones become NOPs

@@ -28,6 +28,14 @@ void tx_close_fd(struct tx *tx);
  */
 int tx_send(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
 	    size_t len);
+/*
+ * Send the IPv6 packet pkt (len bytes, hop limit already decremented) out
+ * ifindex as ETH_P_IPV6 to 33:33 + the group's last 4 bytes (RFC 2464 7).
+ * Routers do not fragment IPv6: longer than mtu (0 = unknown: no check)
+ * is -EMSGSIZE, dropped. Else 0 or -errno from sendto.
+ */
+int tx_send6(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
+	     size_t len);
 /* Send one packet (or fragment) of len bytes: 0 or -errno. */
 typedef int (*tx_one_fn)(void *arg, const uint8_t *pkt, size_t len);
 /*

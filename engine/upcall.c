@@ -57,6 +57,59 @@ long upcall_build(uint8_t *out, size_t cap, int type, int vifi,
 	return (long)n;
 }
 
+long upcall6_build(uint8_t *out, size_t cap, int type, int mifi,
+		   const uint8_t *pkt, size_t len)
+{
+	uint16_t mif = (uint16_t)mifi;
+	size_t n;
+
+	if (len < 40 || (pkt[0] >> 4) != 6)
+		return -EINVAL;
+	if (type == UPCALL_WHOLEPKT || type == UPCALL_WRVIFWHOLE) {
+		/* mrt6msg, then the packet as it is (original hop limit) */
+		n = UPCALL6_HLEN + len;
+		if (n > cap)
+			return -ENOSPC;
+		memmove(out + UPCALL6_HLEN, pkt, len);
+		pkt = out + UPCALL6_HLEN;
+	} else {
+		/* mrt6msg and 40 bytes the kernel leaves uninitialised
+		 * (spec §13): zeros */
+		n = 2 * UPCALL6_HLEN;
+		if (n > cap)
+			return -ENOSPC;
+		memset(out + UPCALL6_HLEN, 0, UPCALL6_HLEN);
+	}
+	out[0] = 0;			/* im6_mbz: no ICMPv6 type 0 */
+	out[1] = (uint8_t)type;		/* im6_msgtype */
+	memcpy(out + 2, &mif, 2);	/* im6_mif, host byte order */
+	memset(out + 4, 0, 4);		/* im6_pad */
+	memmove(out + 8, pkt + 8, 32);	/* im6_src, im6_dst */
+	return (long)n;
+}
+
+void upcall6_meta(struct mrt_chan_meta *m, int type, const uint8_t *pkt,
+		  int ifindex)
+{
+	memset(m, 0, sizeof(*m));
+	m->magic = MRT_CHAN_MAGIC;
+	m->family = AF_INET6;
+	memcpy(&m->src.v6, pkt + 8, 16);
+	if (type == UPCALL_WHOLEPKT || type == UPCALL_WRVIFWHOLE) {
+		/* the queued skb keeps the data packet's network header */
+		m->ifindex = ifindex;
+		memcpy(&m->dst.v6, pkt + 24, 16);
+		m->ttl = pkt[7];
+		m->tos = (int16_t)((pkt[0] & 0x0f) << 4 | pkt[1] >> 4);
+	} else {
+		/* a fresh skb with no IPv6 protocol and zero header bytes:
+		 * ip6_datagram_recv_ctl reports it v4-mapped 0.0.0.0 */
+		m->dst.b[10] = m->dst.b[11] = 0xff;
+		m->ttl = 0;
+		m->tos = 0;
+	}
+}
+
 void upcall_meta(struct mrt_chan_meta *m, int type, const uint8_t *pkt,
 		 int ifindex, struct in_addr spec_dst)
 {
@@ -113,13 +166,19 @@ int upcall_room(const struct mrt_sock *s)
 	return s->queued_bytes < rcvbuf;
 }
 
-/* Counter slot of a message (struct mrt_sock up_sent): an upcall has
+/* Counter slot of a message (struct mrt_sock up_sent): a v4 upcall has
  * im_mbz (byte 9, the IP protocol of a real packet) zero and its type in
- * byte 8; anything else is an IGMP packet (slot 0). */
-static unsigned upcall_slot(const void *data, size_t len)
+ * byte 8, a v6 one im6_mbz (byte 0, an ICMPv6 type) zero and its type in
+ * byte 1; anything else is an IGMP or MLD packet (slot 0). */
+static unsigned upcall_slot(int family, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
+	if (family == AF_INET6)
+		return len >= UPCALL6_HLEN && p[0] == 0 && p[1] >= 1 &&
+				       p[1] < MRT_UPCALL_NTYPES ?
+			       p[1] :
+			       0;
 	if (len >= 20 && p[9] == 0 && p[8] >= 1 && p[8] < MRT_UPCALL_NTYPES)
 		return p[8];
 	return 0;
@@ -128,7 +187,7 @@ static unsigned upcall_slot(const void *data, size_t len)
 int upcall_send(struct mrt_sock *s, const struct mrt_chan_meta *m,
 		const void *data, size_t len)
 {
-	unsigned slot = upcall_slot(data, len);
+	unsigned slot = upcall_slot(m->family, data, len);
 	struct mrt_chan_meta mm;
 	int rc;
 

@@ -18,8 +18,10 @@
 #define UPCALL_WHOLEPKT 3	/* IGMPMSG_WHOLEPKT */
 #define UPCALL_WRVIFWHOLE 4	/* IGMPMSG_WRVIFWHOLE */
 
-/* Largest upcall: 20 + a 64 KiB packet. */
-#define UPCALL_MAX (20 + 65535)
+/* Largest upcall: 40 (mrt6msg) + a 40-byte IPv6 header + 64 KiB of
+ * payload; a v4 one (20 + 64 KiB) fits too. */
+#define UPCALL_MAX (40 + 40 + 65535)
+#define UPCALL6_HLEN 40		/* struct mrt6msg */
 
 /*
  * Build the upcall bytes for the IPv4 packet pkt (len bytes, at least its
@@ -28,6 +30,22 @@
  */
 long upcall_build(uint8_t *out, size_t cap, int type, int vifi,
 		  const uint8_t *pkt, size_t len);
+
+/*
+ * The IPv6 mrt6msg upcall (spec §7.3, ip6mr_cache_report) for the IPv6
+ * packet pkt (len bytes from its header, link padding already cut): 80
+ * bytes for NOCACHE/WRONGMIF, 40 + len for the whole-packet types; mif in
+ * host byte order. Returns the length, or -EINVAL / -ENOSPC.
+ */
+long upcall6_build(uint8_t *out, size_t cap, int type, int mifi,
+		   const uint8_t *pkt, size_t len);
+
+/* Meta for a v6 upcall (§7.5 v6 column): recvfrom address im6_src; for
+ * NOCACHE/WRONGMIF pktinfo ifindex 0 and ::ffff:0.0.0.0, hop limit 0;
+ * for the whole-packet types the arrival ifindex, the group and the
+ * packet's own hop limit and traffic class. */
+void upcall6_meta(struct mrt_chan_meta *m, int type, const uint8_t *pkt,
+		  int ifindex);
 
 /* Meta for an upcall of type about pkt, arriving on ifindex whose host
  * address is spec_dst (§7.5: ttl = msgtype, tos copied). */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dp_fixture.h - a data-plane fixture for unit tests of the decapsulating
- * inputs (test_tunnel.c, test_register.c): an engine on the fake host
- * with MRT_INIT, vifs 0 (r0, ifindex 2) and 1 (r1, ifindex 3), a recording
- * transmit seam, packet builders and the daemon's end of the channel.
+ * inputs (test_tunnel.c, test_register.c) and of the v6 data plane
+ * (test_dp6.c): an engine on the fake host with MRT_INIT (fx_setup) or
+ * MRT6_INIT (fx_setup6), vifs / mifs 0 (r0, ifindex 2) and 1 (r1, ifindex
+ * 3), a recording transmit seam, packet builders and the daemon's end of
+ * the channel.
  */
 #ifndef MRTSHIM_TEST_DP_FIXTURE_H
 #define MRTSHIM_TEST_DP_FIXTURE_H
@@ -16,7 +18,8 @@
 #include "chan.h"
 #include "dataplane.h"
 #include "engine_priv.h"
-#include "fake_host.h"
+#include "fake_host.h"	/* netinet/in.h before linux/mroute6.h */
+#include <linux/mroute6.h>
 #include "mfc.h"
 #include "table.h"
 
@@ -33,8 +36,8 @@ static struct mrt_engine *eng;
 static struct mrt_sock *ms;
 static struct mrt_table *tab;
 
-static int fx_xmit(void *ctx, int vifi, int ifindex, const void *pkt,
-		   size_t len)
+static inline int fx_xmit(void *ctx, int vifi, int ifindex,
+			  const void *pkt, size_t len)
 {
 	(void)ctx;
 	if (nsent < 16) {
@@ -47,7 +50,7 @@ static int fx_xmit(void *ctx, int vifi, int ifindex, const void *pkt,
 	return 0;
 }
 
-static void fx_setup(void)
+static inline void fx_setup(void)
 {
 	fake_host_init(&F);
 	F.host.xmit = fx_xmit;
@@ -64,7 +67,112 @@ static void fx_setup(void)
 	nsent = 0;
 }
 
-static void fx_teardown(void)
+/* the v6 control plane without MRT_HAVE_V6_DATAPLANE (fake_host: v6 mifs
+ * need only an existing device) */
+static inline int fx_add_mif(int mifi, int flags, int pifi)
+{
+	struct mif6ctl mc;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.mif6c_mifi = (mifi_t)mifi;
+	mc.mif6c_flags = (unsigned char)flags;
+	mc.vifc_threshold = 1;
+	mc.mif6c_pifi = (unsigned short)pifi;
+	return mrt_setsockopt(eng, ms, IPPROTO_IPV6, MRT6_ADD_MIF, &mc,
+			      sizeof(mc));
+}
+
+static inline int fx_set6(int opt, int val)
+{
+	return mrt_setsockopt(eng, ms, IPPROTO_IPV6, opt, &val, sizeof(val));
+}
+
+static inline void fx_setup6(void)
+{
+	int one = 1;
+
+	fake_host_init(&F);
+	F.host.xmit = fx_xmit;
+	F.host.v6_control = 1;
+	ck_assert_int_eq(engine_create(&F.host, &eng), 0);
+	ms = mrt_sock_new(eng, 11, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	ck_assert_ptr_nonnull(ms);
+	ck_assert_int_eq(mrt_setsockopt(eng, ms, IPPROTO_IPV6, MRT6_INIT, &one,
+					sizeof(one)),
+			 0);
+	ck_assert_int_eq(fx_add_mif(0, 0, 2), 0);
+	ck_assert_int_eq(fx_add_mif(1, 0, 3), 0);
+	engine_lock(eng);
+	tab = table_of_sock(eng, ms);
+	engine_unlock(eng);
+	ck_assert_ptr_nonnull(tab);
+	ck_assert_int_eq(tab->family, AF_INET6);
+	nsent = 0;
+}
+
+/* MRT6_ADD_MFC (src, grp) from mif parent to the mifs in bit set oifs */
+static inline int fx_mfc6(const char *src, const char *grp, int parent,
+		   uint32_t oifs)
+{
+	struct mf6cctl m;
+
+	memset(&m, 0, sizeof(m));
+	m.mf6cc_origin.sin6_family = AF_INET6;
+	m.mf6cc_mcastgrp.sin6_family = AF_INET6;
+	ck_assert_int_eq(inet_pton(AF_INET6, src, &m.mf6cc_origin.sin6_addr),
+			 1);
+	ck_assert_int_eq(
+	    inet_pton(AF_INET6, grp, &m.mf6cc_mcastgrp.sin6_addr), 1);
+	m.mf6cc_parent = (mifi_t)parent;
+	m.mf6cc_ifset.ifs_bits[0] = oifs;
+	return mrt_setsockopt(eng, ms, IPPROTO_IPV6, MRT6_ADD_MFC, &m,
+			      sizeof(m));
+}
+
+static inline union mrt_ip fx_ip6(const char *a)
+{
+	union mrt_ip x;
+
+	memset(&x, 0, sizeof(x));
+	ck_assert_int_eq(inet_pton(AF_INET6, a, &x.v6), 1);
+	return x;
+}
+
+/* IPv6 UDP src -> grp with hop limit hl and n payload bytes; its UDP
+ * checksum holds only the pseudo-header sum (CHECKSUM_PARTIAL, as a
+ * veth sender leaves it). Returns the length (48 + n). */
+static inline size_t fx_udp6(uint8_t *p, const char *src, const char *grp,
+			     int hl, size_t n)
+{
+	size_t l4 = 8 + n;
+	uint8_t ph[8] = { 0, 0, (uint8_t)(l4 >> 8), (uint8_t)l4, 0, 0, 0,
+			  IPPROTO_UDP };
+	uint32_t sum;
+	uint16_t c;
+
+	memset(p, 0, 40 + l4);
+	p[0] = 0x60;
+	p[1] = 0x0a;	/* flow label bits, kept */
+	p[4] = (uint8_t)(l4 >> 8);
+	p[5] = (uint8_t)l4;
+	p[6] = IPPROTO_UDP;
+	p[7] = (uint8_t)hl;
+	ck_assert_int_eq(inet_pton(AF_INET6, src, p + 8), 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, grp, p + 24), 1);
+	p[41] = 9;
+	p[43] = 9;
+	p[44] = (uint8_t)(l4 >> 8);
+	p[45] = (uint8_t)l4;
+	memset(p + 48, 0x5a, n);
+	sum = cksum_add(cksum_add(0, p + 8, 32), ph, sizeof(ph));
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	c = htons((uint16_t)sum);
+	memcpy(p + 46, &c, 2);
+	return 40 + l4;
+}
+
+static inline void fx_teardown(void)
 {
 	mrt_sock_release(eng, ms);
 	engine_destroy(eng);
@@ -73,8 +181,8 @@ static void fx_teardown(void)
 
 /* IPv4 UDP src -> grp, TTL ttl, TOS tos, flags byte 6 (0x40 = DF), n
  * bytes of payload; header checksum set. Returns the length. */
-static size_t fx_udp(uint8_t *p, const char *src, const char *grp, int ttl,
-		     int tos, int b6, size_t n)
+static inline size_t fx_udp(uint8_t *p, const char *src, const char *grp,
+			    int ttl, int tos, int b6, size_t n)
 {
 	size_t len = 28 + n;
 	struct in_addr a;
@@ -106,8 +214,8 @@ static size_t fx_udp(uint8_t *p, const char *src, const char *grp, int ttl,
 
 /* an outer IPv4 header (20 bytes) of protocol proto from src to dst in
  * front of len bytes already at p + 20 */
-static size_t fx_outer(uint8_t *p, const char *src, const char *dst, int proto,
-		       int tos, size_t len)
+static inline size_t fx_outer(uint8_t *p, const char *src, const char *dst,
+			      int proto, int tos, size_t len)
 {
 	size_t tot = len + 20;
 	struct in_addr a;
@@ -130,7 +238,7 @@ static size_t fx_outer(uint8_t *p, const char *src, const char *dst, int proto,
 }
 
 /* next upcall on the daemon's end: its bytes (after the meta), or -1 */
-static int fx_upcall(uint8_t *u, size_t cap)
+static inline int fx_upcall(uint8_t *u, size_t cap)
 {
 	uint8_t b[4096];
 	struct mrt_chan_meta m;
@@ -144,14 +252,14 @@ static int fx_upcall(uint8_t *u, size_t cap)
 	return (int)((size_t)n - sizeof(m));
 }
 
-static void fx_mfc(const char *src, const char *grp, int parent,
+static inline void fx_mfc(const char *src, const char *grp, int parent,
 		   const int *oifs)
 {
 	ck_assert_int_eq(mfc_op(eng, ms, MRT_ADD_MFC, src, grp, parent, oifs),
 			 0);
 }
 
-static int fx_vifcnt(int vifi, struct sioc_vif_req *vr)
+static inline int fx_vifcnt(int vifi, struct sioc_vif_req *vr)
 {
 	memset(vr, 0, sizeof(*vr));
 	vr->vifi = (vifi_t)vifi;
