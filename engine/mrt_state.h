@@ -156,6 +156,10 @@ struct mrt_sock {
 	 * error), by type: [0] IGMP packets, [1..4] IGMPMSG_* upcalls */
 	uint64_t up_sent[MRT_UPCALL_NTYPES];
 	uint64_t up_drop[MRT_UPCALL_NTYPES];
+	/* ICMP6_FILTER of the real socket (Linux: bit set = type blocked;
+	 * all zero = pass all, the default): what ICMPv6 packets (not
+	 * upcalls, spec §7.5) the channel passes on (mldin.c) */
+	uint32_t icmp6_filter[8];
 };
 
 #endif

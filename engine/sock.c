@@ -7,8 +7,10 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/icmp6.h>
 #include <linux/mroute.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "dataplane.h"
@@ -28,6 +30,21 @@ static int real_rcvbuf(int fd)
 	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &l) < 0)
 		return -1;
 	return v;
+}
+
+/* The kernel's ICMP6_FILTER of a raw ICMPv6 socket fd into f; 0 or -1
+ * (not such a socket: f unchanged). */
+static int real_icmp6_filter(int fd, uint32_t *f)
+{
+	struct icmp6_filter x;
+	socklen_t l = sizeof(x);
+
+	if (fd < 0 ||
+	    getsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &x, &l) < 0 ||
+	    l != sizeof(x))
+		return -1;
+	memcpy(f, &x, sizeof(x));
+	return 0;
 }
 
 struct mrt_sock *mrt_sock_new(struct mrt_engine *eng, int fd, int family,
@@ -50,6 +67,9 @@ struct mrt_sock *mrt_sock_new(struct mrt_engine *eng, int fd, int family,
 	s->rcvbuf = real_rcvbuf(fd);
 	if (s->rcvbuf < 0)
 		s->rcvbuf = RCVBUF_DEFAULT;
+	/* a filter set before the first MRT call went to the kernel unseen */
+	if (family == AF_INET6 && protocol == IPPROTO_ICMPV6)
+		real_icmp6_filter(fd, s->icmp6_filter);
 	return s;
 }
 
@@ -92,6 +112,9 @@ int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
 {
 	int sv[2], lock_fd = -1, rc;
 
+	/* from now on the channel applies the real socket's filter */
+	if (s->family == AF_INET6 && s->protocol == IPPROTO_ICMPV6)
+		real_icmp6_filter(s->raw_fd, s->icmp6_filter);
 	if (eng->host.netns_lock) {
 		lock_fd = nslock_acquire(eng, t->family, t->id);
 		if (lock_fd < 0)
@@ -200,6 +223,29 @@ static unsigned rxopt_bit(int level, int optname)
 	return 0;
 }
 
+/*
+ * ICMP6_FILTER succeeded on the real socket: keep what the kernel now
+ * has. Read it back; failing that, do as rawv6_seticmpfilter: copy at
+ * most 32 bytes over the old filter (a short optlen keeps the rest).
+ */
+static void note_icmp6_filter(struct mrt_engine *eng, struct mrt_sock *s,
+			      const void *optval, socklen_t optlen)
+{
+	uint32_t f[8];
+	size_t n = optlen < sizeof(f) ? optlen : sizeof(f);
+
+	if (real_icmp6_filter(s->raw_fd, f) < 0) {
+		engine_lock(eng);
+		memcpy(f, s->icmp6_filter, sizeof(f));
+		engine_unlock(eng);
+		if (uaccess_read(eng, f, optval, n))
+			return;
+	}
+	engine_lock(eng);
+	memcpy(s->icmp6_filter, f, sizeof(f));
+	engine_unlock(eng);
+}
+
 void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s,
 			  int level, int optname, const void *optval,
 			  socklen_t optlen)
@@ -207,6 +253,12 @@ void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s,
 	unsigned bit = rxopt_bit(level, optname);
 	unsigned char c = 0;
 	int val = 0, rb;
+
+	if (level == IPPROTO_ICMPV6 && optname == ICMP6_FILTER) {
+		if (s->family == AF_INET6 && s->protocol == IPPROTO_ICMPV6)
+			note_icmp6_filter(eng, s, optval, optlen);
+		return;
+	}
 
 	/* as do_ip_setsockopt: an int, or one byte for short optlen */
 	if (optlen >= sizeof(int)) {
