@@ -13,6 +13,7 @@
 #define MRTSHIM_ENGINE_MLDIN_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +24,11 @@ struct mrt_engine;
 struct dp;
 
 struct mldin {
-	int fd;			/* raw ICMPv6 socket, -1 = closed */
+	int fd;			/* raw ICMPv6 socket, -1 (or 0) = closed */
+	const char *path;	/* /proc/net/igmp6 when NULL (tests set it) */
+	uint64_t delivered;	/* ICMPv6 messages queued to mrouters */
+	uint64_t filtered;	/* ... not queued: a filter blocked them */
+	uint64_t bad;		/* captured MLD dropped: checksum, header */
 };
 
 /* Open the private raw ICMPv6 socket (non-blocking, cloexec, with the
@@ -37,14 +42,56 @@ void mldin_close_fd(struct mldin *m);
  */
 int mldin_joined(const char *path, int ifindex, const struct in6_addr *grp);
 
+/* 1 if a raw ICMPv6 socket with filter s->icmp6_filter receives the
+ * ICMPv6 message msg (len bytes), as icmpv6_filter decides: shorter
+ * than 4 bytes never passes. */
+bool mldin_filter_pass(const struct mrt_sock *s, const uint8_t *msg,
+		       size_t len);
+
+/* What ip6_rcv's hop-by-hop parse and ip6_mc_input make of an IPv6
+ * packet (mldin_classify). */
+enum mldin_verdict {
+	MLDIN_DATA,	/* no Router Alert 0 on a routable group: routed */
+	MLDIN_DROP,	/* the kernel discards it (bad hop-by-hop header,
+			 * RA 0 but not MLD, bad ICMPv6 checksum) */
+	MLDIN_LOCAL,	/* not for ip6_mr_input: multicast to link- or
+			 * interface-local scope, or not multicast */
+	MLDIN_MLD,	/* MLD with RA 0 to a routable group: for the
+			 * raw ICMPv6 sockets (the mrouter) */
+};
+
+/* The parts of a packet an MLD delivery needs (mldin_classify). */
+struct mldin_pkt {
+	size_t len;		/* IPv6 packet length (link padding cut) */
+	size_t hbh_len;		/* hop-by-hop header bytes at pkt + 40, 0 */
+	size_t off;		/* upper-layer (ICMPv6) offset, MLD only */
+	int ra;			/* Router Alert value, -1 = none */
+};
+
+/* Classify the IPv6 packet pkt (len bytes from the IPv6 header, may
+ * include link padding); fills *p. Pure: no I/O. */
+enum mldin_verdict mldin_classify(const uint8_t *pkt, size_t len,
+				  struct mldin_pkt *p);
+
+/* The meta a raw ICMPv6 socket's recvmsg gives for the classified MLD
+ * packet pkt that arrived on ifindex (spec §8.2 receive format). */
+void mldin_meta(struct mrt_chan_meta *m, const uint8_t *pkt,
+		const struct mldin_pkt *p, int ifindex);
+
 /*
- * The captured IPv6 packet pkt (len bytes from the IPv6 header) arrived
- * on mif vifi (device ifindex) of v6 table t. If it is MLD the mrouter
- * path takes (ipv6_is_mld with hop-by-hop Router Alert 0, destination
- * neither link-local nor loopback scope), deliver it to t's mrouter
- * (unless the host joined the group there: then the kernel delivers it
- * and dp_mld_local passes it on) and return 1: it is not routed. Return 0
- * for anything else, which ip6_mr_input then treats as data. Lock held.
+ * The IPv6 packet pkt (len bytes from the IPv6 header) arrived on
+ * device ifindex, a mif of v6 table t, or was sent by this host out of
+ * it (the multicast loopback copy, §6.4: the same rules hold, since the
+ * host kernel loops a copy back to its own sockets only where the group
+ * is joined). If it is MLD the mrouter path takes (ipv6_is_mld with
+ * hop-by-hop Router Alert 0, destination neither link-local nor
+ * loopback scope), deliver it to t's mrouter (unless the host joined
+ * the group there: then the kernel delivers it and dp_mld_local passes
+ * it on) and return 1: it is not routed. Also 1 for what the kernel
+ * discards before routing (malformed hop-by-hop header, Router Alert 0
+ * on a non-MLD packet). Return 0 for anything else, which ip6_mr_input
+ * then treats as data (or as never routed). dp->mld.path names the
+ * joined-groups file (NULL: /proc/net/igmp6). Lock held.
  */
 int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
 			struct mrt_table *t, int ifindex, const uint8_t *pkt,
