@@ -13,7 +13,8 @@
 # look around.  LAB_MODE=kernel runs the daemon on the kernel's own
 # multicast routing instead.  Tools: E2E_BUILD_DIR (default <source>/build)
 # or the environment: MRTSHIM_CMD (else an installed mrtshim), MRTSHIM_LIB
-# (else the library mrtshim finds), NOMRT, E2E_MCAST_TOOL.
+# (else the library mrtshim finds), NOMRT, E2E_MCAST_TOOL.  LAB_N: the
+# packets per burst (50).  LAB_USERNS: set by unpriv-lab.sh.
 
 LAB_CHECK=0
 [ "${1:-}" = --check ] && LAB_CHECK=1
@@ -47,8 +48,8 @@ LAB_AS=()
 # A failure of a helper is the lab's verdict: diagnostics, then one line.
 fail() {
 	e2e_diag
-	say "VERDICT: FAIL: $*"
 	lab_hold
+	say "VERDICT: FAIL: $*"
 	exit 1
 }
 
@@ -61,6 +62,12 @@ lab_init() {
 		[ -x "$MRTSHIM_CMD" ] ||
 			skip "no mrtshim command (build the tree or install it)"
 		[ -f "$MRTSHIM_LIB" ] || skip "no libmrtshim.so ($MRTSHIM_LIB)"
+	fi
+	if [ -n "${LAB_USERNS:-}" ]; then
+		# unpriv-lab.sh: ip netns needs a /run of this user namespace
+		mount -t tmpfs tmpfs /run
+		say "uid $(id -u) here, uid $(awk '{ print $2 }' \
+			/proc/self/uid_map) outside this user namespace"
 	fi
 	e2e_init "$@"
 	if [ "$E2E_MODE" = shim ]; then
@@ -178,23 +185,25 @@ lab_verdict() {
 	mcf=$(nsx "$NS_R" cat /proc/sys/net/ipv4/conf/all/mc_forwarding)
 	if [ "$E2E_MODE" = shim ]; then
 		how="$how under mrtshim"
+		[ -z "${LAB_USERNS:-}" ] || how="$how, unprivileged,"
 		[ "$mcf" = 0 ] || LAB_BAD+=" kernel mc_forwarding went on;"
 	else
 		how="$how on the kernel"
 	fi
 	if [ -n "$LAB_BAD" ]; then
 		e2e_diag
-		say "VERDICT: FAIL:${LAB_BAD%;}"
 		lab_hold
+		say "VERDICT: FAIL:${LAB_BAD%;}"
 		exit 1
 	fi
+	lab_hold
 	say "VERDICT: PASS: $how routed:${LAB_GOOD%,}; nothing" \
 		"to hosts not joined; kernel mc_forwarding $mcf"
-	lab_hold
 	exit 0
 }
 
-# lab_hold: on a terminal, without --check, keep the lab up until Enter.
+# lab_hold: on a terminal, without --check, keep the lab up until Enter
+# (before the verdict, so that the verdict stays the last line).
 lab_hold() {
 	[ "$LAB_CHECK" = 0 ] && [ -t 0 ] || return 0
 	say "the lab stays up; e.g. ip netns exec $NS_R $MRTSHIM_CMD show"

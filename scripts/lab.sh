@@ -12,7 +12,9 @@ builddir=${MRTSHIM_BUILD:-$src/build}
 "$src/scripts/deps.sh"
 "$src/scripts/build.sh" "$builddir"
 rc=0
-E2E_BUILD_DIR=$builddir "$src/examples/smcroute-lab.sh" || rc=$?
+# --check: tear down at once, also on a terminal (run the lab itself to
+# keep it up and look around; examples/README.md)
+E2E_BUILD_DIR=$builddir "$src/examples/smcroute-lab.sh" --check || rc=$?
 if [ "$rc" = 77 ]; then
 	echo "lab: could not run (see the SKIP line above)" >&2
 	exit 1
