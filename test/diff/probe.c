@@ -203,17 +203,10 @@ static void t_static(int p)
 static void t_unpriv_nomrouter(int p)
 {
 	struct mfcctl mc = mfc("10.3.0.2", "239.5.5.6", 5, "5:1");
-	pid_t pid;
 	int c;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		exit(2);
-	if (pid) {
-		wait_child("unpriv1.wait", pid);
+	if (!fork_child("unpriv1.wait"))
 		return;
-	}
 	emit("unpriv1.capset", drop_net_admin(), errno, NULL);
 	cap_line("unpriv1.capget");
 	add_vif("unpriv1.ADD_VIF", p, vif_idx(6, ifidx[2]));
@@ -278,15 +271,9 @@ static int assert_of(int fd)
 static void t_unpriv_mrouter(int m, int p)
 {
 	struct mfcctl mc = mfc("10.2.0.2", "239.12.0.1", 12, "0:1,13:2");
-	pid_t pid;
 	int was;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		exit(2);
-	if (pid) {
-		wait_child("unpriv2.wait", pid);
+	if (!fork_child("unpriv2.wait")) {
 		proc_state("unpriv2.parent");
 		nl_mroutes("unpriv2.parent.rtnl");
 		get_opt("unpriv2.parent.get.ASSERT", m, MRT_ASSERT);
@@ -847,30 +834,10 @@ static void t_sysctl(void)
 
 int main(void)
 {
-	char env[16], l[32];
-	int i, m, p;
+	int m, p;
 
-	for (i = 0; i < NIF; i++) {
-		static char defname[NIF][8];
-
-		snprintf(env, sizeof(env), "MRTDIFF_IF%d", i);
-		snprintf(defname[i], sizeof(defname[i]), "mrd%d", i);
-		ifname[i] = getenv(env) ? getenv(env) : defname[i];
-		ifidx[i] = if_nametoindex(ifname[i]);
-		if (!ifidx[i]) {
-			fprintf(stderr, "probe: no interface %s\n", ifname[i]);
-			return 2;
-		}
-	}
-	badp = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	seq = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (badp == MAP_FAILED || seq == MAP_FAILED)
+	if (probe_init())
 		return 2;
-	for (i = 0; i < NIF; i++) {
-		snprintf(l, sizeof(l), "setup.if%d", i);
-		emit(l, 0, 0, "name=%s ifindex=%u", ifname[i], ifidx[i]);
-	}
 	proc_state("setup");
 	nl_mroutes("setup.rtnl");
 	nl_tables("setup.rtnl.tables");

@@ -22,6 +22,8 @@ extern const char *ifname[NIF];
 extern unsigned int ifidx[NIF]; /* 0 once the interface is deleted */
 extern const char *const ifaddr[NIF];
 
+int probe_init(void);
+
 void emit(const char *label, long rc, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -58,15 +60,32 @@ void mfc_op(const char *label, int fd, int opt, struct mfcctl mc);
 
 void vifcnt(const char *label, int fd, unsigned short vifi);
 
+void vifcnt_as(const char *label, int fd, unsigned short vifi,
+	       const char *what);
+
 void sgcnt(const char *label, int fd, const char *src, const char *grp);
 
 void ioctl_bad(const char *label, int fd, unsigned long req);
+
+/* a file as one line ("\n" for newlines): read(2), as sysctls are read */
+void file_read(const char *label, const char *path);
+
+/* the same through stdio, as daemons and tools read /proc/net files */
+void proc_read(const char *label, const char *path);
+
+/* IFF_ALLMULTI and IFF_PROMISC of a device, from sysfs */
+void link_multi(const char *label, const char *dev);
 
 void proc_vif(const char *label);
 
 void proc_mfc(const char *label);
 
 void mcfwd(const char *label, const char *dev);
+
+void mcfwd_of(const char *label, const char *ipver, const char *dev);
+
+void proc_views(const char *tag, const char *vifs, const char *cache,
+		const char *ipver, const char *sfx);
 
 void proc_state(const char *tag);
 
@@ -83,10 +102,15 @@ void nl_tables(const char *label);
 
 void nl_dellink(const char *label, int idx, const char *dev);
 
+void nl_dellink_wait(const char *label, int idx, const char *dev,
+		     const char *vifs);
+
 int drop_net_admin(void);
 
 void cap_line(const char *label);
 
 void wait_child(const char *label, pid_t pid);
+
+int fork_child(const char *label);
 
 #endif /* MRTDIFF_PROBE_H */

@@ -34,6 +34,38 @@ unsigned int ifidx[NIF];
 const char *const ifaddr[NIF] = {"10.1.0.1", "10.2.0.1", "10.3.0.1",
 				 "10.4.0.1"};
 
+/* ---- start-up -------------------------------------------------------- */
+
+/* interfaces from $MRTDIFF_IF0..3 (default mrd0..3), the EFAULT page and
+ * the shared line counter; prints one setup line per interface */
+int probe_init(void)
+{
+	static char defname[NIF][8];
+	char env[16], l[32];
+	int i;
+
+	for (i = 0; i < NIF; i++) {
+		snprintf(env, sizeof(env), "MRTDIFF_IF%d", i);
+		snprintf(defname[i], sizeof(defname[i]), "mrd%d", i);
+		ifname[i] = getenv(env) ? getenv(env) : defname[i];
+		ifidx[i] = if_nametoindex(ifname[i]);
+		if (!ifidx[i]) {
+			fprintf(stderr, "probe: no interface %s\n", ifname[i]);
+			return -1;
+		}
+	}
+	badp = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	seq = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (badp == MAP_FAILED || seq == MAP_FAILED)
+		return -1;
+	for (i = 0; i < NIF; i++) {
+		snprintf(l, sizeof(l), "setup.if%d", i);
+		emit(l, 0, 0, "name=%s ifindex=%u", ifname[i], ifidx[i]);
+	}
+	return 0;
+}
+
 /* ---- output ---------------------------------------------------------- */
 
 static const char *errname(int rc, int err)
@@ -222,7 +254,10 @@ void mfc_op(const char *label, int fd, int opt, struct mfcctl mc)
 
 /* ---- ioctls ---------------------------------------------------------- */
 
-void vifcnt(const char *label, int fd, unsigned short vifi)
+/* SIOCGETVIFCNT and SIOCGETMIFCNT_IN6 share number and layout (spec §4,
+ * §11.1: index, then in/out packets and bytes); @what names the index */
+void vifcnt_as(const char *label, int fd, unsigned short vifi,
+	       const char *what)
 {
 	struct sioc_vif_req vr;
 	int rc;
@@ -231,8 +266,13 @@ void vifcnt(const char *label, int fd, unsigned short vifi)
 	vr.vifi = vifi;
 	rc = ioctl(fd, SIOCGETVIFCNT, &vr);
 	emit(label, rc, errno,
-	     "vifi=%u icount=%lu ocount=%lu ibytes=%lu obytes=%lu", vr.vifi,
-	     vr.icount, vr.ocount, vr.ibytes, vr.obytes);
+	     "%s=%u icount=%lu ocount=%lu ibytes=%lu obytes=%lu", what,
+	     vr.vifi, vr.icount, vr.ocount, vr.ibytes, vr.obytes);
+}
+
+void vifcnt(const char *label, int fd, unsigned short vifi)
+{
+	vifcnt_as(label, fd, vifi, "vifi");
 }
 
 void sgcnt(const char *label, int fd, const char *src, const char *grp)
@@ -261,7 +301,7 @@ void ioctl_bad(const char *label, int fd, unsigned long req)
 
 /* ---- /proc and sysctl reads ------------------------------------------ */
 
-static void read_file(const char *label, const char *path)
+void file_read(const char *label, const char *path)
 {
 	char buf[8192], out[12288];
 	size_t o = 0;
@@ -291,7 +331,7 @@ static void read_file(const char *label, const char *path)
 }
 
 /* /proc/net/ip_mr_* through stdio, as daemons and tools read them */
-static void read_stdio(const char *label, const char *path)
+void proc_read(const char *label, const char *path)
 {
 	char line[512], out[12288];
 	size_t o = 0, i;
@@ -319,17 +359,17 @@ static void read_stdio(const char *label, const char *path)
 
 void proc_vif(const char *label)
 {
-	read_stdio(label, "/proc/net/ip_mr_vif");
+	proc_read(label, "/proc/net/ip_mr_vif");
 }
 
 void proc_mfc(const char *label)
 {
-	read_stdio(label, "/proc/net/ip_mr_cache");
+	proc_read(label, "/proc/net/ip_mr_cache");
 }
 
 /* IFF_ALLMULTI and IFF_PROMISC as the kernel has them (sysfs shows
  * dev->flags, so allmulti taken by ipmr or a packet socket is visible) */
-static void link_multi(const char *label, const char *dev)
+void link_multi(const char *label, const char *dev)
 {
 	struct timespec settle = {0, 20 * 1000 * 1000};
 	char path[128], buf[32] = "";
@@ -354,34 +394,50 @@ static void link_multi(const char *label, const char *dev)
 	     !!(fl & IFF_PROMISC));
 }
 
-void mcfwd(const char *label, const char *dev)
+/* /proc/sys/net/<ipver>/conf/<dev>/mc_forwarding */
+void mcfwd_of(const char *label, const char *ipver, const char *dev)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/mc_forwarding",
-		 dev);
-	read_file(label, path);
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/mc_forwarding",
+		 ipver, dev);
+	file_read(label, path);
 }
 
-void proc_state(const char *tag)
+void mcfwd(const char *label, const char *dev)
+{
+	mcfwd_of(label, "ipv4", dev);
+}
+
+/* the /proc vif and cache files (labelled by their names), the
+ * mc_forwarding sysctls of @ipver ("ipv4", "ipv6"; labels mc_forwarding
+ * + @sfx) and the interfaces' allmulti flags */
+void proc_views(const char *tag, const char *vifs, const char *cache,
+		const char *ipver, const char *sfx)
 {
 	char l[128];
 	int i;
 
-	snprintf(l, sizeof(l), "%s.ip_mr_vif", tag);
-	proc_vif(l);
-	snprintf(l, sizeof(l), "%s.ip_mr_cache", tag);
-	proc_mfc(l);
-	snprintf(l, sizeof(l), "%s.mc_forwarding.all", tag);
-	mcfwd(l, "all");
+	snprintf(l, sizeof(l), "%s.%s", tag, strrchr(vifs, '/') + 1);
+	proc_read(l, vifs);
+	snprintf(l, sizeof(l), "%s.%s", tag, strrchr(cache, '/') + 1);
+	proc_read(l, cache);
+	snprintf(l, sizeof(l), "%s.mc_forwarding%s.all", tag, sfx);
+	mcfwd_of(l, ipver, "all");
 	for (i = 0; i < NIF; i++) {
 		if (!ifidx[i])
 			continue;
-		snprintf(l, sizeof(l), "%s.mc_forwarding.if%d", tag, i);
-		mcfwd(l, ifname[i]);
+		snprintf(l, sizeof(l), "%s.mc_forwarding%s.if%d", tag, sfx, i);
+		mcfwd_of(l, ipver, ifname[i]);
 		snprintf(l, sizeof(l), "%s.flags.if%d", tag, i);
 		link_multi(l, ifname[i]);
 	}
+}
+
+void proc_state(const char *tag)
+{
+	proc_views(tag, "/proc/net/ip_mr_vif", "/proc/net/ip_mr_cache", "ipv4",
+		   "");
 }
 
 /* a link's presence, mtu and flags, by name */
@@ -760,9 +816,11 @@ void nl_tables(const char *label)
 	nl_query(label, &req.nh, RTM_NEWLINK, fmt_table);
 }
 
-/* RTM_DELLINK by index; then wait (at most 2 s) until no ip_mr_vif row
- * names the device, so an asynchronous emulation gets the same view. */
-void nl_dellink(const char *label, int idx, const char *dev)
+/* RTM_DELLINK by index; then wait (at most 2 s) until no row of the
+ * /proc vif file @vifs names the device, so an asynchronous emulation gets
+ * the same view. */
+void nl_dellink_wait(const char *label, int idx, const char *dev,
+		     const char *vifs)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -794,7 +852,7 @@ void nl_dellink(const char *label, int idx, const char *dev)
 	}
 	close(fd);
 	for (i = 0; i < 200 && rc == 0; i++) {
-		int pfd = open("/proc/net/ip_mr_vif", O_RDONLY);
+		int pfd = open(vifs, O_RDONLY);
 		ssize_t n = pfd >= 0 ? read(pfd, buf, sizeof(buf) - 1) : 0;
 
 		if (pfd >= 0)
@@ -805,6 +863,11 @@ void nl_dellink(const char *label, int idx, const char *dev)
 		nanosleep(&ts, NULL);
 	}
 	emit(label, rc, err, NULL);
+}
+
+void nl_dellink(const char *label, int idx, const char *dev)
+{
+	nl_dellink_wait(label, idx, dev, "/proc/net/ip_mr_vif");
 }
 
 /* ---- privilege drop -------------------------------------------------- */
@@ -835,6 +898,24 @@ void cap_line(const char *label)
 	emit(label, rc, errno, "net_admin=%u net_raw=%u",
 	     !!(d[CAP_NET_ADMIN / 32].effective & (1u << (CAP_NET_ADMIN % 32))),
 	     !!(d[CAP_NET_RAW / 32].effective & (1u << (CAP_NET_RAW % 32))));
+}
+
+/* fork; the parent waits for the child and prints @label's line, then
+ * gets 0; the child gets 1 (and must _exit) */
+int fork_child(const char *label)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "probe: fork: %m\n");
+		exit(2);
+	}
+	if (!pid)
+		return 1;
+	wait_child(label, pid);
+	return 0;
 }
 
 void wait_child(const char *label, pid_t pid)

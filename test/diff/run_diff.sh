@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# run_diff.sh - differential test of the IPv4 multicast-routing control plane:
+# run_diff.sh - differential test of the multicast-routing control plane:
 # the same probe binary, run once on the kernel and once under nomrt with
 # libmrtshim preloaded, each in a fresh network namespace set up the same
 # way; the outputs must be identical.
 #
 #   run_diff.sh --probe P --nomrt N --shim LIB [--preload LIST]
 #               [--recorded FILE] [--record FILE] [--keep DIR] [--known FILE]
+#               [--family 4|6]
 #
 #   --preload   value of LD_PRELOAD for the shim run (default: LIB); in
 #               sanitizer builds "libasan.so:LIB"
@@ -19,6 +20,8 @@
 #               describes the format): each listed difference that applies
 #               must occur exactly as listed and is printed with its reason;
 #               any other difference fails
+#   --family    which kernel API the probe needs: 4 (default, ipmr:
+#               /proc/net/ip_mr_vif) or 6 (ip6mr: /proc/net/ip6_mr_vif)
 #   MRTDIFF_USE_RECORDED=1 in the environment: compare with the recorded
 #   output even on a kernel with multicast routing (tests that path).
 #
@@ -32,7 +35,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 probe='' nomrt='' shim='' preload='' recorded=$here/kernel-v4.txt record='' keep=''
-check='' known=
+check='' known='' mrproc=/proc/net/ip_mr_vif
 while [ $# -gt 0 ]; do
 	case $1 in
 	--probe) probe=$2; shift 2 ;;
@@ -44,6 +47,13 @@ while [ $# -gt 0 ]; do
 	--keep) keep=$2; shift 2 ;;
 	--check-record) check=$2; record=; shift 2 ;;
 	--known) known=$2; shift 2 ;;
+	--family)
+		case $2 in
+		4) mrproc=/proc/net/ip_mr_vif ;;
+		6) mrproc=/proc/net/ip6_mr_vif ;;
+		*) echo "run_diff: --family 4 or 6" >&2; exit 2 ;;
+		esac
+		shift 2 ;;
 	*) echo "run_diff: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -207,7 +217,7 @@ if ! make_ns "${tag}k"; then
 fi
 
 kernel_has_mrt=0
-if ip netns exec "${tag}k" test -e /proc/net/ip_mr_vif &&
+if ip netns exec "${tag}k" test -e "$mrproc" &&
 	[ -z "${MRTDIFF_USE_RECORDED:-}" ]; then
 	kernel_has_mrt=1
 fi
@@ -254,6 +264,18 @@ if [ -n "$record" ]; then
 fi
 
 make_ns "${tag}s" || { echo "run_diff: cannot create second namespace" >&2; exit 2; }
+if [ "$mrproc" = /proc/net/ip6_mr_vif ]; then
+	# a shim built with its v6 data plane off answers MRT6_* like a
+	# kernel without ip6mr (engine/dataplane.h MRT_HAVE_V6_DATAPLANE)
+	arc=0
+	ip netns exec "${tag}s" "$nomrt" env LD_PRELOAD="$preload" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$probe" \
+		mrt6-available 2>/dev/null || arc=$?
+	if [ $arc -eq 3 ]; then
+		echo "run_diff: SKIP: this shim build answers MRT6_INIT with ENOPROTOOPT (v6 data plane off: build with -DMRT_HAVE_V6_DATAPLANE=1)"
+		exit 77
+	fi
+fi
 run_in "${tag}s" "$work/shim.txt" "$nomrt" env LD_PRELOAD="$preload" \
 	ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$probe"
 
