@@ -23,6 +23,7 @@
 #include "engine_priv.h"
 #include "nlview.h"
 #include "table.h"
+#include "vif.h"
 
 #define CTL_WRITE_CHUNK (256u * 1024u)	/* bytes per send() */
 #define CTL_ACCEPT_BATCH 4	/* accepts per listener wakeup */
@@ -282,6 +283,9 @@ static void conn_reply(struct mrt_engine *eng, struct ctl_conn *k)
 			     -EINVAL;
 	else if (strcmp(verb, "STATE") == 0) {
 		engine_lock(eng);
+		/* vifs whose device is gone are gone for the kernel too
+		 * (NETDEV_UNREGISTER): as nlview and the MRT calls see it */
+		vif_prune_gone(eng);
 		t = table_find(eng, k->family, k->table_id);
 		rc = t ? ctl_encode_state(&k->out, t, (uint32_t)getpid(),
 					  engine_now_ns(eng)) :

@@ -799,6 +799,13 @@ long nlview_next(struct mrt_table *first, const struct mrt_host *host,
 	return (long)b.len;
 }
 
+uint32_t nlview_req_table(const struct nlview_req *rq)
+{
+	if (rq->kind == NLVIEW_ROUTE_GET)
+		return rq->table ? rq->table : NLV_RT_TABLE_DEFAULT;
+	return rq->kind == NLVIEW_ROUTE_DUMP ? rq->table : 0;
+}
+
 bool nlview_done(const struct nlview_req *rq)
 {
 	return rq->state == ST_END;
@@ -832,4 +839,20 @@ bool mrt_nlview_family(struct mrt_engine *eng, int rtnl_family)
 	if (rtnl_family == NLVIEW_FAMILY_IPMR)
 		return eng != NULL;
 	return rtnl_family == NLVIEW_FAMILY_IP6MR && eng && eng->v6;
+}
+
+bool mrt_nlview_mrouter(struct mrt_engine *eng, const struct nlview_req *rq)
+{
+	uint32_t id = nlview_req_table(rq);
+	struct mrt_table *t;
+	bool yes = false;
+
+	if (!eng)
+		return false;
+	engine_lock(eng);
+	for (t = table_first(eng); t && !yes; t = t->next)
+		yes = t->family == rq->family && t->mrouter &&
+		      (!id || t->id == id);
+	engine_unlock(eng);
+	return yes;
 }

@@ -90,6 +90,11 @@ void nlview_req_init(struct nlview_req *rq, const void *msg, size_t len,
 long nlview_next(struct mrt_table *first, const struct mrt_host *host,
 		 struct nlview_req *rq, uint64_t now_ns, void *buf, size_t cap);
 
+/* The table rq is about: a get's RTA_TABLE or RT_TABLE_DEFAULT (253, for
+ * both families, as ipmr/ip6mr_rtm_getroute), a strict dump's table
+ * filter; 0 = every table (other dumps). Pure. */
+uint32_t nlview_req_table(const struct nlview_req *rq);
+
 /* The answer is complete (nlview_next would return 0). */
 bool nlview_done(const struct nlview_req *rq);
 
@@ -103,5 +108,9 @@ long mrt_nlview_next(struct mrt_engine *eng, struct nlview_req *rq, void *buf,
 
 /* Does the engine answer family (128/129) itself? 129 only with v6. */
 bool mrt_nlview_family(struct mrt_engine *eng, int rtnl_family);
+
+/* Is this process the mrouter of the table rq is about (nlview_req_table;
+ * for every table: of any table of its family)? Takes the engine lock. */
+bool mrt_nlview_mrouter(struct mrt_engine *eng, const struct nlview_req *rq);
 
 #endif

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * netlink.c - rtnetlink multicast-route requests answered from the engine
- * (spec §10.4). Once an engine exists, a send to the kernel on a
- * NETLINK_ROUTE socket holding RTM_GETROUTE of family 128/129 or a
- * family-128 RTM_GETLINK dump is not given to the kernel: the answer
+ * (spec §10.4). A send to the kernel on a NETLINK_ROUTE socket holding
+ * RTM_GETROUTE of family 128/129 (or, with an engine here, a family-128
+ * RTM_GETLINK dump) is answered by the shim when it can: by this process's
+ * engine when it is the mrouter of the table asked about, else by the
+ * shimmed mrouter of this netns through its control endpoint (a snapshot,
+ * engine/nlsnap.c), else by the local engine if there is one; otherwise
+ * the kernel gets the request untouched. The answer
  * (engine/nlview.c) is queued on a record for the fd and, for each
  * datagram of it, the kernel gets an NLMSG_NOOP with NLM_F_ACK whose ack
  * keeps the socket readable exactly when a reply is due (poll, select and
@@ -20,6 +24,7 @@
 #include <sys/uio.h>
 
 #include "netlink.h"
+#include "nlsnap.h"
 #include "nlview.h"
 #include "shim.h"
 
@@ -33,8 +38,25 @@
 /* A request whose answer has more datagrams to come (a dump). */
 struct nl_answer {
 	struct nlview_req rq;
+	struct nlsnap *view;	/* rendered from this snapshot; NULL: engine */
 	uint8_t req[];		/* the request, rq.req points here */
 };
+
+/* Who answers one message of a send (nl_plan). */
+enum nl_how { NL_KERNEL, NL_ENGINE, NL_SNAP };
+
+struct nl_dest {
+	enum nl_how how;
+	struct nlsnap *view;	/* NL_SNAP: the tables, owned until used */
+};
+
+static void nl_answer_free(struct nl_answer *a)
+{
+	if (!a)
+		return;
+	nlsnap_free(a->view);
+	free(a);
+}
 
 /* One answer datagram, delivered in place of the ack of NOOP seq id. */
 struct nl_item {
@@ -85,7 +107,7 @@ static void nl_rec_free(struct nl_rec *r)
 		next = it->next;
 		nl_item_free(it);
 	}
-	free(r->dump);
+	nl_answer_free(r->dump);
 	free(r);
 }
 
@@ -178,7 +200,11 @@ static struct nl_item *nl_render(struct nl_answer *a, size_t cap, int *err)
 		*err = -ENOMEM;
 		return NULL;
 	}
-	n = SHIM_ENGINE(mrt_nlview_next(shim_engine, &a->rq, it->data, cap));
+	if (a->view)
+		n = nlsnap_next(a->view, &a->rq, it->data, cap);
+	else
+		n = SHIM_ENGINE(
+		    mrt_nlview_next(shim_engine, &a->rq, it->data, cap));
 	if (n <= 0) {
 		*err = (int)n;
 		free(it);
@@ -222,11 +248,13 @@ static int nl_out(struct nl_batch *b, const void *p, size_t n)
 	return 0;
 }
 
-/* nl.lock held: answer the request msg (len bytes) into b. A get queues
- * all of its datagrams, a dump its first one (netlink_dump at the start);
- * a dump while one runs is -EBUSY, as __netlink_dump_start says. */
+/* nl.lock held: answer the request msg (len bytes) into b, from view
+ * (taken over) or the engine if NULL. A get queues all of its datagrams,
+ * a dump its first one (netlink_dump at the start); a dump while one runs
+ * is -EBUSY, as __netlink_dump_start says. */
 static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
-		     size_t len, const struct nlview_opts *o)
+		     size_t len, const struct nlview_opts *o,
+		     struct nlsnap *view)
 {
 	struct nl_answer *a;
 	struct nl_item *it;
@@ -235,8 +263,11 @@ static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 	long n;
 
 	a = malloc(sizeof(*a) + len);
-	if (!a)
+	if (!a) {
+		nlsnap_free(view);
 		return -ENOMEM;
+	}
+	a->view = view;
 	memcpy(a->req, msg, len);
 	nlview_req_init(&a->rq, a->req, len, o);
 	if (a->rq.kind != NLVIEW_ROUTE_GET && (r->dump || b->dump)) {
@@ -244,7 +275,7 @@ static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 		n = it ? nlview_ack(&a->rq, -EBUSY, it->data,
 				    NLVIEW_REQ_MAX + 256)
 		       : -ENOMEM;
-		free(a);
+		nl_answer_free(a);
 		if (n < 0) {
 			free(it);
 			return (int)n;
@@ -271,7 +302,7 @@ static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 		nl_noop(&noop, it->id);
 		rc = nl_out(b, &noop, sizeof(noop));
 		if (rc < 0) {
-			free(a);
+			nl_answer_free(a);
 			return rc;
 		}
 		if (a->rq.kind != NLVIEW_ROUTE_GET) {
@@ -281,7 +312,7 @@ static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 			return 0;
 		}
 	}
-	free(a);
+	nl_answer_free(a);
 	if (err < 0)
 		SHIM_ERR("cannot render an rtnetlink answer: %s",
 			 strerror(-err));
@@ -355,21 +386,102 @@ static bool nl_scan(const uint8_t *buf, size_t len, bool v6)
 	return false;
 }
 
+/*
+ * Who answers the message h (ml bytes): this process's engine when it is
+ * the mrouter of the table asked about, else the netns's shimmed mrouter
+ * through its control endpoint (*view set; may block for a while), else
+ * the local engine if it answers the family at all, else the kernel.
+ * Only route requests go to another process; link dumps stay here.
+ */
+static enum nl_how nl_decide(const struct nlmsghdr *h, size_t ml,
+			     const struct nlview_opts *o,
+			     struct nlsnap **view)
+{
+	struct mrt_engine *eng =
+	    atomic_load_explicit(&shim_engine, memory_order_acquire);
+	struct nlview_req rq;
+	bool local;
+	int fam;
+
+	*view = NULL;
+	if (ml > NLVIEW_REQ_MAX || !nlview_wants(h, ml, true))
+		return NL_KERNEL;
+	nlview_req_init(&rq, h, ml, o);
+	fam = rq.family == AF_INET6 ? NLVIEW_FAMILY_IP6MR : NLVIEW_FAMILY_IPMR;
+	local = eng && SHIM_ENGINE(mrt_nlview_family(eng, fam));
+	if (rq.kind == NLVIEW_LINK_DUMP)
+		return local ? NL_ENGINE : NL_KERNEL;
+	if (local && SHIM_ENGINE(mrt_nlview_mrouter(eng, &rq)))
+		return NL_ENGINE;
+	if (SHIM_ENGINE(nlsnap_fetch(&rq, view)) == 0)
+		return NL_SNAP;
+	return local ? NL_ENGINE : NL_KERNEL;
+}
+
+static void nl_plan_free(struct nl_dest *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && d; i++)
+		nlsnap_free(d[i].view);
+	free(d);
+}
+
+/*
+ * Decide for every message of buf as nl_send_buf walks them. Returns the
+ * plan (*n entries, free with nl_plan_free), or NULL when the kernel is
+ * to get the whole buffer untouched (nothing for us, or no memory).
+ */
+static struct nl_dest *nl_plan(const uint8_t *buf, size_t len,
+			       const struct nlview_opts *o, size_t *n)
+{
+	struct nl_dest *d;
+	size_t off, k = 0, cnt = 0;
+	bool ours = false;
+
+	for (off = 0; len - off >= NLMSG_HDRLEN;) {
+		const struct nlmsghdr *h = (const void *)(buf + off);
+
+		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - off)
+			break;
+		cnt++;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+		if (off > len)
+			break;
+	}
+	d = calloc(cnt ? cnt : 1, sizeof(*d));
+	if (!d)
+		return NULL;
+	for (off = 0; k < cnt; k++) {
+		const struct nlmsghdr *h = (const void *)(buf + off);
+
+		d[k].how = nl_decide(h, h->nlmsg_len, o, &d[k].view);
+		ours |= d[k].how != NL_KERNEL;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	*n = cnt;
+	if (!ours) {
+		nl_plan_free(d, cnt);
+		return NULL;
+	}
+	return d;
+}
+
 /* The common send path; buf is the whole request (len bytes). */
 static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 			const struct sockaddr *to, socklen_t tolen,
 			ssize_t *ret)
 {
 	struct nl_batch b = {0};
+	struct nl_dest *plan;
 	struct nlview_opts o;
 	struct nl_rec **pp, *r;
 	struct stat st;
-	size_t off = 0;
+	size_t off = 0, k = 0, nplan = 0;
 	struct iovec iov;
 	struct msghdr m;
 	ssize_t n;
 	int rc = 0;
-	bool v6;
 
 	if (to) {
 		const struct sockaddr_nl *sa = (const void *)to;
@@ -379,17 +491,18 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 			return false;
 	}
 	/* cheapest first: every write() of the process comes here */
-	if (!nl_scan(buf, len, true))
-		return false;
-	v6 = SHIM_ENGINE(mrt_nlview_family(shim_engine, NLVIEW_FAMILY_IP6MR));
-	if ((!v6 && !nl_scan(buf, len, false)) || !nl_is_route_socket(fd) ||
+	if (!nl_scan(buf, len, true) || !nl_is_route_socket(fd) ||
 	    fstat(fd, &st) < 0)
 		return false;
 	memset(&o, 0, sizeof(o));
-	o.portid = nl_portid(fd);
 	o.strict = nl_opt(fd, NETLINK_GET_STRICT_CHK);
 	o.ext_ack = nl_opt(fd, NETLINK_EXT_ACK);
 	o.cap_ack = nl_opt(fd, NETLINK_CAP_ACK);
+	/* before the lock: asking another process may take a while */
+	plan = nl_plan(buf, len, &o, &nplan);
+	if (!plan)
+		return false;
+	o.portid = nl_portid(fd);
 
 	nl_lock();
 	pp = nl_find(&st);
@@ -397,6 +510,7 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 		r = calloc(1, sizeof(*r));
 		if (!r) {
 			pthread_mutex_unlock(&nl.lock);
+			nl_plan_free(plan, nplan);
 			*ret = -1;
 			errno = ENOBUFS;
 			return true;
@@ -416,14 +530,17 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 		const struct nlmsghdr *h = (const void *)(buf + off);
 		size_t ml = h->nlmsg_len;
 
-		if (ml < NLMSG_HDRLEN || ml > len - off)
+		if (ml < NLMSG_HDRLEN || ml > len - off || k >= nplan)
 			break;
-		if (nlview_wants(h, len - off, v6) && ml <= NLVIEW_REQ_MAX)
-			rc = nl_answer(r, &b, buf + off, ml, &o);
-		else
+		if (plan[k].how != NL_KERNEL) {
+			rc = nl_answer(r, &b, buf + off, ml, &o, plan[k].view);
+			plan[k].view = NULL;
+		} else {
 			rc = nl_out(&b, h, NLMSG_ALIGN(ml) <= len - off
 						? NLMSG_ALIGN(ml)
 						: ml);
+		}
+		k++;
 		off += NLMSG_ALIGN(ml);
 		if (off > len)
 			break;
@@ -445,7 +562,7 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 		r->tail = b.tail;
 		r->dump = b.dump;
 	} else {
-		free(b.dump);
+		nl_answer_free(b.dump);
 		struct nl_item *it, *next;
 
 		for (it = b.head; it; it = next) {
@@ -455,6 +572,7 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 	}
 	nl_maybe_drop(pp);
 	pthread_mutex_unlock(&nl.lock);
+	nl_plan_free(plan, nplan);
 	free(b.out);
 	if (rc < 0) {
 		errno = -rc;
@@ -472,8 +590,7 @@ bool nl_send(int fd, const void *buf, size_t len, int flags,
 	bool done;
 	int saved;
 
-	if (!atomic_load_explicit(&shim_engine, memory_order_acquire) ||
-	    mrt_in_engine || !buf || len < NLMSG_HDRLEN + 1 ||
+	if (mrt_in_engine || !buf || len < NLMSG_HDRLEN + 1 ||
 	    len > NL_SEND_MAX)
 		return false;
 	if (((uintptr_t)buf & (NLMSG_ALIGNTO - 1)) == 0)
@@ -499,8 +616,7 @@ bool nl_sendmsg(int fd, const struct msghdr *msg, int flags, ssize_t *ret)
 	size_t i, len = 0;
 	bool done;
 
-	if (!atomic_load_explicit(&shim_engine, memory_order_acquire) ||
-	    mrt_in_engine || !msg || !msg->msg_iov || !msg->msg_iovlen ||
+	if (mrt_in_engine || !msg || !msg->msg_iov || !msg->msg_iovlen ||
 	    msg->msg_iovlen > 1024)
 		return false;
 	for (i = 0; i < msg->msg_iovlen; i++) {
@@ -567,7 +683,7 @@ static void nl_dump_more(struct nl_rec *r, int fd, size_t cap)
 		return;
 	nx = nl_render(r->dump, nl_dump_cap(r), &err);
 	if (!nx || nlview_done(&r->dump->rq)) {
-		free(r->dump);
+		nl_answer_free(r->dump);
 		r->dump = NULL;
 	}
 	if (!nx)

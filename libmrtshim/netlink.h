@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * netlink.h - the rtnetlink requests the engine answers (netlink.c), called
- * at the top of io.c's send and receive hooks. Each returns true when it
- * handled the call (result in *ret, errno set for -1), false to let the
- * hook go on as before. Without an engine they cost one load.
+ * netlink.h - the rtnetlink requests the shim answers (netlink.c), from
+ * this process's engine or the netns's shimmed mrouter, called at the top
+ * of io.c's send and receive hooks. Each returns true when it handled the
+ * call (result in *ret, errno set for -1), false to let the hook go on as
+ * before. A send costs a look at its first netlink header unless it is
+ * an RTM_GETROUTE/GETLINK of family 128/129; receives cost one load while
+ * no answer is pending.
  */
 #ifndef MRTSHIM_LIBMRTSHIM_NETLINK_H
 #define MRTSHIM_LIBMRTSHIM_NETLINK_H

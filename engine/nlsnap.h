@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nlsnap.h - rtnetlink answers for a process that is not the mrouter
+ * (zebra, ip): the tables of this network namespace's shimmed mrouters,
+ * fetched as STATE snapshots over their control endpoints (ctl_client.h)
+ * and rebuilt as engine tables, which nlview_next renders exactly as the
+ * mrouter's own process would (spec §10.4).
+ *
+ * A snapshot stands still: a dump rendered from it over several reads is
+ * consistent as of the request, and RTA_EXPIRES is the age each entry
+ * had when the mrouter answered.
+ */
+#ifndef MRTSHIM_ENGINE_NLSNAP_H
+#define MRTSHIM_ENGINE_NLSNAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctl_wire.h"
+#include "mrt_state.h"
+#include "nlview.h"
+
+/* Tables rebuilt from snapshots; owns all it points to. */
+struct nlsnap {
+	struct mrt_table *tables;	/* list (->next), sorted by id */
+	uint64_t now_ns;	/* what entry ages are counted back from */
+};
+
+/* An empty view. */
+void nlsnap_init(struct nlsnap *v);
+
+/*
+ * Add the table snapshot s describes (vifs, resolved entries in their
+ * order, unresolved newest first, flags). 0, -EEXIST (that family and
+ * table is there already) or -ENOMEM.
+ */
+int nlsnap_add(struct nlsnap *v, const struct ctl_snap *s);
+
+/*
+ * The tables request rq is about, from the mrouters that answer: a get
+ * asks its table (RTA_TABLE, else RT_TABLE_DEFAULT as ipmr_rtm_getroute),
+ * a dump filtered on a table that one, any other dump every endpoint of
+ * its family listed in /proc/net/unix. Returns 0 with a view to free with
+ * nlsnap_free, or -errno when none answered (-ECONNREFUSED: no endpoint;
+ * -EACCES: refused to this user): the caller leaves the request to the
+ * kernel then. Blocks up to CTL_CLIENT_TIMEOUT_MS per endpoint.
+ */
+int nlsnap_fetch(const struct nlview_req *rq, struct nlsnap **out);
+
+/* nlview_next over the view's tables. */
+long nlsnap_next(struct nlsnap *v, struct nlview_req *rq, void *buf,
+		 size_t cap);
+
+/* Free the tables (and v itself when it came from nlsnap_fetch). */
+void nlsnap_clear(struct nlsnap *v);
+void nlsnap_free(struct nlsnap *v);
+
+#endif
