@@ -224,16 +224,20 @@ void shim_log_setup(bool disabled)
 
 	file = secure_getenv("MRTSHIM_LOG_FILE");
 	sl = secure_getenv("MRTSHIM_LOG_SYSLOG");
-	/* disabled: no fd the daemon would not have without us */
-	if (!disabled && sl && *sl) {
+	/* disabled, or told to be silent: no fd the daemon would not have
+	 * without us */
+	if (disabled || level == 0)
+		file = sl = NULL;
+	if (sl && *sl) {
 		int off;
 
 		if (envconf_facility(sl, &syslog_facility) < 0) {
 			syslog_facility = -1;
-			bad_facility = envconf_bool(sl, &off) < 0 || !!off;
+			/* "0"/"no" is a plain no */
+			bad_facility = envconf_bool(sl, &off) < 0;
 		}
 	}
-	if (!disabled && file && *file) {
+	if (file && *file) {
 		log_fd = open_log_file(file);
 		if (log_fd < 0)
 			dprintf(STDERR_FILENO,
