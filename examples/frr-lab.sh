@@ -48,7 +48,9 @@ wait_for "zebra's socket" 10 test -S "$f/zserv.api"
 frr pimd
 vty() { vtysh --vty_socket "$f" "$@"; }
 # shellcheck disable=SC2317 # called through wait_for
-pim_up() { [ "$(vty -c 'show ip pim interface' | grep -c ' r[0-3] *up ')" = 4 ]; }
+pim_up() {
+	[ "$(vty -c 'show ip pim interface' | grep -c ' r[0-3] *up ')" = 4 ]
+}
 wait_for "pimd's interfaces" 15 pim_up
 lab_join 239.1.1.1 A C
 lab_burst 239.1.1.1 A C

@@ -57,11 +57,12 @@ fail() {
 # temp dir, trap, topology; mrtshim staged with its library in a
 # world-readable copy (a daemon that drops root must load it).
 lab_init() {
-	local dir
+	local dir using
 	if [ "$E2E_MODE" = shim ]; then
 		[ -x "$MRTSHIM_CMD" ] ||
 			skip "no mrtshim command (build the tree or install it)"
 		[ -f "$MRTSHIM_LIB" ] || skip "no libmrtshim.so ($MRTSHIM_LIB)"
+		using="$MRTSHIM_CMD with $MRTSHIM_LIB"
 	fi
 	if [ -n "${LAB_USERNS:-}" ]; then
 		# unpriv-lab.sh: ip netns needs a /run of this user namespace
@@ -77,7 +78,7 @@ lab_init() {
 		cp "$MRTSHIM_LIB" "$dir/libmrtshim/libmrtshim.so"
 		chmod -R a+rX "$dir"
 		MRTSHIM_CMD=$dir/tools/mrtshim
-		say "$("$MRTSHIM_CMD" -V | tr '\n' ' ')"
+		say "mrtshim: $using, run from copies in $dir"
 		[ "$LAB_NOMRT" = 1 ] ||
 			say "nomrt not built: the kernel's MRT API stays visible (unused)"
 	fi

@@ -27,9 +27,11 @@ lab_burst 239.1.1.1 A C
 
 # SIGUSR1: pimd dumps its vifs and routing table (pimd -r does the same
 # through the global PID file, which other pimds may share).
-say "pimd's own view (SIGUSR1 -> /var/run/pimd/pimd.dump):"
+dump=/var/run/pimd/pimd.dump
+say "pimd's own view (SIGUSR1 -> $dump):"
+rm -f "$dump"
 kill -USR1 "$DAEMON_PID"
-sleep 1
-sed -n '/^Virtual Interface Table/,$p' /var/run/pimd/pimd.dump || true
+wait_for "pimd's dump" 5 test -s "$dump"
+sed -n '/^Virtual Interface Table/,$p' "$dump"
 lab_show
 lab_verdict pimd
