@@ -3,7 +3,8 @@
 # 8.4.4 ships no pim6d: /usr/lib/frr has pimd only; the stand-in makes
 # pim6d's MRT6 and MLD socket calls, see mrt6_client.c).  Mifs r0..r3 and
 # a register mif (4, pim6reg); MRT6_PIM 4 (PIM, assert, WRMIFWHOLE).
-#  1. A (r1) and C (r3) join ff0e::1:1 with MLDv2; the stand-in learns it
+#  1. A (r1) joins ff0e::1:1 with MLDv2 (EXCLUDE {}), C (r3) joins
+#     (S,ff0e::1:1) (INCLUDE {S}, a source record); the stand-in learns it
 #     from its MLD socket (reports with Router Alert, hop limit 1, from a
 #     link-local source).  The first packet from S gives an 80-byte
 #     NOCACHE on mif 0; the MFC installed sends to r1, r3 and the register
@@ -15,7 +16,9 @@
 #  3. B joins late: its report re-installs the entry with r2; B gets all.
 #  4. A leaves (MLDv2 TO_IN {}): r1 is dropped; A's link gets nothing.
 # SIOCGETSGCNT_IN6 and SIOCGETMIFCNT_IN6 then match what was sent and
-# received; in shim mode the kernel's IPv6 multicast routing stays off.
+# received, and in shim mode so does the shim's own view (mrtshim show
+# --json: flags, register mif, upcalls sent, the MFC entry); there the
+# kernel's IPv6 multicast routing stays off.
 # Skips (77) in shim mode while the shim answers MRT6_INIT with
 # ENOPROTOOPT (MRT_HAVE_V6_DATAPLANE 0: a kernel without IPv6 mroute).
 set -euo pipefail
@@ -23,6 +26,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 MRT6_CLIENT=${MRT6_CLIENT:-$E2E_BUILD_DIR/test/e2e/mrt6_client}
+MRTSHIM_CMD=${MRTSHIM_CMD:-$E2E_BUILD_DIR/tools/mrtshim}
 # shellcheck disable=SC2119 # no daemon binary to check
 e2e_init
 [ -x "$MRT6_CLIENT" ] || skip "mrt6_client not built ($MRT6_CLIENT)"
@@ -55,11 +59,14 @@ client_saw() { grep -q "$1" "$log"; }
 
 # 1. MLDv2 joins on r1 and r3, then traffic.
 member_start ma "$NS_A" "$G"
-member_start mc "$NS_C" "$G"
+# C: a source-specific member (MCAST_JOIN_SOURCE_GROUP)
+recv_start mc "$NS_C" "$G" -p 5002 -w 100000 -s "$SRC6_ADDR"
 wait_for "A's MLDv2 join on mif 1" 10 client_saw "^join mif=1 grp=$G\$"
 wait_for "C's MLDv2 join on mif 3" 10 client_saw "^join mif=3 grp=$G\$"
+client_saw "^mld mif=3 record=[15] grp=$G nsrc=1\$" ||
+	fail "C's join was no MLDv2 INCLUDE/ALLOW record with its source"
 recv_start a "$NS_A" "$G" -n $N -w 5000
-recv_start c "$NS_C" "$G" -n $N -w 5000
+recv_start c "$NS_C" "$G" -n $N -w 5000 -s "$SRC6_ADDR"
 recv_start b "$NS_B" "$G" -j 0 -w 3000
 send "$G" 1 16
 wait_for "MFC added after NOCACHE" 5 test -e "$E2E_TMP/client.mfc"
@@ -89,7 +96,7 @@ wait_for "B's join re-installing the MFC" 10 \
 	client_saw "^mfc src=$SRC6_ADDR grp=$G parent=0 oifs=1,2,3,4\$"
 recv_start a "$NS_A" "$G" -n $N -w 5000
 recv_start b "$NS_B" "$G" -n $N -w 5000
-recv_start c "$NS_C" "$G" -n $N -w 5000
+recv_start c "$NS_C" "$G" -n $N -w 5000 -s "$SRC6_ADDR"
 send "$G" $N 16
 expect_recv a "A (r1, joined)" $N 15
 expect_recv b "B (r2, joined late)" $N 15
@@ -102,12 +109,48 @@ wait_for "the MFC without r1" 5 \
 	client_saw "^mfc src=$SRC6_ADDR grp=$G parent=0 oifs=2,3,4\$"
 recv_start a "$NS_A" "$G" -j 0 -w 2000
 recv_start b "$NS_B" "$G" -n $N -w 5000
-recv_start c "$NS_C" "$G" -n $N -w 5000
+recv_start c "$NS_C" "$G" -n $N -w 5000 -s "$SRC6_ADDR"
 send "$G" $N 16
 expect_wire a "A (r1, left)" 0
 expect_recv b "B (r2, joined)" $N 15
 expect_recv c "C (r3, joined)" $N 15
 check_kernel6_untouched
+sent=$((3 * N + W))
+
+# The shim's own view of the stand-in's table, before it closes.
+if [ "$E2E_MODE" = shim ]; then
+	[ -x "$MRTSHIM_CMD" ] || fail "mrtshim command not built ($MRTSHIM_CMD)"
+	nsx "$NS_R" "$MRTSHIM_CMD" show --json >"$E2E_TMP/show.json" ||
+		fail "mrtshim show --json failed"
+	command -v python3 >/dev/null || skip "python3 missing (show --json)"
+	python3 - "$E2E_TMP/show.json" "$SRC6_ADDR" "$G" "$sent" "$W" "$N" \
+		<<'PY' ||
+import json, sys
+path, src, grp, sent, w, n = sys.argv[1:]
+sent, w, n = int(sent), int(w), int(n)
+doc = json.load(open(path))
+tables = doc if isinstance(doc, list) else [doc]
+t = [t for t in tables if t["family"] == "ipv6"]
+assert len(t) == 1, "one ipv6 table expected"
+t = t[0]
+assert t["pim"] and t["assert"] and t["wrvifwhole"], "MRT6_PIM 4 flags %r" % t
+assert t["reg_vif"] == 4, "register mif %r" % t["reg_vif"]
+up = t["stats"]["sent"]
+for k, v in (("nocache", 1), ("wrongmif", 1), ("wrmifwhole", 1),
+             ("wholepkt", 3 * n)):
+    assert up[k] == v, "upcalls sent: %s %d, expected %d" % (k, up[k], v)
+e = [m for m in t["mfc"] if m["src"] == src and m["dst"] == grp]
+assert len(e) == 1, "no (S,G) in %r" % t["mfc"]
+e = e[0]
+assert e["iif"] == "r0" and e["packets"] == sent and e["wrong_if"] == w, e
+vifs = sorted(m["vif"] for m in e["multipath"])
+assert vifs == [2, 3, 4], "oifs %r" % vifs
+print("mrtshim show: pim/assert/wrmifwhole on, reg mif 4, upcalls %r, "
+      "(S,G) %d packets, %d wrong_if, mifs %r" %
+      (up, e["packets"], e["wrong_if"], vifs))
+PY
+		fail "mrtshim show --json disagrees with what was sent"
+fi
 member_stop mb
 member_stop mc
 
@@ -118,7 +161,6 @@ kv() { grep -o "^$1=[0-9]*" "$log" | tail -1 | cut -d= -f2; }
 expect_kv() {
 	[ "$(kv "$1")" = "$2" ] || fail "$1 is '$(kv "$1")', expected $2"
 }
-sent=$((3 * N + W))
 expect_kv nocache 1
 expect_kv wrongmif 1
 expect_kv wrmifwhole 1
