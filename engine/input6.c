@@ -103,8 +103,9 @@ int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
 	vifi = fwd_find_vif(t, ifindex);
 	if (vifi < 0)
 		return 0;	/* only mifs are captured */
-	/* ip6_mc_input: MLD for the mrouter first (mldin.c decides) */
-	if (!local && t->mrouter &&
+	/* ip6_mc_input: MLD for the mrouter first (mldin.c decides), our
+	 * own too: with a mrouter the kernel loops them back (6.4) */
+	if (t->mrouter &&
 	    dp_mld_input_locked(eng, dp, t, ifindex, pkt, len) == 1)
 		return 0;
 	if (!scope_routed(pkt + 24))
