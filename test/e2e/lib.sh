@@ -671,9 +671,9 @@ except OSError as e:
     sys.exit(3 if e.errno == errno.ENOPROTOOPT else 4)
 s.setsockopt(socket.IPPROTO_IPV6, 201, 1)  # MRT6_DONE' || rc=$?
 	ip netns del "$ns"
-	case $rc in
-	0) return 0 ;;
-	3) return 1 ;;
-	*) fail "MRT6_INIT probe under the shim failed unexpectedly ($rc)" ;;
-	esac
+	# Only a clear ENOPROTOOPT skips: anything else runs the scenario,
+	# whose own checks then tell what is wrong.
+	[ "$rc" = 3 ] && return 1
+	[ "$rc" = 0 ] || say "MRT6_INIT probe under the shim ended with $rc; running"
+	return 0
 }
