@@ -23,7 +23,8 @@ struct cap {
 	char ifname[IF_NAMESIZE];
 };
 
-/* One captured IP packet of the capture's family: L3 bytes, caplen, arrival ifindex. */
+/* One captured IP packet of the capture's family: L3 bytes, caplen,
+ * arrival ifindex. */
 typedef void (*cap_cb)(void *arg, int ifindex, const uint8_t *l3,
 		       size_t len);
 

@@ -624,7 +624,7 @@ static void dp_reg_setup(struct mrt_engine *eng, struct dp *dp,
 
 	if (v->ifindex > 0)
 		return;
-	ifindex = regdev_create(v->ifname, &tunfd, &created);
+	ifindex = regdev_create_family(v->ifname, t->family, &tunfd, &created);
 	if (ifindex <= 0) {
 		if (loud)
 			ENG_INFO(eng, "%s: no stand-in device: %d", v->ifname,

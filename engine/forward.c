@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * forward.c - ip_mr_forward / ip6_mr_forward as a pure decision (spec §6.2): entry counters,
- * the (*,*) proxy shortcut, wrong interface with the WRONGVIF rate limit,
- * then TTL against each oif's threshold, highest vif first.
+ * forward.c - ip_mr_forward / ip6_mr_forward as a pure decision (spec
+ * §6.2): entry counters, the (*,*) proxy shortcut, wrong interface with
+ * the WRONGVIF (WRONGMIF) rate limit, then TTL (hop limit) against each
+ * oif's threshold, highest vif first.
  */
 #include "forward.h"
 

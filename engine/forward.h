@@ -3,7 +3,8 @@
  * forward.h - the forward decision for a packet matched to an MFC entry
  * (spec §6.2, ip_mr_forward / ip6_mr_forward): counters (§5.4),
  * wrong-interface and WRONGVIF conditions (§7.4), TTL (hop limit) vs
- * per-oif threshold, and the list of vifs a copy goes to. Pure: no I/O; callers hold the engine lock.
+ * per-oif threshold, and the list of vifs a copy goes to. Pure: no I/O;
+ * callers hold the engine lock.
  */
 #ifndef MRTSHIM_ENGINE_FORWARD_H
 #define MRTSHIM_ENGINE_FORWARD_H

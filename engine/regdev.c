@@ -30,7 +30,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define REGDEV_MTU 1472
+#define REGDEV_MTU 1472		/* pimreg: 1500 - 20 - 8 */
+#define REGDEV6_MTU 1452	/* pim6reg: 1500 - 40 - 8 (ip6mr_reg_vif) */
 /* ifalias of a netlink-made stand-in: "libmrtshim pid=<creator>" */
 #define REGDEV_ALIAS "libmrtshim"
 
@@ -110,15 +111,22 @@ static void conf_set(const char *fmt, const char *name, const char *val)
 /* What ipmr_reg_vif (and ipmr_new_tunnel) set beyond the device itself:
  * rp_filter 0, so packets arriving on it are not dropped by the reverse
  * path check; and pimreg has no IPv6 (no link-local address, no MLD/RS
- * of its own), so neither has the stand-in. */
-static void regdev_conf(const char *name)
+ * of its own), so neither has the stand-in. pim6reg has IPv6 (the host
+ * sends into it: reg_vif_xmit) but no address of its own (addrconf skips
+ * ARPHRD_PIMREG): the stand-in generates none. */
+static void regdev_conf(const char *name, int family)
 {
 	conf_set("/proc/sys/net/ipv4/conf/%s/rp_filter", name, "0");
-	conf_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", name, "1");
+	if (family == AF_INET6)
+		conf_set("/proc/sys/net/ipv6/conf/%s/addr_gen_mode", name,
+			 "1");
+	else
+		conf_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", name,
+			 "1");
 }
 
 /* up + MTU through ioctls on a datagram socket */
-static void tun_up(const char *name)
+static void tun_up(const char *name, int mtu)
 {
 	struct ifreq ifr;
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -127,7 +135,7 @@ static void tun_up(const char *name)
 		return;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_mtu = REGDEV_MTU;
+	ifr.ifr_mtu = mtu;
 	ioctl(s, SIOCSIFMTU, &ifr);
 	/* pimreg's flags: UP, NOARP, no MULTICAST (reg_vif_setup) */
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
@@ -138,7 +146,7 @@ static void tun_up(const char *name)
 	syscall(SYS_close, s);
 }
 
-static int tun_create(const char *name, int *tunfd)
+static int tun_create(const char *name, int family, int *tunfd)
 {
 	struct ifreq ifr;
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
@@ -154,8 +162,8 @@ static int tun_create(const char *name, int *tunfd)
 		syscall(SYS_close, fd);
 		return rc;
 	}
-	regdev_conf(name);
-	tun_up(name);
+	regdev_conf(name, family);
+	tun_up(name, family == AF_INET6 ? REGDEV6_MTU : REGDEV_MTU);
 	*tunfd = fd;
 	return (int)if_nametoindex(name);
 }
@@ -238,13 +246,19 @@ static int regdev_claim(int fd, int idx)
 
 int regdev_create(const char *name, int *tunfd, int *created)
 {
+	return regdev_create_family(name, AF_INET, tunfd, created);
+}
+
+int regdev_create_family(const char *name, int family, int *tunfd,
+			 int *created)
+{
 	union {
 		char b[512];
 		struct nlmsghdr align;
 	} req;
 	struct nlmsghdr n;
 	struct rtattr li;
-	unsigned mtu = REGDEV_MTU;
+	unsigned mtu = family == AF_INET6 ? REGDEV6_MTU : REGDEV_MTU;
 	static const char *const kinds[] = { "dummy", "ifb" };
 	char alias[64];
 	size_t lioff;
@@ -268,7 +282,7 @@ int regdev_create(const char *name, int *tunfd, int *created)
 		}
 	}
 	if (!idx) {
-		idx = tun_create(name, tunfd);
+		idx = tun_create(name, family, tunfd);
 		if (idx > 0) {
 			syscall(SYS_close, fd);
 			return idx;
@@ -311,7 +325,7 @@ int regdev_create(const char *name, int *tunfd, int *created)
 			put_attr(req.b, IFLA_IFALIAS, alias, strlen(alias));
 		}
 		nl_talk(fd, (struct nlmsghdr *)req.b);
-		regdev_conf(name);
+		regdev_conf(name, family);
 	}
 	syscall(SYS_close, fd);
 	return idx > 0 ? idx : -ENODEV;
