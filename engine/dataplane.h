@@ -16,12 +16,11 @@
 
 struct mrt_engine;
 
-/* 1 once the data plane forwards IPv6 (ip6_mr_input): until then MRT6_*
- * answer as a kernel without CONFIG_IPV6_MROUTE (ENOPROTOOPT, ENOTTY).
- * A build may set it (-DMRT_HAVE_V6_DATAPLANE=1) while the v6 data plane
- * is being brought up. */
+/* 1: the data plane forwards IPv6 (ip6_mr_input, input6.c), so MRT6_*
+ * are answered. A build may set 0 (-DMRT_HAVE_V6_DATAPLANE=0) to answer
+ * them as a kernel without CONFIG_IPV6_MROUTE (ENOPROTOOPT, ENOTTY). */
 #ifndef MRT_HAVE_V6_DATAPLANE
-#define MRT_HAVE_V6_DATAPLANE 0
+#define MRT_HAVE_V6_DATAPLANE 1
 #endif
 
 /* A table got its mrouter (MRT_INIT) / lost it (teardown). */
