@@ -6,6 +6,7 @@
  * rebuilt from a snapshot render the very bytes nlview renders from the
  * mrouter's own tables (dumps in one or several datagrams, gets, errors).
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
 #include <linux/netlink.h>
@@ -26,6 +27,7 @@
 #include "ctl.h"
 #include "ctl_client.h"
 #include "ctl_wire.h"
+#include "mfc.h"
 #include "nlsnap.h"
 #include "nlview.h"
 #include "table.h"
@@ -390,6 +392,94 @@ START_TEST(snapshot_renders_alike)
 }
 END_TEST
 
+/* A table made by hand (no engine): vifs 0 and 1 on ifindex 2 and 3,
+ * one entry src,grp 0 -> 1 (threshold 2), last used 3.33 s before NOW. */
+#define NOW (5000ull * 1000000000ull)
+static struct mrt_table *hand_table(int family, uint32_t id, const char *src,
+				    const char *grp)
+{
+	struct mrt_table *t = calloc(1, sizeof(*t));
+	struct mrt_mfc *c = calloc(1, sizeof(*c));
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_nonnull(c);
+	t->family = family;
+	t->id = id;
+	t->lock_fd = -1;
+	t->reg_vif = -1;
+	t->list_tail = &t->list;
+	t->vifs[0] = (struct mrt_vif){ .used = true, .ifindex = 2 };
+	t->vifs[1] = (struct mrt_vif){ .used = true, .ifindex = 3 };
+	t->maxvif = 2;
+	ck_assert_int_eq(inet_pton(family, src, c->origin.b), 1);
+	ck_assert_int_eq(inet_pton(family, grp, c->group.b), 1);
+	memset(c->ttls, MRT_TTL_NONE, sizeof(c->ttls));
+	c->ttls[1] = 2;
+	c->minvif = 1;
+	c->maxvif = 2;
+	c->pkt = 7;
+	c->bytes = family == AF_INET6 ? 1050 : 700;
+	c->lastuse_ns = NOW - 3330000000ull;
+	mfc_link(t, c);
+	return t;
+}
+
+static void hand_free(struct mrt_table *t)
+{
+	free(t->list);
+	free(t);
+}
+
+static void hand_add(struct nlsnap *v, struct mrt_table *t)
+{
+	struct ctl_buf b = { 0 };
+	struct ctl_snap s;
+
+	ck_assert_int_eq(ctl_encode_state(&b, t, 1, NOW), 0);
+	ck_assert_int_eq(ctl_decode_state(b.p + sizeof(struct ctl_hdr),
+					  b.len - sizeof(struct ctl_hdr), &s),
+			 0);
+	ck_assert_int_eq(nlsnap_add(v, &s), 0);
+	ctl_snap_free(&s);
+	ctl_buf_free(&b);
+}
+
+/* Family 129 (IP6MR) and several tables: snapshots from three mrouters
+ * render as the tables would in one process (default table first). */
+START_TEST(v6_and_several_tables)
+{
+	struct mrt_table *t4 = hand_table(AF_INET, 253, "10.1.0.2", "239.1.1.1");
+	struct mrt_table *t10 = hand_table(AF_INET, 10, "10.9.0.2", "239.9.9.9");
+	struct mrt_table *t6 = hand_table(AF_INET6, 254, "2001:db8::2",
+					  "ff0e::1");
+	struct nlview_opts o = { .portid = 77 };
+	struct nlsnap v;
+	struct req q;
+
+	/* the engine's list: created in this order */
+	t4->next = t10;
+	t10->next = t6;
+	F.now = NOW;
+	nlsnap_init(&v);
+	hand_add(&v, t6);
+	hand_add(&v, t10);
+	hand_add(&v, t4);
+	memset(&q, 0, sizeof(q));
+	q.n.nlmsg_type = RTM_GETROUTE;
+	q.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	q.n.nlmsg_len = NLMSG_LENGTH(sizeof(q.r));
+	q.n.nlmsg_seq = 3;
+	q.r.rtm_family = RTNL_FAMILY_IPMR;
+	ck_assert_int_eq(same_answer(t4, &v, &q, &o, NLVIEW_GOODSIZE), 2);
+	q.r.rtm_family = RTNL_FAMILY_IP6MR;
+	ck_assert_int_eq(same_answer(t4, &v, &q, &o, NLVIEW_GOODSIZE), 2);
+	nlsnap_clear(&v);
+	hand_free(t4);
+	hand_free(t10);
+	hand_free(t6);
+}
+END_TEST
+
 START_TEST(request_table)
 {
 	struct nlview_opts o = { .strict = true };
@@ -432,6 +522,7 @@ static Suite *ctl_client_suite(void)
 	tcase_add_test(tc, connect_nobody_listens);
 	tcase_add_test(tc, state_from_server);
 	tcase_add_test(tc, snapshot_renders_alike);
+	tcase_add_test(tc, v6_and_several_tables);
 	tcase_add_test(tc, request_table);
 	suite_add_tcase(s, tc);
 	return s;
