@@ -635,6 +635,73 @@ START_TEST(set_before_init)
 }
 END_TEST
 
+/* ---- through ip6_mr_input (input6.c) -------------------------------- */
+
+static int input6(int ifindex, const uint8_t *p, size_t len, unsigned fl)
+{
+	int rc;
+
+	engine_lock(E);
+	rc = dp_input6_locked(E, T, ifindex, p, len, fl);
+	engine_unlock(E);
+	return rc;
+}
+
+START_TEST(own_mld_loops_back)
+{
+	uint8_t p[256], u[256], q[24];
+	struct mrt_chan_meta m;
+	size_t n;
+
+	/* our own group query to a routable group not joined here: the
+	 * kernel (mrouter on) loops it back as MLD, no NOCACHE (6.4) */
+	mldv1(q, MLD_LISTENER_QUERY, "ff0e::1:2");
+	n = mk6(p, "2001:db8:1::1", "ff0e::1:2", HBH_RA0, 8, IPPROTO_ICMPV6,
+		q, sizeof(q));
+	ck_assert_int_eq(input6(2, p, n, DP_IN_LOCAL), 0);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), 24);
+	ck_assert_uint_eq(u[0], MLD_LISTENER_QUERY);
+	ck_assert_int_eq(m.ifindex, 2);
+	ck_assert_uint_eq(m.scope_id, 0);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
+	/* joined (ff0e::1:3 on 2): the host's own loopback delivers it */
+	mldv1(q, MLD_LISTENER_QUERY, "ff0e::1:3");
+	n = mk6(p, "2001:db8:1::1", "ff0e::1:3", HBH_RA0, 8, IPPROTO_ICMPV6,
+		q, sizeof(q));
+	ck_assert_int_eq(input6(2, p, n, DP_IN_LOCAL), 0);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
+	ck_assert_uint_eq(S->up_sent[1], 0);	/* no NOCACHE */
+}
+END_TEST
+
+START_TEST(mld_without_ra_nocache_unfiltered)
+{
+	struct icmp6_filter f;
+	uint8_t p[256], u[256], r[24];
+	struct mrt_chan_meta m;
+	size_t n;
+
+	/* the daemon blocks every ICMPv6 type (pim6d's mroute socket) */
+	ICMP6_FILTER_SETBLOCKALL(&f);
+	set_filter(&f, sizeof(f));
+	/* an MLD report without RA to a routable group is data */
+	mldv1(r, MLD_LISTENER_REPORT, "ff0e::1:2");
+	n = mk6(p, "2001:db8:1::2", "ff0e::1:2", NULL, 0, IPPROTO_ICMPV6, r,
+		sizeof(r));
+	ck_assert_int_eq(input6(2, p, n, 0), 0);
+	/* its NOCACHE is an upcall: ICMP6_FILTER does not apply (7.5) */
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), 80);
+	ck_assert_uint_eq(u[0], 0);
+	ck_assert_uint_eq(u[1], 1);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
+	/* with RA it is MLD, and the filter blocks it */
+	n = report(p, "2001:db8:1::2", "ff0e::1:2", HBH_RA0, 8);
+	ck_assert_int_eq(input6(2, p, n, 0), 0);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
+	ck_assert_uint_eq(D->mld.filtered, 1);
+}
+END_TEST
+
 /* ---- the private socket on loopback --------------------------------- */
 
 /* Send an echo request (id, seq 1) to ::1 from a raw ICMPv6 socket. */
@@ -760,6 +827,8 @@ static Suite *mldin_suite(void)
 	tcase_add_test(tc, exactly_once_joined_rule);
 	tcase_add_test(tc, no_mrouter_nothing);
 	tcase_add_test(tc, set_before_init);
+	tcase_add_test(tc, own_mld_loops_back);
+	tcase_add_test(tc, mld_without_ra_nocache_unfiltered);
 	tcase_add_test(tc, private_socket_loopback);
 	suite_add_tcase(s, tc);
 	return s;
