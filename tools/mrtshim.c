@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "ip.h"
 #include "libpath.h"
 #include "show.h"
 #include "target.h"
@@ -157,6 +158,8 @@ int main(int argc, char **argv)
 		return check_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "show"))
 		return show_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "ip"))
+		return ip_main(argc - 1, argv + 1);
 
 	/* '+': options end at the daemon's name, its own are its own */
 	while ((c = getopt_long(argc, argv, "+d:l:hV", opts, NULL)) != -1) {

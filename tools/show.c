@@ -17,15 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "ctl_client.h"
 #include "ctl_wire.h"
 
-#define SHOW_NAME_PREFIX "libmrtshim/"
 #define SHOW_MAXEP 64		/* endpoints considered */
-#define SHOW_TIMEOUT_S 3	/* connect / answer, per endpoint */
 
 /* One control endpoint and what it answered. */
 struct ep {
@@ -42,7 +39,7 @@ struct opts {
 	pid_t pid;		/* 0 = the one process there is */
 };
 
-/* ---- discovery ------------------------------------------------------ */
+/* ---- discovery and queries (engine/ctl_client.c) --------------------- */
 
 static int ep_add(struct ep *eps, int n, int family, uint32_t table)
 {
@@ -59,119 +56,30 @@ static int ep_add(struct ep *eps, int n, int family, uint32_t table)
 	return n + 1;
 }
 
-/* Listening abstract sockets named libmrtshim/ipv4|ipv6/<table>: they are
- * scoped to this netns, as /proc/net/unix is. -1 if it cannot be read. */
+/* The listening endpoints of this netns (/proc/net/unix is scoped to
+ * it); -1 if it cannot be read. */
 static int discover(struct ep *eps)
 {
-	char line[512], path[256];
-	unsigned long flags;
-	unsigned table;
-	char fam[8];
-	FILE *f = fopen("/proc/net/unix", "re");
-	int n = 0;
+	struct ctl_ep found[SHOW_MAXEP];
+	int n, i, k = 0;
 
-	if (!f)
+	n = ctl_client_discover(found, SHOW_MAXEP);
+	if (n < 0)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		/* Num RefCount Protocol Flags Type St Inode Path */
-		if (sscanf(line, "%*s %*s %*s %lx %*s %*s %*s %255s", &flags,
-			   path) != 2)
-			continue;
-		if (!(flags & 0x10000))	/* __SO_ACCEPTCON: listening */
-			continue;
-		if (strncmp(path, "@" SHOW_NAME_PREFIX,
-			    sizeof(SHOW_NAME_PREFIX)) != 0)
-			continue;
-		if (sscanf(path + sizeof(SHOW_NAME_PREFIX), "%4[a-z0-9]/%u",
-			   fam, &table) != 2)
-			continue;
-		if (strcmp(fam, "ipv4") == 0)
-			n = ep_add(eps, n, AF_INET, table);
-		else if (strcmp(fam, "ipv6") == 0)
-			n = ep_add(eps, n, AF_INET6, table);
-	}
-	fclose(f);
-	return n;
-}
-
-/* ---- one query ------------------------------------------------------ */
-
-static int read_full(int fd, void *buf, size_t len)
-{
-	uint8_t *p = buf;
-	ssize_t r;
-
-	while (len) {
-		r = read(fd, p, len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return errno == EAGAIN ? -ETIMEDOUT : -errno;
-		if (r == 0)
-			return -ECONNRESET;
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
+	for (i = 0; i < n; i++)
+		k = ep_add(eps, k, found[i].family, found[i].table);
+	return k;
 }
 
 static int query(struct ep *e)
 {
-	static const char req[] = "STATE 1\n";
-	struct timeval tv = { .tv_sec = SHOW_TIMEOUT_S };
-	struct sockaddr_un sun;
-	struct ucred cr;
-	socklen_t len = sizeof(cr);
-	struct ctl_hdr h;
-	uint8_t *body = NULL;
-	int fd, n, rc;
+	struct ctl_ep ce = { .family = e->family, .table = e->table };
+	struct ucred cr = { 0 };
+	int rc;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	n = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
-		     SHOW_NAME_PREFIX "%s/%u",
-		     e->family == AF_INET6 ? "ipv6" : "ipv4", e->table);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sun,
-		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-				(size_t)n)) < 0) {
-		rc = errno == EAGAIN ? -ETIMEDOUT : -errno;
-		goto out;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0) {
-		e->peer_pid = cr.pid;
-		e->peer_uid = cr.uid;
-	}
-	/* a refused peer may find the connection closed already: its
-	 * answer (-EACCES) is still there to read */
-	rc = send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) < 0 ? -errno : 0;
-	if (read_full(fd, &h, sizeof(h)) < 0) {
-		if (!rc)
-			rc = -ECONNRESET;
-		goto out;
-	}
-	rc = ctl_check_hdr(&h);
-	if (rc < 0)
-		goto out;
-	if (h.kind != CTL_KIND_STATE) {
-		rc = -EPROTO;
-		goto out;
-	}
-	body = malloc(h.len ? h.len : 1);
-	if (!body) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = read_full(fd, body, h.len);
-	if (rc == 0)
-		rc = ctl_decode_state(body, h.len, &e->snap);
-out:
-	free(body);
-	close(fd);
+	rc = ctl_client_state(&ce, &e->snap, &cr);
+	e->peer_pid = cr.pid;
+	e->peer_uid = cr.uid;
 	return rc;
 }
 

@@ -8,6 +8,10 @@
 # receiver leaves its link is pruned while the other member still gets
 # traffic.  Both daemons run under the shim in shim mode (zebra makes no
 # MRT call, but it is what a kernel without multicast routing would run).
+# zebra reads the (S,G)'s lastused for pimd with an RTNL_FAMILY_IPMR
+# RTM_GETROUTE: under the shim it is answered from pimd's table through
+# its control socket (zebra's "debug zebra kernel" log shows the route),
+# and `mrtshim ip -s mroute` counts what "show ip mroute count" does.
 # A second, short pass runs both daemonizing (-d, as frrinit.sh starts
 # them): pimd makes MRT_INIT in pim_vrf_init (the default VRF), then
 # frr_config_fork forks; the parent waits until the child enters frr_run
@@ -20,13 +24,15 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 FRR=${FRR_DIR:-/usr/lib/frr}
+# CTest gives the library; the mrtshim command sits in the same build.
+MRTSHIM_CMD=${MRTSHIM_CMD:-$(dirname "$(dirname "$MRTSHIM_LIB")")/tools/mrtshim}
 e2e_init "$FRR/zebra" "$FRR/pimd" vtysh setpriv
 id frr >/dev/null 2>&1 || skip "no user frr"
 topo_create
 
 f=$E2E_TMP/frr
 mkdir "$f"
-echo "hostname r" >"$f/zebra.conf"
+printf '%s\n' "hostname r" "debug zebra kernel" >"$f/zebra.conf"
 cat >"$f/pimd.conf" <<EOF2
 hostname r
 ip pim rp 10.1.0.1 224.0.0.0/4
@@ -101,6 +107,34 @@ after=$(sg_count)
 [ "$((after - before))" = $((N + 5)) ] ||
 	fail "SIOCGETSGCNT: (S,G) count went $before -> $after, sent $((N + 5))"
 say "SIOCGETSGCNT: (S,G) count $before -> $after"
+
+# zebra's RTM_GETROUTE get for the (S,G) (pimd asks it for lastused on
+# "show ip mroute count") got the route: in shim mode from pimd's table,
+# the kernel's own being empty (it would answer ENOENT).
+zline="MCAST VRF: default(0) RTM_NEWROUTE ($SRC_ADDR,$G) IIF: r0("
+wait_for "zebra's log of the (S,G) route" 5 grep -qF "$zline" "$f/zebra.log"
+zline=$(grep -F "$zline" "$f/zebra.log" | tail -1)
+say "zebra: ${zline#*MCAST}"
+grep -qE 'OIF: .*r1\([0-9]+\)' <<<"$zline" &&
+	grep -qE 'OIF: .*r3\([0-9]+\)' <<<"$zline" ||
+	fail "zebra's route lacks the oifs r1 and r3: $zline"
+
+# ip -s mroute (the shim's answer via mrtshim ip in shim mode) counts
+# what SIOCGETSGCNT does
+if [ "$E2E_MODE" = shim ]; then
+	[ -x "$MRTSHIM_CMD" ] || fail "mrtshim command not built ($MRTSHIM_CMD)"
+	ipm=(ip netns exec "$NS_R" "$MRTSHIM_CMD" ip)
+else
+	ipm=(ip -n "$NS_R")
+fi
+"${ipm[@]}" -s mroute >"$E2E_TMP/ipmroute.out" 2>&1 ||
+	fail "ip -s mroute: $(cat "$E2E_TMP/ipmroute.out")"
+cat "$E2E_TMP/ipmroute.out"
+ip_pkts=$(awk -v sg="($SRC_ADDR,$G)" '$1 == sg { getline; print $1; exit }' \
+	"$E2E_TMP/ipmroute.out")
+[ "$ip_pkts" = "$after" ] ||
+	fail "ip -s mroute counts '$ip_pkts' packets, SIOCGETSGCNT $after"
+say "ip -s mroute and SIOCGETSGCNT agree: $ip_pkts packets"
 check_kernel_untouched
 
 # 3. A leaves: r1 is pruned, C still gets every packet.

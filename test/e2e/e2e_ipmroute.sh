@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# `mrtshim ip mroute` and `ip -s mroute` (issue 6): mrt_client, the
+# mrouter under nomrt + the shim, routes 239.1.1.1 from r0 to r1 and r2.
+# iproute2's ip run under the shim in the router netns (another process:
+# no engine of its own) is answered from the mrouter's table through its
+# control socket: the (S,G) entry laid out as ip prints the kernel's, with
+# the packet and byte counters that mrt_client itself reads with
+# SIOCGETSGCNT, which are what was sent. A zebra-style RTM_GETROUTE get
+# (not a dump) of the (S,G) gets the entry with the same counters. As
+# user nobody the control socket is refused (the mrouter logs it) and ip
+# shows the kernel's own empty table. Without a mrouter, or for IPv6,
+# the kernel answers. Shim mode only.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# CTest gives the library and mcast_tool; the others sit next to them.
+MRT_CLIENT=${MRT_CLIENT:-$(dirname "$E2E_MCAST_TOOL")/mrt_client}
+MRTSHIM_CMD=${MRTSHIM_CMD:-$(dirname "$(dirname "$MRTSHIM_LIB")")/tools/mrtshim}
+[ "$E2E_MODE" = shim ] || skip "the kernel's ip mroute needs no shim"
+e2e_init
+[ -x "$MRT_CLIENT" ] || skip "mrt_client not built ($MRT_CLIENT)"
+[ -x "$MRTSHIM_CMD" ] || skip "mrtshim command not built ($MRTSHIM_CMD)"
+command -v setpriv >/dev/null || skip "setpriv missing (util-linux)"
+command -v python3 >/dev/null || skip "python3 missing (netlink get)"
+topo_create
+G=239.1.1.1
+N=10
+
+# mrtshim ip in the router netns, as root or (first argument -u) nobody
+mip() {
+	if [ "$1" = -u ]; then
+		shift
+		ip netns exec "$NS_R" setpriv --reuid=nobody --regid=nogroup \
+			--clear-groups "$MRTSHIM_CMD" ip "$@"
+	else
+		ip netns exec "$NS_R" "$MRTSHIM_CMD" ip "$@"
+	fi
+}
+
+# 0. no shimmed mrouter: the kernel answers (an empty table)
+out=$(mip mroute show) || fail "mrtshim ip mroute show failed: $out"
+[ -z "$out" ] || fail "a table without any mrouter: $out"
+
+mapfile -t prefix < <(daemon_prefix mrt_client)
+say "start mrt_client: ${prefix[*]} $MRT_CLIENT"
+ip netns exec "$NS_R" env MRTSHIM_DEBUG=1 "${prefix[@]}" "$MRT_CLIENT" \
+	-v r0,r1,r2 -g "$G" -o 1,2 -t 12 -r "$E2E_TMP/client.ready" \
+	-m "$E2E_TMP/client.mfc" >"$E2E_TMP/client.log" 2>&1 &
+CLIENT_PID=$!
+track_pid "$CLIENT_PID"
+wait_for "mrt_client vifs" 5 test -e "$E2E_TMP/client.ready"
+
+recv_start A "$NS_A" "$G" -n $N -w 5000
+recv_start B "$NS_B" "$G" -n $N -w 5000
+send "$G" 1 5
+wait_for "MFC added after NOCACHE" 5 test -e "$E2E_TMP/client.mfc"
+send "$G" $((N - 1)) 5
+expect_recv A "receiver A" $N 4
+expect_recv B "receiver B" $N 4
+
+# 1. ip mroute show: the entry as ip prints the kernel's (iproute2 6.1)
+mip mroute show >"$E2E_TMP/show.out" 2>&1 ||
+	fail "mrtshim ip mroute show: $(cat "$E2E_TMP/show.out")"
+cat "$E2E_TMP/show.out"
+line=$(printf '%-32s Iif: %-10s Oifs: r1 r2  State: resolved' \
+	"($SRC_ADDR,$G)" r0)
+grep -qxF "$line" "$E2E_TMP/show.out" || fail "no '$line' in ip mroute show"
+[ "$(wc -l <"$E2E_TMP/show.out")" = 1 ] || fail "more than one route shown"
+
+# 2. ip -s mroute: packets and bytes of the entry
+mip -s mroute >"$E2E_TMP/stats.out" 2>&1 ||
+	fail "mrtshim ip -s mroute: $(cat "$E2E_TMP/stats.out")"
+cat "$E2E_TMP/stats.out"
+stats=$(grep -A1 -xF "$line" "$E2E_TMP/stats.out" | tail -1)
+ip_pkts=$(sed -n 's/^ *\([0-9]*\) packets, \([0-9]*\) bytes.*/\1/p' <<<"$stats")
+ip_bytes=$(sed -n 's/^ *\([0-9]*\) packets, \([0-9]*\) bytes.*/\2/p' <<<"$stats")
+[ -n "$ip_pkts" ] && [ -n "$ip_bytes" ] ||
+	fail "ip -s mroute: no counters under the entry: '$stats'"
+
+# 3. a single-route get, as zebra asks for an (S,G)'s counters: not
+# strict, RTA_IIF/OIF/SRC/DST/TABLE after a 12-byte header, no NLM_F_DUMP
+ip netns exec "$NS_R" env "LD_PRELOAD=$MRTSHIM_PRELOAD" python3 - \
+	"$SRC_ADDR" "$G" >"$E2E_TMP/get.out" 2>&1 <<'EOF' ||
+import socket, struct, sys
+src, grp = (socket.inet_aton(a) for a in sys.argv[1:3])
+def attr(t, v):
+    return struct.pack("=HH", 4 + len(v), t) + v
+body = struct.pack("=BBBBBBBBI", 128, 0, 0, 0, 0, 0, 0, 0, 0)
+body += attr(3, struct.pack("=I", 1)) + attr(4, struct.pack("=I", 1))
+body += attr(2, src) + attr(1, grp) + attr(15, struct.pack("=I", 253))
+msg = struct.pack("=IHHII", 16 + len(body), 26, 1, 7, 0) + body
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.send(msg)
+d = s.recv(65536)
+ln, typ, flags, seq, pid = struct.unpack_from("=IHHII", d)
+if typ != 24:
+    sys.exit("not an RTM_NEWROUTE: type %d error %d" %
+             (typ, struct.unpack_from("=i", d, 16)[0]))
+off, stats = 16 + 12, None
+while off + 4 <= ln:
+    alen, atyp = struct.unpack_from("=HH", d, off)
+    if atyp == 17:  # RTA_MFC_STATS
+        stats = struct.unpack_from("=QQQ", d, off + 4)
+    off += (alen + 3) & ~3
+print("seq=%d flags=%d pkts=%d bytes=%d wrong_if=%d" %
+      ((seq, flags) + stats))
+EOF
+	fail "netlink get: $(cat "$E2E_TMP/get.out")"
+say "netlink get: $(cat "$E2E_TMP/get.out")"
+grep -qx "seq=7 flags=0 pkts=$ip_pkts bytes=$ip_bytes wrong_if=0" \
+	"$E2E_TMP/get.out" || fail "the get disagrees with ip -s mroute"
+
+# 4. IPv6: no v6 mrouter here, the kernel answers (empty)
+out=$(mip -6 mroute show) || fail "mrtshim ip -6 mroute failed: $out"
+[ -z "$out" ] || fail "an IPv6 table without a v6 mrouter: $out"
+
+# 5. as nobody: refused, so the kernel's (empty) table
+out=$(mip -u mroute show 2>&1) || fail "ip as nobody failed: $out"
+[ -z "$out" ] || fail "nobody was shown the mrouter's table: $out"
+# the kernel itself has nothing: without the shim ip shows nothing either
+[ -z "$(ip -n "$NS_R" mroute show)" ] || fail "the kernel has routes"
+
+wait "$CLIENT_PID" || fail "mrt_client failed: $(cat "$E2E_TMP/client.log")"
+untrack_pid "$CLIENT_PID"
+grep -q "control: table 253: refused pid [0-9]* uid 65534" \
+	"$E2E_TMP/client.log" ||
+	fail "nobody's ip never reached the control socket (no refusal logged)"
+
+# 6. what mrt_client read with SIOCGETSGCNT after the traffic
+kv() { grep -o "\b$1=[0-9]*" "$E2E_TMP/client.log" | tail -1 | cut -d= -f2; }
+sg_pkt=$(kv sg_pkt)
+sg_bytes=$(kv sg_bytes)
+say "SIOCGETSGCNT: $sg_pkt packets, $sg_bytes bytes;" \
+	"ip -s mroute: $ip_pkts packets, $ip_bytes bytes"
+[ "$ip_pkts" = "$sg_pkt" ] && [ "$ip_bytes" = "$sg_bytes" ] ||
+	fail "ip -s mroute and SIOCGETSGCNT differ"
+# N packets of 100 bytes of payload: 128 bytes at layer 3 each
+[ "$sg_pkt" = $N ] && [ "$sg_bytes" = $((N * 128)) ] ||
+	fail "SIOCGETSGCNT counts $sg_pkt/$sg_bytes, sent $N x 128 bytes"
+check_kernel_untouched
+pass
