@@ -11,6 +11,10 @@
 #     mif: A and C get every packet once with hop limit 15; B (r2, not
 #     joined) not one packet on its link; each forwarded packet is one
 #     WHOLEPKT from mif 4 carrying the packet with hop limit 16.
+#  1b. Scopes (spec 14, IPv6 mirror): packets to ff02::5:5 give no
+#     upcall and reach no other link (A joined it); ff05::5:5 gives a
+#     NOCACHE.  ICMPv6 echo requests to the router reach neither the
+#     mroute socket (block-all ICMP6_FILTER) nor the MLD socket.
 #  2. The same (S,G) arriving on r1: not forwarded, one WRONGMIF and one
 #     WRMIFWHOLE on mif 1 (the 3 s assert limit), counted as wrong_if.
 #  3. B joins late: its report re-installs the entry with r2; B gets all.
@@ -80,6 +84,24 @@ grep -q "^mfc src=$SRC6_ADDR grp=$G parent=0 oifs=1,3,4\$" "$log" ||
 	fail "MFC not installed to mifs 1, 3 and the register mif"
 check_kernel6_untouched
 
+# 1b. Link-local groups are not routed, site-local ones are.
+recv_start ll "$NS_A" ff02::5:5 -w 1500
+send ff02::5:5 3 16
+expect_wire ll "A, ff02::5:5 (link scope, joined)" 0
+send ff05::5:5 1 16
+wait_for "NOCACHE for the site-scope group" 5 \
+	client_saw "^nocache len=80 mif=0 src=$SRC6_ADDR grp=ff05::5:5\$"
+command -v python3 >/dev/null || skip "python3 missing (ICMPv6 echo)"
+nsx "$NS_A" python3 -c 'import socket as S
+s = S.socket(S.AF_INET6, S.SOCK_RAW, S.IPPROTO_ICMPV6)
+s.settimeout(3)
+for i in range(3):
+    s.sendto(bytes([128, 0, 0, 0, 0, 7, 0, i]) + b"x" * 32, ("fd00:2::1", 0))
+n = 0
+while n < 3:
+    b, a = s.recvfrom(2048)
+    n += b[0] == 129' || fail "no ICMPv6 echo replies from the router"
+
 # 2. (S,G) into the wrong mif: A sends with S's address.
 ip -n "$NS_A" -6 addr add "$SRC6_ADDR/128" dev eth0 nodad
 recv_start c "$NS_C" "$G" -j 0 -w 1500
@@ -136,8 +158,8 @@ t = t[0]
 assert t["pim"] and t["assert"] and t["wrvifwhole"], "MRT6_PIM 4 flags %r" % t
 assert t["reg_vif"] == 4, "register mif %r" % t["reg_vif"]
 up = t["stats"]["sent"]
-for k, v in (("nocache", 1), ("wrongmif", 1), ("wrmifwhole", 1),
-             ("wholepkt", 3 * n)):
+for k, v in (("nocache", 2), ("wrongmif", 1), ("wrmifwhole", 1),
+             ("wholepkt", 3 * n + 1)):
     assert up[k] == v, "upcalls sent: %s %d, expected %d" % (k, up[k], v)
 e = [m for m in t["mfc"] if m["src"] == src and m["dst"] == grp]
 assert len(e) == 1, "no (S,G) in %r" % t["mfc"]
@@ -161,10 +183,10 @@ kv() { grep -o "^$1=[0-9]*" "$log" | tail -1 | cut -d= -f2; }
 expect_kv() {
 	[ "$(kv "$1")" = "$2" ] || fail "$1 is '$(kv "$1")', expected $2"
 }
-expect_kv nocache 1
+expect_kv nocache 2
 expect_kv wrongmif 1
 expect_kv wrmifwhole 1
-expect_kv wholepkt $((3 * N))
+expect_kv wholepkt $((3 * N + 1))
 expect_kv wholepkt_bad 0
 expect_kv icmp6_leak 0
 expect_kv other 0
@@ -175,13 +197,14 @@ expect_kv mld_drop 0
 expect_kv sg_pkt $sent
 expect_kv sg_bytes $((sent * PKT))
 expect_kv sg_wrong $W
-expect_kv mif0_in $((3 * N))
-expect_kv mif0_ibytes $((3 * N * PKT))
+# the mifs also carried the one packet to ff05::5:5 (to the register mif)
+expect_kv mif0_in $((3 * N + 1))
+expect_kv mif0_ibytes $(((3 * N + 1) * PKT))
 expect_kv mif1_out $((2 * N))
 expect_kv mif2_out $((2 * N))
 expect_kv mif3_out $((3 * N))
 expect_kv mif3_obytes $((3 * N * PKT))
-expect_kv mif4_out $((3 * N))
+expect_kv mif4_out $((3 * N + 1))
 [ "$(kv mld_reports)" -ge 4 ] || fail "fewer than 4 MLDv2 reports counted"
 say "counters: (S,G) $sent packets ($W wrong mif), mifs in/out as sent"
 check_kernel6_untouched

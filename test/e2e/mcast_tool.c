@@ -415,6 +415,8 @@ static int open_udp6(const struct opts *o)
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one)))
 		die("setsockopt");
+	/* a link- or node-local group is bound with its interface */
+	sin6.sin6_scope_id = (uint32_t)ifindex;
 	if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)))
 		die("bind");
 	if (!o->join)
