@@ -115,9 +115,10 @@ zline="MCAST VRF: default(0) RTM_NEWROUTE ($SRC_ADDR,$G) IIF: r0("
 wait_for "zebra's log of the (S,G) route" 5 grep -qF "$zline" "$f/zebra.log"
 zline=$(grep -F "$zline" "$f/zebra.log" | tail -1)
 say "zebra: ${zline#*MCAST}"
-grep -qE 'OIF: .*r1\([0-9]+\)' <<<"$zline" &&
-	grep -qE 'OIF: .*r3\([0-9]+\)' <<<"$zline" ||
+if ! grep -qE 'OIF: .*r1\([0-9]+\)' <<<"$zline" ||
+	! grep -qE 'OIF: .*r3\([0-9]+\)' <<<"$zline"; then
 	fail "zebra's route lacks the oifs r1 and r3: $zline"
+fi
 
 # ip -s mroute (the shim's answer via mrtshim ip in shim mode) counts
 # what SIOCGETSGCNT does

@@ -8,8 +8,10 @@
 # SIOCGETSGCNT, which are what was sent. A zebra-style RTM_GETROUTE get
 # (not a dump) of the (S,G) gets the entry with the same counters. As
 # user nobody the control socket is refused (the mrouter logs it) and ip
-# shows the kernel's own empty table. Without a mrouter, or for IPv6,
-# the kernel answers. Shim mode only.
+# shows the kernel's own empty table. Without a mrouter the kernel
+# answers. Then smcroute routes an IPv6 (S,G): `mrtshim ip -6 mroute`
+# (RTNL_FAMILY_IP6MR, every table) shows it with the counters smcroutectl
+# reads with SIOCGETSGCNT_IN6. Shim mode only.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -23,7 +25,8 @@ e2e_init
 [ -x "$MRTSHIM_CMD" ] || skip "mrtshim command not built ($MRTSHIM_CMD)"
 command -v setpriv >/dev/null || skip "setpriv missing (util-linux)"
 command -v python3 >/dev/null || skip "python3 missing (netlink get)"
-topo_create
+topo6_create
+e2e_diag_extra() { e2e_diag6; }
 G=239.1.1.1
 N=10
 
@@ -75,8 +78,9 @@ cat "$E2E_TMP/stats.out"
 stats=$(grep -A1 -xF "$line" "$E2E_TMP/stats.out" | tail -1)
 ip_pkts=$(sed -n 's/^ *\([0-9]*\) packets, \([0-9]*\) bytes.*/\1/p' <<<"$stats")
 ip_bytes=$(sed -n 's/^ *\([0-9]*\) packets, \([0-9]*\) bytes.*/\2/p' <<<"$stats")
-[ -n "$ip_pkts" ] && [ -n "$ip_bytes" ] ||
+if [ -z "$ip_pkts" ] || [ -z "$ip_bytes" ]; then
 	fail "ip -s mroute: no counters under the entry: '$stats'"
+fi
 
 # 3. a single-route get, as zebra asks for an (S,G)'s counters: not
 # strict, RTA_IIF/OIF/SRC/DST/TABLE after a 12-byte header, no NLM_F_DUMP
@@ -111,7 +115,7 @@ say "netlink get: $(cat "$E2E_TMP/get.out")"
 grep -qx "seq=7 flags=0 pkts=$ip_pkts bytes=$ip_bytes wrong_if=0" \
 	"$E2E_TMP/get.out" || fail "the get disagrees with ip -s mroute"
 
-# 4. IPv6: no v6 mrouter here, the kernel answers (empty)
+# 4. IPv6: no v6 mrouter yet, the kernel answers (empty)
 out=$(mip -6 mroute show) || fail "mrtshim ip -6 mroute failed: $out"
 [ -z "$out" ] || fail "an IPv6 table without a v6 mrouter: $out"
 
@@ -133,10 +137,61 @@ sg_pkt=$(kv sg_pkt)
 sg_bytes=$(kv sg_bytes)
 say "SIOCGETSGCNT: $sg_pkt packets, $sg_bytes bytes;" \
 	"ip -s mroute: $ip_pkts packets, $ip_bytes bytes"
-[ "$ip_pkts" = "$sg_pkt" ] && [ "$ip_bytes" = "$sg_bytes" ] ||
+if [ "$ip_pkts" != "$sg_pkt" ] || [ "$ip_bytes" != "$sg_bytes" ]; then
 	fail "ip -s mroute and SIOCGETSGCNT differ"
+fi
 # N packets of 100 bytes of payload: 128 bytes at layer 3 each
-[ "$sg_pkt" = $N ] && [ "$sg_bytes" = $((N * 128)) ] ||
+if [ "$sg_pkt" != $N ] || [ "$sg_bytes" != $((N * 128)) ]; then
 	fail "SIOCGETSGCNT counts $sg_pkt/$sg_bytes, sent $N x 128 bytes"
+fi
 check_kernel_untouched
+
+# 7. IPv6: smcroute (daemonizing) routes (fd00:1::2,ff0e::1:1) to r1, r2
+if ! command -v smcrouted >/dev/null || ! command -v smcroutectl >/dev/null
+then
+	say "smcroute not installed: IPv4 part only"
+	pass
+fi
+shim6_enabled || { say "the shim's IPv6 is off: IPv4 part only"; pass; }
+G6=ff0e::1:1
+PKT6=148	# IPv6 header 40, UDP 8, payload 100
+conf=$E2E_TMP/smcroute.conf
+sock=$E2E_TMP/smcroute.sock
+cat >"$conf" <<EOC
+phyint r0 enable
+phyint r1 enable
+phyint r2 enable
+mroute from r0 source $SRC6_ADDR group $G6 to r1 r2
+EOC
+ctl() { nsx "$NS_R" smcroutectl -u "$sock" "$@"; }
+run_router_daemonize smcroute "$E2E_TMP/smcroute.pid" \
+	smcrouted -f "$conf" -u "$sock" -P "$E2E_TMP/smcroute.pid"
+wait_handover smcroute
+wait_for "smcroute IPv6 (S,G) route" 10 \
+	eval "ctl -p show routes | grep -q '$G6'"
+recv_start A6 "$NS_A" "$G6" -n $N -w 5000
+recv_start B6 "$NS_B" "$G6" -n $N -w 5000
+send "$G6" $N 16
+expect_recv A6 "receiver A (IPv6)" $N 15
+expect_recv B6 "receiver B (IPv6)" $N 15
+mip -6 -s mroute >"$E2E_TMP/stats6.out" 2>&1 ||
+	fail "mrtshim ip -6 -s mroute: $(cat "$E2E_TMP/stats6.out")"
+cat "$E2E_TMP/stats6.out"
+line=$(printf '%-32s Iif: %-10s Oifs: r1 r2  State: resolved' \
+	"($SRC6_ADDR,$G6)" r0)
+grep -qxF "$line" "$E2E_TMP/stats6.out" || fail "no '$line' in ip -6 mroute"
+stats=$(grep -A1 -xF "$line" "$E2E_TMP/stats6.out" | tail -1)
+ip6=$(sed -n 's/^ *\([0-9]*\) packets, \([0-9]*\) bytes.*/\1 \2/p' <<<"$stats")
+routes=$(ctl -pd show routes)
+echo "$routes"
+sg6=$(awk -v s="$SRC6_ADDR" -v g="$G6" \
+	'index($0, "(" s ", " g ")") == 1 { print $4, $5; exit }' <<<"$routes")
+say "SIOCGETSGCNT_IN6: $sg6; ip -6 -s mroute: $ip6"
+if [ -z "$ip6" ] || [ "$ip6" != "$sg6" ]; then
+	fail "ip -6 -s mroute ('$ip6') and SIOCGETSGCNT_IN6 ('$sg6') differ"
+fi
+[ "$sg6" = "$N $((N * PKT6))" ] ||
+	fail "SIOCGETSGCNT_IN6 counts '$sg6', sent $N x $PKT6 bytes"
+daemon_alive
+check_kernel6_untouched
 pass
