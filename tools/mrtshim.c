@@ -3,6 +3,9 @@
  * mrtshim.c - the mrtshim command: run a routing daemon with libmrtshim
  * preloaded (options mapped to MRTSHIM_* variables, torsocks' wrapper
  * model), or "mrtshim check" to see whether it is needed and can work.
+ * Option values are checked here with the library's own parsers
+ * (engine/envconf.c), so a typo stops the start instead of a warning
+ * in a log nobody reads.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +16,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "engine.h"
+#include "envconf.h"
 #include "ip.h"
 #include "libpath.h"
 #include "show.h"
@@ -23,13 +28,10 @@
 #define EXIT_NOT_FOUND 127
 #define EXIT_USAGE 2
 
-/* -l without -d logs at this level: the library opens no file below 1. */
-#define LOG_FILE_LEVEL "2"
-
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mrtshim [-d LEVEL] [-l FILE] [--] DAEMON [ARGS...]\n"
+		"usage: mrtshim [OPTIONS] [--] DAEMON [ARGS...]\n"
 		"       mrtshim check [DAEMON [ARGS...]]\n"
 		"       mrtshim show [--json] [-s] [PID]\n"
 		"       mrtshim -V | -h\n"
@@ -38,35 +40,39 @@ static void usage(FILE *out)
 		"routing\n"
 		"socket API in userspace, for kernels without "
 		"CONFIG_IP_MROUTE.\n"
+		"Each option sets the library variable named after it.\n"
 		"\n"
-		"  -d, --debug LEVEL    library log level (MRTSHIM_DEBUG): "
-		"0 silent,\n"
-		"                       1 errors, 2 info, 3 debug\n"
-		"  -l, --log-file FILE  append the library's log to FILE\n"
-		"                       (MRTSHIM_LOG_FILE; level 2 unless "
-		"-d is given)\n"
-		"  -V, --version        print the version and the library "
+		"  -d, --debug LEVEL     log level (MRTSHIM_LOG_LEVEL): off, "
+		"error,\n"
+		"                        warn, info, debug (or 0-3 as "
+		"MRTSHIM_DEBUG)\n"
+		"  -l, --log-file FILE   append the log to FILE "
+		"(MRTSHIM_LOG_FILE)\n"
+		"      --syslog[=FAC]    log to syslog, facility daemon or "
+		"FAC: user,\n"
+		"                        local0-local7 (MRTSHIM_LOG_SYSLOG);\n"
+		"                        a file or syslog logs at info unless "
+		"-d says\n"
+		"  -b, --capture-buffer SIZE\n"
+		"                        capture ring per vif, 64k-1G, k/M/G "
+		"suffix\n"
+		"                        (MRTSHIM_CAPTURE_BUFFER; default 8M)\n"
+		"  -i, --interfaces LIST only these devices may become vifs: "
+		"names or\n"
+		"                        patterns, eth1,eth2 or eth* "
+		"(MRTSHIM_INTERFACES)\n"
+		"      --disable         load the library but let every call "
+		"through\n"
+		"                        to the kernel (MRTSHIM_DISABLE=1)\n"
+		"  -V, --version         print the version and the library "
 		"used\n"
-		"  -h, --help           this help\n"
+		"  -h, --help            this help\n"
 		"\n"
 		"check: does this kernel have multicast routing, are the "
 		"privileges\n"
 		"there, is another shimmed mrouter active here; the command "
 		"to run.\n"
 		"See mrtshim(1) and libmrtshim(7).\n");
-}
-
-/* "0".."3" or a level's name; NULL if neither. */
-static const char *parse_level(const char *s)
-{
-	static const char *const names[] = {"silent", "error", "info", "debug"};
-	static const char *const digits[] = {"0", "1", "2", "3"};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, digits[i]) || !strcmp(s, names[i]))
-			return digits[i];
-	return NULL;
 }
 
 /* FILE made absolute: the daemon may chdir before it re-opens anything. */
@@ -140,18 +146,71 @@ static int run(char **argv, int verbose)
 	return rc == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
 }
 
+/* Option values once checked; NULL = not given. */
+struct wrap_opts {
+	const char *level;	/* a level's name */
+	const char *logfile;	/* absolute */
+	const char *facility;
+	const char *capbuf;
+	const char *ifaces;
+	int disable;
+};
+
+static int bad_value(const char *opt, const char *val, const char *want)
+{
+	fprintf(stderr, "mrtshim: %s '%s': %s\n", opt, val, want);
+	return EXIT_USAGE;
+}
+
+/* Export the options as the library's variables. */
+static int export_opts(const struct wrap_opts *o)
+{
+	int rc = 0;
+
+	if (o->level)
+		rc |= setenv("MRTSHIM_LOG_LEVEL", o->level, 1);
+	if (o->logfile)
+		rc |= setenv("MRTSHIM_LOG_FILE", o->logfile, 1);
+	if (o->facility)
+		rc |= setenv("MRTSHIM_LOG_SYSLOG", o->facility, 1);
+	if (o->capbuf)
+		rc |= setenv("MRTSHIM_CAPTURE_BUFFER", o->capbuf, 1);
+	if (o->ifaces)
+		rc |= setenv("MRTSHIM_INTERFACES", o->ifaces, 1);
+	if (o->disable)
+		rc |= setenv("MRTSHIM_DISABLE", "1", 1);
+	return rc ? -1 : 0;
+}
+
+/* True if the library will log at debug: print what we run, too. */
+static int debug_on(void)
+{
+	const char *v = getenv("MRTSHIM_LOG_LEVEL");
+	int level = 0;
+
+	if (!v || !*v)
+		v = getenv("MRTSHIM_DEBUG");
+	return v && envconf_level(v, &level) == 0 && level >= MRT_LOG_DEBUG;
+}
+
 int main(int argc, char **argv)
 {
+	enum { OPT_SYSLOG = 256, OPT_DISABLE };
 	static const struct option opts[] = {
 	    {"debug", required_argument, NULL, 'd'},
 	    {"log-file", required_argument, NULL, 'l'},
+	    {"syslog", optional_argument, NULL, OPT_SYSLOG},
+	    {"capture-buffer", required_argument, NULL, 'b'},
+	    {"interfaces", required_argument, NULL, 'i'},
+	    {"disable", no_argument, NULL, OPT_DISABLE},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *level = NULL, *env;
+	struct wrap_opts o = { 0 };
 	char logfile[PATH_MAX];
-	int c, have_log = 0;
+	size_t size;
+	int c, v;
 
 	/* a subcommand is the first word, before any option */
 	if (argc > 1 && !strcmp(argv[1], "check"))
@@ -162,26 +221,48 @@ int main(int argc, char **argv)
 		return ip_main(argc - 1, argv + 1);
 
 	/* '+': options end at the daemon's name, its own are its own */
-	while ((c = getopt_long(argc, argv, "+d:l:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+d:l:b:i:hV", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'd':
-			level = parse_level(optarg);
-			if (!level) {
-				fprintf(stderr,
-					"mrtshim: debug level '%s': use 0-3 "
-					"(silent, error, info, debug)\n",
-					optarg);
-				return EXIT_USAGE;
-			}
+			if (envconf_level(optarg, &v) < 0)
+				return bad_value("debug level", optarg,
+						 "use off, error, warn, info, "
+						 "debug (or 0-3)");
+			o.level = envconf_level_name(v);
 			break;
 		case 'l':
-			if (absolute(optarg, logfile, sizeof(logfile)) < 0) {
-				fprintf(stderr, "mrtshim: log file '%s': %s\n",
-					optarg,
-					strerror(errno ? errno : ENAMETOOLONG));
-				return EXIT_USAGE;
-			}
-			have_log = 1;
+			if (absolute(optarg, logfile, sizeof(logfile)) < 0)
+				return bad_value("log file", optarg,
+						 strerror(errno ? errno
+								: ENAMETOOLONG));
+			o.logfile = logfile;
+			break;
+		case OPT_SYSLOG:
+			o.facility = optarg ? optarg : "daemon";
+			if (envconf_facility(o.facility, &v) < 0)
+				return bad_value("syslog facility", optarg,
+						 "use daemon, user or "
+						 "local0-local7");
+			break;
+		case 'b':
+			if (envconf_size(optarg, ENVCONF_CAPBUF_MIN,
+					 ENVCONF_CAPBUF_MAX, &size) < 0)
+				return bad_value("capture buffer", optarg,
+						 "use a size from 64k to 1G, "
+						 "e.g. 16M");
+			o.capbuf = optarg;
+			break;
+		case 'i':
+			if (envconf_list_check(optarg) < 0)
+				return bad_value("interfaces", optarg,
+						 "use names or patterns up to "
+						 "15 characters, e.g. "
+						 "eth1,eth2");
+			o.ifaces = optarg;
+			break;
+		case OPT_DISABLE:
+			o.disable = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -197,14 +278,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (have_log) {
-		setenv("MRTSHIM_LOG_FILE", logfile, 1);
-		env = getenv("MRTSHIM_DEBUG");
-		if (!level && (!env || !*env))
-			level = LOG_FILE_LEVEL;
+	if (export_opts(&o) < 0) {
+		fprintf(stderr, "mrtshim: %s\n", strerror(errno));
+		return EXIT_CANNOT_RUN;
 	}
-	if (level)
-		setenv("MRTSHIM_DEBUG", level, 1);
-	env = getenv("MRTSHIM_DEBUG");
-	return run(argv + optind, env && !strcmp(env, "3"));
+	return run(argv + optind, debug_on());
 }
