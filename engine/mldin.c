@@ -19,6 +19,7 @@
 #include "cksum.h"
 #include "dp_priv.h"
 #include "engine_priv.h"
+#include "forward.h"
 #include "table.h"
 #include "upcall.h"
 
@@ -310,6 +311,23 @@ static void deliver(struct mldin *mi, struct mrt_sock *s,
 		mi->delivered++;
 }
 
+/*
+ * The kernel hands one skb to every raw ICMPv6 socket. A device that is
+ * a mif of several v6 tables is captured once per table: only the first
+ * such table (list order) delivers, and to every v6 mrouter.
+ */
+static bool first_capturer(struct mrt_engine *eng, const struct mrt_table *t,
+			   int ifindex)
+{
+	struct mrt_table *o;
+
+	for (o = table_first(eng); o; o = o->next)
+		if (o->family == AF_INET6 && o->mrouter &&
+		    fwd_find_vif(o, ifindex) >= 0)
+			return o == t;
+	return false;
+}
+
 int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
 			struct mrt_table *t, int ifindex, const uint8_t *pkt,
 			size_t len)
@@ -317,6 +335,7 @@ int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
 	struct mrt_chan_meta m;
 	struct mldin_pkt p;
 	struct in6_addr grp;
+	struct mrt_table *o;
 	int j;
 
 	switch (mldin_classify(pkt, len, &p)) {
@@ -329,7 +348,7 @@ int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
 	case MLDIN_MLD:
 		break;
 	}
-	if (!t->mrouter)
+	if (!t->mrouter || !first_capturer(eng, t, ifindex))
 		return 1;
 	/* joined here: the host kernel delivers it to the private socket */
 	memcpy(&grp, pkt + 24, sizeof(grp));
@@ -337,7 +356,10 @@ int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
 	if (j > 0)
 		return 1;
 	mldin_meta(&m, pkt, &p, ifindex);
-	deliver(&dp->mld, t->mrouter, &m, pkt + p.off, p.len - p.off);
+	for (o = table_first(eng); o; o = o->next)
+		if (o->family == AF_INET6 && o->mrouter)
+			deliver(&dp->mld, o->mrouter, &m, pkt + p.off,
+				p.len - p.off);
 	ENG_DBG(eng, "MLD type %u from mif device %d to the mrouter",
 		pkt[p.off], ifindex);
 	return 1;

@@ -85,13 +85,16 @@ void mldin_meta(struct mrt_chan_meta *m, const uint8_t *pkt,
  * host kernel loops a copy back to its own sockets only where the group
  * is joined). If it is MLD the mrouter path takes (ipv6_is_mld with
  * hop-by-hop Router Alert 0, destination neither link-local nor
- * loopback scope), deliver it to t's mrouter (unless the host joined
- * the group there: then the kernel delivers it and dp_mld_local passes
- * it on) and return 1: it is not routed. Also 1 for what the kernel
- * discards before routing (malformed hop-by-hop header, Router Alert 0
- * on a non-MLD packet). Return 0 for anything else, which ip6_mr_input
- * then treats as data (or as never routed). dp->mld.path names the
- * joined-groups file (NULL: /proc/net/igmp6). Lock held.
+ * loopback scope), deliver it to every v6 mrouter, as the kernel gives
+ * it to all raw ICMPv6 sockets (unless the host joined the group there:
+ * then the kernel delivers it and dp_mld_local passes it on; and only
+ * from the first table having the device as a mif, so a device that is
+ * a mif of several tables delivers once) and return 1: it is not
+ * routed. Also 1 for what the kernel discards before routing (malformed
+ * hop-by-hop header, Router Alert 0 on a non-MLD packet). Return 0 for
+ * anything else, which ip6_mr_input then treats as data (or as never
+ * routed). dp->mld.path names the joined-groups file (NULL:
+ * /proc/net/igmp6). Lock held.
  */
 int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
 			struct mrt_table *t, int ifindex, const uint8_t *pkt,

@@ -55,6 +55,11 @@ static void setup(void)
 	ck_assert_int_eq(mrt_setsockopt(E, S, IPPROTO_IPV6, MRT6_ADD_MIF, &mc,
 					sizeof(mc)),
 			 0);
+	mc.mif6c_mifi = 1;
+	mc.mif6c_pifi = 3;
+	ck_assert_int_eq(mrt_setsockopt(E, S, IPPROTO_IPV6, MRT6_ADD_MIF, &mc,
+					sizeof(mc)),
+			 0);
 	engine_lock(E);
 	T = table_of_sock(E, S);
 	D = dp_get(E);
@@ -635,6 +640,71 @@ START_TEST(set_before_init)
 }
 END_TEST
 
+/* next message on s's channel end: its payload length, or -1 */
+static int chan_len(struct mrt_sock *s)
+{
+	uint8_t b[4096];
+	ssize_t n = recv(s->chan_rd, b, sizeof(b), MSG_DONTWAIT);
+
+	if (n < (ssize_t)sizeof(struct mrt_chan_meta))
+		return -1;
+	mrt_sock_note_consumed(E, s, (size_t)n - sizeof(struct mrt_chan_meta));
+	return (int)((size_t)n - sizeof(struct mrt_chan_meta));
+}
+
+START_TEST(every_mrouter_once)
+{
+	struct mrt_sock *s2 = mrt_sock_new(E, 1002, AF_INET6, SOCK_RAW,
+					   IPPROTO_ICMPV6);
+	struct mrt_table *t2;
+	struct mif6ctl mc;
+	uint32_t id = 7;
+	uint8_t p[256];
+	size_t n;
+	int one = 1;
+
+	/* a second mrouter, table 7, with a mif on ifindex 2 */
+	ck_assert_ptr_nonnull(s2);
+	ck_assert_int_eq(mrt_setsockopt(E, s2, IPPROTO_IPV6, MRT6_TABLE, &id,
+					sizeof(id)),
+			 0);
+	ck_assert_int_eq(mrt_setsockopt(E, s2, IPPROTO_IPV6, MRT6_INIT, &one,
+					sizeof(one)),
+			 0);
+	memset(&mc, 0, sizeof(mc));
+	mc.mif6c_pifi = 2;
+	ck_assert_int_eq(mrt_setsockopt(E, s2, IPPROTO_IPV6, MRT6_ADD_MIF,
+					&mc, sizeof(mc)),
+			 0);
+	engine_lock(E);
+	t2 = table_of_sock(E, s2);
+	engine_unlock(E);
+	ck_assert_ptr_nonnull(t2);
+	ck_assert_ptr_ne(t2, T);
+
+	/* ifindex 2 is a mif of both tables, so it is captured twice: the
+	 * kernel's one skb reaches each raw ICMPv6 socket once */
+	n = report(p, "fe80::2", "ff0e::1:2", HBH_RA0, 8);
+	ck_assert_int_eq(mld_in(2, p, n), 1);
+	engine_lock(E);
+	ck_assert_int_eq(dp_mld_input_locked(E, D, t2, 2, p, n), 1);
+	engine_unlock(E);
+	ck_assert_int_eq(chan_len(S), 24);
+	ck_assert_int_eq(chan_len(S), -1);
+	ck_assert_int_eq(chan_len(s2), 24);
+	ck_assert_int_eq(chan_len(s2), -1);
+	/* ifindex 3 is a mif of S's table only: s2 gets it as well
+	 * (ff0e::1:5: not joined on 3) */
+	n = report(p, "fe80::2", "ff0e::1:5", HBH_RA0, 8);
+	ck_assert_int_eq(mld_in(3, p, n), 1);
+	ck_assert_int_eq(chan_len(S), 24);
+	ck_assert_int_eq(chan_len(s2), 24);
+	ck_assert_int_eq(chan_len(S), -1);
+	ck_assert_int_eq(chan_len(s2), -1);
+	mrt_sock_release(E, s2);
+}
+END_TEST
+
 /* ---- through ip6_mr_input (input6.c) -------------------------------- */
 
 static int input6(int ifindex, const uint8_t *p, size_t len, unsigned fl)
@@ -826,6 +896,7 @@ static Suite *mldin_suite(void)
 	tcase_add_test(tc, joined_file);
 	tcase_add_test(tc, exactly_once_joined_rule);
 	tcase_add_test(tc, no_mrouter_nothing);
+	tcase_add_test(tc, every_mrouter_once);
 	tcase_add_test(tc, set_before_init);
 	tcase_add_test(tc, own_mld_loops_back);
 	tcase_add_test(tc, mld_without_ra_nocache_unfiltered);
