@@ -4,7 +4,9 @@
  * (MRT_INIT / MRT6_INIT on a raw socket, then MRT_DONE), would a daemon
  * started from here have the privileges the shim needs, is a shimmed
  * mrouter already active in this network namespace (engine/nslock.c's
- * abstract names), and the exact command to start the daemon.
+ * abstract names), which MRTSHIM_* settings the daemon would get (a bad
+ * value, or the off switch, is pointed out), and the exact command to
+ * start the daemon.
  * The MRT and unix-socket calls are raw syscalls, so a libmrtshim that
  * happens to be preloaded into this process cannot answer for the kernel.
  */
@@ -30,6 +32,7 @@
 #include <linux/nsfs.h>
 
 #include "check.h"
+#include "envconf.h"
 #include "libpath.h"
 #include "target.h"
 
@@ -351,6 +354,63 @@ static void mrouters_print(const struct check_mrouter *m, int n)
 
 /* The command a user types for this program: "mrtshim" when PATH finds
  * this very binary, else its full path. */
+/*
+ * The MRTSHIM_* variables set here, as the library will read them (same
+ * parsers): each printed, a bad one marked. Returns false if any is bad;
+ * *off is set when MRTSHIM_DISABLE turns the library off.
+ */
+static bool settings_print(bool *off)
+{
+	static const char *const vars[] = {
+		"MRTSHIM_LOG_LEVEL",	  "MRTSHIM_DEBUG",
+		"MRTSHIM_LOG_FILE",	  "MRTSHIM_LOG_SYSLOG",
+		"MRTSHIM_CAPTURE_BUFFER", "MRTSHIM_INTERFACES",
+		"MRTSHIM_DISABLE",
+	};
+	const char *v;
+	bool ok = true, any = false, bad;
+	size_t i, sz;
+	int x;
+
+	*off = false;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		v = getenv(vars[i]);
+		if (!v || !*v)
+			continue;
+		switch (i) {
+		case 0:
+		case 1:
+			bad = envconf_level(v, &x) < 0;
+			break;
+		case 3:
+			bad = envconf_facility(v, &x) < 0 &&
+			      envconf_bool(v, &x) < 0;
+			break;
+		case 4:
+			bad = envconf_size(v, ENVCONF_CAPBUF_MIN,
+					   ENVCONF_CAPBUF_MAX, &sz) < 0;
+			break;
+		case 5:
+			bad = envconf_list_check(v) < 0;
+			break;
+		case 6:
+			bad = envconf_bool(v, &x) < 0;
+			if (!bad && x)
+				*off = true;
+			break;
+		default:
+			bad = false;
+		}
+		printf("%s %s=%s%s\n", any ? "         " : "settings:", vars[i],
+		       v, bad ? " (not understood: see libmrtshim(7))" : "");
+		any = true;
+		ok = ok && !bad;
+	}
+	if (!any)
+		printf("settings: none (MRTSHIM_* unset: the defaults)\n");
+	return ok;
+}
+
 static void self_command(char *buf, size_t cap)
 {
 	char self[PATH_MAX], found[PATH_MAX];
@@ -395,7 +455,7 @@ int check_main(int argc, char **argv)
 	struct check_kernel k4, k6;
 	struct check_privs pv;
 	char lib[PATH_MAX], cmd[PATH_MAX], path[PATH_MAX], why[1024];
-	bool have_lib, busy, daemon_ok = true, ready;
+	bool have_lib, busy, daemon_ok = true, ready, set_ok, off;
 	int n, i, rc;
 
 	have_lib = libpath_find(lib, sizeof(lib)) == 0;
@@ -413,6 +473,7 @@ int check_main(int argc, char **argv)
 	n = mrouters_find(mr);
 	mrouters_print(mr, n);
 	busy = default_busy(mr, n);
+	set_ok = settings_print(&off);
 
 	if (argc > 1) {
 		rc = target_resolve(argv[1], path, sizeof(path));
@@ -430,11 +491,17 @@ int check_main(int argc, char **argv)
 		}
 	}
 
-	ready =
-	    have_lib && pv.ok && !busy && daemon_ok && k4.state != KMRT_BUSY;
+	ready = have_lib && pv.ok && !busy && daemon_ok &&
+		k4.state != KMRT_BUSY && set_ok && !off;
 	printf("verdict: %s", ready ? "ready: " : "not ready: ");
 	if (!have_lib)
 		printf("libmrtshim.so is not installed\n");
+	else if (!set_ok)
+		printf("an MRTSHIM_* setting is not understood; the library "
+		       "would use its default instead\n");
+	else if (off)
+		printf("MRTSHIM_DISABLE is set: the library would let every "
+		       "call through to the kernel\n");
 	else if (!daemon_ok)
 		printf("the daemon cannot run under the shim\n");
 	else if (!pv.ok)

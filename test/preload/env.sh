@@ -107,6 +107,15 @@ wrapper)
 		if "$wrapper" $bad true 2>err.out; then fail "$bad accepted"; fi
 		[ -s err.out ] || fail "$bad: no message"
 	done
+	# check reads the variables as the library will
+	if MRTSHIM_DISABLE=1 "$wrapper" check >check.out; then
+		fail "check ready with the library off"
+	fi
+	has check.out "verdict: not ready: MRTSHIM_DISABLE is set"
+	if MRTSHIM_CAPTURE_BUFFER=16Q "$wrapper" check >check.out; then
+		fail "check ready with a bad setting"
+	fi
+	has check.out "MRTSHIM_CAPTURE_BUFFER=16Q (not understood"
 	# end to end: -i and -l reach the library in the daemon
 	in_ns "$wrapper" -i a0 -l "$tmp/w.log" "$nomrt" "$tp" \
 		vif a0 b0 10.77.2.1
