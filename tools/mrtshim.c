@@ -232,10 +232,11 @@ int main(int argc, char **argv)
 			o.level = envconf_level_name(v);
 			break;
 		case 'l':
-			if (absolute(optarg, logfile, sizeof(logfile)) < 0)
+			if (absolute(optarg, logfile, sizeof(logfile)) < 0) {
+				v = errno ? errno : ENAMETOOLONG;
 				return bad_value("log file", optarg,
-						 strerror(errno ? errno
-								: ENAMETOOLONG));
+						 strerror(v));
+			}
 			o.logfile = logfile;
 			break;
 		case OPT_SYSLOG:
