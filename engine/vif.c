@@ -56,7 +56,8 @@ static bool vif_dev_allowed(struct mrt_engine *eng,
 	if (!eng->host.vif_allowed ||
 	    eng->host.vif_allowed(eng->host.ctx, ifindex, name))
 		return true;
-	ENG_INFO(eng, "%s %d on %s refused: %s is not in the allowed "
+	/* warn: the operator's list, not the daemon, made the call fail */
+	ENG_WARN(eng, "%s %d on %s refused: %s is not in the allowed "
 		 "interfaces", vif_word(t), vifi, name, name);
 	return false;
 }

@@ -45,7 +45,7 @@ vif)
 			vif a0 b0 10.77.2.1"
 	has "$tmp/vif.log" "vifs only on: a*, lo (MRTSHIM_INTERFACES)"
 	has "$tmp/vif.log" \
-		"vif 1 on b0 refused: b0 is not in the allowed interfaces"
+		"WARN vif_dev_allowed: vif 1 on b0 refused: b0 is not in the allowed interfaces"
 	has "$tmp/vif.log" \
 		"vif 2 on b0 refused: b0 is not in the allowed interfaces"
 	has "$tmp/vif.log" "vif 0 added on a0 (by ifindex, threshold 1)"

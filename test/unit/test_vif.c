@@ -134,7 +134,8 @@ START_TEST(partial_netif)
 }
 END_TEST
 
-/* The host's interface list (MRTSHIM_INTERFACES): only "r0" here. */
+/* The host's interface list (MRTSHIM_INTERFACES): only "r0" here; the
+ * last info or warn line logged. */
 static char last_info[512];
 
 static int only_r0(void *ctx, int ifindex, const char *ifname)
@@ -148,8 +149,9 @@ static void keep_info(void *ctx, int level, const char *func,
 {
 	(void)ctx;
 	(void)func;
-	if (level == MRT_LOG_INFO)
-		snprintf(last_info, sizeof(last_info), "%s", msg);
+	if (level == MRT_LOG_INFO || level == MRT_LOG_WARN)
+		snprintf(last_info, sizeof(last_info), "%s%s",
+			 level == MRT_LOG_WARN ? "warn: " : "", msg);
 }
 
 START_TEST(allow_list)
@@ -171,8 +173,8 @@ START_TEST(allow_list)
 	 * and by ifindex, with the reason logged */
 	v = vc(1, 0, "10.2.0.1", 0);
 	ck_assert_int_eq(vif_add(e, t, &v, true), -EADDRNOTAVAIL);
-	ck_assert_str_eq(last_info, "vif 1 on r1 refused: r1 is not in the "
-				    "allowed interfaces");
+	ck_assert_str_eq(last_info, "warn: vif 1 on r1 refused: r1 is not in "
+				    "the allowed interfaces");
 	ck_assert(!t->vifs[1].used);
 	ck_assert_int_eq(t->maxvif, 0);
 	v = vc(1, VIFF_USE_IFINDEX, NULL, 3);
@@ -202,8 +204,8 @@ START_TEST(allow_list)
 	m.mif6c_mifi = 4;
 	m.mif6c_pifi = 3;
 	ck_assert_int_eq(vif6_add(e, t6, &m, true), -EADDRNOTAVAIL);
-	ck_assert_str_eq(last_info, "mif 4 on r1 refused: r1 is not in the "
-				    "allowed interfaces");
+	ck_assert_str_eq(last_info, "warn: mif 4 on r1 refused: r1 is not in "
+				    "the allowed interfaces");
 	m.mif6c_pifi = 2;
 	ck_assert_int_eq(vif6_add(e, t6, &m, true), 0);
 	engine_destroy(e);
