@@ -25,106 +25,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <netinet/in.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 #include <linux/mroute.h>
+#include "dputil.h"
 
-#define UDP_PORT	5000
 #define SRC_ADDR	"10.1.0.2"
-#define NOUP_MS		300	/* "no upcall": bounded wait */
-#define UP_MS		2000	/* expected upcall: generous bound */
-
-static void die(const char *what)
-{
-	fprintf(stderr, "dpprobe: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
-
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sleep_until(double t)
-{
-	double d = t - now();
-	struct timespec ts;
-
-	if (d <= 0)
-		return;
-	ts.tv_sec = (time_t)d;
-	ts.tv_nsec = (long)((d - ts.tv_sec) * 1e9);
-	nanosleep(&ts, NULL);
-}
 
 /* ---------------------------------------------------------------- helpers */
-
-static int ctl_listen(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, c;
-
-	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-	if (fd < 0)
-		die("socket unix");
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    listen(fd, 1) < 0)
-		die("bind/listen ctl");
-	c = accept(fd, NULL, NULL);
-	if (c < 0)
-		die("accept");
-	close(fd);
-	return c;
-}
-
-static int ctl_connect(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct timespec ts = {0, 10 * 1000 * 1000};
-	int fd, i;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	for (i = 0; i < 1000; i++) {	/* poll for readiness, 10 s */
-		fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-		if (fd < 0)
-			die("socket unix");
-		if (!connect(fd, (struct sockaddr *)&sun, sizeof(sun)))
-			return fd;
-		close(fd);
-		nanosleep(&ts, NULL);
-	}
-	die(path);
-	return -1;
-}
 
 struct send_cmd {
 	char grp[16];
@@ -198,24 +117,6 @@ static int sender(const char *path)
 static const char *join_groups[] = {
 	"239.1.1.1", "239.2.2.1", "239.2.2.2", "239.3.3.3",
 };
-
-struct rx_cmd {
-	int expect;	/* wire packets expected */
-	int timeout_ms;
-	char join[16];	/* join this group first (IGMP report, §8.1) */
-};
-
-static void append(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t l = strlen(buf);
-	va_list ap;
-
-	if (l >= sz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + l, sz - l, fmt, ap);
-	va_end(ap);
-}
 
 /* collect what reaches receiver sockets @u (UDP) and @p (packet) */
 static void rx_collect(int u, int p, const struct rx_cmd *c, char *rep,
@@ -343,7 +244,7 @@ static int receiver(const char *path, int join)
 
 /* ----------------------------------------------------------------- router */
 
-static int mfd, sctl, actl, bctl;
+static int mfd, sctl;
 static int ifidx[4];	/* r0 r1 r2: vifs 0 1 3 */
 static int igmp_seen;
 static int show_igmp;	/* print IGMP reaching the mroute socket (§8.1) */
@@ -354,54 +255,22 @@ static void send_pkts(const char *grp, int ttl, int count, int paylen,
 {
 	struct send_cmd c = { .ttl = ttl, .count = count, .paylen = paylen,
 			      .opts = opts };
-	char ack;
 
 	snprintf(c.grp, sizeof(c.grp), "%s", grp);
-	if (send(sctl, &c, sizeof(c), 0) != sizeof(c))
-		die("send cmd");
-	if (recv(sctl, &ack, 1, 0) != 1)
-		die("sender ack");
-}
-
-/* both receivers at once: A (joined, on r1) and B (not joined, on r2) */
-static void rx(const char *label, int expa, int expb)
-{
-	struct rx_cmd ca = { .expect = expa,
-			     .timeout_ms = expa ? UP_MS : NOUP_MS };
-	struct rx_cmd cb = { .expect = expb,
-			     .timeout_ms = expb ? UP_MS : NOUP_MS };
-	char ra[2200], rb[2200];
-	ssize_t n;
-
-	if (send(actl, &ca, sizeof(ca), 0) < 0 ||
-	    send(bctl, &cb, sizeof(cb), 0) < 0)
-		die("rx cmd");
-	n = recv(actl, ra, sizeof(ra) - 1, 0);
-	if (n < 0)
-		die("rx A");
-	ra[n] = 0;
-	n = recv(bctl, rb, sizeof(rb) - 1, 0);
-	if (n < 0)
-		die("rx B");
-	rb[n] = 0;
-	out("%s rx A(joined) %s\n", label, ra);
-	out("%s rx B(not joined) %s\n", label, rb);
-}
-
-static const char *ifname_of(int idx, char *buf)
-{
-	if (!if_indextoname(idx, buf))
-		snprintf(buf, IF_NAMESIZE, "if%d", idx);
-	return buf;
+	ctl_call(sctl, &c, sizeof(c));
 }
 
 /* print one message read from the mroute socket; 0 if it was IGMP */
 static int show_msg(const char *label, unsigned char *b, ssize_t n,
-		    struct sockaddr_in *from, struct msghdr *m, int quiet)
+		    struct sockaddr *sa, socklen_t salen, struct msghdr *m,
+		    int quiet)
 {
 	char hex[3 * 2048 + 1] = "", s[16], g[16], ifn[IF_NAMESIZE];
+	struct sockaddr_in *from = (struct sockaddr_in *)sa;
 	struct cmsghdr *cm;
-	int ihl, type, i, lo = -1, hi = -1;
+	int ihl, type, lo = -1, hi = -1;
+
+	(void)salen;
 
 	for (cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
 		uint32_t v;
@@ -431,14 +300,7 @@ static int show_msg(const char *label, unsigned char *b, ssize_t n,
 			lo = ihl + 2;
 			hi = ihl + 7;
 		}
-		for (i = 0; i < n && i < 2048; i++) {
-			if (i >= lo && i <= hi)
-				strcat(hex, "??");
-			else
-				sprintf(hex + strlen(hex), "%02x", b[i]);
-			if (i % 4 == 3 && i + 1 < n)
-				strcat(hex, " ");
-		}
+		hexdump(hex, sizeof(hex), b, n, lo, hi);
 		out("%s upcall len=%zd type=%d vif=%d from=%s\n", label, n,
 		    type, n >= 12 ? b[10] | b[11] << 8 : -1,
 		    inet_ntop(AF_INET, &from->sin_addr, s, sizeof(s)));
@@ -468,39 +330,9 @@ static int show_msg(const char *label, unsigned char *b, ssize_t n,
 	return 1;
 }
 
-/*
- * Read everything the mroute socket delivers: wait up to UP_MS while fewer
- * than @expect upcalls came, then NOUP_MS for anything more. The count
- * only bounds the waiting; the output shows what arrived.
- */
 static int drain(const char *label, int expect, int quiet)
 {
-	int got = 0;
-
-	for (;;) {
-		struct pollfd pf = { mfd, POLLIN, 0 };
-		unsigned char b[2048];
-		char cb[256];
-		struct sockaddr_in from;
-		struct iovec iov = { b, sizeof(b) };
-		struct msghdr m = { .msg_name = &from,
-				    .msg_namelen = sizeof(from),
-				    .msg_iov = &iov, .msg_iovlen = 1,
-				    .msg_control = cb,
-				    .msg_controllen = sizeof(cb) };
-		ssize_t n;
-
-		if (poll(&pf, 1, got < expect ? UP_MS : NOUP_MS) <= 0)
-			break;
-		memset(&from, 0, sizeof(from));
-		n = recvmsg(mfd, &m, 0);
-		if (n < 0)
-			die("recvmsg mroute");
-		got += show_msg(label, b, n, &from, &m, quiet);
-	}
-	if (!quiet)
-		out("%s messages %d\n", label, got);
-	return got;
+	return drain_fd(mfd, label, expect, quiet, show_msg);
 }
 
 static void sgcnt(const char *label, const char *src, const char *grp)
@@ -532,38 +364,10 @@ static void vifcnt(const char *label, int vifi)
 		    r.icount, r.ibytes, r.ocount, r.obytes);
 }
 
-/*
- * /proc/net/ip_mr_cache as the probe reads it; returns unresolved rows.
- * @quiet: 0 every line, 1 only the row counts, 2 nothing
- */
+/* /proc/net/ip_mr_cache; returns unresolved rows (quiet: dputil.h) */
 static int proc_cache(const char *label, int quiet)
 {
-	FILE *f = fopen("/proc/net/ip_mr_cache", "r");
-	char line[512];
-	int unres = 0, rows = 0;
-
-	if (!f) {
-		out("%s ip_mr_cache errno=%s\n", label, strerrorname_np(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "Group", 5)) {
-			if (!quiet)
-				out("%s ip_mr_cache |%s|\n", label, line);
-			continue;
-		}
-		rows++;
-		if (strstr(line, " -1 "))
-			unres++;
-		if (!quiet)
-			out("%s ip_mr_cache |%s|\n", label, line);
-	}
-	fclose(f);
-	if (quiet == 1)
-		out("%s ip_mr_cache rows=%d unresolved=%d\n", label, rows,
-		    unres);
-	return unres;
+	return proc_cache_file(label, "/proc/net/ip_mr_cache", quiet);
 }
 
 static void mrt_int(const char *label, int opt, int val)
@@ -613,24 +417,6 @@ static void add_mfc(const char *label, int opt, const char *src,
 	else
 		out("%s add_mfc (%s,%s) parent %d oifs %s\n", label, src, grp,
 		    parent, ttls);
-}
-
-/* a counter of /sys/class/net/DEV/statistics; -errno if unreadable */
-static long sysfs_stat(const char *dev, const char *st)
-{
-	char path[128], buf[32] = "";
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", dev,
-		 st);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	return strtol(buf, NULL, 10);
 }
 
 /* drops column of /proc/net/raw for the mroute socket (by inode) */
@@ -687,8 +473,8 @@ static int router(const char *sp, const char *ap, const char *bp)
 	long d0, d1, tx0, tx1;
 
 	sctl = ctl_connect(sp);
-	actl = ctl_connect(ap);
-	bctl = ctl_connect(bp);
+	dp_actl = ctl_connect(ap);
+	dp_bctl = ctl_connect(bp);
 	ifidx[0] = if_nametoindex("r0");
 	ifidx[1] = if_nametoindex("r1");
 	ifidx[2] = if_nametoindex("r2");
@@ -912,18 +698,10 @@ static int router(const char *sp, const char *ap, const char *bp)
 	proc_cache("s18", 0);
 
 	/* §8.1: a host joining on a vif: its reports reach the mrouter */
-	{
-		struct rx_cmd j = { .expect = 0 };
-		char ack[16];
-
-		snprintf(j.join, sizeof(j.join), "239.9.9.9");
-		if (send(actl, &j, sizeof(j), 0) < 0 ||
-		    recv(actl, ack, sizeof(ack), 0) < 0)
-			die("join cmd");
-		show_igmp = 1;
-		drain("s19", 2, 0);
-		show_igmp = 0;
-	}
+	rx_join("239.9.9.9");
+	show_igmp = 1;
+	drain("s19", 2, 0);
+	show_igmp = 0;
 
 	/* pimreg transmits nothing but WHOLEPKTs (§5.4): still the one */
 	out("end pimreg tx_packets=%ld\n", sysfs_stat("pimreg", "tx_packets"));

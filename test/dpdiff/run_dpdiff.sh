@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# run_dpdiff.sh - differential test of the IPv4 multicast data plane
-# (spec §5-§7, §14): dpprobe as the mrouter in a router netns drives a
+# run_dpdiff.sh - differential test of the multicast data plane (spec
+# §5-§8, §14): dpprobe (--family 6: dpprobe6) as the mrouter in a router netns drives a
 # sender and two receivers in their own namespaces; run once on the
 # kernel's ipmr and once under nomrt with libmrtshim preloaded, each on a
 # fresh topology; the outputs (without '#' lines) must be identical.
@@ -10,8 +10,11 @@
 #   S eth0 10.1.0.2 --- r0 10.1.0.1 (vif 0)  R  r1 10.2.0.1 (vif 1) --- eth0 10.2.0.2 A (joined)
 #                                               r2 10.3.0.1 (vif 3) --- eth0 10.3.0.2 B (not joined)
 #
+#   IPv6 (--family 6): the same links with 2001:db8:1::/64 (S ::2, r0 ::1),
+#   2001:db8:2::/64 (A) and 2001:db8:3::/64 (B), added nodad; mifs 0 1 3.
+#
 #   run_dpdiff.sh --probe P [--nomrt N --preload LIST] [--recorded FILE]
-#                 [--record FILE] [--keep DIR] [--kernel-only]
+#                 [--record FILE] [--keep DIR] [--kernel-only] [--family 4|6]
 #
 #   --preload      LD_PRELOAD for the shim run (sanitizer builds:
 #                  "libasan.so:libmrtshim.so")
@@ -25,8 +28,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-probe='' nomrt='' preload='' recorded=$here/kernel-dp.txt record='' keep=''
-konly=0
+probe='' nomrt='' preload='' recorded='' record='' keep=''
+konly=0 fam=4
 while [ $# -gt 0 ]; do
 	case $1 in
 	--probe) probe=$2; shift 2 ;;
@@ -36,10 +39,17 @@ while [ $# -gt 0 ]; do
 	--record) record=$2; konly=1; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
 	--kernel-only) konly=1; shift ;;
+	--family) fam=$2; shift 2 ;;
 	*) echo "run_dpdiff: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
 [ -x "$probe" ] || { echo "run_dpdiff: --probe missing" >&2; exit 2; }
+case $fam in
+4) mrproc=/proc/net/ip_mr_vif mrmod=ipmr dflt=kernel-dp.txt ;;
+6) mrproc=/proc/net/ip6_mr_vif mrmod=ip6mr dflt=kernel-dp6.txt ;;
+*) echo "run_dpdiff: --family 4 or 6" >&2; exit 2 ;;
+esac
+[ -n "$recorded" ] || recorded=$here/$dflt
 if [ $konly -eq 0 ]; then
 	[ -x "$nomrt" ] || { echo "run_dpdiff: --nomrt missing" >&2; exit 2; }
 	[ -n "$preload" ] || { echo "run_dpdiff: --preload missing" >&2; exit 2; }
@@ -81,12 +91,15 @@ nsx() {
 }
 
 # link_add PREFIX RIF RADDR LEAF LADDR: veth RIF in the router netns to
-# eth0 in the leaf netns
+# eth0 in the leaf netns (IPv6: /64, no duplicate address detection)
 link_add() {
-	local p=$1 rif=$2 raddr=$3 leaf=$4 laddr=$5
+	local p=$1 rif=$2 raddr=$3 leaf=$4 laddr=$5 len=24 opt=()
+	if [ "$fam" = 6 ]; then
+		len=64 opt=(nodad)
+	fi
 	ip -n "${p}r" link add "$rif" type veth peer name eth0 netns "$p$leaf"
-	ip -n "${p}r" addr add "$raddr/24" dev "$rif"
-	ip -n "$p$leaf" addr add "$laddr/24" dev eth0
+	ip -n "${p}r" addr add "$raddr/$len" dev "$rif" "${opt[@]}"
+	ip -n "$p$leaf" addr add "$laddr/$len" dev eth0 "${opt[@]}"
 	ip -n "${p}r" link set "$rif" up
 	ip -n "$p$leaf" link set eth0 up
 	ip -n "$p$leaf" route add default via "$raddr"
@@ -102,6 +115,18 @@ make_topo() {
 		nsx "$p$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 			net.ipv4.conf.default.rp_filter=0
 	done
+	if [ "$fam" = 6 ]; then
+		link_add "$p" r0 2001:db8:1::1 s 2001:db8:1::2
+		link_add "$p" r1 2001:db8:2::1 a 2001:db8:2::2
+		link_add "$p" r2 2001:db8:3::1 b 2001:db8:3::2
+		# MLDv2 joins repeat within 10 ms (the mroute socket only
+		# shows the sender's crafted MLD anyway)
+		for ns in a b; do
+			nsx "$p$ns" sysctl -qw \
+				net.ipv6.conf.eth0.mldv2_unsolicited_report_interval=10
+		done
+		return 0
+	fi
 	link_add "$p" r0 10.1.0.1 s 10.1.0.2
 	link_add "$p" r1 10.2.0.1 a 10.2.0.2
 	link_add "$p" r2 10.3.0.1 b 10.3.0.2
@@ -162,8 +187,8 @@ if ! ip netns add "${tag}x" 2>/dev/null; then
 fi
 namespaces+=("${tag}x")
 kernel_has_mrt=0
-modprobe -q ipmr 2>/dev/null || true
-if nsx "${tag}x" test -e /proc/net/ip_mr_vif; then
+modprobe -q "$mrmod" 2>/dev/null || true
+if nsx "${tag}x" test -e "$mrproc"; then
 	kernel_has_mrt=1
 fi
 

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dputil.h - what the v4 and v6 data-plane probes (dpprobe.c, dpprobe6.c)
+ * share: output, clocks, the unix control sockets between the router probe
+ * and its helpers, the receivers' report, /proc and sysfs readers.
+ */
+#ifndef DPDIFF_DPUTIL_H
+#define DPDIFF_DPUTIL_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#define UDP_PORT	5000
+#define NOUP_MS		300	/* "no upcall": bounded wait */
+#define UP_MS		2000	/* expected upcall: generous bound */
+
+/* router -> receiver: collect for a while, or join a group first */
+struct rx_cmd {
+	int expect;	/* wire packets expected */
+	int timeout_ms;
+	char join[48];	/* join this group first (report, §8) */
+};
+
+extern int dp_actl, dp_bctl;	/* router's control sockets to A and B */
+
+void die(const char *what) __attribute__((noreturn));
+
+void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void append(char *buf, size_t sz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+double now(void);
+
+void sleep_until(double t);
+
+int ctl_listen(const char *path);
+
+int ctl_connect(const char *path);
+
+/* send @len bytes of @cmd on @fd and wait for the one-byte ack */
+void ctl_call(int fd, const void *cmd, size_t len);
+
+/* both receivers at once: A (joined) and B (not joined); prints both */
+void rx(const char *label, int expa, int expb);
+
+/* receiver A joins @grp (its report goes to the router, §8) */
+void rx_join(const char *grp);
+
+const char *ifname_of(int idx, char *buf);
+
+/* hex in groups of 4 bytes; bytes lo..hi (uninitialised) as "??" */
+void hexdump(char *dst, size_t sz, const unsigned char *b, ssize_t n,
+	     int lo, int hi);
+
+/* a counter of /sys/class/net/DEV/statistics; -errno if unreadable */
+long sysfs_stat(const char *dev, const char *st);
+
+/*
+ * An MFC /proc file as the probe reads it; returns unresolved rows.
+ * @quiet: 0 every line, 1 only the row counts, 2 nothing
+ */
+int proc_cache_file(const char *label, const char *path, int quiet);
+
+typedef int (*dp_show)(const char *label, unsigned char *b, ssize_t n,
+		       struct sockaddr *from, socklen_t fromlen,
+		       struct msghdr *m, int quiet);
+
+/*
+ * Read everything socket @fd delivers: wait up to UP_MS while fewer than
+ * @expect messages @show counted came, then NOUP_MS for anything more.
+ * The count only bounds the waiting; the output shows what arrived.
+ */
+int drain_fd(int fd, const char *label, int expect, int quiet, dp_show show);
+
+#endif /* DPDIFF_DPUTIL_H */
