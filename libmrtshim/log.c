@@ -250,10 +250,11 @@ void shim_log_setup(bool disabled)
 		to_stderr = false;
 	if (syslog_facility >= 0)
 		set_syslog_tag();
-	/* naming a file or syslog asks for a log: info unless told */
+	/* naming a file or syslog asks for a log: info unless told (also
+	 * when the file failed and the lines go to stderr instead) */
 	if (level >= 0)
 		shim_log_level = level;
-	else if (log_fd >= 0 || syslog_facility >= 0)
+	else if ((file && *file) || syslog_facility >= 0)
 		shim_log_level = MRT_LOG_INFO;
 	if (bad)
 		shim_log_config("%s=%s: use error, warn, info, debug or off "

@@ -70,6 +70,12 @@ file)
 	n=$(grep -c "INFO mrt_init_locked: IPv4 mrouter started on table 253" \
 		"$tmp/file.log") || true
 	[ "$n" = 2 ] || { cat "$tmp/file.log"; fail "$n start lines, want 2"; }
+	# a file that cannot be opened: said so, and the log on stderr
+	MRTSHIM_LOG_FILE=$tmp/no/such/dir.log \
+		in_ns sh -c "LD_PRELOAD='$preload' exec '$nomrt' '$tp' closeall" \
+		2>"$tmp/stderr.log"
+	has "$tmp/stderr.log" "WARN log: cannot open MRTSHIM_LOG_FILE"
+	has "$tmp/stderr.log" "IPv4 mrouter started on table 253"
 	# level off: not even opened
 	MRTSHIM_DEBUG=0 MRTSHIM_LOG_FILE=$tmp/quiet.log \
 		in_ns sh -c "LD_PRELOAD='$preload' exec '$nomrt' '$tp' closeall"
