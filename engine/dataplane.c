@@ -48,7 +48,7 @@ struct dp *dp_get(struct mrt_engine *eng)
 	dp->tx.fd = -1;
 	dp->igmp.fd = -1;
 	dp->mld.fd = -1;
-	dp->tnl.txfd = dp->tnl.rxfd = dp->pim.fd = -1;
+	dp->tnl.txfd = dp->tnl.rxfd = dp->pim.fd = dp->pim.fd6 = -1;
 	for (i = 0; i < DP_MAXCAP; i++)
 		dp->caps[i].cap.fd = dp->caps[i].out.fd = -1;
 	dp->rpfnl.eng = eng;
@@ -253,6 +253,7 @@ static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 #define DP_MAP_TNL 0x4000	/* map[] entry is the IP-in-IP socket */
 #define DP_MAP_PIM 0x8000	/* map[] entry is the PIM socket */
 #define DP_MAP_MLD 0x10000	/* map[] entry is the ICMPv6 socket */
+#define DP_MAP_PIM6 0x20000	/* map[] entry is the IPv6 PIM socket */
 
 /* A packet read from the register stand-in of dp_regslot slot: not of
  * that family, or our own WHOLEPKT copy (dp_forward)? */
@@ -304,9 +305,9 @@ static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 5 + CTL_MAXFD];
-	struct dp_rx_arg rx[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 5];
-	int map[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 5];
+	struct pollfd pfd[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 6 + CTL_MAXFD];
+	struct dp_rx_arg rx[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 6];
+	int map[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 6];
 	unsigned gen = ~0u;
 	int n = 0, nc = 0, i, k, timeout;
 	uint64_t cnt;
@@ -340,6 +341,11 @@ static void *dp_thread(void *arg)
 			if (!dp->standby && dp->pim.fd >= 0) {
 				map[n] = DP_MAP_PIM;
 				pfd[n].fd = dp->pim.fd;
+				pfd[n++].events = POLLIN;
+			}
+			if (!dp->standby && dp->pim.fd6 >= 0) {
+				map[n] = DP_MAP_PIM6;
+				pfd[n].fd = dp->pim.fd6;
 				pfd[n++].events = POLLIN;
 			}
 			if (!dp->standby && dp->mld.fd >= 0) {
@@ -393,6 +399,10 @@ static void *dp_thread(void *arg)
 				}
 				if (map[i] == DP_MAP_PIM) {
 					register_rx(eng, dp);
+					continue;
+				}
+				if (map[i] == DP_MAP_PIM6) {
+					register6_rx(eng, dp);
 					continue;
 				}
 				if (map[i] == DP_MAP_MLD) {
@@ -582,6 +592,7 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	rpf_nl_close(&dp->rpfnl);
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);
+	register6_close_locked(eng, dp);
 	dp->gen++;
 }
 
@@ -681,6 +692,7 @@ static void dp_decap_sync(struct mrt_engine *eng, struct dp *dp,
 	if (!eng->host.dataplane)
 		return;
 	ch = tunnel_sync_locked(eng, dp, gone);
+	ch |= register6_sync_locked(eng, dp, gone);
 	if (register_sync_locked(eng, dp, gone) || ch) {
 		dp->gen++;
 		dp_wake(dp);
@@ -814,6 +826,7 @@ void dp_shutdown(struct mrt_engine *eng)
 	rpf_nl_close(&dp->rpfnl);
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);
+	register6_close_locked(eng, dp);
 	if (dp->evfd >= 0)
 		engine_close_fd(eng, dp->evfd);
 	dp->tx.fd = dp->igmp.fd = dp->evfd = -1;

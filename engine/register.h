@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * register.h - PIM Register decapsulation (spec §6.5; pim_rcv, __pim_rcv):
+ * register.h - PIM Register decapsulation (spec §6.5; pim_rcv, __pim_rcv,
+ * pim6_rcv):
  * the checks on a PIMv2 Register addressed to this host, and the raw PIM
  * socket that reads them while a table has a register vif.
  */
@@ -21,8 +22,10 @@ struct dp;
 /* The data plane's PIM socket (struct dp.pim). */
 struct pimrx {
 	int fd;		    /* SOCK_RAW IPPROTO_PIM, -1 = closed */
+	int fd6;	    /* the same for IPv6 (register6.c), -1 */
 	uint64_t rx;	    /* PIM messages read */
 	uint64_t decap;	    /* Registers re-injected */
+	uint64_t rx6, decap6;	/* the same for IPv6 */
 	uint8_t buf[65536]; /* receive buffer */
 };
 
@@ -46,5 +49,26 @@ void register_close_locked(struct mrt_engine *eng, struct dp *dp);
 
 /* Read what the PIM socket has (up to a batch) into dp input. */
 void register_rx(struct mrt_engine *eng, struct dp *dp);
+
+/*
+ * pim6_rcv's checks on the PIM message pim (len bytes, as a raw IPv6
+ * socket gives it) from src to dst (16 bytes each): type/version 0x21,
+ * Null-Register bit clear, checksum valid over the 8-byte header with the
+ * IPv6 pseudo-header (length 8) or over the whole message, inner
+ * destination multicast, inner payload length non-zero and within the
+ * message. Returns the inner packet's offset (8) and its length in *ilen
+ * (the rest of the message), or -EINVAL.
+ */
+long register6_decap(const uint8_t *src, const uint8_t *dst,
+		     const uint8_t *pim, size_t len, size_t *ilen);
+
+/* The IPv6 PIM socket: open while a v6 table with a mrouter has a
+ * register mif (no MRT6_PIM needed: observed on 6.18); 1 if the fd
+ * changed. */
+int register6_sync_locked(struct mrt_engine *eng, struct dp *dp,
+			  const struct mrt_vif *gone);
+void register6_close_locked(struct mrt_engine *eng, struct dp *dp);
+/* Read what the IPv6 PIM socket has (up to a batch) into dp input. */
+void register6_rx(struct mrt_engine *eng, struct dp *dp);
 
 #endif

@@ -99,6 +99,10 @@ void upcall6_meta(struct mrt_chan_meta *m, int type, const uint8_t *pkt,
 		/* the queued skb keeps the data packet's network header */
 		m->ifindex = ifindex;
 		memcpy(&m->dst.v6, pkt + 24, 16);
+		/* rawv6_recvmsg: a link-local source is scoped to the
+		 * arrival interface */
+		if (pkt[8] == 0xfe && (pkt[9] & 0xc0) == 0x80)
+			m->scope_id = (uint32_t)ifindex;
 		m->ttl = pkt[7];
 		m->tos = (int16_t)((pkt[0] & 0x0f) << 4 | pkt[1] >> 4);
 	} else {

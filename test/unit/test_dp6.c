@@ -15,6 +15,7 @@
 #include "check_main.h"
 #include "dp_fixture.h"
 #include "dp_priv.h"
+#include "register.h"
 #include "tx.h"
 
 #define S 1000000000ull
@@ -260,6 +261,79 @@ START_TEST(test_wrongmif)
 }
 END_TEST
 
+START_TEST(test_wrmifwhole)
+{
+	struct mrt_chan_meta m;
+	uint8_t u[512];
+
+	/* MRT6_PIM 4: pim, assert and WRMIFWHOLE after each WRONGMIF */
+	ck_assert_int_eq(fx_set6(MRT6_PIM, 4), 0);
+	ck_assert_int_eq(fx_mfc6(SRC, GRP, 1, 1u << 0), 0);
+	in6(2, SRC, GRP, 9, 0);
+	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(u[1], 2);
+	ck_assert_int_eq(up6(u, sizeof(u), &m), 40 + 148);
+	ck_assert_int_eq(u[1], 4);
+	ck_assert_int_eq(mif_of(u), 0);
+	ck_assert_int_eq(u[40 + 7], 9);	/* original hop limit */
+	ck_assert_int_eq(m.ifindex, 2);
+	ck_assert_int_eq(m.ttl, 9);
+	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+}
+END_TEST
+
+/* A PIM Register from 2001:db8:7::1 to 2001:db8:7::2 around p (len),
+ * header checksum with the pseudo-header; returns the message length */
+static size_t pim6_register(uint8_t *m, const uint8_t *p, size_t len)
+{
+	union mrt_ip s = fx_ip6("2001:db8:7::1"), d = fx_ip6("2001:db8:7::2");
+	uint8_t ph[8] = { 0, 0, 0, 8, 0, 0, 0, IPPROTO_PIM };
+	uint32_t sum;
+	uint16_t c;
+
+	memset(m, 0, 8);
+	m[0] = 0x21;
+	memcpy(m + 8, p, len);
+	sum = cksum_add(cksum_add(cksum_add(0, s.b, 16), d.b, 16), ph, 8);
+	c = cksum_fold(cksum_add(sum, m, 8));
+	memcpy(m + 2, &c, 2);
+	return 8 + len;
+}
+
+START_TEST(test_register6_decap)
+{
+	union mrt_ip s = fx_ip6("2001:db8:7::1"), d = fx_ip6("2001:db8:7::2");
+	uint8_t p[256], m[300];
+	size_t len = fx_udp6(p, SRC, GRP, 9, 20), n, ilen = 0;
+
+	n = pim6_register(m, p, len);
+	ck_assert_int_eq(register6_decap(s.b, d.b, m, n, &ilen), 8);
+	ck_assert_uint_eq(ilen, len);
+	/* the pseudo-header counts: another destination fails, unless
+	 * the whole message sums to zero */
+	ck_assert_int_eq(register6_decap(s.b, s.b, m, n, &ilen), -EINVAL);
+	/* Null-Register, wrong type, inner unicast, short */
+	m[4] = 0x40;
+	ck_assert_int_eq(register6_decap(s.b, d.b, m, n, &ilen), -EINVAL);
+	n = pim6_register(m, p, len);
+	m[0] = 0x20;
+	ck_assert_int_eq(register6_decap(s.b, d.b, m, n, &ilen), -EINVAL);
+	p[24] = 0x20;
+	n = pim6_register(m, p, len);
+	ck_assert_int_eq(register6_decap(s.b, d.b, m, n, &ilen), -EINVAL);
+	p[24] = 0xff;
+	n = pim6_register(m, p, len);
+	ck_assert_int_eq(register6_decap(s.b, d.b, m, 47, &ilen), -EINVAL);
+	/* inner payload length beyond the message, or zero */
+	p[4] = 1;
+	n = pim6_register(m, p, len);
+	ck_assert_int_eq(register6_decap(s.b, d.b, m, n, &ilen), -EINVAL);
+	p[4] = p[5] = 0;
+	n = pim6_register(m, p, len);
+	ck_assert_int_eq(register6_decap(s.b, d.b, m, n, &ilen), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_register_mif)
 {
 	struct mrt_chan_meta m;
@@ -422,7 +496,9 @@ static Suite *dp6_suite(void)
 	tcase_add_test(tc, test_expiry);
 	tcase_add_test(tc, test_wildcards);
 	tcase_add_test(tc, test_wrongmif);
+	tcase_add_test(tc, test_wrmifwhole);
 	tcase_add_test(tc, test_register_mif);
+	tcase_add_test(tc, test_register6_decap);
 	tcase_add_test(tc, test_local_origin);
 	tcase_add_test(tc, test_partial_checksums);
 	tcase_add_test(tc, test_tx_mtu);
