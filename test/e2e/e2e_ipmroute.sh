@@ -83,7 +83,10 @@ if [ -z "$ip_pkts" ] || [ -z "$ip_bytes" ]; then
 fi
 
 # 3. a single-route get, as zebra asks for an (S,G)'s counters: not
-# strict, RTA_IIF/OIF/SRC/DST/TABLE after a 12-byte header, no NLM_F_DUMP
+# strict, RTA_IIF/OIF/SRC/DST/TABLE after a 12-byte header, no NLM_F_DUMP.
+# In the same send, before it, a link dump the kernel answers: both
+# answers arrive whole on the one socket, each in its order, the get's
+# once, with the socket's port id.
 ip netns exec "$NS_R" env "LD_PRELOAD=$MRTSHIM_PRELOAD" python3 - \
 	"$SRC_ADDR" "$G" >"$E2E_TMP/get.out" 2>&1 <<'EOF' ||
 import socket, struct, sys
@@ -93,25 +96,50 @@ def attr(t, v):
 body = struct.pack("=BBBBBBBBI", 128, 0, 0, 0, 0, 0, 0, 0, 0)
 body += attr(3, struct.pack("=I", 1)) + attr(4, struct.pack("=I", 1))
 body += attr(2, src) + attr(1, grp) + attr(15, struct.pack("=I", 253))
-msg = struct.pack("=IHHII", 16 + len(body), 26, 1, 7, 0) + body
+get = struct.pack("=IHHII", 16 + len(body), 26, 1, 7, 0) + body
+# RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq 6, struct ifinfomsg
+links = struct.pack("=IHHII", 32, 18, 0x301, 6, 0) + bytes(16)
 s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
-s.send(msg)
-d = s.recv(65536)
-ln, typ, flags, seq, pid = struct.unpack_from("=IHHII", d)
-if typ != 24:
-    sys.exit("not an RTM_NEWROUTE: type %d error %d" %
-             (typ, struct.unpack_from("=i", d, 16)[0]))
-off, stats = 16 + 12, None
-while off + 4 <= ln:
-    alen, atyp = struct.unpack_from("=HH", d, off)
-    if atyp == 17:  # RTA_MFC_STATS
-        stats = struct.unpack_from("=QQQ", d, off + 4)
-    off += (alen + 3) & ~3
-print("seq=%d flags=%d pkts=%d bytes=%d wrong_if=%d" %
-      ((seq, flags) + stats))
+s.settimeout(5)
+s.send(links + get)
+port = s.getsockname()[0]
+nlinks, done, stats, gflags, order = 0, False, None, None, []
+while not (done and stats):
+    d = s.recv(65536)
+    off = 0
+    while off + 16 <= len(d):
+        ln, typ, flags, seq, pid = struct.unpack_from("=IHHII", d, off)
+        if pid != port:
+            sys.exit("nlmsg_pid %d, the socket's port is %d" % (pid, port))
+        order.append(seq)
+        if seq == 6 and typ == 16:
+            nlinks += 1
+        elif seq == 6 and typ == 3:
+            done = True
+        elif seq == 7 and typ == 24 and stats is None:
+            a = off + 16 + 12
+            while a + 4 <= off + ln:
+                alen, atyp = struct.unpack_from("=HH", d, a)
+                if atyp == 17:  # RTA_MFC_STATS
+                    stats = struct.unpack_from("=QQQ", d, a + 4)
+                a += (alen + 3) & ~3
+            gflags = flags
+        else:
+            sys.exit("unexpected: seq %d type %d" % (seq, typ))
+        off += (ln + 3) & ~3
+if nlinks < 5:  # lo, r0..r3
+    sys.exit("link dump: %d links" % nlinks)
+s.settimeout(0.5)
+try:
+    d = s.recv(65536)
+    sys.exit("more after both answers: %r" % d[:32])
+except socket.timeout:
+    pass
+print("seq=7 flags=%d pkts=%d bytes=%d wrong_if=%d" % ((gflags,) + stats))
+print("links=%d order=%s" % (nlinks, "".join(str(q) for q in order)))
 EOF
 	fail "netlink get: $(cat "$E2E_TMP/get.out")"
-say "netlink get: $(cat "$E2E_TMP/get.out")"
+say "netlink get: $(tr '\n' ' ' <"$E2E_TMP/get.out")"
 grep -qx "seq=7 flags=0 pkts=$ip_pkts bytes=$ip_bytes wrong_if=0" \
 	"$E2E_TMP/get.out" || fail "the get disagrees with ip -s mroute"
 
