@@ -48,7 +48,7 @@ out=$(mip mroute show) || fail "mrtshim ip mroute show failed: $out"
 mapfile -t prefix < <(daemon_prefix mrt_client)
 say "start mrt_client: ${prefix[*]} $MRT_CLIENT"
 ip netns exec "$NS_R" env MRTSHIM_DEBUG=1 "${prefix[@]}" "$MRT_CLIENT" \
-	-v r0,r1,r2 -g "$G" -o 1,2 -t 12 -r "$E2E_TMP/client.ready" \
+	-v r0,r1,r2 -g "$G" -o 1,2 -t 25 -r "$E2E_TMP/client.ready" \
 	-m "$E2E_TMP/client.mfc" >"$E2E_TMP/client.log" 2>&1 &
 CLIENT_PID=$!
 track_pid "$CLIENT_PID"
@@ -150,6 +150,9 @@ out=$(mip -6 mroute show) || fail "mrtshim ip -6 mroute failed: $out"
 # 5. as nobody: refused, so the kernel's (empty) table
 out=$(mip -u mroute show 2>&1) || fail "ip as nobody failed: $out"
 [ -z "$out" ] || fail "nobody was shown the mrouter's table: $out"
+# (mrt_client runs 25 s, then prints its counters: still there now)
+kill -0 "$CLIENT_PID" 2>/dev/null ||
+	fail "mrt_client ended before the checks: $(cat "$E2E_TMP/client.log")"
 # the kernel itself has nothing: without the shim ip shows nothing either
 [ -z "$(ip -n "$NS_R" mroute show)" ] || fail "the kernel has routes"
 
