@@ -10,9 +10,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -22,9 +24,47 @@
 #define CAP_FILTER6_OUT "ip6 multicast and (ip6[25] & 0x0f) > 2"
 #define CAP_BUFSIZE (8 << 20)	/* default bytes of ring per interface */
 
+/*
+ * Install prog in the kernel with two instructions in front that drop
+ * packets carrying skb mark `mark` (our own transmitted copies, tx.h).
+ * pcap's jumps are relative, so its program runs unchanged after them.
+ * libpcap filters in the kernel here, so replacing that filter is what
+ * it would have done itself. 0 or -errno.
+ */
+static int cap_skip_mark(int fd, const struct bpf_program *prog,
+			 uint32_t mark)
+{
+	struct sock_filter *f;
+	struct sock_fprog fp;
+	unsigned i;
+	int rc = 0;
+
+	f = calloc(prog->bf_len + 3, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					    SKF_AD_OFF + SKF_AD_MARK);
+	f[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mark,
+					    0, 1);
+	f[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	for (i = 0; i < prog->bf_len; i++) {
+		f[3 + i].code = prog->bf_insns[i].code;
+		f[3 + i].jt = prog->bf_insns[i].jt;
+		f[3 + i].jf = prog->bf_insns[i].jf;
+		f[3 + i].k = prog->bf_insns[i].k;
+	}
+	fp.len = (unsigned short)(prog->bf_len + 3);
+	fp.filter = f;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) < 0)
+		rc = -errno;
+	free(f);
+	return rc;
+}
+
 static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 			size_t bufsize, pcap_direction_t dir, int family,
-			const char *filter, char *err, size_t errlen)
+			const char *filter, uint32_t skip_mark, char *err,
+			size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
@@ -59,6 +99,9 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 		goto fail;
 	}
 	rc = pcap_setfilter(p, &prog);
+	if (rc == 0 && skip_mark)
+		c->marked = cap_skip_mark(pcap_get_selectable_fd(p), &prog,
+					  skip_mark) == 0;
 	pcap_freecode(&prog);
 	if (rc < 0) {
 		snprintf(err, errlen, "setfilter: %s", pcap_geterr(p));
@@ -99,7 +142,7 @@ int cap_open(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
 	     char *err, size_t errlen)
 {
 	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_IN, AF_INET,
-			    CAP_FILTER, err, errlen);
+			    CAP_FILTER, 0, err, errlen);
 }
 
 int cap_open_local(struct cap *c, const char *ifname, int ifindex,
@@ -115,23 +158,25 @@ int cap_open_local(struct cap *c, const char *ifname, int ifindex,
 		 "ip multicast and src host %s and not dst net 224.0.0.0/24",
 		 a);
 	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_OUT, AF_INET, f,
-			    err, errlen);
+			    0, err, errlen);
 }
 
 int cap_open6(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
 	      char *err, size_t errlen)
 {
 	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_IN, AF_INET6,
-			    CAP_FILTER6, err, errlen);
+			    CAP_FILTER6, 0, err, errlen);
 }
 
 int cap_open_local6(struct cap *c, const char *ifname, int ifindex,
-		    size_t bufsize, char *err, size_t errlen)
+		    size_t bufsize, uint32_t skip_mark, char *err,
+		    size_t errlen)
 {
 	/* no source filter: a host has several v6 addresses, changing
-	 * over time, and may send from any of them */
+	 * over time, and may send from any of them; our own copies are
+	 * told by their mark instead */
 	return cap_open_dir(c, ifname, ifindex, bufsize, PCAP_D_OUT, AF_INET6,
-			    CAP_FILTER6_OUT, err, errlen);
+			    CAP_FILTER6_OUT, skip_mark, err, errlen);
 }
 
 void cap_close(struct cap *c)

@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,7 @@ struct cap {
 	int ifindex;
 	int dlt;		/* pcap_datalink */
 	int family;		/* AF_INET / AF_INET6: what is delivered */
+	bool marked;		/* the kernel drops skip_mark packets */
 	char ifname[IF_NAMESIZE];
 };
 
@@ -39,12 +41,14 @@ int cap_open_local(struct cap *c, const char *ifname, int ifindex,
 		   size_t errlen);
 /* The IPv6 counterparts: inbound IPv6 multicast on a mif; outbound
  * multicast to routable scopes (above link-local) this host sends there
- * (spec 6.4 v6), forwarded copies included: the caller tells them apart
- * (struct dp_self6). */
+ * (spec 6.4 v6). Our forwarded copies carry skb mark skip_mark (tx.h)
+ * and the kernel drops them (c->marked) if it takes the filter; else the
+ * caller tells them apart (struct dp_self6). */
 int cap_open6(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
 	      char *err, size_t errlen);
 int cap_open_local6(struct cap *c, const char *ifname, int ifindex,
-		    size_t bufsize, char *err, size_t errlen);
+		    size_t bufsize, uint32_t skip_mark, char *err,
+		    size_t errlen);
 void cap_close(struct cap *c);
 /* Deliver up to max packets to cb; returns the count or -errno. */
 int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg);

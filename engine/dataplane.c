@@ -126,7 +126,8 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 	 * forwarded copies told apart by dp_self6) instead */
 	if (v6)
 		rc = cap_open_local6(&dc->out, v->ifname, v->ifindex,
-				     eng->host.capture_buffer, err,
+				     eng->host.capture_buffer,
+				     dp->tx.marked ? TX_MARK : 0, err,
 				     sizeof(err));
 	else if (v->local_addr.s_addr)
 		rc = cap_open_local(&dc->out, v->ifname, v->ifindex,
@@ -714,6 +715,7 @@ static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
 	dp->synced = dp->want;
 	if (dp->tx.fd < 0 && tx_open(&dp->tx) == 0)
 		engine_own_fd(eng, dp->tx.fd);
+	tx_mark(&dp->tx);	/* this thread may have CAP_NET_ADMIN */
 	if (dp->igmp.fd < 0 && igmpin_open(&dp->igmp) == 0) {
 		engine_own_fd(eng, dp->igmp.fd);
 		dp->gen++;

@@ -23,10 +23,24 @@
 
 int tx_open(struct tx *tx)
 {
+	tx->marked = false;	/* a new socket */
 	tx->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (tx->fd < 0)
 		return -errno;
+	tx_mark(tx);
 	return 0;
+}
+
+bool tx_mark(struct tx *tx)
+{
+	uint32_t mark = TX_MARK;
+
+	/* the mark only tags our copies for our own captures; without
+	 * CAP_NET_ADMIN they are recognised by their bytes instead */
+	if (!tx->marked && tx->fd >= 0)
+		tx->marked = setsockopt(tx->fd, SOL_SOCKET, SO_MARK, &mark,
+					sizeof(mark)) == 0;
+	return tx->marked;
 }
 
 void tx_close_fd(struct tx *tx)

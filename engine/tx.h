@@ -8,11 +8,17 @@
 #ifndef MRTSHIM_ENGINE_TX_H
 #define MRTSHIM_ENGINE_TX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* skb mark of our transmitted copies ("mrts"), so outbound captures can
+ * leave them in the kernel (capture.h); set with CAP_NET_ADMIN only. */
+#define TX_MARK 0x6d727473u
+
 struct tx {
 	int fd;			/* AF_PACKET SOCK_DGRAM, -1 = closed */
+	bool marked;		/* fd's sends carry TX_MARK */
 	uint8_t frag[65536];	/* fragment scratch, no per-packet alloc */
 	uint64_t frag_fails;	/* DF set and too big (IpFragFails) */
 	uint64_t frag_creates;	/* fragments made (IpFragCreates) */
@@ -20,6 +26,9 @@ struct tx {
 
 /* 0 or -errno; the fd is SOCK_CLOEXEC. */
 int tx_open(struct tx *tx);
+/* Put TX_MARK on the socket if not yet done (needs CAP_NET_ADMIN):
+ * returns tx->marked. */
+bool tx_mark(struct tx *tx);
 void tx_close_fd(struct tx *tx);
 /*
  * Send the IPv4 packet pkt (len bytes, TTL already decremented) out
