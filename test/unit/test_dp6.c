@@ -89,6 +89,26 @@ START_TEST(test_scope_drops)
 	ck_assert_uint_eq(tab->nunres, 2);
 	ck_assert_int_eq(nsent, 0);
 
+	/* hop-by-hop Router Alert other than MLD's (0): normal processing
+	 * (ip6_mc_input's "unknown RA"), so routed */
+	len = fx_udp6(p, SRC, "ff0e::5", 64, 10);
+	memmove(p + 48, p + 40, len - 40);
+	p[6] = 0;
+	p[40] = IPPROTO_UDP;
+	p[41] = 0;
+	p[42] = 5;		/* Router Alert, value 2 */
+	p[43] = 2;
+	p[44] = 0;
+	p[45] = 2;
+	p[46] = 1;		/* PadN 0 */
+	p[47] = 0;
+	p[5] += 8;
+	engine_lock(eng);
+	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, len + 8, 0), 0);
+	engine_unlock(eng);
+	ck_assert_uint_eq(tab->nunres, 3);
+	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+
 	/* malformed: short, wrong version, payload beyond the capture;
 	 * link padding after the payload is cut */
 	len = fx_udp6(p, SRC, "ff0e::2", 64, 10);
@@ -101,6 +121,7 @@ START_TEST(test_scope_drops)
 	p[0] = 0x60;
 	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, len + 6, 0), 0);
 	engine_unlock(eng);
+	ck_assert_uint_eq(tab->nunres, 4);
 	ck_assert_uint_eq(tab->unres->q[0].len, len);
 }
 END_TEST
