@@ -48,6 +48,7 @@ struct dp *dp_get(struct mrt_engine *eng)
 	dp->tx.fd = -1;
 	dp->igmp.fd = -1;
 	dp->mld.fd = -1;
+	dp->nm6.fd = -1;
 	dp->tnl.txfd = dp->tnl.rxfd = dp->pim.fd = dp->pim.fd6 = -1;
 	for (i = 0; i < DP_MAXCAP; i++)
 		dp->caps[i].cap.fd = dp->caps[i].out.fd = -1;
@@ -255,6 +256,87 @@ static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 #define DP_MAP_PIM 0x8000	/* map[] entry is the PIM socket */
 #define DP_MAP_MLD 0x10000	/* map[] entry is the ICMPv6 socket */
 #define DP_MAP_PIM6 0x20000	/* map[] entry is the IPv6 PIM socket */
+#define DP_MAP_NM6 0x40000	/* map[] entry is the non-mif v6 socket */
+
+/* v6 multicast on a device that is no mif: to every v6 table with a
+ * mrouter (where it is a mif, that mif's capture has it). Lock held. */
+static void dp_nonmif6_rx(struct mrt_engine *eng, struct dp *dp)
+{
+	struct mrt_table *t;
+	int k, ifindex;
+	long n;
+
+	for (k = 0; k < DP_BATCH && dp->nm6.fd >= 0; k++) {
+		n = nonmif6_read(&dp->nm6, dp->pkt, sizeof(dp->pkt), &ifindex);
+		if (n == -EAGAIN || n == -EBADF)
+			break;
+		if (n < 0)
+			continue;	/* truncated: dropped */
+		for (t = table_first(eng); t; t = t->next)
+			if (t->family == AF_INET6 && t->mrouter &&
+			    fwd_find_vif(t, ifindex) < 0)
+				dp_input_locked(eng, t, ifindex, dp->pkt,
+						(size_t)n, DP_IN_NONMIF);
+	}
+}
+
+/*
+ * The non-mif socket exists while a v6 table other than gone_t has a
+ * mrouter, and skips the devices of the mifs (but gone) of those tables.
+ * Lock held.
+ */
+static void dp_nonmif6_sync(struct mrt_engine *eng, struct dp *dp,
+			    const struct mrt_vif *gone,
+			    const struct mrt_table *gone_t)
+{
+	int skip[NONMIF6_MAXSKIP], rc;
+	unsigned ns = 0, j;
+	struct mrt_table *t;
+	bool need = false;
+	int i;
+
+	for (t = table_first(eng); t; t = t->next) {
+		if (t->family != AF_INET6 || !t->mrouter || t == gone_t)
+			continue;
+		need = true;
+		for (i = 0; i < t->maxvif; i++) {
+			const struct mrt_vif *v = &t->vifs[i];
+
+			if (!v->used || v->ifindex <= 0 || v == gone)
+				continue;
+			for (j = 0; j < ns && skip[j] != v->ifindex; j++)
+				;
+			if (j == ns && ns < NONMIF6_MAXSKIP)
+				skip[ns++] = v->ifindex;
+		}
+	}
+	if (!need || !eng->host.dataplane) {
+		if (dp->nm6.fd >= 0) {
+			engine_close_fd(eng, dp->nm6.fd);
+			ENG_INFO(eng, "IPv6 multicast on non-mif devices: %lu "
+				 "packets seen", (unsigned long)dp->nm6.rx);
+			dp->nm6.fd = -1;
+			dp->nm6.nskip = 0;
+			dp->gen++;
+		}
+		return;
+	}
+	if (dp->nm6.fd < 0) {
+		rc = nonmif6_open(&dp->nm6);
+		if (rc < 0) {
+			ENG_DBG(eng, "IPv6 multicast on non-mif devices is not "
+				"seen: %s", strerror(-rc));
+			return;
+		}
+		engine_own_fd(eng, dp->nm6.fd);
+		dp->gen++;
+		dp_wake(dp);
+	}
+	rc = nonmif6_filter(&dp->nm6, skip, ns);
+	if (rc < 0)
+		ENG_INFO(eng, "IPv6 multicast on non-mif devices: filter: %s",
+			 strerror(-rc));
+}
 
 /* A packet read from the register stand-in of dp_regslot slot: not of
  * that family, or our own WHOLEPKT copy (dp_forward)? */
@@ -306,9 +388,9 @@ static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 6 + CTL_MAXFD];
-	struct dp_rx_arg rx[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 6];
-	int map[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 6];
+	struct pollfd pfd[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 7 + CTL_MAXFD];
+	struct dp_rx_arg rx[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 7];
+	int map[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 7];
 	unsigned gen = ~0u;
 	int n = 0, nc = 0, i, k, timeout;
 	uint64_t cnt;
@@ -347,6 +429,11 @@ static void *dp_thread(void *arg)
 			if (!dp->standby && dp->pim.fd6 >= 0) {
 				map[n] = DP_MAP_PIM6;
 				pfd[n].fd = dp->pim.fd6;
+				pfd[n++].events = POLLIN;
+			}
+			if (!dp->standby && dp->nm6.fd >= 0) {
+				map[n] = DP_MAP_NM6;
+				pfd[n].fd = dp->nm6.fd;
 				pfd[n++].events = POLLIN;
 			}
 			if (!dp->standby && dp->mld.fd >= 0) {
@@ -404,6 +491,10 @@ static void *dp_thread(void *arg)
 				}
 				if (map[i] == DP_MAP_PIM6) {
 					register6_rx(eng, dp);
+					continue;
+				}
+				if (map[i] == DP_MAP_NM6) {
+					dp_nonmif6_rx(eng, dp);
 					continue;
 				}
 				if (map[i] == DP_MAP_MLD) {
@@ -573,6 +664,7 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 			dp_cap_close(eng, dp, &dp->caps[i]);
 	if (dp->next_expiry_ns && !t->unres)
 		dp_expire_locked(eng, engine_now_ns(eng));
+	dp_nonmif6_sync(eng, dp, NULL, t);
 	for (o = table_first(eng); o; o = o->next)
 		if (o->mrouter && o != t)
 			return;
@@ -676,6 +768,8 @@ int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 	dp_am_hold(eng, v);
 	if (t->family == AF_INET)	/* rp_filter is IPv4's */
 		rpf_add_if(&dp->rpf, v->ifindex, engine_now_ns(eng));
+	else if (t->mrouter)
+		dp_nonmif6_sync(eng, dp, NULL, NULL);
 	dp_decap_sync(eng, dp, NULL);
 	t->dp_tried &= ~(1u << vifi);
 	dp->want++;
@@ -742,6 +836,7 @@ static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
 		}
 	}
 	dp_decap_sync(eng, dp, NULL);
+	dp_nonmif6_sync(eng, dp, NULL, NULL);
 }
 
 /* Raise CAP_NET_RAW / CAP_NET_ADMIN to effective on this thread if they
@@ -775,6 +870,8 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 	if (!dp)
 		return;
 	dp_decap_sync(eng, dp, &t->vifs[vifi]);
+	if (t->family == AF_INET6)
+		dp_nonmif6_sync(eng, dp, &t->vifs[vifi], NULL);
 	if (dp->regdev[slot] && dp->regdev[slot] == t->vifs[vifi].ifindex)
 		regdev_delete(dp->regdev[slot]);
 	dp->regdev[slot] = 0;
@@ -825,6 +922,9 @@ void dp_shutdown(struct mrt_engine *eng)
 	if (dp->mld.fd >= 0)
 		engine_close_fd(eng, dp->mld.fd);
 	dp->mld.fd = -1;
+	if (dp->nm6.fd >= 0)
+		engine_close_fd(eng, dp->nm6.fd);
+	dp->nm6.fd = -1;
 	rpf_nl_close(&dp->rpfnl);
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);

@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "igmpin.h"
 #include "mldin.h"
+#include "nonmif6.h"
 #include "mrt_state.h"
 #include "register.h"
 #include "rpf.h"
@@ -93,6 +94,7 @@ struct dp {
 	struct tx tx;
 	struct igmpin igmp;
 	struct mldin mld;	/* private raw ICMPv6 socket (mldin.h) */
+	struct nonmif6 nm6;	/* v6 multicast on non-mif devices */
 	struct tnl tnl;		/* tunnel vifs' IP-in-IP sockets */
 	struct pimrx pim;	/* PIM Registers to decapsulate */
 	struct rpf rpf;		/* rp_filter before ip_mr_input (rpf.h) */

@@ -101,8 +101,8 @@ int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
 	if (pkt[24] != 0xff)
 		return 0;	/* unicast: the kernel delivers it */
 	vifi = fwd_find_vif(t, ifindex);
-	if (vifi < 0)
-		return 0;	/* only mifs are captured */
+	if (vifi < 0 && !(flags & DP_IN_NONMIF))
+		return 0;	/* a mif capture sees only its device */
 	/* ip6_mc_input: MLD for the mrouter first (mldin.c decides), our
 	 * own too: with a mrouter the kernel loops them back (6.4) */
 	if (t->mrouter &&
@@ -115,11 +115,15 @@ int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
 	memset(&grp, 0, sizeof(grp));
 	memcpy(&src.v6, pkt + 8, 16);
 	memcpy(&grp.v6, pkt + 24, 16);
+	/* not a mif: the exact (S,G) only, counted as the wrong interface
+	 * (no assert: fwd_decide asserts only on a mif) */
 	c = mfc_lookup(t, &src, &grp, vifi);
 	if (c) {
 		dp_forward(eng, dp, t, c, ifindex, vifi, pkt, len, local);
 		return 0;
 	}
+	if (vifi < 0)
+		return 0;	/* not a mif: no unresolved entry */
 	return dp_unresolved(eng, dp, t, &src, &grp, ifindex, vifi, pkt, len,
 			     local);
 }

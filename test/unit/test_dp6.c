@@ -419,6 +419,32 @@ START_TEST(test_local_origin)
 }
 END_TEST
 
+START_TEST(test_non_mif)
+{
+	struct mrt_mfc *c;
+	uint8_t u[256];
+
+	/* §6.1 v6: a known (S,G) on a device that is no mif reaches the
+	 * router code: entry counted, wrong_if + 1, never an assert */
+	ck_assert_int_eq(fx_set6(MRT6_ASSERT, 1), 0);
+	ck_assert_int_eq(fx_mfc6(SRC, GRP, 0, 1u << 1), 0);
+	c = entry6(SRC, GRP);
+	in6(9, SRC, GRP, 9, 0);		/* a mif capture never gives it */
+	ck_assert_uint_eq(c->pkt, 0);
+	in6(9, SRC, GRP, 9, DP_IN_NONMIF);
+	in6(9, SRC, GRP, 9, DP_IN_NONMIF);
+	ck_assert_uint_eq(c->pkt, 2);
+	ck_assert_uint_eq(c->wrong_if, 2);
+	ck_assert_uint_eq(tab->vifs[0].pkt_in, 0);
+	ck_assert_int_eq(nsent, 0);
+	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	/* unknown there: dropped, no unresolved entry (§5.3 step 3) */
+	in6(9, SRC, "ff0e::77", 9, DP_IN_NONMIF);
+	ck_assert_uint_eq(tab->nunres, 0);
+	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+}
+END_TEST
+
 START_TEST(test_partial_checksums)
 {
 	uint8_t p[256];
@@ -521,6 +547,7 @@ static Suite *dp6_suite(void)
 	tcase_add_test(tc, test_register_mif);
 	tcase_add_test(tc, test_register6_decap);
 	tcase_add_test(tc, test_local_origin);
+	tcase_add_test(tc, test_non_mif);
 	tcase_add_test(tc, test_partial_checksums);
 	tcase_add_test(tc, test_tx_mtu);
 	tcase_add_test(tc, test_same_device_both_families);
