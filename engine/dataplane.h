@@ -48,7 +48,8 @@ void dp_shutdown(struct mrt_engine *eng);
  * that arrived on device ifindex, for table t: IGMP to the daemon,
  * lookup, forward (through host->xmit when set), unresolved queue and
  * upcalls. For a v6 table, ip6_mr_input for one IPv6 packet (MLD to
- * mldin.c, scope drops, then the same). The capture thread calls it; unit tests drive it directly.
+ * mldin.c, scope drops, then the same). The capture thread calls it;
+ * unit tests drive it directly.
  * Returns 0 (consumed, forwarded or dropped as the kernel would) or
  * -errno (malformed, or the NOCACHE could not be queued).
  */
