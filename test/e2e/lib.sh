@@ -637,13 +637,19 @@ e2e_diag6() {
 
 # check_kernel6_untouched: check_kernel_untouched for IPv6: in shim mode
 # the kernel's IPv6 multicast routing in the router netns stays off:
-# all.mc_forwarding 0, no mif, no MFC entry (the daemon's own view, read
-# through the shim, may differ; this script does not run under it).
+# mc_forwarding 0 for all and for each router link, no mif, no MFC entry
+# (the daemon's own view, read through the shim, may differ; this script
+# does not run under it).
 check_kernel6_untouched() {
-	local mcf
+	local mcf dev
 	[ "$E2E_MODE" = shim ] || return 0
 	mcf=$(nsx "$NS_R" cat /proc/sys/net/ipv6/conf/all/mc_forwarding)
 	[ "$mcf" = 0 ] || fail "kernel IPv6 mc_forwarding is $mcf in shim mode"
+	for dev in r0 r1 r2 r3; do
+		mcf=$(nsx "$NS_R" cat "/proc/sys/net/ipv6/conf/$dev/mc_forwarding")
+		[ "$mcf" = 0 ] ||
+			fail "kernel IPv6 mc_forwarding of $dev is $mcf in shim mode"
+	done
 	if [ -r /proc/net/ip6_mr_cache ]; then
 		[ "$(nsx "$NS_R" sed 1d /proc/net/ip6_mr_cache | wc -l)" = 0 ] ||
 			fail "kernel IPv6 MFC not empty in shim mode"
