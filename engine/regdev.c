@@ -111,18 +111,15 @@ static void conf_set(const char *fmt, const char *name, const char *val)
 /* What ipmr_reg_vif (and ipmr_new_tunnel) set beyond the device itself:
  * rp_filter 0, so packets arriving on it are not dropped by the reverse
  * path check; and pimreg has no IPv6 (no link-local address, no MLD/RS
- * of its own), so neither has the stand-in. pim6reg has IPv6 (the host
- * sends into it: reg_vif_xmit) but no address of its own (addrconf skips
- * ARPHRD_PIMREG): the stand-in generates none. */
+ * of its own), so neither has the stand-in. Nor has pim6reg's: the
+ * kernel's sends nothing of its own (no address, no route: a host send
+ * into it fails, ENETUNREACH observed on 6.18), while a tun with IPv6 on
+ * sends MLD reports, which would reach the daemon as WHOLEPKTs. */
 static void regdev_conf(const char *name, int family)
 {
+	(void)family;
 	conf_set("/proc/sys/net/ipv4/conf/%s/rp_filter", name, "0");
-	if (family == AF_INET6)
-		conf_set("/proc/sys/net/ipv6/conf/%s/addr_gen_mode", name,
-			 "1");
-	else
-		conf_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", name,
-			 "1");
+	conf_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", name, "1");
 }
 
 /* up + MTU through ioctls on a datagram socket */

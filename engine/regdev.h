@@ -17,7 +17,7 @@
  * left by a process that is gone is replaced. */
 int regdev_create(const char *name, int *tunfd, int *created);
 /* The same for a table of family: AF_INET6 makes pim6reg's stand-in
- * (MTU 1452, IPv6 on without addresses of its own). */
+ * (MTU 1452). */
 int regdev_create_family(const char *name, int family, int *tunfd,
 			 int *created);
 /* Delete link ifindex (one we created). 0 or -errno. */
