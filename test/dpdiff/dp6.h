@@ -11,6 +11,7 @@ enum pk_kind {
 	PK_UDP_HBH,	/* UDP behind a hop-by-hop header (PadN only) */
 	PK_MLD1,	/* MLDv1 report, hop-by-hop Router Alert */
 	PK_MLD2,	/* MLDv2 report (record for .rec), Router Alert */
+	PK_MLD1_NORA,	/* MLDv1 report without a hop-by-hop header */
 };
 
 struct send6_cmd {

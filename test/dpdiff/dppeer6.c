@@ -48,6 +48,7 @@ static size_t upper(const struct send6_cmd *c, int i, uint8_t *p,
 
 	switch (c->kind) {
 	case PK_MLD1:	/* MLDv1 report for the destination group */
+	case PK_MLD1_NORA:
 		memset(p, 0, 24);
 		p[0] = 131;
 		memcpy(p + 8, grp, 16);
@@ -79,8 +80,8 @@ static size_t build(const struct send6_cmd *c, int i, uint8_t *pkt)
 	static const uint8_t ra[8] = { 58, 0, 5, 2, 0, 0, 1, 0 };
 	static const uint8_t padn[8] = { 17, 0, 1, 4, 0, 0, 0, 0 };
 	struct in6_addr src, dst;
-	int mld = c->kind == PK_MLD1 || c->kind == PK_MLD2;
-	size_t ext = c->kind == PK_UDP ? 0 : 8, up;
+	int mld = c->kind != PK_UDP && c->kind != PK_UDP_HBH;
+	size_t ext = c->kind == PK_UDP || c->kind == PK_MLD1_NORA ? 0 : 8, up;
 	uint8_t nh = mld ? 58 : 17;
 	uint16_t ck;
 
@@ -198,9 +199,10 @@ static void rx_collect6(int u, int p, const struct rx_cmd *c, char *rep,
 	snprintf(rep, repsz, "udp=%d[%s] wire=%d[%s]", nu, udp, nw, wire);
 }
 
-static void join6(int u, unsigned int ifi, const char *grp)
+/* join @grp on eth0 */
+static void join6(int u, const char *grp)
 {
-	struct ipv6_mreq mr = { .ipv6mr_interface = ifi };
+	struct ipv6_mreq mr = { .ipv6mr_interface = if_nametoindex("eth0") };
 
 	inet_pton(AF_INET6, grp, &mr.ipv6mr_multiaddr);
 	if (setsockopt(u, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) < 0)
@@ -217,7 +219,6 @@ int receiver6(const char *path, int join)
 				   .sll_ifindex = (int)ifi };
 	int u, p, ctl, one = 1;
 	size_t i;
-	struct rx_cmd c;
 
 	u = socket(AF_INET6, SOCK_DGRAM, 0);
 	if (u < 0)
@@ -228,23 +229,11 @@ int receiver6(const char *path, int join)
 		die("bind udp6 / IPV6_RECVHOPLIMIT");
 	for (i = 0; join && i < sizeof(join_groups6) / sizeof(*join_groups6);
 	     i++)
-		join6(u, ifi, join_groups6[i]);
+		join6(u, join_groups6[i]);
 	p = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IPV6));
 	if (p < 0 || bind(p, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		die("packet socket");
 	ctl = ctl_listen(path);
-	while (recv(ctl, &c, sizeof(c), 0) == (ssize_t)sizeof(c)) {
-		char rep[2200];
-
-		if (c.join[0]) {
-			join6(u, ifi, c.join);
-			if (send(ctl, "joined", 6, 0) < 0)
-				die("send report");
-			continue;
-		}
-		rx_collect6(u, p, &c, rep, sizeof(rep));
-		if (send(ctl, rep, strlen(rep), 0) < 0)
-			die("send report");
-	}
+	rx_serve(ctl, u, p, join6, rx_collect6);
 	return 0;
 }

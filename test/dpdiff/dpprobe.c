@@ -186,6 +186,16 @@ static void rx_collect(int u, int p, const struct rx_cmd *c, char *rep,
 	snprintf(rep, repsz, "udp=%d[%s] wire=%d[%s]", nu, udp, nw, wire);
 }
 
+/* join @grp on eth0 */
+static void join4(int u, const char *grp)
+{
+	struct ip_mreqn mr = { .imr_ifindex = (int)if_nametoindex("eth0") };
+
+	inet_pton(AF_INET, grp, &mr.imr_multiaddr);
+	if (setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+		die("IP_ADD_MEMBERSHIP");
+}
+
 static int receiver(const char *path, int join)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
@@ -196,7 +206,6 @@ static int receiver(const char *path, int join)
 				   .sll_ifindex = (int)ifi };
 	int u, p, ctl, one = 1;
 	size_t i;
-	struct rx_cmd c;
 
 	u = socket(AF_INET, SOCK_DGRAM, 0);
 	if (u < 0)
@@ -207,38 +216,15 @@ static int receiver(const char *path, int join)
 	if (setsockopt(u, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)) < 0)
 		die("IP_RECVTTL");
 	for (i = 0; join && i < sizeof(join_groups) / sizeof(*join_groups);
-	     i++) {
-		struct ip_mreqn mr = { .imr_ifindex = (int)ifi };
-
-		inet_pton(AF_INET, join_groups[i], &mr.imr_multiaddr);
-		if (setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
-			       sizeof(mr)) < 0)
-			die("IP_ADD_MEMBERSHIP");
-	}
+	     i++)
+		join4(u, join_groups[i]);
 	p = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
 	if (p < 0)
 		die("socket packet");
 	if (bind(p, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		die("bind packet");
 	ctl = ctl_listen(path);
-	while (recv(ctl, &c, sizeof(c), 0) == (ssize_t)sizeof(c)) {
-		char rep[2200];
-
-		if (c.join[0]) {
-			struct ip_mreqn mr = { .imr_ifindex = (int)ifi };
-
-			inet_pton(AF_INET, c.join, &mr.imr_multiaddr);
-			if (setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
-				       sizeof(mr)) < 0)
-				die("IP_ADD_MEMBERSHIP");
-			if (send(ctl, "joined", 6, 0) < 0)
-				die("send report");
-			continue;
-		}
-		rx_collect(u, p, &c, rep, sizeof(rep));
-		if (send(ctl, rep, strlen(rep), 0) < 0)
-			die("send report");
-	}
+	rx_serve(ctl, u, p, join4, rx_collect);
 	return 0;
 }
 
@@ -338,30 +324,18 @@ static int drain(const char *label, int expect, int quiet)
 static void sgcnt(const char *label, const char *src, const char *grp)
 {
 	struct sioc_sg_req r;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	inet_pton(AF_INET, src, &r.src);
 	inet_pton(AF_INET, grp, &r.grp);
-	if (ioctl(mfd, SIOCGETSGCNT, &r) < 0)
-		out("%s sgcnt (%s,%s) errno=%s\n", label, src, grp,
-		    strerrorname_np(errno));
-	else
-		out("%s sgcnt (%s,%s) pkt=%lu bytes=%lu wrong_if=%lu\n",
-		    label, src, grp, r.pktcnt, r.bytecnt, r.wrong_if);
+	rc = ioctl(mfd, SIOCGETSGCNT, &r);
+	sgcnt_line(label, src, grp, rc, r.pktcnt, r.bytecnt, r.wrong_if);
 }
 
 static void vifcnt(const char *label, int vifi)
 {
-	struct sioc_vif_req r;
-
-	memset(&r, 0, sizeof(r));
-	r.vifi = vifi;
-	if (ioctl(mfd, SIOCGETVIFCNT, &r) < 0)
-		out("%s vifcnt %d errno=%s\n", label, vifi,
-		    strerrorname_np(errno));
-	else
-		out("%s vifcnt %d in=%lu/%lu out=%lu/%lu\n", label, vifi,
-		    r.icount, r.ibytes, r.ocount, r.obytes);
+	vifcnt_line(mfd, label, "vifcnt", vifi);
 }
 
 /* /proc/net/ip_mr_cache; returns unresolved rows (quiet: dputil.h) */
@@ -372,9 +346,7 @@ static int proc_cache(const char *label, int quiet)
 
 static void mrt_int(const char *label, int opt, int val)
 {
-	if (setsockopt(mfd, IPPROTO_IP, opt, &val, sizeof(val)) < 0)
-		out("%s setsockopt %d=%d errno=%s\n", label, opt, val,
-		    strerrorname_np(errno));
+	set_int_line(mfd, IPPROTO_IP, label, opt, val);
 }
 
 static void add_vif(int vifi, int flags, int ifindex)
@@ -715,14 +687,5 @@ static int router(const char *sp, const char *ap, const char *bp)
 
 int main(int argc, char **argv)
 {
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 3 && !strcmp(argv[1], "send"))
-		return sender(argv[2]);
-	if (argc == 4 && !strcmp(argv[1], "recv"))
-		return receiver(argv[2], !strcmp(argv[3], "join"));
-	if (argc == 5 && !strcmp(argv[1], "router"))
-		return router(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: dpprobe send PATH | recv PATH join|no | "
-		"router SEND RECVA RECVB\n");
-	return 2;
+	return dp_main(argc, argv, sender, receiver, router);
 }

@@ -40,6 +40,8 @@ static int mfd, sctl;
 static int ifidx[3];	/* r0 r1 r2: mifs 0 1 3 */
 static int show_mld;	/* print crafted MLD reaching the socket (§8.2) */
 static int mld_other;	/* the hosts' own MLD: not diffed */
+static int own_seen;	/* MLD from the router's own link-local on r1 */
+static char own_first[160];	/* what the first one looked like */
 
 static void send6(int kind, const char *src, const char *grp, int hl,
 		  int count, int paylen)
@@ -89,6 +91,19 @@ static void show_cmsgs(const char *label, struct msghdr *m)
 	}
 }
 
+/* MLD not crafted by the sender: the hosts' own reports, whose number
+ * depends on timing; only those of the router's r1 are looked at (m04) */
+static void note_other(const unsigned char *b, ssize_t n,
+		       const struct sockaddr_in6 *from)
+{
+	mld_other++;
+	if (from->sin6_scope_id != (unsigned int)ifidx[1] ||
+	    !IN6_IS_ADDR_LINKLOCAL(&from->sin6_addr) || own_seen++)
+		return;
+	snprintf(own_first, sizeof(own_first), "len=%zd type=%d", n,
+		 n > 0 ? b[0] : -1);
+}
+
 /* one message from the mroute socket; returns 1 if it counts */
 static int show_msg6(const char *label, unsigned char *b, ssize_t n,
 		     struct sockaddr *sa, socklen_t salen, struct msghdr *m,
@@ -103,7 +118,7 @@ static int show_msg6(const char *label, unsigned char *b, ssize_t n,
 	if (n > 0 && b[0] != 0) {	/* ICMPv6: MLD (filter passes no other) */
 		inet_pton(AF_INET6, LL6, &ll);
 		if (!show_mld || memcmp(&ll, &from->sin6_addr, 16)) {
-			mld_other++;
+			note_other(b, n, from);
 			return 0;
 		}
 		hexdump(hex, sizeof(hex), b, n, -1, -1);
@@ -144,37 +159,32 @@ static void proc_cache(const char *label, int quiet)
 static void sgcnt(const char *label, const char *src, const char *grp)
 {
 	struct sioc_sg_req6 r;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.src.sin6_family = r.grp.sin6_family = AF_INET6;
 	inet_pton(AF_INET6, src, &r.src.sin6_addr);
 	inet_pton(AF_INET6, grp, &r.grp.sin6_addr);
-	if (ioctl(mfd, SIOCGETSGCNT_IN6, &r) < 0)
-		out("%s sgcnt (%s,%s) errno=%s\n", label, src, grp,
-		    strerrorname_np(errno));
-	else
-		out("%s sgcnt (%s,%s) pkt=%lu bytes=%lu wrong_if=%lu\n",
-		    label, src, grp, r.pktcnt, r.bytecnt, r.wrong_if);
+	rc = ioctl(mfd, SIOCGETSGCNT_IN6, &r);
+	sgcnt_line(label, src, grp, rc, r.pktcnt, r.bytecnt, r.wrong_if);
 }
 
 static void mifcnt(const char *label, int mifi)
 {
-	struct sioc_mif_req6 r;
-
-	memset(&r, 0, sizeof(r));
-	r.mifi = mifi;
-	if (ioctl(mfd, SIOCGETMIFCNT_IN6, &r) < 0)
-		out("%s mifcnt %d errno=%s\n", label, mifi,
-		    strerrorname_np(errno));
-	else
-		out("%s mifcnt %d in=%lu/%lu out=%lu/%lu\n", label, mifi,
-		    r.icount, r.ibytes, r.ocount, r.obytes);
+	vifcnt_line(mfd, label, "mifcnt", mifi);
 }
 
 static void mrt_int(const char *label, int opt, int val)
 {
-	if (setsockopt(mfd, IPPROTO_IPV6, opt, &val, sizeof(val)) < 0)
-		out("%s setsockopt %d=%d errno=%s\n", label, opt, val,
+	set_int_line(mfd, IPPROTO_IPV6, label, opt, val);
+}
+
+static void del_mif(const char *label, int mifi)
+{
+	mifi_t v = (mifi_t)mifi;
+
+	if (setsockopt(mfd, IPPROTO_IPV6, MRT6_DEL_MIF, &v, sizeof(v)) < 0)
+		out("%s del_mif %d errno=%s\n", label, mifi,
 		    strerrorname_np(errno));
 }
 
@@ -189,6 +199,21 @@ static void add_mif(int mifi, int flags, int ifindex)
 	v.mif6c_pifi = ifindex;
 	if (setsockopt(mfd, IPPROTO_IPV6, MRT6_ADD_MIF, &v, sizeof(v)) < 0)
 		out("add_mif %d errno=%s\n", mifi, strerrorname_np(errno));
+}
+
+static void del_mfc(const char *label, int opt, const char *src,
+		    const char *grp, int parent)
+{
+	struct mf6cctl mc;
+
+	memset(&mc, 0, sizeof(mc));
+	inet_pton(AF_INET6, src, &mc.mf6cc_origin.sin6_addr);
+	inet_pton(AF_INET6, grp, &mc.mf6cc_mcastgrp.sin6_addr);
+	mc.mf6cc_parent = parent;
+	if (setsockopt(mfd, IPPROTO_IPV6, opt, &mc, sizeof(mc)) < 0)
+		out("%s del_mfc errno=%s\n", label, strerrorname_np(errno));
+	else
+		out("%s del_mfc (%s,%s) parent %d\n", label, src, grp, parent);
 }
 
 /* @oifs: "0,1" (mif numbers) */
@@ -249,6 +274,7 @@ static void mld_steps(void)
 {
 	struct send6_cmd c = { .kind = PK_MLD2, .hl = 1, .count = 1 };
 
+	mrt_int("m01", MRT6_FLUSH, MRT6_FLUSH_MFC);
 	show_mld = 1;
 	send6(PK_MLD1, LL6, "ff0e::9:9", 1, 1, 0);
 	drain("m01", 1, 0);
@@ -266,7 +292,76 @@ static void mld_steps(void)
 	drain("m03.join", 0, 1);
 	ctl_call(sctl, &c, sizeof(c));
 	drain("m03.joined", 1, 0);
+	/* MLD without Router Alert to a routable group is data: NOCACHE */
+	send6(PK_MLD1_NORA, LL6, "ff0e::9:b", 1, 1, 0);
+	drain("m05.no-RA", 0, 0);
+	send6(PK_MLD1_NORA, LL6, "ff0e::9:b", 2, 1, 0);
+	drain("m05.no-RA.hl2", 0, 0);
+	/* with Router Alert it reaches the socket on a non-mif too */
+	del_mif("m06", 0);
+	send6(PK_MLD1, LL6, "ff0e::9:c", 1, 1, 0);
+	drain("m06.non-mif", 1, 0);
+	add_mif(0, 0, ifidx[0]);
 	show_mld = 0;
+}
+
+/* §8.2: while a v6 mrouter exists the host's own MLD reports are seen */
+static void own_report_step(void)
+{
+	struct ipv6_mreq mr = { .ipv6mr_interface = ifidx[1] };
+	int u = socket(AF_INET6, SOCK_DGRAM, 0);
+
+	own_seen = 0;
+	inet_pton(AF_INET6, "ff0e::8:8", &mr.ipv6mr_multiaddr);
+	if (u < 0 ||
+	    setsockopt(u, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)))
+		die("join ff0e::8:8 on r1");
+	drain("m04.own-join", 1, 1);
+	out("m04 own report on r1 seen: %s, first %s\n",
+	    own_seen ? "yes" : "no", own_seen ? own_first : "-");
+	printf("# m04 own reports seen: %d\n", own_seen);
+	close(u);
+}
+
+/* §6.1/§6.4 v6: a host-sent packet, loop off then on, enters the router
+ * on its outgoing interface; a packet of a known (S,G) on a non-mif is
+ * counted as wrong_if (no assert) */
+static void local_steps(void)
+{
+	struct sockaddr_in6 d = { .sin6_family = AF_INET6,
+				  .sin6_port = htons(UDP_PORT) };
+	int u = socket(AF_INET6, SOCK_DGRAM, 0), loop, hops = 5;
+	char pay[100];
+	char l[32];
+
+	mrt_int("s19", MRT6_FLUSH, MRT6_FLUSH_MFC);
+	memset(pay, 'z', sizeof(pay));
+	inet_pton(AF_INET6, "ff0e::4:4", &d.sin6_addr);
+	if (u < 0 ||
+	    setsockopt(u, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifidx[0],
+		       sizeof(int)) ||
+	    setsockopt(u, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+		       sizeof(hops)))
+		die("local sender");
+	for (loop = 0; loop < 2; loop++) {
+		snprintf(l, sizeof(l), "s19.loop%d", loop);
+		if (setsockopt(u, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop,
+			       sizeof(loop)) ||
+		    sendto(u, pay, sizeof(pay), 0, (struct sockaddr *)&d,
+			   sizeof(d)) != sizeof(pay))
+			die("local send");
+		drain(l, loop, 0);
+		rx(l, 0, 0);
+	}
+	close(u);
+	proc_cache("s19", 0);
+	add_mfc("s20", MRT6_ADD_MFC, SRC6, G6, 0, "1");
+	del_mif("s20", 0);
+	send_pkts(G6, 5, 2);
+	drain("s20.non-mif", 0, 0);
+	sgcnt("s20.non-mif", SRC6, G6);
+	rx("s20", 0, 0);
+	add_mif(0, 0, ifidx[0]);
 }
 
 static void groups(char *g, size_t sz, int base, int i)
@@ -391,6 +486,7 @@ static void wildcard_steps(void)
 	mifcnt("s18", 0);
 	mifcnt("s18", 1);
 	proc_cache("s18", 0);
+	del_mfc("s18", MRT6_DEL_MFC_PROXY, "::", "::", 1);
 }
 
 static int router6(const char *sp, const char *ap, const char *bp)
@@ -433,6 +529,8 @@ static int router6(const char *sp, const char *ap, const char *bp)
 	send_pkts("ff05::5", 5, 1);
 	drain("s08c", 1, 0);
 	wildcard_steps();
+	local_steps();
+	own_report_step();
 	mld_steps();
 
 	out("end pim6reg tx_packets=%ld\n",
@@ -447,14 +545,5 @@ static int router6(const char *sp, const char *ap, const char *bp)
 
 int main(int argc, char **argv)
 {
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 3 && !strcmp(argv[1], "send"))
-		return sender6(argv[2]);
-	if (argc == 4 && !strcmp(argv[1], "recv"))
-		return receiver6(argv[2], !strcmp(argv[3], "join"));
-	if (argc == 5 && !strcmp(argv[1], "router"))
-		return router6(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: dpprobe6 send PATH | recv PATH join|no | "
-		"router SEND RECVA RECVB\n");
-	return 2;
+	return dp_main(argc, argv, sender6, receiver6, router6);
 }

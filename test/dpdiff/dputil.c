@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
+#include <linux/mroute.h>
 #include <sys/un.h>
 #include "dputil.h"
 
@@ -219,6 +221,59 @@ int proc_cache_file(const char *label, const char *path, int quiet)
 	return unres;
 }
 
+void set_int_line(int fd, int level, const char *label, int opt, int val)
+{
+	if (setsockopt(fd, level, opt, &val, sizeof(val)) < 0)
+		out("%s setsockopt %d=%d errno=%s\n", label, opt, val,
+		    strerrorname_np(errno));
+}
+
+void vifcnt_line(int fd, const char *label, const char *what, int idx)
+{
+	struct sioc_vif_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.vifi = (vifi_t)idx;
+	if (ioctl(fd, SIOCGETVIFCNT, &r) < 0)
+		out("%s %s %d errno=%s\n", label, what, idx,
+		    strerrorname_np(errno));
+	else
+		out("%s %s %d in=%lu/%lu out=%lu/%lu\n", label, what, idx,
+		    r.icount, r.ibytes, r.ocount, r.obytes);
+}
+
+void sgcnt_line(const char *label, const char *src, const char *grp, int rc,
+		unsigned long pkt, unsigned long bytes, unsigned long wrong)
+{
+	if (rc < 0)
+		out("%s sgcnt (%s,%s) errno=%s\n", label, src, grp,
+		    strerrorname_np(errno));
+	else
+		out("%s sgcnt (%s,%s) pkt=%lu bytes=%lu wrong_if=%lu\n",
+		    label, src, grp, pkt, bytes, wrong);
+}
+
+void rx_serve(int ctl, int u, int p, void (*join)(int u, const char *grp),
+	      void (*collect)(int u, int p, const struct rx_cmd *c,
+			      char *rep, size_t repsz))
+{
+	struct rx_cmd c;
+
+	while (recv(ctl, &c, sizeof(c), 0) == (ssize_t)sizeof(c)) {
+		char rep[2200];
+
+		if (c.join[0]) {
+			join(u, c.join);
+			if (send(ctl, "joined", 6, 0) < 0)
+				die("send report");
+			continue;
+		}
+		collect(u, p, &c, rep, sizeof(rep));
+		if (send(ctl, rep, strlen(rep), 0) < 0)
+			die("send report");
+	}
+}
+
 int drain_fd(int fd, const char *label, int expect, int quiet, dp_show show)
 {
 	int got = 0;
@@ -248,4 +303,20 @@ int drain_fd(int fd, const char *label, int expect, int quiet, dp_show show)
 	if (!quiet)
 		out("%s messages %d\n", label, got);
 	return got;
+}
+
+int dp_main(int argc, char **argv, int (*send_fn)(const char *),
+	    int (*recv_fn)(const char *, int),
+	    int (*router_fn)(const char *, const char *, const char *))
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && !strcmp(argv[1], "send"))
+		return send_fn(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "recv"))
+		return recv_fn(argv[2], !strcmp(argv[3], "join"));
+	if (argc == 5 && !strcmp(argv[1], "router"))
+		return router_fn(argv[2], argv[3], argv[4]);
+	fprintf(stderr, "usage: %s send PATH | recv PATH join|no | "
+		"router SEND RECVA RECVB\n", argv[0]);
+	return 2;
 }

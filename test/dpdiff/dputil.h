@@ -63,6 +63,29 @@ long sysfs_stat(const char *dev, const char *st);
  */
 int proc_cache_file(const char *label, const char *path, int quiet);
 
+/* setsockopt(@fd, @level, @opt, int @val); a line only on failure */
+void set_int_line(int fd, int level, const char *label, int opt, int val);
+
+/* SIOCGETVIFCNT / SIOCGETMIFCNT_IN6 (one number, one layout) on @fd,
+ * printed as "LABEL WHAT IDX in=P/B out=P/B" */
+void vifcnt_line(int fd, const char *label, const char *what, int idx);
+
+/* a SIOCGETSGCNT(_IN6) result */
+void sgcnt_line(const char *label, const char *src, const char *grp, int rc,
+		unsigned long pkt, unsigned long bytes, unsigned long wrong);
+
+/* receiver side: answer the router's rx_cmds on @ctl until it closes;
+ * @join joins a group on the receiver's socket, @collect writes the report */
+void rx_serve(int ctl, int u, int p, void (*join)(int u, const char *grp),
+	      void (*collect)(int u, int p, const struct rx_cmd *c,
+			      char *rep, size_t repsz));
+
+/* the three roles by argv: send PATH | recv PATH join|no |
+ * router SEND RECVA RECVB */
+int dp_main(int argc, char **argv, int (*send_fn)(const char *),
+	    int (*recv_fn)(const char *, int),
+	    int (*router_fn)(const char *, const char *, const char *));
+
 typedef int (*dp_show)(const char *label, unsigned char *b, ssize_t n,
 		       struct sockaddr *from, socklen_t fromlen,
 		       struct msghdr *m, int quiet);

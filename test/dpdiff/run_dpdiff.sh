@@ -23,13 +23,17 @@
 #   --record FILE  run on the kernel only, write its output to FILE
 #   --kernel-only  run on the kernel only, print the output
 #   --keep DIR     leave both outputs and stderr in DIR
+#   --known FILE   known, explained differences (format in the file): the
+#                  lines of each listed label are taken out of the diff,
+#                  the shim's must be exactly the listed ones and differ
+#                  from the kernel's; printed with the reason
 #
 # Exit: 0 identical, 1 differ (diff printed), 77 cannot run, 2 setup error.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 probe='' nomrt='' preload='' recorded='' record='' keep=''
-konly=0 fam=4
+konly=0 fam=4 known=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--probe) probe=$2; shift 2 ;;
@@ -40,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--keep) keep=$2; shift 2 ;;
 	--kernel-only) konly=1; shift ;;
 	--family) fam=$2; shift 2 ;;
+	--known) known=$2; shift 2 ;;
 	*) echo "run_dpdiff: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -50,6 +55,7 @@ case $fam in
 *) echo "run_dpdiff: --family 4 or 6" >&2; exit 2 ;;
 esac
 [ -n "$recorded" ] || recorded=$here/$dflt
+[ -z "$known" ] || [ -f "$known" ] || { echo "run_dpdiff: --known $known missing" >&2; exit 2; }
 if [ $konly -eq 0 ]; then
 	[ -x "$nomrt" ] || { echo "run_dpdiff: --nomrt missing" >&2; exit 2; }
 	[ -n "$preload" ] || { echo "run_dpdiff: --preload missing" >&2; exit 2; }
@@ -181,6 +187,52 @@ run_probe() {
 	return $rc
 }
 
+# take_known LIST REF SHIM OUT: for each label in LIST, the lines of REF
+# and SHIM whose first word is that label must differ, and SHIM's must be
+# the listed ones; they go to the report, everything else to OUT.ref and
+# OUT.shim.  Exit 0 all listed differences seen, 1 not, 2 malformed list.
+take_known() {
+	awk -F'\t' -v out="$4" '
+	FILENAME == ARGV[1] {
+		if ($0 ~ /^#/ || $0 ~ /^[ \t]*$/)
+			next
+		if (NF != 3) {
+			print "run_dpdiff: " FILENAME ":" FNR ": malformed entry"
+			bad = 1
+			next
+		}
+		n++
+		lab[n] = $1; want[$1] = $2; why[$1] = $3
+		next
+	}
+	{ split($0, w, " ") }
+	FILENAME == ARGV[2] {
+		if (w[1] in want) { k[w[1]] = k[w[1]] (k[w[1]] == "" ? "" : " || ") $0; next }
+		print > (out ".ref")
+		next
+	}
+	{
+		if (w[1] in want) { sh[w[1]] = sh[w[1]] (sh[w[1]] == "" ? "" : " || ") $0; next }
+		print > (out ".shim")
+	}
+	END {
+		if (bad)
+			exit 2
+		printf "" > (out ".ref")
+		printf "" > (out ".shim")
+		for (i = 1; i <= n; i++) {
+			l = lab[i]
+			if (sh[l] == want[l] && k[l] != sh[l]) {
+				printf "run_dpdiff: known difference: %s\n    reason: %s\n    kernel: %s\n    shim:   %s\n", l, why[l], k[l], sh[l]
+				continue
+			}
+			printf "run_dpdiff: listed difference did not occur as listed: %s\n    kernel: %s\n    shim:   %s\n    listed: %s\n", l, k[l], sh[l], want[l]
+			fail = 1
+		}
+		exit fail
+	}' "$1" "$2" "$3"
+}
+
 if ! ip netns add "${tag}x" 2>/dev/null; then
 	echo "run_dpdiff: SKIP: cannot create network namespace"
 	exit 77
@@ -236,13 +288,22 @@ fi
 
 grep -v '^#' "$ref" >"$work/ref.cmp" || true
 grep -v '^#' "$work/shim.txt" >"$work/shim.cmp" || true
+known_rc=0
+if [ -n "$known" ]; then
+	krc=0
+	take_known "$known" "$work/ref.cmp" "$work/shim.cmp" "$work/known" || krc=$?
+	[ $krc -ne 2 ] || exit 2
+	known_rc=$krc
+	mv "$work/known.ref" "$work/ref.cmp"
+	mv "$work/known.shim" "$work/shim.cmp"
+fi
 echo "run_dpdiff: informational lines (not diffed), kernel then shim:"
 grep '^#' "$ref" | sed 's/^/  kernel /' || true
 grep '^#' "$work/shim.txt" | sed 's/^/  shim   /' || true
-if [ $shim_rc -eq 0 ] &&
+if [ $shim_rc -eq 0 ] && [ $known_rc -eq 0 ] &&
 	diff -u --label "$reflabel" --label shim "$work/ref.cmp" "$work/shim.cmp" \
 		>"$work/diff"; then
-	echo "run_dpdiff: PASS: $(wc -l <"$work/ref.cmp") observations identical"
+	echo "run_dpdiff: PASS: $(wc -l <"$work/ref.cmp") observations identical${known:+ (besides the known differences above)}"
 	exit 0
 fi
 diff -u --label "$reflabel" --label shim "$work/ref.cmp" "$work/shim.cmp" \
