@@ -325,6 +325,10 @@ static bool first_capturer(struct mrt_engine *eng, const struct mrt_table *t,
 		if (o->family == AF_INET6 && o->mrouter &&
 		    fwd_find_vif(o, ifindex) >= 0)
 			return o == t;
+	/* a device that is no mif anywhere (nonmif6.h): the first table */
+	for (o = table_first(eng); o; o = o->next)
+		if (o->family == AF_INET6 && o->mrouter)
+			return o == t;
 	return false;
 }
 
