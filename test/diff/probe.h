@@ -95,6 +95,8 @@ void link_updown(const char *label, const char *dev, int up);
 
 void nl_mroutes(const char *label);
 
+void nl_mroutes_fam(const char *label, int family);
+
 void nl_getroute(const char *label, const char *src, const char *grp,
 		 uint32_t tbl);
 

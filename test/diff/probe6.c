@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <linux/rtnetlink.h>
 #include "probe.h"
 #include "probe6.h"
 
@@ -128,6 +129,7 @@ static void t_static(int p)
 	mf6c_op("static.ADD_MFC", p, MRT6_ADD_MFC,
 		mf6c("2001:db8:3::2", "ff0e::5:5", 5, "5"));
 	proc_state6("static");
+	nl_mroutes_fam("static.rtnl6", RTNL_FAMILY_IP6MR);
 	set6_int("static.DONE", p, MRT6_DONE, 0);
 	set6_int("static.ASSERT.1", p, MRT6_ASSERT, 1);
 	get6_opt("static.get.ASSERT", p, MRT6_ASSERT);
@@ -305,6 +307,11 @@ static void t_mfc(int m)
 	mc.mf6cc_mcastgrp.sin6_flowinfo = 0x12345;
 	mf6c_op("mfc.add.odd-sockaddr.update", m, MRT6_ADD_MFC, mc);
 	proc_mf6c("mfc.added.ip6_mr_cache");
+	nl_mroutes_fam("mfc.added.rtnl6", RTNL_FAMILY_IP6MR);
+	nl_getroute("mfc.rtnl6.get.S-G", S1, G1, 0);
+	nl_getroute("mfc.rtnl6.get.S-G.tbl254", S1, G1, 254);
+	nl_getroute("mfc.rtnl6.get.star-G.tbl254", "::", "ff0e::2:1", 254);
+	nl_getroute("mfc.rtnl6.get.unknown.tbl254", S1, "ff0e::7:7", 254);
 	sgcnt6("mfc.SGCNT.S-G", m, S1, G1);
 	sgcnt6("mfc.SGCNT.star-G", m, "::", "ff0e::2:1");
 	sgcnt6("mfc.SGCNT.S-G-only-star", m, "2001:db8:1::9", "ff0e::2:1");
@@ -422,6 +429,9 @@ static void t_table(int m)
 	get6_opt("tbl.100.get.PIM.after", t, MRT6_PIM);
 	get6_opt("tbl.default.get.PIM", m, MRT6_PIM);
 	proc_state6("tbl.100");
+	nl_mroutes_fam("tbl.100.rtnl6", RTNL_FAMILY_IP6MR);
+	nl_getroute("tbl.100.rtnl6.get.tbl100", "2001:db8:3::2", "ff0e::100:1",
+		    TBL_OTHER);
 	mcfwd6("tbl.100.mc_forwarding6.pim6reg100", "pim6reg100");
 	set6_int("tbl.254", z, MRT6_TABLE, 254);
 	set6_int("tbl.254.INIT", z, MRT6_INIT, 1);
@@ -509,6 +519,7 @@ static void t_teardown(int m, int p)
 	ifidx[3] = 0;
 	proc_mif("down.after-dellink.ip6_mr_vif");
 	proc_mf6c("down.after-dellink.ip6_mr_cache");
+	nl_mroutes_fam("down.after-dellink.rtnl6", RTNL_FAMILY_IP6MR);
 	mifcnt("down.after-dellink.MIFCNT.7", n, 7);
 	mifcnt("down.after-dellink.MIFCNT.8", n, 8);
 	n2 = icmp6_sock();
@@ -523,6 +534,7 @@ static void t_teardown(int m, int p)
 	set6_int("down.P.FLUSH.static", p, MRT6_FLUSH,
 		 MRT6_FLUSH_MIFS_STATIC | MRT6_FLUSH_MFC_STATIC);
 	proc_state6("down.final");
+	nl_mroutes_fam("down.final.rtnl6", RTNL_FAMILY_IP6MR);
 }
 
 static void t_sysctl(void)

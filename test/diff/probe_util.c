@@ -507,7 +507,8 @@ static const char *ifname_of(int idx, char *buf)
 			o = sz - 64;                                           \
 	} while (0)
 
-/* one RTM_NEWROUTE of family RTNL_FAMILY_IPMR (RTA_EXPIRES: presence only) */
+/* one RTM_NEWROUTE of family RTNL_FAMILY_IPMR or _IP6MR (RTA_EXPIRES:
+ * presence only) */
 static size_t fmt_route(struct nlmsghdr *nh, char *out, size_t o, size_t sz)
 {
 	struct rtmsg *rt = NLMSG_DATA(nh);
@@ -520,7 +521,7 @@ static size_t fmt_route(struct nlmsghdr *nh, char *out, size_t o, size_t sz)
 	    rt->rtm_table, rt->rtm_type, rt->rtm_scope, rt->rtm_protocol,
 	    rt->rtm_flags);
 	for (a = RTM_RTA(rt); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
-		char s[16], nm[IF_NAMESIZE];
+		char s[INET6_ADDRSTRLEN], nm[IF_NAMESIZE];
 		void *d = RTA_DATA(a);
 		uint32_t u;
 
@@ -531,7 +532,8 @@ static size_t fmt_route(struct nlmsghdr *nh, char *out, size_t o, size_t sz)
 			break;
 		case RTA_SRC:
 		case RTA_DST:
-			inet_ntop(AF_INET, d, s, sizeof(s));
+			inet_ntop(RTA_PAYLOAD(a) == 16 ? AF_INET6 : AF_INET, d, s,
+				  sizeof(s));
 			OUT(" %s=%s", a->rta_type == RTA_SRC ? "src" : "dst",
 			    s);
 			break;
@@ -742,6 +744,12 @@ static void nl_query(const char *label, struct nlmsghdr *req, int want,
 /* RTM_GETROUTE dump of family RTNL_FAMILY_IPMR, all tables */
 void nl_mroutes(const char *label)
 {
+	nl_mroutes_fam(label, RTNL_FAMILY_IPMR);
+}
+
+/* the same for @family (RTNL_FAMILY_IPMR or RTNL_FAMILY_IP6MR) */
+void nl_mroutes_fam(const char *label, int family)
+{
 	struct {
 		struct nlmsghdr nh;
 		struct rtmsg rt;
@@ -752,50 +760,51 @@ void nl_mroutes(const char *label)
 	req.nh.nlmsg_type = RTM_GETROUTE;
 	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.nh.nlmsg_seq = 1;
-	req.rt.rtm_family = RTNL_FAMILY_IPMR;
+	req.rt.rtm_family = (unsigned char)family;
 	nl_query(label, &req.nh, RTM_NEWROUTE, fmt_route);
 }
 
-/* RTM_GETROUTE for one (S,G), optionally in table tbl (0: none given) */
+/* append attribute @type with @len bytes of @data to the request */
+static void nl_attr(struct nlmsghdr *nh, int type, const void *data,
+		   size_t len)
+{
+	struct rtattr *a = (struct rtattr *)((char *)nh +
+					     NLMSG_ALIGN(nh->nlmsg_len));
+
+	a->rta_type = (unsigned short)type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+/* RTM_GETROUTE for one (S,G), optionally in table tbl (0: none given);
+ * IPv6 addresses ask RTNL_FAMILY_IP6MR */
 void nl_getroute(const char *label, const char *src, const char *grp,
 		 uint32_t tbl)
 {
 	struct {
 		struct nlmsghdr nh;
 		struct rtmsg rt;
-		char attrs[64];
+		char attrs[96];
 	} req;
-	struct rtattr *a;
-	struct in_addr s, g;
+	unsigned char s[16], g[16];
+	int v6 = strchr(grp, ':') != NULL;
+	size_t alen = v6 ? 16 : 4;
 
-	inet_pton(AF_INET, src, &s);
-	inet_pton(AF_INET, grp, &g);
+	inet_pton(v6 ? AF_INET6 : AF_INET, src, s);
+	inet_pton(v6 ? AF_INET6 : AF_INET, grp, g);
 	memset(&req, 0, sizeof(req));
 	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
 	req.nh.nlmsg_type = RTM_GETROUTE;
 	req.nh.nlmsg_flags = NLM_F_REQUEST;
 	req.nh.nlmsg_seq = 3;
-	req.rt.rtm_family = RTNL_FAMILY_IPMR;
-	req.rt.rtm_src_len = 32;
-	req.rt.rtm_dst_len = 32;
-	a = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len));
-	a->rta_type = RTA_SRC;
-	a->rta_len = RTA_LENGTH(4);
-	memcpy(RTA_DATA(a), &s, 4);
-	req.nh.nlmsg_len =
-	    NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_ALIGN(a->rta_len);
-	a = (struct rtattr *)((char *)&req + req.nh.nlmsg_len);
-	a->rta_type = RTA_DST;
-	a->rta_len = RTA_LENGTH(4);
-	memcpy(RTA_DATA(a), &g, 4);
-	req.nh.nlmsg_len += RTA_ALIGN(a->rta_len);
-	if (tbl) {
-		a = (struct rtattr *)((char *)&req + req.nh.nlmsg_len);
-		a->rta_type = RTA_TABLE;
-		a->rta_len = RTA_LENGTH(4);
-		memcpy(RTA_DATA(a), &tbl, 4);
-		req.nh.nlmsg_len += RTA_ALIGN(a->rta_len);
-	}
+	req.rt.rtm_family = v6 ? RTNL_FAMILY_IP6MR : RTNL_FAMILY_IPMR;
+	req.rt.rtm_src_len = (unsigned char)(alen * 8);
+	req.rt.rtm_dst_len = (unsigned char)(alen * 8);
+	nl_attr(&req.nh, RTA_SRC, s, alen);
+	nl_attr(&req.nh, RTA_DST, g, alen);
+	if (tbl)
+		nl_attr(&req.nh, RTA_TABLE, &tbl, sizeof(tbl));
 	nl_query(label, &req.nh, RTM_NEWROUTE, fmt_route);
 }
 
