@@ -20,8 +20,12 @@
 
 #define CAP_FILTER "ip multicast or igmp"
 #define CAP_FILTER6 "ip6 multicast"
-/* what a host sends to scopes above link-local (ff0X, X > 2) */
-#define CAP_FILTER6_OUT "ip6 multicast and (ip6[25] & 0x0f) > 2"
+/* what a host sends to scopes above link-local (ff0X, X > 2), and its
+ * own MLD (ICMPv6 behind a hop-by-hop header) to any scope, which with a
+ * mrouter loops back to it (spec 8.2, mldin.c decides) */
+#define CAP_FILTER6_OUT                                                       \
+	"ip6 multicast and ((ip6[25] & 0x0f) > 2 or "                         \
+	"(ip6[6] == 0 and ip6[40] == 58))"
 #define CAP_BUFSIZE (8 << 20)	/* default bytes of ring per interface */
 
 /*
