@@ -444,6 +444,42 @@ static void t_table(int m)
 	close(z);
 }
 
+/* §1.2 with a mrouter: a child without CAP_NET_ADMIN keeps using the
+ * inherited mrouter fd m; the non-mrouter p stays locked out.  The child
+ * undoes its changes (probe.c, LIMITATION) and the parent checks. */
+static void t_unpriv_mrouter(int m, int p)
+{
+	struct mf6cctl mc = mf6c("2001:db8:2::2", "ff0e::12:1", 12, "0,13");
+
+	if (!fork_child("unpriv2.wait")) {
+		proc_state6("unpriv2.parent");
+		get6_opt("unpriv2.parent.get.ASSERT", m, MRT6_ASSERT);
+		return;
+	}
+	emit("unpriv2.capset", drop_net_admin(), errno, NULL);
+	add_mif("unpriv2.M.ADD_MIF.12", m, mif(12, 0, ifidx[1]));
+	add_mif("unpriv2.M.ADD_MIF.13", m, mif(13, 0, ifidx[1]));
+	mf6c_op("unpriv2.M.ADD_MFC", m, MRT6_ADD_MFC, mc);
+	del_mif("unpriv2.M.DEL_MIF.13", m, 13);
+	set6_int("unpriv2.M.ASSERT", m, MRT6_ASSERT, 1);
+	get6_opt("unpriv2.M.ASSERT.get", m, MRT6_ASSERT);
+	set6_int("unpriv2.M.TABLE", m, MRT6_TABLE, TBL_OTHER);
+	set6_int("unpriv2.M.VERSION", m, MRT6_VERSION, 0);
+	set6_int("unpriv2.M.INIT", m, MRT6_INIT, 1);
+	add_mif("unpriv2.P.ADD_MIF", p, mif(14, 0, ifidx[1]));
+	set6_int("unpriv2.P.FLUSH", p, MRT6_FLUSH, MRT6_FLUSH_MFC);
+	set6_int("unpriv2.P.DONE", p, MRT6_DONE, 0);
+	mifcnt("unpriv2.M.MIFCNT.12", m, 12);
+	sgcnt6("unpriv2.M.SGCNT", m, "2001:db8:2::2", "ff0e::12:1");
+	proc_state6("unpriv2");
+	mf6c_op("unpriv2.M.undo.DEL_MFC", m, MRT6_DEL_MFC, mc);
+	del_mif("unpriv2.M.undo.DEL_MIF.12", m, 12);
+	set6_int("unpriv2.M.undo.ASSERT", m, MRT6_ASSERT, 0);
+	proc_state6("unpriv2.undone");
+	fflush(stdout);
+	_exit(0);
+}
+
 /* §9.2 MRT6_FLUSH and static items; p is privileged, not the mrouter */
 static void t_flush(int m, int p)
 {
@@ -580,6 +616,7 @@ int main(int argc, char **argv)
 	t_mfc(m);
 	t_pim_assert(m);
 	t_table(m);
+	t_unpriv_mrouter(m, p);
 	t_flush(m, p);
 	t_teardown(m, p);
 	close(p);
