@@ -456,14 +456,13 @@ static void assert_steps(void)
 static void wildcard_steps(void)
 {
 	char g[48];
-	int i, n;
+	int i;
 
 	for (i = 0; i < 40; i++) {
 		groups(g, sizeof(g), 5, i);
 		send_pkts(g, 5, 1);
 	}
-	n = drain("s14", 40, 1);
-	out("s14 upcalls %d\n", n);
+	drain("s14", 40, 0);
 	proc_cache("s14", 1);
 	mrt_int("s14", MRT6_FLUSH, MRT6_FLUSH_MFC);
 	proc_cache("s14.flushed", 0);
