@@ -25,7 +25,7 @@ static int shim_close(int fd)
 
 	if (SHIM_DIRECT(close))
 		return (int)syscall(SYS_close, fd);
-	if (!fdtab_get(fd))
+	if (!fdtab_get(fd) || fdtab_foreign())
 		return real_close(fd);
 	if (fdtab_guarded(fd)) {
 		/* a daemon closing "all" fds: ours are not its to close */
@@ -55,7 +55,7 @@ static int shim_close_range(unsigned int lo, unsigned int hi, int flags)
 	if (SHIM_DIRECT(close_range))
 		return (int)syscall(SYS_close_range, lo, hi, flags);
 	t = atomic_load_explicit(&shim_fdtab, memory_order_acquire);
-	if (!t || lo > hi || lo >= t->n)
+	if (!t || lo > hi || lo >= t->n || fdtab_foreign())
 		return real_close_range(lo, hi, flags);
 	end = hi < t->n ? hi : (unsigned int)t->n - 1;
 	start = lo;
@@ -125,6 +125,9 @@ static int dup_onto(int oldfd, int newfd, int flags, bool is_dup3)
 	struct mrt_sock *s = NULL;
 	int rc;
 
+	if ((fdtab_get(newfd) || fdtab_get(oldfd)) && fdtab_foreign())
+		return is_dup3 ? real_dup3(oldfd, newfd, flags) :
+				 real_dup2(oldfd, newfd);
 	if (fdtab_guarded(newfd)) {
 		SHIM_ERR("fd %d: internal, refusing dup onto it", newfd);
 		errno = EBUSY;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "shim.h"
 
@@ -31,9 +33,25 @@ void fdtab_unlock(void)
 	pthread_mutex_unlock(&fdtab_mu);
 }
 
+/* See fdtab_foreign; 0 until the constructor ran. */
+static _Atomic pid_t fdtab_owner;
+
+void fdtab_set_owner(void)
+{
+	atomic_store(&fdtab_owner, (pid_t)syscall(SYS_getpid));
+}
+
+bool fdtab_foreign(void)
+{
+	pid_t owner = atomic_load(&fdtab_owner);
+
+	return owner && (pid_t)syscall(SYS_getpid) != owner;
+}
+
 void fdtab_atfork_child(void)
 {
 	pthread_mutex_init(&fdtab_mu, NULL);
+	fdtab_set_owner();
 }
 
 /* fdtab lock held: a table with room for fd, or NULL (ENOMEM). */
@@ -115,7 +133,7 @@ void fdtab_closed(int fd)
 {
 	struct mrt_sock *s;
 
-	if (!fdtab_get(fd))
+	if (!fdtab_get(fd) || fdtab_foreign())
 		return;
 	fdtab_lock();
 	s = fdtab_drop_locked(fd);
@@ -128,7 +146,7 @@ void fdtab_forget(int fd)
 {
 	struct shim_rec *r = fdtab_get(fd);
 
-	if (!r)
+	if (!r || fdtab_foreign())
 		return;
 	/* The kernel handed this number out again, so whatever we had was
 	 * closed behind our back (syscall(), libc-internal close). */
@@ -142,7 +160,7 @@ void fdtab_dup(int oldfd, int newfd)
 	struct shim_rec *r;
 	struct mrt_sock *s = NULL;
 
-	if (!fdtab_get(oldfd) && !fdtab_get(newfd))
+	if ((!fdtab_get(oldfd) && !fdtab_get(newfd)) || fdtab_foreign())
 		return;
 	fdtab_lock();
 	s = fdtab_drop_locked(newfd);

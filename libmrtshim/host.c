@@ -341,6 +341,9 @@ void shim_engine_exit(void)
 
 	if (!__atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE))
 		return;
+	/* a vfork child's _exit: the engine is its parent's */
+	if (fdtab_foreign())
+		return;
 	/* as the kernel closing every fd at exit: each mroute socket's
 	 * teardown, then the engine's */
 	fdtab_release_all();

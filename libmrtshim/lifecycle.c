@@ -96,6 +96,7 @@ __attribute__((constructor)) static void shim_init(void)
 		return;
 	}
 	shim_config_init();
+	fdtab_set_owner();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	errno = saved;
 }

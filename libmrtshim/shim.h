@@ -186,6 +186,17 @@ static inline int shim_raw_fd(const struct shim_rec *r, int fd)
 void fdtab_lock(void);
 void fdtab_unlock(void);
 void fdtab_atfork_child(void);
+/*
+ * The process whose fds the table (and the engine) describe: set by the
+ * constructor and in fork's child handler. A child that shares our memory
+ * without having run fork's handlers (vfork, posix_spawn, Python's
+ * subprocess, clone with CLONE_VM) has its own fd table under the same
+ * memory: its close, dup and _exit must reach the kernel and leave the
+ * parent's records and engine alone. 1 in such a child (one getpid
+ * system call: callers ask only when a tracked fd is involved).
+ */
+void fdtab_set_owner(void);
+bool fdtab_foreign(void);
 /* fdtab lock held: point fd at r (refs++ for sockets); 0 or -ENOMEM. */
 int fdtab_put_locked(int fd, struct shim_rec *r);
 /* fdtab lock held: detach fd, returning the engine socket whose last fd

@@ -380,6 +380,35 @@ static void t_closeall(void)
 }
 
 /*
+ * A child sharing our memory (vfork; Python's subprocess and posix_spawn
+ * work so) closes everything, dups over the mroute fd and _exits: its fds
+ * are its own, so the parent's mrouter, vif and fd must be untouched.
+ */
+static void t_vfork(void)
+{
+	int a = igmp_sock(0), st = -1;
+	struct sioc_vif_req vr;
+	pid_t pid;
+
+	TP_CHECK(mrt_init(a) == 0);
+	TP_CHECK(add_vif_lo(a, 0) == 0);
+	pid = vfork();
+	if (pid == 0) {
+		dup2(0, a);
+		close(a);
+		close_range(3, ~0u, 0);
+		_exit(0);
+	}
+	TP_CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && st == 0);
+	memset(&vr, 0, sizeof(vr));
+	TP_CHECK(ioctl(a, SIOCGETVIFCNT, &vr) == 0);
+	/* still the mrouter: a second MRT_INIT on it is EADDRINUSE */
+	TP_ERRNO(mrt_init(a), EADDRINUSE);
+	TP_CHECK(mrt_done(a) == 0);
+	TP_CHECK(close(a) == 0);
+}
+
+/*
  * A NOCACHE upcall read through every receive call (spec 7.5): veth pair
  * a0 (vif 0, 10.9.0.1) <-> a1 (10.9.0.2) in this netns; a packet to
  * 239.1.1.1 sent out a1 arrives on a0 with no MFC entry.
@@ -532,6 +561,8 @@ int main(int argc, char **argv)
 		t_closeall();
 	else if (!strcmp(argv[1], "upcall"))
 		t_upcall();
+	else if (!strcmp(argv[1], "vfork"))
+		t_vfork();
 	else
 		return 2;
 	printf("ok %s\n", argv[1]);
