@@ -34,6 +34,7 @@ static void usage(FILE *out)
 		"usage: mrtshim [OPTIONS] [--] DAEMON [ARGS...]\n"
 		"       mrtshim check [DAEMON [ARGS...]]\n"
 		"       mrtshim show [--json] [-s] [PID]\n"
+		"       mrtshim ip [IP-ARGS...]\n"
 		"       mrtshim -V | -h\n"
 		"\n"
 		"Run DAEMON with libmrtshim preloaded: the Linux multicast "
@@ -72,6 +73,11 @@ static void usage(FILE *out)
 		"privileges\n"
 		"there, is another shimmed mrouter active here; the command "
 		"to run.\n"
+		"show: vifs, routes and upcall counts of a running shimmed "
+		"mrouter.\n"
+		"ip: iproute2's ip under the shim: ip mroute, ip -s mroute "
+		"and\n"
+		"ip -6 mroute show the shimmed mrouter's table.\n"
 		"See mrtshim(1) and libmrtshim(7).\n");
 }
 
