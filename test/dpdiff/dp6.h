@@ -9,7 +9,8 @@
 enum pk_kind {
 	PK_UDP,		/* UDP, no extension header */
 	PK_UDP_HBH,	/* UDP behind a hop-by-hop header (PadN only) */
-	PK_MLD1,	/* MLDv1 report, hop-by-hop Router Alert */
+	PK_MLD1,	/* MLDv1 message (.mtype, default 131 report) for
+			 * .rec (default: the destination), Router Alert */
 	PK_MLD2,	/* MLDv2 report (record for .rec), Router Alert */
 	PK_MLD1_NORA,	/* MLDv1 report without a hop-by-hop header */
 };
@@ -19,6 +20,7 @@ struct send6_cmd {
 	char grp[48];	/* IPv6 destination */
 	char rec[48];	/* PK_MLD2: the group in the record */
 	int kind;
+	int mtype;	/* PK_MLD1: ICMPv6 type, 0 for a report */
 	int hl;
 	int count;
 	int paylen;

@@ -50,8 +50,11 @@ static size_t upper(const struct send6_cmd *c, int i, uint8_t *p,
 	case PK_MLD1:	/* MLDv1 report for the destination group */
 	case PK_MLD1_NORA:
 		memset(p, 0, 24);
-		p[0] = 131;
-		memcpy(p + 8, grp, 16);
+		p[0] = c->mtype ? c->mtype : 131;
+		if (c->rec[0])
+			inet_pton(AF_INET6, c->rec, p + 8);
+		else
+			memcpy(p + 8, grp, 16);
 		return 24;
 	case PK_MLD2:	/* MLDv2 report, one CHANGE_TO_EXCLUDE record */
 		memset(p, 0, 28);

@@ -268,6 +268,20 @@ static void join_r0(const char *grp)
 		out("join %s errno=%s\n", grp, strerrorname_np(errno));
 }
 
+/* an MLDv1 message of @type with Router Alert from the sender to @dst */
+static void mld_link(const char *label, int type, const char *dst,
+		     const char *grp, int expect)
+{
+	struct send6_cmd c = { .kind = PK_MLD1, .mtype = type, .hl = 1,
+			       .count = 1 };
+
+	snprintf(c.src, sizeof(c.src), LL6);
+	snprintf(c.grp, sizeof(c.grp), "%s", dst);
+	snprintf(c.rec, sizeof(c.rec), "%s", grp);
+	ctl_call(sctl, &c, sizeof(c));
+	drain(label, expect, 0);
+}
+
 /* §8.2: MLD with Router Alert to a routable group, ICMP6_FILTER, and
  * MLDv2 to ff02::16 before and after the socket joins it */
 static void mld_steps(void)
@@ -302,6 +316,11 @@ static void mld_steps(void)
 	send6(PK_MLD1, LL6, "ff0e::9:c", 1, 1, 0);
 	drain("m06.non-mif", 1, 0);
 	add_mif(0, 0, ifidx[0]);
+	/* link scope: a general query to ff02::1 (every host has joined it)
+	 * is delivered once, a done to ff02::2 (not joined: no forwarding)
+	 * not at all */
+	mld_link("m07.query", 130, "ff02::1", "::", 1);
+	mld_link("m08.done", 132, "ff02::2", "ff0e::9:9", 0);
 	show_mld = 0;
 }
 
