@@ -223,12 +223,26 @@ static bool icmp6_cksum_ok(const uint8_t *pkt, size_t off, size_t len)
 	return cksum_fold(sum) == 0;
 }
 
+/* pkt (p->len bytes, hop-by-hop header of p->hbh_len parsed) carries
+ * MLD with a valid checksum: p->off set. */
+static bool find_mld(const uint8_t *pkt, struct mldin_pkt *p)
+{
+	uint8_t nh = p->hbh_len ? pkt[40] : pkt[6];
+	long off = skip_ext(pkt, p->len, 40 + p->hbh_len, &nh);
+
+	if (off < 0 || nh != IPPROTO_ICMPV6 || p->len - (size_t)off < 8 ||
+	    !is_mld_type(pkt[off]) ||
+	    !icmp6_cksum_ok(pkt, (size_t)off, p->len))
+		return false;
+	p->off = (size_t)off;
+	return true;
+}
+
 enum mldin_verdict mldin_classify(const uint8_t *pkt, size_t len,
 				  struct mldin_pkt *p)
 {
 	size_t plen;
 	uint8_t nh, scope;
-	long off;
 
 	memset(p, 0, sizeof(*p));
 	p->ra = -1;
@@ -255,15 +269,19 @@ enum mldin_verdict mldin_classify(const uint8_t *pkt, size_t len,
 	if (p->ra != 0)
 		return MLDIN_DATA;	/* no RA, or "unknown RA": normal */
 	/* RA 0: MLD is delivered, anything else discarded */
-	nh = pkt[40];
-	off = skip_ext(pkt, len, 40 + p->hbh_len, &nh);
-	if (off < 0 || nh != IPPROTO_ICMPV6 || len - (size_t)off < 8 ||
-	    !is_mld_type(pkt[off]))
-		return MLDIN_DROP;
-	p->off = (size_t)off;
-	if (!icmp6_cksum_ok(pkt, p->off, len))
-		return MLDIN_DROP;
-	return MLDIN_MLD;
+	return find_mld(pkt, p) ? MLDIN_MLD : MLDIN_DROP;
+}
+
+enum mldin_verdict mldin_classify_own(const uint8_t *pkt, size_t len,
+				      struct mldin_pkt *p)
+{
+	enum mldin_verdict v = mldin_classify(pkt, len, p);
+
+	/* p->len is 0 where classify found no whole IPv6 packet */
+	if ((v == MLDIN_LOCAL || v == MLDIN_DATA) && p->len &&
+	    find_mld(pkt, p))
+		return MLDIN_MLD;
+	return v;
 }
 
 /* __ipv6_addr_needs_scope_id: link-local unicast, multicast scope 1/2 */
@@ -334,7 +352,7 @@ static bool first_capturer(struct mrt_engine *eng, const struct mrt_table *t,
 
 int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
 			struct mrt_table *t, int ifindex, const uint8_t *pkt,
-			size_t len)
+			size_t len, bool local)
 {
 	struct mrt_chan_meta m;
 	struct mldin_pkt p;
@@ -342,7 +360,8 @@ int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
 	struct mrt_table *o;
 	int j;
 
-	switch (mldin_classify(pkt, len, &p)) {
+	switch (local ? mldin_classify_own(pkt, len, &p) :
+			mldin_classify(pkt, len, &p)) {
 	case MLDIN_DATA:
 	case MLDIN_LOCAL:
 		return 0;

@@ -72,6 +72,10 @@ struct mldin_pkt {
  * include link padding); fills *p. Pure: no I/O. */
 enum mldin_verdict mldin_classify(const uint8_t *pkt, size_t len,
 				  struct mldin_pkt *p);
+/* The same for a packet this host sent: MLD of any scope and Router
+ * Alert is MLDIN_MLD (see dp_mld_input_locked). */
+enum mldin_verdict mldin_classify_own(const uint8_t *pkt, size_t len,
+				      struct mldin_pkt *p);
 
 /* The meta a raw ICMPv6 socket's recvmsg gives for the classified MLD
  * packet pkt that arrived on ifindex (spec §8.2 receive format). */
@@ -95,10 +99,15 @@ void mldin_meta(struct mrt_chan_meta *m, const uint8_t *pkt,
  * anything else, which ip6_mr_input then treats as data (or as never
  * routed). dp->mld.path names the joined-groups file (NULL:
  * /proc/net/igmp6). Lock held.
+ * local: pkt is this host's own (outbound capture). With a mrouter the
+ * kernel loops every multicast the host sends back into ip6_mc_input
+ * (ip6_finish_output2, mroute6_is_socket), and its own MLD reaches the
+ * mroute socket whatever the scope: observed on 6.18, MLDv2 reports to
+ * ff02::16 not joined here, with the sending device as scope id.
  */
 int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
 			struct mrt_table *t, int ifindex, const uint8_t *pkt,
-			size_t len);
+			size_t len, bool local);
 
 /* The private socket is readable: pass what the kernel delivered to
  * every v6 mrouter whose ICMP6_FILTER lets it through. Lock held. */

@@ -165,7 +165,7 @@ static int mld_in(int ifindex, const uint8_t *p, size_t len)
 	int rc;
 
 	engine_lock(E);
-	rc = dp_mld_input_locked(E, D, T, ifindex, p, len);
+	rc = dp_mld_input_locked(E, D, T, ifindex, p, len, false);
 	engine_unlock(E);
 	return rc;
 }
@@ -687,7 +687,8 @@ START_TEST(every_mrouter_once)
 	n = report(p, "fe80::2", "ff0e::1:2", HBH_RA0, 8);
 	ck_assert_int_eq(mld_in(2, p, n), 1);
 	engine_lock(E);
-	ck_assert_int_eq(dp_mld_input_locked(E, D, t2, 2, p, n), 1);
+	ck_assert_int_eq(dp_mld_input_locked(E, D, t2, 2, p, n, false),
+			 1);
 	engine_unlock(E);
 	ck_assert_int_eq(chan_len(S), 24);
 	ck_assert_int_eq(chan_len(S), -1);
@@ -739,6 +740,40 @@ START_TEST(own_mld_loops_back)
 	n = mk6(p, "2001:db8:1::1", "ff0e::1:3", HBH_RA0, 8, IPPROTO_ICMPV6,
 		q, sizeof(q));
 	ck_assert_int_eq(input6(2, p, n, DP_IN_LOCAL), 0);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
+	ck_assert_uint_eq(S->up_sent[1], 0);	/* no NOCACHE */
+}
+END_TEST
+
+START_TEST(own_link_scope_mld_loops_back)
+{
+	uint8_t p[256], u[256], r[8] = { 143 };	/* MLDv2, no records */
+	struct mrt_chan_meta m;
+	size_t n;
+
+	/* our own MLDv2 report to ff02::16 out mif device 3 (not joined
+	 * there): the kernel with a mrouter loops it back and the mroute
+	 * socket gets it, scoped to the sending device (observed, 6.18) */
+	n = mk6(p, "fe80::1", "ff02::16", HBH_RA0, 8, IPPROTO_ICMPV6, r,
+		sizeof(r));
+	ck_assert_int_eq(input6(3, p, n, DP_IN_LOCAL), 0);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), 8);
+	ck_assert_uint_eq(u[0], 143);
+	ck_assert_int_eq(m.ifindex, 3);
+	ck_assert_uint_eq(m.scope_id, 3);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
+	/* joined on device 2: the host's own loopback delivers it */
+	ck_assert_int_eq(input6(2, p, n, DP_IN_LOCAL), 0);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
+	/* the same report from a neighbour is link-scope: not for us */
+	n = mk6(p, "fe80::2", "ff02::16", HBH_RA0, 8, IPPROTO_ICMPV6, r,
+		sizeof(r));
+	ck_assert_int_eq(input6(3, p, n, 0), 0);
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
+	/* own link-scope traffic that is not MLD stays unrouted */
+	n = mk6(p, "fe80::1", "ff02::16", NULL, 0, IPPROTO_UDP, r,
+		sizeof(r));
+	ck_assert_int_eq(input6(3, p, n, DP_IN_LOCAL), 0);
 	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
 	ck_assert_uint_eq(S->up_sent[1], 0);	/* no NOCACHE */
 }
@@ -899,6 +934,7 @@ static Suite *mldin_suite(void)
 	tcase_add_test(tc, every_mrouter_once);
 	tcase_add_test(tc, set_before_init);
 	tcase_add_test(tc, own_mld_loops_back);
+	tcase_add_test(tc, own_link_scope_mld_loops_back);
 	tcase_add_test(tc, mld_without_ra_nocache_unfiltered);
 	tcase_add_test(tc, private_socket_loopback);
 	suite_add_tcase(s, tc);
