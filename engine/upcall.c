@@ -106,9 +106,13 @@ void upcall6_meta(struct mrt_chan_meta *m, int type, const uint8_t *pkt,
 		m->ttl = pkt[7];
 		m->tos = (int16_t)((pkt[0] & 0x0f) << 4 | pkt[1] >> 4);
 	} else {
-		/* a fresh skb with no IPv6 protocol and zero header bytes:
-		 * ip6_datagram_recv_ctl reports it v4-mapped 0.0.0.0 */
+		/* a fresh skb whose protocol is not IPv6 and whose network
+		 * header is a copy of the packet's: ip6_datagram_recv_ctl
+		 * reports it v4-mapped with the "IPv4 destination" at byte
+		 * 16, i.e. source bytes 8-11 (observed on 6.18:
+		 * ::ffff:10.11.12.13 for 2001:db8:1:0:a0b:c0d:e0f:1011) */
 		m->dst.b[10] = m->dst.b[11] = 0xff;
+		memcpy(&m->dst.b[12], pkt + 16, 4);
 		m->ttl = 0;
 		m->tos = 0;
 	}

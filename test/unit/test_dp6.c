@@ -126,6 +126,22 @@ START_TEST(test_scope_drops)
 }
 END_TEST
 
+START_TEST(test_nocache_pktinfo_mapped)
+{
+	struct mrt_chan_meta m;
+	uint8_t u[256], want[16] = { [10] = 0xff, [11] = 0xff,
+				     10, 11, 12, 13 };
+
+	/* IPV6_PKTINFO of a NOCACHE: v4-mapped source bytes 8-11, as
+	 * ip6_datagram_recv_ctl reads the copied header (observed) */
+	ck_assert_int_eq(in6(3, "2001:db8:1:0:a0b:c0d:e0f:1011", GRP, 5, 0),
+			 0);
+	ck_assert_int_eq(up6(u, sizeof(u), &m), 80);
+	ck_assert_int_eq(m.ifindex, 0);
+	ck_assert_mem_eq(m.dst.b, want, 16);
+}
+END_TEST
+
 START_TEST(test_nocache_queue_resolve)
 {
 	struct mrt_chan_meta m;
@@ -540,6 +556,7 @@ static Suite *dp6_suite(void)
 	tcase_add_checked_fixture(tc, fx_setup6, fx_teardown);
 	tcase_add_test(tc, test_scope_drops);
 	tcase_add_test(tc, test_nocache_queue_resolve);
+	tcase_add_test(tc, test_nocache_pktinfo_mapped);
 	tcase_add_test(tc, test_expiry);
 	tcase_add_test(tc, test_wildcards);
 	tcase_add_test(tc, test_wrongmif);
