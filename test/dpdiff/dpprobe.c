@@ -34,7 +34,6 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <netinet/in.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
@@ -234,7 +233,6 @@ static int mfd, sctl;
 static int ifidx[4];	/* r0 r1 r2: vifs 0 1 3 */
 static int igmp_seen;
 static int show_igmp;	/* print IGMP reaching the mroute socket (§8.1) */
-static long ovfl_first = -1;	/* first SO_RXQ_OVFL value seen */
 
 static void send_pkts(const char *grp, int ttl, int count, int paylen,
 		      int opts)
@@ -258,15 +256,6 @@ static int show_msg(const char *label, unsigned char *b, ssize_t n,
 
 	(void)salen;
 
-	for (cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
-		uint32_t v;
-
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SO_RXQ_OVFL && ovfl_first < 0) {
-			memcpy(&v, CMSG_DATA(cm), sizeof(v));
-			ovfl_first = v;
-		}
-	}
 	ihl = n > 0 ? (b[0] & 15) * 4 : 0;
 	if (n >= 20 && b[9] != 0) {	/* IGMP from a host: not an upcall */
 		if (!show_igmp) {
@@ -391,30 +380,6 @@ static void add_mfc(const char *label, int opt, const char *src,
 		    parent, ttls);
 }
 
-/* drops column of /proc/net/raw for the mroute socket (by inode) */
-static long raw_drops(void)
-{
-	struct stat st;
-	FILE *f;
-	char line[512];
-	long drops = -1;
-
-	if (fstat(mfd, &st) < 0 || !(f = fopen("/proc/net/raw", "r")))
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long ino;
-		long d;
-
-		/* sl local rem st tx:rx tr:tm retr uid timeout inode ref
-		 * pointer drops */
-		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu "
-			   "%*s %*s %ld", &ino, &d) == 2 && ino == st.st_ino)
-			drops = d;
-	}
-	fclose(f);
-	return drops;
-}
-
 /*
  * The kernel handles each packet inside the sender's sendto(); an
  * emulation captures and handles them later, in order. A packet to a
@@ -436,13 +401,27 @@ static void groups(char *g, size_t sz, int base, int i)
 	snprintf(g, sz, "239.%d.0.%d", base, i + 1);
 }
 
+/* #15: one packet to the i-th of 40 new groups */
+static void send_group15(int i)
+{
+	char g[32];
+
+	groups(g, sizeof(g), 6, i);
+	send_pkts(g, 5, 1, 100, 0);
+}
+
+static int unresolved_rows(const char *label)
+{
+	return proc_cache(label, 2);
+}
+
 static int router(const char *sp, const char *ap, const char *bp)
 {
 	const char *S = SRC_ADDR, *G = "239.1.1.1";
-	int one = 1, i, n1, n2, rows;
+	int one = 1, i;
 	double t7, t10;
 	char g[32];
-	long d0, d1, tx0, tx1;
+	long tx0, tx1;
 
 	sctl = ctl_connect(sp);
 	dp_actl = ctl_connect(ap);
@@ -585,64 +564,14 @@ static int router(const char *sp, const char *ap, const char *bp)
 	mrt_int("s14", MRT_FLUSH, MRT_FLUSH_MFC);
 	proc_cache("s14.flushed", 0);
 
-	/*
-	 * #15: SO_RCVBUF 1 (2304): most of 40 NOCACHE dropped. The exact
-	 * numbers depend on the socket's skb truesize accounting, which an
-	 * emulation cannot reproduce byte for byte: they go to '#' lines; the
-	 * diffed lines check the rules (a failed queue creates no entry, so
-	 * upcalls == unresolved rows; some are dropped; the next packets
-	 * try again).
-	 */
-	{
-		int small = 1, big = 1 << 20, zero = 0, val;
-		socklen_t vl = sizeof(val);
-
-		add_mfc("s15", MRT_ADD_MFC, S, G, 0, "1:1");
-		drain("s15.pre", 0, 1);
-		d0 = raw_drops();
-		if (setsockopt(mfd, SOL_SOCKET, SO_RCVBUF, &small,
-			       sizeof(small)) < 0)
-			out("s15 SO_RCVBUF errno=%s\n", strerrorname_np(errno));
-		getsockopt(mfd, SOL_SOCKET, SO_RCVBUF, &val, &vl);
-		if (setsockopt(mfd, SOL_SOCKET, SO_RXQ_OVFL, &one,
-			       sizeof(one)) < 0)
-			out("s15 SO_RXQ_OVFL errno=%s\n",
-			    strerrorname_np(errno));
-		printf("# s15 SO_RCVBUF=%d\n", val);
-		for (i = 0; i < 40; i++) {
-			groups(g, sizeof(g), 6, i);
-			send_pkts(g, 5, 1, 100, 0);
-		}
-		marker("s15");
-		n1 = drain("s15", 1, 1);
-		d1 = raw_drops();
-		rows = proc_cache("s15", 2);
-		out("s15 queued>0 %s, dropped>0 %s, upcalls==unresolved %s\n",
-		    n1 > 0 ? "yes" : "no", n1 < 40 ? "yes" : "no",
-		    n1 == rows ? "yes" : "no");
-		printf("# s15 upcalls=%d unresolved=%d socket_drops=+%ld\n",
-		       n1, rows, d1 - d0);
-		setsockopt(mfd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-		for (i = 0; i < 40; i++) {
-			groups(g, sizeof(g), 6, i);
-			send_pkts(g, 5, 1, 100, 0);
-		}
-		marker("s15.retry");
-		ovfl_first = -1;
-		n2 = drain("s15.retry", 1, 1);
-		rows = proc_cache("s15.retry", 2);
-		out("s15.retry upcalls==40-queued %s, unresolved==40 %s\n",
-		    n2 == 40 - n1 ? "yes" : "no", rows == 40 ? "yes" : "no");
-		/* the drop count the daemon sees (§7.5) */
-		out("s15.retry SO_RXQ_OVFL==40-queued %s\n",
-		    ovfl_first == 40 - n1 ? "yes" : "no");
-		printf("# s15.retry upcalls=%d unresolved=%d SO_RXQ_OVFL=%ld\n",
-		       n2, rows, ovfl_first);
-		fflush(stdout);
-		setsockopt(mfd, SOL_SOCKET, SO_RXQ_OVFL, &zero, sizeof(zero));
-		mrt_int("s15", MRT_FLUSH, MRT_FLUSH_MFC);
-		proc_cache("s15.flushed", 0);
-	}
+	/* #15: a small receive buffer (dputil.h) */
+	add_mfc("s15", MRT_ADD_MFC, S, G, 0, "1:1");
+	drain("s15.pre", 0, 1);
+	rcvbuf_steps(&(struct rcvbuf_env){ .fd = mfd, .raw = "/proc/net/raw",
+		     .send_group = send_group15, .marker = marker,
+		     .drain = drain, .unresolved = unresolved_rows });
+	mrt_int("s15", MRT_FLUSH, MRT_FLUSH_MFC);
+	proc_cache("s15.flushed", 0);
 
 	/* #16: (*,G) without the arrival vif in its oifs: NOCACHE */
 	add_mfc("s16", MRT_ADD_MFC, "0.0.0.0", "239.2.2.1", 0, "1:1");

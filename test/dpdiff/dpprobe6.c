@@ -388,6 +388,31 @@ static void groups(char *g, size_t sz, int base, int i)
 	snprintf(g, sz, "ff0e::%d:%d", base, i + 1);
 }
 
+/* s15: one packet to the i-th of 40 new groups */
+static void send_group15(int i)
+{
+	char g[48];
+
+	groups(g, sizeof(g), 6, i);
+	send_pkts(g, 5, 1);
+}
+
+/* a packet of the resolved (S,G) seen at A: the burst before it was
+ * handled (the kernel does so inside the sender's call, the shim later) */
+static void marker(const char *label)
+{
+	char l[64];
+
+	snprintf(l, sizeof(l), "%s.marker", label);
+	send_pkts(G6, 5, 1);
+	rx(l, 1, 0);
+}
+
+static int unresolved_rows(const char *label)
+{
+	return proc_cache_file(label, "/proc/net/ip6_mr_cache", 2);
+}
+
 /* §14 #1-#4, #6-#7: NOCACHE, queue of 4, hop limit, scopes */
 static double unresolved_steps(void)
 {
@@ -471,7 +496,8 @@ static void assert_steps(void)
 	printf("# s13 pim6reg tx_packets before=%ld after=%ld\n", tx0, tx1);
 }
 
-/* §14 #14, #16-#18: many groups and flush, (*,G), (*,*) */
+/* §14 #14-#18: many groups and flush, a small receive buffer, (*,G),
+ * (*,*) */
 static void wildcard_steps(void)
 {
 	char g[48];
@@ -485,6 +511,13 @@ static void wildcard_steps(void)
 	proc_cache("s14", 1);
 	mrt_int("s14", MRT6_FLUSH, MRT6_FLUSH_MFC);
 	proc_cache("s14.flushed", 0);
+	add_mfc("s15", MRT6_ADD_MFC, SRC6, G6, 0, "1");
+	drain("s15.pre", 0, 1);
+	rcvbuf_steps(&(struct rcvbuf_env){ .fd = mfd, .raw = "/proc/net/raw6",
+		     .send_group = send_group15, .marker = marker,
+		     .drain = drain, .unresolved = unresolved_rows });
+	mrt_int("s15", MRT6_FLUSH, MRT6_FLUSH_MFC);
+	proc_cache("s15.flushed", 0);
 	add_mfc("s16", MRT6_ADD_MFC, "::", "ff0e::2:1", 0, "1");
 	send_pkts("ff0e::2:1", 5, 1);
 	drain("s16", 1, 0);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,13 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <linux/mroute.h>
 #include <sys/un.h>
 #include "dputil.h"
 
 int dp_actl = -1, dp_bctl = -1;
+long dp_ovfl_first = -1;
 
 void die(const char *what)
 {
@@ -274,6 +277,88 @@ void rx_serve(int ctl, int u, int p, void (*join)(int u, const char *grp),
 	}
 }
 
+/* the first SO_RXQ_OVFL count since dp_ovfl_first was reset */
+static void note_ovfl(struct msghdr *m)
+{
+	struct cmsghdr *cm;
+	uint32_t v;
+
+	for (cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SO_RXQ_OVFL && dp_ovfl_first < 0) {
+			memcpy(&v, CMSG_DATA(cm), sizeof(v));
+			dp_ovfl_first = v;
+		}
+	}
+}
+
+/* drops column of /proc/net/raw{,6} for socket @fd (by inode) */
+static long raw_drops(int fd, const char *path)
+{
+	struct stat st;
+	FILE *f;
+	char line[512];
+	long drops = -1;
+
+	if (fstat(fd, &st) < 0 || !(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long ino;
+		long d;
+
+		/* sl local rem st tx:rx tr:tm retr uid timeout inode ref
+		 * pointer drops */
+		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu "
+			   "%*s %*s %ld", &ino, &d) == 2 && ino == st.st_ino)
+			drops = d;
+	}
+	fclose(f);
+	return drops;
+}
+
+void rcvbuf_steps(const struct rcvbuf_env *e)
+{
+	int small = 1, big = 1 << 20, zero = 0, one = 1, val = 0, i, n1, n2;
+	int rows;
+	socklen_t vl = sizeof(val);
+	long d0, d1;
+
+	d0 = raw_drops(e->fd, e->raw);
+	if (setsockopt(e->fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)))
+		out("s15 SO_RCVBUF errno=%s\n", strerrorname_np(errno));
+	getsockopt(e->fd, SOL_SOCKET, SO_RCVBUF, &val, &vl);
+	if (setsockopt(e->fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one)))
+		out("s15 SO_RXQ_OVFL errno=%s\n", strerrorname_np(errno));
+	printf("# s15 SO_RCVBUF=%d\n", val);
+	for (i = 0; i < 40; i++)
+		e->send_group(i);
+	e->marker("s15");
+	n1 = e->drain("s15", 1, 1);
+	d1 = raw_drops(e->fd, e->raw);
+	rows = e->unresolved("s15");
+	out("s15 queued>0 %s, dropped>0 %s, upcalls==unresolved %s\n",
+	    n1 > 0 ? "yes" : "no", n1 < 40 ? "yes" : "no",
+	    n1 == rows ? "yes" : "no");
+	printf("# s15 upcalls=%d unresolved=%d socket_drops=+%ld\n", n1, rows,
+	       d1 - d0);
+	setsockopt(e->fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	for (i = 0; i < 40; i++)
+		e->send_group(i);
+	e->marker("s15.retry");
+	dp_ovfl_first = -1;
+	n2 = e->drain("s15.retry", 1, 1);
+	rows = e->unresolved("s15.retry");
+	out("s15.retry upcalls==40-queued %s, unresolved==40 %s\n",
+	    n2 == 40 - n1 ? "yes" : "no", rows == 40 ? "yes" : "no");
+	/* the drop count the daemon sees (§7.5) */
+	out("s15.retry SO_RXQ_OVFL==40-queued %s\n",
+	    dp_ovfl_first == 40 - n1 ? "yes" : "no");
+	printf("# s15.retry upcalls=%d unresolved=%d SO_RXQ_OVFL=%ld\n", n2,
+	       rows, dp_ovfl_first);
+	fflush(stdout);
+	setsockopt(e->fd, SOL_SOCKET, SO_RXQ_OVFL, &zero, sizeof(zero));
+}
+
 int drain_fd(int fd, const char *label, int expect, int quiet, dp_show show)
 {
 	int got = 0;
@@ -297,6 +382,7 @@ int drain_fd(int fd, const char *label, int expect, int quiet, dp_show show)
 		n = recvmsg(fd, &m, 0);
 		if (n < 0)
 			die("recvmsg mroute");
+		note_ovfl(&m);
 		got += show(label, b, n, (struct sockaddr *)&from,
 			    m.msg_namelen, &m, quiet);
 	}

@@ -23,6 +23,17 @@ struct rx_cmd {
 };
 
 extern int dp_actl, dp_bctl;	/* router's control sockets to A and B */
+extern long dp_ovfl_first;	/* first SO_RXQ_OVFL value drain_fd saw */
+
+/* §14 #15: what rcvbuf_steps needs of the family's probe */
+struct rcvbuf_env {
+	int fd;			/* the mroute socket */
+	const char *raw;	/* /proc/net/raw or /proc/net/raw6 */
+	void (*send_group)(int i);	/* 1 packet to new group i, 0..39 */
+	void (*marker)(const char *label);
+	int (*drain)(const char *label, int expect, int quiet);
+	int (*unresolved)(const char *label);	/* rows, printing nothing */
+};
 
 void die(const char *what) __attribute__((noreturn));
 
@@ -85,6 +96,15 @@ void rx_serve(int ctl, int u, int p, void (*join)(int u, const char *grp),
 int dp_main(int argc, char **argv, int (*send_fn)(const char *),
 	    int (*recv_fn)(const char *, int),
 	    int (*router_fn)(const char *, const char *, const char *));
+
+/*
+ * §14 #15: SO_RCVBUF 1 (2304), 40 new groups: most NOCACHE dropped; the
+ * rules are diffed (a failed queue creates no entry, so upcalls ==
+ * unresolved rows; some dropped; the next packets try again; SO_RXQ_OVFL
+ * counts the drops), the exact numbers (skb truesize accounting, which an
+ * emulation cannot reproduce byte for byte) go to '#' lines
+ */
+void rcvbuf_steps(const struct rcvbuf_env *e);
 
 typedef int (*dp_show)(const char *label, unsigned char *b, ssize_t n,
 		       struct sockaddr *from, socklen_t fromlen,
