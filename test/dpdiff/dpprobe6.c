@@ -445,6 +445,9 @@ static double unresolved_steps(void)
 	drain("s06.ff01", 0, 0);
 	send_pkts("ff05::5", 5, 1);
 	drain("s06.ff05", 1, 0);
+	/* IPV6_PKTINFO of a NOCACHE (§7.5) with source bytes 8..15 set */
+	send6(PK_UDP, "2001:db8:1:0:a0b:c0d:e0f:1011", "ff0e::1:6", 5, 1, 100);
+	drain("s06.src", 1, 0);
 	t7 = now();
 	send6(PK_UDP_HBH, SRC6, "ff0e::1:7", 5, 1, 10);
 	drain("s07.hbh", 1, 0);
