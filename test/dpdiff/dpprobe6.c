@@ -479,6 +479,12 @@ static void assert_steps(void)
 	t10 = now();
 	send_pkts(G6, 5, 1);
 	drain("s11b", 1, 0);
+	/* pim off and the arrival mif no oif: no WRONGMIF (§7.4) */
+	add_mfc("s11c", MRT6_ADD_MFC, SRC6, G6, 1, "");
+	sleep_until(t10 + 3.2);
+	send_pkts(G6, 5, 1);
+	drain("s11c", 0, 0);
+	sgcnt("s11c", SRC6, G6);
 	mrt_int("s12", MRT6_PIM, 4);
 	sleep_until(t10 + 3.2);
 	send_pkts(G6, 5, 1);
