@@ -339,8 +339,7 @@ static void t_mfc(int m)
 		mf6c(S1, G1, 2, ""));
 	set6_raw("mfc.del.len91", m, MRT6_DEL_MFC, &mc, 91);
 	set6_raw("mfc.del.badptr", m, MRT6_DEL_MFC, badp, 92);
-	mf6c_op("mfc.del.S-G.parent40", m, MRT6_DEL_MFC,
-		mf6c(S1, G1, 40, ""));
+	mf6c_op("mfc.del.S-G.parent40", m, MRT6_DEL_MFC, mf6c(S1, G1, 40, ""));
 	mf6c_op("mfc.del.S-G.again", m, MRT6_DEL_MFC, mf6c(S1, G1, 0, ""));
 	mf6c_op("mfc.del.unknown", m, MRT6_DEL_MFC,
 		mf6c(S1, "ff0e::7:7", 0, ""));
@@ -535,8 +534,7 @@ static void t_teardown(int m, int p)
 	set6_int("down.M.DONE.again", m, MRT6_DONE, 0);
 	set6_int("down.M.re-INIT", m, MRT6_INIT, 1);
 	add_mif("down.M.ADD_MIF.0.again", m, mif(0, 0, ifidx[0]));
-	mf6c_op("down.M.ADD_MFC.again", m, MRT6_ADD_MFC,
-		mf6c(S1, G1, 0, "1"));
+	mf6c_op("down.M.ADD_MFC.again", m, MRT6_ADD_MFC, mf6c(S1, G1, 0, "1"));
 	close(m);
 	proc_state6("down.after-close");
 	n = icmp6_sock();
@@ -577,8 +575,7 @@ static void t_sysctl(void)
 {
 	int fd = open("/proc/sys/net/ipv6/conf/all/mc_forwarding", O_WRONLY);
 
-	emit("sysctl6.all.mc_forwarding.open-wr", fd < 0 ? -1 : 0, errno,
-	     NULL);
+	emit("sysctl6.all.mc_forwarding.open-wr", fd < 0 ? -1 : 0, errno, NULL);
 	if (fd >= 0)
 		close(fd);
 }

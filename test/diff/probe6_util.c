@@ -124,7 +124,7 @@ void mf6c_op(const char *label, int fd, int opt, struct mf6cctl mc)
 void mifcnt(const char *label, int fd, unsigned short mifi)
 {
 	_Static_assert(sizeof(struct sioc_mif_req6) ==
-			   sizeof(struct sioc_vif_req) &&
+			       sizeof(struct sioc_vif_req) &&
 			   SIOCGETMIFCNT_IN6 == SIOCGETVIFCNT,
 		       "one layout for both counter ioctls");
 	vifcnt_as(label, fd, mifi, "mifi");

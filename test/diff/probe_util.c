@@ -256,8 +256,7 @@ void mfc_op(const char *label, int fd, int opt, struct mfcctl mc)
 
 /* SIOCGETVIFCNT and SIOCGETMIFCNT_IN6 share number and layout (spec §4,
  * §11.1: index, then in/out packets and bytes); @what names the index */
-void vifcnt_as(const char *label, int fd, unsigned short vifi,
-	       const char *what)
+void vifcnt_as(const char *label, int fd, unsigned short vifi, const char *what)
 {
 	struct sioc_vif_req vr;
 	int rc;
@@ -266,8 +265,8 @@ void vifcnt_as(const char *label, int fd, unsigned short vifi,
 	vr.vifi = vifi;
 	rc = ioctl(fd, SIOCGETVIFCNT, &vr);
 	emit(label, rc, errno,
-	     "%s=%u icount=%lu ocount=%lu ibytes=%lu obytes=%lu", what,
-	     vr.vifi, vr.icount, vr.ocount, vr.ibytes, vr.obytes);
+	     "%s=%u icount=%lu ocount=%lu ibytes=%lu obytes=%lu", what, vr.vifi,
+	     vr.icount, vr.ocount, vr.ibytes, vr.obytes);
 }
 
 void vifcnt(const char *label, int fd, unsigned short vifi)
@@ -532,8 +531,8 @@ static size_t fmt_route(struct nlmsghdr *nh, char *out, size_t o, size_t sz)
 			break;
 		case RTA_SRC:
 		case RTA_DST:
-			inet_ntop(RTA_PAYLOAD(a) == 16 ? AF_INET6 : AF_INET, d, s,
-				  sizeof(s));
+			u = RTA_PAYLOAD(a) == 16 ? AF_INET6 : AF_INET;
+			inet_ntop((int)u, d, s, sizeof(s));
 			OUT(" %s=%s", a->rta_type == RTA_SRC ? "src" : "dst",
 			    s);
 			break;
@@ -765,11 +764,10 @@ void nl_mroutes_fam(const char *label, int family)
 }
 
 /* append attribute @type with @len bytes of @data to the request */
-static void nl_attr(struct nlmsghdr *nh, int type, const void *data,
-		   size_t len)
+static void nl_attr(struct nlmsghdr *nh, int type, const void *data, size_t len)
 {
-	struct rtattr *a = (struct rtattr *)((char *)nh +
-					     NLMSG_ALIGN(nh->nlmsg_len));
+	struct rtattr *a =
+	    (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
 
 	a->rta_type = (unsigned short)type;
 	a->rta_len = (unsigned short)RTA_LENGTH(len);

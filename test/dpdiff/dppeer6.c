@@ -47,7 +47,7 @@ static size_t upper(const struct send6_cmd *c, int i, uint8_t *p,
 	size_t len;
 
 	switch (c->kind) {
-	case PK_MLD1:	/* MLDv1 report for the destination group */
+	case PK_MLD1: /* MLDv1 report for the destination group */
 	case PK_MLD1_NORA:
 		memset(p, 0, 24);
 		p[0] = c->mtype ? c->mtype : 131;
@@ -56,7 +56,7 @@ static size_t upper(const struct send6_cmd *c, int i, uint8_t *p,
 		else
 			memcpy(p + 8, grp, 16);
 		return 24;
-	case PK_MLD2:	/* MLDv2 report, one CHANGE_TO_EXCLUDE record */
+	case PK_MLD2: /* MLDv2 report, one CHANGE_TO_EXCLUDE record */
 		memset(p, 0, 28);
 		p[0] = 143;
 		p[7] = 1;
@@ -80,8 +80,8 @@ static size_t upper(const struct send6_cmd *c, int i, uint8_t *p,
 /* one IPv6 packet of @c into @pkt; returns its length */
 static size_t build(const struct send6_cmd *c, int i, uint8_t *pkt)
 {
-	static const uint8_t ra[8] = { 58, 0, 5, 2, 0, 0, 1, 0 };
-	static const uint8_t padn[8] = { 17, 0, 1, 4, 0, 0, 0, 0 };
+	static const uint8_t ra[8] = {58, 0, 5, 2, 0, 0, 1, 0};
+	static const uint8_t padn[8] = {17, 0, 1, 4, 0, 0, 0, 0};
 	struct in6_addr src, dst;
 	int mld = c->kind != PK_UDP && c->kind != PK_UDP_HBH;
 	size_t ext = c->kind == PK_UDP || c->kind == PK_MLD1_NORA ? 0 : 8, up;
@@ -98,7 +98,7 @@ static size_t build(const struct send6_cmd *c, int i, uint8_t *pkt)
 	pkt[0] = 0x60;
 	pkt[4] = (ext + up) >> 8;
 	pkt[5] = (ext + up) & 0xff;
-	pkt[6] = ext ? 0 : nh;	/* 0: hop-by-hop options first */
+	pkt[6] = ext ? 0 : nh; /* 0: hop-by-hop options first */
 	pkt[7] = c->hl;
 	memcpy(pkt + 8, &src, 16);
 	memcpy(pkt + 24, &dst, 16);
@@ -109,9 +109,9 @@ static size_t build(const struct send6_cmd *c, int i, uint8_t *pkt)
 
 int sender6(const char *path)
 {
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_IPV6),
-				   .sll_halen = 6 };
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IPV6),
+				  .sll_halen = 6};
 	struct send6_cmd c;
 	uint8_t pkt[1600];
 	int fd, ctl, i;
@@ -139,7 +139,10 @@ int sender6(const char *path)
 }
 
 static const char *const join_groups6[] = {
-	"ff0e::1:1", "ff0e::2:1", "ff0e::2:2", "ff0e::3:3",
+    "ff0e::1:1",
+    "ff0e::2:1",
+    "ff0e::2:2",
+    "ff0e::3:3",
 };
 
 /* one UDP datagram: its hop limit */
@@ -147,9 +150,11 @@ static int udp_hl(int u)
 {
 	unsigned char b[2048];
 	char cb[256];
-	struct iovec iov = { b, sizeof(b) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cb, .msg_controllen = sizeof(cb) };
+	struct iovec iov = {b, sizeof(b)};
+	struct msghdr m = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = cb,
+			   .msg_controllen = sizeof(cb)};
 	struct cmsghdr *cm;
 	int hl = -1;
 
@@ -171,7 +176,7 @@ static void rx_collect6(int u, int p, const struct rx_cmd *c, char *rep,
 	double end = now() + c->timeout_ms / 1000.0;
 
 	for (;;) {
-		struct pollfd pf[2] = { { u, POLLIN, 0 }, { p, POLLIN, 0 } };
+		struct pollfd pf[2] = {{u, POLLIN, 0}, {p, POLLIN, 0}};
 		int tmo = nw >= c->expect ? 50 : (int)((end - now()) * 1000);
 		unsigned char b[2048];
 		struct sockaddr_ll from;
@@ -205,7 +210,7 @@ static void rx_collect6(int u, int p, const struct rx_cmd *c, char *rep,
 /* join @grp on eth0 */
 static void join6(int u, const char *grp)
 {
-	struct ipv6_mreq mr = { .ipv6mr_interface = if_nametoindex("eth0") };
+	struct ipv6_mreq mr = {.ipv6mr_interface = if_nametoindex("eth0")};
 
 	inet_pton(AF_INET6, grp, &mr.ipv6mr_multiaddr);
 	if (setsockopt(u, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) < 0)
@@ -214,12 +219,12 @@ static void join6(int u, const char *grp)
 
 int receiver6(const char *path, int join)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
-				  .sin6_port = htons(UDP_PORT) };
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6,
+				 .sin6_port = htons(UDP_PORT)};
 	unsigned int ifi = if_nametoindex("eth0");
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_IPV6),
-				   .sll_ifindex = (int)ifi };
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IPV6),
+				  .sll_ifindex = (int)ifi};
 	int u, p, ctl, one = 1;
 	size_t i;
 
@@ -227,8 +232,8 @@ int receiver6(const char *path, int join)
 	if (u < 0)
 		die("socket udp6");
 	if (bind(u, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    setsockopt(u, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one,
-		       sizeof(one)) < 0)
+	    setsockopt(u, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one)) <
+		0)
 		die("bind udp6 / IPV6_RECVHOPLIMIT");
 	for (i = 0; join && i < sizeof(join_groups6) / sizeof(*join_groups6);
 	     i++)

@@ -32,22 +32,22 @@
 #include "dputil.h"
 #include "dp6.h"
 
-#define SRC6	"2001:db8:1::2"
-#define G6	"ff0e::1:1"
-#define LL6	"fe80::2"	/* source of the crafted MLD messages */
+#define SRC6 "2001:db8:1::2"
+#define G6 "ff0e::1:1"
+#define LL6 "fe80::2" /* source of the crafted MLD messages */
 
 static int mfd, sctl;
-static int ifidx[3];	/* r0 r1 r2: mifs 0 1 3 */
-static int show_mld;	/* print crafted MLD reaching the socket (§8.2) */
-static int mld_other;	/* the hosts' own MLD: not diffed */
-static int own_seen;	/* MLD from the router's own link-local on r1 */
-static char own_first[160];	/* what the first one looked like */
+static int ifidx[3];	    /* r0 r1 r2: mifs 0 1 3 */
+static int show_mld;	    /* print crafted MLD reaching the socket (§8.2) */
+static int mld_other;	    /* the hosts' own MLD: not diffed */
+static int own_seen;	    /* MLD from the router's own link-local on r1 */
+static char own_first[160]; /* what the first one looked like */
 
-static void send6(int kind, const char *src, const char *grp, int hl,
-		  int count, int paylen)
+static void send6(int kind, const char *src, const char *grp, int hl, int count,
+		  int paylen)
 {
-	struct send6_cmd c = { .kind = kind, .hl = hl, .count = count,
-			       .paylen = paylen };
+	struct send6_cmd c = {
+	    .kind = kind, .hl = hl, .count = count, .paylen = paylen};
 
 	snprintf(c.src, sizeof(c.src), "%s", src);
 	snprintf(c.grp, sizeof(c.grp), "%s", grp);
@@ -73,8 +73,9 @@ static void show_cmsgs(const char *label, struct msghdr *m)
 
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
 			out("%s   pktinfo if=%s addr=%s\n", label,
-			    pi.ipi6_ifindex ?
-				ifname_of((int)pi.ipi6_ifindex, ifn) : "0",
+			    pi.ipi6_ifindex
+				? ifname_of((int)pi.ipi6_ifindex, ifn)
+				: "0",
 			    inet_ntop(AF_INET6, &pi.ipi6_addr, a, sizeof(a)));
 		} else if (cm->cmsg_type == IPV6_HOPLIMIT) {
 			int hl;
@@ -115,7 +116,8 @@ static int show_msg6(const char *label, unsigned char *b, ssize_t n,
 	int type = n >= 2 ? b[1] : -1, lo = -1, hi = -1;
 
 	inet_ntop(AF_INET6, &from->sin6_addr, s, sizeof(s));
-	if (n > 0 && b[0] != 0) {	/* ICMPv6: MLD (filter passes no other) */
+	/* ICMPv6 type 0 does not exist: upcalls; else MLD (the filter) */
+	if (n > 0 && b[0] != 0) {
 		inet_pton(AF_INET6, LL6, &ll);
 		if (!show_mld || memcmp(&ll, &from->sin6_addr, 16)) {
 			note_other(b, n, from);
@@ -123,8 +125,9 @@ static int show_msg6(const char *label, unsigned char *b, ssize_t n,
 		}
 		hexdump(hex, sizeof(hex), b, n, -1, -1);
 		out("%s mld len=%zd type=%d from=%s%%%s\n", label, n, b[0], s,
-		    from->sin6_scope_id ?
-			ifname_of((int)from->sin6_scope_id, ifn) : "0");
+		    from->sin6_scope_id
+			? ifname_of((int)from->sin6_scope_id, ifn)
+			: "0");
 		out("%s   bytes %s\n", label, hex);
 		show_cmsgs(label, m);
 		return 1;
@@ -137,10 +140,10 @@ static int show_msg6(const char *label, unsigned char *b, ssize_t n,
 	}
 	hexdump(hex, sizeof(hex), b, n, lo, hi);
 	out("%s upcall len=%zd type=%d mif=%d from=%s namelen=%u port=%u "
-	    "flow=%u scope=%u\n", label, n, type,
-	    n >= 4 ? b[2] | b[3] << 8 : -1, s, (unsigned int)salen,
-	    ntohs(from->sin6_port), ntohl(from->sin6_flowinfo),
-	    from->sin6_scope_id);
+	    "flow=%u scope=%u\n",
+	    label, n, type, n >= 4 ? b[2] | b[3] << 8 : -1, s,
+	    (unsigned int)salen, ntohs(from->sin6_port),
+	    ntohl(from->sin6_flowinfo), from->sin6_scope_id);
 	out("%s   bytes %s\n", label, hex);
 	show_cmsgs(label, m);
 	return 1;
@@ -252,7 +255,7 @@ static void mld_filter(int pass_reports)
 	ICMP6_FILTER_SETBLOCKALL(&f);
 	ICMP6_FILTER_SETPASS(MLD_LISTENER_QUERY, &f);
 	ICMP6_FILTER_SETPASS(MLD_LISTENER_REDUCTION, &f);
-	ICMP6_FILTER_SETPASS(143, &f);	/* MLDv2 report */
+	ICMP6_FILTER_SETPASS(143, &f); /* MLDv2 report */
 	if (pass_reports)
 		ICMP6_FILTER_SETPASS(MLD_LISTENER_REPORT, &f);
 	if (setsockopt(mfd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) < 0)
@@ -261,7 +264,7 @@ static void mld_filter(int pass_reports)
 
 static void join_r0(const char *grp)
 {
-	struct ipv6_mreq mr = { .ipv6mr_interface = ifidx[0] };
+	struct ipv6_mreq mr = {.ipv6mr_interface = ifidx[0]};
 
 	inet_pton(AF_INET6, grp, &mr.ipv6mr_multiaddr);
 	if (setsockopt(mfd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)))
@@ -272,8 +275,8 @@ static void join_r0(const char *grp)
 static void mld_link(const char *label, int type, const char *dst,
 		     const char *grp, int expect)
 {
-	struct send6_cmd c = { .kind = PK_MLD1, .mtype = type, .hl = 1,
-			       .count = 1 };
+	struct send6_cmd c = {
+	    .kind = PK_MLD1, .mtype = type, .hl = 1, .count = 1};
 
 	snprintf(c.src, sizeof(c.src), LL6);
 	snprintf(c.grp, sizeof(c.grp), "%s", dst);
@@ -286,7 +289,7 @@ static void mld_link(const char *label, int type, const char *dst,
  * MLDv2 to ff02::16 before and after the socket joins it */
 static void mld_steps(void)
 {
-	struct send6_cmd c = { .kind = PK_MLD2, .hl = 1, .count = 1 };
+	struct send6_cmd c = {.kind = PK_MLD2, .hl = 1, .count = 1};
 
 	mrt_int("m01", MRT6_FLUSH, MRT6_FLUSH_MFC);
 	show_mld = 1;
@@ -327,7 +330,7 @@ static void mld_steps(void)
 /* §8.2: while a v6 mrouter exists the host's own MLD reports are seen */
 static void own_report_step(void)
 {
-	struct ipv6_mreq mr = { .ipv6mr_interface = ifidx[1] };
+	struct ipv6_mreq mr = {.ipv6mr_interface = ifidx[1]};
 	int u = socket(AF_INET6, SOCK_DGRAM, 0);
 
 	own_seen = 0;
@@ -347,8 +350,8 @@ static void own_report_step(void)
  * counted as wrong_if (no assert) */
 static void local_steps(void)
 {
-	struct sockaddr_in6 d = { .sin6_family = AF_INET6,
-				  .sin6_port = htons(UDP_PORT) };
+	struct sockaddr_in6 d = {.sin6_family = AF_INET6,
+				 .sin6_port = htons(UDP_PORT)};
 	int u = socket(AF_INET6, SOCK_DGRAM, 0), loop, hops = 5;
 	char pay[100];
 	char l[32];
@@ -500,8 +503,8 @@ static void assert_steps(void)
 	sgcnt("s13", SRC6, G6);
 	mifcnt("s13", 2);
 	tx1 = sysfs_stat("pim6reg", "tx_packets");
-	out("s13 pim6reg tx_packets %s, +%ld\n",
-	    tx0 < 0 ? "missing" : "read", tx1 - tx0);
+	out("s13 pim6reg tx_packets %s, +%ld\n", tx0 < 0 ? "missing" : "read",
+	    tx1 - tx0);
 	printf("# s13 pim6reg tx_packets before=%ld after=%ld\n", tx0, tx1);
 }
 
@@ -522,9 +525,12 @@ static void wildcard_steps(void)
 	proc_cache("s14.flushed", 0);
 	add_mfc("s15", MRT6_ADD_MFC, SRC6, G6, 0, "1");
 	drain("s15.pre", 0, 1);
-	rcvbuf_steps(&(struct rcvbuf_env){ .fd = mfd, .raw = "/proc/net/raw6",
-		     .send_group = send_group15, .marker = marker,
-		     .drain = drain, .unresolved = unresolved_rows });
+	rcvbuf_steps(&(struct rcvbuf_env){.fd = mfd,
+					  .raw = "/proc/net/raw6",
+					  .send_group = send_group15,
+					  .marker = marker,
+					  .drain = drain,
+					  .unresolved = unresolved_rows});
 	mrt_int("s15", MRT6_FLUSH, MRT6_FLUSH_MFC);
 	proc_cache("s15.flushed", 0);
 	add_mfc("s16", MRT6_ADD_MFC, "::", "ff0e::2:1", 0, "1");
@@ -565,12 +571,12 @@ static int router6(const char *sp, const char *ap, const char *bp)
 	mfd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
 	if (mfd < 0)
 		die("socket icmp6");
-	if (setsockopt(mfd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
-		       sizeof(one)) < 0 ||
+	if (setsockopt(mfd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)) <
+		0 ||
 	    setsockopt(mfd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one,
 		       sizeof(one)) < 0 ||
-	    setsockopt(mfd, IPPROTO_IPV6, IPV6_RECVHOPOPTS, &one,
-		       sizeof(one)) < 0)
+	    setsockopt(mfd, IPPROTO_IPV6, IPV6_RECVHOPOPTS, &one, sizeof(one)) <
+		0)
 		die("IPV6_RECVPKTINFO/HOPLIMIT/HOPOPTS");
 	mld_filter(1);
 	mrt_int("init", MRT6_INIT, 1);

@@ -72,7 +72,7 @@ void sleep_until(double t)
 
 int ctl_listen(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd, c;
 
 	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
@@ -92,12 +92,12 @@ int ctl_listen(const char *path)
 
 int ctl_connect(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	struct timespec ts = {0, 10 * 1000 * 1000};
 	int fd, i;
 
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	for (i = 0; i < 1000; i++) {	/* poll for readiness, 10 s */
+	for (i = 0; i < 1000; i++) { /* poll for readiness, 10 s */
 		fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 		if (fd < 0)
 			die("socket unix");
@@ -121,10 +121,10 @@ void ctl_call(int fd, const void *cmd, size_t len)
 
 void rx(const char *label, int expa, int expb)
 {
-	struct rx_cmd ca = { .expect = expa,
-			     .timeout_ms = expa ? UP_MS : NOUP_MS };
-	struct rx_cmd cb = { .expect = expb,
-			     .timeout_ms = expb ? UP_MS : NOUP_MS };
+	struct rx_cmd ca = {.expect = expa,
+			    .timeout_ms = expa ? UP_MS : NOUP_MS};
+	struct rx_cmd cb = {.expect = expb,
+			    .timeout_ms = expb ? UP_MS : NOUP_MS};
 	char ra[2200], rb[2200];
 	ssize_t n;
 
@@ -145,7 +145,7 @@ void rx(const char *label, int expa, int expb)
 
 void rx_join(const char *grp)
 {
-	struct rx_cmd j = { .expect = 0 };
+	struct rx_cmd j = {.expect = 0};
 	char ack[16];
 
 	snprintf(j.join, sizeof(j.join), "%s", grp);
@@ -161,8 +161,8 @@ const char *ifname_of(int idx, char *buf)
 	return buf;
 }
 
-void hexdump(char *dst, size_t sz, const unsigned char *b, ssize_t n,
-	     int lo, int hi)
+void hexdump(char *dst, size_t sz, const unsigned char *b, ssize_t n, int lo,
+	     int hi)
 {
 	ssize_t i;
 
@@ -252,13 +252,13 @@ void sgcnt_line(const char *label, const char *src, const char *grp, int rc,
 		out("%s sgcnt (%s,%s) errno=%s\n", label, src, grp,
 		    strerrorname_np(errno));
 	else
-		out("%s sgcnt (%s,%s) pkt=%lu bytes=%lu wrong_if=%lu\n",
-		    label, src, grp, pkt, bytes, wrong);
+		out("%s sgcnt (%s,%s) pkt=%lu bytes=%lu wrong_if=%lu\n", label,
+		    src, grp, pkt, bytes, wrong);
 }
 
 void rx_serve(int ctl, int u, int p, void (*join)(int u, const char *grp),
-	      void (*collect)(int u, int p, const struct rx_cmd *c,
-			      char *rep, size_t repsz))
+	      void (*collect)(int u, int p, const struct rx_cmd *c, char *rep,
+			      size_t repsz))
 {
 	struct rx_cmd c;
 
@@ -308,8 +308,11 @@ static long raw_drops(int fd, const char *path)
 
 		/* sl local rem st tx:rx tr:tm retr uid timeout inode ref
 		 * pointer drops */
-		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu "
-			   "%*s %*s %ld", &ino, &d) == 2 && ino == st.st_ino)
+		if (sscanf(line,
+			   "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu "
+			   "%*s %*s %ld",
+			   &ino, &d) == 2 &&
+		    ino == st.st_ino)
 			drops = d;
 	}
 	fclose(f);
@@ -364,16 +367,17 @@ int drain_fd(int fd, const char *label, int expect, int quiet, dp_show show)
 	int got = 0;
 
 	for (;;) {
-		struct pollfd pf = { fd, POLLIN, 0 };
+		struct pollfd pf = {fd, POLLIN, 0};
 		unsigned char b[2048];
 		char cb[512];
 		struct sockaddr_storage from;
-		struct iovec iov = { b, sizeof(b) };
-		struct msghdr m = { .msg_name = &from,
-				    .msg_namelen = sizeof(from),
-				    .msg_iov = &iov, .msg_iovlen = 1,
-				    .msg_control = cb,
-				    .msg_controllen = sizeof(cb) };
+		struct iovec iov = {b, sizeof(b)};
+		struct msghdr m = {.msg_name = &from,
+				   .msg_namelen = sizeof(from),
+				   .msg_iov = &iov,
+				   .msg_iovlen = 1,
+				   .msg_control = cb,
+				   .msg_controllen = sizeof(cb)};
 		ssize_t n;
 
 		if (poll(&pf, 1, got < expect ? UP_MS : NOUP_MS) <= 0)
@@ -402,7 +406,9 @@ int dp_main(int argc, char **argv, int (*send_fn)(const char *),
 		return recv_fn(argv[2], !strcmp(argv[3], "join"));
 	if (argc == 5 && !strcmp(argv[1], "router"))
 		return router_fn(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: %s send PATH | recv PATH join|no | "
-		"router SEND RECVA RECVB\n", argv[0]);
+	fprintf(stderr,
+		"usage: %s send PATH | recv PATH join|no | "
+		"router SEND RECVA RECVB\n",
+		argv[0]);
 	return 2;
 }

@@ -11,28 +11,28 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#define UDP_PORT	5000
-#define NOUP_MS		300	/* "no upcall": bounded wait */
-#define UP_MS		2000	/* expected upcall: generous bound */
+#define UDP_PORT 5000
+#define NOUP_MS 300 /* "no upcall": bounded wait */
+#define UP_MS 2000  /* expected upcall: generous bound */
 
 /* router -> receiver: collect for a while, or join a group first */
 struct rx_cmd {
-	int expect;	/* wire packets expected */
+	int expect; /* wire packets expected */
 	int timeout_ms;
-	char join[48];	/* join this group first (report, §8) */
+	char join[48]; /* join this group first (report, §8) */
 };
 
-extern int dp_actl, dp_bctl;	/* router's control sockets to A and B */
-extern long dp_ovfl_first;	/* first SO_RXQ_OVFL value drain_fd saw */
+extern int dp_actl, dp_bctl; /* router's control sockets to A and B */
+extern long dp_ovfl_first;   /* first SO_RXQ_OVFL value drain_fd saw */
 
 /* §14 #15: what rcvbuf_steps needs of the family's probe */
 struct rcvbuf_env {
-	int fd;			/* the mroute socket */
-	const char *raw;	/* /proc/net/raw or /proc/net/raw6 */
-	void (*send_group)(int i);	/* 1 packet to new group i, 0..39 */
+	int fd;			   /* the mroute socket */
+	const char *raw;	   /* /proc/net/raw or /proc/net/raw6 */
+	void (*send_group)(int i); /* 1 packet to new group i, 0..39 */
 	void (*marker)(const char *label);
 	int (*drain)(const char *label, int expect, int quiet);
-	int (*unresolved)(const char *label);	/* rows, printing nothing */
+	int (*unresolved)(const char *label); /* rows, prints nothing */
 };
 
 void die(const char *what) __attribute__((noreturn));
@@ -62,8 +62,8 @@ void rx_join(const char *grp);
 const char *ifname_of(int idx, char *buf);
 
 /* hex in groups of 4 bytes; bytes lo..hi (uninitialised) as "??" */
-void hexdump(char *dst, size_t sz, const unsigned char *b, ssize_t n,
-	     int lo, int hi);
+void hexdump(char *dst, size_t sz, const unsigned char *b, ssize_t n, int lo,
+	     int hi);
 
 /* a counter of /sys/class/net/DEV/statistics; -errno if unreadable */
 long sysfs_stat(const char *dev, const char *st);
@@ -88,8 +88,8 @@ void sgcnt_line(const char *label, const char *src, const char *grp, int rc,
 /* receiver side: answer the router's rx_cmds on @ctl until it closes;
  * @join joins a group on the receiver's socket, @collect writes the report */
 void rx_serve(int ctl, int u, int p, void (*join)(int u, const char *grp),
-	      void (*collect)(int u, int p, const struct rx_cmd *c,
-			      char *rep, size_t repsz));
+	      void (*collect)(int u, int p, const struct rx_cmd *c, char *rep,
+			      size_t repsz));
 
 /* the three roles by argv: send PATH | recv PATH join|no |
  * router SEND RECVA RECVB */
