@@ -478,6 +478,7 @@ static void *dp_thread(void *arg)
 		engine_lock(eng);
 		rpf_tick(&dp->rpf, engine_now_ns(eng));
 		if (!dp->stop && gen == dp->gen && !dp->standby) {
+			dp_tx_hold(dp);	/* copies leave in one sendmmsg */
 			for (i = 2; i < n; i++) {
 				if (!(pfd[i].revents & (POLLIN | POLLERR)))
 					continue;
@@ -521,6 +522,7 @@ static void *dp_thread(void *arg)
 			    engine_now_ns(eng) >= dp->next_expiry_ns)
 				dp_expire_locked(eng, engine_now_ns(eng));
 		}
+		dp_tx_flush_locked(dp);	/* before anyone sees the counters */
 		engine_unlock(eng);
 		ctl_serve(eng, pfd + n, nc);
 	}

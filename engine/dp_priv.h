@@ -148,6 +148,13 @@ int dp_unresolved(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 		  int ifindex, int vifi, const uint8_t *pkt, size_t len,
 		  bool local);
 
+/* The engine thread's transmit batch (input.c): from dp_tx_hold on,
+ * forwarded copies wait in dp->tx and leave with one sendmmsg at
+ * dp_tx_flush_locked, where they are counted (pkt_out, st.tx); both
+ * under one hold of the engine lock, so nobody sees a copy uncounted. */
+void dp_tx_hold(struct dp *dp);
+void dp_tx_flush_locked(struct dp *dp);
+
 /* ipmr_cache_report / ip6mr_cache_report by t's family (input.c): build
  * and queue one upcall of type about pkt on t's mrouter; 0 or -errno
  * (not queued). Lock held. */

@@ -92,7 +92,42 @@ bool dp_self_seen(struct dp *dp, const uint8_t *pkt)
 	return false;
 }
 
-/* One copy out vif v: the seam, or the AF_PACKET socket. */
+/* A copy's pkt_out and the data plane's tx / tx_err, by what its send
+ * returned: after route and DF/MTU checks, so a down or vanished device
+ * or a DF drop does not count. */
+static void dp_count_copy(struct dp *dp, struct mrt_vif *v, size_t len,
+			  int rc)
+{
+	if (rc == 0 || rc == -ENOBUFS || rc == -EAGAIN) {
+		fwd_count_out(v, len);
+		dp->st.tx++;
+		return;
+	}
+	dp->st.tx_err++;
+	ENG_DBG(dp->eng, "%s: copy not sent: %s", v->ifname,
+		rc == -EMSGSIZE ? "larger than the MTU" : strerror(-rc));
+}
+
+/* tx_flush's report of a queued copy (tag: its vif, NULL for a copy
+ * that is not counted); the lock is still held since it was queued. */
+static void dp_tx_done(void *ctx, void *tag, size_t len, int rc)
+{
+	if (tag)
+		dp_count_copy(ctx, tag, len, rc);
+}
+
+void dp_tx_hold(struct dp *dp)
+{
+	tx_hold(&dp->tx, dp_tx_done, dp);
+}
+
+void dp_tx_flush_locked(struct dp *dp)
+{
+	tx_flush(&dp->tx);
+}
+
+/* One copy out vif v: the seam, or the AF_PACKET socket (queued while
+ * the engine thread holds it: TX_QUEUED, counted at the flush). */
 static int dp_xmit(struct mrt_engine *eng, struct dp *dp,
 		   struct mrt_table *t, int v, const uint8_t *pkt, size_t len)
 {
@@ -111,8 +146,10 @@ static int dp_xmit(struct mrt_engine *eng, struct dp *dp,
 			break;
 		}
 	if (t->family == AF_INET6)
-		return tx_send6(&dp->tx, t->vifs[v].ifindex, mtu, pkt, len);
-	return tx_send(&dp->tx, t->vifs[v].ifindex, mtu, pkt, len);
+		return tx_queue6(&dp->tx, t->vifs[v].ifindex, mtu, pkt, len,
+				 &t->vifs[v]);
+	return tx_queue(&dp->tx, t->vifs[v].ifindex, mtu, pkt, len,
+			&t->vifs[v]);
 }
 
 /* The copy's TTL / hop limit and partial L4 checksum (a veth or other
@@ -200,19 +237,8 @@ void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 			self_note(t, dp, dp->pkt, len, local);
 		}
 		rc = dp_xmit(eng, dp, t, r.tx[i], dp->pkt, len);
-		/* pkt_out counts after route and DF/MTU checks: a down or
-		 * vanished device or a DF drop does not count */
-		if (rc == 0 || rc == -ENOBUFS || rc == -EAGAIN) {
-			fwd_count_out(v, len);
-			dp->st.tx++;
-		} else {
-			dp->st.tx_err++;
-			ENG_DBG(eng, "%s %d (%s): copy not sent: %s",
-				t->family == AF_INET6 ? "mif" : "vif", r.tx[i],
-				v->ifname,
-				rc == -EMSGSIZE ? "larger than the MTU" :
-						  strerror(-rc));
-		}
+		if (rc != TX_QUEUED)
+			dp_count_copy(dp, v, len, rc);
 	}
 }
 

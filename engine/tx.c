@@ -62,6 +62,17 @@ int tx_mtu(struct tx *tx, int ifindex)
 	return ifr.ifr_mtu;
 }
 
+static void tx_addr(struct sockaddr_ll *sll, int ifindex, uint16_t proto,
+		    const uint8_t *mac)
+{
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_protocol = htons(proto);
+	sll->sll_ifindex = ifindex;
+	sll->sll_halen = 6;
+	memcpy(sll->sll_addr, mac, 6);
+}
+
 /* One frame of protocol proto to link address mac on ifindex. */
 static int tx_frame(struct tx *tx, int ifindex, uint16_t proto,
 		    const uint8_t *mac, const uint8_t *pkt, size_t len)
@@ -69,12 +80,7 @@ static int tx_frame(struct tx *tx, int ifindex, uint16_t proto,
 	struct sockaddr_ll sll;
 	ssize_t n;
 
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(proto);
-	sll.sll_ifindex = ifindex;
-	sll.sll_halen = 6;
-	memcpy(sll.sll_addr, mac, 6);
+	tx_addr(&sll, ifindex, proto, mac);
 	n = sendto(tx->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sll,
 		   sizeof(sll));
 	if (n < 0)
@@ -82,20 +88,107 @@ static int tx_frame(struct tx *tx, int ifindex, uint16_t proto,
 	return 0;
 }
 
-static int tx_one(struct tx *tx, int ifindex, const uint8_t *pkt, size_t len)
+/* Send the queue in order. sendmmsg stops at a frame the kernel refuses
+ * and reports it only when it is the first: that frame gets its errno,
+ * the next call goes on after it. */
+static void tx_send_queue(struct tx *tx)
+{
+	unsigned i = 0, k;
+	int n, rc;
+
+	while (i < tx->nq) {
+		n = sendmmsg(tx->fd, tx->qmsg + i, tx->nq - i, MSG_DONTWAIT);
+		tx->flushes++;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			if (rc == -EINTR)
+				continue;
+			if (tx->done)
+				tx->done(tx->done_ctx, tx->qtag[i],
+					 tx->qiov[i].iov_len, rc);
+			i++;
+			continue;
+		}
+		for (k = i; k < i + (unsigned)n; k++)
+			if (tx->done)
+				tx->done(tx->done_ctx, tx->qtag[k],
+					 tx->qiov[k].iov_len, 0);
+		i += (unsigned)n;
+	}
+	tx->nq = 0;
+	tx->qbytes = 0;
+}
+
+/* Queue one frame (held), sending the queue first when it is full. */
+static int tx_enqueue(struct tx *tx, int ifindex, uint16_t proto,
+		      const uint8_t *mac, const uint8_t *pkt, size_t len,
+		      void *tag)
+{
+	unsigned i;
+
+	if (tx->nq == TX_QMAX || tx->qbytes + len > sizeof(tx->qbuf))
+		tx_send_queue(tx);
+	i = tx->nq++;
+	memcpy(tx->qbuf + tx->qbytes, pkt, len);
+	tx_addr(&tx->qaddr[i], ifindex, proto, mac);
+	tx->qiov[i].iov_base = tx->qbuf + tx->qbytes;
+	tx->qiov[i].iov_len = len;
+	memset(&tx->qmsg[i], 0, sizeof(tx->qmsg[i]));
+	tx->qmsg[i].msg_hdr.msg_name = &tx->qaddr[i];
+	tx->qmsg[i].msg_hdr.msg_namelen = sizeof(tx->qaddr[i]);
+	tx->qmsg[i].msg_hdr.msg_iov = &tx->qiov[i];
+	tx->qmsg[i].msg_hdr.msg_iovlen = 1;
+	tx->qtag[i] = tag;
+	tx->qbytes += len;
+	return TX_QUEUED;
+}
+
+void tx_hold(struct tx *tx, tx_done_fn done, void *ctx)
+{
+	tx->done = done;
+	tx->done_ctx = ctx;
+	tx->hold = true;
+}
+
+void tx_flush(struct tx *tx)
+{
+	if (tx->nq)
+		tx_send_queue(tx);
+	tx->hold = false;
+}
+
+static void tx_mac4(const uint8_t *pkt, uint8_t *mac)
 {
 	/* 01:00:5e + low 23 bits of the group (RFC 1112 6.4) */
-	uint8_t mac[6] = { 0x01, 0x00, 0x5e, pkt[17] & 0x7f, pkt[18],
-			   pkt[19] };
+	mac[0] = 0x01;
+	mac[1] = 0x00;
+	mac[2] = 0x5e;
+	mac[3] = pkt[17] & 0x7f;
+	mac[4] = pkt[18];
+	mac[5] = pkt[19];
+}
 
+static void tx_mac6(const uint8_t *pkt, uint8_t *mac)
+{
+	/* 33:33 + the group's last 4 bytes (RFC 2464 7) */
+	mac[0] = mac[1] = 0x33;
+	memcpy(mac + 2, pkt + 36, 4);
+}
+
+static int tx_one(struct tx *tx, int ifindex, const uint8_t *pkt, size_t len)
+{
+	uint8_t mac[6];
+
+	tx_mac4(pkt, mac);
 	return tx_frame(tx, ifindex, ETH_P_IP, mac, pkt, len);
 }
 
 int tx_send6(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
 	     size_t len)
 {
-	uint8_t mac[6] = { 0x33, 0x33, pkt[36], pkt[37], pkt[38], pkt[39] };
+	uint8_t mac[6];
 
+	tx_mac6(pkt, mac);
 	/* ip6_forward: too big is dropped (and an ICMPv6 Packet Too Big,
 	 * which a router sends to the source; not emulated) */
 	if (mtu > 0 && len > (size_t)mtu)
@@ -143,6 +236,33 @@ int tx_send(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
 	struct tx_mc m = { tx, ifindex };
 
 	return tx_fragment(tx, mtu, pkt, len, tx_mc_one, &m);
+}
+
+int tx_queue(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
+	     size_t len, void *tag)
+{
+	uint8_t mac[6];
+
+	if (!tx->hold)
+		return tx_send(tx, ifindex, mtu, pkt, len);
+	if (mtu > 0 && len > (size_t)mtu) {
+		/* fragments (or the DF drop) after what is queued */
+		tx_send_queue(tx);
+		return tx_send(tx, ifindex, mtu, pkt, len);
+	}
+	tx_mac4(pkt, mac);
+	return tx_enqueue(tx, ifindex, ETH_P_IP, mac, pkt, len, tag);
+}
+
+int tx_queue6(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
+	      size_t len, void *tag)
+{
+	uint8_t mac[6];
+
+	if (!tx->hold || (mtu > 0 && len > (size_t)mtu))
+		return tx_send6(tx, ifindex, mtu, pkt, len);
+	tx_mac6(pkt, mac);
+	return tx_enqueue(tx, ifindex, ETH_P_IPV6, mac, pkt, len, tag);
 }
 
 int tx_fragment(struct tx *tx, int mtu, const uint8_t *pkt, size_t len,
