@@ -345,6 +345,14 @@ static void own_report_step(void)
 	close(u);
 }
 
+static void local_send(int u, const struct sockaddr_in6 *d, const void *p,
+		       size_t len)
+{
+	if (sendto(u, p, len, 0, (const struct sockaddr *)d, sizeof(*d)) !=
+	    (ssize_t)len)
+		die("local send");
+}
+
 /* §6.1/§6.4 v6: a host-sent packet, loop off then on, enters the router
  * on its outgoing interface; a packet of a known (S,G) on a non-mif is
  * counted as wrong_if (no assert) */
@@ -352,31 +360,51 @@ static void local_steps(void)
 {
 	struct sockaddr_in6 d = {.sin6_family = AF_INET6,
 				 .sin6_port = htons(UDP_PORT)};
-	int u = socket(AF_INET6, SOCK_DGRAM, 0), loop, hops = 5;
+	struct sockaddr_in6 sp = {.sin6_family = AF_INET6,
+				  .sin6_port = htons(UDP_PORT + 1)};
+	/* no automatic flow label: WRMIFWHOLE shows the whole header */
+	int u = socket(AF_INET6, SOCK_DGRAM, 0), loop, hops = 5, zero = 0;
 	char pay[100];
 	char l[32];
 
 	mrt_int("s19", MRT6_FLUSH, MRT6_FLUSH_MFC);
+	/* a fixed source port: the WRMIFWHOLE copy shows the UDP header */
+	if (bind(u, (struct sockaddr *)&sp, sizeof(sp)))
+		die("bind local sender");
 	memset(pay, 'z', sizeof(pay));
 	inet_pton(AF_INET6, "ff0e::4:4", &d.sin6_addr);
 	if (u < 0 ||
 	    setsockopt(u, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifidx[0],
 		       sizeof(int)) ||
 	    setsockopt(u, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
-		       sizeof(hops)))
+		       sizeof(hops)) ||
+	    setsockopt(u, IPPROTO_IPV6, IPV6_AUTOFLOWLABEL, &zero,
+		       sizeof(zero)))
 		die("local sender");
 	for (loop = 0; loop < 2; loop++) {
 		snprintf(l, sizeof(l), "s19.loop%d", loop);
 		if (setsockopt(u, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop,
-			       sizeof(loop)) ||
-		    sendto(u, pay, sizeof(pay), 0, (struct sockaddr *)&d,
-			   sizeof(d)) != sizeof(pay))
-			die("local send");
+			       sizeof(loop)))
+			die("IPV6_MULTICAST_LOOP");
+		local_send(u, &d, pay, sizeof(pay));
 		drain(l, loop, 0);
 		rx(l, 0, 0);
 	}
-	close(u);
 	proc_cache("s19", 0);
+	/* resolved with parent 1: the queued host-sent packet and a new one
+	 * arrive on mif 0, the wrong one: v6 counts them (§6.4) and, assert
+	 * and pim being on, the first raises WRONGMIF + WRMIFWHOLE (loop on;
+	 * started afresh: the shim queued the loop-off packet too, s19) */
+	mrt_int("s19w", MRT6_FLUSH, MRT6_FLUSH_MFC);
+	local_send(u, &d, pay, sizeof(pay));
+	drain("s19w.nocache", 1, 0);
+	add_mfc("s19w", MRT6_ADD_MFC, "2001:db8:1::1", "ff0e::4:4", 1, "0");
+	drain("s19w.replay", 2, 0);
+	local_send(u, &d, pay, sizeof(pay));
+	drain("s19w.again", 0, 0);
+	sgcnt("s19w", "2001:db8:1::1", "ff0e::4:4");
+	rx("s19w", 0, 0);
+	close(u);
 	add_mfc("s20", MRT6_ADD_MFC, SRC6, G6, 0, "1");
 	del_mif("s20", 0);
 	send_pkts(G6, 5, 2);
