@@ -65,6 +65,15 @@ static int cap_skip_mark(int fd, const struct bpf_program *prog,
 	return rc;
 }
 
+/* pcap_freecode needs libpcap bound: never opened, nothing to free */
+static void cap_freeprog(struct cap *c)
+{
+	if (c->prog.bf_insns)
+		pcap_freecode(&c->prog);
+	c->prog.bf_insns = NULL;
+	c->prog.bf_len = 0;
+}
+
 static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 			size_t bufsize, pcap_direction_t dir, int family,
 			const char *filter, uint32_t skip_mark, char *err,
@@ -106,12 +115,14 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 	if (rc == 0 && skip_mark)
 		c->marked = cap_skip_mark(pcap_get_selectable_fd(p), &prog,
 					  skip_mark) == 0;
-	pcap_freecode(&prog);
 	if (rc < 0) {
 		snprintf(err, errlen, "setfilter: %s", pcap_geterr(p));
+		pcap_freecode(&prog);
 		rc = -EINVAL;
 		goto fail;
 	}
+	c->prog = prog;		/* kept for cap_release */
+	c->skip_mark = skip_mark;
 	if (pcap_setnonblock(p, 1, ebuf) < 0) {
 		snprintf(err, errlen, "setnonblock: %s", ebuf);
 		rc = -EIO;
@@ -137,6 +148,7 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
 	return 0;
 fail:
+	cap_freeprog(c);
 	pcap_close(p);
 	c->fd = -1;
 	return rc;
@@ -187,8 +199,52 @@ void cap_close(struct cap *c)
 {
 	if (c->p)
 		pcap_close(c->p);
+	cap_freeprog(c);
 	c->p = NULL;
 	c->fd = -1;
+	c->held = false;
+}
+
+static void cap_discard(u_char *user, const struct pcap_pkthdr *h,
+			const u_char *b)
+{
+	(void)user;
+	(void)h;
+	(void)b;
+}
+
+int cap_hold(struct cap *c)
+{
+	/* one instruction: accept 0 bytes of every packet */
+	static struct bpf_insn drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct bpf_program none = { 1, &drop };
+	int i;
+
+	if (!c->p)
+		return 0;
+	/* through pcap, not SO_ATTACH_FILTER: pcap then filters nothing
+	 * in userspace and keeps its state consistent */
+	if (pcap_setfilter(c->p, &none) < 0)
+		return -EINVAL;
+	c->held = true;
+	/* what the ring took before the filter was the owner's to forward;
+	 * bounded: a ring holds at most 8 MiB of packets */
+	for (i = 0; i < 4096; i++)
+		if (pcap_dispatch(c->p, -1, cap_discard, NULL) <= 0)
+			break;
+	return 0;
+}
+
+int cap_release(struct cap *c)
+{
+	if (!c->p || !c->held)
+		return 0;
+	if (pcap_setfilter(c->p, &c->prog) < 0)
+		return -EINVAL;
+	if (c->skip_mark)
+		c->marked = cap_skip_mark(c->fd, &c->prog, c->skip_mark) == 0;
+	c->held = false;
+	return 0;
 }
 
 struct cap_ctx {

@@ -22,6 +22,9 @@ struct cap {
 	int dlt;		/* pcap_datalink */
 	int family;		/* AF_INET / AF_INET6: what is delivered */
 	bool marked;		/* the kernel drops skip_mark packets */
+	bool held;		/* cap_hold: the kernel drops everything */
+	uint32_t skip_mark;	/* asked for at open, for cap_release */
+	struct bpf_program prog;	/* the compiled filter, cap_release */
 	char ifname[IF_NAMESIZE];
 };
 
@@ -50,6 +53,15 @@ int cap_open_local6(struct cap *c, const char *ifname, int ifindex,
 		    size_t bufsize, uint32_t skip_mark, char *err,
 		    size_t errlen);
 void cap_close(struct cap *c);
+/*
+ * A standby's capture (a forked child while its parent forwards): open
+ * and bound, but a drop-all kernel filter keeps its ring empty, so that
+ * the two processes never both see a packet. cap_hold installs it and
+ * discards what arrived before; cap_release puts the real filter back:
+ * from then on packets queue in the ring, without a reopen. 0 or -errno.
+ */
+int cap_hold(struct cap *c);
+int cap_release(struct cap *c);
 /* Deliver up to max packets to cb; returns the count or -errno. */
 int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg);
 
