@@ -45,6 +45,8 @@ struct dp *dp_get(struct mrt_engine *eng)
 		return NULL;
 	dp->eng = eng;
 	dp->evfd = -1;
+	dp->pidfd = -1;
+	dp->handfd = -1;
 	dp->tx.fd = -1;
 	dp->igmp.fd = -1;
 	dp->mld.fd = -1;
@@ -83,6 +85,123 @@ static struct dp_cap *cap_slot(struct dp *dp, struct mrt_table *t, int vifi)
 	return NULL;
 }
 
+static void dp_cap_close(struct mrt_engine *eng, struct dp *dp,
+			 struct dp_cap *dc);
+
+/* The inbound capture of vif vifi of t. */
+static int dp_cap_in(struct mrt_engine *eng, struct mrt_table *t, int vifi,
+		     struct cap *c, char *err, size_t errlen)
+{
+	const struct mrt_vif *v = &t->vifs[vifi];
+
+	if (t->family == AF_INET6)
+		return cap_open6(c, v->ifname, v->ifindex,
+				 eng->host.capture_buffer, err, errlen);
+	return cap_open(c, v->ifname, v->ifindex, eng->host.capture_buffer,
+			err, errlen);
+}
+
+/*
+ * Locally originated multicast (spec 6.4): the loopback copy is
+ * PACKET_LOOPBACK, invisible to packet sockets, so watch what this host
+ * sends from the vif's address (v6: from any address, our forwarded
+ * copies told apart by dp_self6) instead.
+ */
+static int dp_cap_out(struct mrt_engine *eng, struct dp *dp,
+		      struct mrt_table *t, int vifi, struct cap *c, char *err,
+		      size_t errlen)
+{
+	const struct mrt_vif *v = &t->vifs[vifi];
+
+	if (t->family == AF_INET6)
+		return cap_open_local6(c, v->ifname, v->ifindex,
+				       eng->host.capture_buffer,
+				       dp->tx.marked ? TX_MARK : 0, err,
+				       errlen);
+	if (v->local_addr.s_addr)
+		return cap_open_local(c, v->ifname, v->ifindex,
+				      eng->host.capture_buffer, v->local_addr,
+				      err, errlen);
+	snprintf(err, errlen, "no IPv4 address");
+	return -EADDRNOTAVAIL;
+}
+
+/* Close a capture of ours (not told to the host as ours any more). */
+static void dp_cap_drop(struct mrt_engine *eng, struct cap *c)
+{
+	const struct mrt_host *h = &eng->host;
+
+	if (c->fd >= 0 && h->fd_owned)
+		h->fd_owned(h->ctx, c->fd, 0);
+	cap_close(c);
+}
+
+/* Close c later, outside the lock (dp_grave_close). Lock held. */
+static void dp_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c)
+{
+	const struct mrt_host *h = &eng->host;
+
+	if (!c->p)
+		return;
+	if (h->fd_owned)
+		h->fd_owned(h->ctx, c->fd, 0);
+	if (dp->ngrave < sizeof(dp->grave) / sizeof(dp->grave[0]))
+		dp->grave[dp->ngrave++] = *c;	/* pcap_t and program */
+	else
+		cap_close(c);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+}
+
+/* The engine thread, lock not held: close what dp_grave_add kept. */
+static void dp_grave_close(struct mrt_engine *eng, struct dp *dp)
+{
+	struct cap g[4 * DP_MAXCAP];
+	unsigned i, n;
+
+	engine_lock(eng);
+	n = dp->ngrave;
+	memcpy(g, dp->grave, n * sizeof(g[0]));
+	dp->ngrave = 0;
+	engine_unlock(eng);
+	for (i = 0; i < n; i++)
+		cap_close(&g[i]);
+}
+
+/*
+ * The owner's spares of slot dc (struct dp_cap): a second pair of
+ * captures of the vif, held (cap_hold: the kernel drops everything for
+ * them, so no packet is seen twice), which a forked child inherits with
+ * a ring index still valid (nobody reads them) and forwards with from
+ * the moment the owner exits: a filter swap (cap_release), no reopen.
+ * Their price: a second ring per capture. Lock held.
+ */
+static void dp_spare_open(struct mrt_engine *eng, struct dp *dp,
+			  struct dp_cap *dc)
+{
+	char err[PCAP_ERRBUF_SIZE + 64] = "";
+
+	if (dp->standby || !dc->t || dc->hcap.p)
+		return;
+	if (dp_cap_in(eng, dc->t, dc->vifi, &dc->hcap, err, sizeof(err)) < 0 ||
+	    cap_hold(&dc->hcap) < 0) {
+		ENG_DBG(eng, "%s: no spare capture (a forked child opens its "
+			"own): %s", dc->cap.ifname, err);
+		cap_close(&dc->hcap);
+		return;
+	}
+	engine_own_fd(eng, dc->hcap.fd);
+	/* the outbound one only if the owner has one */
+	if (!dc->out.p)
+		return;
+	if (dp_cap_out(eng, dp, dc->t, dc->vifi, &dc->hout, err,
+		       sizeof(err)) < 0 || cap_hold(&dc->hout) < 0) {
+		cap_close(&dc->hout);
+		return;
+	}
+	engine_own_fd(eng, dc->hout.fd);
+}
+
 /* Open the capture of vif vifi of t if it has a device. Lock held. */
 static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 		       struct mrt_table *t, int vifi, bool loud)
@@ -102,12 +221,7 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 	dc = cap_slot(dp, NULL, 0);
 	if (!dc)
 		return -ENOBUFS;
-	if (v6)
-		rc = cap_open6(&dc->cap, v->ifname, v->ifindex,
-			       eng->host.capture_buffer, err, sizeof(err));
-	else
-		rc = cap_open(&dc->cap, v->ifname, v->ifindex,
-			      eng->host.capture_buffer, err, sizeof(err));
+	rc = dp_cap_in(eng, t, vifi, &dc->cap, err, sizeof(err));
 	if (rc < 0) {
 		if (loud)
 			ENG_ERR(eng, "capture on %s (%s %d) failed: %s",
@@ -120,22 +234,9 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 	}
 	dc->t = t;
 	dc->vifi = vifi;
+	dc->inherited = dc->given = false;
 	engine_own_fd(eng, dc->cap.fd);
-	/* locally originated multicast (spec 6.4): the loopback copy is
-	 * PACKET_LOOPBACK, invisible to packet sockets, so watch what this
-	 * host sends from the vif's address (v6: from any address, our
-	 * forwarded copies told apart by dp_self6) instead */
-	if (v6)
-		rc = cap_open_local6(&dc->out, v->ifname, v->ifindex,
-				     eng->host.capture_buffer,
-				     dp->tx.marked ? TX_MARK : 0, err,
-				     sizeof(err));
-	else if (v->local_addr.s_addr)
-		rc = cap_open_local(&dc->out, v->ifname, v->ifindex,
-				    eng->host.capture_buffer, v->local_addr,
-				    err, sizeof(err));
-	else
-		rc = -EADDRNOTAVAIL;
+	rc = dp_cap_out(eng, dp, t, vifi, &dc->out, err, sizeof(err));
 	if (rc == 0)
 		engine_own_fd(eng, dc->out.fd);
 	else
@@ -145,8 +246,19 @@ static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
 	dc->mtu = mtu > 0 ? mtu : 0;
 	dp->gen++;
 	dp_wake(dp);
-	ENG_INFO(eng, "%s %d (%s): capturing, mtu %d", kind, vifi, v->ifname,
-		 dc->mtu);
+	/* a standby's captures are ready but see nothing until takeover
+	 * (dp_standby_check): the owner forwards these packets */
+	if (dp->standby &&
+	    (cap_hold(&dc->cap) < 0 || cap_hold(&dc->out) < 0)) {
+		ENG_ERR(eng, "%s %d (%s): cannot hold the standby's capture; "
+			"opened at takeover instead", kind, vifi, v->ifname);
+		dp_cap_close(eng, dp, dc);
+		return -EIO;
+	}
+	dp_spare_open(eng, dp, dc);
+	ENG_INFO(eng, "%s %d (%s): capturing%s, mtu %d", kind, vifi,
+		 v->ifname, dp->standby ? " (held: standby)" :
+		 dc->hcap.p ? " (spare held for a fork)" : "", dc->mtu);
 	return 0;
 }
 
@@ -171,6 +283,10 @@ static void dp_cap_close(struct mrt_engine *eng, struct dp *dp,
 		h->fd_owned(h->ctx, dc->out.fd, 0);
 	cap_close(&dc->cap);	/* pcap_close: hooked close passes through */
 	cap_close(&dc->out);
+	/* spares: closed only, a child may hold them (no filter change) */
+	dp_cap_drop(eng, &dc->hcap);
+	dp_cap_drop(eng, &dc->hout);
+	dc->inherited = dc->given = false;
 	dc->t = NULL;
 	dc->vifi = 0;
 	dp->gen++;
@@ -216,8 +332,15 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 {
 	uint64_t now;
 
-	if (dp->standby)
-		return DP_STANDBY_MS;
+	if (dp->standby)	/* the pidfd wakes us, else poll the owner */
+		return dp->pidfd >= 0 ? -1 : DP_STANDBY_MS;
+	if (dp->respare && !dp->spare_busy) {	/* dp_fork_chores then */
+		now = engine_now_ns(eng);
+		if (now >= dp->respare_ns)
+			return 0;
+		if (!dp->next_expiry_ns || dp->respare_ns < dp->next_expiry_ns)
+			return (int)((dp->respare_ns - now + 999999) / 1000000);
+	}
 	if (!dp->next_expiry_ns)
 		return -1;
 	now = engine_now_ns(eng);
@@ -226,28 +349,152 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 	return (int)((dp->next_expiry_ns - now + 999999) / 1000000);
 }
 
-static int dp_reopen_all(struct mrt_engine *eng, struct dp *dp);
 static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp);
+static void dp_fork_chores(struct mrt_engine *eng, struct dp *dp);
 static void dp_raise_caps(void);
 static void dp_decap_sync(struct mrt_engine *eng, struct dp *dp,
 			  const struct mrt_vif *gone);
+
+static void dp_pidfd_close(struct mrt_engine *eng, struct dp *dp)
+{
+	if (dp->pidfd >= 0)
+		engine_close_fd(eng, dp->pidfd);
+	dp->pidfd = -1;
+	dp->pidfd_of = 0;
+	dp->gen++;		/* pfd[1] of the standby's poll set */
+}
+
+/*
+ * Has the owner process exited? A pidfd (Linux 5.3+) in the standby's
+ * poll set says so the moment it exits, zombie or not; without one the
+ * standby asks every DP_STANDBY_MS (kill(pid, 0): a zombie still counts
+ * as alive there, until its parent reaps it). Lock held.
+ */
+static bool dp_owner_gone(struct mrt_engine *eng, struct dp *dp, pid_t owner)
+{
+	struct pollfd p;
+
+	if (owner <= 0)
+		return true;
+	if (dp->pidfd_of != owner) {	/* first look, or a new owner */
+		dp_pidfd_close(eng, dp);
+		dp->pidfd_of = owner;
+		dp->pidfd = (int)syscall(SYS_pidfd_open, owner, 0);
+		if (dp->pidfd < 0 && errno == ESRCH)
+			return true;
+		if (dp->pidfd >= 0)
+			engine_own_fd(eng, dp->pidfd);	/* O_CLOEXEC */
+	}
+	if (dp->pidfd >= 0) {
+		p.fd = dp->pidfd;
+		p.events = POLLIN;
+		p.revents = 0;
+		return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+	}
+	return kill(owner, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * A standby's first step, lock held. The owner's captures it inherited
+ * (its copy of a pcap_t has a stale ring index: the owner read on) are
+ * in hcap/hout since the fork: drop our references. cap/out hold the
+ * owner's spares, held and unread, ours now (dp_atfork_child). Slots
+ * without one, or whose pair went on to a child of ours (given), get a
+ * held capture of our own from dp_sync_locked: the takeover is a filter
+ * swap either way, unless the owner exits first.
+ */
+static void dp_standby_prepare(struct mrt_engine *eng, struct dp *dp)
+{
+	struct mrt_table *t;
+	int i, kept = 0, opened = 0;
+
+	dp->inherited = false;
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_cap *dc = &dp->caps[i];
+
+		if (!dc->t || !dc->inherited)
+			continue;
+		dp_grave_add(eng, dp, &dc->hcap);
+		dp_grave_add(eng, dp, &dc->hout);
+		dc->inherited = false;
+		if (dc->cap.p && !dc->given) {
+			kept++;
+			continue;
+		}
+		dp_grave_add(eng, dp, &dc->cap);
+		dp_grave_add(eng, dp, &dc->out);
+		dc->t = NULL;
+		dc->given = false;
+		opened++;
+	}
+	for (t = table_first(eng); t; t = t->next)
+		t->dp_tried = 0;
+	dp->gen++;
+	dp_sync_locked(eng, dp);	/* dp_cap_open holds them */
+	ENG_INFO(eng, "standby pid %d: %d spare captures kept, %d opened, "
+		 "held open until owner %d exits (%s)", getpid(), kept,
+		 opened, atomic_load(&dp->own->pid),
+		 dp->pidfd >= 0 ? "pidfd" : "polled");
+}
+
+/* Takeover: the held captures get their filters back; whatever failed
+ * is reopened by dp_sync_locked. Lock held. */
+static void dp_takeover(struct mrt_engine *eng, struct dp *dp, pid_t owner)
+{
+	struct mrt_table *t;
+	int i, n = 0, bad = 0;
+
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_cap *dc = &dp->caps[i];
+
+		if (!dc->t)
+			continue;
+		if (cap_release(&dc->cap) < 0 || cap_release(&dc->out) < 0) {
+			dp_cap_close(eng, dp, dc);
+			bad++;
+		} else {
+			n++;
+		}
+	}
+	for (t = table_first(eng); t; t = t->next)
+		t->dp_tried = 0;	/* open the missing, keep the rest */
+	dp->want++;
+	dp->gen++;
+	dp->respare = true;	/* for a fork of ours: dp_fork_chores */
+	dp->respare_ns = engine_now_ns(eng) + DP_RESPARE_NS;
+	ENG_INFO(eng, "owner %d gone: pid %d forwards now (%d held captures "
+		 "switched, %d reopened)", owner, getpid(), n, bad);
+}
 
 /* Forked child: take over once the owner process is gone. Lock held. */
 static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 {
 	pid_t owner = atomic_load(&dp->own->pid), me = getpid();
+	uint64_t cnt;
+	bool gone;
+
+	/* a handover (dp_exit_handover) set the owner to 0: read it, the
+	 * owner word tells the rest */
+	if (dp->handfd >= 0)
+		while (read(dp->handfd, &cnt, sizeof(cnt)) > 0)
+			;
 
 	if (owner == me) {
 		dp->standby = false;
+		dp_pidfd_close(eng, dp);
 		return;
 	}
-	if (owner > 0 && (kill(owner, 0) == 0 || errno != ESRCH))
+	/* whether the owner is gone or not: the pidfd is opened there */
+	gone = dp_owner_gone(eng, dp, owner);
+	if (dp->inherited)
+		dp_standby_prepare(eng, dp);
+	if (!gone)
 		return;
 	if (!atomic_compare_exchange_strong(&dp->own->pid, &owner, me))
-		return;
-	ENG_INFO(eng, "owner %d gone: pid %d forwards now", owner, me);
+		return;		/* a sibling won: watch it next time */
 	dp->standby = false;
-	dp_reopen_all(eng, dp);
+	dp_pidfd_close(eng, dp);
+	dp_takeover(eng, dp, owner);
 }
 
 #define DP_MAP_OUT 0x1000	/* map[] entry is the outbound capture */
@@ -257,6 +504,7 @@ static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 #define DP_MAP_MLD 0x10000	/* map[] entry is the ICMPv6 socket */
 #define DP_MAP_PIM6 0x20000	/* map[] entry is the IPv6 PIM socket */
 #define DP_MAP_NM6 0x40000	/* map[] entry is the non-mif v6 socket */
+#define DP_MAP_HAND 0x80000	/* map[] entry: handfd (standby only) */
 
 /* v6 multicast on a device that is no mif: to every v6 table with a
  * mrouter (where it is a mif, that mif's capture has it). Lock held. */
@@ -407,15 +655,20 @@ static void *dp_thread(void *arg)
 		}
 		if (dp->standby)
 			dp_standby_check(eng, dp);
-		if (!dp->standby && dp->want != dp->synced)
-			dp_sync_locked(eng, dp);
+		if (!dp->inherited && dp->want != dp->synced)
+			dp_sync_locked(eng, dp);	/* a standby's: held */
 		if (gen != dp->gen) {
 			gen = dp->gen;
 			n = 0;
 			pfd[n].fd = dp->evfd;
 			pfd[n++].events = POLLIN;
-			pfd[n].fd = dp->standby ? -1 : dp->igmp.fd;
+			pfd[n].fd = dp->standby ? dp->pidfd : dp->igmp.fd;
 			pfd[n++].events = POLLIN;
+			if (dp->standby && dp->handfd >= 0) {	/* a handover */
+				map[n] = DP_MAP_HAND;
+				pfd[n].fd = dp->handfd;
+				pfd[n++].events = POLLIN;
+			}
 			if (!dp->standby && dp->tnl.rxfd >= 0) {
 				map[n] = DP_MAP_TNL;
 				pfd[n].fd = dp->tnl.rxfd;
@@ -525,6 +778,7 @@ static void *dp_thread(void *arg)
 		dp_tx_flush_locked(dp);	/* before anyone sees the counters */
 		engine_unlock(eng);
 		ctl_serve(eng, pfd + n, nc);
+		dp_fork_chores(eng, dp);
 	}
 	return NULL;
 }
@@ -557,6 +811,11 @@ static int dp_open_io(struct mrt_engine *eng, struct dp *dp)
 		if (rc == 0)
 			engine_own_fd(eng, dp->mld.fd);
 		dp->gen++;
+	}
+	if (dp->handfd < 0) {	/* before any fork: children share it */
+		dp->handfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (dp->handfd >= 0)
+			engine_own_fd(eng, dp->handfd);
 	}
 	if (!dp->own) {
 		void *p = mmap(NULL, sizeof(struct dp_owner),
@@ -606,25 +865,6 @@ static int dp_start_thread(struct dp *dp)
 	 */
 	for (i = 0; i < 2000 && !atomic_load(&dp->thr_running); i++)
 		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-	return 0;
-}
-
-static int dp_reopen_all(struct mrt_engine *eng, struct dp *dp)
-{
-	struct mrt_table *t;
-	int i;
-
-	for (i = 0; i < DP_MAXCAP; i++)
-		if (dp->caps[i].t) {
-			/* inherited from the parent: ours alone now */
-			cap_close(&dp->caps[i].cap);
-			cap_close(&dp->caps[i].out);
-			dp->caps[i].t = NULL;
-		}
-	for (t = table_first(eng); t; t = t->next)
-		t->dp_tried = 0;
-	dp->want++;		/* the thread opens them: dp_sync_locked */
-	dp->gen++;
 	return 0;
 }
 
@@ -841,6 +1081,140 @@ static void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
 	dp_nonmif6_sync(eng, dp, NULL, NULL);
 }
 
+/* The helper thread: open the jobs' spare pairs (no lock), then hand
+ * them to their slots if these still exist and lack spares. */
+static void *dp_spare_thread(void *arg)
+{
+	struct dp *dp = arg;
+	struct mrt_engine *eng = dp->eng;
+	size_t buf = eng->host.capture_buffer;
+	char err[PCAP_ERRBUF_SIZE + 64];
+	struct dp_cap *dc;
+	int i, k, n = 0;
+
+	mrt_in_engine = 1;
+	dp_raise_caps();
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_spare_job *j = &dp->spare_jobs[i];
+
+		if (!j->t)
+			continue;
+		if ((j->family == AF_INET6 ?
+			     cap_open6(&j->in, j->ifname, j->ifindex, buf, err,
+				       sizeof(err)) :
+			     cap_open(&j->in, j->ifname, j->ifindex, buf, err,
+				      sizeof(err))) < 0 ||
+		    cap_hold(&j->in) < 0) {
+			cap_close(&j->in);
+			continue;
+		}
+		if (!j->out)
+			continue;
+		if ((j->family == AF_INET6 ?
+			     cap_open_local6(&j->o, j->ifname, j->ifindex, buf,
+					     j->mark, err, sizeof(err)) :
+			     cap_open_local(&j->o, j->ifname, j->ifindex, buf,
+					    j->local, err, sizeof(err))) < 0 ||
+		    cap_hold(&j->o) < 0)
+			cap_close(&j->o);
+	}
+	engine_lock(eng);
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_spare_job *j = &dp->spare_jobs[i];
+
+		if (!j->t)
+			continue;
+		for (k = 0, dc = NULL; k < DP_MAXCAP && !dc; k++)
+			if (dp->caps[k].t == j->t &&
+			    dp->caps[k].vifi == j->vifi &&
+			    dp->caps[k].cap.ifindex == j->ifindex &&
+			    !dp->caps[k].hcap.p && !dp->standby)
+				dc = &dp->caps[k];
+		if (dc && j->in.p) {
+			dc->hcap = j->in;
+			engine_own_fd(eng, dc->hcap.fd);
+			n++;
+			if (j->o.p) {
+				dc->hout = j->o;
+				engine_own_fd(eng, dc->hout.fd);
+			} else {
+				memset(&j->o, 0, sizeof(j->o));
+			}
+		} else {
+			dp_grave_add(eng, dp, &j->in);
+			dp_grave_add(eng, dp, &j->o);
+		}
+		memset(j, 0, sizeof(*j));
+	}
+	dp->spare_busy = false;
+	ENG_DBG(eng, "%d spare captures renewed for a next fork", n);
+	engine_unlock(eng);
+	return NULL;
+}
+
+/*
+ * The engine thread's fork chores, lock not held: close what waits in
+ * the grave; when due (DP_RESPARE_NS after a fork or a takeover), renew
+ * the owner's spares by the helper thread.
+ */
+static void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
+{
+	sigset_t all, old;
+	int i, n = 0;
+
+	dp_grave_close(eng, dp);
+	engine_lock(eng);
+	if (dp->standby || dp->stop || !dp->respare || dp->spare_busy ||
+	    engine_now_ns(eng) < dp->respare_ns) {
+		engine_unlock(eng);
+		return;
+	}
+	if (dp->spare_started)	/* done: it cleared spare_busy */
+		pthread_join(dp->spare_thr, NULL);
+	dp->spare_started = false;
+	if (!dp->spare_jobs)
+		dp->spare_jobs = calloc(DP_MAXCAP, sizeof(*dp->spare_jobs));
+	if (!dp->spare_jobs) {
+		engine_unlock(eng);
+		return;
+	}
+	dp->respare = false;
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_cap *dc = &dp->caps[i];
+		struct dp_spare_job *j = &dp->spare_jobs[i];
+		const struct mrt_vif *v;
+
+		dp_grave_add(eng, dp, &dc->hcap);	/* a child's now */
+		dp_grave_add(eng, dp, &dc->hout);
+		if (!dc->t || !dc->cap.p)
+			continue;
+		v = &dc->t->vifs[dc->vifi];
+		j->t = dc->t;
+		j->vifi = dc->vifi;
+		j->ifindex = dc->cap.ifindex;
+		j->family = dc->t->family;
+		snprintf(j->ifname, sizeof(j->ifname), "%s", dc->cap.ifname);
+		j->local = v->local_addr;
+		j->out = dc->out.p != NULL;
+		j->mark = dp->tx.marked ? TX_MARK : 0;
+		n++;
+	}
+	if (n) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		dp->spare_busy =
+			pthread_create(&dp->spare_thr, NULL, dp_spare_thread,
+				       dp) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		dp->spare_started = dp->spare_busy;
+		if (!dp->spare_busy)
+			memset(dp->spare_jobs, 0,
+			       DP_MAXCAP * sizeof(*dp->spare_jobs));
+	}
+	engine_unlock(eng);
+	dp_grave_close(eng, dp);
+}
+
 /* Raise CAP_NET_RAW / CAP_NET_ADMIN to effective on this thread if they
  * are permitted (capabilities are per thread). */
 static void dp_raise_caps(void)
@@ -907,6 +1281,10 @@ void dp_shutdown(struct mrt_engine *eng)
 	if (dp->thr_started)
 		pthread_join(dp->thr, NULL);
 	dp->thr_started = false;
+	if (dp->spare_started)	/* it takes the lock to finish */
+		pthread_join(dp->spare_thr, NULL);
+	dp->spare_started = false;
+	dp_grave_close(eng, dp);
 	engine_lock(eng);
 	for (i = 0; i < DP_MAXCAP; i++)
 		if (dp->caps[i].t)
@@ -934,8 +1312,15 @@ void dp_shutdown(struct mrt_engine *eng)
 	if (dp->evfd >= 0)
 		engine_close_fd(eng, dp->evfd);
 	dp->tx.fd = dp->igmp.fd = dp->evfd = -1;
+	if (dp->pidfd >= 0)
+		engine_close_fd(eng, dp->pidfd);
+	dp->pidfd = -1;
+	if (dp->handfd >= 0)
+		engine_close_fd(eng, dp->handfd);
+	dp->handfd = -1;
 	if (dp->own)
 		munmap(dp->own, sizeof(*dp->own));
+	free(dp->spare_jobs);
 	eng->dp = NULL;
 	engine_unlock(eng);
 	free(dp);
@@ -948,14 +1333,38 @@ void dp_atfork_prepare(struct mrt_engine *eng)
 	(void)eng;	/* the host holds the engine lock across fork */
 }
 
+/* The child took our spares (owner) or our held captures (standby):
+ * ours are copies now, never to be read or filtered again. */
 void dp_atfork_parent(struct mrt_engine *eng)
 {
-	(void)eng;
+	struct dp *dp = eng->dp;
+	int i;
+
+	if (!dp)
+		return;
+	engine_lock(eng);
+	if (dp->thr_started && !dp->stop) {
+		for (i = 0; i < DP_MAXCAP && dp->standby; i++) {
+			if (!dp->caps[i].t)
+				continue;
+			dp->caps[i].given = true;
+			dp->caps[i].inherited = true;
+			dp->inherited = true;
+		}
+		if (!dp->standby) {
+			dp->respare = true;
+			dp->respare_ns = engine_now_ns(eng) + DP_RESPARE_NS;
+		}
+		dp->want++;
+		dp_wake(dp);
+	}
+	engine_unlock(eng);
 }
 
 void dp_atfork_child(struct mrt_engine *eng)
 {
 	struct dp *dp = eng->dp;
+	int i;
 
 	if (!dp || !dp->thr_started)
 		return;
@@ -964,6 +1373,10 @@ void dp_atfork_child(struct mrt_engine *eng)
 	 * eventfd: the inherited one is shared with the parent. */
 	dp->thr_started = false;
 	dp->dying = false;
+	/* nor did the spare helper: its half-opened jobs are the parent's */
+	dp->spare_started = dp->spare_busy = false;
+	if (dp->spare_jobs)
+		memset(dp->spare_jobs, 0, DP_MAXCAP * sizeof(*dp->spare_jobs));
 	/* the route socket is shared with the parent: replies would race */
 	rpf_nl_close(&dp->rpfnl);
 	if (dp->stop)
@@ -973,13 +1386,59 @@ void dp_atfork_child(struct mrt_engine *eng)
 	dp->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (dp->evfd >= 0)
 		engine_own_fd(eng, dp->evfd);
+	/* a standby's child takes over its held captures as they are;
+	 * an owner's child takes the owner's spares (unread, held) and
+	 * drops its copies of the live ones: dp_standby_prepare */
+	for (i = 0; i < DP_MAXCAP && !dp->standby; i++) {
+		struct dp_cap *dc = &dp->caps[i];
+		struct cap c;
+
+		if (!dc->t)
+			continue;
+		c = dc->cap;
+		dc->cap = dc->hcap;
+		dc->hcap = c;
+		c = dc->out;
+		dc->out = dc->hout;
+		dc->hout = c;
+		dc->inherited = true;
+		dp->inherited = true;
+	}
 	dp->standby = true;
+	/* the parent's pidfd watched its own owner: not ours to poll */
+	if (dp->pidfd >= 0)
+		engine_close_fd(eng, dp->pidfd);
+	dp->pidfd = -1;
+	dp->pidfd_of = 0;
 	dp->gen++;
 	/* No thread is created here: inside the fork child handler some
 	 * runtimes (ASan's fork interceptor) still hold their own locks,
 	 * and pthread_create would wait for them forever. The host calls
 	 * dp_fork_resume() from the child's first hooked call instead. */
 	dp->resume_pending = true;
+}
+
+void dp_exit_handover(struct mrt_engine *eng)
+{
+	struct dp *dp;
+	uint64_t one = 1;
+	pid_t me;
+
+	engine_lock(eng);
+	dp = eng->dp;
+	/* only the owner (a vfork child's _exit is not: its pid differs);
+	 * no getpid() for processes without a data plane */
+	me = dp && dp->own && !dp->standby && dp->thr_started ? getpid() : 0;
+	if (me > 0 && atomic_compare_exchange_strong(&dp->own->pid, &me, 0)) {
+		/* our thread forwards no more (it checks stop under the
+		 * lock we hold); from here a standby's CAS takes over */
+		dp->stop = true;
+		dp_wake(dp);
+		if (dp->handfd >= 0 &&
+		    write(dp->handfd, &one, sizeof(one)) < 0)
+			(void)0;	/* saturated: already signalled */
+	}
+	engine_unlock(eng);
 }
 
 void dp_fork_resume(struct mrt_engine *eng)

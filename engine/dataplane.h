@@ -87,5 +87,9 @@ void dp_atfork_child(struct mrt_engine *eng);
  * it from the child's first hooked call): start the standby thread that
  * dp_atfork_child prepared. Takes the engine lock. */
 void dp_fork_resume(struct mrt_engine *eng);
+/* exit()/_exit() of the process that forwards, before any teardown:
+ * stop forwarding and hand over to a forked standby at once (no wait
+ * for the exit). Takes the engine lock. */
+void dp_exit_handover(struct mrt_engine *eng);
 
 #endif

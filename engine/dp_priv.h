@@ -27,6 +27,10 @@
 #define DP_MAXCAP 64		/* captures across all tables */
 #define DP_BATCH 64		/* packets per lock hold and capture */
 #define DP_STANDBY_MS 200	/* standby child: parent-alive poll period */
+/* an owner renews the spares a forked child took this long after the
+ * fork: a daemonizing parent exits first, and opening them under the
+ * engine lock would stall its forwarding until then */
+#define DP_RESPARE_NS 1000000000ull
 
 /* One capture: a vif's device in one table. */
 struct dp_cap {
@@ -35,6 +39,13 @@ struct dp_cap {
 	int mtu;		/* device MTU (bytes), 0 = unknown */
 	struct cap cap;		/* inbound: ip_mr_input */
 	struct cap out;		/* our own sends from the vif address (6.4) */
+	/* Spares, held (cap_hold): what a forked child forwards with once
+	 * the owner has exited. The owner keeps a pair ready for each
+	 * capture; in a fork child (and in a standby that forked) they
+	 * hold the copies to close (inherited). */
+	struct cap hcap, hout;
+	bool inherited;		/* hcap/hout: copies to close (standby) */
+	bool given;		/* cap/out went to a forked child: close */
 };
 
 /* Shared between the processes of a fork (MAP_SHARED page). */
@@ -67,6 +78,17 @@ struct dp_self6 {
 	uint8_t key[DP_SELF6_KEY];
 };
 
+/* One spare pair the helper thread opens (dataplane.c). */
+struct dp_spare_job {
+	struct mrt_table *t;	/* NULL = no job */
+	int vifi, ifindex, family;
+	char ifname[IF_NAMESIZE];
+	struct in_addr local;	/* v4 outbound capture: 0 = none */
+	bool out;		/* the owner has an outbound capture */
+	uint32_t mark;		/* v6 outbound: skip mark */
+	struct cap in, o;
+};
+
 /* Counters of the data plane itself (not kernel-visible). */
 struct dp_stats {
 	uint64_t local;		/* locally originated packets seen */
@@ -86,6 +108,23 @@ struct dp {
 	bool dying;		/* thread saw stop and left (under lock) */
 	bool stop;		/* under engine lock */
 	bool standby;		/* forked child waiting for the owner */
+	bool inherited;		/* standby: a slot is inherited (dp_cap) */
+	bool respare;		/* owner: a child took the spares, renew */
+	uint64_t respare_ns;	/* ... not before then (engine_now_ns) */
+	int handfd;		/* eventfd all processes of a fork share:
+				 * an exiting owner wakes the standbys */
+	/* captures to close outside the engine lock (pcap_close unmaps a
+	 * ring: milliseconds each), by the engine thread */
+	struct cap grave[4 * DP_MAXCAP];
+	unsigned ngrave;
+	/* the owner's spares are renewed by a helper thread, so that
+	 * neither the lock nor the engine thread waits for pcap_activate */
+	pthread_t spare_thr;
+	bool spare_started;	/* spare_thr is joinable */
+	bool spare_busy;	/* it runs: spare_jobs are its */
+	struct dp_spare_job *spare_jobs;	/* DP_MAXCAP of them */
+	int pidfd;		/* standby: readable once pidfd_of exits */
+	pid_t pidfd_of;		/* the owner pidfd refers to, 0 = none */
 	int evfd;		/* wakes the thread, -1 = none */
 	unsigned gen;		/* bumped when the capture set changes */
 	unsigned want, synced;	/* setup requests / handled by the thread */

@@ -6,6 +6,7 @@
  * fork (prepare binds symbols and takes our locks), and exit/_exit, which
  * tear the engine down (allmulti restored) - torsocks' exit.c.
  */
+#include <errno.h>
 #include <pthread.h>
 
 #include "config.h"
@@ -101,14 +102,33 @@ __attribute__((constructor)) static void shim_init(void)
 	errno = saved;
 }
 
+/*
+ * The first thing an exit does: if we forward and a forked child stands
+ * by (a daemonizing parent), hand over now rather than at the end of the
+ * teardown and of the process (dp_exit_handover). Not in a vfork child:
+ * the engine is its parent's.
+ */
+static void shim_exit_handover(void)
+{
+	struct mrt_engine *eng;
+	int saved = errno;
+
+	eng = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	if (eng && !fdtab_foreign())
+		SHIM_ENGINE_VOID(dp_exit_handover(eng));
+	errno = saved;
+}
+
 /* exit(): destructors run; the engine's teardown restores allmulti. */
 __attribute__((destructor)) static void shim_fini(void)
 {
+	shim_exit_handover();
 	shim_engine_exit();
 }
 
 __attribute__((noreturn)) static void shim__exit(int status)
 {
+	shim_exit_handover();
 	shim_engine_exit();
 	if (SHIM_DIRECT(_exit))
 		syscall(SYS_exit_group, status);
@@ -118,6 +138,7 @@ __attribute__((noreturn)) static void shim__exit(int status)
 
 __attribute__((noreturn)) static void shim__Exit(int status)
 {
+	shim_exit_handover();
 	shim_engine_exit();
 	if (SHIM_DIRECT(_Exit))
 		syscall(SYS_exit_group, status);
