@@ -98,7 +98,6 @@ static void tx_send_queue(struct tx *tx)
 
 	while (i < tx->nq) {
 		n = sendmmsg(tx->fd, tx->qmsg + i, tx->nq - i, MSG_DONTWAIT);
-		tx->flushes++;
 		if (n <= 0) {
 			rc = n < 0 ? -errno : -EIO;
 			if (rc == -EINTR)

@@ -37,7 +37,6 @@ struct tx {
 	void *done_ctx;
 	unsigned nq;		/* frames queued */
 	size_t qbytes;		/* bytes of qbuf used */
-	uint64_t flushes;	/* sendmmsg calls (tests, bench) */
 	void *qtag[TX_QMAX];
 	struct sockaddr_ll qaddr[TX_QMAX];
 	struct iovec qiov[TX_QMAX];
