@@ -21,11 +21,13 @@
  * COUNT packets, MS ms in all (-w), MS ms without a packet (-W) or on
  * SIGTERM/SIGINT, and prints one line:
  *   recv=N wire=N ttl_min=T ttl_max=T csum_ok=N csum_partial=N csum_bad=N
- *   dup=N wire_dup=N
+ *   dup=N wire_dup=N lost=N gap=N
  * dup (UDP socket) and wire_dup (link) count packets whose sequence number
  * was already seen from the same send run, i.e. packets delivered twice
  * (SEQ < 2^20, the first 16 runs a receiver sees; packets without a
- * sequence number are not checked).
+ * sequence number are not checked). lost counts the sequence numbers
+ * missing on the UDP socket between the first and the last seen of each
+ * run, gap the longest stretch of them (packets lost in a row).
  * -r FILE is created once the membership and the capture are in place.
  *
  * An IPv6 GROUP (and SOURCE) makes it IPv6: -t sets the hop limit, recv
@@ -87,6 +89,7 @@ static void die(const char *what);
 struct seen {
 	unsigned long run[RUNS_MAX];
 	uint8_t *bits[RUNS_MAX];
+	long lo[RUNS_MAX], hi[RUNS_MAX];	/* sequence numbers seen */
 };
 static struct seen seen_udp, seen_wire;
 
@@ -149,7 +152,33 @@ static int seq_dup(struct seen *seen, const char *payload, size_t len)
 	if (bits[seq / 8] & (1u << (seq % 8)))
 		return 1;
 	bits[seq / 8] |= (uint8_t)(1u << (seq % 8));
+	if (seq < seen->lo[r] || seen->hi[r] == 0)
+		seen->lo[r] = seq;
+	if (seq + 1 > seen->hi[r])
+		seen->hi[r] = seq + 1;
 	return 0;
+}
+
+/* Between the first and the last sequence number of each run seen: how
+ * many are missing (*lost), and the longest stretch of them (*gap). */
+static void seq_holes(const struct seen *seen, long *lost, long *gap)
+{
+	long s, run;
+	int r;
+
+	*lost = *gap = 0;
+	for (r = 0; r < RUNS_MAX && seen->bits[r]; r++) {
+		run = 0;
+		for (s = seen->lo[r]; s < seen->hi[r]; s++) {
+			if (seen->bits[r][s / 8] & (1u << (s % 8))) {
+				run = 0;
+				continue;
+			}
+			(*lost)++;
+			if (++run > *gap)
+				*gap = run;
+		}
+	}
 }
 
 static void die(const char *what)
@@ -555,7 +584,7 @@ static int do_recv(const struct opts *o)
 {
 	struct counts c = { .ttl_min = -1 };
 	struct pollfd pfd[2];
-	long start = now_ms(), last = start;
+	long start = now_ms(), last = start, lost, gap;
 	struct sigaction sa = { .sa_handler = on_stop };
 	sigset_t stops, unblocked;
 
@@ -617,10 +646,12 @@ static int do_recv(const struct opts *o)
 		if (!(pfd[0].revents & POLLIN) && !(pfd[1].revents & POLLIN))
 			break;
 	}
+	seq_holes(&seen_udp, &lost, &gap);
 	printf("recv=%ld wire=%ld ttl_min=%d ttl_max=%d csum_ok=%ld "
-	       "csum_partial=%ld csum_bad=%ld dup=%ld wire_dup=%ld\n",
+	       "csum_partial=%ld csum_bad=%ld dup=%ld wire_dup=%ld "
+	       "lost=%ld gap=%ld\n",
 	       c.recv, c.wire, c.ttl_min < 0 ? 0 : c.ttl_min, c.ttl_max, c.ok,
-	       c.partial, c.bad, c.dup, c.wire_dup);
+	       c.partial, c.bad, c.dup, c.wire_dup, lost, gap);
 	return 0;
 }
 

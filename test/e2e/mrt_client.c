@@ -16,6 +16,9 @@
  * -g may be given up to 4 times: each group's first NOCACHE is answered
  * (parent = the upcall's vif, oifs = -o); counters are for the first.
  * -r FILE is created once the vifs exist, -m FILE once the MFC is added.
+ * -D FILE daemonizes -d MS (default 500) after the first MFC is added, as
+ * smcroute or pimd do after MRT_INIT: fork, the original process exits,
+ * the child carries on (its PID in FILE) until -t SECS from the start.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -111,11 +114,13 @@ int main(int argc, char **argv)
 	int nv = 0, opt, fd, v, ttls[MAXV] = { 0 }, nocache = 0;
 	int igmp_reports = 0, other = 0, reg = 0, wholepkt = 0, join = 0;
 	int v3 = 0;
-	double secs = 10, end;
+	const char *daemon_file = NULL;
+	double secs = 10, end, fork_at = 0, delay = 0.5;
+	pid_t pid;
 	struct vifctl vc;
 	struct mfcctl mc;
 
-	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:")) != -1) {
+	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:D:d:")) != -1) {
 		switch (opt) {
 		case 'v': ifs = optarg; break;
 		case 'g':
@@ -139,6 +144,8 @@ int main(int argc, char **argv)
 		case 'm': mfcfile = optarg; break;
 		case 'R': reg = 1; break;
 		case 'J': join = 1; break;
+		case 'D': daemon_file = optarg; break;
+		case 'd': delay = atof(optarg) / 1000; break;
 		default:
 			fprintf(stderr, "usage: see mrt_client.c\n");
 			return 2;
@@ -223,9 +230,24 @@ int main(int argc, char **argv)
 		socklen_t fl = sizeof(from);
 		struct igmpmsg *im = (struct igmpmsg *)buf;
 		struct iphdr *ip = (struct iphdr *)buf;
+		FILE *f;
 		ssize_t n;
 
-		if (poll(&p, 1, 100) <= 0)
+		if (fork_at > 0 && now() >= fork_at) {
+			fork_at = -1;
+			fflush(stdout);
+			pid = fork();
+			if (pid < 0)
+				die("fork");
+			if (pid > 0)
+				exit(0);	/* the daemonizing parent */
+			f = fopen(daemon_file, "w");
+			if (f) {
+				fprintf(f, "%d\n", (int)getpid());
+				fclose(f);
+			}
+		}
+		if (poll(&p, 1, fork_at > 0 ? 5 : 100) <= 0)
 			continue;
 		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
 			     &fl);
@@ -270,6 +292,8 @@ int main(int argc, char **argv)
 				die("MRT_ADD_MFC");
 			printf("mfc_added=1 grp=%s\n", b);
 			touch(mfcfile);
+			if (daemon_file && fork_at == 0)
+				fork_at = now() + delay;
 		} else if (ip->protocol == IPPROTO_IGMP) {
 			unsigned char *ig = buf + ip->ihl * 4;
 
