@@ -535,6 +535,84 @@ START_TEST(test_fork_takeover)
 }
 END_TEST
 
+/* The owner's exit hands over at once: the shim's exit hooks call
+ * dp_exit_handover before any teardown, so C owns forwarding while M
+ * still runs (no wait for M's exit, no poll), and M's thread has
+ * stopped: never two forwarders. Needs root (AF_PACKET, raw IGMP). */
+static int handover_scenario(void)
+{
+	struct fake_host fh;
+	struct mrt_engine *e;
+	struct pollfd p;
+	struct mrt_sock *s;
+	struct dp *dp;
+	int pfd[2], i, stopped, standby;
+	pid_t c, owner;
+	char ch = 0;
+
+	fake_host_init(&fh);
+	fh.host.dataplane = 1;
+	if (engine_create(&fh.host, &e) < 0)
+		return 2;
+	s = igmp_sock(e, 10);
+	if (set_int(e, s, MRT_INIT, 1) < 0)
+		return 3;
+	dp = e->dp;
+	if (!dp || !dp->thr_started || !dp->own || pipe(pfd) < 0)
+		return 4;
+	engine_lock(e);		/* as the host's atfork prepare */
+	c = fork();
+	if (c < 0)
+		return 6;
+	if (c > 0) {		/* M: hand over, stay alive until C says */
+		engine_unlock(e);
+		dp_atfork_parent(e);
+		dp_exit_handover(e);
+		if (dp->own->pid == getpid())
+			return 11;	/* still the owner */
+		p.fd = pfd[0];
+		p.events = POLLIN;
+		if (poll(&p, 1, 20000) != 1 || read(pfd[0], &ch, 1) != 1)
+			return 12;	/* C never took over */
+		engine_lock(e);
+		stopped = dp->stop;
+		engine_unlock(e);
+		return ch == 'T' && stopped ? 0 : 13;
+	}
+	engine_atfork_child(e);
+	dp_atfork_child(e);
+	dp_fork_resume(e);
+	for (i = 0; i < 400; i++) {
+		engine_lock(e);
+		owner = dp->own->pid;
+		standby = dp->standby;
+		engine_unlock(e);
+		if (owner == getpid() && !standby) {
+			if (write(pfd[1], "T", 1) != 1)
+				_exit(8);
+			_exit(0);
+		}
+		poll(NULL, 0, 50);
+	}
+	_exit(10);
+}
+
+START_TEST(test_exit_handover)
+{
+	int st;
+	pid_t m;
+
+	if (geteuid() != 0)
+		return;		/* needs AF_PACKET; dp_fork.sh covers root */
+	m = fork();
+	ck_assert_int_ge(m, 0);
+	if (m == 0)
+		_exit(handover_scenario());
+	ck_assert_int_eq(waitpid(m, &st, 0), m);
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("dataplane");
@@ -557,6 +635,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fork");
 	tcase_add_test(tc, test_fork_takeover);
+	tcase_add_test(tc, test_exit_handover);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
