@@ -5,11 +5,14 @@
  * (S,G) from the first interface to all others), then it sleeps until
  * SIGTERM/SIGINT and prints the router's own counters (SIOCGETSGCNT,
  * SIOCGETVIFCNT). Runs on the kernel, or under LD_PRELOAD=libmrtshim.so.
+ * IPv6 addresses select the MRT6 API (MRT6_INIT, mifs, MRT6_ADD_MFC,
+ * SIOCGETSGCNT_IN6 / SIOCGETMIFCNT_IN6) on a raw ICMPv6 socket.
  *   kroute -s source -g group -i in_if -o out_if [-o out_if...]
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/mroute.h>
+#include <linux/mroute6.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -23,7 +26,9 @@
 #define MAX_IF 8
 
 struct route_opts {
+	int af;			/* AF_INET or AF_INET6, from -g */
 	struct in_addr src, grp;
+	struct in6_addr src6, grp6;
 	const char *ifs[MAX_IF]; /* ifs[0]: incoming */
 	int nif;
 };
@@ -44,11 +49,16 @@ static void parse(int argc, char **argv, struct route_opts *o)
 	while ((c = getopt(argc, argv, "s:g:i:o:")) != -1) {
 		switch (c) {
 		case 's':
-			if (inet_pton(AF_INET, optarg, &o->src) != 1)
+			if (inet_pton(AF_INET, optarg, &o->src) != 1 &&
+			    inet_pton(AF_INET6, optarg, &o->src6) != 1)
 				usage();
 			break;
 		case 'g':
-			if (inet_pton(AF_INET, optarg, &o->grp) != 1)
+			if (inet_pton(AF_INET, optarg, &o->grp) == 1)
+				o->af = AF_INET;
+			else if (inet_pton(AF_INET6, optarg, &o->grp6) == 1)
+				o->af = AF_INET6;
+			else
 				usage();
 			break;
 		case 'i':
@@ -64,8 +74,69 @@ static void parse(int argc, char **argv, struct route_opts *o)
 			usage();
 		}
 	}
-	if (!o->ifs[0] || !nout || !o->grp.s_addr)
+	if (!o->ifs[0] || !nout || !o->af)
 		usage();
+}
+
+static int set_up6(int fd, const struct route_opts *o)
+{
+	struct mf6cctl mc;
+	int one = 1, i;
+
+	if (setsockopt(fd, IPPROTO_IPV6, MRT6_INIT, &one, sizeof(one)))
+		return -errno;
+	for (i = 0; i < o->nif; i++) {
+		struct mif6ctl m;
+		int ifindex = (int)if_nametoindex(o->ifs[i]);
+
+		if (!ifindex)
+			return -ENODEV;
+		memset(&m, 0, sizeof(m));
+		m.mif6c_mifi = (mifi_t)i;
+		m.vifc_threshold = 1;
+		m.mif6c_pifi = (unsigned short)ifindex;
+		if (setsockopt(fd, IPPROTO_IPV6, MRT6_ADD_MIF, &m, sizeof(m)))
+			return -errno;
+	}
+	memset(&mc, 0, sizeof(mc));
+	mc.mf6cc_origin.sin6_family = AF_INET6;
+	mc.mf6cc_origin.sin6_addr = o->src6;
+	mc.mf6cc_mcastgrp.sin6_family = AF_INET6;
+	mc.mf6cc_mcastgrp.sin6_addr = o->grp6;
+	mc.mf6cc_parent = 0;
+	for (i = 1; i < o->nif; i++)
+		IF_SET(i, &mc.mf6cc_ifset);
+	if (setsockopt(fd, IPPROTO_IPV6, MRT6_ADD_MFC, &mc, sizeof(mc)))
+		return -errno;
+	return 0;
+}
+
+static void report6(int fd, const struct route_opts *o)
+{
+	struct sioc_sg_req6 sg;
+	int i;
+
+	memset(&sg, 0, sizeof(sg));
+	sg.src.sin6_family = sg.grp.sin6_family = AF_INET6;
+	sg.src.sin6_addr = o->src6;
+	sg.grp.sin6_addr = o->grp6;
+	if (ioctl(fd, SIOCGETSGCNT_IN6, &sg) == 0)
+		printf("kroute sg pkts=%lu bytes=%lu wrong_if=%lu\n", sg.pktcnt,
+		       sg.bytecnt, sg.wrong_if);
+	else
+		printf("kroute sg error=%s\n", strerror(errno));
+	for (i = 0; i < o->nif; i++) {
+		struct sioc_mif_req6 mr;
+
+		memset(&mr, 0, sizeof(mr));
+		mr.mifi = (mifi_t)i;
+		if (ioctl(fd, SIOCGETMIFCNT_IN6, &mr) == 0)
+			printf("kroute mif%d %s in=%lu/%luB out=%lu/%luB\n", i,
+			       o->ifs[i], mr.icount, mr.ibytes, mr.ocount,
+			       mr.obytes);
+		else
+			printf("kroute mif%d error=%s\n", i, strerror(errno));
+	}
 }
 
 static int set_up(int fd, const struct route_opts *o)
@@ -139,12 +210,15 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	fd = socket(AF_INET, SOCK_RAW, IPPROTO_IGMP);
+	if (o.af == AF_INET6)
+		fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+	else
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_IGMP);
 	if (fd < 0) {
 		perror("kroute: socket");
 		return 1;
 	}
-	rc = set_up(fd, &o);
+	rc = o.af == AF_INET6 ? set_up6(fd, &o) : set_up(fd, &o);
 	if (rc < 0) {
 		fprintf(stderr, "kroute: setup: %s\n", strerror(-rc));
 		return 1;
@@ -153,9 +227,15 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (sigwait(&set, &sig) == 0)
 		printf("kroute stop signal=%d\n", sig);
-	report(fd, &o);
-	if (setsockopt(fd, IPPROTO_IP, MRT_DONE, NULL, 0))
-		perror("kroute: MRT_DONE");
+	if (o.af == AF_INET6) {
+		report6(fd, &o);
+		if (setsockopt(fd, IPPROTO_IPV6, MRT6_DONE, NULL, 0))
+			perror("kroute: MRT6_DONE");
+	} else {
+		report(fd, &o);
+		if (setsockopt(fd, IPPROTO_IP, MRT_DONE, NULL, 0))
+			perror("kroute: MRT_DONE");
+	}
 	close(fd);
 	fflush(stdout);
 	return 0;

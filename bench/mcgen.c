@@ -4,11 +4,13 @@
  * to one (S,G), as fast as sendmmsg allows (or paced), then a one-line
  * report with the send rate and this process's CPU time (kernel forwarding
  * runs in softirq and mostly lands here, not in the router process).
- *   mcgen -S src -g group [-p port] [-t ttl] [-n count] [-l len] [-b batch]
- *         [-r pps] [-w]         (-w: warm-up packets, 20 ms apart)
+ * IPv6 addresses send IPv6 (-t is then the hop limit, -I the interface).
+ *   mcgen -S src -g group [-I ifname] [-p port] [-t ttl] [-n count]
+ *         [-l len] [-b batch] [-r pps] [-w]  (-w: warm-up, 20 ms apart)
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
@@ -24,7 +26,10 @@
 #define MAX_LEN 9000
 
 struct gen_opts {
+	int af;			/* AF_INET or AF_INET6, from -g */
 	struct in_addr src, grp;
+	struct in6_addr src6, grp6;
+	unsigned ifindex;	/* -I: v6 multicast interface, 0 = route */
 	int port, ttl, len, batch;
 	long count, pps;
 	int warm;
@@ -33,7 +38,7 @@ struct gen_opts {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: mcgen -S src -g group [-p port] [-t ttl] [-n count]"
+		"usage: mcgen -S src -g group [-I ifname] [-p port] [-t ttl] [-n count]"
 		" [-l len] [-b batch] [-r pps] [-w]\n");
 	exit(2);
 }
@@ -48,14 +53,24 @@ static int parse(int argc, char **argv, struct gen_opts *o)
 	o->count = 200000;
 	o->len = 100;
 	o->batch = 64;
-	while ((c = getopt(argc, argv, "S:g:p:t:n:l:b:r:w")) != -1) {
+	while ((c = getopt(argc, argv, "S:g:I:p:t:n:l:b:r:w")) != -1) {
 		switch (c) {
 		case 'S':
-			if (inet_pton(AF_INET, optarg, &o->src) != 1)
+			if (inet_pton(AF_INET, optarg, &o->src) != 1 &&
+			    inet_pton(AF_INET6, optarg, &o->src6) != 1)
 				usage();
 			break;
 		case 'g':
-			if (inet_pton(AF_INET, optarg, &o->grp) != 1)
+			if (inet_pton(AF_INET, optarg, &o->grp) == 1)
+				o->af = AF_INET;
+			else if (inet_pton(AF_INET6, optarg, &o->grp6) == 1)
+				o->af = AF_INET6;
+			else
+				usage();
+			break;
+		case 'I':
+			o->ifindex = if_nametoindex(optarg);
+			if (!o->ifindex)
 				usage();
 			break;
 		case 'p':
@@ -83,11 +98,32 @@ static int parse(int argc, char **argv, struct gen_opts *o)
 			usage();
 		}
 	}
-	if (!o->src.s_addr || !o->grp.s_addr || o->count <= 0 ||
+	if (!o->af || o->count <= 0 ||
 	    o->len < (int)sizeof(struct bench_hdr) || o->len > MAX_LEN ||
 	    o->batch < 1 || o->batch > MAX_BATCH)
 		usage();
 	return 0;
+}
+
+static int open_sock6(const struct gen_opts *o)
+{
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6,
+				  .sin6_addr = o->src6};
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	int sndbuf = 4 << 20;
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &o->ttl,
+		       sizeof(o->ttl)) ||
+	    (o->ifindex &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &o->ifindex,
+			sizeof(o->ifindex))))
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	return fd;
 }
 
 static int open_sock(const struct gen_opts *o)
@@ -111,9 +147,9 @@ static int open_sock(const struct gen_opts *o)
 }
 
 /* Send packets [first, first + n) with sendmmsg; returns packets sent. */
-static long send_batch(int fd, const struct gen_opts *o,
-		       const struct sockaddr_in *to, char (*bufs)[MAX_LEN],
-		       uint32_t first, int n)
+static long send_batch(int fd, const struct gen_opts *o, const void *to,
+		       socklen_t tolen, char (*bufs)[MAX_LEN], uint32_t first,
+		       int n)
 {
 	struct mmsghdr msgs[MAX_BATCH];
 	struct iovec iov[MAX_BATCH];
@@ -131,7 +167,7 @@ static long send_batch(int fd, const struct gen_opts *o,
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 		msgs[i].msg_hdr.msg_name = (void *)to;
-		msgs[i].msg_hdr.msg_namelen = sizeof(*to);
+		msgs[i].msg_hdr.msg_namelen = tolen;
 	}
 	while (done < n) {
 		rc = sendmmsg(fd, msgs + done, (unsigned)(n - done), 0);
@@ -166,6 +202,9 @@ int main(int argc, char **argv)
 {
 	char(*bufs)[MAX_LEN] = calloc(MAX_BATCH, MAX_LEN);
 	struct sockaddr_in to = {.sin_family = AF_INET};
+	struct sockaddr_in6 to6 = {.sin6_family = AF_INET6};
+	const void *dst = &to;
+	socklen_t dstlen = sizeof(to);
 	struct gen_opts o;
 	struct rusage ru;
 	uint64_t t0, t1;
@@ -176,13 +215,19 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	if (!bufs)
 		return 1;
-	fd = open_sock(&o);
+	fd = o.af == AF_INET6 ? open_sock6(&o) : open_sock(&o);
 	if (fd < 0) {
 		fprintf(stderr, "mcgen: socket: %s\n", strerror(-fd));
 		return 1;
 	}
 	to.sin_addr = o.grp;
 	to.sin_port = htons((uint16_t)o.port);
+	to6.sin6_addr = o.grp6;
+	to6.sin6_port = htons((uint16_t)o.port);
+	if (o.af == AF_INET6) {
+		dst = &to6;
+		dstlen = sizeof(to6);
+	}
 	if (o.warm) {
 		o.batch = 1;
 		o.pps = 50;
@@ -191,7 +236,8 @@ int main(int argc, char **argv)
 	while (sent < o.count) {
 		int n =
 		    o.count - sent < o.batch ? (int)(o.count - sent) : o.batch;
-		long k = send_batch(fd, &o, &to, bufs, (uint32_t)sent, n);
+		long k = send_batch(fd, &o, dst, dstlen, bufs, (uint32_t)sent,
+				    n);
 
 		if (k <= 0)
 			break;

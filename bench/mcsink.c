@@ -4,12 +4,14 @@
  * counts mcgen's packets with recvmmsg (unique, duplicate, warm-up, TTL
  * seen), then prints one result line. Stops after idle_ms without a
  * packet once measured packets arrived, at max_ms, or on SIGTERM/SIGINT.
- *   mcsink -g group -i ifaddr [-p port] [-n expected] [-I idle_ms]
+ *   mcsink -g group -i ifaddr|ifname [-p port] [-n expected] [-I idle_ms]
  *          [-W max_ms] [-T expected_ttl]
+ * An IPv6 group joins on interface -i ifname, -T is then the hop limit.
  * Prints "ready" once joined and "warm" at the first warm-up packet.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,7 +28,10 @@
 #define SLOT 2048
 
 struct sink_opts {
+	int af;			/* AF_INET or AF_INET6, from -g */
 	struct in_addr grp, ifaddr;
+	struct in6_addr grp6;
+	const char *ifarg;	/* -i as given: a v6 join names the device */
 	int port, ttl;
 	long expected;
 	long idle_ms, max_ms;
@@ -46,7 +51,7 @@ struct sink_stats {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mcsink -g group -i ifaddr [-p port] "
+	fprintf(stderr, "usage: mcsink -g group -i ifaddr|ifname [-p port] "
 			"[-n expected] [-I idle_ms] [-W max_ms] "
 			"[-T ttl]\n");
 	exit(2);
@@ -65,12 +70,15 @@ static void parse(int argc, char **argv, struct sink_opts *o)
 	while ((c = getopt(argc, argv, "g:i:p:n:I:W:T:")) != -1) {
 		switch (c) {
 		case 'g':
-			if (inet_pton(AF_INET, optarg, &o->grp) != 1)
+			if (inet_pton(AF_INET, optarg, &o->grp) == 1)
+				o->af = AF_INET;
+			else if (inet_pton(AF_INET6, optarg, &o->grp6) == 1)
+				o->af = AF_INET6;
+			else
 				usage();
 			break;
 		case 'i':
-			if (inet_pton(AF_INET, optarg, &o->ifaddr) != 1)
-				usage();
+			o->ifarg = optarg;
 			break;
 		case 'p':
 			o->port = atoi(optarg);
@@ -91,8 +99,35 @@ static void parse(int argc, char **argv, struct sink_opts *o)
 			usage();
 		}
 	}
-	if (!o->grp.s_addr || !o->ifaddr.s_addr || o->expected <= 0)
+	if (!o->af || !o->ifarg || o->expected <= 0)
 		usage();
+	if (o->af == AF_INET && inet_pton(AF_INET, o->ifarg, &o->ifaddr) != 1)
+		usage();
+}
+
+static int open_sock6(const struct sink_opts *o)
+{
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6,
+				  .sin6_port = htons((uint16_t)o->port),
+				  .sin6_addr = o->grp6};
+	struct ipv6_mreq mr = {.ipv6mr_multiaddr = o->grp6,
+			       .ipv6mr_interface = if_nametoindex(o->ifarg)};
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	int one = 1, rcvbuf = 64 << 20;
+
+	if (fd < 0)
+		return -errno;
+	if (!mr.ipv6mr_interface)
+		return -ENODEV;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one,
+		       sizeof(one)))
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	return fd;
 }
 
 static int open_sock(const struct sink_opts *o)
@@ -123,7 +158,9 @@ static int msg_ttl(struct msghdr *mh)
 	struct cmsghdr *c;
 
 	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
+		if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
+		    (c->cmsg_level == IPPROTO_IPV6 &&
+		     c->cmsg_type == IPV6_HOPLIMIT))
 			return *(int *)CMSG_DATA(c);
 	return -1;
 }
@@ -242,7 +279,7 @@ int main(int argc, char **argv)
 	sigaddset(&stopset, SIGTERM);
 	sigaddset(&stopset, SIGINT);
 	sigprocmask(SIG_BLOCK, &stopset, NULL);
-	fd = open_sock(&o);
+	fd = o.af == AF_INET6 ? open_sock6(&o) : open_sock(&o);
 	if (fd < 0) {
 		fprintf(stderr, "mcsink: socket: %s\n", strerror(-fd));
 		return 1;

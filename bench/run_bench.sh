@@ -3,10 +3,12 @@
 # same namespace topology, forwarded first by the kernel's ipmr (kroute on
 # the real MRT API), then by kroute under libmrtshim.so (inside nomrt, so
 # the kernel's MRT API is gone). Reports per-receiver delivered packets/s,
-# loss, duplicates, TTL, router CPU time and the shim/kernel ratio.
+# loss, duplicates, TTL, router CPU time and the shim/kernel ratio, for
+# IPv4 (kernel, shim) and IPv6 (kernel6, shim6: ip6mr vs the shim).
 # Needs root. Bounded in packets and seconds; cleans up after itself.
 # Usage: bench/run_bench.sh [-B builddir] [-n packets] [-l len] [-t ttl]
-#        [-r pps] [-m "kernel shim"]     (see bench/README.md)
+#        [-r pps] [-m "kernel shim kernel6 shim6"] [-c ringsize]
+#        [-P perfdir]                    (see bench/README.md)
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,10 +19,12 @@ TTL=${BENCH_TTL:-5}
 BATCH=${BENCH_BATCH:-64}
 IDLE_MS=${BENCH_IDLE_MS:-1000}
 GEN_TIMEOUT=${BENCH_GEN_TIMEOUT:-60}
-MODES=${BENCH_MODES:-kernel shim}
+MODES=${BENCH_MODES:-kernel shim kernel6 shim6}
 RATE=${BENCH_RATE:-0}
+CAPBUF=${BENCH_CAPBUF:-}
+PERFDIR=${BENCH_PERF_DIR:-}
 
-while getopts "B:n:l:t:m:r:h" opt; do
+while getopts "B:n:l:t:m:r:c:P:h" opt; do
 	case $opt in
 	B) BUILD=$OPTARG ;;
 	n) PKTS=$OPTARG ;;
@@ -28,12 +32,26 @@ while getopts "B:n:l:t:m:r:h" opt; do
 	t) TTL=$OPTARG ;;
 	m) MODES=$OPTARG ;;
 	r) RATE=$OPTARG ;;
-	*) sed -n '2,10p' "$0"; exit 2 ;;
+	c) CAPBUF=$OPTARG ;;
+	P) PERFDIR=$OPTARG ;;
+	*) sed -n '2,12p' "$0"; exit 2 ;;
 	esac
 done
+# -c SIZE: each shim mode runs again with MRTSHIM_CAPTURE_BUFFER=SIZE
+# (mode "shim:SIZE"), right after the default-ring run
+if [ -n "$CAPBUF" ]; then
+	m2=
+	for m in $MODES; do
+		m2+=" $m"
+		case $m in shim | shim6) m2+=" $m:$CAPBUF" ;; esac
+	done
+	MODES=$m2
+fi
 
 GRP=239.1.2.3
 SRC=10.1.0.2
+GRP6=ff0e::1:2:3
+SRC6=fd01::2
 PORT=5001
 NS_S=bench$$s
 NS_R=bench$$r
@@ -94,6 +112,13 @@ topology() {
 	ip -n "$NS_S" addr add "$SRC/24" dev eth0
 	ip -n "$NS_A" addr add 10.2.0.2/24 dev eth0
 	ip -n "$NS_B" addr add 10.3.0.2/24 dev eth0
+	# IPv6 beside it (nodad: usable at once)
+	ip -n "$NS_R" -6 addr add fd01::1/64 dev r0 nodad
+	ip -n "$NS_R" -6 addr add fd02::1/64 dev r1 nodad
+	ip -n "$NS_R" -6 addr add fd03::1/64 dev r2 nodad
+	ip -n "$NS_S" -6 addr add "$SRC6/64" dev eth0 nodad
+	ip -n "$NS_A" -6 addr add fd02::2/64 dev eth0 nodad
+	ip -n "$NS_B" -6 addr add fd03::2/64 dev eth0 nodad
 	for ns in r0 r1 r2; do ip -n "$NS_R" link set "$ns" up; done
 	ip -n "$NS_S" link set eth0 up
 	ip -n "$NS_A" link set eth0 up
@@ -151,13 +176,22 @@ kv() {
 }
 
 # run_mode MODE: one measured run; results in $TMP/MODE.*
+# MODE: kernel | shim | kernel6 | shim6, a shim mode maybe with :ringsize
 run_mode() {
-	local mode=$1 out=$TMP/$1 pa pb pr pw prefix=() c0 c1 status=ok
-	local maxw=$(((GEN_TIMEOUT + 30) * 1000))
+	local mode=$1 out=$TMP/$1 pa pb pr pw pp= prefix=() c0 c1 status=ok
+	local maxw=$(((GEN_TIMEOUT + 30) * 1000)) base=${1%%:*} cb=
+	local src=$SRC grp=$GRP ia=10.2.0.2 ib=10.3.0.2 gif=() mrvif=ip_mr_vif
 
-	case $mode in
-	kernel) ;;
-	shim)
+	[ "$base" != "$mode" ] && cb=${mode#*:}
+	case $base in
+	kernel6 | shim6)
+		src=$SRC6 grp=$GRP6 ia=eth0 ib=eth0 gif=(-I eth0)
+		mrvif=ip6_mr_vif
+		;;
+	esac
+	case $base in
+	kernel | kernel6) ;;
+	shim | shim6)
 		if [ ! -f "$SHIMLIB" ]; then
 			echo "not built: $SHIMLIB" >"$out.status"
 			return 0
@@ -168,15 +202,20 @@ run_mode() {
 			say "nomrt not built ($NOMRT): shim run without it"
 		fi
 		prefix+=(env "LD_PRELOAD=$SHIMLIB")
+		[ -n "$cb" ] && prefix+=("MRTSHIM_CAPTURE_BUFFER=$cb")
+		;;
+	*)
+		echo "unknown mode" >"$out.status"
+		return 0
 		;;
 	esac
 
-	ip netns exec "$NS_A" "$MCSINK" -g "$GRP" -i 10.2.0.2 -p "$PORT" \
+	ip netns exec "$NS_A" "$MCSINK" -g "$grp" -i "$ia" -p "$PORT" \
 		-n "$PKTS" -I "$IDLE_MS" -W "$maxw" -T $((TTL - 1)) \
 		>"$out.sinkA" 2>&1 &
 	pa=$!
 	PIDS+=("$pa")
-	ip netns exec "$NS_B" "$MCSINK" -g "$GRP" -i 10.3.0.2 -p "$PORT" \
+	ip netns exec "$NS_B" "$MCSINK" -g "$grp" -i "$ib" -p "$PORT" \
 		-n "$PKTS" -I "$IDLE_MS" -W "$maxw" -T $((TTL - 1)) \
 		>"$out.sinkB" 2>&1 &
 	pb=$!
@@ -189,7 +228,7 @@ run_mode() {
 	fi
 
 	# ip netns exec, nomrt and env all exec: $! is kroute itself
-	ip netns exec "$NS_R" "${prefix[@]}" "$KROUTE" -s "$SRC" -g "$GRP" \
+	ip netns exec "$NS_R" "${prefix[@]}" "$KROUTE" -s "$src" -g "$grp" \
 		-i r0 -o r1 -o r2 >"$out.router" 2>&1 &
 	pr=$!
 	PIDS+=("$pr")
@@ -204,10 +243,10 @@ run_mode() {
 			sleep 0.05
 		done
 	fi
-	if [ "$mode" = shim ]; then
+	if [[ $base == shim* ]]; then
 		# the kernel itself must not be forwarding in the shim run
 		local kvifs
-		kvifs=$(ip netns exec "$NS_R" sed 1d /proc/net/ip_mr_vif)
+		kvifs=$(ip netns exec "$NS_R" sed 1d "/proc/net/$mrvif")
 		if [ -n "$kvifs" ]; then
 			status="INVALID: kernel has vifs in the shim run"
 			say "$mode: $status"
@@ -216,8 +255,8 @@ run_mode() {
 
 	# warm-up: a few marked packets until both receivers saw one (3 s
 	# at most), so the measured burst does not pay path set-up
-	ip netns exec "$NS_S" "$MCGEN" -S "$SRC" -g "$GRP" -p "$PORT" \
-		-t "$TTL" -l "$LEN" -w -n 150 >"$out.warm" 2>&1 &
+	ip netns exec "$NS_S" "$MCGEN" -S "$src" -g "$grp" "${gif[@]}" \
+		-p "$PORT" -t "$TTL" -l "$LEN" -w -n 150 >"$out.warm" 2>&1 &
 	pw=$!
 	PIDS+=("$pw")
 	if wait_line "$out.sinkA" '^warm' 3 && wait_line "$out.sinkB" '^warm' 1
@@ -230,10 +269,20 @@ run_mode() {
 	wait "$pw" 2>/dev/null || true
 	sleep 0.2 # let the last warm-up packets drain
 
+	# -P: the router's profile over the burst (perf record -g)
+	if [ -n "$PERFDIR" ] && command -v perf >/dev/null; then
+		mkdir -p "$PERFDIR"
+		timeout -s INT $((GEN_TIMEOUT + 15)) perf record -q -g \
+			-p "$pr" -o "$PERFDIR/$mode.perf.data" \
+			>"$out.perf" 2>&1 &
+		pp=$!
+		PIDS+=("$pp")
+		sleep 0.5
+	fi
 	c0=$(cpu_ticks "$pr")
-	timeout "$GEN_TIMEOUT" ip netns exec "$NS_S" "$MCGEN" -S "$SRC" \
-		-g "$GRP" -p "$PORT" -t "$TTL" -l "$LEN" -b "$BATCH" \
-		-n "$PKTS" -r "$RATE" >"$out.gen" 2>&1 ||
+	timeout "$GEN_TIMEOUT" ip netns exec "$NS_S" "$MCGEN" -S "$src" \
+		-g "$grp" "${gif[@]}" -p "$PORT" -t "$TTL" -l "$LEN" \
+		-b "$BATCH" -n "$PKTS" -r "$RATE" >"$out.gen" 2>&1 ||
 		say "$mode: mcgen: $(cat "$out.gen")"
 	# receivers stop after IDLE_MS without packets; bounded either way
 	wait_exit "$pa" $((IDLE_MS / 1000 + 5)) || kill -TERM "$pa" 2>/dev/null
@@ -242,18 +291,25 @@ run_mode() {
 	wait "$pb" 2>/dev/null || true
 	c1=$(cpu_ticks "$pr")
 	echo $((c1 - c0)) >"$out.cputicks"
+	if [ -n "$pp" ]; then
+		kill -INT "$pp" 2>/dev/null || true
+		wait_exit "$pp" 10 || kill -KILL "$pp" 2>/dev/null
+		wait "$pp" 2>/dev/null || true
+	fi
 	kill -TERM "$pr" 2>/dev/null || true
 	wait_exit "$pr" 5 || kill -KILL "$pr" 2>/dev/null
 	wait "$pr" 2>/dev/null || true
 	echo "$status" >"$out.status"
 }
 
-# results MODE: one table row; sets R_PPS_<mode>_A/B for the ratio
+# results MODE: one table row; sets R_PPS_<key>_A/B for the ratio (key:
+# the mode with anything but letters and digits as _)
 row() {
 	local mode=$1 out=$TMP/$1 st sent gpps gcpu rcpu ra rb pa pb la lb d t
+	local key=${1//[^A-Za-z0-9]/_}
 	st=$(cat "$out.status" 2>/dev/null || echo "not run")
 	if [[ $st == "not built"* ]]; then
-		printf '%-7s %s\n' "$mode" "$st"
+		printf '%-10s %s\n' "$mode" "$st"
 		return
 	fi
 	sent=$(kv "$out.gen" sent)
@@ -271,20 +327,47 @@ row() {
 		'BEGIN { printf "%.2f%%", s ? 100 * (s - r) / s : 0 }')
 	lb=$(awk -v s="$sent" -v r="${rb:-0}" \
 		'BEGIN { printf "%.2f%%", s ? 100 * (s - r) / s : 0 }')
-	printf '%-7s %8s %9s %8s %8s %9s %8s %8s %9s %4s %6s %7s %7s  %s\n' \
+	printf '%-10s %8s %9s %8s %8s %9s %8s %8s %9s %4s %6s %7s %7s  %s\n' \
 		"$mode" "$sent" "${gpps:-0}" "${ra:-0}" "$la" "${pa:-0}" \
 		"${rb:-0}" "$lb" "${pb:-0}" "$d" "$t" "$rcpu" "$gcpu" \
 		"warm=$(cat "$out.warmok" 2>/dev/null) $st"
-	printf -v "R_RAN_${mode}" '%s' 1
-	printf -v "R_PPS_${mode}_A" '%s' "${pa:-0}"
-	printf -v "R_PPS_${mode}_B" '%s' "${pb:-0}"
-	printf -v "R_RX_${mode}" '%s' "$(( ${ra:-0} + ${rb:-0} ))"
+	printf -v "R_RAN_${key}" '%s' 1
+	printf -v "R_PPS_${key}_A" '%s' "${pa:-0}"
+	printf -v "R_PPS_${key}_B" '%s' "${pb:-0}"
+	printf -v "R_RX_${key}" '%s' "$(( ${ra:-0} + ${rb:-0} ))"
+}
+
+# ratio SHIMMODE: its line against the kernel run of the same family
+ratio() {
+	local s=${1//[^A-Za-z0-9]/_} k=kernel
+	[[ $1 == shim6* ]] && k=kernel6
+	local ran_k="R_RAN_$k" ran_s="R_RAN_$s"
+	[ -n "${!ran_k:-}" ] && [ -n "${!ran_s:-}" ] || return 0
+	local ka="R_PPS_${k}_A" kb="R_PPS_${k}_B" kr="R_RX_$k"
+	local sa="R_PPS_${s}_A" sb="R_PPS_${s}_B" sr="R_RX_$s"
+	awk -v ka="${!ka:-0}" -v kb="${!kb:-0}" -v sa="${!sa:-0}" \
+		-v sb="${!sb:-0}" -v kr="${!kr:-0}" -v sr="${!sr:-0}" \
+		-v name="$1/$k" 'BEGIN {
+		k = (ka + kb) / 2; s = (sa + sb) / 2
+		printf "ratio %s: delivered pps ", name
+		if (k > 0)
+			printf "%.3f", s / k
+		else
+			printf "n/a"
+		if (kr > 0)
+			printf ", packets delivered %.3f\n", sr / kr
+		else
+			printf ", packets delivered n/a\n"
+	}'
 }
 
 say "topology: $NS_S -> $NS_R (r0; r1, r2) -> $NS_A, $NS_B"
 topology
 for m in $MODES; do
-	say "run: $m ($PKTS x $LEN-byte UDP to ($SRC,$GRP) TTL $TTL)"
+	case $m in
+	*6*) say "run: $m ($PKTS x $LEN-byte UDP to ($SRC6,$GRP6) hops $TTL)" ;;
+	*) say "run: $m ($PKTS x $LEN-byte UDP to ($SRC,$GRP) TTL $TTL)" ;;
+	esac
 	run_mode "$m"
 done
 
@@ -293,7 +376,7 @@ echo "libmrtshim forwarding benchmark: $PKTS packets, $LEN-byte UDP payload," \
 	"TTL $TTL, sendmmsg batch $BATCH," \
 	"rate $([ "$RATE" -gt 0 ] && echo "$RATE pps" || echo max)," \
 	"$(uname -r), $(nproc) CPUs"
-printf '%-7s %8s %9s %8s %8s %9s %8s %8s %9s %4s %6s %7s %7s  %s\n' \
+printf '%-10s %8s %9s %8s %8s %9s %8s %8s %9s %4s %6s %7s %7s  %s\n' \
 	mode sent send_pps rx_A loss_A pps_A rx_B loss_B pps_B dup \
 	"ttl!=$((TTL - 1))" rtr_ms snd_ms notes
 for m in $MODES; do row "$m"; done
@@ -301,21 +384,9 @@ for m in $MODES; do
 	[ -s "$TMP/$m.router" ] || continue
 	grep '^kroute ' "$TMP/$m.router" | sed "s/^/  $m: /" || true
 done
-if [ -n "${R_RAN_kernel:-}" ] && [ -n "${R_RAN_shim:-}" ]; then
-	awk -v ka="${R_PPS_kernel_A:-0}" -v kb="${R_PPS_kernel_B:-0}" \
-		-v sa="${R_PPS_shim_A:-0}" -v sb="${R_PPS_shim_B:-0}" \
-		-v kr="${R_RX_kernel:-0}" -v sr="${R_RX_shim:-0}" 'BEGIN {
-		k = (ka + kb) / 2; s = (sa + sb) / 2
-		if (k > 0)
-			printf "ratio shim/kernel: delivered pps %.3f", s / k
-		else
-			printf "ratio shim/kernel: delivered pps n/a"
-		if (kr > 0)
-			printf ", packets delivered %.3f\n", sr / kr
-		else
-			printf ", packets delivered n/a\n"
-	}'
-fi
+for m in $MODES; do
+	[[ $m == shim* ]] && ratio "$m"
+done
 echo "(pps = unique packets / first-to-last arrival at that receiver;" \
 	"rtr_ms = router process utime+stime during the burst;" \
 	"snd_ms = sender CPU, where kernel forwarding softirq work lands)"
