@@ -763,16 +763,20 @@ void nl_mroutes_fam(const char *label, int family)
 	nl_query(label, &req.nh, RTM_NEWROUTE, fmt_route);
 }
 
-/* append attribute @type with @len bytes of @data to the request */
-static void nl_attr(struct nlmsghdr *nh, int type, const void *data, size_t len)
+/* append attribute @type with @len bytes of @data to the request @msg
+ * (the whole request, so the compiler sees the room after the header) */
+static void nl_attr(void *msg, int type, const void *data, size_t len)
 {
-	struct rtattr *a =
-	    (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+	struct nlmsghdr *nh = msg;
+	char *at = (char *)msg + NLMSG_ALIGN(nh->nlmsg_len);
+	struct rtattr a = {
+		.rta_len = (unsigned short)RTA_LENGTH(len),
+		.rta_type = (unsigned short)type,
+	};
 
-	a->rta_type = (unsigned short)type;
-	a->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(a), data, len);
-	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(a->rta_len);
+	memcpy(at, &a, sizeof(a));
+	memcpy(at + RTA_LENGTH(0), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(a.rta_len);
 }
 
 /* RTM_GETROUTE for one (S,G), optionally in table tbl (0: none given);
@@ -799,10 +803,10 @@ void nl_getroute(const char *label, const char *src, const char *grp,
 	req.rt.rtm_family = v6 ? RTNL_FAMILY_IP6MR : RTNL_FAMILY_IPMR;
 	req.rt.rtm_src_len = (unsigned char)(alen * 8);
 	req.rt.rtm_dst_len = (unsigned char)(alen * 8);
-	nl_attr(&req.nh, RTA_SRC, s, alen);
-	nl_attr(&req.nh, RTA_DST, g, alen);
+	nl_attr(&req, RTA_SRC, s, alen);
+	nl_attr(&req, RTA_DST, g, alen);
 	if (tbl)
-		nl_attr(&req.nh, RTA_TABLE, &tbl, sizeof(tbl));
+		nl_attr(&req, RTA_TABLE, &tbl, sizeof(tbl));
 	nl_query(label, &req.nh, RTM_NEWROUTE, fmt_route);
 }
 

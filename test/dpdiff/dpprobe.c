@@ -240,7 +240,7 @@ static void send_pkts(const char *grp, int ttl, int count, int paylen,
 	struct send_cmd c = { .ttl = ttl, .count = count, .paylen = paylen,
 			      .opts = opts };
 
-	snprintf(c.grp, sizeof(c.grp), "%s", grp);
+	snprintf(c.grp, sizeof(c.grp), "%.15s", grp);
 	ctl_call(sctl, &c, sizeof(c));
 }
 
