@@ -174,14 +174,16 @@ static void dp_grave_close(struct mrt_engine *eng, struct dp *dp)
  * them, so no packet is seen twice), which a forked child inherits with
  * a ring index still valid (nobody reads them) and forwards with from
  * the moment the owner exits: a filter swap (cap_release), no reopen.
- * Their price: a second ring per capture. Lock held.
+ * Their price: a second ring per capture, so only the original process
+ * keeps them (it is the one that daemonizes); a forked child, once it
+ * forwards, does not (nospare). Lock held.
  */
 static void dp_spare_open(struct mrt_engine *eng, struct dp *dp,
 			  struct dp_cap *dc)
 {
 	char err[PCAP_ERRBUF_SIZE + 64] = "";
 
-	if (dp->standby || !dc->t || dc->hcap.p)
+	if (dp->standby || dp->nospare || !dc->t || dc->hcap.p)
 		return;
 	if (dp_cap_in(eng, dc->t, dc->vifi, &dc->hcap, err, sizeof(err)) < 0 ||
 	    cap_hold(&dc->hcap) < 0) {
@@ -334,7 +336,8 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 
 	if (dp->standby)	/* the pidfd wakes us, else poll the owner */
 		return dp->pidfd >= 0 ? -1 : DP_STANDBY_MS;
-	if (dp->respare && !dp->spare_busy) {	/* dp_fork_chores then */
+	if (dp->respare && !dp->spare_busy && !dp->nospare && !dp->stop) {
+		/* dp_fork_chores renews the spares then */
 		now = engine_now_ns(eng);
 		if (now >= dp->respare_ns)
 			return 0;
@@ -460,8 +463,6 @@ static void dp_takeover(struct mrt_engine *eng, struct dp *dp, pid_t owner)
 		t->dp_tried = 0;	/* open the missing, keep the rest */
 	dp->want++;
 	dp->gen++;
-	dp->respare = true;	/* for a fork of ours: dp_fork_chores */
-	dp->respare_ns = engine_now_ns(eng) + DP_RESPARE_NS;
 	ENG_INFO(eng, "owner %d gone: pid %d forwards now (%d held captures "
 		 "switched, %d reopened)", owner, getpid(), n, bad);
 }
@@ -1147,7 +1148,7 @@ static void *dp_spare_thread(void *arg)
 		memset(j, 0, sizeof(*j));
 	}
 	dp->spare_busy = false;
-	ENG_DBG(eng, "%d spare captures renewed for a next fork", n);
+	ENG_INFO(eng, "%d spare captures renewed for a next fork", n);
 	engine_unlock(eng);
 	return NULL;
 }
@@ -1164,7 +1165,8 @@ static void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 
 	dp_grave_close(eng, dp);
 	engine_lock(eng);
-	if (dp->standby || dp->stop || !dp->respare || dp->spare_busy ||
+	if (dp->standby || dp->stop || dp->nospare || !dp->respare ||
+	    dp->spare_busy ||
 	    engine_now_ns(eng) < dp->respare_ns) {
 		engine_unlock(eng);
 		return;
@@ -1175,6 +1177,7 @@ static void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 	if (!dp->spare_jobs)
 		dp->spare_jobs = calloc(DP_MAXCAP, sizeof(*dp->spare_jobs));
 	if (!dp->spare_jobs) {
+		dp->respare = false;	/* no memory: no spares */
 		engine_unlock(eng);
 		return;
 	}
@@ -1351,7 +1354,7 @@ void dp_atfork_parent(struct mrt_engine *eng)
 			dp->caps[i].inherited = true;
 			dp->inherited = true;
 		}
-		if (!dp->standby) {
+		if (!dp->standby && !dp->nospare) {
 			dp->respare = true;
 			dp->respare_ns = engine_now_ns(eng) + DP_RESPARE_NS;
 		}
@@ -1395,6 +1398,14 @@ void dp_atfork_child(struct mrt_engine *eng)
 
 		if (!dc->t)
 			continue;
+		if (dp->respare || !dc->hcap.p) {
+			/* the spares went to an earlier child (or there are
+			 * none): everything here is a copy to close */
+			dc->given = true;
+			dc->inherited = true;
+			dp->inherited = true;
+			continue;
+		}
 		c = dc->cap;
 		dc->cap = dc->hcap;
 		dc->hcap = c;
@@ -1405,6 +1416,8 @@ void dp_atfork_child(struct mrt_engine *eng)
 		dp->inherited = true;
 	}
 	dp->standby = true;
+	dp->nospare = true;	/* see dp_spare_open */
+	dp->respare = false;
 	/* the parent's pidfd watched its own owner: not ours to poll */
 	if (dp->pidfd >= 0)
 		engine_close_fd(eng, dp->pidfd);

@@ -110,6 +110,7 @@ struct dp {
 	bool standby;		/* forked child waiting for the owner */
 	bool inherited;		/* standby: a slot is inherited (dp_cap) */
 	bool respare;		/* owner: a child took the spares, renew */
+	bool nospare;		/* a forked child keeps none (dp_spare_open) */
 	uint64_t respare_ns;	/* ... not before then (engine_now_ns) */
 	int handfd;		/* eventfd all processes of a fork share:
 				 * an exiting owner wakes the standbys */
