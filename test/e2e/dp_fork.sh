@@ -14,6 +14,8 @@
 # them (the shim's log says so).
 # The gap is printed; FORK_GAP_MAX (unset: no bound) turns it into an
 # assertion for a measuring run on a quiet machine.
+# Then the same with -K: the original process routes on beside its
+# standby child (no packet twice, the child does not take over).
 # E2E_MODE=kernel runs the same on the kernel's ipmr (gap 0 expected).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -76,4 +78,48 @@ if [ "$E2E_MODE" = shim ]; then
 		fail "the takeover did not switch the $ncap held captures"
 fi
 kill -0 "$CHILD" 2>/dev/null || fail "the daemon's child died"
+# not our child (its parent exited): TERM it and wait for it to be gone
+# (it holds the netns' mrouter lock)
+# shellcheck disable=SC2317 # called through wait_for
+gone() { ! kill -0 "$1" 2>/dev/null; }
+kill -TERM "$CHILD"
+wait_for "pid $CHILD gone" 5 gone "$CHILD"
+untrack_pid "$CHILD"
+
+# 2. -K: the original process keeps routing while its child stands by
+# (a helper that has not exec'd yet), past the renewal of its spares
+# (DP_RESPARE_NS after the fork): still no packet twice, the child never
+# takes over, the owner has renewed its spares.
+rm -f "$E2E_TMP/client.ready" "$E2E_TMP/client.mfc" "$E2E_TMP/client.pid"
+recv_start K "$NS_A" "$G" -p 5003 -W 2000 -w 20000
+ip netns exec "$NS_R" "${prefix[@]}" "$MRT_CLIENT" -v r0,r1 -g "$G" -o 1 \
+	-t 6 -r "$E2E_TMP/client.ready" -m "$E2E_TMP/client.mfc" \
+	-D "$E2E_TMP/client.pid" -d 500 -K >"$E2E_TMP/client2.log" 2>&1 &
+OWNER=$!
+track_pid "$OWNER"
+wait_for "mrt_client vifs" 5 test -e "$E2E_TMP/client.ready"
+ip netns exec "$NS_S" "$E2E_MCAST_TOOL" send -i eth0 -g "$G" -p 5003 \
+	-n "$N" -t 16 -I 1 &
+SENDER=$!
+track_pid "$SENDER"
+wait_for "mrt_client's child pid" 5 test -s "$E2E_TMP/client.pid"
+CHILD=$(cat "$E2E_TMP/client.pid")
+track_pid "$CHILD"
+wait "$SENDER" || fail "sender failed"
+untrack_pid "$SENDER"
+recv_wait K
+say "stream beside a standby child: $RECV_LINE"
+no_dups "stream beside a standby child"
+[ "$(field recv)" -gt $((N / 2)) ] ||
+	fail "the stream was not forwarded: $RECV_LINE"
+if [ "$E2E_MODE" = shim ]; then
+	grep -E "^libmrtshim\[($OWNER|$CHILD)\]: .*(standby|renewed|forwards)" \
+		"$log" || true
+	grep -q "^libmrtshim\[$CHILD\]: .*forwards now" "$log" &&
+		fail "the child took over while the owner lived"
+	grep -q "^libmrtshim\[$OWNER\]: .*spare captures renewed" "$log" ||
+		fail "the owner did not renew its spares after the fork"
+fi
+wait "$OWNER" || fail "mrt_client (-K) failed: $(cat "$E2E_TMP/client2.log")"
+untrack_pid "$OWNER"
 pass

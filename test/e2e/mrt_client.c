@@ -19,6 +19,8 @@
  * -D FILE daemonizes -d MS (default 500) after the first MFC is added, as
  * smcroute or pimd do after MRT_INIT: fork, the original process exits,
  * the child carries on (its PID in FILE) until -t SECS from the start.
+ * -K keeps the original process routing instead; the child only idles
+ * until -t SECS (a standby beside its owner, as a helper before exec).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -115,12 +117,13 @@ int main(int argc, char **argv)
 	int igmp_reports = 0, other = 0, reg = 0, wholepkt = 0, join = 0;
 	int v3 = 0;
 	const char *daemon_file = NULL;
+	int keep = 0;
 	double secs = 10, end, fork_at = 0, delay = 0.5;
 	pid_t pid;
 	struct vifctl vc;
 	struct mfcctl mc;
 
-	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:D:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:D:d:K")) != -1) {
 		switch (opt) {
 		case 'v': ifs = optarg; break;
 		case 'g':
@@ -146,6 +149,7 @@ int main(int argc, char **argv)
 		case 'J': join = 1; break;
 		case 'D': daemon_file = optarg; break;
 		case 'd': delay = atof(optarg) / 1000; break;
+		case 'K': keep = 1; break;
 		default:
 			fprintf(stderr, "usage: see mrt_client.c\n");
 			return 2;
@@ -239,13 +243,19 @@ int main(int argc, char **argv)
 			pid = fork();
 			if (pid < 0)
 				die("fork");
-			if (pid > 0)
+			if (pid > 0 && !keep)
 				exit(0);	/* the daemonizing parent */
+			if (pid > 0)
+				continue;	/* -K: the parent routes on */
 			f = fopen(daemon_file, "w");
 			if (f) {
 				fprintf(f, "%d\n", (int)getpid());
 				fclose(f);
 			}
+			while (keep && now() < end)
+				poll(NULL, 0, 100);
+			if (keep)
+				_exit(0);
 		}
 		if (poll(&p, 1, fork_at > 0 ? 5 : 100) <= 0)
 			continue;
