@@ -470,15 +470,16 @@ static void dp_takeover(struct mrt_engine *eng, struct dp *dp, pid_t owner)
 /* Forked child: take over once the owner process is gone. Lock held. */
 static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 {
-	pid_t owner = atomic_load(&dp->own->pid), me = getpid();
+	pid_t owner, me = getpid();
 	uint64_t cnt;
 	bool gone;
 
-	/* a handover (dp_exit_handover) set the owner to 0: read it, the
-	 * owner word tells the rest */
+	/* a handover (dp_exit_handover) set the owner to 0 before waking
+	 * us: read the wakeup first, then the owner word tells the rest */
 	if (dp->handfd >= 0)
 		while (read(dp->handfd, &cnt, sizeof(cnt)) > 0)
 			;
+	owner = atomic_load(&dp->own->pid);
 
 	if (owner == me) {
 		dp->standby = false;
