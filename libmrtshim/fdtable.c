@@ -48,10 +48,15 @@ bool fdtab_foreign(void)
 	return owner && (pid_t)syscall(SYS_getpid) != owner;
 }
 
-void fdtab_atfork_child(void)
+void fdtab_atfork_child(bool engine)
 {
 	pthread_mutex_init(&fdtab_mu, NULL);
-	fdtab_set_owner();
+	/* without an engine nothing is tracked yet: no system call in
+	 * every fork of every process (the first record sets the owner) */
+	if (engine)
+		fdtab_set_owner();
+	else
+		atomic_store(&fdtab_owner, 0);
 }
 
 /* fdtab lock held: a table with room for fd, or NULL (ENOMEM). */
@@ -93,6 +98,8 @@ int fdtab_put_locked(int fd, struct shim_rec *r)
 
 	if (!t)
 		return -ENOMEM;
+	if (!atomic_load(&fdtab_owner))
+		fdtab_set_owner();
 	if (!r->internal)
 		r->refs++;
 	atomic_store_explicit(&t->e[fd], r, memory_order_release);

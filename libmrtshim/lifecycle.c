@@ -46,7 +46,7 @@ static void atfork_parent(void)
 static void atfork_child(void)
 {
 	shim_log_atfork_child();
-	fdtab_atfork_child();
+	fdtab_atfork_child(fork_engine != NULL);
 	if (fork_engine) {
 		engine_atfork_child(fork_engine);
 		SHIM_ENGINE_VOID(dp_atfork_child(fork_engine));

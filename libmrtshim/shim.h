@@ -185,7 +185,8 @@ static inline int shim_raw_fd(const struct shim_rec *r, int fd)
  */
 void fdtab_lock(void);
 void fdtab_unlock(void);
-void fdtab_atfork_child(void);
+/* fork's child handler; engine: the parent had one (records to guard) */
+void fdtab_atfork_child(bool engine);
 /*
  * The process whose fds the table (and the engine) describe: set by the
  * constructor and in fork's child handler. A child that shares our memory

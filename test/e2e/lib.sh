@@ -166,6 +166,17 @@ e2e_share_tools() {
 		export "${f?}"
 	done
 	export MRTSHIM_PRELOAD
+	# the mrtshim command finds its library as in the build tree
+	if [ -n "${MRTSHIM_CMD:-}" ] && [ -f "$MRTSHIM_CMD" ] &&
+		[ -n "${MRTSHIM_LIB:-}" ] && [ -f "$MRTSHIM_LIB" ]; then
+		mkdir -p "$dir/tools" "$dir/libmrtshim"
+		chmod 755 "$dir/tools" "$dir/libmrtshim"
+		cp "$MRTSHIM_CMD" "$dir/tools/mrtshim"
+		cp "$MRTSHIM_LIB" "$dir/libmrtshim/libmrtshim.so"
+		chmod a+rx "$dir/tools/mrtshim" "$dir/libmrtshim/libmrtshim.so"
+		MRTSHIM_CMD=$dir/tools/mrtshim
+		export MRTSHIM_CMD
+	fi
 }
 
 # Track a PID started by this script, to be killed by the trap; untrack
