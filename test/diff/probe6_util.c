@@ -108,7 +108,8 @@ struct mf6cctl mf6c(const char *src, const char *grp, unsigned short par,
 
 		if (sscanf(p, "%u%n", &v, &n) != 1 || v >= IF_SETSIZE)
 			break;
-		IF_SET(v, &mc.mf6cc_ifset);
+		/* not IF_SET: its int shift is undefined for bit 31 */
+		mc.mf6cc_ifset.ifs_bits[v / NIFBITS] |= 1u << (v % NIFBITS);
 		p += n;
 		if (*p == ',')
 			p++;
