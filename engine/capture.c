@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define CAP_FILTER "ip multicast or igmp"
 #define CAP_FILTER6 "ip6 multicast"
@@ -27,6 +29,35 @@
 	"ip6 multicast and ((ip6[25] & 0x0f) > 2 or "                         \
 	"(ip6[6] == 0 and ip6[40] == 58))"
 #define CAP_BUFSIZE (8 << 20)	/* default bytes of ring per interface */
+/* Snapshot beyond the device MTU: link header, two VLAN tags, slack */
+#define CAP_SNAP_OVER_MTU 128
+#define CAP_SNAP_MAX 65535
+
+/*
+ * The snapshot length for ifname: its MTU plus link headers. libpcap
+ * sizes every ring frame by the snapshot on a device with offloads
+ * (veth), so 65535 left an 8 MiB ring only about 128 frames (measured:
+ * 70 kpps lost 3-8 %); MTU-sized frames give it thousands. A packet
+ * longer than the MTU (a GSO/GRO aggregate, an MTU raised later) is cut
+ * and then dropped and counted (cap_handler): cap->truncated.
+ */
+static int cap_snaplen(const char *ifname)
+{
+	struct ifreq ifr;
+	int fd, mtu = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return CAP_SNAP_MAX;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+		mtu = ifr.ifr_mtu;
+	close(fd);
+	if (mtu <= 0 || mtu > CAP_SNAP_MAX - CAP_SNAP_OVER_MTU)
+		return CAP_SNAP_MAX;
+	return (mtu < 1500 ? 1500 : mtu) + CAP_SNAP_OVER_MTU;
+}
 
 /*
  * Install prog in the kernel with two instructions in front that drop
@@ -91,7 +122,8 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 		snprintf(err, errlen, "pcap_create: %s", ebuf);
 		return -ENODEV;
 	}
-	pcap_set_snaplen(p, 65535);
+	c->snaplen = cap_snaplen(ifname);
+	pcap_set_snaplen(p, c->snaplen);
 	pcap_set_promisc(p, 0);
 	pcap_set_immediate_mode(p, 1);
 	pcap_set_buffer_size(p, bufsize ? (int)bufsize : CAP_BUFSIZE);
@@ -348,8 +380,10 @@ static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
 	    len < off + (want == ETHERTYPE_IPV6 ? 40 : 20))
 		return;
 	/* a truncated capture cannot be forwarded */
-	if (h->caplen < h->len)
+	if (h->caplen < h->len) {
+		x->c->truncated++;
 		return;
+	}
 	x->cb(x->arg, x->c->ifindex, b + off, len - off);
 }
 

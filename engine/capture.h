@@ -24,6 +24,9 @@ struct cap {
 	bool marked;		/* the kernel drops skip_mark packets */
 	bool held;		/* cap_hold: the kernel drops everything */
 	uint32_t skip_mark;	/* asked for at open, for cap_release */
+	int snaplen;		/* bytes kept per packet: device MTU + 128 */
+	uint64_t truncated;	/* longer than snaplen: dropped */
+	uint64_t truncated_seen;	/* what the data plane has logged */
 	struct bpf_program prog;	/* the compiled filter, cap_release */
 	char ifname[IF_NAMESIZE];
 };

@@ -634,6 +634,20 @@ static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp, int slot)
 	}
 }
 
+/* Packets longer than the capture's MTU-sized snapshot were dropped
+ * (capture.c cap_snaplen): say so, once per burst. Lock held. */
+static void dp_cap_truncated(struct mrt_engine *eng, struct cap *c)
+{
+	ENG_WARN(eng,
+		 "capture on %s: %llu packets longer than its MTU (%d-byte "
+		 "snapshot) dropped: GRO/GSO on the device, or its MTU "
+		 "raised since the vif was added?",
+		 c->ifname,
+		 (unsigned long long)(c->truncated - c->truncated_seen),
+		 c->snaplen);
+	c->truncated_seen = c->truncated;
+}
+
 static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
@@ -644,6 +658,7 @@ static void *dp_thread(void *arg)
 	unsigned gen = ~0u;
 	int n = 0, nc = 0, i, k, timeout;
 	uint64_t cnt;
+	struct cap *cap;
 
 	atomic_store(&dp->thr_running, 1);
 	mrt_in_engine = 1;
@@ -766,10 +781,11 @@ static void *dp_thread(void *arg)
 				rx[i].t = dp->caps[k].t;
 				rx[i].flags = map[i] & DP_MAP_OUT ? DP_IN_LOCAL
 								  : 0;
-				cap_dispatch(map[i] & DP_MAP_OUT ?
-						     &dp->caps[k].out :
-						     &dp->caps[k].cap,
-					     DP_BATCH, dp_rx_cb, &rx[i]);
+				cap = map[i] & DP_MAP_OUT ? &dp->caps[k].out :
+							    &dp->caps[k].cap;
+				cap_dispatch(cap, DP_BATCH, dp_rx_cb, &rx[i]);
+				if (cap->truncated != cap->truncated_seen)
+					dp_cap_truncated(eng, cap);
 			}
 			if (pfd[1].revents & POLLIN)
 				dp_igmp_local(eng, dp);
