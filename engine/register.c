@@ -62,18 +62,21 @@ long register_decap(const uint8_t *pkt, size_t len, size_t *ilen)
 	return (long)(hl + REGISTER_PIM_HLEN);
 }
 
-/* ipmr_rt_fib_lookup: with no mrules every packet maps to the default
- * table; the engine does not read mrules, so a table of another id with
- * a register vif is used when the default one has none. */
-static struct mrt_table *register_table(struct mrt_engine *eng)
+/* ipmr_rt_fib_lookup / ip6mr_fib_lookup: with no mrules every packet
+ * maps to the default table; the engine does not read mrules, so a table
+ * of another id with a register vif is used when the default one has
+ * none. */
+struct mrt_table *register_table(struct mrt_engine *eng, int family)
 {
+	uint32_t dflt = family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 :
+					     MRT_DEFAULT_TABLE_V4;
 	struct mrt_table *t, *other = NULL;
 
 	for (t = table_first(eng); t; t = t->next) {
-		if (t->family != AF_INET || t->reg_vif < 0 ||
+		if (t->family != family || t->reg_vif < 0 ||
 		    !t->vifs[t->reg_vif].used)
 			continue;
-		if (t->id == MRT_DEFAULT_TABLE_V4)
+		if (t->id == dflt)
 			return t;
 		if (!other)
 			other = t;
@@ -94,7 +97,7 @@ int dp_register_input_locked(struct mrt_engine *eng, const void *data,
 	off = register_decap(pkt, len, &ilen);
 	if (off < 0)
 		return (int)off;
-	t = register_table(eng);
+	t = register_table(eng, AF_INET);
 	if (!t || !dp)
 		return -ENOENT; /* no register vif: dropped */
 	vifi = t->reg_vif;

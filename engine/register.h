@@ -40,6 +40,9 @@ struct pimrx {
  * -EINVAL.
  */
 long register_decap(const uint8_t *pkt, size_t len, size_t *ilen);
+/* The table of family whose register vif a Register decapsulates onto:
+ * the default table's, else the first other one's; NULL if none. */
+struct mrt_table *register_table(struct mrt_engine *eng, int family);
 
 /* Open (a v4 table with a mrouter has a register vif other than gone) or
  * close the PIM socket. Returns 1 if the fd changed. */

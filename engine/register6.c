@@ -53,24 +53,6 @@ long register6_decap(const uint8_t *src, const uint8_t *dst,
 	return REGISTER_PIM_HLEN;
 }
 
-/* ip6mr_fib_lookup without rules: the default table, else any v6 table
- * with a register mif (as register.c does for v4). */
-static struct mrt_table *register6_table(struct mrt_engine *eng)
-{
-	struct mrt_table *t, *other = NULL;
-
-	for (t = table_first(eng); t; t = t->next) {
-		if (t->family != AF_INET6 || t->reg_vif < 0 ||
-		    !t->vifs[t->reg_vif].used)
-			continue;
-		if (t->id == MRT_DEFAULT_TABLE_V6)
-			return t;
-		if (!other)
-			other = t;
-	}
-	return other;
-}
-
 static int register6_input(struct mrt_engine *eng, struct dp *dp,
 			   const uint8_t *src, const uint8_t *dst,
 			   const uint8_t *pim, size_t len)
@@ -83,7 +65,7 @@ static int register6_input(struct mrt_engine *eng, struct dp *dp,
 	off = register6_decap(src, dst, pim, len, &ilen);
 	if (off < 0)
 		return (int)off;
-	t = register6_table(eng);
+	t = register_table(eng, AF_INET6);
 	if (!t)
 		return -ENOENT;	/* no register mif: dropped */
 	vifi = t->reg_vif;
