@@ -5,7 +5,7 @@
  * (test_dp6.c): an engine on the fake host with MRT_INIT (fx_setup) or
  * MRT6_INIT (fx_setup6), vifs / mifs 0 (r0, ifindex 2) and 1 (r1, ifindex
  * 3), a recording transmit seam, packet builders and the daemon's end of
- * the channel.
+ * the channel (fx_upcall, fx_upcall_m).
  */
 #ifndef MRTSHIM_TEST_DP_FIXTURE_H
 #define MRTSHIM_TEST_DP_FIXTURE_H
@@ -21,6 +21,7 @@
 #include "fake_host.h"	/* netinet/in.h before linux/mroute6.h */
 #include <linux/mroute6.h>
 #include "mfc.h"
+#include "next_upcall.h"
 #include "table.h"
 
 struct fx_sent {
@@ -237,19 +238,17 @@ static inline size_t fx_outer(uint8_t *p, const char *src, const char *dst,
 	return tot;
 }
 
-/* next upcall on the daemon's end: its bytes (after the meta), or -1 */
+/* next upcall on the daemon's end: its bytes after the meta into u, the
+ * meta into m (unless NULL); its length, or -1 (next_upcall.h) */
+static inline int fx_upcall_m(uint8_t *u, size_t cap,
+			      struct mrt_chan_meta *m)
+{
+	return next_upcall(eng, ms, u, cap, m);
+}
+
 static inline int fx_upcall(uint8_t *u, size_t cap)
 {
-	uint8_t b[4096];
-	struct mrt_chan_meta m;
-	ssize_t n = recv(ms->chan_rd, b, sizeof(b), MSG_DONTWAIT);
-
-	if (n < (ssize_t)sizeof(m))
-		return -1;
-	memcpy(u, b + sizeof(m),
-	       (size_t)n - sizeof(m) < cap ? (size_t)n - sizeof(m) : cap);
-	mrt_sock_note_consumed(eng, ms, (size_t)n - sizeof(m));
-	return (int)((size_t)n - sizeof(m));
+	return fx_upcall_m(u, cap, NULL);
 }
 
 static inline void fx_mfc(const char *src, const char *grp, int parent,

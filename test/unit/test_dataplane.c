@@ -22,6 +22,7 @@
 #include "engine_priv.h"
 #include "fake_host.h"
 #include "mfc.h"
+#include "next_upcall.h"
 #include "table.h"
 #include "unres.h"
 
@@ -133,17 +134,7 @@ static int input(int ifindex, const char *src, const char *grp, int ttl)
 /* next upcall on the daemon's end: bytes after the meta, or -1 */
 static int upcall(uint8_t *u, size_t cap, struct mrt_chan_meta *m)
 {
-	uint8_t b[4096];
-	ssize_t n = recv(ms->chan_rd, b, sizeof(b), MSG_DONTWAIT);
-
-	if (n < (ssize_t)sizeof(*m))
-		return -1;
-	if (m)
-		memcpy(m, b, sizeof(*m));
-	memcpy(u, b + sizeof(*m), (size_t)n - sizeof(*m) < cap ?
-					  (size_t)n - sizeof(*m) : cap);
-	mrt_sock_note_consumed(eng, ms, (size_t)n - sizeof(*m));
-	return (int)((size_t)n - sizeof(*m));
+	return next_upcall(eng, ms, u, cap, m);
 }
 
 static void mfc(const char *src, const char *grp, int parent, const int *oifs)

@@ -36,22 +36,6 @@ static int in6(int ifindex, const char *src, const char *grp, int hl,
 	return rc;
 }
 
-/* next upcall: bytes after the meta (into u), meta into m, or -1 */
-static int up6(uint8_t *u, size_t cap, struct mrt_chan_meta *m)
-{
-	uint8_t b[4096];
-	ssize_t n = recv(ms->chan_rd, b, sizeof(b), MSG_DONTWAIT);
-
-	if (n < (ssize_t)sizeof(*m))
-		return -1;
-	if (m)
-		memcpy(m, b, sizeof(*m));
-	memcpy(u, b + sizeof(*m),
-	       (size_t)n - sizeof(*m) < cap ? (size_t)n - sizeof(*m) : cap);
-	mrt_sock_note_consumed(eng, ms, (size_t)n - sizeof(*m));
-	return (int)((size_t)n - sizeof(*m));
-}
-
 static struct mrt_mfc *entry6(const char *src, const char *grp)
 {
 	union mrt_ip s = fx_ip6(src), g = fx_ip6(grp);
@@ -75,17 +59,17 @@ START_TEST(test_scope_drops)
 	/* link-local and interface-local: never routed, no upcall */
 	in6(2, SRC, "ff02::1:3", 64, 0);
 	in6(2, SRC, "ff01::5", 64, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 	ck_assert_uint_eq(tab->nunres, 0);
 	/* unicast, and a device that is no mif: nothing either */
 	in6(2, SRC, "2001:db8:2::1", 64, 0);
 	in6(9, SRC, GRP, 64, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 	/* site-local and global scope are routed (observed) */
 	in6(2, SRC, "ff05::1", 64, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 	in6(2, SRC, GRP, 64, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 	ck_assert_uint_eq(tab->nunres, 2);
 	ck_assert_int_eq(nsent, 0);
 
@@ -107,7 +91,7 @@ START_TEST(test_scope_drops)
 	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, len + 8, 0), 0);
 	engine_unlock(eng);
 	ck_assert_uint_eq(tab->nunres, 3);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 
 	/* malformed: short, wrong version, payload beyond the capture;
 	 * link padding after the payload is cut */
@@ -136,7 +120,7 @@ START_TEST(test_nocache_pktinfo_mapped)
 	 * ip6_datagram_recv_ctl reads the copied header (observed) */
 	ck_assert_int_eq(in6(3, "2001:db8:1:0:a0b:c0d:e0f:1011", GRP, 5, 0),
 			 0);
-	ck_assert_int_eq(up6(u, sizeof(u), &m), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 80);
 	ck_assert_int_eq(m.ifindex, 0);
 	ck_assert_mem_eq(m.dst.b, want, 16);
 }
@@ -152,7 +136,7 @@ START_TEST(test_nocache_queue_resolve)
 
 	ck_assert_int_eq(in6(3, SRC, GRP, 5, 0), 0);
 	/* §7.3: 40-byte mrt6msg + 40 zero bytes */
-	ck_assert_int_eq(up6(u, sizeof(u), &m), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 80);
 	ck_assert_int_eq(u[0], 0);
 	ck_assert_int_eq(u[1], 1);
 	ck_assert_int_eq(mif_of(u), 1);
@@ -168,7 +152,7 @@ START_TEST(test_nocache_queue_resolve)
 
 	for (i = 0; i < 9; i++)
 		in6(3, SRC, GRP, 5, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 	ck_assert_uint_eq(tab->nunres, 1);
 	ck_assert_uint_eq(tab->unres->nq, 4);
 	ck_assert_int_eq(nsent, 0);
@@ -204,7 +188,7 @@ START_TEST(test_nocache_queue_resolve)
 	ck_assert_int_eq(sent[0].pkt[7], 1);
 	ck_assert_uint_eq(c->pkt, 6);
 	ck_assert_uint_eq(tab->vifs[1].pkt_in, 6);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 }
 END_TEST
 
@@ -213,7 +197,7 @@ START_TEST(test_expiry)
 	uint8_t u[256];
 
 	in6(2, SRC, GRP, 64, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 	engine_lock(eng);
 	ck_assert_uint_eq(dp_expire_locked(eng, F.now + 9 * S),
 			  F.now + 10 * S);
@@ -229,7 +213,7 @@ START_TEST(test_expiry)
 	ck_assert_uint_eq(tab->nunres, 0);
 	/* the next packet starts over */
 	in6(2, SRC, GRP, 64, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 }
 END_TEST
 
@@ -240,12 +224,12 @@ START_TEST(test_wildcards)
 	/* (*,G) without the arrival mif among its oifs: no match */
 	ck_assert_int_eq(fx_mfc6("::", "ff0e::21", 0, 1u << 1), 0);
 	in6(2, SRC, "ff0e::21", 9, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 	ck_assert_uint_eq(entry6("::", "ff0e::21")->pkt, 0);
 	/* with it: copies everywhere but back to the arrival mif */
 	ck_assert_int_eq(fx_mfc6("::", "ff0e::22", 0, 3u), 0);
 	in6(2, SRC, "ff0e::22", 9, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 	ck_assert_int_eq(nsent, 1);
 	ck_assert_int_eq(sent[0].vifi, 1);
 	ck_assert_int_eq(sent[0].pkt[7], 8);
@@ -253,7 +237,7 @@ START_TEST(test_wildcards)
 	nsent = 0;
 	ck_assert_int_eq(fx_mfc6("::", "::", 0, 3u), 0);
 	in6(3, SRC, "ff0e::23", 9, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 	ck_assert_int_eq(nsent, 1);
 	ck_assert_int_eq(sent[0].vifi, 0);
 	/* (S,G) wins over both */
@@ -275,24 +259,24 @@ START_TEST(test_wrongmif)
 	ck_assert_int_eq(fx_mfc6(SRC, GRP, 1, 1u << 0), 0);
 	c = entry6(SRC, GRP);
 	in6(2, SRC, GRP, 9, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);	/* assert off */
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);	/* assert off */
 	ck_assert_uint_eq(c->wrong_if, 1);
 	ck_assert_int_eq(fx_set6(MRT6_ASSERT, 1), 0);
 	in6(2, SRC, GRP, 9, 0);
 	in6(2, SRC, GRP, 9, 0);
 	in6(2, SRC, GRP, 9, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), &m), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 80);
 	ck_assert_int_eq(u[1], 2);
 	ck_assert_int_eq(mif_of(u), 0);
 	ck_assert_int_eq(m.ifindex, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 	ck_assert_uint_eq(c->wrong_if, 4);
 	F.now += S;
 	in6(2, SRC, GRP, 9, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 	F.now += 3 * S + S / 10;
 	in6(2, SRC, GRP, 9, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 	ck_assert_int_eq(nsent, 0);
 	ck_assert_uint_eq(tab->vifs[0].pkt_in + tab->vifs[1].pkt_in, 0);
 }
@@ -307,15 +291,15 @@ START_TEST(test_wrmifwhole)
 	ck_assert_int_eq(fx_set6(MRT6_PIM, 4), 0);
 	ck_assert_int_eq(fx_mfc6(SRC, GRP, 1, 1u << 0), 0);
 	in6(2, SRC, GRP, 9, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 	ck_assert_int_eq(u[1], 2);
-	ck_assert_int_eq(up6(u, sizeof(u), &m), 40 + 148);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 40 + 148);
 	ck_assert_int_eq(u[1], 4);
 	ck_assert_int_eq(mif_of(u), 0);
 	ck_assert_int_eq(u[40 + 7], 9);	/* original hop limit */
 	ck_assert_int_eq(m.ifindex, 2);
 	ck_assert_int_eq(m.ttl, 9);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 }
 END_TEST
 
@@ -383,7 +367,7 @@ START_TEST(test_register_mif)
 	ck_assert_int_eq(fx_mfc6(SRC, GRP, 0, (1u << 1) | (1u << 2)), 0);
 	in6(2, SRC, GRP, 7, 0);
 	/* WHOLEPKT: mrt6msg + the packet unmodified (hop limit 7) */
-	ck_assert_int_eq(up6(u, sizeof(u), &m), 40 + 148);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 40 + 148);
 	ck_assert_int_eq(u[0], 0);
 	ck_assert_int_eq(u[1], 3);
 	ck_assert_int_eq(mif_of(u), 2);
@@ -408,7 +392,7 @@ START_TEST(test_local_origin)
 
 	/* unknown: NOCACHE on the outgoing mif */
 	in6(2, "2001:db8:1::1", GRP, 64, DP_IN_LOCAL);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 	ck_assert_int_eq(mif_of(u), 0);
 	/* v6 counts a local packet on the wrong interface (§6.4) */
 	ck_assert_int_eq(fx_mfc6("2001:db8:1::1", "ff0e::9", 1, 1u), 0);
@@ -431,7 +415,7 @@ START_TEST(test_local_origin)
 	engine_unlock(eng);
 	ck_assert_uint_eq(entry6(SRC, "ff0e::8")->pkt, 1);
 	ck_assert_int_eq(nsent, 1);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 }
 END_TEST
 
@@ -453,11 +437,11 @@ START_TEST(test_non_mif)
 	ck_assert_uint_eq(c->wrong_if, 2);
 	ck_assert_uint_eq(tab->vifs[0].pkt_in, 0);
 	ck_assert_int_eq(nsent, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 	/* unknown there: dropped, no unresolved entry (§5.3 step 3) */
 	in6(9, SRC, "ff0e::77", 9, DP_IN_NONMIF);
 	ck_assert_uint_eq(tab->nunres, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
 }
 END_TEST
 
@@ -543,7 +527,7 @@ START_TEST(test_same_device_both_families)
 	ck_assert_uint_eq(tab->nunres, 1);
 	ck_assert_int_eq(t4->unres->vif, 3);
 	ck_assert_int_eq(tab->unres->vif, 0);
-	ck_assert_int_eq(up6(u, sizeof(u), NULL), 80);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 	mrt_sock_release(eng, s4);
 }
 END_TEST
