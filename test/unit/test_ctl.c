@@ -18,7 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "fake_host.h"	/* netinet/in.h before linux/mroute.h */
+#include "ctl_fixture.h"	/* first: netinet/in.h before linux/mroute.h */
 
 #include "check_main.h"
 #include "ctl.h"
@@ -27,31 +27,11 @@
 #include "table.h"
 #include "upcall.h"
 
-static struct fake_host F;
-static struct mrt_engine *E;
-static struct mrt_sock *S;
-
-/* vifs 0 (r0), 1 (r1), 3 (register); (10.1.0.2,239.1.1.1) 0 -> 1:3,
- * (*,239.2.2.2) 1 -> 0:1; one unresolved; counters and upcall stats. */
+/* ctl_fx_build's mrouter with counters and upcall stats */
 static struct mrt_table *build(void)
 {
-	struct mrt_table *t;
+	struct mrt_table *t = ctl_fx_build();
 
-	FAKE_ENGINE(&F, E);
-	S = igmp_sock(E, 3);
-	ck_assert_int_eq(set_int(E, S, MRT_INIT, 1), 0);
-	ck_assert_int_eq(add_vif(E, S, 0, 0, "10.1.0.1", 0), 0);
-	ck_assert_int_eq(add_vif(E, S, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
-	ck_assert_int_eq(add_vif(E, S, 3, VIFF_REGISTER, NULL, 0), 0);
-	ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				(const int[]){ 1, 3, -1 }),
-			 0);
-	F.now += 1520000000ull;	/* 1.52 s later */
-	ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "0.0.0.0", "239.2.2.2", 1,
-				(const int[]){ 0, 1, -1 }),
-			 0);
-	t = table_find(E, AF_INET, MRT_DEFAULT_TABLE_V4);
-	ck_assert_ptr_nonnull(t);
 	t->list->pkt = 2;
 	t->list->bytes = 256;
 	t->list->wrong_if = 1;
@@ -59,27 +39,11 @@ static struct mrt_table *build(void)
 	t->vifs[0].bytes_in = 256;
 	t->vifs[1].pkt_out = 2;
 	t->vifs[1].bytes_out = 256;
-	t->unres = calloc(1, sizeof(*t->unres));
-	ck_assert_ptr_nonnull(t->unres);
-	t->unres->origin = ip4("10.1.0.2");
-	t->unres->group = ip4("239.1.1.9");
-	t->unres->created_ns = F.now - 500000000ull;
-	t->nunres = 1;
 	S->up_sent[0] = 7;
 	S->up_sent[1] = 3;
 	S->up_drop[1] = 1;
 	S->drops = 1;
 	return t;
-}
-
-static void teardown(void)
-{
-	if (S)
-		mrt_sock_release(E, S);	/* close(): mrouter teardown */
-	if (E)
-		engine_destroy(E);
-	E = NULL;
-	S = NULL;
 }
 
 /* The response's body, after checking its header. */
@@ -510,7 +474,7 @@ static Suite *ctl_suite(void)
 	Suite *s = suite_create("ctl");
 	TCase *tc = tcase_create("ctl");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_checked_fixture(tc, NULL, ctl_fx_teardown);
 	tcase_add_test(tc, state_roundtrip);
 	tcase_add_test(tc, decode_forward_compatible);
 	tcase_add_test(tc, decode_malformed);

@@ -21,7 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "fake_host.h"	/* netinet/in.h before linux/mroute.h */
+#include "ctl_fixture.h"	/* first: netinet/in.h before linux/mroute.h */
 
 #include "check_main.h"
 #include "ctl.h"
@@ -32,52 +32,16 @@
 #include "nlview.h"
 #include "table.h"
 
-static struct fake_host F;
-static struct mrt_engine *E;
-static struct mrt_sock *S;
-
-/* vifs 0 (r0), 1 (r1), 3 (register); (10.1.0.2,239.1.1.1) 0 -> 1:3,
- * (*,239.2.2.2) 1 -> 0:1 added 1.52 s later; one unresolved entry. */
+/* ctl_fx_build's mrouter with counters */
 static struct mrt_table *build(void)
 {
-	struct mrt_table *t;
+	struct mrt_table *t = ctl_fx_build();
 
-	FAKE_ENGINE(&F, E);
-	S = igmp_sock(E, 3);
-	ck_assert_int_eq(set_int(E, S, MRT_INIT, 1), 0);
-	ck_assert_int_eq(add_vif(E, S, 0, 0, "10.1.0.1", 0), 0);
-	ck_assert_int_eq(add_vif(E, S, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
-	ck_assert_int_eq(add_vif(E, S, 3, VIFF_REGISTER, NULL, 0), 0);
-	ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				(const int[]){ 1, 3, -1 }),
-			 0);
-	F.now += 1520000000ull;
-	ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "0.0.0.0", "239.2.2.2", 1,
-				(const int[]){ 0, 1, -1 }),
-			 0);
-	t = table_find(E, AF_INET, MRT_DEFAULT_TABLE_V4);
-	ck_assert_ptr_nonnull(t);
 	t->list->pkt = 25;
 	t->list->bytes = 3200;
 	t->list->wrong_if = 2;
-	t->unres = calloc(1, sizeof(*t->unres));
-	ck_assert_ptr_nonnull(t->unres);
-	t->unres->origin = ip4("10.1.0.2");
-	t->unres->group = ip4("239.1.1.9");
-	t->unres->created_ns = F.now - 500000000ull;
-	t->nunres = 1;
 	F.now += 730000000ull;	/* the entries' ages: 2.25 s and 0.73 s */
 	return t;
-}
-
-static void teardown(void)
-{
-	if (S)
-		mrt_sock_release(E, S);
-	if (E)
-		engine_destroy(E);
-	E = NULL;
-	S = NULL;
 }
 
 /* ---- /proc/net/unix ---------------------------------------------------- */
@@ -516,7 +480,7 @@ static Suite *ctl_client_suite(void)
 	Suite *s = suite_create("ctl_client");
 	TCase *tc = tcase_create("ctl_client");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_checked_fixture(tc, NULL, ctl_fx_teardown);
 	tcase_add_test(tc, parse_unix_lines);
 	tcase_add_test(tc, exchange_results);
 	tcase_add_test(tc, connect_nobody_listens);
