@@ -50,21 +50,19 @@ static void done(void *ctx, void *tag, size_t len, int rc)
 	nrec++;
 }
 
-/* frame n: IPv4 UDP 10.1.0.2 -> 239.1.1.1, IP ID n, n + 10 payload
- * bytes unless len is given; b6 = 0x40 for DF */
+/* frame n: IPv4 UDP 10.1.0.2 -> 239.1.1.1, IP ID n, payload bytes
+ * (0: n + 10); b6 = 0x40 for DF */
 static size_t frame(uint8_t *p, int n, int b6, size_t payload)
 {
 	size_t len = fx_udp(p, "10.1.0.2", "239.1.1.1", 5, 0, b6,
 			    payload ? payload : (size_t)n + 10);
+	uint16_t c;
 
 	p[4] = (uint8_t)(n >> 8);
 	p[5] = (uint8_t)n;
 	p[10] = p[11] = 0;
-	{
-		uint16_t c = cksum_ip4_hdr(p);
-
-		memcpy(p + 10, &c, 2);
-	}
+	c = cksum_ip4_hdr(p);
+	memcpy(p + 10, &c, 2);
 	return len;
 }
 
@@ -325,8 +323,9 @@ static int tap_read(int fd, int *ids, int want)
 }
 
 /* The netns run: frames to an up tap, a down tap and a missing ifindex
- * leave in order, each with its own result; a DF drop puts the queue
- * on the wire first; after the flush sends are one by one again. */
+ * leave in order, each with its own result; a DF drop or a frame to
+ * fragment puts the queue on the wire first; after the flush sends are
+ * one by one again. */
 START_TEST(test_wire_order_results)
 {
 	uint8_t p[2048];
@@ -386,8 +385,20 @@ START_TEST(test_wire_order_results)
 	ck_assert_int_eq(rec[0].rc, 0);
 	ck_assert_int_eq(tap_read(a, ids, 1), 1);
 	ck_assert_int_eq(ids[0], 7);
+	/* to fragment: after the queued frame, its two fragments at once */
+	len = frame(p, 10, 0, 0);
+	ck_assert_int_eq(tx_queue(&T, ia, 1500, p, len, TAG(10)), TX_QUEUED);
+	len = frame(p, 11, 0, 1600);
+	ck_assert_int_eq(tx_queue(&T, ia, 1500, p, len, TAG(11)), 0);
+	ck_assert_uint_eq(T.frag_creates, 2);
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_ptr_eq(rec[1].tag, TAG(10));
+	ck_assert_int_eq(tap_read(a, ids, 3), 3);
+	ck_assert_int_eq(ids[0], 10);
+	ck_assert_int_eq(ids[1], 11);
+	ck_assert_int_eq(ids[2], 11);
 	tx_flush(&T);
-	ck_assert_int_eq(nrec, 1);
+	ck_assert_int_eq(nrec, 2);
 
 	/* flushed: one by one again, each on the wire when it returns */
 	len = frame(p, 9, 0, 0);
@@ -395,7 +406,7 @@ START_TEST(test_wire_order_results)
 	ck_assert_int_eq(tx_queue(&T, ib, 1500, p, len, TAG(9)), -ENETDOWN);
 	ck_assert_int_eq(tap_read(a, ids, 1), 1);
 	ck_assert_int_eq(ids[0], 9);
-	ck_assert_int_eq(nrec, 1);
+	ck_assert_int_eq(nrec, 2);
 	tx_close_fd(&T);
 	close(a);
 	close(b);
