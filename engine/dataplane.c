@@ -1484,9 +1484,9 @@ void dp_exit_handover(struct mrt_engine *eng)
 	/* only the owner (a vfork child's _exit is not: its pid differs);
 	 * no getpid() for processes without a data plane */
 	me = dp && dp->own && !dp->standby && dp->thr_started ? getpid() : 0;
-	if (me > 0 && atomic_load(&dp->own->pid) == me) {
+	if (me > 0 && atomic_compare_exchange_strong(&dp->own->pid, &me, 0)) {
 		/* our thread forwards no more (it checks stop under the
-		 * lock we hold) */
+		 * lock we hold); from here a standby's CAS takes over */
 		dp->stop = true;
 		dp_wake(dp);
 		/* what we captured and not yet forwarded goes out first:
@@ -1503,9 +1503,6 @@ void dp_exit_handover(struct mrt_engine *eng)
 				n++;
 			cap_arm_like(&dc->hout, &dc->out);
 		}
-		/* only now may a standby take over (its CAS from 0): before,
-		 * it would read what we still forward */
-		atomic_store(&dp->own->pid, 0);
 		ENG_INFO(eng, "pid %d exits: forwarding handed over (%d "
 			 "spares armed)", me, n);
 		if (dp->handfd >= 0 &&
