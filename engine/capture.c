@@ -267,57 +267,10 @@ int cap_hold(struct cap *c)
 	return 0;
 }
 
-/* The kernel filter's length in instructions, or -errno. */
-static int cap_filter_len(int fd)
-{
-	socklen_t n = 0;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_GET_FILTER, NULL, &n) < 0)
-		return -errno;
-	return (int)n;
-}
-
-int cap_arm_like(struct cap *held, const struct cap *live)
-{
-	struct sock_filter *f;
-	struct sock_fprog fp;
-	socklen_t n;
-	int len, rc = 0;
-
-	if (!held->p || !live->p)
-		return -EBADF;
-	len = cap_filter_len(live->fd);
-	if (len <= 1)		/* none, or live itself held */
-		return len < 0 ? len : -EINVAL;
-	f = calloc((size_t)len, sizeof(*f));
-	if (!f)
-		return -ENOMEM;
-	n = (socklen_t)len;
-	if (getsockopt(live->fd, SOL_SOCKET, SO_GET_FILTER, f, &n) < 0) {
-		rc = -errno;
-	} else {
-		fp.len = (unsigned short)n;
-		fp.filter = f;
-		if (setsockopt(held->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp,
-			       sizeof(fp)) < 0)
-			rc = -errno;
-	}
-	free(f);
-	return rc;
-}
-
 int cap_release(struct cap *c)
 {
 	if (!c->p || !c->held)
 		return 0;
-	/* armed by the exiting owner (cap_arm_like): packets are already
-	 * queueing; pcap's swap would drop them for an instant. pcap
-	 * filters nothing in userspace after a kernel filter, so its own
-	 * idea of the program does not matter. */
-	if (cap_filter_len(c->fd) > 1) {
-		c->held = false;
-		return 0;
-	}
 	if (pcap_setfilter(c->p, &c->prog) < 0)
 		return -EINVAL;
 	if (c->skip_mark)

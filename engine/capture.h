@@ -65,14 +65,6 @@ void cap_close(struct cap *c);
  */
 int cap_hold(struct cap *c);
 int cap_release(struct cap *c);
-/*
- * Another process's handover (dataplane.c): put the kernel filter of
- * live (as pcap installed it) on held, a capture of the same device
- * whose socket a forked child shares, so that packets queue for the
- * child from now on; the child's cap_release then sees it armed and
- * leaves the kernel filter alone. 0 or -errno.
- */
-int cap_arm_like(struct cap *held, const struct cap *live);
 /* Deliver up to max packets to cb; returns the count or -errno. */
 int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg);
 

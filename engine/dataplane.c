@@ -1448,35 +1448,10 @@ void dp_atfork_child(struct mrt_engine *eng)
 	dp->resume_pending = true;
 }
 
-/* Forward the backlog of our captures (bounded: a ring's worth and
- * more), from the exiting owner's own thread. Lock held. */
-static void dp_exit_drain(struct mrt_engine *eng, struct dp *dp)
-{
-	struct dp_rx_arg rx = { eng, NULL, 0 };
-	int i, k;
-
-	for (i = 0; i < DP_MAXCAP; i++) {
-		struct dp_cap *dc = &dp->caps[i];
-
-		if (!dc->t)
-			continue;
-		rx.t = dc->t;
-		rx.flags = 0;
-		for (k = 0; k < 64; k++)
-			if (cap_dispatch(&dc->cap, DP_BATCH, dp_rx_cb, &rx) <= 0)
-				break;
-		rx.flags = DP_IN_LOCAL;
-		for (k = 0; k < 64; k++)
-			if (cap_dispatch(&dc->out, DP_BATCH, dp_rx_cb, &rx) <= 0)
-				break;
-	}
-}
-
 void dp_exit_handover(struct mrt_engine *eng)
 {
 	struct dp *dp;
 	uint64_t one = 1;
-	int i, n = 0;
 	pid_t me;
 
 	engine_lock(eng);
@@ -1489,22 +1464,6 @@ void dp_exit_handover(struct mrt_engine *eng)
 		 * lock we hold); from here a standby's CAS takes over */
 		dp->stop = true;
 		dp_wake(dp);
-		/* what we captured and not yet forwarded goes out first:
-		 * the child's rings start at the arming below */
-		dp_exit_drain(eng, dp);
-		/* the spares a child took: queue for it from now on, even
-		 * before its thread runs (no duplicates: we stopped) */
-		for (i = 0; i < DP_MAXCAP && dp->respare; i++) {
-			struct dp_cap *dc = &dp->caps[i];
-
-			if (!dc->t)
-				continue;
-			if (cap_arm_like(&dc->hcap, &dc->cap) == 0)
-				n++;
-			cap_arm_like(&dc->hout, &dc->out);
-		}
-		ENG_INFO(eng, "pid %d exits: forwarding handed over (%d "
-			 "spares armed)", me, n);
 		if (dp->handfd >= 0 &&
 		    write(dp->handfd, &one, sizeof(one)) < 0)
 			(void)0;	/* saturated: already signalled */
