@@ -18,7 +18,6 @@
 #include "check.h"
 #include "engine.h"
 #include "envconf.h"
-#include "ip.h"
 #include "libpath.h"
 #include "show.h"
 #include "target.h"
@@ -223,8 +222,9 @@ int main(int argc, char **argv)
 		return check_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "show"))
 		return show_main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "ip"))
-		return ip_main(argc - 1, argv + 1);
+	/* "mrtshim ip ARGS" needs no subcommand of its own: it is iproute2's
+	 * ip run under the library like any daemon, and the library answers
+	 * its multicast-route requests (libmrtshim/netlink.c) */
 
 	/* '+': options end at the daemon's name, its own are its own */
 	while ((c = getopt_long(argc, argv, "+d:l:b:i:hV", opts, NULL)) !=
