@@ -133,6 +133,9 @@ static int put_vif(struct ctl_buf *b, const struct mrt_vif *v, int i)
 	r.pkt_in = v->pkt_in;
 	r.bytes_out = v->bytes_out;
 	r.pkt_out = v->pkt_out;
+	memcpy(r.local_raw, &v->local_raw, sizeof(r.local_raw));
+	memcpy(r.remote_raw, &v->remote_raw, sizeof(r.remote_raw));
+	r.raw_valid = 1;
 	return ctl_buf_rec(b, CTL_REC_VIF, &r, sizeof(r));
 }
 

@@ -92,6 +92,12 @@ struct ctl_vif {
 	char name[IF_NAMESIZE];	/* device name at add time */
 	uint8_t local[16], remote[16];	/* v4 local / tunnel remote */
 	uint64_t bytes_in, pkt_in, bytes_out, pkt_out;
+	/* appended: the v4 vifctl address words as the daemon gave them
+	 * (an ifindex with VIFF_USE_IFINDEX), what /proc/net/ip_mr_vif and
+	 * the link dump print; raw_valid 0 from a writer that predates them */
+	uint8_t local_raw[4], remote_raw[4];
+	uint8_t raw_valid;
+	uint8_t pad2[7];
 };
 
 /* One resolved MFC entry. */

@@ -64,10 +64,13 @@ static void nlsnap_vifs(struct mrt_table *t, const struct ctl_snap *s)
 		v->ifname[sizeof(v->ifname) - 1] = 0;
 		memcpy(&v->local_addr, cv->local, sizeof(v->local_addr));
 		memcpy(&v->remote_addr, cv->remote, sizeof(v->remote_addr));
-		/* only the link dump shows the raw words, and it is never
-		 * answered from a snapshot: the addresses stand in */
-		memcpy(&v->local_raw, cv->local, sizeof(v->local_raw));
-		memcpy(&v->remote_raw, cv->remote, sizeof(v->remote_raw));
+		/* the raw words (ip_mr_vif, the link dump); from an older
+		 * mrouter that does not send them, the addresses stand in */
+		memcpy(&v->local_raw, cv->raw_valid ? cv->local_raw : cv->local,
+		       sizeof(v->local_raw));
+		memcpy(&v->remote_raw,
+		       cv->raw_valid ? cv->remote_raw : cv->remote,
+		       sizeof(v->remote_raw));
 		v->pkt_in = cv->pkt_in;
 		v->pkt_out = cv->pkt_out;
 		v->bytes_in = cv->bytes_in;
@@ -180,21 +183,37 @@ static int nlsnap_eps(const struct nlview_req *rq, struct ctl_ep *eps,
 	return k;
 }
 
+int nlsnap_add_empty(struct nlsnap *v, int family, uint32_t id)
+{
+	struct ctl_snap s;
+
+	memset(&s, 0, sizeof(s));
+	s.tbl.family = family;
+	s.tbl.id = id;
+	s.tbl.reg_vif = -1;
+	return nlsnap_add(v, &s) == -ENOMEM ? -ENOMEM : 0;
+}
+
+uint32_t nlsnap_default_table(int family)
+{
+	return family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 : MRT_DEFAULT_TABLE_V4;
+}
+
 int nlsnap_fetch(const struct nlview_req *rq, struct nlsnap **out)
 {
 	struct ctl_ep eps[NLSNAP_MAXEP];
 	struct ctl_snap s;
 	struct nlsnap *v;
-	int n, i, rc, err = -ECONNREFUSED, got = 0;
+	uint32_t want = nlview_req_table(rq);
+	uint32_t dflt = nlsnap_default_table(rq->family);
+	int n, i, rc, got = 0;
 
 	*out = NULL;
-	n = nlsnap_eps(rq, eps, NLSNAP_MAXEP);
-	if (n <= 0)
-		return -ECONNREFUSED;
 	v = malloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	nlsnap_init(v);
+	n = nlsnap_eps(rq, eps, NLSNAP_MAXEP);
 	for (i = 0; i < n; i++) {
 		rc = ctl_client_state(&eps[i], &s, NULL);
 		if (rc == 0 && (s.tbl.family != eps[i].family ||
@@ -203,17 +222,21 @@ int nlsnap_fetch(const struct nlview_req *rq, struct nlsnap **out)
 		if (rc == 0)
 			rc = nlsnap_add(v, &s);
 		ctl_snap_free(&s);
-		if (rc == 0)
-			got++;
-		else if (err == -ECONNREFUSED)
-			err = rc;
+		if (rc == -ENOMEM) {
+			nlsnap_free(v);
+			return rc;
+		}
+		got += rc == 0;
 	}
-	if (!got) {
+	/* a kernel with multicast routing always has its default table,
+	 * mrouter or not */
+	if ((!want || want == dflt) &&
+	    nlsnap_add_empty(v, rq->family, dflt) < 0) {
 		nlsnap_free(v);
-		return err;
+		return -ENOMEM;
 	}
 	*out = v;
-	return 0;
+	return got;
 }
 
 long nlsnap_next(struct nlsnap *v, struct nlview_req *rq, void *buf,

@@ -36,14 +36,26 @@ void nlsnap_init(struct nlsnap *v);
  */
 int nlsnap_add(struct nlsnap *v, const struct ctl_snap *s);
 
+/* Add an empty table (family, id) with no mrouter unless the view has
+ * it already: 0 or -ENOMEM. */
+int nlsnap_add_empty(struct nlsnap *v, int family, uint32_t id);
+
+/* The table a kernel with multicast routing always has: RT_TABLE_DEFAULT
+ * for IPv4, RT6_TABLE_DFLT for IPv6. */
+uint32_t nlsnap_default_table(int family);
+
 /*
- * The tables request rq is about, from the mrouters that answer: a get
- * asks its table (RTA_TABLE, else RT_TABLE_DEFAULT as ipmr_rtm_getroute),
- * a dump filtered on a table that one, any other dump every endpoint of
- * its family listed in /proc/net/unix. Returns 0 with a view to free with
- * nlsnap_free, or -errno when none answered (-ECONNREFUSED: no endpoint;
- * -EACCES: refused to this user): the caller leaves the request to the
- * kernel then. Blocks up to CTL_CLIENT_TIMEOUT_MS per endpoint.
+ * The tables of this network namespace that request rq is about, as a
+ * kernel with multicast routing holds them: a get asks its table
+ * (RTA_TABLE, else RT_TABLE_DEFAULT as ipmr_rtm_getroute), a dump
+ * filtered on a table that one, any other dump every endpoint of its
+ * family listed in /proc/net/unix; the family's default table is there,
+ * empty, when no mrouter holds it (the kernel creates it with the
+ * network namespace). An endpoint that does not answer (gone, refused
+ * to this user) counts as no mrouter. Returns the number of mrouters that
+ * answered (0: the view holds only the empty default table, if asked
+ * for) with a view to free with nlsnap_free, or -ENOMEM. Blocks up to CTL_CLIENT_TIMEOUT_MS per
+ * endpoint.
  */
 int nlsnap_fetch(const struct nlview_req *rq, struct nlsnap **out);
 

@@ -2,12 +2,13 @@
 /*
  * netlink.c - rtnetlink multicast-route requests answered from the engine
  * (spec §10.4). A send to the kernel on a NETLINK_ROUTE socket holding
- * RTM_GETROUTE of family 128/129 (or, with an engine here, a family-128
- * RTM_GETLINK dump) is answered by the shim when it can: by this process's
- * engine when it is the mrouter of the table asked about, else by the
- * shimmed mrouter of this netns through its control endpoint (a snapshot,
- * engine/nlsnap.c), else by the local engine if there is one; otherwise
- * the kernel gets the request untouched. The answer
+ * RTM_GETROUTE of family 128/129 or a family-128 RTM_GETLINK dump is
+ * answered by the shim, in every shimmed process and whether or not the
+ * kernel has multicast routing: by this process's engine when it is the
+ * mrouter of the table asked about, else from the shimmed mrouters of
+ * this netns through their control endpoints (snapshots,
+ * engine/nlsnap.c), which with no mrouter are the empty default table.
+ * The answer
  * (engine/nlview.c) is queued on a record for the fd and, for each
  * datagram of it, the kernel gets an NLMSG_NOOP with NLM_F_ACK whose ack
  * keeps the socket readable exactly when a reply is due (poll, select and
@@ -388,10 +389,14 @@ static bool nl_scan(const uint8_t *buf, size_t len, bool v6)
 
 /*
  * Who answers the message h (ml bytes): this process's engine when it is
- * the mrouter of the table asked about, else the netns's shimmed mrouter
- * through its control endpoint (*view set; may block for a while), else
- * the local engine if it answers the family at all, else the kernel.
- * Only route requests go to another process; link dumps stay here.
+ * the mrouter of the table asked about, else the tables of this netns's
+ * shimmed mrouters through their control endpoints (*view set; may block
+ * for a while), which with no mrouter at all are the empty default table a
+ * kernel with multicast routing has. Never the kernel: one without
+ * multicast routing answers families 128/129 as AF_UNSPEC (every unicast
+ * route, every link), one with it from tables the shim does not use.
+ * With no other mrouter, tables this process holds without being their
+ * mrouter answer; only when no memory is left for a view does the kernel.
  */
 static enum nl_how nl_decide(const struct nlmsghdr *h, size_t ml,
 			     const struct nlview_opts *o,
@@ -401,7 +406,7 @@ static enum nl_how nl_decide(const struct nlmsghdr *h, size_t ml,
 	    atomic_load_explicit(&shim_engine, memory_order_acquire);
 	struct nlview_req rq;
 	bool local;
-	int fam;
+	int fam, n;
 
 	*view = NULL;
 	if (ml > NLVIEW_REQ_MAX || !nlview_wants(h, ml, true))
@@ -409,12 +414,15 @@ static enum nl_how nl_decide(const struct nlmsghdr *h, size_t ml,
 	nlview_req_init(&rq, h, ml, o);
 	fam = rq.family == AF_INET6 ? NLVIEW_FAMILY_IP6MR : NLVIEW_FAMILY_IPMR;
 	local = eng && SHIM_ENGINE(mrt_nlview_family(eng, fam));
-	if (rq.kind == NLVIEW_LINK_DUMP)
-		return local ? NL_ENGINE : NL_KERNEL;
 	if (local && SHIM_ENGINE(mrt_nlview_mrouter(eng, &rq)))
 		return NL_ENGINE;
-	if (SHIM_ENGINE(nlsnap_fetch(&rq, view)) == 0)
+	n = SHIM_ENGINE(nlsnap_fetch(&rq, view));
+	if (n > 0 || (n == 0 && !local))
 		return NL_SNAP;
+	/* no other mrouter: the tables this process made without being
+	 * their mrouter (static entries, tables left after MRT_DONE) */
+	nlsnap_free(*view);
+	*view = NULL;
 	return local ? NL_ENGINE : NL_KERNEL;
 }
 
