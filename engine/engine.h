@@ -196,5 +196,13 @@ int mrt_view_for_path(const char *path, char *dev, size_t devlen);
  * (-ENOSPC if cap is too small, -ENOENT for an unknown device). */
 long mrt_view_render(struct mrt_engine *eng, int view, const char *dev,
 		     char *buf, size_t cap);
+/* The same view as every process of this network namespace sees it on a
+ * kernel with multicast routing: from eng when it is the mrouter of the
+ * table shown, else from the netns's shimmed mrouter (its control
+ * endpoint), else the empty table; eng may be NULL. mc_forwarding counts
+ * every mrouter and vif of the netns. May block up to the control
+ * client's timeout per endpoint. Same returns as mrt_view_render. */
+long mrt_nsview_render(struct mrt_engine *eng, int view, const char *dev,
+		       char *buf, size_t cap);
 
 #endif

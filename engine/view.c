@@ -176,6 +176,31 @@ static void view_cache(struct view_buf *b, const struct mrt_table *t, bool v4)
 	}
 }
 
+int view_dev_vifs(struct mrt_table *first, int family, const char *dev,
+		  int dev_ifindex)
+{
+	struct mrt_table *t;
+	int count = 0;
+	int i;
+
+	for (t = first; t; t = t->next) {
+		if (t->family != family)
+			continue;
+		for (i = 0; i < t->maxvif && i < MRT_MAXVIFS; i++) {
+			const struct mrt_vif *v = &t->vifs[i];
+
+			if (!v->used)
+				continue;
+			/* a device is its ifindex; vifs with no real device
+			 * (emulated register vif) are known by name */
+			if (v->ifindex > 0 ? v->ifindex == dev_ifindex
+					   : !strncmp(v->ifname, dev, IF_NAMESIZE))
+				count++;
+		}
+	}
+	return count;
+}
+
 /*
  * mc_forwarding (proc_dointvec, "%d\n"). "all": number of tables of the
  * family with a mrouter (+1 at MRT_INIT, -1 at teardown); "default": never
@@ -185,9 +210,7 @@ static long view_mc_forwarding(struct view_buf *b, struct mrt_table *first,
 			       int family, const char *dev, int dev_ifindex)
 {
 	struct mrt_table *t;
-	bool found = dev_ifindex > 0;
 	int count = 0;
-	int i;
 
 	if (!dev || !dev[0])
 		return -ENOENT;
@@ -195,32 +218,11 @@ static long view_mc_forwarding(struct view_buf *b, struct mrt_table *first,
 		for (t = first; t; t = t->next)
 			if (t->family == family && t->mrouter)
 				count++;
-		found = true;
-	} else if (!strcmp(dev, "default")) {
-		found = true;
-	} else {
-		for (t = first; t; t = t->next) {
-			if (t->family != family)
-				continue;
-			for (i = 0; i < t->maxvif && i < MRT_MAXVIFS; i++) {
-				const struct mrt_vif *v = &t->vifs[i];
-
-				if (!v->used)
-					continue;
-				/* a device is its ifindex; vifs with no
-				 * real device (emulated register vif) are
-				 * known by name */
-				if (v->ifindex > 0 ? v->ifindex == dev_ifindex
-						   : !strncmp(v->ifname, dev,
-							      IF_NAMESIZE)) {
-					count++;
-					found = true;
-				}
-			}
-		}
+	} else if (strcmp(dev, "default")) {
+		count = view_dev_vifs(first, family, dev, dev_ifindex);
+		if (dev_ifindex <= 0 && !count)
+			return -ENOENT;
 	}
-	if (!found)
-		return -ENOENT;
 	vb_printf(b, "%d\n", count);
 	return 0;
 }

@@ -22,4 +22,10 @@ long view_render_tables(struct mrt_table *first, const struct mrt_host *host,
 			int view, const char *dev, int dev_ifindex, char *buf,
 			size_t cap);
 
+/* Vifs on device dev (ifindex dev_ifindex, 0 if none; a vif without a
+ * device matches by name) in the tables of family listed from first: what
+ * the kernel adds to that device's mc_forwarding. */
+int view_dev_vifs(struct mrt_table *first, int family, const char *dev,
+		  int dev_ifindex);
+
 #endif

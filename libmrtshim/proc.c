@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * proc.c - open/fopen of the kernel's multicast-routing files
- * (/proc/net/ip_mr_*, .../mc_forwarding, spec 10): once an engine exists, a
- * read-only open of a path mrt_view_for_path knows returns a memfd holding
- * mrt_view_render's text. Without an engine no path is even looked at.
+ * (/proc/net/ip{,6}_mr_*, .../conf/<dev>/mc_forwarding, spec 10), in
+ * every shimmed process: a kernel without multicast routing has none of
+ * them (but the IPv4 mc_forwarding), one with it has them in every
+ * process, mrouter or not. A read-only open of a path mrt_view_for_path
+ * knows returns a memfd holding mrt_nsview_render's text (this process's
+ * engine, the netns's shimmed mrouter, or the empty tables); an open for
+ * writing is refused as the kernel refuses it. Other paths cost one
+ * prefix compare.
  */
 #include <fcntl.h>
 #include <stdarg.h>
@@ -14,59 +19,82 @@
 
 #define VIEW_MAX (16u << 20)	/* largest rendered view, bytes */
 
-/* -1 if path is not ours (pass through); else an fd or -1 with errno set
- * via *err. */
-static int view_open(int dirfd, const char *path, int flags, int *err)
+/* Render view into a new memfd: the fd or -errno. */
+static int view_memfd(int view, const char *dev, int flags)
 {
 	struct mrt_engine *eng = __atomic_load_n(&shim_engine,
 						 __ATOMIC_ACQUIRE);
-	char dev[64], *buf = NULL, *nb;
+	char *buf = NULL, *nb;
 	size_t cap = 16384;
 	long len;
-	int view, fd;
+	int fd, err;
 
-	*err = 0;
-	if (!eng || !path || (path[0] != '/' && dirfd != AT_FDCWD) ||
-	    (flags & O_ACCMODE) != O_RDONLY || mrt_in_engine)
-		return -1;
-	view = mrt_view_for_path(path, dev, sizeof(dev));
-	if (view < 0)
-		return -1;
 	for (;;) {
 		nb = realloc(buf, cap);
 		if (!nb) {
-			*err = ENOMEM;
-			goto out;
+			free(buf);
+			return -ENOMEM;
 		}
 		buf = nb;
-		len = SHIM_ENGINE(mrt_view_render(eng, view, dev, buf, cap));
+		len = SHIM_ENGINE(mrt_nsview_render(eng, view, dev, buf, cap));
 		if (len != -ENOSPC || cap >= VIEW_MAX)
 			break;
 		cap *= 2;
 	}
 	if (len < 0) {
-		*err = (int)-len;
-		goto out;
+		free(buf);
+		return (int)len;
 	}
 	fd = memfd_create("mrtshim-view",
 			  (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
 	if (fd < 0) {
-		*err = errno;
-		goto out;
+		err = errno;
+		free(buf);
+		return -err;
 	}
 	if (syscall(SYS_write, fd, buf, (size_t)len) != len ||
 	    lseek(fd, 0, SEEK_SET) != 0) {
-		*err = errno ? errno : EIO;
+		err = errno ? errno : EIO;
 		shim_close_quiet(fd);
-		goto out;
+		free(buf);
+		return -err;
 	}
 	free(buf);
-	fdtab_forget(fd);
-	SHIM_DBG("%s: view %d, %ld bytes, fd %d", path, view, len, fd);
 	return fd;
-out:
-	free(buf);
-	return -1;
+}
+
+/*
+ * -1 if path is not ours (pass through); else an fd, or -1 with the errno
+ * in *err. The files are read-only (mode 0444): an open for writing is
+ * EACCES, as sysctl_perm and the proc inode's permission check give even
+ * root, once the file exists (else ENOENT, as the kernel's lookup).
+ */
+static int view_open(int dirfd, const char *path, int flags, int *err)
+{
+	char dev[64];
+	int view, fd;
+
+	*err = 0;
+	if (!path || path[0] != '/' || strncmp(path, "/proc/", 6) ||
+	    mrt_in_engine)
+		return -1;
+	(void)dirfd; /* an absolute path ignores it */
+	view = mrt_view_for_path(path, dev, sizeof(dev));
+	if (view < 0)
+		return -1;
+	fd = view_memfd(view, dev, flags);
+	if (fd < 0) {
+		*err = -fd;
+		return -1;
+	}
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
+		shim_close_quiet(fd);
+		*err = EACCES;
+		return -1;
+	}
+	fdtab_forget(fd);
+	SHIM_DBG("%s: view %d, fd %d", path, view, fd);
+	return fd;
 }
 
 /* The common tail of every open hook. */
@@ -142,17 +170,20 @@ static int shim_openat64_2(int dirfd, const char *path, int flags)
 	OPEN_HOOK(dirfd, path, flags, real___openat64_2(dirfd, path, flags));
 }
 
-/* fopen of a view: only plain read modes ("r", "rb", "re"...). */
+/* fopen of a view: "r" modes read it, others ("w", "a", "r+") are
+ * opens for writing, refused as open() refuses them. */
 static FILE *view_fopen(const char *path, const char *mode, bool *ours)
 {
-	int fd, err;
+	int fd, err, flags;
 	FILE *f;
 
 	*ours = false;
-	if (!mode || mode[0] != 'r' || strchr(mode, '+'))
+	if (!mode)
 		return NULL;
-	fd = view_open(AT_FDCWD, path,
-		       O_RDONLY | (strchr(mode, 'e') ? O_CLOEXEC : 0), &err);
+	flags = mode[0] == 'r' && !strchr(mode, '+') ? O_RDONLY : O_WRONLY;
+	if (strchr(mode, 'e'))
+		flags |= O_CLOEXEC;
+	fd = view_open(AT_FDCWD, path, flags, &err);
 	if (fd < 0 && !err)
 		return NULL;
 	*ours = true;
