@@ -73,6 +73,12 @@ static void dp_wake(struct dp *dp)
 		(void)0;	/* counter saturated: already awake */
 }
 
+void dp_wake_thread(struct mrt_engine *eng)
+{
+	if (eng->dp)
+		dp_wake(eng->dp);
+}
+
 /* ---- captures ---------------------------------------------------- */
 
 static struct dp_cap *cap_slot(struct dp *dp, struct mrt_table *t, int vifi)

@@ -36,6 +36,8 @@ void dp_resolve_locked(struct mrt_engine *eng, struct mrt_table *t,
 		       struct mrt_mfc *c, struct mrt_unres *u);
 /* The engine is going away (exit, destroy): stop everything. */
 void dp_shutdown(struct mrt_engine *eng);
+/* Make the engine thread return from its poll (no lock needed). */
+void dp_wake_thread(struct mrt_engine *eng);
 
 /* dp_input_locked flags */
 #define DP_IN_LOCAL 1u	/* locally originated (multicast loopback) */

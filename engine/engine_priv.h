@@ -29,6 +29,11 @@ struct mrt_engine {
 				 * thread's only */
 	bool v6;		/* MRT6_* handled: host.v6_control or
 				 * MRT_HAVE_V6_DATAPLANE (immutable) */
+	/* the lock name this engine last gave up (nslock.c), and when: the
+	 * engine thread may hold it a moment longer (see nslock_acquire) */
+	int lock_gone_family;
+	uint32_t lock_gone_table;
+	uint64_t lock_gone_ns;
 };
 
 /* mroute_clean_tables bits: MRT_FLUSH_MFC | _MFC_STATIC | _VIFS |
@@ -93,7 +98,8 @@ void netif_default_ops(struct mrt_netif_ops *ops);
 /* nslock.c: bind the abstract lock of (family, table) and listen on it;
  * returns the fd or -errno (-EADDRINUSE: another mrouter in this netns). */
 int nslock_acquire(struct mrt_engine *eng, int family, uint32_t table_id);
-void nslock_release(struct mrt_engine *eng, int fd);
+void nslock_release(struct mrt_engine *eng, int fd, int family,
+		     uint32_t table_id);
 /* The abstract name (leading NUL included) into buf; returns its length. */
 size_t nslock_name(int family, uint32_t table_id, char *buf, size_t cap);
 

@@ -122,7 +122,7 @@ int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
 	}
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		rc = errno == EMFILE || errno == ENFILE ? -errno : -ENOBUFS;
-		nslock_release(eng, lock_fd);
+		nslock_release(eng, lock_fd, t->family, t->id);
 		return rc;
 	}
 	chan_widen(sv[0]);
@@ -153,7 +153,7 @@ undo:
 	t->lock_fd = -1;
 	s->is_mrouter = false;
 	close_channel(eng, s);
-	nslock_release(eng, lock_fd);
+	nslock_release(eng, lock_fd, t->family, t->id);
 	return rc;
 }
 
@@ -168,7 +168,7 @@ void mrt_sock_teardown_locked(struct mrt_engine *eng, struct mrt_sock *s,
 		t->mrouter = NULL;
 		dp_mrouter_stopped_locked(eng, t);
 		table_flush(eng, t, MRT_FLUSH_VIFS | MRT_FLUSH_MFC);
-		nslock_release(eng, t->lock_fd);
+		nslock_release(eng, t->lock_fd, t->family, t->id);
 		t->lock_fd = -1;
 		ENG_INFO(eng, "fd %d: table %u has no mrouter", s->fd, t->id);
 	}
