@@ -32,6 +32,21 @@ if show >"$E2E_TMP/none.out" 2>&1; then
 fi
 grep -q "no shimmed multicast router" "$E2E_TMP/none.out" ||
 	fail "no clear message without a mrouter: $(cat "$E2E_TMP/none.out")"
+# ip mroute through the wrapper, no mrouter: the empty tables a kernel
+# with multicast routing shows (exit 0, nothing printed), never this
+# kernel's answer to families 128/129 (its unicast routes, or ip's "Non
+# multicast route received" and exit 1)
+for fam in -4 -6; do
+	for opt in "" -s; do
+		# shellcheck disable=SC2086 # opt is one word or none
+		ip netns exec "$NS_R" "$MRTSHIM_CMD" ip $fam $opt mroute show \
+			>"$E2E_TMP/ip.none" 2>&1 ||
+			fail "mrtshim ip $fam $opt mroute show without a mrouter failed: $(cat "$E2E_TMP/ip.none")"
+		[ ! -s "$E2E_TMP/ip.none" ] ||
+			fail "mrtshim ip $fam $opt mroute show printed without a mrouter: $(head -3 "$E2E_TMP/ip.none")"
+	done
+done
+say "no mrouter: show refuses clearly, ip [-6] [-s] mroute show prints nothing"
 
 mapfile -t prefix < <(daemon_prefix mrt_client)
 say "start mrt_client: ${prefix[*]} $MRT_CLIENT"
