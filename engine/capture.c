@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CAP_FILTER "ip multicast or igmp"
@@ -283,7 +284,18 @@ struct cap_ctx {
 	struct cap *c;
 	cap_cb cb;
 	void *arg;
+	uint64_t now_ns;	/* CLOCK_REALTIME, the stamps' clock */
 };
+
+/* Did the packet stamped ts wait in the ring too long? A stamp from
+ * the future (the clock stepped back) is not. */
+static bool cap_is_stale(const struct cap_ctx *x, const struct timeval *ts)
+{
+	uint64_t t = (uint64_t)ts->tv_sec * 1000000000ull +
+		     (uint64_t)ts->tv_usec * 1000ull;
+
+	return x->now_ns > t && x->now_ns - t > CAP_STALE_NS;
+}
 
 static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
 			const u_char *b)
@@ -337,18 +349,39 @@ static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
 		x->c->truncated++;
 		return;
 	}
+	if (cap_is_stale(x, &h->ts)) {
+		x->c->stale++;
+		return;
+	}
 	x->cb(x->arg, x->c->ifindex, b + off, len - off);
 }
 
 int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg)
 {
-	struct cap_ctx x = { c, cb, arg };
+	struct cap_ctx x = { c, cb, arg, 0 };
+	struct timespec now;
 	int n;
 
 	if (!c->p)
 		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	x.now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 	n = pcap_dispatch(c->p, max, cap_handler, (u_char *)&x);
 	if (n == PCAP_ERROR)
 		return -EIO;
 	return n < 0 ? 0 : n;
+}
+
+int cap_read_drops(struct cap *c)
+{
+	struct pcap_stat ps;
+
+	if (!c->p)
+		return 0;
+	if (pcap_stats(c->p, &ps) < 0)
+		return -EIO;
+	/* libpcap sums the kernel's tp_drops into an unsigned int */
+	c->ring_drops += (unsigned)(ps.ps_drop - c->ps_drop_last);
+	c->ps_drop_last = ps.ps_drop;
+	return 0;
 }

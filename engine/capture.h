@@ -27,6 +27,11 @@ struct cap {
 	int snaplen;		/* bytes kept per packet: device MTU + 128 */
 	uint64_t truncated;	/* longer than snaplen: dropped */
 	uint64_t truncated_seen;	/* what the data plane has logged */
+	uint64_t stale;		/* older than CAP_STALE_NS when read: dropped */
+	uint64_t stale_seen;	/* what the data plane has logged */
+	uint64_t ring_drops;	/* the ring was full (pcap_stats ps_drop) */
+	uint64_t ring_drops_seen;	/* what the data plane has logged */
+	unsigned ps_drop_last;	/* pcap's 32-bit counter when last read */
 	struct bpf_program prog;	/* the compiled filter, cap_release */
 	char ifname[IF_NAMESIZE];
 };
@@ -65,7 +70,20 @@ void cap_close(struct cap *c);
  */
 int cap_hold(struct cap *c);
 int cap_release(struct cap *c);
-/* Deliver up to max packets to cb; returns the count or -errno. */
+/*
+ * A packet that waited in the ring longer than this is not delivered
+ * (counted in stale): the kernel forwards at once, and a process that was
+ * stopped (SIGSTOP, a debugger, swapped out) must not burst out seconds
+ * of stale traffic when it runs again.
+ */
+#define CAP_STALE_NS (1000 * 1000000ull)
+
+/* Deliver up to max packets to cb; returns the count or -errno. Packets
+ * older than CAP_STALE_NS (by their capture time stamp) are counted in
+ * c->stale instead. */
 int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg);
+/* Bring c->ring_drops up to date from the kernel's ring statistics (one
+ * getsockopt): 0 or -errno. */
+int cap_read_drops(struct cap *c);
 
 #endif

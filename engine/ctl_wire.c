@@ -136,6 +136,8 @@ static int put_vif(struct ctl_buf *b, const struct mrt_vif *v, int i)
 	memcpy(r.local_raw, &v->local_raw, sizeof(r.local_raw));
 	memcpy(r.remote_raw, &v->remote_raw, sizeof(r.remote_raw));
 	r.raw_valid = 1;
+	r.cap_ring_drops = v->cap_ring_drops;
+	r.cap_stale = v->cap_stale;
 	return ctl_buf_rec(b, CTL_REC_VIF, &r, sizeof(r));
 }
 

@@ -98,6 +98,8 @@ struct ctl_vif {
 	uint8_t local_raw[4], remote_raw[4];
 	uint8_t raw_valid;
 	uint8_t pad2[7];
+	/* appended: packets the capture lost (mrt_vif.cap_*) */
+	uint64_t cap_ring_drops, cap_stale;
 };
 
 /* One resolved MFC entry. */

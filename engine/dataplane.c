@@ -654,6 +654,44 @@ static void dp_cap_truncated(struct mrt_engine *eng, struct cap *c)
 	c->truncated_seen = c->truncated;
 }
 
+/*
+ * Packets this capture lost since we last looked: too old to forward
+ * (CAP_STALE_NS) or dropped by its full ring. Counted on the vif, where
+ * `mrtshim show` reports them, and logged once per burst. Reading the
+ * ring's statistics costs a system call: only when stale packets show
+ * that the process fell behind, and at most once a second otherwise.
+ * Lock held.
+ */
+static void dp_cap_losses(struct mrt_engine *eng, struct dp_cap *dc,
+			  struct cap *c, uint64_t now)
+{
+	struct mrt_vif *v = dc->t && dc->vifi >= 0 && dc->vifi < MRT_MAXVIFS
+				? &dc->t->vifs[dc->vifi]
+				: NULL;
+	uint64_t stale = c->stale - c->stale_seen, lost;
+
+	if (!stale && now - dc->drops_read_ns < 1000000000ull)
+		return;
+	dc->drops_read_ns = now;
+	cap_read_drops(c);
+	lost = c->ring_drops - c->ring_drops_seen;
+	if (!stale && !lost)
+		return;
+	c->stale_seen = c->stale;
+	c->ring_drops_seen = c->ring_drops;
+	if (v) {
+		v->cap_stale += stale;
+		v->cap_ring_drops += lost;
+	}
+	ENG_WARN(eng,
+		 "capture on %s: %llu packets dropped by the full ring, %llu "
+		 "older than %llu ms not forwarded: this process did not "
+		 "read in time (stopped, or overloaded)",
+		 c->ifname, (unsigned long long)lost,
+		 (unsigned long long)stale,
+		 (unsigned long long)(CAP_STALE_NS / 1000000ull));
+}
+
 static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
@@ -792,6 +830,8 @@ static void *dp_thread(void *arg)
 				cap_dispatch(cap, DP_BATCH, dp_rx_cb, &rx[i]);
 				if (cap->truncated != cap->truncated_seen)
 					dp_cap_truncated(eng, cap);
+				dp_cap_losses(eng, &dp->caps[k], cap,
+					      engine_now_ns(eng));
 			}
 			if (pfd[1].revents & POLLIN)
 				dp_igmp_local(eng, dp);

@@ -46,6 +46,7 @@ struct dp_cap {
 	struct cap hcap, hout;
 	bool inherited;		/* hcap/hout: copies to close (standby) */
 	bool given;		/* cap/out went to a forked child: close */
+	uint64_t drops_read_ns;	/* engine_now_ns of the last ring stats */
 };
 
 /* Shared between the processes of a fork (MAP_SHARED page). */

@@ -49,6 +49,10 @@ struct mrt_vif {
 	struct in_addr remote_addr;	/* v4 tunnel: remote end */
 	uint64_t pkt_in, pkt_out;	/* packets */
 	uint64_t bytes_in, bytes_out;	/* bytes (L3 length) */
+	/* packets the kernel would have forwarded that the data plane lost:
+	 * its capture ring overflowed (the process did not read it in time:
+	 * stopped, or overloaded), or they waited longer than CAP_STALE_NS */
+	uint64_t cap_ring_drops, cap_stale;
 	int dp_amfd;		/* data plane: AF_PACKET socket holding the
 				 * device's allmulti while the vif exists
 				 * (dev_set_allmulti), 0 = none */

@@ -229,6 +229,17 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 			(unsigned long long)v->bytes_out,
 			(unsigned long long)v->pkt_out);
 	}
+	for (i = 0; i < s->nvif; i++) {
+		const struct ctl_vif *v = &s->vifs[i];
+
+		if (v->cap_ring_drops || v->cap_stale)
+			fprintf(f, "vif %u (%s): lost %llu packets in its "
+				"full capture ring, %llu too old to forward "
+				"(the daemon was stopped or overloaded)\n",
+				v->index, vif_name(v, nm),
+				(unsigned long long)v->cap_ring_drops,
+				(unsigned long long)v->cap_stale);
+	}
 	fprintf(f, "Routes:\n");
 	/* mr_table_dump: resolved in list order, then unresolved */
 	for (i = 0; i < s->nmfc; i++)
@@ -346,6 +357,8 @@ static void json_vif(struct js *j, int fam, const struct ctl_vif *v)
 	js_u64(j, "pkts_in", v->pkt_in);
 	js_u64(j, "bytes_out", v->bytes_out);
 	js_u64(j, "pkts_out", v->pkt_out);
+	js_u64(j, "capture_ring_drops", v->cap_ring_drops);
+	js_u64(j, "capture_stale", v->cap_stale);
 	js_close(j, '}');
 }
 
