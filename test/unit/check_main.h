@@ -7,6 +7,7 @@
 #define MRTSHIM_TEST_CHECK_MAIN_H
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #define CHECK_MAIN(suite_fn)                                                 \
@@ -14,6 +15,26 @@
 	{                                                                    \
 		SRunner *sr = srunner_create(suite_fn());                    \
 		int nf;                                                      \
+		srunner_run_all(sr, CK_NORMAL);                              \
+		nf = srunner_ntests_failed(sr);                              \
+		srunner_free(sr);                                            \
+		return nf ? EXIT_FAILURE : EXIT_SUCCESS;                     \
+	}
+
+/* The same, for a suite that cannot run everywhere: skip_why() returns
+ * NULL when it can, else why not; then main says so and exits 77 (the
+ * SKIP_RETURN_CODE of every unit test). */
+#define CHECK_MAIN_UNLESS(suite_fn, skip_why)                                \
+	int main(void)                                                       \
+	{                                                                    \
+		const char *why_ = skip_why();                               \
+		SRunner *sr;                                                 \
+		int nf;                                                      \
+		if (why_) {                                                  \
+			printf("SKIP: %s\n", why_);                           \
+			return 77;                                           \
+		}                                                            \
+		sr = srunner_create(suite_fn());                             \
 		srunner_run_all(sr, CK_NORMAL);                              \
 		nf = srunner_ntests_failed(sr);                              \
 		srunner_free(sr);                                            \
