@@ -87,6 +87,11 @@ static int view_open(int dirfd, const char *path, int flags, int *err)
 		*err = -fd;
 		return -1;
 	}
+	if (flags & O_DIRECTORY) {
+		shim_close_quiet(fd);
+		*err = ENOTDIR;
+		return -1;
+	}
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
 		shim_close_quiet(fd);
 		*err = EACCES;
