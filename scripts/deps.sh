@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what libmrtshim needs on Debian 12, idempotently: build tools and
-# libraries, and the routing daemons the end-to-end tests and the lab run.
+# libraries (clang with libFuzzer for test/fuzz), and the routing daemons
+# the end-to-end tests and the lab run.
 # Packages are kept from starting services (no systemd here, no daemons
 # left running). pimd conflicts with smcroute/frr in Debian 12, so its
 # package is downloaded and unpacked under $MRTSHIM_THIRD (not installed).
@@ -8,7 +9,8 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config libpcap-dev check
       libsubunit-dev libseccomp-dev iproute2 procps strace tcpdump
-      smcroute igmpproxy frr kmod debhelper dpkg-dev fakeroot)
+      smcroute igmpproxy frr kmod debhelper dpkg-dev fakeroot
+      clang libclang-rt-14-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install dependencies, build, and run the whole suite
-# with ctest, first in the normal build, then in the ASan+UBSan build.
+# with ctest, first in the normal build, then in the ASan+UBSan build;
+# then the libFuzzer targets (clang, test/fuzz), each for a bounded time.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 "$src/scripts/deps.sh"
@@ -10,4 +11,11 @@ builddir=${MRTSHIM_BUILD:-$src/build}
 rc=0
 (cd "$builddir" && ctest --output-on-failure -j2) || rc=1
 (cd "$builddir-asan" && ctest --output-on-failure -j2) || rc=1
+if CC=clang cmake -S "$src" -B "$builddir-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DMRTSHIM_FUZZ=ON >/dev/null &&
+	cmake --build "$builddir-fuzz" --target fuzz -j "$(nproc)"; then
+	(cd "$builddir-fuzz" && ctest --output-on-failure -j2 -L fuzz) || rc=1
+else
+	rc=1
+fi
 exit $rc
