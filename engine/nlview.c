@@ -728,7 +728,7 @@ static void nlv_link_dump(struct nlv_buf *b, struct mrt_table *first,
 		uint8_t as = t && t->do_assert, pim = t && t->do_pim;
 		uint8_t wv = t && t->do_wrvifwhole;
 		struct ifinfomsg *ifi;
-		uint32_t i, maxvif = t ? (uint32_t)t->maxvif : 0;
+		uint32_t i, nv, maxvif = t ? (uint32_t)t->maxvif : 0;
 
 		if (!nlv_msg(b, rq, RTM_NEWLINK, NLM_F_MULTI, sizeof(*ifi)))
 			break;
@@ -748,11 +748,20 @@ static void nlv_link_dump(struct nlv_buf *b, struct mrt_table *first,
 			b->full = false;
 			break;
 		}
-		for (i = rq->e; i < maxvif && i < MRT_MAXVIFS; i++) {
+		for (i = rq->e, nv = 0; i < maxvif && i < MRT_MAXVIFS; i++) {
 			if (!t->vifs[i].used)
 				continue;
 			if (!nlv_vif(b, &t->vifs[i], i))
 				break;
+			nv++;
+		}
+		if (!off && !nv && i < maxvif && i < MRT_MAXVIFS) {
+			/* not even one vif fits a whole datagram: the next
+			 * call would send this same header again, forever
+			 * (the kernel's buffers always hold one) */
+			b->len = off;
+			b->full = true;
+			return;
 		}
 		b->full = false;
 		nlv_nest_end(b, vifs);

@@ -280,7 +280,11 @@ void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s,
 		/* the real socket has the kernel's answer (doubling, caps) */
 		rb = real_rcvbuf(s->raw_fd);
 		if (rb < 0) {
-			rb = val > INT32_MAX / 2 ? INT32_MAX : val * 2;
+			/* sk_setsockopt takes the int as a u32 (a negative
+			 * one asks for the most there is) and doubles it */
+			uint32_t u = (uint32_t)val;
+
+			rb = u > INT32_MAX / 2 ? INT32_MAX : (int)(u * 2);
 			if (rb < SOCK_MIN_RCVBUF)
 				rb = SOCK_MIN_RCVBUF;
 		}

@@ -1,17 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz_regress.c - what the fuzz targets of test/fuzz found, one minimal
- * reproducer each, reduced to plain engine calls. Each case FAILS until
- * its bug is fixed. Not in CTest yet: the unit glob takes test_*.c only;
- * once every case passes, rename this file test_fuzz_regress.c (and drop
- * the matching KNOWN skip from the fuzz target, see test/fuzz/README.md).
- *
- * Build and run by hand from a configured build tree ("build" here; the
- * ASan+UBSan one reports the overflow itself):
- *   cc -D_GNU_SOURCE -Iengine -Iinclude -Itest/unit \
- *      test/unit/fuzz_regress.c build/engine/libmrtshim_engine.a \
- *      $(pkg-config --cflags --libs check) -lpthread -ldl -o /tmp/fr
- *   /tmp/fr
+ * test_fuzz_regress.c - what the fuzz targets of test/fuzz found, one
+ * minimal reproducer each, reduced to plain engine calls: each case
+ * failed before its fix (see test/fuzz/README.md for adding one).
  */
 #include <check.h>
 #include <limits.h>
