@@ -10,9 +10,8 @@
  *
  * Input: byte 0: bit 0 NETLINK_GET_STRICT_CHK, bit 1 NETLINK_EXT_ACK,
  * bit 2 NETLINK_CAP_ACK, bit 3 IPv6 answered, bits 4-7 the datagram
- * size (caps[]: what the shim passes, never less than NLVIEW_GOODSIZE); byte 1:
- * bits 0-2 the error acked at the end (errs[]), bit 3 no tables; then the
- * messages.
+ * size (caps[]); byte 1: bits 0-2 the error acked at the end (errs[]),
+ * bit 3 no tables; then the messages.
  */
 #include <linux/netlink.h>
 
@@ -21,25 +20,26 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
-/* what the callers pass: NLVIEW_GOODSIZE up to NLVIEW_MAXSIZE (the
- * reader's buffer size, libmrtshim/netlink.c nl_dump_cap) */
+/* what the callers pass (NLVIEW_GOODSIZE up to NLVIEW_MAXSIZE: the
+ * reader's buffer, libmrtshim/netlink.c nl_dump_cap), and less, where an
+ * answer must end in -ENOSPC rather than go on forever */
 static const size_t caps[16] = {
     NLVIEW_GOODSIZE,
     NLVIEW_MAXSIZE,
     NLVIEW_GOODSIZE + 4,
     4096,
-    5000,
     6000,
     8192,
-    10000,
     12000,
     16384,
-    20000,
     24000,
-    28000,
-    30000,
     32000,
     NLVIEW_MAXSIZE - 4,
+    16,
+    60,
+    100,
+    200,
+    1024,
 };
 /* the ack's buffer (nl_answer) */
 #define ACKCAP (NLVIEW_REQ_MAX + 256)

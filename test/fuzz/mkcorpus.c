@@ -501,6 +501,12 @@ static void sockopt(void)
 	sop_set(&s, 1, 0, MRT_INIT, &one, 4);	      /* a UDP socket */
 	sop_call(&s, 2, 0, 0, MRT_VERSION - 195, "\0\0\0\0", 2);
 	put(T, "options_errors", s.b, s.n);
+
+	/* found: test_fuzz_regress.c rcvbuf_negative */
+	memset(&s, 0, sizeof(s));
+	s.b[s.n++] = 0;
+	sop_call(&s, 4, 0, 2, SO_RCVBUF, "\xff\x5f\x20\xa9", 4);
+	put(T, "regress_rcvbuf_negative", s.b, s.n);
 }
 
 /* fuzz_netlink: the requests of test/diff/nlprobe.c */
@@ -635,6 +641,16 @@ static void netlink(void)
 		memcpy(buf + n, &r, r.nh.nlmsg_len);
 		n += r.nh.nlmsg_len;
 		nl_put("mixed", 0, 0, buf, n);
+	}
+	{
+		/* found: test_fuzz_regress.c link_dump_small_buffer_ends
+		 * (a 100-byte datagram, caps[13]) */
+		static const uint8_t m[20] = {
+		    0x12, 0,	0,    0,    0x12, 0,	0xff, 0xff, 0xff, 0xff,
+		    0xff, 0xff, 0xff, 0xff, 0x5a, 0x43, 0x80, 0x43, 0x43, 0x43};
+
+		nl_put("regress_link_dump_small", 13 << 4 | 0xc, 0, m,
+		       sizeof(m));
 	}
 }
 
