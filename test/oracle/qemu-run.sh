@@ -98,7 +98,8 @@ if [ -z "$kpkg" ]; then
 fi
 if [ -z "$kpkg" ]; then
 	# no apt metadata: the newest kernel already in the cache
-	kpkg=$(cd "$cache" 2>/dev/null && ls -d linux-image-* 2>/dev/null | sort -V | tail -n1 || true)
+	kpkg=$(find "$cache" -mindepth 1 -maxdepth 1 -name 'linux-image-*' -printf '%f\n' 2>/dev/null |
+		sort -V | tail -n1 || true)
 fi
 [ -n "$kpkg" ] || { echo "$prog: cannot tell the kernel package (apt-get update?)" >&2; exit 2; }
 kver=${kpkg#linux-image-}
@@ -132,7 +133,8 @@ vmlinuz=$kdir/boot/vmlinuz-$kver
 config=$kdir/boot/config-$kver
 moddir=/lib/modules/$kver
 [ -f "$vmlinuz" ] || { echo "$prog: no $vmlinuz" >&2; exit 2; }
-builtin() {
+# shellcheck disable=SC2317 # called below
+cfg_state() {
 	local v
 	v=$(sed -n "s/^$1=//p" "$config")
 	case $v in
@@ -141,15 +143,17 @@ builtin() {
 	*) echo "not set" ;;
 	esac
 }
-echo "$prog: $kpkg $kvers: ipmr (CONFIG_IP_MROUTE) $(builtin CONFIG_IP_MROUTE)," \
-	"ip6mr (CONFIG_IPV6_MROUTE) $(builtin CONFIG_IPV6_MROUTE)" >&2
+echo "$prog: $kpkg $kvers: ipmr (CONFIG_IP_MROUTE) $(cfg_state CONFIG_IP_MROUTE)," \
+	"ip6mr (CONFIG_IPV6_MROUTE) $(cfg_state CONFIG_IPV6_MROUTE)" >&2
 
 # ---- the initramfs -----------------------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/qemu-run.XXXXXX")
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	if [ -n "${QEMU_RUN_KEEP:-}" ]; then
-		mkdir -p "$QEMU_RUN_KEEP" && cp -a "$work/." "$QEMU_RUN_KEEP/" || true
+		if mkdir -p "$QEMU_RUN_KEEP"; then
+			cp -a "$work/." "$QEMU_RUN_KEEP/" || true
+		fi
 	fi
 	rm -rf "$work"
 }
