@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "shim.h"
 
@@ -271,3 +272,157 @@ SHIM_EXPORT FILE *fopen(const char *path, const char *mode)
 { return shim_fopen(path, mode); }
 SHIM_EXPORT FILE *fopen64(const char *path, const char *mode)
 { return shim_fopen64(path, mode); }
+
+/* ---- stat and access ---------------------------------------------------- */
+
+/*
+ * stat(2) and access(2) of a view see what the kernel's file would show: a
+ * regular procfs file, mode 0444, size 0 (seq_file and sysctl files alike),
+ * on the same device and with the same owner and times as a procfs file
+ * that is there on every kernel (the model). 0: not ours (pass through);
+ * 1: *st filled; -errno: the file does not exist (an unknown device).
+ * The hooks call the kernel directly for everything else: they replace
+ * libc's functions, which are thin wrappers of the same system calls.
+ */
+static int view_model(const char *path, char *model, size_t cap)
+{
+	struct mrt_engine *eng = __atomic_load_n(&shim_engine,
+						 __ATOMIC_ACQUIRE);
+	char dev[64], tmp[32];
+	int view;
+	long n;
+
+	if (!path || strncmp(path, "/proc/", 6) || mrt_in_engine)
+		return 0;
+	view = mrt_view_for_path(path, dev, sizeof(dev));
+	if (view < 0)
+		return 0;
+	if (view == MRT_VIEW_MC_FWD4 || view == MRT_VIEW_MC_FWD6) {
+		n = SHIM_ENGINE(
+		    mrt_nsview_render(eng, view, dev, tmp, sizeof(tmp)));
+		if (n == -ENOENT)
+			return -ENOENT;
+		snprintf(model, cap, "/proc/sys/net/%s/conf/all/forwarding",
+			 view == MRT_VIEW_MC_FWD6 ? "ipv6" : "ipv4");
+	} else {
+		snprintf(model, cap, "/proc/self/net/dev");
+	}
+	return 1;
+}
+
+static int view_stat(const char *path, struct stat *st)
+{
+	char model[64];
+	int rc = view_model(path, model, sizeof(model));
+
+	if (rc <= 0)
+		return rc;
+	if (syscall(SYS_newfstatat, AT_FDCWD, model, st, 0) < 0)
+		return -errno;
+	st->st_mode = S_IFREG | 0444;
+	st->st_nlink = 1;
+	st->st_size = 0;
+	st->st_blocks = 0;
+	return 1;
+}
+
+/* fstatat's answer for path: from the view, else from the kernel. */
+static int shim_fstatat(int dirfd, const char *path, struct stat *st,
+			int flags)
+{
+	int rc = view_stat(path, st); /* "" (AT_EMPTY_PATH) is not ours */
+
+	if (rc == 1)
+		return 0;
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
+	return (int)syscall(SYS_newfstatat, dirfd, path, st, flags);
+}
+
+SHIM_EXPORT int stat(const char *path, struct stat *st)
+{ return shim_fstatat(AT_FDCWD, path, st, 0); }
+SHIM_EXPORT int stat64(const char *path, struct stat64 *st)
+{ return shim_fstatat(AT_FDCWD, path, (struct stat *)st, 0); }
+SHIM_EXPORT int lstat(const char *path, struct stat *st)
+{ return shim_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW); }
+SHIM_EXPORT int lstat64(const char *path, struct stat64 *st)
+{ return shim_fstatat(AT_FDCWD, path, (struct stat *)st,
+		      AT_SYMLINK_NOFOLLOW); }
+SHIM_EXPORT int fstatat(int dirfd, const char *path, struct stat *st,
+			int flags)
+{ return shim_fstatat(dirfd, path, st, flags); }
+SHIM_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *st,
+			  int flags)
+{ return shim_fstatat(dirfd, path, (struct stat *)st, flags); }
+/* glibc before 2.33 compiled stat() into these (_STAT_VER 1 on x86_64) */
+SHIM_EXPORT int __xstat(int ver, const char *path, struct stat *st)
+{ (void)ver; return shim_fstatat(AT_FDCWD, path, st, 0); }
+SHIM_EXPORT int __xstat64(int ver, const char *path, struct stat64 *st)
+{ (void)ver; return shim_fstatat(AT_FDCWD, path, (struct stat *)st, 0); }
+SHIM_EXPORT int __lxstat(int ver, const char *path, struct stat *st)
+{ (void)ver;
+  return shim_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW); }
+SHIM_EXPORT int __lxstat64(int ver, const char *path, struct stat64 *st)
+{ (void)ver;
+  return shim_fstatat(AT_FDCWD, path, (struct stat *)st,
+		      AT_SYMLINK_NOFOLLOW); }
+SHIM_EXPORT int __fxstatat(int ver, int dirfd, const char *path,
+			   struct stat *st, int flags)
+{ (void)ver; return shim_fstatat(dirfd, path, st, flags); }
+SHIM_EXPORT int __fxstatat64(int ver, int dirfd, const char *path,
+			     struct stat64 *st, int flags)
+{ (void)ver; return shim_fstatat(dirfd, path, (struct stat *)st, flags); }
+
+SHIM_EXPORT int statx(int dirfd, const char *path, int flags,
+		      unsigned int mask, struct statx *stx)
+{
+	char model[64];
+	int rc = view_model(path, model, sizeof(model));
+
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
+	if (rc == 0)
+		return (int)syscall(SYS_statx, dirfd, path, flags, mask, stx);
+	if (syscall(SYS_statx, AT_FDCWD, model, 0, mask, stx) < 0)
+		return -1;
+	stx->stx_mode = S_IFREG | 0444;
+	stx->stx_nlink = 1;
+	stx->stx_size = 0;
+	stx->stx_blocks = 0;
+	return 0;
+}
+
+/* access: the files exist and are readable; writing (or executing)
+ * them is refused to root too (sysctl_perm, proc's permission). */
+static int shim_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	char model[64];
+	int rc = view_model(path, model, sizeof(model));
+
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
+	if (rc == 0)
+		return flags ? (int)syscall(SYS_faccessat2, dirfd, path, mode,
+					    flags)
+			     : (int)syscall(SYS_faccessat, dirfd, path, mode);
+	if (mode & (W_OK | X_OK)) {
+		errno = EACCES;
+		return -1;
+	}
+	return 0;
+}
+
+SHIM_EXPORT int access(const char *path, int mode)
+{ return shim_faccessat(AT_FDCWD, path, mode, 0); }
+SHIM_EXPORT int euidaccess(const char *path, int mode)
+{ return shim_faccessat(AT_FDCWD, path, mode, AT_EACCESS); }
+SHIM_EXPORT int eaccess(const char *path, int mode)
+{ return shim_faccessat(AT_FDCWD, path, mode, AT_EACCESS); }
+SHIM_EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
+{ return shim_faccessat(dirfd, path, mode, flags); }
