@@ -3,7 +3,7 @@
  * mcast_tool - multicast traffic for the end-to-end tests.
  *
  *   mcast_tool send -i IF -g GROUP [-p PORT] [-n COUNT] [-t TTL] [-I MS]
- *                   [-S FIRST] [-s SOURCE]
+ *                   [-S FIRST] [-s SOURCE] [-R PPS] [-G N]
  *   mcast_tool recv -i IF -g GROUP [-p PORT] [-s SOURCE] [-j 0|1]
  *                   [-n COUNT] [-w MS] [-W MS] [-r FILE]
  *
@@ -11,6 +11,9 @@
  * padded to 100 bytes), SEQ from FIRST (-S, default 0) up, RUN a number
  * drawn once per send, so that two sends to one receiver do not collide.
  * send -s binds the socket to SOURCE, a host address (the packets' source).
+ * send -R PPS paces the packets at PPS a second (instead of -I; behind
+ * time, it catches up at once). send -G N (IPv4) sends packet i to GROUP
+ * plus i mod N (as a 32-bit address): N new (S,G)s, a flood of upcalls.
  *
  * recv joins GROUP on IF (IP_ADD_MEMBERSHIP, or IP_ADD_SOURCE_MEMBERSHIP
  * with -s; the kernel sends IGMPv3 reports by default), unless -j 0, and
@@ -74,6 +77,8 @@ struct opts {
 	int idle_ms;
 	const char *ready;
 	long first_seq;
+	long pps;			/* send -R: packets a second, 0 = -I */
+	long groups;			/* send -G: cycle over N groups */
 };
 
 struct counts {
@@ -199,7 +204,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mcast_tool send -i IF -g GROUP [-p PORT] [-n N] "
-		"[-t TTL] [-I MS] [-S FIRST] [-s SRC]\n"
+		"[-t TTL] [-I MS] [-S FIRST] [-s SRC] [-R PPS] [-G N]\n"
 		"       mcast_tool recv -i IF -g GROUP [-p PORT] [-s SRC] "
 		"[-j 0|1] [-n N] [-w MS] [-W MS] [-r FILE]\n");
 	exit(2);
@@ -268,6 +273,19 @@ static int send_socket(const struct opts *o, struct sockaddr_storage *dst,
 	return fd;
 }
 
+/* Sleep until packet I is due, PPS a second from START. */
+static void pace(const struct timespec *start, long i, long pps)
+{
+	long long ns = (long long)start->tv_nsec + i * 1000000000LL / pps;
+	struct timespec due = { .tv_sec = start->tv_sec +
+					  (time_t)(ns / 1000000000LL),
+				.tv_nsec = (long)(ns % 1000000000LL) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) ==
+	       EINTR)
+		;
+}
+
 static int do_send(const struct opts *o)
 {
 	struct sockaddr_storage dst;
@@ -281,14 +299,21 @@ static int do_send(const struct opts *o)
 	run = ((unsigned int)getpid() << 16 ^ (unsigned int)ts.tv_nsec) %
 	      1000000000u;
 	fd = send_socket(o, &dst, &dlen);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	for (long i = 0; i < o->count; i++) {
 		memset(payload, 0, sizeof(payload));
 		snprintf(payload, sizeof(payload), "mcast_tool %ld %u",
 			 o->first_seq + i, run);
+		if (o->groups > 0 && o->family == AF_INET)
+			((struct sockaddr_in *)&dst)->sin_addr.s_addr =
+				htonl(ntohl(o->group.s_addr) +
+				      (uint32_t)(i % o->groups));
+		if (o->pps > 0)
+			pace(&ts, i, o->pps);
 		if (sendto(fd, payload, sizeof(payload), 0,
 			   (struct sockaddr *)&dst, dlen) < 0)
 			die("sendto");
-		if (o->interval_ms && i + 1 < o->count)
+		if (!o->pps && o->interval_ms && i + 1 < o->count)
 			poll(NULL, 0, o->interval_ms);
 	}
 	close(fd);
@@ -670,7 +695,7 @@ int main(int argc, char **argv)
 	else
 		usage();
 	optind = 2;
-	while ((opt = getopt(argc, argv, "i:g:p:s:n:t:I:j:w:W:r:S:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:g:p:s:n:t:I:j:w:W:r:S:R:G:")) != -1) {
 		switch (opt) {
 		case 'i': o.ifname = optarg; break;
 		case 'g':
@@ -696,6 +721,8 @@ int main(int argc, char **argv)
 		case 'W': o.idle_ms = atoi(optarg); break;
 		case 'r': o.ready = optarg; break;
 		case 'S': o.first_seq = atol(optarg); break;
+		case 'R': o.pps = atol(optarg); break;
+		case 'G': o.groups = atol(optarg); break;
 		default: usage();
 		}
 	}

@@ -21,6 +21,12 @@
  * the child carries on (its PID in FILE) until -t SECS from the start.
  * -K keeps the original process routing instead; the child only idles
  * until -t SECS (a standby beside its owner, as a helper before exec).
+ * -N stops reading the mroute socket once every -g group has its MFC (a
+ * daemon that never reads it: upcalls pile up in its receive buffer).
+ * SIGHUP prints SIOCGETVIFCNT of the interface vifs ("vifcnt" lines, the
+ * errno for a vif that is gone) and adds again, by name, those that are
+ * gone (a daemon re-adding a vif whose device was deleted and re-created);
+ * SIGUSR1 makes it MRT_DONE at once and idle until -t SECS ("mrt_done=").
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +35,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +45,16 @@
 #include <unistd.h>
 
 #define MAXV 8
+
+static volatile sig_atomic_t got_hup, got_usr1;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_usr1 = 1;
+}
 
 static void die(const char *what)
 {
@@ -105,6 +122,43 @@ static void send_dvmrp(int fd, struct in_addr src)
 	printf("dvmrp_sent=1\n");
 }
 
+/* MRT_ADD_VIF of interface vif V on device NAME: 0 or -1 (errno) */
+static int add_if_vif(int fd, int v, const char *name)
+{
+	struct vifctl vc;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.vifc_vifi = (vifi_t)v;
+	vc.vifc_threshold = 1;
+	if (v == 0) {
+		vc.vifc_lcl_addr = if_addr(fd, name);
+	} else {
+		vc.vifc_flags = VIFF_USE_IFINDEX;
+		vc.vifc_lcl_ifindex = (int)if_nametoindex(name);
+	}
+	return setsockopt(fd, IPPROTO_IP, MRT_ADD_VIF, &vc, sizeof(vc));
+}
+
+/* SIGHUP: the interface vifs' counters; those gone are added again */
+static void recheck_vifs(int fd, char names[][IF_NAMESIZE], int nifs)
+{
+	int v, rc;
+
+	for (v = 0; v < nifs; v++) {
+		struct sioc_vif_req vr = { .vifi = (vifi_t)v };
+
+		if (ioctl(fd, SIOCGETVIFCNT, &vr) == 0) {
+			printf("vifcnt vif=%d rc=0 in=%lu out=%lu\n", v,
+			       vr.icount, vr.ocount);
+			continue;
+		}
+		printf("vifcnt vif=%d rc=%s\n", v, strerror(errno));
+		rc = add_if_vif(fd, v, names[v]);
+		printf("vif_readd vif=%d dev=%s rc=%s\n", v, names[v],
+		       rc ? strerror(errno) : "0");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char *ifs = NULL, *oifs = NULL, *tok, *save;
@@ -117,13 +171,14 @@ int main(int argc, char **argv)
 	int igmp_reports = 0, other = 0, reg = 0, wholepkt = 0, join = 0;
 	int v3 = 0;
 	const char *daemon_file = NULL;
-	int keep = 0;
+	int keep = 0, deaf = 0, done = 0;
+	struct sigaction sa = { .sa_handler = on_signal };
 	double secs = 10, end, fork_at = 0, delay = 0.5;
 	pid_t pid;
 	struct vifctl vc;
 	struct mfcctl mc;
 
-	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:D:d:K")) != -1) {
+	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:D:d:KN")) != -1) {
 		switch (opt) {
 		case 'v': ifs = optarg; break;
 		case 'g':
@@ -150,6 +205,7 @@ int main(int argc, char **argv)
 		case 'D': daemon_file = optarg; break;
 		case 'd': delay = atof(optarg) / 1000; break;
 		case 'K': keep = 1; break;
+		case 'N': deaf = 1; break;
 		default:
 			fprintf(stderr, "usage: see mrt_client.c\n");
 			return 2;
@@ -172,20 +228,9 @@ int main(int argc, char **argv)
 	v = 1;
 	if (setsockopt(fd, IPPROTO_IP, MRT_INIT, &v, sizeof(v)) < 0)
 		die("MRT_INIT");
-	for (v = 0; v < nv; v++) {
-		memset(&vc, 0, sizeof(vc));
-		vc.vifc_vifi = (vifi_t)v;
-		vc.vifc_threshold = 1;
-		if (v == 0) {
-			vc.vifc_lcl_addr = if_addr(fd, names[v]);
-		} else {
-			vc.vifc_flags = VIFF_USE_IFINDEX;
-			vc.vifc_lcl_ifindex = (int)if_nametoindex(names[v]);
-		}
-		if (setsockopt(fd, IPPROTO_IP, MRT_ADD_VIF, &vc, sizeof(vc)) <
-		    0)
+	for (v = 0; v < nv; v++)
+		if (add_if_vif(fd, v, names[v]) < 0)
 			die("MRT_ADD_VIF");
-	}
 	for (v = 0; join && v < nv; v++) {
 		struct ip_mreqn mr = { .imr_ifindex =
 					       (int)if_nametoindex(names[v]) };
@@ -221,6 +266,8 @@ int main(int argc, char **argv)
 		nv++;
 	}
 	printf("vifs=%d\n", nv);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	if (nifs > 1)
 		send_dvmrp(fd, if_addr(fd, names[1]));
 	touch(ready);
@@ -237,6 +284,23 @@ int main(int argc, char **argv)
 		FILE *f;
 		ssize_t n;
 
+		if (got_hup && !done) {
+			got_hup = 0;
+			recheck_vifs(fd, names, nifs);
+		}
+		if (got_usr1 && !done) {
+			v = 0;
+			done = 1;
+			printf("mrt_done=%s\n",
+			       setsockopt(fd, IPPROTO_IP, MRT_DONE, &v,
+					  sizeof(v)) ? strerror(errno) : "0");
+		}
+		for (gi = 0; deaf && gi < ngrp && added[gi]; gi++)
+			;
+		if (done || (deaf && gi == ngrp)) {
+			poll(NULL, 0, 100);	/* no more reading */
+			continue;
+		}
 		if (fork_at > 0 && now() >= fork_at) {
 			fork_at = -1;
 			fflush(stdout);
@@ -318,6 +382,10 @@ int main(int argc, char **argv)
 	}
 	printf("nocache=%d igmp_reports=%d igmp_v3=%d igmp_other=%d "
 	       "wholepkt=%d\n", nocache, igmp_reports, v3, other, wholepkt);
+	if (done) {
+		close(fd);
+		return 0;
+	}
 	if (added[0]) {
 		struct sioc_sg_req sg = { .src = src, .grp = grp };
 
