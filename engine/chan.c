@@ -8,11 +8,15 @@
 #include "chan.h"
 
 #include <errno.h>
+#include <linux/net_tstamp.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <string.h>
-#include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
+
+/* Linux 6.2's SOF_TIMESTAMPING_OPT_RX_FILTER; older headers lack it. */
+#define CHAN_SOF_OPT_RX_FILTER (1u << 17)
 
 int chan_send(int wr_fd, const struct mrt_chan_meta *m, const void *data,
 	      size_t len)
@@ -63,21 +67,40 @@ void chan_fill_name(const struct mrt_chan_meta *m, struct msghdr *msg)
 	msg->msg_namelen = alen;
 }
 
+/* The largest payload put_cmsg is given here (struct scm_timestamping). */
+#define CMSG_DATA_MAX 64
+
 /* Where put_cmsg writes next, and how much room is left. */
 struct cmsg_out {
-	unsigned char *p;
+	unsigned char *p;	/* the receiver's buffer: reached by copy */
 	size_t left;
 	int flags;	/* MSG_CTRUNC */
+	chan_copy_fn copy;
+	void *ctx;
 };
 
-/* The kernel's put_cmsg: truncate (MSG_CTRUNC) what does not fit. */
+static int copy_mem(void *ctx, void *dst, const void *src, size_t len)
+{
+	(void)ctx;
+	memcpy(dst, src, len);
+	return 0;
+}
+
+/*
+ * The kernel's put_cmsg: truncate (MSG_CTRUNC) what does not fit; a
+ * message that cannot be stored (bad buffer) is left out without
+ * MSG_CTRUNC and takes no room.
+ */
 static void put_cmsg(struct cmsg_out *o, int level, int type,
 		     const void *data, size_t len)
 {
-	struct cmsghdr h;
+	union {
+		struct cmsghdr h;
+		unsigned char b[CMSG_SPACE(CMSG_DATA_MAX)];
+	} c;
 	size_t cmlen = CMSG_LEN(len), adv;
 
-	if (o->left < sizeof(h)) {
+	if (!o->p || o->left < sizeof(c.h)) {
 		o->flags |= MSG_CTRUNC;
 		return;
 	}
@@ -85,15 +108,79 @@ static void put_cmsg(struct cmsg_out *o, int level, int type,
 		o->flags |= MSG_CTRUNC;
 		cmlen = o->left;
 	}
-	h.cmsg_level = level;
-	h.cmsg_type = type;
-	h.cmsg_len = cmlen;
-	memcpy(o->p, &h, sizeof(h));
-	memcpy(CMSG_DATA((struct cmsghdr *)o->p), data,
-	       cmlen - CMSG_LEN(0));
+	if (len > CMSG_DATA_MAX)	/* no caller passes more */
+		return;
+	memset(&c, 0, sizeof(c));
+	c.h.cmsg_level = level;
+	c.h.cmsg_type = type;
+	c.h.cmsg_len = cmlen;
+	memcpy(CMSG_DATA(&c.h), data, len);
+	if (o->copy(o->ctx, o->p, c.b, cmlen) < 0)
+		return;
 	adv = CMSG_SPACE(len) < o->left ? CMSG_SPACE(len) : o->left;
 	o->p += adv;
 	o->left -= adv;
+}
+
+void chan_rx_time(const struct mrt_chan_meta *m, struct timespec *ts)
+{
+	if (m->tstamp) {
+		ts->tv_sec = (time_t)(m->tstamp / 1000000000u);
+		ts->tv_nsec = (long)(m->tstamp % 1000000000u);
+	} else {
+		clock_gettime(CLOCK_REALTIME, ts);
+	}
+}
+
+/*
+ * __sock_recv_timestamp for a software-stamped skb: SO_TIMESTAMP(NS) in
+ * the old layout (two longs) or the new one (two 64-bit words), then
+ * SO_TIMESTAMPING with the software stamp in ts[0] when
+ * SOF_TIMESTAMPING_SOFTWARE reports it (the RX filter lets it through).
+ */
+static void cmsgs_tstamp(const struct mrt_chan_meta *m,
+			 const struct chan_ts *ts, struct cmsg_out *o)
+{
+	unsigned tsf = ts->tsflags;
+	bool sw = (tsf & SOF_TIMESTAMPING_SOFTWARE) &&
+		  ((tsf & SOF_TIMESTAMPING_RX_SOFTWARE) ||
+		   !(tsf & CHAN_SOF_OPT_RX_FILTER));
+	bool ns = ts->bits & CHAN_TS_NS, newts = ts->bits & CHAN_TS_NEW;
+	struct timespec t;
+	int64_t v64[6];
+	long vl[6];
+	long sub;
+
+	if (!(ts->bits & CHAN_TS_RCV) && !sw)
+		return;
+	chan_rx_time(m, &t);
+	sub = ns ? t.tv_nsec : t.tv_nsec / 1000;
+	memset(v64, 0, sizeof(v64));
+	memset(vl, 0, sizeof(vl));
+	v64[0] = t.tv_sec;
+	vl[0] = (long)t.tv_sec;
+	if (ts->bits & CHAN_TS_RCV) {
+		v64[1] = sub;
+		vl[1] = sub;
+		if (newts)
+			put_cmsg(o, SOL_SOCKET,
+				 ns ? SO_TIMESTAMPNS_NEW : SO_TIMESTAMP_NEW,
+				 v64, 2 * sizeof(v64[0]));
+		else
+			put_cmsg(o, SOL_SOCKET,
+				 ns ? SO_TIMESTAMPNS_OLD : SO_TIMESTAMP_OLD,
+				 vl, 2 * sizeof(vl[0]));
+	}
+	if (sw) {
+		v64[1] = t.tv_nsec;
+		vl[1] = t.tv_nsec;
+		if (newts)
+			put_cmsg(o, SOL_SOCKET, SO_TIMESTAMPING_NEW, v64,
+				 sizeof(v64));
+		else
+			put_cmsg(o, SOL_SOCKET, SO_TIMESTAMPING_OLD, vl,
+				 sizeof(vl));
+	}
 }
 
 static void cmsgs_v4(const struct mrt_chan_meta *m, unsigned rxopts,
@@ -168,22 +255,20 @@ static void cmsgs_v6(const struct mrt_chan_meta *m, unsigned rxopts,
 	}
 }
 
-void chan_build_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
-		      struct msghdr *msg)
+void chan_put_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
+		    const struct chan_ts *ts, struct msghdr *msg,
+		    chan_copy_fn copy, void *ctx)
 {
 	struct cmsg_out o = {
 		.p = msg->msg_control,
 		.left = msg->msg_control ? msg->msg_controllen : 0,
+		.copy = copy ? copy : copy_mem,
+		.ctx = ctx,
 	};
 
-	/* socket-level first, as sock_recv_cmsgs runs before the IP ones;
-	 * the arrival time is not carried, reception time stands in */
-	if (rxopts & MRT_RX_TIMESTAMP) {
-		struct timeval tv;
-
-		gettimeofday(&tv, NULL);
-		put_cmsg(&o, SOL_SOCKET, SO_TIMESTAMP_OLD, &tv, sizeof(tv));
-	}
+	/* socket-level first, as sock_recv_cmsgs runs before the IP ones */
+	if (ts)
+		cmsgs_tstamp(m, ts, &o);
 	/* sock_recv_drops: the count when the message was queued, if any */
 	if ((rxopts & MRT_RX_RXQ_OVFL) && m->drops) {
 		uint32_t d = m->drops;
@@ -197,4 +282,15 @@ void chan_build_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
 	msg->msg_controllen = msg->msg_control ? msg->msg_controllen - o.left
 					       : 0;
 	msg->msg_flags |= o.flags;
+}
+
+void chan_build_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
+		      struct msghdr *msg)
+{
+	/* the engine's own record of SO_TIMESTAMP (old layout) */
+	struct chan_ts ts = {
+		.bits = rxopts & MRT_RX_TIMESTAMP ? CHAN_TS_RCV : 0,
+	};
+
+	chan_put_cmsgs(m, rxopts, &ts, msg, NULL, NULL);
 }

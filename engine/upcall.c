@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define RMEM_DEFAULT 212992	/* net.core.rmem_default */
 
@@ -192,6 +193,16 @@ static unsigned upcall_slot(int family, const void *data, size_t len)
 	return 0;
 }
 
+/* CLOCK_REALTIME in ns, as ktime_get_real for skb->tstamp. */
+static uint64_t upcall_now_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int upcall_send(struct mrt_sock *s, const struct mrt_chan_meta *m,
 		const void *data, size_t len)
 {
@@ -210,6 +221,9 @@ int upcall_send(struct mrt_sock *s, const struct mrt_chan_meta *m,
 	 * as they were when this message was queued */
 	mm = *m;
 	mm.drops = (uint32_t)s->drops;
+	/* the receive timestamp (SO_TIMESTAMP*): when it is queued */
+	if (!mm.tstamp)
+		mm.tstamp = upcall_now_ns();
 	rc = chan_send(s->chan_wr, &mm, data, len);
 	if (rc < 0) {
 		s->drops++;

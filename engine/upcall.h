@@ -65,8 +65,9 @@ size_t upcall_truesize(size_t wire_len);
 int upcall_room(const struct mrt_sock *s);
 
 /*
- * Queue one message on s's channel: receive-buffer check, chan_send,
- * accounting. Returns 0, or -ENOBUFS (buffer full: s->drops + 1),
+ * Queue one message on s's channel: receive-buffer check, receive
+ * timestamp (m->tstamp, unless the caller set one), chan_send, accounting.
+ * Returns 0, or -ENOBUFS (buffer full: s->drops + 1),
  * -EINVAL (no channel), or chan_send's error (dropped and counted).
  */
 int upcall_send(struct mrt_sock *s, const struct mrt_chan_meta *m,

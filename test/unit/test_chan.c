@@ -3,12 +3,14 @@
  * test_chan.c - channel framing (chan.c): one datagram per message, full
  * channel reported without blocking, and the source address and control
  * messages rebuilt as a kernel raw socket gives them, truncation included
- * (put_cmsg, move_addr_to_user).
+ * (put_cmsg, move_addr_to_user), receive timestamps in every layout, and
+ * messages left out where the receiver's buffer cannot be written.
  */
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -247,6 +249,116 @@ START_TEST(cmsgs_v6)
 }
 END_TEST
 
+/* The first cmsg of msg: level, type, and its data as 64-bit words. */
+static int first_cmsg(struct msghdr *msg, int64_t *v, size_t n)
+{
+	struct cmsghdr *c = CMSG_FIRSTHDR(msg);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->cmsg_level, SOL_SOCKET);
+	ck_assert_uint_eq(c->cmsg_len, CMSG_LEN(n * sizeof(*v)));
+	memcpy(v, CMSG_DATA(c), n * sizeof(*v));
+	return c->cmsg_type;
+}
+
+/* chan_put_cmsgs of m with PKTINFO and timestamp options bits/tsflags. */
+static void rx_ts(const struct mrt_chan_meta *m, struct msghdr *msg,
+		  void *cb, size_t cblen, unsigned bits, unsigned tsflags)
+{
+	struct chan_ts ts = { .bits = bits, .tsflags = tsflags };
+
+	memset(msg, 0, sizeof(*msg));
+	msg->msg_control = cb;
+	msg->msg_controllen = cblen;
+	chan_put_cmsgs(m, MRT_RX_PKTINFO, &ts, msg, NULL, NULL);
+}
+
+/* __sock_recv_timestamp: the queue time in each layout, first. */
+START_TEST(cmsgs_timestamps)
+{
+	struct mrt_chan_meta m = meta4();
+	union {
+		struct cmsghdr align;
+		unsigned char b[256];
+	} cb;
+	struct msghdr msg;
+	int64_t v[6];
+
+	m.tstamp = 1700000000123456789ull;
+#define RX(bits, flags) rx_ts(&m, &msg, cb.b, sizeof(cb.b), bits, flags)
+	RX(CHAN_TS_RCV, 0);
+	ck_assert_int_eq(first_cmsg(&msg, v, 2), SO_TIMESTAMP_OLD);
+	ck_assert_int_eq(v[0], 1700000000);
+	ck_assert_int_eq(v[1], 123456);
+	ck_assert_int_eq(CMSG_NXTHDR(&msg, CMSG_FIRSTHDR(&msg))->cmsg_type,
+			 IP_PKTINFO);
+	RX(CHAN_TS_RCV | CHAN_TS_NS, 0);
+	ck_assert_int_eq(first_cmsg(&msg, v, 2), SO_TIMESTAMPNS_OLD);
+	ck_assert_int_eq(v[1], 123456789);
+	RX(CHAN_TS_RCV | CHAN_TS_NEW, 0);
+	ck_assert_int_eq(first_cmsg(&msg, v, 2), SO_TIMESTAMP_NEW);
+	RX(CHAN_TS_RCV | CHAN_TS_NS | CHAN_TS_NEW, 0);
+	ck_assert_int_eq(first_cmsg(&msg, v, 2), SO_TIMESTAMPNS_NEW);
+	/* SO_TIMESTAMPING: software stamp in ts[0], the others zero */
+	RX(0, SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE);
+	ck_assert_int_eq(first_cmsg(&msg, v, 6), SO_TIMESTAMPING_OLD);
+	ck_assert_int_eq(v[0], 1700000000);
+	ck_assert_int_eq(v[1], 123456789);
+	ck_assert(!v[2] && !v[3] && !v[4] && !v[5]);
+	RX(CHAN_TS_NEW, SOF_TIMESTAMPING_SOFTWARE);
+	ck_assert_int_eq(first_cmsg(&msg, v, 6), SO_TIMESTAMPING_NEW);
+	/* generation flag alone, or reporting filtered out: none */
+	RX(0, SOF_TIMESTAMPING_RX_SOFTWARE);
+	ck_assert_int_eq(CMSG_FIRSTHDR(&msg)->cmsg_type, IP_PKTINFO);
+	RX(0, SOF_TIMESTAMPING_SOFTWARE | (1u << 17));
+	ck_assert_int_eq(CMSG_FIRSTHDR(&msg)->cmsg_type, IP_PKTINFO);
+	/* both: SO_TIMESTAMPNS, then SO_TIMESTAMPING */
+	RX(CHAN_TS_RCV | CHAN_TS_NS,
+	   SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE);
+	ck_assert_int_eq(first_cmsg(&msg, v, 2), SO_TIMESTAMPNS_OLD);
+	ck_assert_int_eq(CMSG_NXTHDR(&msg, CMSG_FIRSTHDR(&msg))->cmsg_type,
+			 SO_TIMESTAMPING_OLD);
+#undef RX
+}
+END_TEST
+
+static int copy_fails(void *ctx, void *dst, const void *src, size_t len)
+{
+	int *calls = ctx;
+
+	(void)dst;
+	(void)src;
+	(void)len;
+	++*calls;
+	return -EFAULT;
+}
+
+/* put_cmsg on a buffer it cannot write: nothing stored, no MSG_CTRUNC,
+ * controllen 0 (the kernel with an unmapped msg_control). */
+START_TEST(cmsgs_fault_left_out)
+{
+	struct mrt_chan_meta m = meta4();
+	unsigned char b[256];
+	struct msghdr msg = { .msg_control = b, .msg_controllen = 64 };
+	struct chan_ts ts = { .bits = CHAN_TS_RCV };
+	int calls = 0;
+
+	chan_put_cmsgs(&m, MRT_RX_PKTINFO | MRT_RX_TTL, &ts, &msg, copy_fails,
+		       &calls);
+	ck_assert_int_eq(calls, 3);
+	ck_assert_int_eq(msg.msg_controllen, 0);
+	ck_assert_int_eq(msg.msg_flags, 0);
+	/* no buffer at all: MSG_CTRUNC, nothing tried */
+	msg.msg_control = NULL;
+	msg.msg_controllen = 64;
+	calls = 0;
+	chan_put_cmsgs(&m, MRT_RX_PKTINFO, &ts, &msg, copy_fails, &calls);
+	ck_assert_int_eq(calls, 0);
+	ck_assert_int_eq(msg.msg_controllen, 0);
+	ck_assert_int_eq(msg.msg_flags, MSG_CTRUNC);
+}
+END_TEST
+
 static Suite *chan_suite(void)
 {
 	Suite *s = suite_create("chan");
@@ -261,6 +373,8 @@ static Suite *chan_suite(void)
 	tcase_add_test(tc, cmsgs_rxq_ovfl_snapshot);
 	tcase_add_test(tc, cmsgs_truncated);
 	tcase_add_test(tc, cmsgs_v6);
+	tcase_add_test(tc, cmsgs_timestamps);
+	tcase_add_test(tc, cmsgs_fault_left_out);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "upcall.h"
@@ -126,8 +127,9 @@ END_TEST
 START_TEST(test_rcvbuf)
 {
 	struct mrt_sock s;
-	struct mrt_chan_meta m;
+	struct mrt_chan_meta m, got;
 	uint8_t p[256], u[64], r[512];
+	time_t t0;
 	size_t len = mk_pkt(p, 0, 100);
 	int sv[2], i, ok = 0;
 	long n;
@@ -145,9 +147,14 @@ START_TEST(test_rcvbuf)
 			ok++;
 	ck_assert_int_eq(ok, 3);
 	ck_assert_uint_eq(s.drops, 37);
+	t0 = time(NULL);
 	ck_assert_int_eq(recv(sv[1], r, sizeof(r), 0),
 			 (int)(sizeof(m) + 28));
 	ck_assert(!memcmp(r + sizeof(m), u, 28));
+	/* stamped when queued (the receive timestamp), in ns */
+	memcpy(&got, r, sizeof(got));
+	ck_assert_uint_ge(got.tstamp / 1000000000u, (uint64_t)t0 - 5);
+	ck_assert_uint_le(got.tstamp / 1000000000u, (uint64_t)t0 + 1);
 	s.chan_wr = -1;
 	ck_assert_int_eq(upcall_send(&s, &m, u, (size_t)n), -EINVAL);
 	close(sv[0]);
