@@ -1,92 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * io.c - reads and writes. On a swapped mroute fd each channel datagram is
- * struct mrt_chan_meta + what the kernel would queue: receive into
- * [meta, user buffers], then give the source address and control messages
- * a raw socket would (spec 7.5, 8.1). Sends go to the real socket. Other
- * fds pass straight through after one table lookup.
+ * io.c - reads and writes. On a swapped mroute fd every receive call
+ * (read, readv, preadv2, recv, recvfrom, recvmsg, recvmmsg and the _chk
+ * ones) takes one channel message through iorecv.c, which answers as the
+ * kernel's raw socket would, bad pointers included; the sends (write,
+ * writev, pwritev2, send, sendto, sendmsg, sendmmsg) go to the real
+ * socket. pread, preadv and pwritev need no hook: on the channel, a socket
+ * too, they are the raw socket's ESPIPE/EINVAL. Other fds pass straight
+ * through after one table lookup.
  */
-#include <stdlib.h>
-#include <sys/uio.h>
+#include <stdint.h>
 
-#include "chan.h"
 #include "netlink.h"
 #include "shim.h"
 
-#define IO_STACK_IOV 16		/* user iovecs handled without malloc */
-
-ssize_t io_recv_swapped(struct shim_rec *r, int fd, struct msghdr *msg,
-			int flags)
+/* -errno to -1 with errno set */
+static ssize_t io_ret(ssize_t n)
 {
-	struct iovec stack_iov[IO_STACK_IOV + 1], *iov = stack_iov;
-	struct mrt_chan_meta m;
-	struct msghdr h;
-	size_t i, cap = 0, len;
-	ssize_t n;
-
-	/* IP_RECVERR's queue belongs to the real socket */
-	if (flags & MSG_ERRQUEUE)
-		return real_recvmsg(r->s->raw_fd, msg, flags);
-	if (msg->msg_iovlen > 1024) {
-		errno = EMSGSIZE;
+	if (n < 0) {
+		errno = (int)-n;
 		return -1;
 	}
-	if (msg->msg_iovlen > IO_STACK_IOV) {
-		iov = malloc((msg->msg_iovlen + 1) * sizeof(*iov));
-		if (!iov) {
-			errno = ENOMEM;
-			return -1;
-		}
-	}
-	iov[0].iov_base = &m;
-	iov[0].iov_len = sizeof(m);
-	for (i = 0; i < msg->msg_iovlen; i++) {
-		iov[i + 1] = msg->msg_iov[i];
-		cap += msg->msg_iov[i].iov_len;
-	}
-	memset(&h, 0, sizeof(h));
-	h.msg_iov = iov;
-	h.msg_iovlen = msg->msg_iovlen + 1;
-	/* MSG_TRUNC always: we need the real length to account it */
-	n = real_recvmsg(fd, &h, (flags & ~MSG_CMSG_CLOEXEC) | MSG_TRUNC);
-	if (iov != stack_iov) {
-		int saved = errno;
-
-		free(iov);
-		errno = saved;
-	}
-	if (n < 0)
-		return n;
-	if ((size_t)n < sizeof(m) || m.magic != MRT_CHAN_MAGIC) {
-		SHIM_ERR("fd %d: malformed channel message (%zd bytes)", fd, n);
-		memset(&m, 0, sizeof(m));
-		m.family = (uint16_t)r->s->family;
-		m.ttl = -1;
-		m.tos = -1;
-		len = 0;
-	} else {
-		len = (size_t)n - sizeof(m);
-	}
-	msg->msg_flags = h.msg_flags & ~(MSG_TRUNC | MSG_CTRUNC);
-	if (len > cap)
-		msg->msg_flags |= MSG_TRUNC;
-	if (msg->msg_name)
-		chan_fill_name(&m, msg);
-	else
-		msg->msg_namelen = 0;
-	if (msg->msg_control && msg->msg_controllen)
-		chan_build_cmsgs(&m, r->s->rxopts, msg);
-	else
-		msg->msg_controllen = 0;
-	if (!(flags & MSG_PEEK)) {
-		int saved = errno;
-
-		SHIM_ENGINE_VOID(
-			mrt_sock_note_consumed(shim_engine, r->s, len));
-		errno = saved;
-	}
-	return (flags & MSG_TRUNC) || len <= cap ? (ssize_t)len
-						  : (ssize_t)cap;
+	return n;
 }
 
 /* The record of a swapped mroute fd, or NULL: pass through. */
@@ -97,22 +32,7 @@ static inline struct shim_rec *swapped(int fd)
 	return r && !r->internal && r->swapped && !mrt_in_engine ? r : NULL;
 }
 
-static ssize_t recv_one(struct shim_rec *r, int fd, void *buf, size_t len,
-			int flags, struct sockaddr *addr, socklen_t *alen)
-{
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
-
-	if (addr && alen) {
-		msg.msg_name = addr;
-		msg.msg_namelen = *alen;
-	}
-	n = io_recv_swapped(r, fd, &msg, flags);
-	if (n >= 0 && addr && alen)
-		*alen = msg.msg_namelen;
-	return n;
-}
+/* ---- receive hooks ------------------------------------------------------ */
 
 static ssize_t shim_read(int fd, void *buf, size_t len)
 {
@@ -126,7 +46,7 @@ static ssize_t shim_read(int fd, void *buf, size_t len)
 	r = swapped(fd);
 	if (!r)
 		return real_read(fd, buf, len);
-	return recv_one(r, fd, buf, len, 0, NULL, NULL);
+	return io_ret(iorecv_read(r, fd, buf, len));
 }
 
 static ssize_t shim_read_chk(int fd, void *buf, size_t len, size_t buflen)
@@ -143,7 +63,7 @@ static ssize_t shim_read_chk(int fd, void *buf, size_t len, size_t buflen)
 	 * expects */
 	if (!r || len > buflen)
 		return real___read_chk(fd, buf, len, buflen);
-	return recv_one(r, fd, buf, len, 0, NULL, NULL);
+	return io_ret(iorecv_read(r, fd, buf, len));
 }
 
 static ssize_t shim_recv(int fd, void *buf, size_t len, int flags)
@@ -158,7 +78,7 @@ static ssize_t shim_recv(int fd, void *buf, size_t len, int flags)
 	r = swapped(fd);
 	if (!r)
 		return real_recv(fd, buf, len, flags);
-	return recv_one(r, fd, buf, len, flags, NULL, NULL);
+	return io_ret(iorecv_recv(r, fd, buf, len, flags, NULL, NULL));
 }
 
 static ssize_t shim_recv_chk(int fd, void *buf, size_t len, size_t buflen,
@@ -174,7 +94,7 @@ static ssize_t shim_recv_chk(int fd, void *buf, size_t len, size_t buflen,
 	r = swapped(fd);
 	if (!r || len > buflen)
 		return real___recv_chk(fd, buf, len, buflen, flags);
-	return recv_one(r, fd, buf, len, flags, NULL, NULL);
+	return io_ret(iorecv_recv(r, fd, buf, len, flags, NULL, NULL));
 }
 
 static ssize_t shim_recvfrom(int fd, void *buf, size_t len, int flags,
@@ -190,7 +110,7 @@ static ssize_t shim_recvfrom(int fd, void *buf, size_t len, int flags,
 	r = swapped(fd);
 	if (!r)
 		return real_recvfrom(fd, buf, len, flags, addr, alen);
-	return recv_one(r, fd, buf, len, flags, addr, alen);
+	return io_ret(iorecv_recv(r, fd, buf, len, flags, addr, alen));
 }
 
 static ssize_t shim_recvfrom_chk(int fd, void *buf, size_t len, size_t buflen,
@@ -208,7 +128,7 @@ static ssize_t shim_recvfrom_chk(int fd, void *buf, size_t len, size_t buflen,
 	if (!r || len > buflen)
 		return real___recvfrom_chk(fd, buf, len, buflen, flags, addr,
 					   alen);
-	return recv_one(r, fd, buf, len, flags, addr, alen);
+	return io_ret(iorecv_recv(r, fd, buf, len, flags, addr, alen));
 }
 
 static ssize_t shim_recvmsg(int fd, struct msghdr *msg, int flags)
@@ -223,27 +143,23 @@ static ssize_t shim_recvmsg(int fd, struct msghdr *msg, int flags)
 	r = swapped(fd);
 	if (!r)
 		return real_recvmsg(fd, msg, flags);
-	return io_recv_swapped(r, fd, msg, flags);
+	/* IP_RECVERR's queue belongs to the real socket */
+	if (flags & MSG_ERRQUEUE)
+		return real_recvmsg(r->s->raw_fd, msg, flags);
+	return io_ret(iorecv_recvmsg(r, fd, msg, flags));
 }
 
-/*
- * recvmmsg as the kernel's do_recvmmsg: fill up to vlen messages; after
- * the first, MSG_WAITFORONE makes the rest non-blocking; an error after
- * at least one message is reported as the count so far. The timeout is
- * only checked between messages, as the kernel does.
- */
 static int shim_recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen,
 			 int flags, struct timespec *tmo)
 {
 	struct shim_rec *r;
-	struct timespec end, now;
-	unsigned int i;
 	ssize_t n;
 
 	if (SHIM_DIRECT(recvmmsg))
 		return (int)syscall(SYS_recvmmsg, fd, v, vlen, flags, tmo);
-	/* an answer pending on a netlink socket: that one message */
-	if (vlen &&
+	/* an answer pending on a netlink socket: that one message (v NULL
+	 * is no msghdr: nl_recvmsg would decline it) */
+	if (vlen && v &&
 	    nl_recvmsg(fd, &v[0].msg_hdr, flags & ~MSG_WAITFORONE, &n)) {
 		if (n < 0)
 			return -1;
@@ -253,36 +169,44 @@ static int shim_recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen,
 	r = swapped(fd);
 	if (!r)
 		return real_recvmmsg(fd, v, vlen, flags, tmo);
-	if (tmo) {
-		clock_gettime(CLOCK_MONOTONIC, &end);
-		end.tv_sec += tmo->tv_sec;
-		end.tv_nsec += tmo->tv_nsec;
-		if (end.tv_nsec >= 1000000000L) {
-			end.tv_sec++;
-			end.tv_nsec -= 1000000000L;
-		}
-	}
-	if (vlen > 1024)
-		vlen = 1024;
-	for (i = 0; i < vlen; i++) {
-		n = io_recv_swapped(r, fd, &v[i].msg_hdr,
-				    flags & ~MSG_WAITFORONE);
-		if (n < 0)
-			return i ? (int)i : -1;
-		v[i].msg_len = (unsigned int)n;
-		if (flags & MSG_WAITFORONE)
-			flags |= MSG_DONTWAIT;
-		if (tmo) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec > end.tv_sec ||
-			    (now.tv_sec == end.tv_sec &&
-			     now.tv_nsec >= end.tv_nsec)) {
-				i++;
-				break;
-			}
-		}
-	}
-	return (int)i;
+	/* IP_RECVERR's queue belongs to the real socket */
+	if (flags & MSG_ERRQUEUE)
+		return real_recvmmsg(r->s->raw_fd, v, vlen, flags, tmo);
+	return (int)io_ret(iorecv_recvmmsg(r, fd, v, vlen, flags, tmo));
+}
+
+static ssize_t shim_readv(int fd, const struct iovec *iov, int cnt)
+{
+	struct shim_rec *r;
+
+	if (SHIM_DIRECT(readv))
+		return syscall(SYS_readv, fd, iov, cnt);
+	r = swapped(fd);
+	if (!r)
+		return real_readv(fd, iov, cnt);
+	return io_ret(iorecv_readv(r, fd, iov, cnt, 0));
+}
+
+/* preadv2's offset as the system call takes it (LO_HI_LONG). */
+#define IO_LO_HI(off) (long)(off), (long)((uint64_t)(off) >> 32)
+
+/*
+ * preadv2 at offset -1 reads at the current position: on a socket that is
+ * readv with RWF_* flags. Other offsets are ESPIPE or EINVAL, which the
+ * channel (a socket too) answers as the raw socket would.
+ */
+static ssize_t shim_preadv2(int fd, const struct iovec *iov, int cnt,
+			    off64_t off, int rwf, bool is64)
+{
+	struct shim_rec *r;
+
+	if (is64 ? SHIM_DIRECT(preadv64v2) : SHIM_DIRECT(preadv2))
+		return syscall(SYS_preadv2, fd, iov, cnt, IO_LO_HI(off), rwf);
+	r = off == -1 ? swapped(fd) : NULL;
+	if (!r)
+		return is64 ? real_preadv64v2(fd, iov, cnt, off, rwf)
+			    : real_preadv2(fd, iov, cnt, (off_t)off, rwf);
+	return io_ret(iorecv_readv(r, fd, iov, cnt, rwf));
 }
 
 /* ---- sends: the real socket ---------------------------------------------- */
@@ -303,6 +227,25 @@ static ssize_t shim_write(int fd, const void *buf, size_t len)
 	if (nl_send(fd, buf, len, 0, NULL, 0, &n))
 		return n;
 	return real_write(send_fd(fd), buf, len);
+}
+
+static ssize_t shim_writev(int fd, const struct iovec *iov, int cnt)
+{
+	if (SHIM_DIRECT(writev))
+		return syscall(SYS_writev, fd, iov, cnt);
+	return real_writev(send_fd(fd), iov, cnt);
+}
+
+/* pwritev2: the real socket answers every offset (ESPIPE, or a send at
+ * -1) */
+static ssize_t shim_pwritev2(int fd, const struct iovec *iov, int cnt,
+			     off64_t off, int rwf, bool is64)
+{
+	if (is64 ? SHIM_DIRECT(pwritev64v2) : SHIM_DIRECT(pwritev2))
+		return syscall(SYS_pwritev2, fd, iov, cnt, IO_LO_HI(off), rwf);
+	fd = send_fd(fd);
+	return is64 ? real_pwritev64v2(fd, iov, cnt, off, rwf)
+		    : real_pwritev2(fd, iov, cnt, (off_t)off, rwf);
 }
 
 static ssize_t shim_send(int fd, const void *buf, size_t len, int flags)
@@ -368,8 +311,24 @@ SHIM_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 SHIM_EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen,
 			 int flags, struct timespec *tmo)
 { return shim_recvmmsg(fd, v, vlen, flags, tmo); }
+SHIM_EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
+{ return shim_readv(fd, iov, cnt); }
+SHIM_EXPORT ssize_t preadv2(int fd, const struct iovec *iov, int cnt,
+			    off_t off, int rwf)
+{ return shim_preadv2(fd, iov, cnt, off, rwf, false); }
+SHIM_EXPORT ssize_t preadv64v2(int fd, const struct iovec *iov, int cnt,
+			       off64_t off, int rwf)
+{ return shim_preadv2(fd, iov, cnt, off, rwf, true); }
 SHIM_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 { return shim_write(fd, buf, len); }
+SHIM_EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
+{ return shim_writev(fd, iov, cnt); }
+SHIM_EXPORT ssize_t pwritev2(int fd, const struct iovec *iov, int cnt,
+			     off_t off, int rwf)
+{ return shim_pwritev2(fd, iov, cnt, off, rwf, false); }
+SHIM_EXPORT ssize_t pwritev64v2(int fd, const struct iovec *iov, int cnt,
+				off64_t off, int rwf)
+{ return shim_pwritev2(fd, iov, cnt, off, rwf, true); }
 SHIM_EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags)
 { return shim_send(fd, buf, len, flags); }
 SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,7 +50,15 @@
 	X(ssize_t, recvmsg, (int, struct msghdr *, int))                      \
 	X(int, recvmmsg,                                                      \
 	  (int, struct mmsghdr *, unsigned int, int, struct timespec *))      \
+	X(ssize_t, readv, (int, const struct iovec *, int))                   \
+	X(ssize_t, preadv2, (int, const struct iovec *, int, off_t, int))     \
+	X(ssize_t, preadv64v2,                                                \
+	  (int, const struct iovec *, int, off64_t, int))                     \
 	X(ssize_t, write, (int, const void *, size_t))                        \
+	X(ssize_t, writev, (int, const struct iovec *, int))                  \
+	X(ssize_t, pwritev2, (int, const struct iovec *, int, off_t, int))    \
+	X(ssize_t, pwritev64v2,                                               \
+	  (int, const struct iovec *, int, off64_t, int))                     \
 	X(ssize_t, send, (int, const void *, size_t, int))                    \
 	X(ssize_t, sendto, (int, const void *, size_t, int,                   \
 			    const struct sockaddr *, socklen_t))              \
@@ -144,6 +153,10 @@ struct shim_rec {
 	bool internal;	/* an engine/shim fd the daemon may not close */
 	bool swapped;	/* fds hold the channel; real socket in raw_fd */
 	struct mrt_sock *s;	/* engine record; NULL for internal */
+	/* the real socket's receive-timestamp options (chan.h CHAN_TS_*
+	 * bits, SO_TIMESTAMPING flags), read back from the kernel by
+	 * sockopt.c; io.c stamps channel messages with them. Atomic. */
+	unsigned ts_bits, ts_flags;
 };
 
 struct shim_fdtab {
@@ -276,9 +289,22 @@ static inline int shim_ret(int rc)
 
 /* Real close without bookkeeping, errno preserved. */
 void shim_close_quiet(int fd);
-/* recvmsg on a swapped mroute fd (io.c). */
-ssize_t io_recv_swapped(struct shim_rec *r, int fd, struct msghdr *msg,
-			int flags);
+/*
+ * Receives on a swapped mroute fd (iorecv.c), one channel message each,
+ * answered as the kernel's raw socket answers the same call, bad
+ * pointers included: the call's result or -errno. readv's rwf: preadv2's
+ * RWF_* flags at offset -1 (0 for readv). recvmmsg: the count, or -errno
+ * when none was received.
+ */
+ssize_t iorecv_read(struct shim_rec *r, int fd, void *buf, size_t len);
+ssize_t iorecv_recv(struct shim_rec *r, int fd, void *buf, size_t len,
+		    int flags, struct sockaddr *addr, socklen_t *alen);
+ssize_t iorecv_recvmsg(struct shim_rec *r, int fd, struct msghdr *msg,
+		       int flags);
+int iorecv_recvmmsg(struct shim_rec *r, int fd, struct mmsghdr *v,
+		    unsigned int vlen, int flags, struct timespec *tmo);
+ssize_t iorecv_readv(struct shim_rec *r, int fd, const struct iovec *iov,
+		     int cnt, int rwf);
 /* fcntl without tracking (fdops.c), for host.c. */
 int shim_real_fcntl(int fd, int cmd, long arg);
 /* Lowest fd number for internal fds, kept away from the daemon's. */
