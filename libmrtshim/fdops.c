@@ -4,11 +4,13 @@
  * close_range, closefrom, dup*, fcntl F_DUPFD*, pipe*. They keep the fd
  * table in step (dup shares a record, close drops it, last close tears the
  * mroute socket down) and refuse to let the daemon close internal fds.
+ * The netlink fd map (netlink.h) follows the same numbers.
  */
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <stdarg.h>
 
+#include "netlink.h"
 #include "shim.h"
 
 int shim_real_fcntl(int fd, int cmd, long arg)
@@ -23,6 +25,7 @@ static int shim_close(int fd)
 	struct mrt_sock *s;
 	int rc;
 
+	nl_fd_closed(fd);
 	if (SHIM_DIRECT(close))
 		return (int)syscall(SYS_close, fd);
 	if (!fdtab_get(fd) || fdtab_foreign())
@@ -52,6 +55,8 @@ static int shim_close_range(unsigned int lo, unsigned int hi, int flags)
 	struct mrt_sock *s;
 	int rc = 0;
 
+	if (!(flags & CLOSE_RANGE_CLOEXEC))
+		nl_fd_closed_range(lo, hi);
 	if (SHIM_DIRECT(close_range))
 		return (int)syscall(SYS_close_range, lo, hi, flags);
 	t = atomic_load_explicit(&shim_fdtab, memory_order_acquire);
@@ -93,10 +98,12 @@ static void shim_closefrom(int lowfd)
 	if (lowfd < 0)
 		lowfd = 0;
 	if (SHIM_DIRECT(closefrom)) {
+		nl_fd_closed_range((unsigned int)lowfd, ~0u);
 		syscall(SYS_close_range, lowfd, ~0u, 0);
 		return;
 	}
 	if (!atomic_load(&shim_fdtab)) {
+		nl_fd_closed_range((unsigned int)lowfd, ~0u);
 		real_closefrom(lowfd);
 		return;
 	}
@@ -114,8 +121,10 @@ static int shim_dup(int fd)
 	if (SHIM_DIRECT(dup))
 		return (int)syscall(SYS_dup, fd);
 	nfd = real_dup(fd);
-	if (nfd >= 0)
+	if (nfd >= 0) {
 		fdtab_dup(fd, nfd);
+		nl_fd_dup(fd, nfd);
+	}
 	return nfd;
 }
 
@@ -144,8 +153,10 @@ static int dup_onto(int oldfd, int newfd, int flags, bool is_dup3)
 			shim_sock_release(s);
 	}
 	rc = is_dup3 ? real_dup3(oldfd, newfd, flags) : real_dup2(oldfd, newfd);
-	if (rc >= 0)
+	if (rc >= 0) {
 		fdtab_dup(oldfd, newfd);
+		nl_fd_dup(oldfd, newfd);
+	}
 	return rc;
 }
 
@@ -175,6 +186,7 @@ static int do_fcntl(int (*fn)(int, int, void *), int fd, int cmd, void *arg)
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
 		fdtab_dup(fd, rc);
+		nl_fd_dup(fd, rc);
 		break;
 	case F_SETFL:
 		/* O_NONBLOCK set on a swapped fd also governs sends, which
@@ -218,6 +230,8 @@ static int shim_pipe(int fds[2])
 	if (rc == 0) {
 		fdtab_forget(fds[0]);
 		fdtab_forget(fds[1]);
+		nl_fd_new(fds[0]);
+		nl_fd_new(fds[1]);
 	}
 	return rc;
 }
@@ -232,6 +246,8 @@ static int shim_pipe2(int fds[2], int flags)
 	if (rc == 0) {
 		fdtab_forget(fds[0]);
 		fdtab_forget(fds[1]);
+		nl_fd_new(fds[0]);
+		nl_fd_new(fds[1]);
 	}
 	return rc;
 }

@@ -15,12 +15,17 @@
  * epoll keep working, and order with other kernel messages is kept). The
  * receive hooks swap each such ack for its datagram. Dumps render their
  * next datagram when the previous one is read, as netlink_recvmsg does.
+ * Only fds the fd map (below) knows as NETLINK_ROUTE sockets get here,
+ * and the caller's memory is read and written through checked copies.
  */
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 
@@ -33,6 +38,9 @@
 #define NL_SEND_MAX (64u << 10)	/* larger sends are never looked at */
 #define NL_PEEK 64		/* bytes peeked to recognise our ack */
 #define NL_ACK_LEN (NLMSG_HDRLEN + sizeof(struct nlmsgerr))
+#define NL_MAXIOV 1024		/* UIO_MAXIOV */
+#define NL_STACK_BUF 2048	/* sends copied in without malloc */
+#define NL_STACK_IOV 16		/* iovecs copied in without malloc */
 /* answers nobody read for this long belong to a closed socket: dropped */
 #define NL_IDLE_S 60
 
@@ -173,6 +181,289 @@ static void nl_maybe_drop(struct nl_rec **pp)
 	*pp = r->next;
 	free(r);
 	atomic_fetch_sub(&nl.nrecs, 1);
+}
+
+/* ---- the fd map --------------------------------------------------------- */
+
+/*
+ * Which fd numbers are NETLINK_ROUTE sockets, so that the send and receive
+ * hooks on every other fd cost one lookup: no system call, and no read of
+ * the caller's buffer before the fd is known to be one (DESIGN: processes
+ * without MRT calls pay nothing; a write from a bad pointer to a pipe is
+ * the kernel's EFAULT, never our SIGSEGV). One byte per fd, in chunks of
+ * NL_FD_CHUNK fds mapped the first time a NETLINK_ROUTE socket lands in
+ * them and never unmapped, so readers take no lock: two loads. A fork
+ * child inherits it with the fds; exec starts afresh.
+ *
+ * NL_FD_NONE (also every fd of an unmapped chunk): not a NETLINK_ROUTE
+ * socket as far as the hooks saw. So are fds inherited across exec or
+ * handed out by calls these hooks do not see (open*, eventfd, syscall()):
+ * they are never probed, and a NETLINK_ROUTE socket inherited across exec
+ * (systemd's ListenNetlink=) gets the kernel's answers. Probing unknown
+ * fds on their first send would be one getsockopt per fd, but then every
+ * preloaded process would pay a system call on its first write to stdout
+ * (against DESIGN's "no extra syscalls", checked by preload.syscalls.*),
+ * for sockets that the daemons and tools we serve create themselves with
+ * socket() - hooked, also before our symbols are bound.
+ * NL_FD_ROUTE: socket(AF_NETLINK, *, NETLINK_ROUTE) returned it, a dup
+ * copied it, or a probe found it. A number socket, pipe or accept hands
+ * out is what they say, ROUTE or NONE, whatever it was.
+ * NL_FD_MAYBE: it was NL_FD_ROUTE and was closed or had another fd dup'ed
+ * onto it. That may not be this process's doing: a vfork child
+ * (posix_spawn users, Python's subprocess) closes and dup2s through our
+ * hooks in our memory, with its own fd table. Its first send (or receive
+ * while answers are pending) probes it once with getsockopt(SO_DOMAIN,
+ * SO_PROTOCOL) and stores the answer, NONE included.
+ * A stale NL_FD_ROUTE (a netlink socket closed behind the hooks' back,
+ * by syscall() or a libc-internal close, its number then reused by open)
+ * costs a checked copy per send, never a wrong answer: the shim answers
+ * only after getsockopt says NETLINK_ROUTE, and demotes the fd otherwise.
+ */
+enum { NL_FD_NONE, NL_FD_ROUTE, NL_FD_MAYBE };
+
+#define NL_FD_CHUNK_BITS 16
+#define NL_FD_CHUNK (1u << NL_FD_CHUNK_BITS)
+#define NL_FD_CHUNKS (1u << 14) /* fds below 2^30, fs.nr_open's ceiling */
+
+static _Atomic(_Atomic uint8_t *) nl_fdmap[NL_FD_CHUNKS];
+
+/* fd's byte, or NULL when its chunk is not mapped (NONE) */
+static inline _Atomic uint8_t *nl_fd_slot(int fd)
+{
+	_Atomic uint8_t *c;
+
+	if (fd < 0 || (unsigned int)fd >> NL_FD_CHUNK_BITS >= NL_FD_CHUNKS)
+		return NULL;
+	c = atomic_load_explicit(
+	    &nl_fdmap[(unsigned int)fd >> NL_FD_CHUNK_BITS],
+	    memory_order_acquire);
+	return c ? &c[(unsigned int)fd & (NL_FD_CHUNK - 1)] : NULL;
+}
+
+static inline int nl_fd_get(int fd)
+{
+	_Atomic uint8_t *p = nl_fd_slot(fd);
+
+	return p ? atomic_load_explicit(p, memory_order_relaxed) : NL_FD_NONE;
+}
+
+/* fd's byte, mapping its chunk (mmap: no malloc in the socket hook, which
+ * may run while symbols are resolved); NULL with no memory. */
+static _Atomic uint8_t *nl_fd_slot_new(int fd)
+{
+	_Atomic(_Atomic uint8_t *) *cp;
+	_Atomic uint8_t *c = NULL;
+	void *p;
+	int saved = errno;
+
+	if (fd < 0 || (unsigned int)fd >> NL_FD_CHUNK_BITS >= NL_FD_CHUNKS)
+		return NULL;
+	cp = &nl_fdmap[(unsigned int)fd >> NL_FD_CHUNK_BITS];
+	if (!atomic_load_explicit(cp, memory_order_acquire)) {
+		p = mmap(NULL, NL_FD_CHUNK, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			SHIM_WARN("fd %d: no memory to note a netlink socket",
+				  fd);
+			errno = saved;
+			return NULL;
+		}
+		/* another thread may have mapped it meanwhile: keep one */
+		if (!atomic_compare_exchange_strong(cp, &c, p))
+			munmap(p, NL_FD_CHUNK);
+	}
+	c = atomic_load_explicit(cp, memory_order_acquire);
+	return &c[(unsigned int)fd & (NL_FD_CHUNK - 1)];
+}
+
+static void nl_fd_set(int fd, int st)
+{
+	_Atomic uint8_t *p = st == NL_FD_NONE ? nl_fd_slot(fd)
+					      : nl_fd_slot_new(fd);
+
+	if (p && atomic_load_explicit(p, memory_order_relaxed) != st)
+		atomic_store_explicit(p, (uint8_t)st, memory_order_relaxed);
+}
+
+/* from -> to, unless another thread changed fd meanwhile */
+static void nl_fd_cas(int fd, int from, int to)
+{
+	_Atomic uint8_t *p = nl_fd_slot(fd);
+	uint8_t f = (uint8_t)from;
+
+	if (p)
+		atomic_compare_exchange_strong(p, &f, (uint8_t)to);
+}
+
+void nl_fd_socket(int fd, int domain, int protocol)
+{
+	if (domain == AF_NETLINK && protocol == NETLINK_ROUTE)
+		nl_fd_set(fd, NL_FD_ROUTE);
+	else
+		nl_fd_set(fd, NL_FD_NONE);
+}
+
+void nl_fd_new(int fd)
+{
+	nl_fd_set(fd, NL_FD_NONE);
+}
+
+void nl_fd_closed(int fd)
+{
+	nl_fd_cas(fd, NL_FD_ROUTE, NL_FD_MAYBE);
+}
+
+void nl_fd_closed_range(unsigned int lo, unsigned int hi)
+{
+	unsigned int ci, fd, end;
+	_Atomic uint8_t *c;
+
+	if (lo > hi || lo >> NL_FD_CHUNK_BITS >= NL_FD_CHUNKS)
+		return;
+	if (hi >> NL_FD_CHUNK_BITS >= NL_FD_CHUNKS)
+		hi = NL_FD_CHUNKS * NL_FD_CHUNK - 1;
+	for (ci = lo >> NL_FD_CHUNK_BITS; ci <= hi >> NL_FD_CHUNK_BITS; ci++) {
+		c = atomic_load_explicit(&nl_fdmap[ci], memory_order_acquire);
+		if (!c)
+			continue;
+		fd = ci << NL_FD_CHUNK_BITS;
+		end = fd + NL_FD_CHUNK - 1;
+		for (fd = fd < lo ? lo : fd; fd <= (end < hi ? end : hi); fd++)
+			nl_fd_closed((int)fd);
+	}
+}
+
+void nl_fd_dup(int oldfd, int newfd)
+{
+	int st = nl_fd_get(oldfd);
+
+	if (oldfd == newfd)
+		return;
+	if (st != NL_FD_NONE)
+		nl_fd_set(newfd, st);
+	else
+		nl_fd_cas(newfd, NL_FD_ROUTE, NL_FD_MAYBE);
+}
+
+/* Ask the kernel what fd is (getsockopt) and note it, unless another
+ * thread changed fd's entry from was meanwhile: true for NETLINK_ROUTE. A
+ * closed fd stays MAYBE: whatever gets its number decides. */
+static bool nl_fd_probe(int fd, int was)
+{
+	int v = 0, st = NL_FD_NONE, saved = errno;
+	socklen_t l = sizeof(v);
+
+	if (real_getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0) {
+		if (errno == EBADF)
+			st = NL_FD_MAYBE;
+	} else if (v == AF_NETLINK) {
+		l = sizeof(v);
+		if (real_getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &l) ==
+			    0 &&
+		    v == NETLINK_ROUTE)
+			st = NL_FD_ROUTE;
+	}
+	errno = saved;
+	if (st != was)
+		nl_fd_cas(fd, was, st);
+	return st == NL_FD_ROUTE;
+}
+
+/* May fd be a NETLINK_ROUTE socket? The only question the hooks ask of
+ * every fd: for NONE one or two loads. */
+static inline bool nl_fd_route(int fd)
+{
+	int st = nl_fd_get(fd);
+
+	if (st == NL_FD_MAYBE)
+		return nl_fd_probe(fd, st);
+	return st == NL_FD_ROUTE;
+}
+
+/* ---- the caller's memory ------------------------------------------------ */
+
+/* process_vm_readv/writev are refused here (seccomp): pipes instead */
+static int nl_vm_refused;
+
+/* The fallback: the kernel checks the user side of a pipe's write/read. */
+static int nl_pipe_copy(void *dst, const void *src, size_t len)
+{
+	int p[2], rc = -1;
+	size_t done = 0;
+
+	if (syscall(SYS_pipe2, p, O_CLOEXEC) < 0)
+		return -1;
+	while (done < len) {
+		size_t chunk = len - done > 4096 ? 4096 : len - done;
+		long w = syscall(SYS_write, p[1], (const char *)src + done,
+				 chunk);
+
+		if (w <= 0 || syscall(SYS_read, p[0], (char *)dst + done,
+				      (size_t)w) != w)
+			goto out;
+		done += (size_t)w;
+	}
+	rc = 0;
+out:
+	syscall(SYS_close, p[0]);
+	syscall(SYS_close, p[1]);
+	return rc;
+}
+
+/*
+ * Copy len bytes between loc (ours) and the caller's n (<= NL_MAXIOV)
+ * segments rem, which hold at least len bytes: in from them (out false)
+ * or out to them. 0, or -1 when the caller's memory cannot be read
+ * (written) - the kernel's EFAULT; errno is kept either way.
+ */
+static int nl_ucopy(void *loc, size_t len, const struct iovec *rem, size_t n,
+		    bool out)
+{
+	struct iovec l = {.iov_base = loc, .iov_len = len};
+	int saved = errno, rc = 0;
+	size_t i, k, done = 0;
+	ssize_t r;
+
+	if (!len)
+		return 0;
+	if (!__atomic_load_n(&nl_vm_refused, __ATOMIC_RELAXED)) {
+		r = out ? process_vm_writev(getpid(), &l, 1, rem, n, 0)
+			: process_vm_readv(getpid(), &l, 1, rem, n, 0);
+		if (r == (ssize_t)len)
+			goto done;
+		if (r >= 0 || errno == EFAULT) {
+			rc = -1;
+			goto done;
+		}
+		if (errno == ENOSYS || errno == EPERM)
+			__atomic_store_n(&nl_vm_refused, 1, __ATOMIC_RELAXED);
+	}
+	for (i = 0; i < n && done < len && rc == 0; i++) {
+		k = rem[i].iov_len < len - done ? rem[i].iov_len : len - done;
+		if (k && (out ? nl_pipe_copy(rem[i].iov_base,
+					     (uint8_t *)loc + done, k)
+			      : nl_pipe_copy((uint8_t *)loc + done,
+					     rem[i].iov_base, k)))
+			rc = -1;
+		done += k;
+	}
+done:
+	errno = saved;
+	return rc;
+}
+
+static int nl_uread(void *dst, const void *usrc, size_t len)
+{
+	struct iovec r = {.iov_base = (void *)usrc, .iov_len = len};
+
+	return nl_ucopy(dst, len, &r, 1, false);
+}
+
+static int nl_uwrite(void *udst, const void *src, size_t len)
+{
+	struct iovec r = {.iov_base = udst, .iov_len = len};
+
+	return nl_ucopy((void *)src, len, &r, 1, true);
 }
 
 /* ---- sending ------------------------------------------------------------ */
@@ -320,19 +611,6 @@ static int nl_answer(struct nl_rec *r, struct nl_batch *b, const uint8_t *msg,
 	return err;
 }
 
-static bool nl_is_route_socket(int fd)
-{
-	int v = 0;
-	socklen_t l = sizeof(v);
-
-	if (real_getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l) < 0 ||
-	    v != AF_NETLINK)
-		return false;
-	l = sizeof(v);
-	return real_getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &l) == 0 &&
-	       v == NETLINK_ROUTE;
-}
-
 static bool nl_opt(int fd, int opt)
 {
 	int v = 0;
@@ -475,7 +753,8 @@ static struct nl_dest *nl_plan(const uint8_t *buf, size_t len,
 	return d;
 }
 
-/* The common send path; buf is the whole request (len bytes). */
+/* The common send path; buf is the whole request (len bytes), to its
+ * address (NULL for none), both our copies of the caller's. */
 static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 			const struct sockaddr *to, socklen_t tolen,
 			ssize_t *ret)
@@ -498,8 +777,9 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 		    sa->nl_pid || sa->nl_groups)
 			return false;
 	}
-	/* cheapest first: every write() of the process comes here */
-	if (!nl_scan(buf, len, true) || !nl_is_route_socket(fd) ||
+	/* the map may be stale (see the fd map): the kernel has the last
+	 * word before the shim answers */
+	if (!nl_scan(buf, len, true) || !nl_fd_probe(fd, NL_FD_ROUTE) ||
 	    fstat(fd, &st) < 0)
 		return false;
 	memset(&o, 0, sizeof(o));
@@ -591,70 +871,110 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 	return true;
 }
 
-bool nl_send(int fd, const void *buf, size_t len, int flags,
-	     const struct sockaddr *to, socklen_t tolen, ssize_t *ret)
+/*
+ * A send on a NETLINK_ROUTE socket: the request (n segments of the
+ * caller's, len bytes in all) and its address are copied in before
+ * anything looks at them. What cannot be read is left to the real call,
+ * which the kernel fails with EFAULT as it would without us (netlink_
+ * sendmsg's memcpy_from_msg, move_addr_to_kernel).
+ */
+static bool nl_send_user(int fd, const struct iovec *rem, size_t n,
+			 size_t len, int flags, const struct sockaddr *uto,
+			 socklen_t tolen, ssize_t *ret)
 {
-	void *copy;
-	bool done;
+	union {
+		struct nlmsghdr h; /* aligned as nl_send_buf reads it */
+		uint8_t b[NL_STACK_BUF];
+	} stack;
+	struct sockaddr_nl to;
+	uint8_t *buf = stack.b;
+	bool done = false;
 	int saved;
 
-	if (mrt_in_engine || !buf || len < NLMSG_HDRLEN + 1 ||
-	    len > NL_SEND_MAX)
+	if (uto && (tolen < sizeof(to) || nl_uread(&to, uto, sizeof(to))))
 		return false;
-	if (((uintptr_t)buf & (NLMSG_ALIGNTO - 1)) == 0)
-		return nl_send_buf(fd, buf, len, flags, to, tolen, ret);
-	/* misaligned: decide in place, then work on an aligned copy */
-	if (!nl_scan(buf, len, true))
-		return false;
-	copy = malloc(len);
-	if (!copy)
-		return false;
-	memcpy(copy, buf, len);
-	done = nl_send_buf(fd, copy, len, flags, to, tolen, ret);
-	saved = errno;
-	free(copy);
-	errno = saved;
+	if (len > sizeof(stack)) {
+		buf = malloc(len);
+		if (!buf)
+			return false;
+	}
+	if (nl_ucopy(buf, len, rem, n, false) == 0)
+		done = nl_send_buf(fd, buf, len, flags,
+				   uto ? (const struct sockaddr *)&to : NULL,
+				   tolen, ret);
+	if (buf != stack.b) {
+		saved = errno;
+		free(buf);
+		errno = saved;
+	}
 	return done;
 }
 
-bool nl_sendmsg(int fd, const struct msghdr *msg, int flags, ssize_t *ret)
+static __attribute__((noinline)) bool
+nl_send_one(int fd, const void *buf, size_t len, int flags,
+	    const struct sockaddr *to, socklen_t tolen, ssize_t *ret)
 {
-	const struct nlmsghdr *h;
-	uint8_t *buf, *p;
-	size_t i, len = 0;
-	bool done;
+	struct iovec rem = {.iov_base = (void *)buf, .iov_len = len};
 
-	if (mrt_in_engine || !msg || !msg->msg_iov || !msg->msg_iovlen ||
-	    msg->msg_iovlen > 1024)
+	if (mrt_in_engine || !buf)
 		return false;
-	for (i = 0; i < msg->msg_iovlen; i++) {
-		len += msg->msg_iov[i].iov_len;
-		if (len > NL_SEND_MAX)
+	return nl_send_user(fd, &rem, 1, len, flags, to, tolen, ret);
+}
+
+/* Every write() and send*() of the process comes here: the fd map first,
+ * the rest (and the caller's memory) only for a NETLINK_ROUTE socket. */
+bool nl_send(int fd, const void *buf, size_t len, int flags,
+	     const struct sockaddr *to, socklen_t tolen, ssize_t *ret)
+{
+	if (len < NLMSG_HDRLEN + 1 || len > NL_SEND_MAX || !nl_fd_route(fd))
+		return false;
+	return nl_send_one(fd, buf, len, flags, to, tolen, ret);
+}
+
+static __attribute__((noinline)) bool
+nl_sendmsg_route(int fd, const struct msghdr *umsg, int flags, ssize_t *ret)
+{
+	struct iovec stackiov[NL_STACK_IOV], *iov = stackiov;
+	struct msghdr msg;
+	size_t i, len = 0;
+	bool done = false;
+
+	/* a msghdr or iovec array the kernel cannot read is its EFAULT */
+	if (mrt_in_engine || !umsg ||
+	    nl_uread(&msg, umsg, sizeof(msg)) || !msg.msg_iov ||
+	    !msg.msg_iovlen || msg.msg_iovlen > NL_MAXIOV)
+		return false;
+	if (msg.msg_iovlen > NL_STACK_IOV) {
+		iov = malloc(msg.msg_iovlen * sizeof(*iov));
+		if (!iov)
 			return false;
 	}
-	if (msg->msg_iovlen == 1)
-		return nl_send(fd, msg->msg_iov[0].iov_base, len, flags,
-			       msg->msg_name, msg->msg_namelen, ret);
-	/* cheap look at the first header before gathering */
-	if (len < NLMSG_HDRLEN + 1 ||
-	    msg->msg_iov[0].iov_len < sizeof(*h) || !msg->msg_iov[0].iov_base)
-		return false;
-	h = msg->msg_iov[0].iov_base;
-	if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len)
-		return false;
-	buf = malloc(len);
-	if (!buf)
-		return false;
-	for (i = 0, p = buf; i < msg->msg_iovlen; i++) {
-		if (msg->msg_iov[i].iov_len)
-			memcpy(p, msg->msg_iov[i].iov_base,
-			       msg->msg_iov[i].iov_len);
-		p += msg->msg_iov[i].iov_len;
+	if (nl_uread(iov, msg.msg_iov, msg.msg_iovlen * sizeof(*iov)))
+		goto out;
+	for (i = 0; i < msg.msg_iovlen; i++) {
+		if (iov[i].iov_len > NL_SEND_MAX - len)
+			goto out;
+		len += iov[i].iov_len;
 	}
-	done = nl_send_buf(fd, buf, len, flags, msg->msg_name,
-			   msg->msg_namelen, ret);
-	free(buf);
+	/* a first header split across iovecs is left to the kernel */
+	if (len < NLMSG_HDRLEN + 1 ||
+	    (msg.msg_iovlen > 1 && iov[0].iov_len < sizeof(struct nlmsghdr)))
+		goto out;
+	done = nl_send_user(fd, iov, msg.msg_iovlen, len, flags, msg.msg_name,
+			    msg.msg_namelen, ret);
+out:
+	if (iov != stackiov) {
+		int saved = errno;
+
+		free(iov);
+		errno = saved;
+	}
 	return done;
+}
+
+bool nl_sendmsg(int fd, const struct msghdr *umsg, int flags, ssize_t *ret)
+{
+	return nl_fd_route(fd) && nl_sendmsg_route(fd, umsg, flags, ret);
 }
 
 /* ---- receiving ---------------------------------------------------------- */
@@ -709,32 +1029,63 @@ static void nl_dump_more(struct nl_rec *r, int fd, size_t cap)
 	r->tail = &nx->next;
 }
 
-/* nl.lock held: deliver it (the ack already read into am) to msg. */
-static ssize_t nl_deliver(const struct nl_item *it, struct msghdr *msg,
+/* nl.lock held: deliver it (the ack already read into am) to k, the
+ * caller's msghdr as copied in (its iovecs ours, shortened here to what
+ * is copied). The length the call returns, or -1 with errno EFAULT when
+ * the caller's buffers cannot take the datagram (netlink_recvmsg's
+ * skb_copy_datagram_msg: consumed all the same). */
+static ssize_t nl_deliver(const struct nl_item *it, struct msghdr *k,
 			  const struct msghdr *am, int flags)
 {
 	size_t cap = 0, left = it->len, i, n;
-	const uint8_t *p = it->data;
 
-	for (i = 0; i < msg->msg_iovlen; i++) {
-		n = msg->msg_iov[i].iov_len < left ? msg->msg_iov[i].iov_len
-						   : left;
-		if (n)
-			memcpy(msg->msg_iov[i].iov_base, p, n);
-		p += n;
+	for (i = 0; i < k->msg_iovlen; i++) {
+		cap += k->msg_iov[i].iov_len;
+		n = k->msg_iov[i].iov_len < left ? k->msg_iov[i].iov_len
+						 : left;
+		k->msg_iov[i].iov_len = n;
 		left -= n;
-		cap += msg->msg_iov[i].iov_len;
 	}
-	msg->msg_namelen = am->msg_namelen;
-	msg->msg_controllen = am->msg_controllen;
-	msg->msg_flags = (am->msg_flags & ~MSG_TRUNC) |
-			 (it->len > cap ? MSG_TRUNC : 0);
+	k->msg_namelen = am->msg_namelen;
+	k->msg_controllen = am->msg_controllen;
+	k->msg_flags = (am->msg_flags & ~MSG_TRUNC) |
+		       (it->len > cap ? MSG_TRUNC : 0);
+	if (nl_ucopy((void *)it->data, it->len - left, k->msg_iov,
+		     k->msg_iovlen, true) < 0) {
+		errno = EFAULT;
+		return -1;
+	}
 	if ((flags & MSG_TRUNC) || it->len <= cap)
 		return (ssize_t)it->len;
 	return (ssize_t)cap;
 }
 
-bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
+/* nl.lock held: r's first item it was taken (read, or its ack lost). */
+static void nl_pop(struct nl_rec *r, struct nl_item *it)
+{
+	r->head = it->next;
+	if (!it->next)
+		r->tail = &r->head;
+	nl_item_free(it);
+}
+
+/* A receive the netlink hooks look at: answers pending in the process,
+ * and fd a NETLINK_ROUTE socket. No memory of the caller's is read. */
+static inline bool nl_recv_wanted(int fd, int flags)
+{
+	return atomic_load_explicit(&nl.nrecs, memory_order_acquire) &&
+	       !(flags & MSG_ERRQUEUE) && nl_fd_route(fd) && !mrt_in_engine;
+}
+
+/*
+ * The receive path, on k: the caller's msghdr copied in, its iovecs our
+ * copies (msg_name and msg_control still the caller's, or ours). True
+ * with *ret when it delivered one of our datagrams or failed as the
+ * kernel would; k's msg_namelen, msg_controllen and msg_flags then hold
+ * what the caller's msghdr gets. False: the real call reads a kernel
+ * message.
+ */
+static bool nl_recv_k(int fd, struct msghdr *k, int flags, ssize_t *ret)
 {
 	uint8_t pk[NL_PEEK];
 	struct nl_rec **pp;
@@ -743,20 +1094,19 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 	size_t i, cap = 0;
 	int64_t id;
 	ssize_t n;
+	int err;
 
-	/* while any answer is pending, each read pays one fstat */
-	if (!atomic_load_explicit(&nl.nrecs, memory_order_acquire) ||
-	    mrt_in_engine || (flags & MSG_ERRQUEUE) || !msg ||
-	    msg->msg_iovlen > 1024 || fstat(fd, &st) < 0 ||
-	    !S_ISSOCK(st.st_mode))
+	/* while any answer is pending, each read of a NETLINK_ROUTE socket
+	 * pays one fstat */
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
 		return false;
 	nl_lock();
 	pp = nl_find(&st);
 	pthread_mutex_unlock(&nl.lock);
 	if (!pp)
 		return false;
-	for (i = 0; i < msg->msg_iovlen; i++)
-		cap += msg->msg_iov[i].iov_len;
+	for (i = 0; i < k->msg_iovlen; i++)
+		cap += k->msg_iov[i].iov_len;
 	for (;;) {
 		struct iovec piov = {pk, sizeof(pk)};
 		struct msghdr pm = {.msg_iov = &piov, .msg_iovlen = 1};
@@ -787,26 +1137,35 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 			for (ip = &(*pp)->head; *ip && (*ip)->id != (uint32_t)id;)
 				ip = &(*ip)->next;
 			it = *ip;
-			while (it && (*pp)->head != it) {
-				struct nl_item *old = (*pp)->head;
-
-				(*pp)->head = old->next;
-				nl_item_free(old);
-			}
+			while (it && (*pp)->head != it)
+				nl_pop(*pp, (*pp)->head);
 		}
 		memset(&am, 0, sizeof(am));
 		am.msg_iov = &piov;
 		am.msg_iovlen = 1;
 		if (it) {
-			am.msg_name = msg->msg_name;
-			am.msg_namelen = msg->msg_namelen;
-			am.msg_control = msg->msg_control;
-			am.msg_controllen = msg->msg_controllen;
+			am.msg_name = k->msg_name;
+			am.msg_namelen = k->msg_namelen;
+			am.msg_control = k->msg_control;
+			am.msg_controllen = k->msg_controllen;
 		}
 		n = real_recvmsg(fd, &am,
 				 (it ? flags & (MSG_PEEK | MSG_CMSG_CLOEXEC)
 				     : 0) |
 				     MSG_DONTWAIT);
+		if (it && n < 0 && errno == EFAULT && !(flags & MSG_PEEK)) {
+			/* the caller's msg_name faulted once the ack was
+			 * taken (move_addr_to_user): its datagram is gone,
+			 * as the kernel's would be */
+			err = errno;
+			nl_pop(*pp, it);
+			nl_dump_more(*pp, fd, cap);
+			nl_maybe_drop(pp);
+			pthread_mutex_unlock(&nl.lock);
+			errno = err;
+			*ret = -1;
+			return true;
+		}
 		if (!it || n < 0) {
 			/* a stale ack (the record is gone): skip it */
 			if (pp)
@@ -819,35 +1178,108 @@ bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret)
 			continue;
 		}
 		(*pp)->used = nl_now();
-		*ret = nl_deliver(it, msg, &am, flags);
-		if (!(flags & MSG_PEEK)) {
-			(*pp)->head = it->next;
-			if (!it->next)
-				(*pp)->tail = &(*pp)->head;
-			nl_item_free(it);
-		}
+		*ret = nl_deliver(it, k, &am, flags);
+		err = errno;
+		if (!(flags & MSG_PEEK))
+			nl_pop(*pp, it);
 		nl_dump_more(*pp, fd, cap);
 		nl_maybe_drop(pp);
 		pthread_mutex_unlock(&nl.lock);
+		errno = err;
 		return true;
 	}
+}
+
+static __attribute__((noinline)) bool
+nl_recvmsg_route(int fd, struct msghdr *umsg, int flags, ssize_t *ret)
+{
+	struct iovec stackiov[NL_STACK_IOV], *iov = stackiov;
+	struct msghdr u, k;
+	bool done = false;
+	size_t i;
+
+	/* what the kernel refuses before receiving anything (a msghdr or
+	 * iovec array it cannot read: EFAULT; too many iovecs: EMSGSIZE; a
+	 * negative length: EINVAL) is left to it */
+	if (!umsg ||
+	    nl_uread(&u, umsg, sizeof(u)) || u.msg_iovlen > NL_MAXIOV)
+		return false;
+	if (u.msg_iovlen > NL_STACK_IOV) {
+		iov = malloc(u.msg_iovlen * sizeof(*iov));
+		if (!iov)
+			return false;
+	}
+	if (nl_uread(iov, u.msg_iov, u.msg_iovlen * sizeof(*iov)))
+		goto out;
+	for (i = 0; i < u.msg_iovlen; i++)
+		if ((ssize_t)iov[i].iov_len < 0)
+			goto out;
+	k = u;
+	k.msg_iov = iov;
+	done = nl_recv_k(fd, &k, flags, ret);
+	if (done && *ret >= 0) {
+		/* ____sys_recvmsg's stores into the caller's msghdr */
+		u.msg_namelen = k.msg_namelen;
+		u.msg_controllen = k.msg_controllen;
+		u.msg_flags = k.msg_flags;
+		if (nl_uwrite(umsg, &u, sizeof(u))) {
+			*ret = -1;
+			errno = EFAULT;
+		}
+	}
+out:
+	if (iov != stackiov) {
+		int saved = errno;
+
+		free(iov);
+		errno = saved;
+	}
+	return done;
+}
+
+bool nl_recvmsg(int fd, struct msghdr *umsg, int flags, ssize_t *ret)
+{
+	return nl_recv_wanted(fd, flags) &&
+	       nl_recvmsg_route(fd, umsg, flags, ret);
+}
+
+static __attribute__((noinline)) bool
+nl_recv_route(int fd, void *buf, size_t len, int flags,
+	      struct sockaddr *addr, socklen_t *alen, ssize_t *ret)
+{
+	struct iovec iov = {.iov_base = buf, .iov_len = len};
+	struct msghdr k = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct sockaddr_storage name;
+	int ulen;
+
+	if (addr) {
+		k.msg_name = &name;
+		k.msg_namelen = sizeof(name);
+	}
+	if (!nl_recv_k(fd, &k, flags, ret))
+		return false;
+	/* __sys_recvfrom's move_addr_to_user: the room is read only now */
+	if (*ret >= 0 && addr) {
+		if (nl_uread(&ulen, alen, sizeof(ulen))) {
+			errno = EFAULT;
+		} else if (ulen < 0) {
+			errno = EINVAL;
+		} else {
+			if ((socklen_t)ulen > k.msg_namelen)
+				ulen = (int)k.msg_namelen;
+			if (!nl_uwrite(addr, &name, (size_t)ulen) &&
+			    !nl_uwrite(alen, &k.msg_namelen, sizeof(*alen)))
+				return true;
+			errno = EFAULT;
+		}
+		*ret = -1;
+	}
+	return true;
 }
 
 bool nl_recv(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
 	     socklen_t *alen, ssize_t *ret)
 {
-	struct iovec iov = {.iov_base = buf, .iov_len = len};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-
-	if (!atomic_load_explicit(&nl.nrecs, memory_order_acquire))
-		return false;
-	if (addr && alen) {
-		msg.msg_name = addr;
-		msg.msg_namelen = *alen;
-	}
-	if (!nl_recvmsg(fd, &msg, flags, ret))
-		return false;
-	if (*ret >= 0 && addr && alen)
-		*alen = msg.msg_namelen;
-	return true;
+	return nl_recv_wanted(fd, flags) &&
+	       nl_recv_route(fd, buf, len, flags, addr, alen, ret);
 }

@@ -2,20 +2,30 @@
 /*
  * socket.c - calls that create sockets (socket, socketpair, accept*) and
  * the address calls on an existing one (bind, connect, getsockname,
- * getpeername, shutdown). New numbers clear stale table entries; address
- * calls on a swapped mroute fd act on the real socket.
+ * getpeername, shutdown). New numbers clear stale table entries and tell
+ * the netlink fd map what they are; address calls on a swapped mroute fd
+ * act on the real socket.
  */
+#include "netlink.h"
 #include "shim.h"
 
 static int shim_socket(int domain, int type, int protocol)
 {
 	int fd;
 
-	if (SHIM_DIRECT(socket))
-		return (int)syscall(SYS_socket, domain, type, protocol);
+	if (SHIM_DIRECT(socket)) {
+		/* a netlink socket made while symbols are bound (another
+		 * library's constructor) is one all the same */
+		fd = (int)syscall(SYS_socket, domain, type, protocol);
+		if (fd >= 0)
+			nl_fd_socket(fd, domain, protocol);
+		return fd;
+	}
 	fd = real_socket(domain, type, protocol);
-	if (fd >= 0)
+	if (fd >= 0) {
 		fdtab_forget(fd);
+		nl_fd_socket(fd, domain, protocol);
+	}
 	return fd;
 }
 
@@ -27,8 +37,11 @@ static int shim_socketpair(int domain, int type, int protocol, int sv[2])
 		return (int)syscall(SYS_socketpair, domain, type, protocol, sv);
 	rc = real_socketpair(domain, type, protocol, sv);
 	if (rc == 0) {
+		/* netlink has no socketpair (EOPNOTSUPP) */
 		fdtab_forget(sv[0]);
 		fdtab_forget(sv[1]);
+		nl_fd_new(sv[0]);
+		nl_fd_new(sv[1]);
 	}
 	return rc;
 }
@@ -46,8 +59,11 @@ static int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len,
 		fd = shim_raw_fd(r, fd);
 	nfd = is4 ? real_accept4(fd, addr, len, flags)
 		  : real_accept(fd, addr, len);
-	if (nfd >= 0)
+	if (nfd >= 0) {
+		/* netlink has no accept (EOPNOTSUPP) */
 		fdtab_forget(nfd);
+		nl_fd_new(nfd);
+	}
 	return nfd;
 }
 
