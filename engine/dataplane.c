@@ -1037,8 +1037,10 @@ static void dp_reg_setup(struct mrt_engine *eng, struct dp *dp,
 	ifindex = regdev_create_family(v->ifname, t->family, &tunfd, &created);
 	if (ifindex <= 0) {
 		if (loud)
-			ENG_INFO(eng, "%s: no stand-in device: %d", v->ifname,
-				 ifindex);
+			ENG_WARN(eng, "%s: no stand-in device for the "
+				 "register vif (%d): creating a device needs "
+				 "CAP_NET_ADMIN (and /dev/net/tun, or the ifb "
+				 "module)", v->ifname, ifindex);
 		return;
 	}
 	v->ifindex = ifindex;

@@ -207,8 +207,11 @@ static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 	mrtsock = t->mrouter == s;
 	/* evaluated at call time, before optlen (spec §1.2) */
 	if (optname != MRT_INIT && !mrtsock &&
-	    !eng->host.net_admin(eng->host.ctx))
+	    !eng->host.net_admin(eng->host.ctx)) {
+		ENG_INFO(eng, "fd %d: option %d refused (EACCES): not the "
+			 "mrouter and without CAP_NET_ADMIN", s->fd, optname);
 		return -EACCES;
+	}
 
 	switch (optname) {
 	case MRT_INIT:

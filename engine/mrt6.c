@@ -78,8 +78,11 @@ static int set_v6(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 		return -ENOENT;
 	mrtsock = t->mrouter == s;
 	if (optname != MRT6_INIT && !mrtsock &&
-	    !eng->host.net_admin(eng->host.ctx))
+	    !eng->host.net_admin(eng->host.ctx)) {
+		ENG_INFO(eng, "fd %d: option %d refused (EACCES): not the "
+			 "mrouter and without CAP_NET_ADMIN", s->fd, optname);
 		return -EACCES;
+	}
 
 	switch (optname) {
 	case MRT6_INIT:

@@ -11,6 +11,7 @@
 
 #include "chan.h"
 #include "shim.h"
+#include "uaccess.h"
 
 /* An AF_INET/AF_INET6 SOCK_RAW socket (ipmr_sk_ioctl's gate)? */
 static bool is_inet_raw(int fd)
@@ -42,7 +43,12 @@ static int swapped_ioctl(struct shim_rec *r, int fd, unsigned long req,
 		n = n > (int)sizeof(struct mrt_chan_meta)
 			    ? n - (int)sizeof(struct mrt_chan_meta)
 			    : 0;
-		memcpy(arg, &n, sizeof(n));
+		/* a bad pointer is EFAULT, as put_user gives, not a signal */
+		if (SHIM_ENGINE(uaccess_write(shim_engine, arg, &n,
+					      sizeof(n)))) {
+			errno = EFAULT;
+			return -1;
+		}
 		return 0;
 	case FIONBIO:
 		rc = real_ioctl(fd, req, arg);

@@ -18,9 +18,7 @@
 #     Its register vif: the kernel makes pimreg; the shim's stand-in needs
 #     CAP_NET_ADMIN, so without it the shim's log must name it.
 # With both as nobody the register vif gets its pimreg stand-in too.
-# Known to fail (shim, not the test): neither the EACCES nor the missing
-# pimreg stand-in is logged with the capability named (the failure lists
-# which); the other checks run first.
+# Both log lines are checked last, so the other checks run first.
 # In kernel mode the traffic and errno checks run on the kernel's ipmr.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
