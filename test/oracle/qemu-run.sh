@@ -14,14 +14,14 @@
 #   --bin PATH     a host program or shared library, copied to /usr/bin
 #                  inside (on PATH; it replaces a busybox applet of the same
 #                  name) with every library ldd lists for it and the loader
-#   --file PATH    a file or directory, copied to /work (the script's working
+#   --file PATH    a file or directory, copied to /oracle (the script's working
 #                  directory) under its base name
 #   --module NAME  a kernel module to load besides veth (with its
 #                  dependencies, from modules.dep)
 #   --timeout S    hard limit for the whole VM run (default 300)
 #   --no-header    do not print the kernel line first
 #
-# SCRIPT runs as root as /work/<its name> ARG..., after proc, sys, dev, a
+# SCRIPT runs as root as /oracle/<its name> ARG..., after proc, sys, dev, a
 # tmpfs /tmp and /run are mounted, lo is up and the modules are loaded.  The
 # guest has busybox (static) with its applets, this host's dash as /bin/sh,
 # this host's env, timeout, unshare, nsenter... (busybox's would run its own
@@ -85,7 +85,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 busybox=/bin/busybox
 [ -x "$busybox" ] || busybox=/usr/bin/busybox
-"$busybox" --list | grep -qx cpio || { echo "$prog: $busybox is not busybox-static" >&2; exit 2; }
+"$busybox" --list | grep -x cpio >/dev/null || { echo "$prog: $busybox is not busybox-static" >&2; exit 2; }
 ipbin=$(command -v ip || true)
 [ -n "$ipbin" ] || for ipbin in /usr/bin/ip /sbin/ip /bin/ip ''; do [ -x "$ipbin" ] && break; done
 [ -n "$ipbin" ] || { echo "$prog: no iproute2 ip on this host" >&2; exit 2; }
@@ -160,7 +160,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 2' INT TERM HUP
 root=$work/root
-mkdir -p "$root"/{usr/bin,usr/lib,usr/lib64,usr/share,dev,proc,sys,tmp,run,work,etc,root,var}
+mkdir -p "$root"/{usr/bin,usr/lib,usr/lib64,usr/share,dev,proc,sys,tmp,run,oracle,etc,root,var}
 ln -s usr/bin "$root/bin"
 ln -s usr/bin "$root/sbin"
 ln -s bin "$root/usr/sbin"
@@ -213,12 +213,12 @@ for b in "${bins[@]}"; do
 done
 for f in "${files[@]}"; do
 	[ -e "$f" ] || { echo "$prog: no $f" >&2; exit 2; }
-	cp -a "$f" "$root/work/$(basename "$f")"
+	cp -a "$f" "$root/oracle/$(basename "$f")"
 	[ -d "$f" ] || copy_libs "$f"
 done
 sname=$(basename "$script")
-cp "$script" "$root/work/$sname"
-chmod 755 "$root/work/$sname"
+cp "$script" "$root/oracle/$sname"
+chmod 755 "$root/oracle/$sname"
 
 # modules: each with its dependencies first, from modules.dep
 loaded=()
@@ -269,7 +269,7 @@ ip link set lo up
 while read -r m; do
 	insmod "$moddir/\$m" || echo "init: insmod \$m failed" >&2
 done </etc/modules.load
-cd /work
+cd /oracle
 ./$sname$shargs >/tmp/.out 2>/tmp/.err </dev/null
 rc=\$?
 {
