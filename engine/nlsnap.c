@@ -183,6 +183,20 @@ static int nlsnap_eps(const struct nlview_req *rq, struct ctl_ep *eps,
 	return k;
 }
 
+int nlsnap_add_ep(struct nlsnap *v, const struct ctl_ep *ep)
+{
+	struct ctl_snap s;
+	int rc;
+
+	rc = ctl_client_state(ep, &s, NULL);
+	if (rc == 0 && (s.tbl.family != ep->family || s.tbl.id != ep->table))
+		rc = -EPROTO;
+	if (rc == 0)
+		rc = nlsnap_add(v, &s);
+	ctl_snap_free(&s);
+	return rc;
+}
+
 int nlsnap_add_empty(struct nlsnap *v, int family, uint32_t id)
 {
 	struct ctl_snap s;
@@ -202,7 +216,6 @@ uint32_t nlsnap_default_table(int family)
 int nlsnap_fetch(const struct nlview_req *rq, struct nlsnap **out)
 {
 	struct ctl_ep eps[NLSNAP_MAXEP];
-	struct ctl_snap s;
 	struct nlsnap *v;
 	uint32_t want = nlview_req_table(rq);
 	uint32_t dflt = nlsnap_default_table(rq->family);
@@ -215,13 +228,7 @@ int nlsnap_fetch(const struct nlview_req *rq, struct nlsnap **out)
 	nlsnap_init(v);
 	n = nlsnap_eps(rq, eps, NLSNAP_MAXEP);
 	for (i = 0; i < n; i++) {
-		rc = ctl_client_state(&eps[i], &s, NULL);
-		if (rc == 0 && (s.tbl.family != eps[i].family ||
-				s.tbl.id != eps[i].table))
-			rc = -EPROTO;
-		if (rc == 0)
-			rc = nlsnap_add(v, &s);
-		ctl_snap_free(&s);
+		rc = nlsnap_add_ep(v, &eps[i]);
 		if (rc == -ENOMEM) {
 			nlsnap_free(v);
 			return rc;

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctl_client.h"
 #include "ctl_wire.h"
 #include "mrt_state.h"
 #include "nlview.h"
@@ -35,6 +36,11 @@ void nlsnap_init(struct nlsnap *v);
  * table is there already) or -ENOMEM.
  */
 int nlsnap_add(struct nlsnap *v, const struct ctl_snap *s);
+
+/* Add the table that endpoint ep's mrouter serves, asked for its STATE
+ * snapshot (blocks up to CTL_CLIENT_TIMEOUT_MS): 0, or -errno as
+ * ctl_client_state, -EPROTO for a snapshot of another table, -EEXIST. */
+int nlsnap_add_ep(struct nlsnap *v, const struct ctl_ep *ep);
 
 /* Add an empty table (family, id) with no mrouter unless the view has
  * it already: 0 or -ENOMEM. */

@@ -55,19 +55,13 @@ static long nsview_table_file(struct mrt_engine *eng, int view, char *buf,
 {
 	int family = nsview_family(view);
 	struct ctl_ep ep = {family, nlsnap_default_table(family)};
-	struct ctl_snap s;
 	struct nlsnap v;
 	long rc;
 
 	if (nsview_local_mrouter(eng, family, ep.table))
 		return mrt_view_render(eng, view, NULL, buf, cap);
 	nlsnap_init(&v);
-	rc = ctl_client_state(&ep, &s, NULL);
-	if (rc == 0 && (s.tbl.family != family || s.tbl.id != ep.table))
-		rc = -EPROTO;
-	if (rc == 0)
-		rc = nlsnap_add(&v, &s);
-	ctl_snap_free(&s);
+	rc = nlsnap_add_ep(&v, &ep);
 	if (rc == 0) {
 		rc = view_render_tables(v.tables, NULL, view, NULL, 0, buf,
 					cap);
@@ -113,15 +107,12 @@ static void nsview_local_fwd(struct mrt_engine *eng, int family,
 static int nsview_remote_vifs(const struct ctl_ep *ep, const char *dev,
 			      int ifindex)
 {
-	struct ctl_snap s;
 	struct nlsnap v;
 	int n = 0;
 
 	nlsnap_init(&v);
-	if (ctl_client_state(ep, &s, NULL) == 0 && s.tbl.family == ep->family &&
-	    s.tbl.id == ep->table && nlsnap_add(&v, &s) == 0)
+	if (nlsnap_add_ep(&v, ep) == 0)
 		n = view_dev_vifs(v.tables, ep->family, dev, ifindex);
-	ctl_snap_free(&s);
 	nlsnap_clear(&v);
 	return n;
 }
