@@ -701,7 +701,7 @@ static void *dp_thread(void *arg)
 	int map[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 7];
 	unsigned gen = ~0u;
 	int n = 0, nc = 0, i, k, timeout;
-	uint64_t cnt;
+	uint64_t cnt, now;
 	struct cap *cap;
 
 	atomic_store(&dp->thr_running, 1);
@@ -790,7 +790,8 @@ static void *dp_thread(void *arg)
 				;
 
 		engine_lock(eng);
-		rpf_tick(&dp->rpf, engine_now_ns(eng));
+		now = engine_now_ns(eng);	/* this wakeup's time */
+		rpf_tick(&dp->rpf, now);
 		if (!dp->stop && gen == dp->gen && !dp->standby) {
 			dp_tx_hold(dp);	/* copies leave in one sendmmsg */
 			for (i = 2; i < n; i++) {
@@ -830,8 +831,7 @@ static void *dp_thread(void *arg)
 				cap_dispatch(cap, DP_BATCH, dp_rx_cb, &rx[i]);
 				if (cap->truncated != cap->truncated_seen)
 					dp_cap_truncated(eng, cap);
-				dp_cap_losses(eng, &dp->caps[k], cap,
-					      engine_now_ns(eng));
+				dp_cap_losses(eng, &dp->caps[k], cap, now);
 			}
 			if (pfd[1].revents & POLLIN)
 				dp_igmp_local(eng, dp);
