@@ -127,8 +127,8 @@ void shim_log_msg(int level, const char *func, const char *msg);
 	} while (0)
 #define SHIM_WARN(...)                                                        \
 	do {                                                                  \
-		if (shim_log_level >= MRT_LOG_ERR)                            \
-			shim_log_errno(MRT_LOG_ERR, __func__, __VA_ARGS__);   \
+		if (shim_log_level >= MRT_LOG_WARN)                           \
+			shim_log_errno(MRT_LOG_WARN, __func__, __VA_ARGS__);  \
 	} while (0)
 #define SHIM_INFO(...)                                                        \
 	do {                                                                  \
