@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "cksum.h"
 
 /* 10.1.0.2 -> 239.1.1.1 UDP 1234->5678, TTL ttl, payload n bytes */
@@ -125,12 +126,10 @@ START_TEST(test_zero_and_fragments)
 }
 END_TEST
 
-int main(void)
+static Suite *cksum_suite(void)
 {
 	Suite *s = suite_create("cksum");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_hdr);
 	tcase_add_test(tc, test_dec_ttl);
@@ -138,9 +137,7 @@ int main(void)
 	tcase_add_test(tc, test_corrupt_not_touched);
 	tcase_add_test(tc, test_zero_and_fragments);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+CHECK_MAIN(cksum_suite)

@@ -17,6 +17,7 @@
 
 #include "cksum.h"
 #include "chan.h"
+#include "check_main.h"
 #include "dataplane.h"
 #include "dp_priv.h"
 #include "engine_priv.h"
@@ -604,12 +605,10 @@ START_TEST(test_exit_handover)
 }
 END_TEST
 
-int main(void)
+static Suite *dataplane_suite(void)
 {
 	Suite *s = suite_create("dataplane");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_nocache_queue_resolve);
@@ -628,9 +627,7 @@ int main(void)
 	tcase_add_test(tc, test_fork_takeover);
 	tcase_add_test(tc, test_exit_handover);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+CHECK_MAIN(dataplane_suite)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "forward.h"
 #include "mfc.h"
 
@@ -201,12 +202,10 @@ START_TEST(test_local_group)
 }
 END_TEST
 
-int main(void)
+static Suite *forward_suite(void)
 {
 	Suite *s = suite_create("forward");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_ttl_threshold);
 	tcase_add_test(tc, test_sg_back_to_arrival);
@@ -216,9 +215,7 @@ int main(void)
 	tcase_add_test(tc, test_star_star);
 	tcase_add_test(tc, test_local_group);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+CHECK_MAIN(forward_suite)

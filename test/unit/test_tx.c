@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "dp_fixture.h"
 #include "dp_priv.h"
 #include "tx.h"
@@ -473,13 +474,20 @@ START_TEST(test_dp_forward_counts)
 }
 END_TEST
 
-int main(void)
+/* NULL if the wire cases can run here, else why not */
+static const char *no_wire(void)
+{
+	const char *why = NULL;
+
+	return wire_ok(&why) ? NULL : why;
+}
+
+/* The wire cases change namespaces: CHECK_MAIN_PART runs each case in
+ * its own process. */
+static Suite *tx_suite(void)
 {
 	Suite *s = suite_create("tx");
 	TCase *tc = tcase_create("queue");
-	const char *why = NULL;
-	SRunner *sr;
-	int nf, wire = wire_ok(&why);
 
 	tcase_add_test(tc, test_order_reported);
 	tcase_add_test(tc, test_count_limit_flushes);
@@ -490,17 +498,7 @@ int main(void)
 	tcase_add_test(tc, test_wire_order_results);
 	tcase_add_test(tc, test_dp_forward_counts);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	/* the wire cases change namespaces: each in its own process */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (nf)
-		return EXIT_FAILURE;
-	if (!wire) {
-		printf("test_tx: wire cases skipped: %s\n", why);
-		return 77;
-	}
-	return EXIT_SUCCESS;
+	return s;
 }
+
+CHECK_MAIN_PART(tx_suite, no_wire)

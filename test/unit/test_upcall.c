@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "upcall.h"
 
 static size_t mk_pkt(uint8_t *p, size_t optlen, size_t payload)
@@ -162,12 +163,10 @@ START_TEST(test_rcvbuf)
 }
 END_TEST
 
-int main(void)
+static Suite *upcall_suite(void)
 {
 	Suite *s = suite_create("upcall");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_nocache_bytes);
 	tcase_add_test(tc, test_nocache_options);
@@ -175,9 +174,7 @@ int main(void)
 	tcase_add_test(tc, test_meta);
 	tcase_add_test(tc, test_rcvbuf);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+CHECK_MAIN(upcall_suite)

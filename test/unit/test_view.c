@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "engine.h"
 #include "mfc.h"
 #include "table.h"
@@ -834,13 +835,4 @@ static Suite *view_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(view_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+CHECK_MAIN(view_suite)
