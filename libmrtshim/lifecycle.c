@@ -51,7 +51,6 @@ static void atfork_child(void)
 		engine_atfork_child(fork_engine);
 		SHIM_ENGINE_VOID(dp_atfork_child(fork_engine));
 	}
-	shim_fork_child();
 	/* last: the standby thread starts on this child's first hooked
 	 * call (shim_bind), outside the fork handlers */
 	if (fork_engine)
@@ -73,12 +72,6 @@ void shim_fork_resume(void)
 	eng = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
 	if (eng)
 		SHIM_ENGINE_VOID(dp_fork_resume(eng));
-}
-
-/* Host-side work after a fork, in the child (after the engine's hook). */
-void shim_fork_child(void)
-{
-	SHIM_DBG("forked child, engine %s", fork_engine ? "present" : "none");
 }
 
 __attribute__((constructor)) static void shim_init(void)

@@ -310,7 +310,4 @@ int shim_real_fcntl(int fd, int cmd, long arg);
 /* Lowest fd number for internal fds, kept away from the daemon's. */
 int shim_fd_base(void);
 
-/* lifecycle.c */
-void shim_fork_child(void);
-
 #endif
