@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dp_fixture.h - a data-plane fixture for unit tests of the decapsulating
- * inputs (test_tunnel.c, test_register.c) and of the v6 data plane
- * (test_dp6.c): an engine on the fake host with MRT_INIT (fx_setup) or
- * MRT6_INIT (fx_setup6), vifs / mifs 0 (r0, ifindex 2) and 1 (r1, ifindex
- * 3), a recording transmit seam, packet builders and the daemon's end of
- * the channel (fx_upcall, fx_upcall_m).
+ * dp_fixture.h - a data-plane fixture for unit tests of the data plane
+ * (test_dataplane.c), the decapsulating inputs (test_tunnel.c,
+ * test_register.c) and the v6 data plane (test_dp6.c): an engine on the
+ * fake host with MRT_INIT (fx_setup) or MRT6_INIT (fx_setup6), vifs /
+ * mifs 0 (r0, ifindex 2) and 1 (r1, ifindex 3), a recording transmit seam
+ * (failing with fx_xmit_rc when set), packet builders and the daemon's
+ * end of the channel (fx_upcall, fx_upcall_m).
  */
 #ifndef MRTSHIM_TEST_DP_FIXTURE_H
 #define MRTSHIM_TEST_DP_FIXTURE_H
@@ -33,6 +34,7 @@ struct fx_sent {
 static struct fake_host F;
 static struct fx_sent sent[16];
 static int nsent;
+static int fx_xmit_rc;	/* when not 0, what every transmit returns */
 static struct mrt_engine *eng;
 static struct mrt_sock *ms;
 static struct mrt_table *tab;
@@ -41,6 +43,8 @@ static inline int fx_xmit(void *ctx, int vifi, int ifindex,
 			  const void *pkt, size_t len)
 {
 	(void)ctx;
+	if (fx_xmit_rc)
+		return fx_xmit_rc;
 	if (nsent < 16) {
 		sent[nsent].vifi = vifi;
 		sent[nsent].ifindex = ifindex;
@@ -66,6 +70,7 @@ static inline void fx_setup(void)
 	engine_unlock(eng);
 	ck_assert_ptr_nonnull(tab);
 	nsent = 0;
+	fx_xmit_rc = 0;
 }
 
 /* the v6 control plane without MRT_HAVE_V6_DATAPLANE (fake_host: v6 mifs
@@ -109,6 +114,7 @@ static inline void fx_setup6(void)
 	ck_assert_ptr_nonnull(tab);
 	ck_assert_int_eq(tab->family, AF_INET6);
 	nsent = 0;
+	fx_xmit_rc = 0;
 }
 
 /* MRT6_ADD_MFC (src, grp) from mif parent to the mifs in bit set oifs */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * next_upcall.h - read the next upcall on the daemon's end of a socket's
- * channel, for the data-plane unit tests (dp_fixture.h, test_dataplane.c).
+ * channel, for the data-plane unit tests (dp_fixture.h).
  */
 #ifndef MRTSHIM_TEST_NEXT_UPCALL_H
 #define MRTSHIM_TEST_NEXT_UPCALL_H

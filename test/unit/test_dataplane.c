@@ -15,103 +15,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cksum.h"
-#include "chan.h"
 #include "check_main.h"
-#include "dataplane.h"
+#include "dp_fixture.h"
 #include "dp_priv.h"
-#include "engine_priv.h"
-#include "fake_host.h"
-#include "mfc.h"
-#include "next_upcall.h"
-#include "table.h"
 #include "unres.h"
 
 #define S 1000000000ull
 
-struct sent {
-	int vifi, ifindex;
-	size_t len;
-	uint8_t pkt[2048];
-};
-
-static struct fake_host F;
-static struct sent sent[64];
-static int nsent;
-static int xmit_rc;
-
-static int fk_xmit(void *ctx, int vifi, int ifindex, const void *pkt,
-		   size_t len)
-{
-	(void)ctx;
-	if (xmit_rc)
-		return xmit_rc;
-	if (nsent < 64) {
-		sent[nsent].vifi = vifi;
-		sent[nsent].ifindex = ifindex;
-		sent[nsent].len = len;
-		memcpy(sent[nsent].pkt, pkt, len < 2048 ? len : 2048);
-	}
-	nsent++;
-	return 0;
-}
-
-static struct mrt_engine *eng;
-static struct mrt_sock *ms;
-static struct mrt_table *tab;
-
 static void setup(void)
 {
-	fake_host_init(&F);
-	F.host.xmit = fk_xmit;
-	ck_assert_int_eq(engine_create(&F.host, &eng), 0);
-	ms = igmp_sock(eng, 10);
-	ck_assert_ptr_nonnull(ms);
-	ck_assert_int_eq(set_int(eng, ms, MRT_INIT, 1), 0);
-	ck_assert_int_eq(add_vif(eng, ms, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
-	ck_assert_int_eq(add_vif(eng, ms, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
-	engine_lock(eng);
-	tab = table_of_sock(eng, ms);
-	engine_unlock(eng);
-	ck_assert_ptr_nonnull(tab);
+	fx_setup();
 	ck_assert_int_ge(ms->chan_rd, 0);
-	nsent = 0;
-	xmit_rc = 0;
-}
-
-static void teardown(void)
-{
-	mrt_sock_release(eng, ms);	/* close(): the kernel's teardown */
-	engine_destroy(eng);
-	eng = NULL;
 }
 
 /* UDP with partial checksum (as from a veth), payload n */
 static size_t mk(uint8_t *p, const char *src, const char *grp, int ttl,
 		 size_t n)
 {
-	size_t len = 28 + n;
-	struct in_addr a;
+	size_t len = fx_udp(p, src, grp, ttl, 0, 0, n);
 	uint16_t c;
 	uint32_t s;
 
-	memset(p, 0, len);
-	p[0] = 0x45;
-	p[2] = (uint8_t)(len >> 8);
-	p[3] = (uint8_t)len;
-	p[8] = (uint8_t)ttl;
-	p[9] = IPPROTO_UDP;
-	inet_aton(src, &a);
-	memcpy(p + 12, &a, 4);
-	inet_aton(grp, &a);
-	memcpy(p + 16, &a, 4);
-	c = cksum_ip4_hdr(p);
-	memcpy(p + 10, &c, 2);
-	p[21] = 9;
-	p[23] = 9;
-	p[24] = (uint8_t)((8 + n) >> 8);
-	p[25] = (uint8_t)(8 + n);
-	memset(p + 28, 0x5a, n);
 	s = cksum_add(0, p + 12, 8) + IPPROTO_UDP + (uint32_t)(len - 20);
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
@@ -132,18 +56,6 @@ static int input(int ifindex, const char *src, const char *grp, int ttl)
 	return rc;
 }
 
-/* next upcall on the daemon's end: bytes after the meta, or -1 */
-static int upcall(uint8_t *u, size_t cap, struct mrt_chan_meta *m)
-{
-	return next_upcall(eng, ms, u, cap, m);
-}
-
-static void mfc(const char *src, const char *grp, int parent, const int *oifs)
-{
-	ck_assert_int_eq(mfc_op(eng, ms, MRT_ADD_MFC, src, grp, parent, oifs),
-			 0);
-}
-
 static struct mrt_mfc *entry(const char *src, const char *grp)
 {
 	union mrt_ip s = ip4(src), g = ip4(grp);
@@ -160,7 +72,7 @@ START_TEST(test_nocache_queue_resolve)
 	int i;
 
 	ck_assert_int_eq(input(2, "10.1.0.2", "239.1.1.1", 5), 0);
-	ck_assert_int_eq(upcall(u, sizeof(u), &m), 28);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 28);
 	ck_assert_int_eq(u[8], 1);
 	ck_assert_int_eq(u[10], 0);
 	ck_assert_int_eq(m.ifindex, 2);
@@ -168,12 +80,12 @@ START_TEST(test_nocache_queue_resolve)
 	ck_assert_uint_eq(m.spec_dst.v4.s_addr, ip4("10.1.0.1").v4.s_addr);
 	for (i = 0; i < 9; i++)
 		input(2, "10.1.0.2", "239.1.1.1", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 	ck_assert_int_eq(tab->nunres, 1);
 	ck_assert_int_eq(tab->unres->nq, 4);
 	ck_assert_int_eq(nsent, 0);
 
-	mfc("10.1.0.2", "239.1.1.1", 0, oifs);
+	fx_mfc("10.1.0.2", "239.1.1.1", 0, oifs);
 	ck_assert_int_eq(tab->nunres, 0);
 	ck_assert_int_eq(nsent, 4);
 	for (i = 0; i < 4; i++) {
@@ -200,7 +112,7 @@ START_TEST(test_nocache_queue_resolve)
 	ck_assert_int_eq(nsent, 1);
 	ck_assert_int_eq(sent[0].pkt[8], 1);
 	ck_assert_uint_eq(tab->vifs[0].pkt_in, 7);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 }
 END_TEST
 
@@ -208,8 +120,8 @@ START_TEST(test_threshold_update)
 {
 	static const int o1[] = { 1, 1, -1 }, o5[] = { 1, 5, -1 };
 
-	mfc("10.1.0.2", "239.1.1.1", 0, o1);
-	mfc("10.1.0.2", "239.1.1.1", 0, o5);
+	fx_mfc("10.1.0.2", "239.1.1.1", 0, o1);
+	fx_mfc("10.1.0.2", "239.1.1.1", 0, o5);
 	input(2, "10.1.0.2", "239.1.1.1", 5);
 	ck_assert_int_eq(nsent, 0);
 	input(2, "10.1.0.2", "239.1.1.1", 6);
@@ -223,13 +135,13 @@ START_TEST(test_link_local_and_expiry)
 	uint8_t u[256];
 
 	input(2, "10.1.0.2", "224.0.0.99", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 	input(2, "10.1.0.2", "224.0.1.99", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), 28);
 	ck_assert_int_eq(tab->nunres, 1);
 	/* not a vif: nothing */
 	input(9, "10.1.0.2", "239.9.9.9", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 
 	engine_lock(eng);
 	ck_assert_uint_eq(dp_expire_locked(eng, F.now + 9 * S),
@@ -240,7 +152,7 @@ START_TEST(test_link_local_and_expiry)
 	engine_unlock(eng);
 	ck_assert_int_eq(tab->nunres, 0);
 	input(2, "10.1.0.2", "224.0.1.99", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), 28);
 }
 END_TEST
 
@@ -250,9 +162,9 @@ START_TEST(test_wrongvif_sequence)
 	struct mrt_chan_meta m;
 	uint8_t u[512];
 
-	mfc("10.1.0.2", "239.1.1.1", 1, oifs);
+	fx_mfc("10.1.0.2", "239.1.1.1", 1, oifs);
 	input(2, "10.1.0.2", "239.1.1.1", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 	ck_assert_uint_eq(entry("10.1.0.2", "239.1.1.1")->wrong_if, 1);
 	ck_assert_uint_eq(tab->vifs[0].pkt_in + tab->vifs[1].pkt_in, 0);
 
@@ -260,24 +172,24 @@ START_TEST(test_wrongvif_sequence)
 	input(2, "10.1.0.2", "239.1.1.1", 5);
 	input(2, "10.1.0.2", "239.1.1.1", 5);
 	input(2, "10.1.0.2", "239.1.1.1", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), &m), 28);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 28);
 	ck_assert_int_eq(u[8], 2);
 	ck_assert_int_eq(u[10], 0);
 	ck_assert_int_eq(m.ttl, 2);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 	ck_assert_uint_eq(entry("10.1.0.2", "239.1.1.1")->wrong_if, 4);
 	F.now += S;
 	input(2, "10.1.0.2", "239.1.1.1", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 	F.now += 3 * S + S / 10;
 	input(2, "10.1.0.2", "239.1.1.1", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), 28);
 
 	ck_assert_int_eq(set_int(eng, ms, MRT_PIM, 4), 0);
 	F.now += 3 * S + S / 10;
 	input(2, "10.1.0.2", "239.1.1.1", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
-	ck_assert_int_eq(upcall(u, sizeof(u), &m), 20 + 128);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), 28);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 20 + 128);
 	ck_assert_int_eq(u[8], 4);
 	ck_assert_int_eq(u[10], 0);
 	ck_assert_int_eq(u[20 + 8], 5);	/* inner TTL untouched */
@@ -292,9 +204,9 @@ START_TEST(test_wholepkt)
 	uint8_t u[512];
 
 	ck_assert_int_eq(add_vif(eng, ms, 2, VIFF_REGISTER, NULL, 0), 0);
-	mfc("10.1.0.2", "239.1.1.1", 0, oifs);
+	fx_mfc("10.1.0.2", "239.1.1.1", 0, oifs);
 	input(2, "10.1.0.2", "239.1.1.1", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), &m), 148);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 148);
 	ck_assert_int_eq(u[8], 3);
 	ck_assert_int_eq(u[10], 2);
 	ck_assert_int_eq(u[20 + 8], 5);
@@ -313,14 +225,14 @@ START_TEST(test_wildcards)
 	uint8_t u[256];
 
 	/* §14 #16: (*,G) without the arrival vif does not match */
-	mfc("0.0.0.0", "239.2.2.1", 0, g1);
+	fx_mfc("0.0.0.0", "239.2.2.1", 0, g1);
 	input(2, "10.1.0.2", "239.2.2.1", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), 28);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), 28);
 	ck_assert_uint_eq(entry("0.0.0.0", "239.2.2.1")->pkt, 0);
 	/* §14 #17 */
-	mfc("0.0.0.0", "239.2.2.2", 0, g2);
+	fx_mfc("0.0.0.0", "239.2.2.2", 0, g2);
 	input(2, "10.1.0.2", "239.2.2.2", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 	ck_assert_int_eq(nsent, 1);
 	ck_assert_int_eq(sent[0].vifi, 1);
 	ck_assert_uint_eq(entry("0.0.0.0", "239.2.2.2")->pkt, 1);
@@ -329,7 +241,7 @@ START_TEST(test_wildcards)
 	ck_assert_int_eq(mfc_op(eng, ms, MRT_ADD_MFC_PROXY, "0.0.0.0",
 				"0.0.0.0", 1, g2), 0);
 	input(2, "10.1.0.2", "239.3.3.3", 5);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 	ck_assert_int_eq(nsent, 1);
 	ck_assert_int_eq(sent[0].vifi, 1);
 	ck_assert_uint_eq(entry("0.0.0.0", "0.0.0.0")->pkt, 1);
@@ -365,7 +277,7 @@ START_TEST(test_many_groups_and_flush)
 		snprintf(grp, sizeof(grp), "239.6.0.%d", i + 1);
 		input(2, "10.1.0.2", grp, 5);
 	}
-	while (upcall(u, sizeof(u), NULL) > 0)
+	while (fx_upcall(u, sizeof(u)) > 0)
 		n++;
 	ck_assert_int_eq(n, 40);
 	ck_assert_int_eq(tab->nunres, 40);
@@ -378,12 +290,12 @@ START_TEST(test_df_and_down)
 {
 	static const int oifs[] = { 1, 1, -1 };
 
-	mfc("10.1.0.2", "239.1.1.1", 0, oifs);
-	xmit_rc = -EMSGSIZE;
+	fx_mfc("10.1.0.2", "239.1.1.1", 0, oifs);
+	fx_xmit_rc = -EMSGSIZE;
 	input(2, "10.1.0.2", "239.1.1.1", 5);
 	ck_assert_uint_eq(tab->vifs[0].pkt_in, 1);
 	ck_assert_uint_eq(tab->vifs[1].pkt_out, 0);
-	xmit_rc = -ENETDOWN;
+	fx_xmit_rc = -ENETDOWN;
 	input(2, "10.1.0.2", "239.1.1.1", 5);
 	ck_assert_uint_eq(tab->vifs[1].pkt_out, 0);
 	ck_assert_uint_eq(entry("10.1.0.2", "239.1.1.1")->pkt, 2);
@@ -402,12 +314,12 @@ START_TEST(test_local_origin)
 	engine_lock(eng);
 	dp_input_locked(eng, tab, 2, p, len, DP_IN_LOCAL);
 	engine_unlock(eng);
-	ck_assert_int_eq(upcall(u, sizeof(u), &m), 28);
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 28);
 	ck_assert_int_eq(u[10], 0);
 	ck_assert_uint_eq(m.src.v4.s_addr, ip4("10.1.0.1").v4.s_addr);
 	/* resolved with the sending vif among the oifs: our copy out r0
 	 * comes back through r0's outbound capture and is not routed again */
-	mfc("10.1.0.1", "239.4.4.4", 0, oifs);
+	fx_mfc("10.1.0.1", "239.4.4.4", 0, oifs);
 	ck_assert_int_eq(nsent, 2);
 	n = nsent;
 	for (i = 0; i < n; i++) {
@@ -424,7 +336,7 @@ START_TEST(test_local_origin)
 	dp_input_locked(eng, tab, 3, p, len, DP_IN_LOCAL);
 	engine_unlock(eng);
 	ck_assert_uint_eq(entry("10.1.0.1", "239.4.4.4")->wrong_if, 0);
-	ck_assert_int_eq(upcall(u, sizeof(u), NULL), -1);
+	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 }
 END_TEST
 
@@ -610,7 +522,7 @@ static Suite *dataplane_suite(void)
 	Suite *s = suite_create("dataplane");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fx_teardown);
 	tcase_add_test(tc, test_nocache_queue_resolve);
 	tcase_add_test(tc, test_threshold_update);
 	tcase_add_test(tc, test_link_local_and_expiry);
