@@ -465,17 +465,6 @@ static uint32_t nlv_default_id(int family)
 	return family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 : MRT_DEFAULT_TABLE_V4;
 }
 
-static struct mrt_table *nlv_find(struct mrt_table *first, int family,
-				  uint32_t id)
-{
-	struct mrt_table *t;
-
-	for (t = first; t; t = t->next)
-		if (t->family == family && t->id == id)
-			return t;
-	return NULL;
-}
-
 /*
  * The idx-th table in ipmr_for_each_table order: the default table first
  * (the kernel creates it with the netns; *t NULL if the engine has not
@@ -490,7 +479,7 @@ static bool nlv_table_at(struct mrt_table *first, int family, uint32_t idx,
 
 	if (idx == 0) {
 		*id = dflt;
-		*t = nlv_find(first, family, dflt);
+		*t = table_find_in(first, family, dflt);
 		return true;
 	}
 	for (p = first; p; p = p->next) {
@@ -610,7 +599,7 @@ static long nlv_route_dump(struct nlv_buf *b, struct mrt_table *first,
 		rq->state = ST_BODY;
 		if (rq->table && !rq->err && !rq->empty &&
 		    !(rq->table == nlv_default_id(rq->family)) &&
-		    !nlv_find(first, rq->family, rq->table))
+		    !table_find_in(first, rq->family, rq->table))
 			nlv_bad(rq, -ENOENT,
 				rq->family == AF_INET6
 				    ? "ipv6: MR table does not exist"
@@ -622,7 +611,7 @@ static long nlv_route_dump(struct nlv_buf *b, struct mrt_table *first,
 		return 0;
 	}
 	if (rq->table) {
-		t = nlv_find(first, rq->family, rq->table);
+		t = table_find_in(first, rq->family, rq->table);
 		if (rq->t == 0 && !nlv_table_routes(b, rq, t, now_ns))
 			return 0;
 		rq->t = 1;
@@ -662,7 +651,7 @@ static void nlv_route_get(struct nlv_buf *b, struct mrt_table *first,
 		return;
 	}
 	id = rq->table ? rq->table : NLV_RT_TABLE_DEFAULT;
-	t = nlv_find(first, rq->family, id);
+	t = table_find_in(first, rq->family, id);
 	if (!t && !(!v6 && id == MRT_DEFAULT_TABLE_V4)) {
 		nlv_bad(rq, -ENOENT, v6 ? "ipv6: MR table does not exist" : NULL);
 		nlv_ack(b, rq, rq->err);

@@ -13,14 +13,20 @@
 #include "unres.h"
 #include "vif.h"
 
-struct mrt_table *table_find(struct mrt_engine *eng, int family, uint32_t id)
+struct mrt_table *table_find_in(struct mrt_table *first, int family,
+				uint32_t id)
 {
 	struct mrt_table *t;
 
-	for (t = eng->tables; t; t = t->next)
+	for (t = first; t; t = t->next)
 		if (t->family == family && t->id == id)
 			return t;
 	return NULL;
+}
+
+struct mrt_table *table_find(struct mrt_engine *eng, int family, uint32_t id)
+{
+	return table_find_in(eng->tables, family, id);
 }
 
 struct mrt_table *table_get(struct mrt_engine *eng, int family, uint32_t id)

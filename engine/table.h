@@ -13,6 +13,10 @@ struct mrt_engine;
 
 /* Table (family, id), or NULL. */
 struct mrt_table *table_find(struct mrt_engine *eng, int family, uint32_t id);
+/* Table (family, id) in the list from first (the engine's, or a snapshot's
+ * for the views), or NULL. */
+struct mrt_table *table_find_in(struct mrt_table *first, int family,
+				uint32_t id);
 /* Table (family, id), created if absent; NULL on ENOMEM. */
 struct mrt_table *table_get(struct mrt_engine *eng, int family, uint32_t id);
 /* The table a socket uses (MRT_TABLE or the family default), created if

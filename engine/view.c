@@ -58,17 +58,6 @@ static long vb_finish(struct view_buf *b)
 	return (long)b->len;
 }
 
-static struct mrt_table *view_table(struct mrt_table *first, int family,
-				    uint32_t id)
-{
-	struct mrt_table *t;
-
-	for (t = first; t; t = t->next)
-		if (t->family == family && t->id == id)
-			return t;
-	return NULL;
-}
-
 /* The device name the kernel would print now: dev->name. */
 static void view_vif_name(const struct mrt_host *host, const struct mrt_vif *v,
 			  char *name)
@@ -239,21 +228,22 @@ long view_render_tables(struct mrt_table *first, const struct mrt_host *host,
 	switch (view) {
 	case MRT_VIEW_IP_MR_VIF:
 		view_vifs(&b, host,
-			  view_table(first, AF_INET, MRT_DEFAULT_TABLE_V4),
+			  table_find_in(first, AF_INET, MRT_DEFAULT_TABLE_V4),
 			  true);
 		break;
 	case MRT_VIEW_IP6_MR_VIF:
 		view_vifs(&b, host,
-			  view_table(first, AF_INET6, MRT_DEFAULT_TABLE_V6),
+			  table_find_in(first, AF_INET6, MRT_DEFAULT_TABLE_V6),
 			  false);
 		break;
 	case MRT_VIEW_IP_MR_CACHE:
-		view_cache(&b, view_table(first, AF_INET, MRT_DEFAULT_TABLE_V4),
+		view_cache(&b,
+			   table_find_in(first, AF_INET, MRT_DEFAULT_TABLE_V4),
 			   true);
 		break;
 	case MRT_VIEW_IP6_MR_CACHE:
 		view_cache(&b,
-			   view_table(first, AF_INET6, MRT_DEFAULT_TABLE_V6),
+			   table_find_in(first, AF_INET6, MRT_DEFAULT_TABLE_V6),
 			   false);
 		break;
 	case MRT_VIEW_MC_FWD4:
