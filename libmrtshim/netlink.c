@@ -681,7 +681,7 @@ static enum nl_how nl_decide(const struct nlmsghdr *h, size_t ml,
 			     struct nlsnap **view)
 {
 	struct mrt_engine *eng =
-	    atomic_load_explicit(&shim_engine, memory_order_acquire);
+	    __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
 	struct nlview_req rq;
 	bool local;
 	int fam, n;

@@ -368,7 +368,8 @@ static void check_nlroute(const uint8_t *p, size_t len, int nres, int nun)
 
 	ck_assert_uint_le(len, sizeof(al));
 	memcpy(al, p, len);
-	for (nh = (const struct nlmsghdr *)al; NLMSG_OK(nh, left);
+	for (nh = (const struct nlmsghdr *)al;
+	     left > 0 && NLMSG_OK(nh, (unsigned)left);
 	     nh = NLMSG_NEXT(nh, left)) {
 		ck_assert_int_eq(done, 0);
 		if (nh->nlmsg_type == NLMSG_DONE) {

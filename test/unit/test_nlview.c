@@ -451,7 +451,8 @@ START_TEST(dump_packing)
 		int left = (int)n;
 
 		dgrams++;
-		for (; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		for (; left > 0 && NLMSG_OK(h, (unsigned)left);
+		     h = NLMSG_NEXT(h, left)) {
 			if (h->nlmsg_type == NLMSG_DONE) {
 				ck_assert_int_eq(n, 20);
 				continue;
@@ -618,7 +619,8 @@ START_TEST(fuzz_requests)
 			int left = (int)n;
 			struct nlmsghdr *m = (struct nlmsghdr *)buf;
 
-			for (; NLMSG_OK(m, left); m = NLMSG_NEXT(m, left))
+			for (; left > 0 && NLMSG_OK(m, (unsigned)left);
+			     m = NLMSG_NEXT(m, left))
 				;
 			ck_assert_int_eq(left, 0);
 			ck_assert_int_lt(++rounds, 10);
