@@ -61,7 +61,7 @@ MCGEN=$BUILD/bench/mcgen
 MCSINK=$BUILD/bench/mcsink
 KROUTE=$BUILD/bench/kroute
 SHIMLIB=${MRTSHIM_LIB:-$BUILD/libmrtshim/libmrtshim.so}
-NOMRT=${NOMRT:-$BUILD/test/tools/nomrt}
+NOMRT=${NOMRT:-$BUILD/test/nomrt/nomrt}
 TMP=
 PIDS=()
 

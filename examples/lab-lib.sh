@@ -32,7 +32,7 @@ fi
 # Without nomrt (an installed mrtshim, no build tree) the daemon runs on
 # a kernel that may have the API: the shim never calls it either way.
 # env stands in for it, so that lib.sh's e2e_init finds a launcher.
-NOMRT=${NOMRT:-$E2E_BUILD_DIR/test/tools/nomrt}
+NOMRT=${NOMRT:-$E2E_BUILD_DIR/test/nomrt/nomrt}
 LAB_NOMRT=1
 if [ ! -x "$NOMRT" ]; then
 	NOMRT=$(command -v env)

@@ -21,7 +21,7 @@ E2E_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 E2E_BUILD_DIR=${E2E_BUILD_DIR:-$E2E_SRC/build}
 E2E_MCAST_TOOL=${E2E_MCAST_TOOL:-$E2E_BUILD_DIR/test/e2e/mcast_tool}
 MRTSHIM_LIB=${MRTSHIM_LIB:-$E2E_BUILD_DIR/libmrtshim/libmrtshim.so}
-NOMRT=${NOMRT:-$E2E_BUILD_DIR/test/tools/nomrt}
+NOMRT=${NOMRT:-$E2E_BUILD_DIR/test/nomrt/nomrt}
 # What the daemon preloads: the shim, after the ASan runtime in sanitizer
 # builds (CTest sets it there).
 MRTSHIM_PRELOAD=${MRTSHIM_PRELOAD:-$MRTSHIM_LIB}

@@ -16,7 +16,7 @@ BUILD=${INST_BUILD:-$SRC/build}
 CC_BIN=${INST_C_COMPILER:-cc}
 MRTINIT=${INST_MRTINIT:-$BUILD/test/install/inst_mrtinit}
 SANITIZE=${INST_SANITIZE:-0}
-NOMRT=${NOMRT:-$BUILD/test/tools/nomrt}
+NOMRT=${NOMRT:-$BUILD/test/nomrt/nomrt}
 
 say() { printf '%s: %s\n' "$NAME" "$*"; }
 skip() {
