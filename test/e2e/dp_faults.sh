@@ -156,6 +156,12 @@ vif_gone() {
 	! grep -qw "$1:$2" <<<"$v" || fail "$3: vif $1 ($2) still listed: $v"
 }
 
+# vif_unlisted IDX DEV: show no longer lists vif IDX on DEV (shim mode)
+# shellcheck disable=SC2317 # called through wait_for
+vif_unlisted() {
+	[ "$E2E_MODE" != shim ] || ! grep -qw "$1:$2" <<<"$(show_vifs)"
+}
+
 # readd LOG VIF DEV: SIGHUP: the daemon reads SIOCGETVIFCNT (EADDRNOTAVAIL
 # for the vif that is gone, as the kernel) and adds it again
 readd() {
@@ -227,7 +233,7 @@ flow_start fb "$NS_B"
 sleep 0.7
 ip -n "$NS_R" link del r1
 say "r1 deleted"
-sleep 0.5
+wait_for "vif 1 (r1) gone" 5 vif_unlisted 1 r1
 vif_gone 1 r1 "b1 r1 deleted"
 link_add r1 10.2.0.1 "$NS_A" 10.2.0.2
 wait_for "router links up" 5 links_up
@@ -246,7 +252,7 @@ burst "b1 vif 1 added again" "$N" "$N"
 # b2. the iif r0 deleted (and the sender's end), re-created
 ip -n "$NS_R" link del r0
 say "r0 deleted"
-sleep 0.5
+wait_for "vif 0 (r0) gone" 5 vif_unlisted 0 r0
 vif_gone 0 r0 "b2 r0 deleted"
 link_add r0 10.1.0.1 "$NS_S" "$SRC_ADDR"
 nsx "$NS_S" sysctl -qw net.ipv4.conf.all.rp_filter=0

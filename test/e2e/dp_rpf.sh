@@ -72,7 +72,8 @@ recv_start loose "$NS_A" "$G_BAD" -n 6 -w 4000
 send_from "$SPOOF" "$G_BAD" 1
 wait_for "NOCACHE for the spoofed source (loose)" 5 \
 	grep -q "src=$SPOOF grp=$G_BAD" "$E2E_TMP/client.log"
-sleep 0.3
+wait_for "MFC for the spoofed source (loose)" 5 \
+	grep -qx "mfc_added=1 grp=$G_BAD" "$E2E_TMP/client.log"
 send_from "$SPOOF" "$G_BAD" 5
 send_from "$NOROUTE" "$G_OK" 3
 expect_recv loose "A, source routed via r3 (loose)" 6 4
