@@ -6,36 +6,18 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lab-lib.sh
 . "$(dirname "$0")/lab-lib.sh"
+# FRR's configuration, user and waits, shared with test/e2e/e2e_frr_pimd.sh
+# shellcheck source-path=SCRIPTDIR source=../test/e2e/lib_frr.sh
+. "$(dirname "${LAB_E2E_LIB:-$LAB_SRC/test/e2e/lib.sh}")/lib_frr.sh"
 
-FRR=${FRR_DIR:-/usr/lib/frr}
-lab_init "$FRR/zebra" "$FRR/pimd" vtysh setpriv
-id frr >/dev/null 2>&1 || skip "no user frr (FRR not installed)"
-f=$E2E_TMP/frr
-mkdir "$f"
-echo "hostname r" >"$f/zebra.conf"
-cat >"$f/pimd.conf" <<EOF2
-hostname r
-ip pim rp 10.1.0.1 224.0.0.0/4
-interface r0
- ip pim
-interface r1
- ip pim
- ip igmp
-interface r2
- ip pim
- ip igmp
-interface r3
- ip pim
- ip igmp
-EOF2
-chown -R frr:frr "$f"
+lab_init "${FRR_TOOLS[@]}"
+frr_setup
+f=$FRR_CONF
 lab_config "$f/pimd.conf"
 
 # As frrinit.sh would, but as user frr from the start, with the
 # capabilities FRR asks for, and everything in the temp dir.
-caps=+net_admin,+net_raw,+sys_admin,+net_bind_service
-LAB_AS=(setpriv --reuid=frr --regid=frr --init-groups
-	--inh-caps="$caps" --ambient-caps="$caps")
+LAB_AS=("${FRR_AS[@]}")
 frr() {
 	local d=$1
 	shift
@@ -44,14 +26,9 @@ frr() {
 		--log "file:$f/$d.log" "$@"
 }
 frr zebra
-wait_for "zebra's socket" 10 test -S "$f/zserv.api"
+frr_wait_zebra
 frr pimd
-vty() { vtysh --vty_socket "$f" "$@"; }
-# shellcheck disable=SC2317 # called through wait_for
-pim_up() {
-	[ "$(vty -c 'show ip pim interface' | grep -c ' r[0-3] *up ')" = 4 ]
-}
-wait_for "pimd's interfaces" 15 pim_up
+frr_wait_pim
 lab_join 239.1.1.1 A C
 lab_burst 239.1.1.1 A C
 

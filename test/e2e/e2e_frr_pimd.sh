@@ -22,43 +22,21 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# FRR's configuration, user and waits, shared with examples/frr-lab.sh
+# shellcheck source-path=SCRIPTDIR source=lib_frr.sh
+. "$(dirname "$0")/lib_frr.sh"
 
-FRR=${FRR_DIR:-/usr/lib/frr}
 # CTest gives the library; the mrtshim command sits in the same build.
 MRTSHIM_CMD=${MRTSHIM_CMD:-$(dirname "$(dirname "$MRTSHIM_LIB")")/tools/mrtshim}
-e2e_init "$FRR/zebra" "$FRR/pimd" vtysh setpriv
-id frr >/dev/null 2>&1 || skip "no user frr"
+e2e_init "${FRR_TOOLS[@]}"
+frr_setup "debug zebra kernel"
+f=$FRR_CONF
 topo_create
 
-f=$E2E_TMP/frr
-mkdir "$f"
-printf '%s\n' "hostname r" "debug zebra kernel" >"$f/zebra.conf"
-cat >"$f/pimd.conf" <<EOF2
-hostname r
-ip pim rp 10.1.0.1 224.0.0.0/4
-interface r0
- ip pim
-interface r1
- ip pim
- ip igmp
-interface r2
- ip pim
- ip igmp
-interface r3
- ip pim
- ip igmp
-EOF2
-chown -R frr:frr "$f"
-
-# FRR will not run as root here: user frr with the capabilities it asks for.
-caps=+net_admin,+net_raw,+sys_admin,+net_bind_service
-asfrr=(setpriv --reuid=frr --regid=frr --init-groups
-	--inh-caps="$caps" --ambient-caps="$caps")
 frr_opts() {
 	echo "-f $f/$1.conf -i $f/$1.pid -z $f/zserv.api --vty_socket $f"
 	echo "-P 0 -u frr -g frr --log file:$f/$1.log --log-level debug"
 }
-vty() { vtysh --vty_socket "$f" "$@"; }
 # shellcheck disable=SC2317 # called by fail (lib.sh e2e_diag)
 e2e_diag_extra() {
 	echo "----- FRR's view"
@@ -69,14 +47,12 @@ e2e_diag_extra() {
 }
 
 # shellcheck disable=SC2046 # frr_opts: words without spaces
-run_router_daemon zebra "${asfrr[@]}" "$FRR/zebra" $(frr_opts zebra)
+run_router_daemon zebra "${FRR_AS[@]}" "$FRR/zebra" $(frr_opts zebra)
 zebra_pid=$DAEMON_PID
-wait_for "zebra socket" 10 test -S "$f/zserv.api"
+frr_wait_zebra
 # shellcheck disable=SC2046
-run_router_daemon pimd "${asfrr[@]}" "$FRR/pimd" $(frr_opts pimd)
-# shellcheck disable=SC2317 # called through wait_for
-pim_up() { [ "$(vty -c 'show ip pim interface' | grep -c ' r[0-3] *up ')" = 4 ]; }
-wait_for "pimd interfaces" 15 pim_up
+run_router_daemon pimd "${FRR_AS[@]}" "$FRR/pimd" $(frr_opts pimd)
+frr_wait_pim
 vty -c 'show ip pim interface'
 daemon_alive
 
@@ -156,15 +132,15 @@ stop_pid "$zebra_pid"
 rm -f "$f/zebra.pid" "$f/pimd.pid" "$f/zserv.api"
 stream_send 239.3.3.3
 # shellcheck disable=SC2046
-run_router_daemonize zebra-d "$f/zebra.pid" "${asfrr[@]}" "$FRR/zebra" -d \
+run_router_daemonize zebra-d "$f/zebra.pid" "${FRR_AS[@]}" "$FRR/zebra" -d \
 	$(frr_opts zebra)
 zebra_pid=$DAEMON_PID
 test -S "$f/zserv.api" || fail "zebra daemonized without its zserv socket"
 # shellcheck disable=SC2046
-run_router_daemonize pimd-d "$f/pimd.pid" "${asfrr[@]}" "$FRR/pimd" -d \
+run_router_daemonize pimd-d "$f/pimd.pid" "${FRR_AS[@]}" "$FRR/pimd" -d \
 	$(frr_opts pimd)
 wait_handover pimd-d
-wait_for "pimd interfaces" 15 pim_up
+frr_wait_pim
 stream_recv "$NS_B" 239.3.3.3
 member_start ma "$NS_A" $G
 wait_forwarding "$NS_A" $G 15
