@@ -506,7 +506,7 @@ static void dp_standby_check(struct mrt_engine *eng, struct dp *dp)
 }
 
 #define DP_MAP_OUT 0x1000	/* map[] entry is the outbound capture */
-#define DP_MAP_REG 0x2000	/* map[] entry: a register tun fd (regslot) */
+#define DP_MAP_REG 0x2000	/* map[] entry: a register tun fd (regt[]) */
 #define DP_MAP_TNL 0x4000	/* map[] entry is the IP-in-IP socket */
 #define DP_MAP_PIM 0x8000	/* map[] entry is the PIM socket */
 #define DP_MAP_MLD 0x10000	/* map[] entry is the ICMPv6 socket */
@@ -594,11 +594,11 @@ static void dp_nonmif6_sync(struct mrt_engine *eng, struct dp *dp,
 			 strerror(-rc));
 }
 
-/* A packet read from the register stand-in of dp_regslot slot: not of
- * that family, or our own WHOLEPKT copy (dp_forward)? */
-static bool dp_reg_skip(struct dp *dp, int slot, size_t n)
+/* A packet read from the register stand-in of a table of family: not
+ * of that family, or our own WHOLEPKT copy (dp_forward)? */
+static bool dp_reg_skip(struct dp *dp, int family, size_t n)
 {
-	if (slot >= MRT_MAXVIFS)
+	if (family == AF_INET6)
 		return n < 40 || (dp->pkt[0] >> 4) != 6 ||
 		       40 + (size_t)(dp->pkt[4] << 8 | dp->pkt[5]) != n ||
 		       dp_self6_seen(dp, dp->pkt, n);
@@ -606,37 +606,33 @@ static bool dp_reg_skip(struct dp *dp, int slot, size_t n)
 }
 
 /*
- * reg_vif_xmit: what the stack sends into pimreg (pim6reg) goes whole to
- * the daemon (WHOLEPKT, the register vif); vif counters unchanged.
- * Lock held.
+ * reg_vif_xmit: what the stack sends into t's pimreg (pim6reg) goes whole
+ * to t's daemon (WHOLEPKT, the register vif); vif counters unchanged.
+ * The kernel picks the table by its mrules (ipmr_fib_lookup with the
+ * device as oif); the engine reads no mrules, and a table's own device
+ * is what a rule set that gives each table its pimreg selects. t is
+ * alive: removing its register vif changes dp->gen. Lock held.
  */
-static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp, int slot)
+static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp,
+			struct mrt_table *t)
 {
-	int vifi = slot % MRT_MAXVIFS;
-	int fam = slot >= MRT_MAXVIFS ? AF_INET6 : AF_INET;
-	struct mrt_table *t;
+	int vifi = t->reg_vif;
 	ssize_t n;
 	int k;
 
-	for (k = 0; k < DP_BATCH; k++) {
-		n = read(dp->regfd[slot], dp->pkt, sizeof(dp->pkt));
+	for (k = 0; k < DP_BATCH && vifi >= 0; k++) {
+		n = read(t->vifs[vifi].dp_devfd, dp->pkt, sizeof(dp->pkt));
 		if (n < 0)
 			break;
-		if (dp_reg_skip(dp, slot, (size_t)n))
+		if (dp_reg_skip(dp, t->family, (size_t)n) || !t->mrouter)
 			continue;
-		for (t = table_first(eng); t; t = t->next) {
-			if (t->family != fam || t->reg_vif != vifi ||
-			    !t->mrouter)
-				continue;
-			/* counted on the device only (spec 5.4) */
-			dp_report(eng, dp, t, UPCALL_WHOLEPKT, vifi,
-				  t->vifs[vifi].ifindex, dp->pkt, (size_t)n);
-			/* then its multicast loopback copy enters
-			 * ip_mr_input on pimreg (spec 6.4; loop assumed) */
-			dp_input_locked(eng, t, t->vifs[vifi].ifindex,
-					dp->pkt, (size_t)n, DP_IN_LOCAL);
-			break;
-		}
+		/* counted on the device only (spec 5.4) */
+		dp_report(eng, dp, t, UPCALL_WHOLEPKT, vifi,
+			  t->vifs[vifi].ifindex, dp->pkt, (size_t)n);
+		/* then its multicast loopback copy enters ip_mr_input on
+		 * pimreg (spec 6.4; loop assumed) */
+		dp_input_locked(eng, t, t->vifs[vifi].ifindex, dp->pkt,
+				(size_t)n, DP_IN_LOCAL);
 	}
 }
 
@@ -696,9 +692,11 @@ static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 7 + CTL_MAXFD];
-	struct dp_rx_arg rx[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 7];
-	int map[2 * DP_MAXCAP + 2 * MRT_MAXVIFS + 7];
+	struct pollfd pfd[2 * DP_MAXCAP + DP_MAXREG + 7 + CTL_MAXFD];
+	struct dp_rx_arg rx[2 * DP_MAXCAP + DP_MAXREG + 7];
+	int map[2 * DP_MAXCAP + DP_MAXREG + 7];
+	struct mrt_table *regt[DP_MAXREG];	/* DP_MAP_REG entries' tables */
+	struct mrt_table *t;
 	unsigned gen = ~0u;
 	int n = 0, nc = 0, i, k, timeout;
 	uint64_t cnt, now;
@@ -755,11 +753,23 @@ static void *dp_thread(void *arg)
 				pfd[n].fd = dp->mld.fd;
 				pfd[n++].events = POLLIN;
 			}
-			for (i = 0; i < 2 * MRT_MAXVIFS && !dp->standby; i++) {
-				if (dp->regfd[i] <= 0)
+			k = 0;
+			for (t = table_first(eng); t && !dp->standby;
+			     t = t->next) {
+				if (t->reg_vif < 0 ||
+				    t->vifs[t->reg_vif].dp_devfd <= 0)
 					continue;
-				map[n] = i | DP_MAP_REG;
-				pfd[n].fd = dp->regfd[i];
+				if (k == DP_MAXREG) {
+					ENG_WARN(eng, "more than %d tables "
+						 "with a register vif: what "
+						 "the host sends into the "
+						 "others' devices is not "
+						 "read", DP_MAXREG);
+					break;
+				}
+				regt[k] = t;
+				map[n] = k++ | DP_MAP_REG;
+				pfd[n].fd = t->vifs[t->reg_vif].dp_devfd;
 				pfd[n++].events = POLLIN;
 			}
 			for (i = 0; i < DP_MAXCAP && !dp->standby; i++) {
@@ -818,7 +828,8 @@ static void *dp_thread(void *arg)
 					continue;
 				}
 				if (map[i] & DP_MAP_REG) {
-					dp_reg_xmit(eng, dp, map[i] & 0xff);
+					dp_reg_xmit(eng, dp,
+						    regt[map[i] & 0xfff]);
 					continue;
 				}
 				k = map[i] & ~DP_MAP_OUT;
@@ -1030,7 +1041,7 @@ static void dp_reg_setup(struct mrt_engine *eng, struct dp *dp,
 			 struct mrt_table *t, int vifi, bool loud)
 {
 	struct mrt_vif *v = &t->vifs[vifi];
-	int ifindex, created, tunfd, slot = dp_regslot(t, vifi);
+	int ifindex, created, tunfd;
 
 	if (v->ifindex > 0)
 		return;
@@ -1044,11 +1055,10 @@ static void dp_reg_setup(struct mrt_engine *eng, struct dp *dp,
 		return;
 	}
 	v->ifindex = ifindex;
-	if (created)
-		dp->regdev[slot] = ifindex;
+	v->dp_owndev = created || tunfd >= 0;
 	if (tunfd >= 0) {
 		/* fd numbers are never 0 here: 0 is stdin */
-		dp->regfd[slot] = tunfd;
+		v->dp_devfd = tunfd;
 		engine_own_fd(eng, tunfd);
 		dp->gen++;
 		dp_wake(dp);
@@ -1299,37 +1309,42 @@ static void dp_raise_caps(void)
 	syscall(SYS_capset, &h, d);
 }
 
+/* The stand-in device of a register or tunnel vif goes with the vif, as
+ * vif_delete unregisters pimreg and dvmrp<N>; a vif on a device of the
+ * host's (never ours) leaves it alone. The data-plane thread may sit in
+ * poll() on a register vif's tun fd, which keeps the device until poll
+ * returns: it is unregistered first, so a re-add finds no stale one. */
+static void dp_standin_remove(struct mrt_engine *eng, struct mrt_vif *v)
+{
+	if (v->dp_owndev && v->ifindex > 0)
+		regdev_delete(v->ifindex);
+	if (v->dp_devfd > 0)
+		engine_close_fd(eng, v->dp_devfd);
+	v->dp_devfd = 0;
+	v->dp_owndev = false;
+}
+
 void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 			   int vifi)
 {
 	struct dp *dp = eng->dp;
+	struct mrt_vif *v = &t->vifs[vifi];
+	bool polled = fwd_is_register(t, vifi) && v->dp_devfd > 0;
 	struct dp_cap *dc;
-	int slot = dp_regslot(t, vifi);
 
-	if (t->vifs[vifi].dp_amfd > 0)
-		engine_close_fd(eng, t->vifs[vifi].dp_amfd);
-	t->vifs[vifi].dp_amfd = 0;
-	if (fwd_is_tunnel(t, vifi))
-		tunnel_dev_remove(eng, t, vifi);
+	if (v->dp_amfd > 0)
+		engine_close_fd(eng, v->dp_amfd);
+	v->dp_amfd = 0;
+	dp_standin_remove(eng, v);
 	if (!dp)
 		return;
-	dp_decap_sync(eng, dp, &t->vifs[vifi]);
-	if (t->family == AF_INET6)
-		dp_nonmif6_sync(eng, dp, &t->vifs[vifi], NULL);
-	if (dp->regdev[slot] && dp->regdev[slot] == t->vifs[vifi].ifindex)
-		regdev_delete(dp->regdev[slot]);
-	dp->regdev[slot] = 0;
-	if (dp->regfd[slot] > 0) {
-		/* the thread may sit in poll() on the tun fd, which keeps the
-		 * device until poll returns: unregister it now, as vif_delete
-		 * does, so a re-add finds no stale pimreg */
-		if (t->vifs[vifi].ifindex > 0)
-			regdev_delete(t->vifs[vifi].ifindex);
-		engine_close_fd(eng, dp->regfd[slot]);
+	if (polled) {	/* the thread polls it no more */
 		dp->gen++;
 		dp_wake(dp);
 	}
-	dp->regfd[slot] = 0;
+	dp_decap_sync(eng, dp, v);
+	if (t->family == AF_INET6)
+		dp_nonmif6_sync(eng, dp, v, NULL);
 	dc = cap_slot(dp, t, vifi);
 	if (dc)
 		dp_cap_close(eng, dp, dc);
@@ -1357,12 +1372,6 @@ void dp_shutdown(struct mrt_engine *eng)
 	for (i = 0; i < DP_MAXCAP; i++)
 		if (dp->caps[i].t)
 			dp_cap_close(eng, dp, &dp->caps[i]);
-	for (i = 0; i < 2 * MRT_MAXVIFS; i++) {
-		if (dp->regdev[i])
-			regdev_delete(dp->regdev[i]);
-		if (dp->regfd[i] > 0)
-			engine_close_fd(eng, dp->regfd[i]);
-	}
 	if (dp->tx.fd >= 0)
 		engine_close_fd(eng, dp->tx.fd);
 	if (dp->igmp.fd >= 0)

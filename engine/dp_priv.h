@@ -25,6 +25,7 @@
 #include "upcall.h"
 
 #define DP_MAXCAP 64		/* captures across all tables */
+#define DP_MAXREG 64		/* register stand-ins polled (one per table) */
 #define DP_BATCH 64		/* packets per lock hold and capture */
 #define DP_STANDBY_MS 200	/* standby child: parent-alive poll period */
 /* an owner renews the spares a forked child took this long after the
@@ -141,9 +142,6 @@ struct dp {
 	struct rpf rpf;		/* rp_filter before ip_mr_input (rpf.h) */
 	struct rpf_nl rpfnl;	/* its route lookups */
 	struct dp_owner *own;	/* MAP_SHARED, NULL until the thread runs */
-	/* register stand-ins by dp_regslot: pimreg / pim6reg */
-	int regdev[2 * MRT_MAXVIFS];	/* dummy link we created */
-	int regfd[2 * MRT_MAXVIFS];	/* tun fd holding it, 0 = none */
 	const char *igmp_path;	/* /proc/net/igmp (tests override) */
 	struct dp_stats st;
 	struct dp_self self[DP_SELF_RING];	/* ring, see struct dp_self */
@@ -153,13 +151,6 @@ struct dp {
 	uint8_t pkt[65536];	/* working copy of the packet forwarded */
 	uint8_t up[UPCALL_MAX];	/* upcall being built */
 };
-
-/* Slot of the register stand-in of vif vifi of t in regdev/regfd: a v4
- * register vif and a v6 register mif may have the same index. */
-static inline int dp_regslot(const struct mrt_table *t, int vifi)
-{
-	return t->family == AF_INET6 ? MRT_MAXVIFS + vifi : vifi;
-}
 
 /* The engine's data plane, created on first use; NULL on ENOMEM. */
 struct dp *dp_get(struct mrt_engine *eng);

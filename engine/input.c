@@ -215,7 +215,7 @@ void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 			/* the register device counts it as sent: pass it
 			 * through the stand-in (its reader skips our own) */
 			if (dp->tx.fd >= 0 && v->ifindex > 0 &&
-			    dp->regfd[dp_regslot(t, r.tx[i])] > 0) {
+			    v->dp_devfd > 0) {
 				if (t->family == AF_INET6) {
 					dp_self6_note(dp, dp->pkt, len);
 					tx_send6(&dp->tx, v->ifindex, 0,

@@ -56,9 +56,11 @@ struct mrt_vif {
 	int dp_amfd;		/* data plane: AF_PACKET socket holding the
 				 * device's allmulti while the vif exists
 				 * (dev_set_allmulti), 0 = none */
-	int dp_tunfd;		/* data plane, tunnel vif: tun fd holding the
-				 * dvmrp<N> stand-in device, 0 = none */
-	bool dp_tundev;		/* data plane: we created that device */
+	int dp_devfd;		/* data plane, tunnel or register vif: tun fd
+				 * holding its stand-in device (dvmrp<N>,
+				 * pimreg), 0 = none */
+	bool dp_owndev;		/* data plane: we created that device, and
+				 * delete it with the vif */
 	int dp_mtu;		/* data plane, tunnel vif: path MTU to the
 				 * remote end (bytes), 0 = not looked up,
 				 * -1 = unknown (no check) */

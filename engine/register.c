@@ -105,7 +105,8 @@ int dp_register_input_locked(struct mrt_engine *eng, const void *data,
 	/* the register device counts it received (§6.5): through the
 	 * stand-in's tun fd, which the kernel then drops or delivers
 	 * locally as it would on pimreg; nobody captures there */
-	if (dp->regfd[vifi] > 0 && write(dp->regfd[vifi], pkt + off, ilen) < 0)
+	if (t->vifs[vifi].dp_devfd > 0 &&
+	    write(t->vifs[vifi].dp_devfd, pkt + off, ilen) < 0)
 		(void)0; /* counters only */
 	return dp_input_locked(eng, t, fwd_arrival(t, vifi), pkt + off, ilen,
 			       0);

@@ -60,7 +60,7 @@ static int register6_input(struct mrt_engine *eng, struct dp *dp,
 	struct mrt_table *t;
 	size_t ilen;
 	long off;
-	int vifi, slot;
+	int vifi, fd;
 
 	off = register6_decap(src, dst, pim, len, &ilen);
 	if (off < 0)
@@ -69,10 +69,10 @@ static int register6_input(struct mrt_engine *eng, struct dp *dp,
 	if (!t)
 		return -ENOENT;	/* no register mif: dropped */
 	vifi = t->reg_vif;
-	slot = dp_regslot(t, vifi);
+	fd = t->vifs[vifi].dp_devfd;
 	dp->pim.decap6++;
 	/* pim6reg counts it received: through the stand-in's tun fd */
-	if (dp->regfd[slot] > 0 && write(dp->regfd[slot], pim + off, ilen) < 0)
+	if (fd > 0 && write(fd, pim + off, ilen) < 0)
 		(void)0;	/* counters only */
 	return dp_input_locked(eng, t, fwd_arrival(t, vifi), pim + off, ilen,
 			       0);

@@ -147,8 +147,8 @@ int dp_tunnel_input_locked(struct mrt_engine *eng, void *data, size_t len)
 		 * delivery, unicast forwarding, rx counters; rp_filter is 0
 		 * on the stand-in, and nothing captures on it) and
 		 * ip_mr_input sees it as arriving on the tunnel vif */
-		if (t->vifs[vifi].dp_tunfd > 0 &&
-		    write(t->vifs[vifi].dp_tunfd, pkt + off, ilen) < 0)
+		if (t->vifs[vifi].dp_devfd > 0 &&
+		    write(t->vifs[vifi].dp_devfd, pkt + off, ilen) < 0)
 			(void)0; /* local delivery only */
 		return dp_input_locked(eng, t, fwd_arrival(t, vifi), pkt + off,
 				       ilen, 0);
@@ -322,28 +322,16 @@ void tunnel_dev_setup(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 	}
 	tunnel_dev_flags(v->ifname, v->dp_mtu);
 	v->ifindex = ifindex;
-	v->dp_tundev = created || tunfd >= 0;
+	v->dp_owndev = created || tunfd >= 0;
 	if (tunfd >= 0) {
 		/* holds the device and takes what we decapsulate; nothing
 		 * reads it: what the host sends into dvmrp<N> is dropped,
 		 * not encapsulated */
-		v->dp_tunfd = tunfd;
+		v->dp_devfd = tunfd;
 		engine_own_fd(eng, tunfd);
 	}
 	ENG_INFO(eng, "vif %d: tunnel %s stand-in ifindex %d, path mtu %d",
 		 vifi, v->ifname, ifindex, v->dp_mtu);
-}
-
-void tunnel_dev_remove(struct mrt_engine *eng, struct mrt_table *t, int vifi)
-{
-	struct mrt_vif *v = &t->vifs[vifi];
-
-	if (v->dp_tundev && v->ifindex > 0)
-		regdev_delete(v->ifindex);
-	if (v->dp_tunfd > 0)
-		engine_close_fd(eng, v->dp_tunfd);
-	v->dp_tunfd = 0;
-	v->dp_tundev = false;
 }
 
 /* ---- transmit -------------------------------------------------------- */

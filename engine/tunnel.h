@@ -72,10 +72,10 @@ void tunnel_close_locked(struct mrt_engine *eng, struct dp *dp);
 
 /* The stand-in for dvmrp<vifi> (regdev's tun device, MULTICAST, MTU of
  * the path - 20), as ipmr_new_tunnel brings up its device; removed with
- * the vif. loud: log a failure at INFO. */
+ * the vif (dataplane.c, dp_vif_removed_locked). loud: log a failure at
+ * INFO. */
 void tunnel_dev_setup(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 		      bool loud);
-void tunnel_dev_remove(struct mrt_engine *eng, struct mrt_table *t, int vifi);
 
 /*
  * ipmr_queue_xmit for a tunnel vif: the DF/MTU check with +20, then
