@@ -260,6 +260,16 @@ static ssize_t io_recv(struct shim_rec *r, int fd, struct io_rx *q,
 	memset(&h, 0, sizeof(h));
 	h.msg_iov = hv;
 	h.msg_iovlen = 2;
+	/* sock_error: an error recvmmsg left comes before any message,
+	 * once (raw_recvmsg refuses MSG_OOB before it looks) */
+	if (!(flags & MSG_OOB)) {
+		int e = __atomic_exchange_n(&r->sk_err, 0, __ATOMIC_RELAXED);
+
+		if (e) {
+			ret = -e;
+			goto out;
+		}
+	}
 	/* MSG_TRUNC always: we need the real length to account it */
 	n = real_recvmsg(fd, &h, (flags & ~MSG_CMSG_CLOEXEC) | MSG_TRUNC);
 	if (n < 0) {
@@ -556,5 +566,9 @@ int iorecv_recvmmsg(struct shim_rec *r, int fd, struct mmsghdr *v,
 	}
 	if (!i && n < 0)
 		return (int)n;
+	/* __sys_recvmmsg: an error after some messages is the socket's
+	 * sk_err, for the next call or SO_ERROR; EAGAIN is no error */
+	if (n < 0 && n != -EAGAIN)
+		__atomic_store_n(&r->sk_err, (int)-n, __ATOMIC_RELAXED);
 	return (int)i;
 }

@@ -157,6 +157,10 @@ struct shim_rec {
 	 * bits, SO_TIMESTAMPING flags), read back from the kernel by
 	 * sockopt.c; io.c stamps channel messages with them. Atomic. */
 	unsigned ts_bits, ts_flags;
+	/* the kernel's sk_err: an error recvmmsg met after it had
+	 * messages, returned once by the next receive or SO_ERROR
+	 * (iorecv.c). Atomic. */
+	int sk_err;
 };
 
 struct shim_fdtab {

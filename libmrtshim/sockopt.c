@@ -198,6 +198,20 @@ static int shim_setsockopt(int fd, int level, int name, const void *val,
 	return rc;
 }
 
+/* SO_ERROR: the error recvmmsg left on the mroute fd (iorecv.c), taken
+ * as sock_error takes it, else the real socket's; the real call checks
+ * val and len, and its answer says how many bytes to write. */
+static int so_error(struct shim_rec *r, int fd, void *val, socklen_t *len)
+{
+	int e = __atomic_exchange_n(&r->sk_err, 0, __ATOMIC_RELAXED);
+	int rc = real_getsockopt(shim_raw_fd(r, fd), SOL_SOCKET, SO_ERROR, val,
+				 len);
+
+	if (rc == 0 && e)
+		memcpy(val, &e, *len < sizeof(e) ? *len : sizeof(e));
+	return rc;
+}
+
 static int shim_getsockopt(int fd, int level, int name, void *val,
 			   socklen_t *len)
 {
@@ -221,6 +235,8 @@ static int shim_getsockopt(int fd, int level, int name, void *val,
 	r = fdtab_sock(fd);
 	if (!r)
 		return real_getsockopt(fd, level, name, val, len);
+	if (level == SOL_SOCKET && name == SO_ERROR)
+		return so_error(r, fd, val, len);
 	/* SO_TYPE, SO_RCVBUF... are the real socket's, as the daemon
 	 * expects of its raw socket */
 	return real_getsockopt(shim_raw_fd(r, fd), level, name, val, len);

@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -270,6 +271,32 @@ CASE(mm_second_unmapped)
 	*v = one_mm();
 	return rmm(fd, v, 2, NULL);
 }
+/* ... but kept as the socket's error (__sys_recvmmsg sets sk_err): the
+ * next receive returns it once, or SO_ERROR does; then EAGAIN */
+static long mm_err_then(int fd, bool by_so_error)
+{
+	struct mmsghdr *v = (struct mmsghdr *)unmapped - 1;
+	long rc, r1, r2;
+	int e1, e2 = 0;
+	socklen_t sl = sizeof(e2);
+
+	*v = one_mm();
+	rc = rmm(fd, v, 2, NULL);
+	if (by_so_error) {
+		r1 = getsockopt(fd, SOL_SOCKET, SO_ERROR, &e2, &sl);
+		e1 = r1 < 0 ? errno : e2;
+	} else {
+		r1 = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		e1 = errno;
+	}
+	r2 = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	e2 = errno;
+	snprintf(extra, sizeof(extra), "then %ld %s, %ld %s", r1,
+		 strerrorname_np(e1), r2, strerrorname_np(e2));
+	return rc;
+}
+CASE(mm_err_next_recv) { return mm_err_then(fd, false); }
+CASE(mm_err_so_error) { return mm_err_then(fd, true); }
 
 struct bad {
 	const char *name;
@@ -304,7 +331,8 @@ static const struct bad cases[] = {
 	B(mm_unmapped, 1), B(mm_unmapped, 0), B(mm_null, 1),
 	B(mm_rdonly, 1), B(mm_vlen_0, 1), B(mm_tmo_unmapped, 1),
 	B(mm_tmo_nsec, 1), B(mm_base_unmapped, 1), B(mm_name_unmapped, 1),
-	B(mm_second_unmapped, 1),
+	B(mm_second_unmapped, 1), B(mm_err_next_recv, 1),
+	B(mm_err_so_error, 1),
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
