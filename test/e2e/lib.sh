@@ -513,16 +513,15 @@ burst_once() {
 	done
 }
 
-# daemonized_forwarding GROUP N: after run_router_daemonize, with members
-# of GROUP on A and C and the route up: the original process is gone,
-# the daemon forwards every packet of a burst once, and a second burst
-# after the handover (the child's data plane polls every 200 ms for the
-# owner's exit) the same; the daemon still runs.
+# daemonized_forwarding GROUP N: after run_router_daemonize and
+# wait_handover (the child forwards), with members of GROUP on A and C
+# and the route up: the original process is gone, the daemon forwards
+# every packet of a burst once, and of a second burst the same; the
+# daemon still runs.
 daemonized_forwarding() {
 	! kill -0 "$DAEMON_PARENT_PID" 2>/dev/null ||
 		fail "the daemon's original process $DAEMON_PARENT_PID still runs"
 	burst_once "burst 1 (pid $DAEMON_PARENT_PID gone)" "$1" "$2"
-	sleep 0.5
 	burst_once "burst 2 (pid $DAEMON_PID forwards)" "$1" "$2"
 	daemon_alive
 }
