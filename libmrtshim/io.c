@@ -6,8 +6,10 @@
  * kernel's raw socket would, bad pointers included; the sends (write,
  * writev, pwritev2, send, sendto, sendmsg, sendmmsg) go to the real
  * socket. pread, preadv and pwritev need no hook: on the channel, a socket
- * too, they are the raw socket's ESPIPE/EINVAL. Other fds pass straight
- * through after one table lookup.
+ * too, they are the raw socket's ESPIPE/EINVAL. On a NETLINK_ROUTE
+ * socket every send and receive call, vectored and multi-message ones
+ * included, asks netlink.c first. Other fds pass straight through after
+ * one table lookup (and one fd-map lookup for netlink).
  */
 #include <stdint.h>
 
@@ -175,12 +177,44 @@ static int shim_recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen,
 	return (int)io_ret(iorecv_recvmmsg(r, fd, v, vlen, flags, tmo));
 }
 
+/* readv and writev on a netlink socket are recvmsg and sendmsg with
+ * msg_iov (sock_read_iter, sock_write_iter): the netlink hooks' too.
+ * flags: the RWF_* ones a socket turns into MSG_* (-1: others, for the
+ * kernel). */
+static int nl_rwf(int rwf)
+{
+	if (rwf == 0)
+		return 0;
+	return rwf == RWF_NOWAIT ? MSG_DONTWAIT : -1;
+}
+
+static bool nl_readv(int fd, const struct iovec *iov, int cnt, int flags,
+		     ssize_t *n)
+{
+	struct msghdr m = { .msg_iov = (struct iovec *)iov,
+			    .msg_iovlen = (size_t)cnt };
+
+	return cnt > 0 && flags >= 0 && nl_recvmsg(fd, &m, flags, n);
+}
+
+static bool nl_writev(int fd, const struct iovec *iov, int cnt, int flags,
+		      ssize_t *n)
+{
+	struct msghdr m = { .msg_iov = (struct iovec *)iov,
+			    .msg_iovlen = (size_t)cnt };
+
+	return cnt > 0 && flags >= 0 && nl_sendmsg(fd, &m, flags, n);
+}
+
 static ssize_t shim_readv(int fd, const struct iovec *iov, int cnt)
 {
 	struct shim_rec *r;
+	ssize_t n;
 
 	if (SHIM_DIRECT(readv))
 		return syscall(SYS_readv, fd, iov, cnt);
+	if (nl_readv(fd, iov, cnt, 0, &n))
+		return n;
 	r = swapped(fd);
 	if (!r)
 		return real_readv(fd, iov, cnt);
@@ -199,9 +233,12 @@ static ssize_t shim_preadv2(int fd, const struct iovec *iov, int cnt,
 			    off64_t off, int rwf, bool is64)
 {
 	struct shim_rec *r;
+	ssize_t n;
 
 	if (is64 ? SHIM_DIRECT(preadv64v2) : SHIM_DIRECT(preadv2))
 		return syscall(SYS_preadv2, fd, iov, cnt, IO_LO_HI(off), rwf);
+	if (off == -1 && nl_readv(fd, iov, cnt, nl_rwf(rwf), &n))
+		return n;
 	r = off == -1 ? swapped(fd) : NULL;
 	if (!r)
 		return is64 ? real_preadv64v2(fd, iov, cnt, off, rwf)
@@ -231,8 +268,12 @@ static ssize_t shim_write(int fd, const void *buf, size_t len)
 
 static ssize_t shim_writev(int fd, const struct iovec *iov, int cnt)
 {
+	ssize_t n;
+
 	if (SHIM_DIRECT(writev))
 		return syscall(SYS_writev, fd, iov, cnt);
+	if (nl_writev(fd, iov, cnt, 0, &n))
+		return n;
 	return real_writev(send_fd(fd), iov, cnt);
 }
 
@@ -241,8 +282,12 @@ static ssize_t shim_writev(int fd, const struct iovec *iov, int cnt)
 static ssize_t shim_pwritev2(int fd, const struct iovec *iov, int cnt,
 			     off64_t off, int rwf, bool is64)
 {
+	ssize_t n;
+
 	if (is64 ? SHIM_DIRECT(pwritev64v2) : SHIM_DIRECT(pwritev2))
 		return syscall(SYS_pwritev2, fd, iov, cnt, IO_LO_HI(off), rwf);
+	if (off == -1 && nl_writev(fd, iov, cnt, nl_rwf(rwf), &n))
+		return n;
 	fd = send_fd(fd);
 	return is64 ? real_pwritev64v2(fd, iov, cnt, off, rwf)
 		    : real_pwritev2(fd, iov, cnt, (off_t)off, rwf);
@@ -285,8 +330,12 @@ static ssize_t shim_sendmsg(int fd, const struct msghdr *msg, int flags)
 static int shim_sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen,
 			 int flags)
 {
+	int n;
+
 	if (SHIM_DIRECT(sendmmsg))
 		return (int)syscall(SYS_sendmmsg, fd, v, vlen, flags);
+	if (nl_sendmmsg(fd, v, vlen, flags, &n))
+		return n;
 	return real_sendmmsg(send_fd(fd), v, vlen, flags);
 }
 

@@ -977,6 +977,40 @@ bool nl_sendmsg(int fd, const struct msghdr *umsg, int flags, ssize_t *ret)
 	return nl_fd_route(fd) && nl_sendmsg_route(fd, umsg, flags, ret);
 }
 
+/* __sys_sendmmsg: message by message, each as sendmsg, its length stored
+ * in msg_len (a failed store ends the run, that message uncounted); the
+ * count sent, or the first message's error. */
+bool nl_sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags,
+		 int *ret)
+{
+	unsigned int i, len;
+	ssize_t n;
+
+	if (mrt_in_engine || !vlen || !nl_fd_route(fd))
+		return false;
+	if (vlen > NL_MAXIOV)
+		vlen = NL_MAXIOV;
+	for (i = 0; i < vlen; i++) {
+		/* the caller's vector may be bad: addresses only */
+		uintptr_t e = (uintptr_t)v + i * sizeof(*v);
+		struct msghdr *m =
+			(void *)(e + offsetof(struct mmsghdr, msg_hdr));
+
+		if (!nl_sendmsg_route(fd, m, flags, &n))
+			n = real_sendmsg(fd, m, flags);
+		if (n < 0)
+			break;
+		len = (unsigned int)n;
+		if (nl_uwrite((void *)(e + offsetof(struct mmsghdr, msg_len)),
+			      &len, sizeof(len))) {
+			errno = EFAULT;
+			break;
+		}
+	}
+	*ret = i ? (int)i : -1;
+	return true;
+}
+
 /* ---- receiving ---------------------------------------------------------- */
 
 /* The NOOP sequence number if the peeked datagram is the ack of one of

@@ -18,6 +18,8 @@
 #include <sys/types.h>
 
 bool nl_sendmsg(int fd, const struct msghdr *msg, int flags, ssize_t *ret);
+bool nl_sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags,
+		 int *ret);
 bool nl_send(int fd, const void *buf, size_t len, int flags,
 	     const struct sockaddr *to, socklen_t tolen, ssize_t *ret);
 bool nl_recvmsg(int fd, struct msghdr *msg, int flags, ssize_t *ret);
