@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * nlprobe - byte-level differential probe of the rtnetlink mroute views
  * (spec §10.4): builds one mroute state (vifs on MRTDIFF_IF0..2, two MFC

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * probe - the IPv4 multicast-routing control plane, call by call.
  *

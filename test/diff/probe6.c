@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * probe6 - the IPv6 multicast-routing control plane, call by call: the
  * MRT6 twin of probe.c (spec §1-§4, §9, §10.3 for v6).

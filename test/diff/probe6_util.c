@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * probe6_util.c - IPv6 helpers of the differential probe (see probe6.c):
  * MRT6 calls at IPPROTO_IPV6, mif6ctl/mf6cctl builders, the _IN6 counter

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * probe_util.c - helpers of the differential probe (see probe.c): every
  * call goes through here and comes out as exactly one line, with nothing

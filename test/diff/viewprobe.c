@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * viewprobe - the multicast-routing views as a process that is not the
  * mrouter sees them: /proc/net/ip{,6}_mr_{vif,cache} (open/read, stdio,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * dppeer6.c - the helpers of the IPv6 data-plane probe (dpprobe6.c): the
  * sender writes whole IPv6 packets through a packet socket (every header

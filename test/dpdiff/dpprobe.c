@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * dpprobe.c - differential data-plane probe (spec §5-§7, §14).
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * dpprobe6.c - differential data-plane probe, IPv6 (spec §5-§8.2, §14
  * "IPv6 mirror"): the twin of dpprobe.c.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * dputil.c - helpers shared by the data-plane probes (see dputil.h).
  */

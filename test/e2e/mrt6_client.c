@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * mrt6_client - a stand-in for FRR's pim6d (not packaged in Debian 12's
  * frr 8.4) for e2e_pim6d_client.sh: the MRT6 API used the way pim6d uses

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * mrt_client - a minimal mrouted-like multicast router for dp_smoke.sh:
  * MRT_INIT, MRT_ADD_VIF (vif 0 by address, the others VIFF_USE_IFINDEX),

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* consumer - built against the installed libmrtshim (pkg-config, CMake). */
 #include <stdio.h>
 #include <mrtshim/mrtshim.h>

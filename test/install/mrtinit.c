@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * mrtinit - the install test's probe: MRT_INIT on a raw IGMP socket.
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* static - a statically linked program mrtshim must refuse to run. */
 #include <stdio.h>
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * nomrt - run a command as if the kernel had neither CONFIG_IP_MROUTE nor
  * CONFIG_IPV6_MROUTE.

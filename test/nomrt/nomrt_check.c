@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * nomrt_check - run under nomrt without the shim: the kernel's multicast
  * routing API must look absent.  Exit 0 pass, 1 fail, 77 skip (no raw

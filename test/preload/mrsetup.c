@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * mrsetup.c - a library whose constructor makes its process an mrouter
  * (vifs on mrd0..2 by ifindex, two MFC entries), so a tool preloaded with

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /*
  * nlfuzz.c - random rtnetlink requests (mostly well-formed headers, some
  * of family 128, some for the kernel, several per buffer, one or two
