@@ -163,7 +163,7 @@ END_TEST
 
 /* ---- a query served by ctl.c ------------------------------------------- */
 
-static volatile int serving;
+static _Atomic int serving; /* the test's stop flag for serve_loop */
 
 /* The engine thread's loop (dataplane.c), until told to stop. */
 static void *serve_loop(void *arg)
