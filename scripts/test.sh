@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # README command 2: install dependencies, build, and run the whole suite
-# with ctest, first in the normal build, then in the ASan+UBSan build;
-# then the libFuzzer targets (clang, test/fuzz), each for a bounded time.
+# with ctest, first in the normal build, then in the ASan+UBSan build; the
+# unit and preload tests in a clang build and under ThreadSanitizer; then
+# the libFuzzer targets (clang, test/fuzz), each for a bounded time. Every
+# build here turns warnings into errors (MRTSHIM_WERROR).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 "$src/scripts/deps.sh"
 builddir=${MRTSHIM_BUILD:-$src/build}
-"$src/scripts/build.sh" "$builddir"
-"$src/scripts/build.sh" "$builddir-asan" -DMRTSHIM_SANITIZE=ON
+"$src/scripts/build.sh" "$builddir" -DMRTSHIM_WERROR=ON
+"$src/scripts/build.sh" "$builddir-asan" -DMRTSHIM_WERROR=ON \
+	-DMRTSHIM_SANITIZE=ON
+CC=clang "$src/scripts/build.sh" "$builddir-clang" -DMRTSHIM_WERROR=ON
+"$src/scripts/build.sh" "$builddir-tsan" -DMRTSHIM_WERROR=ON -DMRTSHIM_TSAN=ON
+fast='^(unit_|preload[.])' # the unit and preload tests
 rc=0
 (cd "$builddir" && ctest --output-on-failure -j2) || rc=1
 (cd "$builddir-asan" && ctest --output-on-failure -j2) || rc=1
+(cd "$builddir-clang" && ctest --output-on-failure -j2 -R "$fast") || rc=1
+(cd "$builddir-tsan" && ctest --output-on-failure -j2 -R "$fast") || rc=1
 if CC=clang cmake -S "$src" -B "$builddir-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DMRTSHIM_FUZZ=ON >/dev/null &&
+	-DMRTSHIM_WERROR=ON -DMRTSHIM_FUZZ=ON >/dev/null &&
 	cmake --build "$builddir-fuzz" --target fuzz -j "$(nproc)"; then
 	(cd "$builddir-fuzz" && ctest --output-on-failure -j2 -L fuzz) || rc=1
 else
