@@ -225,7 +225,8 @@ static int nl_reply(struct rpf_nl *nl, uint32_t seq, int *oif)
 		n = recv(nl->fd, u.b, sizeof(u.b), 0);
 		if (n < 0)
 			return errno == EINTR ? -EINTR : -ETIMEDOUT;
-		for (h = &u.h; NLMSG_OK(h, (unsigned)n); h = NLMSG_NEXT(h, n)) {
+		for (h = &u.h; n > 0 && NLMSG_OK(h, (unsigned)n);
+		     h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_seq != seq)
 				continue;	/* a late reply to an older one */
 			if (h->nlmsg_type == NLMSG_ERROR) {
