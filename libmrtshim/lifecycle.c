@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lifecycle.c - process events: the constructor (settings, the off switch,
- * atfork registration; nothing else, so processes without MRT calls pay
- * nothing),
+ * lifecycle.c - process events: the constructor (libc's symbols bound,
+ * settings, the off switch, atfork registration; nothing else, so
+ * processes without MRT calls pay little),
  * fork (prepare binds symbols and takes our locks), and exit/_exit, which
  * tear the engine down (allmulti restored) - torsocks' exit.c.
  */
@@ -78,6 +78,10 @@ __attribute__((constructor)) static void shim_init(void)
 {
 	int saved = errno;
 
+	/* bind libc's symbols now: dlsym allocates, which a first hooked
+	 * call made inside a signal handler must not do (only a call from
+	 * a library constructor that runs before ours still binds late) */
+	shim_bind();
 	shim_config_read_disable();
 	shim_log_setup(shim_config.disabled);
 	if (shim_config.disabled) {

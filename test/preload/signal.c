@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * signal.c - hooks called from signal handlers: the very first hooked call
- * of the process made inside a handler (symbol binding there), then a
+ * of the process made inside a handler (the fd table's first use there;
+ * libc's symbols are bound by the constructor, since dlsym allocates), then a
  * timer signal hammering socket/setsockopt/dup/close (and recv on an mroute
  * fd as root) while the main thread forks, dups and closes.
  */
