@@ -21,6 +21,7 @@
 
 #include "ctl_client.h"
 #include "ctl_wire.h"
+#include "json.h"
 
 #define SHOW_MAXEP 64		/* endpoints considered */
 
@@ -263,106 +264,34 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 	}
 }
 
-/* ---- JSON: a tiny emitter ----------------------------------------------- */
+/* ---- JSON (json.h) ----------------------------------------------------- */
 
-struct js {
-	FILE *f;
-	int depth;
-	bool first[16];		/* no element yet at this depth */
-};
-
-static void js_key(struct js *j, const char *key)
-{
-	if (!j->first[j->depth])
-		fputc(',', j->f);
-	j->first[j->depth] = false;
-	if (key)
-		fprintf(j->f, "\"%s\":", key);
-}
-
-static void js_open(struct js *j, const char *key, char c)
-{
-	js_key(j, key);
-	fputc(c, j->f);
-	if (j->depth < 15)
-		j->depth++;
-	j->first[j->depth] = true;
-}
-
-static void js_close(struct js *j, char c)
-{
-	fputc(c, j->f);
-	if (j->depth > 0)
-		j->depth--;
-}
-
-static void js_str(struct js *j, const char *key, const char *v)
-{
-	js_key(j, key);
-	fputc('"', j->f);
-	for (; *v; v++) {
-		unsigned char ch = (unsigned char)*v;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(j->f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(j->f, "\\u%04x", ch);
-		else
-			fputc(ch, j->f);
-	}
-	fputc('"', j->f);
-}
-
-static void js_u64(struct js *j, const char *key, uint64_t v)
-{
-	js_key(j, key);
-	fprintf(j->f, "%llu", (unsigned long long)v);
-}
-
-static void js_int(struct js *j, const char *key, long long v)
-{
-	js_key(j, key);
-	fprintf(j->f, "%lld", v);
-}
-
-static void js_bool(struct js *j, const char *key, bool v)
-{
-	js_key(j, key);
-	fputs(v ? "true" : "false", j->f);
-}
-
-static void js_age(struct js *j, const char *key, uint64_t ns)
-{
-	js_key(j, key);
-	fprintf(j->f, "%.2f", age_s(ns));
-}
-
-static void json_vif(struct js *j, int fam, const struct ctl_vif *v)
+static void vif_json(struct json *j, int fam, const struct ctl_vif *v)
 {
 	char a[INET6_ADDRSTRLEN], nm[IF_NAMESIZE], fl[64];
 
-	js_open(j, NULL, '{');
-	js_u64(j, "index", v->index);
-	js_str(j, "name", vif_name(v, nm));
-	js_int(j, "ifindex", v->ifindex);
-	js_u64(j, "flags", v->flags);
-	js_str(j, "flag_names", vif_flags(fam, v->flags, fl, sizeof(fl)));
-	js_u64(j, "threshold", v->threshold);
-	js_u64(j, "rate_limit", v->rate_limit);
+	json_object(j, NULL);
+	json_u64(j, "index", v->index);
+	json_str(j, "name", vif_name(v, nm));
+	json_int(j, "ifindex", v->ifindex);
+	json_u64(j, "flags", v->flags);
+	json_str(j, "flag_names", vif_flags(fam, v->flags, fl, sizeof(fl)));
+	json_u64(j, "threshold", v->threshold);
+	json_u64(j, "rate_limit", v->rate_limit);
 	if (fam == AF_INET) {
-		js_str(j, "local", addr(AF_INET, v->local, a, sizeof(a)));
-		js_str(j, "remote", addr(AF_INET, v->remote, a, sizeof(a)));
+		json_str(j, "local", addr(AF_INET, v->local, a, sizeof(a)));
+		json_str(j, "remote", addr(AF_INET, v->remote, a, sizeof(a)));
 	}
-	js_u64(j, "bytes_in", v->bytes_in);
-	js_u64(j, "pkts_in", v->pkt_in);
-	js_u64(j, "bytes_out", v->bytes_out);
-	js_u64(j, "pkts_out", v->pkt_out);
-	js_u64(j, "capture_ring_drops", v->cap_ring_drops);
-	js_u64(j, "capture_stale", v->cap_stale);
-	js_close(j, '}');
+	json_u64(j, "bytes_in", v->bytes_in);
+	json_u64(j, "pkts_in", v->pkt_in);
+	json_u64(j, "bytes_out", v->bytes_out);
+	json_u64(j, "pkts_out", v->pkt_out);
+	json_u64(j, "capture_ring_drops", v->cap_ring_drops);
+	json_u64(j, "capture_stale", v->cap_stale);
+	json_object_end(j);
 }
 
-static void json_mfc(struct js *j, const struct ctl_snap *s,
+static void mfc_json(struct json *j, const struct ctl_snap *s,
 		     const struct ctl_mfc *c)
 {
 	const struct ctl_vif *v;
@@ -370,82 +299,82 @@ static void json_mfc(struct js *j, const struct ctl_snap *s,
 	int fam = s->tbl.family;
 	unsigned i;
 
-	js_open(j, NULL, '{');
-	js_str(j, "src", addr(fam, c->origin, a, sizeof(a)));
-	js_str(j, "dst", addr(fam, c->group, a, sizeof(a)));
+	json_object(j, NULL);
+	json_str(j, "src", addr(fam, c->origin, a, sizeof(a)));
+	json_str(j, "dst", addr(fam, c->group, a, sizeof(a)));
 	v = snap_vif(s, c->parent);
-	js_str(j, "iif", v ? vif_name(v, nm) : "unresolved");
-	js_u64(j, "parent", c->parent);
-	js_open(j, "multipath", '[');
+	json_str(j, "iif", v ? vif_name(v, nm) : "unresolved");
+	json_u64(j, "parent", c->parent);
+	json_array(j, "multipath");
 	for (i = c->minvif; i < c->maxvif && i < MRT_MAXVIFS; i++) {
 		v = snap_vif(s, i);
 		if (!v || c->ttls[i] == MRT_TTL_NONE)
 			continue;
-		js_open(j, NULL, '{');
-		js_str(j, "oif", vif_name(v, nm));
-		js_u64(j, "vif", i);
-		js_u64(j, "ttl", c->ttls[i]);
-		js_close(j, '}');
+		json_object(j, NULL);
+		json_str(j, "oif", vif_name(v, nm));
+		json_u64(j, "vif", i);
+		json_u64(j, "ttl", c->ttls[i]);
+		json_object_end(j);
 	}
-	js_close(j, ']');
-	js_str(j, "state", "resolved");
-	js_bool(j, "static", c->flags & MRT_MFC_STATIC);
-	js_u64(j, "packets", c->pkt);
-	js_u64(j, "bytes", c->bytes);
-	js_u64(j, "wrong_if", c->wrong_if);
-	js_age(j, "expires", c->age_ns);
-	js_close(j, '}');
+	json_array_end(j);
+	json_str(j, "state", "resolved");
+	json_bool(j, "static", c->flags & MRT_MFC_STATIC);
+	json_u64(j, "packets", c->pkt);
+	json_u64(j, "bytes", c->bytes);
+	json_u64(j, "wrong_if", c->wrong_if);
+	json_real(j, "expires", age_s(c->age_ns), 2);
+	json_object_end(j);
 }
 
-static void json_table(struct js *j, const struct ctl_snap *s)
+static void table_json(struct json *j, const struct ctl_snap *s)
 {
 	const struct ctl_table *t = &s->tbl;
 	const char *const *un = t->family == AF_INET6 ? up_names6 : up_names4;
 	char a[INET6_ADDRSTRLEN];
 	unsigned i;
 
-	js_open(j, NULL, '{');
-	js_u64(j, "pid", t->pid);
-	js_str(j, "family", fam_name(t->family));
-	js_u64(j, "table", t->id);
-	js_int(j, "mrouter_fd", t->mrouter_fd);
-	js_bool(j, "assert", t->do_assert);
-	js_bool(j, "pim", t->do_pim);
-	js_bool(j, "wrvifwhole", t->do_wrvifwhole);
-	js_int(j, "reg_vif", t->reg_vif);
-	js_open(j, "vifs", '[');
+	json_object(j, NULL);
+	json_u64(j, "pid", t->pid);
+	json_str(j, "family", fam_name(t->family));
+	json_u64(j, "table", t->id);
+	json_int(j, "mrouter_fd", t->mrouter_fd);
+	json_bool(j, "assert", t->do_assert);
+	json_bool(j, "pim", t->do_pim);
+	json_bool(j, "wrvifwhole", t->do_wrvifwhole);
+	json_int(j, "reg_vif", t->reg_vif);
+	json_array(j, "vifs");
 	for (i = 0; i < s->nvif; i++)
-		json_vif(j, t->family, &s->vifs[i]);
-	js_close(j, ']');
-	js_open(j, "mfc", '[');
+		vif_json(j, t->family, &s->vifs[i]);
+	json_array_end(j);
+	json_array(j, "mfc");
 	for (i = 0; i < s->nmfc; i++)
-		json_mfc(j, s, &s->mfc[i]);
-	js_close(j, ']');
-	js_open(j, "unresolved", '[');
+		mfc_json(j, s, &s->mfc[i]);
+	json_array_end(j);
+	json_array(j, "unresolved");
 	for (i = 0; i < s->nunres; i++) {
-		js_open(j, NULL, '{');
-		js_str(j, "src", addr(t->family, s->unres[i].origin, a,
+		json_object(j, NULL);
+		json_str(j, "src", addr(t->family, s->unres[i].origin, a,
 				      sizeof(a)));
-		js_str(j, "dst", addr(t->family, s->unres[i].group, a,
+		json_str(j, "dst", addr(t->family, s->unres[i].group, a,
 				      sizeof(a)));
-		js_u64(j, "vif", s->unres[i].vif);
-		js_u64(j, "queued", s->unres[i].nq);
-		js_age(j, "age", s->unres[i].age_ns);
-		js_close(j, '}');
+		json_u64(j, "vif", s->unres[i].vif);
+		json_u64(j, "queued", s->unres[i].nq);
+		json_real(j, "age", age_s(s->unres[i].age_ns), 2);
+		json_object_end(j);
 	}
-	js_close(j, ']');
-	js_open(j, "stats", '{');
-	js_open(j, "sent", '{');
+	json_array_end(j);
+	json_object(j, "stats");
+	json_object(j, "sent");
 	for (i = 0; i < CTL_NUPCALL; i++)
-		js_u64(j, un[i], t->up_sent[i]);
-	js_close(j, '}');
-	js_open(j, "dropped", '{');
+		json_u64(j, un[i], t->up_sent[i]);
+	json_object_end(j);
+	json_object(j, "dropped");
 	for (i = 0; i < CTL_NUPCALL; i++)
-		js_u64(j, un[i], t->up_drop[i]);
-	js_close(j, '}');
-	js_u64(j, "socket_drops", t->sock_drops);
-	js_close(j, '}');
-	js_close(j, '}');
+		json_u64(j, un[i], t->up_drop[i]);
+	json_object_end(j);
+	json_u64(j, "socket_drops", t->sock_drops);
+	json_object_end(j);
+	json_object_end(j);
 }
 
 /* ---- main ----------------------------------------------------------- */
@@ -509,10 +438,11 @@ int show_main(int argc, char **argv)
 {
 	static struct ep eps[SHOW_MAXEP];
 	struct opts o;
-	struct js j = { .f = stdout, .first = { true } };
+	struct json j;
 	pid_t pid = 0;
 	int n, i, shown = 0, denied = -1, rc;
 
+	json_init(&j, stdout);
 	rc = parse(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -556,7 +486,7 @@ int show_main(int argc, char **argv)
 		shown++;
 	}
 	if (o.json && shown > 1)
-		js_open(&j, NULL, '[');
+		json_array(&j, NULL);
 	for (i = 0; i < n; i++) {
 		struct ep *e = &eps[i];
 
@@ -573,14 +503,14 @@ int show_main(int argc, char **argv)
 			continue;
 		}
 		if (o.json)
-			json_table(&j, &e->snap);
+			table_json(&j, &e->snap);
 		else
 			text_table(stdout, &e->snap, o.stats);
 		if (!o.json && shown > 1)
 			fputc('\n', stdout);
 	}
 	if (o.json && shown > 1)
-		js_close(&j, ']');
+		json_array_end(&j);
 	if (o.json && shown)
 		fputc('\n', stdout);
 	if (denied >= 0 && !shown)
