@@ -30,6 +30,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ifioctl.h"
+
 #define REGDEV_MTU 1472		/* pimreg: 1500 - 20 - 8 */
 #define REGDEV6_MTU 1452	/* pim6reg: 1500 - 40 - 8 (ip6mr_reg_vif) */
 /* ifalias of a netlink-made stand-in: "libmrtshim pid=<creator>" */
@@ -122,25 +124,10 @@ static void regdev_conf(const char *name, int family)
 	conf_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", name, "1");
 }
 
-/* up + MTU through ioctls on a datagram socket */
+/* up + MTU; pimreg's flags: UP, NOARP, no MULTICAST (reg_vif_setup) */
 static void tun_up(const char *name, int mtu)
 {
-	struct ifreq ifr;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (s < 0)
-		return;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_mtu = mtu;
-	ioctl(s, SIOCSIFMTU, &ifr);
-	/* pimreg's flags: UP, NOARP, no MULTICAST (reg_vif_setup) */
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP | IFF_NOARP;
-		ifr.ifr_flags &= ~IFF_MULTICAST;
-		ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-	syscall(SYS_close, s);
+	ifioctl_setup(name, mtu, IFF_UP | IFF_NOARP, IFF_MULTICAST);
 }
 
 static int tun_create(const char *name, int family, int *tunfd)

@@ -14,7 +14,6 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -25,6 +24,7 @@
 #include "dp_priv.h"
 #include "engine_priv.h"
 #include "forward.h"
+#include "ifioctl.h"
 #include "regdev.h"
 #include "table.h"
 
@@ -283,20 +283,8 @@ static int tunnel_pmtu(struct in_addr local, struct in_addr remote)
 /* ipmr_new_tunnel: IFF_MULTICAST, up; ipip sets MTU = path - 20 */
 static void tunnel_dev_flags(const char *name, int mtu)
 {
-	struct ifreq ifr;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (s < 0)
-		return;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_mtu = mtu > TUNNEL_HLEN + 68 ? mtu - TUNNEL_HLEN : 1480;
-	ioctl(s, SIOCSIFMTU, &ifr);
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-		ifr.ifr_flags |= IFF_UP | IFF_MULTICAST | IFF_NOARP;
-		ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-	syscall(SYS_close, s);
+	ifioctl_setup(name, mtu > TUNNEL_HLEN + 68 ? mtu - TUNNEL_HLEN : 1480,
+		      IFF_UP | IFF_MULTICAST | IFF_NOARP, 0);
 }
 
 void tunnel_dev_setup(struct mrt_engine *eng, struct mrt_table *t, int vifi,
