@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * counters.c - the counter ioctls SIOCGETVIFCNT / SIOCGETSGCNT and their
- * v6 twins SIOCGETMIFCNT_IN6 / SIOCGETSGCNT_IN6 (ipmr_ioctl, ip6mr_ioctl
- * via sock_ioctl_inout): whole struct in, filled, whole struct out.
+ * mrt_ioctl.c - mrt_ioctl (engine.h), the counter ioctls SIOCGETVIFCNT /
+ * SIOCGETSGCNT and their v6 twins SIOCGETMIFCNT_IN6 / SIOCGETSGCNT_IN6
+ * (ipmr_ioctl, ip6mr_ioctl via sock_ioctl_inout): whole struct in,
+ * filled, whole struct out.
  * SIOCGETRPF is not implemented by the kernel either: ENOTTY.
  */
 #include <errno.h>
