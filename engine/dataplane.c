@@ -65,7 +65,7 @@ struct dp *dp_get(struct mrt_engine *eng)
 	return dp;
 }
 
-static void dp_wake(struct dp *dp)
+void dp_wake(struct dp *dp)
 {
 	uint64_t one = 1;
 
@@ -77,228 +77,6 @@ void dp_wake_thread(struct mrt_engine *eng)
 {
 	if (eng->dp)
 		dp_wake(eng->dp);
-}
-
-/* ---- captures ---------------------------------------------------- */
-
-static struct dp_cap *cap_slot(struct dp *dp, struct mrt_table *t, int vifi)
-{
-	int i;
-
-	for (i = 0; i < DP_MAXCAP; i++)
-		if (dp->caps[i].t == t && dp->caps[i].vifi == vifi)
-			return &dp->caps[i];
-	return NULL;
-}
-
-static void dp_cap_close(struct mrt_engine *eng, struct dp *dp,
-			 struct dp_cap *dc);
-
-/* The inbound capture of vif vifi of t. */
-static int dp_cap_in(struct mrt_engine *eng, struct mrt_table *t, int vifi,
-		     struct cap *c, char *err, size_t errlen)
-{
-	const struct mrt_vif *v = &t->vifs[vifi];
-
-	if (t->family == AF_INET6)
-		return cap_open6(c, v->ifname, v->ifindex,
-				 eng->host.capture_buffer, err, errlen);
-	return cap_open(c, v->ifname, v->ifindex, eng->host.capture_buffer,
-			err, errlen);
-}
-
-/*
- * Locally originated multicast (spec 6.4): the loopback copy is
- * PACKET_LOOPBACK, invisible to packet sockets, so watch what this host
- * sends from the vif's address (v6: from any address, our forwarded
- * copies told apart by dp_self6) instead.
- */
-static int dp_cap_out(struct mrt_engine *eng, struct dp *dp,
-		      struct mrt_table *t, int vifi, struct cap *c, char *err,
-		      size_t errlen)
-{
-	const struct mrt_vif *v = &t->vifs[vifi];
-
-	if (t->family == AF_INET6)
-		return cap_open_local6(c, v->ifname, v->ifindex,
-				       eng->host.capture_buffer,
-				       dp->tx.marked ? TX_MARK : 0, err,
-				       errlen);
-	if (v->local_addr.s_addr)
-		return cap_open_local(c, v->ifname, v->ifindex,
-				      eng->host.capture_buffer, v->local_addr,
-				      err, errlen);
-	snprintf(err, errlen, "no IPv4 address");
-	return -EADDRNOTAVAIL;
-}
-
-/* Close a capture of ours (not told to the host as ours any more). */
-static void dp_cap_drop(struct mrt_engine *eng, struct cap *c)
-{
-	const struct mrt_host *h = &eng->host;
-
-	if (c->fd >= 0 && h->fd_owned)
-		h->fd_owned(h->ctx, c->fd, 0);
-	cap_close(c);
-}
-
-/* Close c later, outside the lock (dp_grave_close). Lock held. */
-static void dp_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c)
-{
-	const struct mrt_host *h = &eng->host;
-
-	if (!c->p)
-		return;
-	if (h->fd_owned)
-		h->fd_owned(h->ctx, c->fd, 0);
-	if (dp->ngrave < sizeof(dp->grave) / sizeof(dp->grave[0]))
-		dp->grave[dp->ngrave++] = *c;	/* pcap_t and program */
-	else
-		cap_close(c);
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-}
-
-/* The engine thread, lock not held: close what dp_grave_add kept. */
-static void dp_grave_close(struct mrt_engine *eng, struct dp *dp)
-{
-	struct cap g[4 * DP_MAXCAP];
-	unsigned i, n;
-
-	engine_lock(eng);
-	n = dp->ngrave;
-	memcpy(g, dp->grave, n * sizeof(g[0]));
-	dp->ngrave = 0;
-	engine_unlock(eng);
-	for (i = 0; i < n; i++)
-		cap_close(&g[i]);
-}
-
-/*
- * The owner's spares of slot dc (struct dp_cap): a second pair of
- * captures of the vif, held (cap_hold: the kernel drops everything for
- * them, so no packet is seen twice), which a forked child inherits with
- * a ring index still valid (nobody reads them) and forwards with from
- * the moment the owner exits: a filter swap (cap_release), no reopen.
- * Their price: a second ring per capture, so only the original process
- * keeps them (it is the one that daemonizes); a forked child, once it
- * forwards, does not (nospare). Lock held.
- */
-static void dp_spare_open(struct mrt_engine *eng, struct dp *dp,
-			  struct dp_cap *dc)
-{
-	char err[PCAP_ERRBUF_SIZE + 64] = "";
-
-	if (dp->standby || dp->nospare || !dc->t || dc->hcap.p)
-		return;
-	if (dp_cap_in(eng, dc->t, dc->vifi, &dc->hcap, err, sizeof(err)) < 0 ||
-	    cap_hold(&dc->hcap) < 0) {
-		ENG_DBG(eng, "%s: no spare capture (a forked child opens its "
-			"own): %s", dc->cap.ifname, err);
-		cap_close(&dc->hcap);
-		return;
-	}
-	engine_own_fd(eng, dc->hcap.fd);
-	/* the outbound one only if the owner has one */
-	if (!dc->out.p)
-		return;
-	if (dp_cap_out(eng, dp, dc->t, dc->vifi, &dc->hout, err,
-		       sizeof(err)) < 0 || cap_hold(&dc->hout) < 0) {
-		cap_close(&dc->hout);
-		return;
-	}
-	engine_own_fd(eng, dc->hout.fd);
-}
-
-/* Open the capture of vif vifi of t if it has a device. Lock held. */
-static int dp_cap_open(struct mrt_engine *eng, struct dp *dp,
-		       struct mrt_table *t, int vifi, bool loud)
-{
-	struct mrt_vif *v = &t->vifs[vifi];
-	bool v6 = t->family == AF_INET6;
-	const char *kind = v6 ? "mif" : "vif";
-	struct dp_cap *dc;
-	char err[PCAP_ERRBUF_SIZE + 64] = "no IPv4 address";
-	int rc, mtu;
-
-	/* register and tunnel vifs: nothing arrives on their stand-ins;
-	 * register.c and tunnel.c hand their packets in */
-	if (!v->used || v->ifindex <= 0 || fwd_is_register(t, vifi) ||
-	    fwd_is_tunnel(t, vifi) || cap_slot(dp, t, vifi))
-		return 0;
-	dc = cap_slot(dp, NULL, 0);
-	if (!dc)
-		return -ENOBUFS;
-	rc = dp_cap_in(eng, t, vifi, &dc->cap, err, sizeof(err));
-	if (rc < 0) {
-		if (loud)
-			ENG_ERR(eng, "capture on %s (%s %d) failed: %s",
-				v->ifname, kind, vifi, err);
-		else
-			ENG_DBG(eng, "capture on %s (%s %d) failed: %s (the "
-				"engine thread retries)", v->ifname, kind,
-				vifi, err);
-		return rc;
-	}
-	dc->t = t;
-	dc->vifi = vifi;
-	dc->inherited = dc->given = false;
-	engine_own_fd(eng, dc->cap.fd);
-	rc = dp_cap_out(eng, dp, t, vifi, &dc->out, err, sizeof(err));
-	if (rc == 0)
-		engine_own_fd(eng, dc->out.fd);
-	else
-		ENG_INFO(eng, "%s %d (%s): what this host sends there is not "
-			 "routed: %s", kind, vifi, v->ifname, err);
-	mtu = dp->tx.fd >= 0 ? tx_mtu(&dp->tx, v->ifindex) : 0;
-	dc->mtu = mtu > 0 ? mtu : 0;
-	dp->gen++;
-	dp_wake(dp);
-	/* a standby's captures are ready but see nothing until takeover
-	 * (dp_standby_check): the owner forwards these packets */
-	if (dp->standby &&
-	    (cap_hold(&dc->cap) < 0 || cap_hold(&dc->out) < 0)) {
-		ENG_ERR(eng, "%s %d (%s): cannot hold the standby's capture; "
-			"opened at takeover instead", kind, vifi, v->ifname);
-		dp_cap_close(eng, dp, dc);
-		return -EIO;
-	}
-	dp_spare_open(eng, dp, dc);
-	ENG_INFO(eng, "%s %d (%s): capturing%s, mtu %d", kind, vifi,
-		 v->ifname, dp->standby ? " (held: standby)" :
-		 dc->hcap.p ? " (spare held for a fork)" : "", dc->mtu);
-	return 0;
-}
-
-static void dp_cap_close(struct mrt_engine *eng, struct dp *dp,
-			 struct dp_cap *dc)
-{
-	const struct mrt_host *h = &eng->host;
-
-	struct pcap_stat ps;
-
-	if (dc->cap.p && pcap_stats(dc->cap.p, &ps) == 0)
-		ENG_INFO(eng, "%s: captured %u, dropped %u (ring) %u (if); "
-			 "dp rx %lu tx %lu tx_err %lu csum_fixed %lu local %lu",
-			 dc->cap.ifname, ps.ps_recv, ps.ps_drop, ps.ps_ifdrop,
-			 (unsigned long)dp->st.rx, (unsigned long)dp->st.tx,
-			 (unsigned long)dp->st.tx_err,
-			 (unsigned long)dp->st.csum_fixed,
-			 (unsigned long)dp->st.local);
-	if (dc->cap.fd >= 0 && h->fd_owned)
-		h->fd_owned(h->ctx, dc->cap.fd, 0);
-	if (dc->out.fd >= 0 && h->fd_owned)
-		h->fd_owned(h->ctx, dc->out.fd, 0);
-	cap_close(&dc->cap);	/* pcap_close: hooked close passes through */
-	cap_close(&dc->out);
-	/* spares: closed only, a child may hold them (no filter change) */
-	dp_cap_drop(eng, &dc->hcap);
-	dp_cap_drop(eng, &dc->hout);
-	dc->inherited = dc->given = false;
-	dc->t = NULL;
-	dc->vifi = 0;
-	dp->gen++;
-	dp_wake(dp);
 }
 
 /* ---- engine thread --------------------------------------------------- */
@@ -423,15 +201,15 @@ static void dp_standby_prepare(struct mrt_engine *eng, struct dp *dp)
 
 		if (!dc->t || !dc->inherited)
 			continue;
-		dp_grave_add(eng, dp, &dc->hcap);
-		dp_grave_add(eng, dp, &dc->hout);
+		dp_cap_grave_add(eng, dp, &dc->hcap);
+		dp_cap_grave_add(eng, dp, &dc->hout);
 		dc->inherited = false;
 		if (dc->cap.p && !dc->given) {
 			kept++;
 			continue;
 		}
-		dp_grave_add(eng, dp, &dc->cap);
-		dp_grave_add(eng, dp, &dc->out);
+		dp_cap_grave_add(eng, dp, &dc->cap);
+		dp_cap_grave_add(eng, dp, &dc->out);
 		dc->t = NULL;
 		dc->given = false;
 		opened++;
@@ -634,58 +412,6 @@ static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp,
 		dp_input_locked(eng, t, t->vifs[vifi].ifindex, dp->pkt,
 				(size_t)n, DP_IN_LOCAL);
 	}
-}
-
-/* Packets longer than the capture's MTU-sized snapshot were dropped
- * (capture.c cap_snaplen): say so, once per burst. Lock held. */
-static void dp_cap_truncated(struct mrt_engine *eng, struct cap *c)
-{
-	ENG_WARN(eng,
-		 "capture on %s: %llu packets longer than its MTU (%d-byte "
-		 "snapshot) dropped: GRO/GSO on the device, or its MTU "
-		 "raised since the vif was added?",
-		 c->ifname,
-		 (unsigned long long)(c->truncated - c->truncated_seen),
-		 c->snaplen);
-	c->truncated_seen = c->truncated;
-}
-
-/*
- * Packets this capture lost since we last looked: too old to forward
- * (CAP_STALE_NS) or dropped by its full ring. Counted on the vif, where
- * `mrtshim show` reports them, and logged once per burst. Reading the
- * ring's statistics costs a system call: only when stale packets show
- * that the process fell behind, and at most once a second otherwise.
- * Lock held.
- */
-static void dp_cap_losses(struct mrt_engine *eng, struct dp_cap *dc,
-			  struct cap *c, uint64_t now)
-{
-	struct mrt_vif *v = dc->t && dc->vifi >= 0 && dc->vifi < MRT_MAXVIFS
-				? &dc->t->vifs[dc->vifi]
-				: NULL;
-	uint64_t stale = c->stale - c->stale_seen, lost;
-
-	if (!stale && now - dc->drops_read_ns < 1000000000ull)
-		return;
-	dc->drops_read_ns = now;
-	cap_read_drops(c);
-	lost = c->ring_drops - c->ring_drops_seen;
-	if (!stale && !lost)
-		return;
-	c->stale_seen = c->stale;
-	c->ring_drops_seen = c->ring_drops;
-	if (v) {
-		v->cap_stale += stale;
-		v->cap_ring_drops += lost;
-	}
-	ENG_WARN(eng,
-		 "capture on %s: %llu packets dropped by the full ring, %llu "
-		 "older than %llu ms not forwarded: this process did not "
-		 "read in time (stopped, or overloaded)",
-		 c->ifname, (unsigned long long)lost,
-		 (unsigned long long)stale,
-		 (unsigned long long)(CAP_STALE_NS / 1000000ull));
 }
 
 static void *dp_thread(void *arg)
@@ -1217,8 +943,8 @@ static void *dp_spare_thread(void *arg)
 				memset(&j->o, 0, sizeof(j->o));
 			}
 		} else {
-			dp_grave_add(eng, dp, &j->in);
-			dp_grave_add(eng, dp, &j->o);
+			dp_cap_grave_add(eng, dp, &j->in);
+			dp_cap_grave_add(eng, dp, &j->o);
 		}
 		memset(j, 0, sizeof(*j));
 	}
@@ -1238,7 +964,7 @@ static void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 	sigset_t all, old;
 	int i, n = 0;
 
-	dp_grave_close(eng, dp);
+	dp_cap_grave_close(eng, dp);
 	engine_lock(eng);
 	if (dp->standby || dp->stop || dp->nospare || !dp->respare ||
 	    dp->spare_busy ||
@@ -1262,8 +988,8 @@ static void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 		struct dp_spare_job *j = &dp->spare_jobs[i];
 		const struct mrt_vif *v;
 
-		dp_grave_add(eng, dp, &dc->hcap);	/* a child's now */
-		dp_grave_add(eng, dp, &dc->hout);
+		dp_cap_grave_add(eng, dp, &dc->hcap);	/* a child's now */
+		dp_cap_grave_add(eng, dp, &dc->hout);
 		if (!dc->t || !dc->cap.p)
 			continue;
 		v = &dc->t->vifs[dc->vifi];
@@ -1290,7 +1016,7 @@ static void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 			       DP_MAXCAP * sizeof(*dp->spare_jobs));
 	}
 	engine_unlock(eng);
-	dp_grave_close(eng, dp);
+	dp_cap_grave_close(eng, dp);
 }
 
 /* Raise CAP_NET_RAW / CAP_NET_ADMIN to effective on this thread if they
@@ -1345,7 +1071,7 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 	dp_decap_sync(eng, dp, v);
 	if (t->family == AF_INET6)
 		dp_nonmif6_sync(eng, dp, v, NULL);
-	dc = cap_slot(dp, t, vifi);
+	dc = dp_cap_slot(dp, t, vifi);
 	if (dc)
 		dp_cap_close(eng, dp, dc);
 }
@@ -1367,7 +1093,7 @@ void dp_shutdown(struct mrt_engine *eng)
 	if (dp->spare_started)	/* it takes the lock to finish */
 		pthread_join(dp->spare_thr, NULL);
 	dp->spare_started = false;
-	dp_grave_close(eng, dp);
+	dp_cap_grave_close(eng, dp);
 	engine_lock(eng);
 	for (i = 0; i < DP_MAXCAP; i++)
 		if (dp->caps[i].t)

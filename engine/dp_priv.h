@@ -154,6 +154,27 @@ struct dp {
 
 /* The engine's data plane, created on first use; NULL on ENOMEM. */
 struct dp *dp_get(struct mrt_engine *eng);
+/* Make the engine thread return from its poll (dataplane.c). */
+void dp_wake(struct dp *dp);
+
+/* Capture slots (dp_cap.c), lock held: the slot of vif vifi of t (a free
+ * one for t NULL); open the captures of vif vifi of t (and their spares)
+ * if it has a device, loud: a failure logged as an error, not a debug
+ * line; close a slot's captures. */
+struct dp_cap *dp_cap_slot(struct dp *dp, struct mrt_table *t, int vifi);
+int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
+		int vifi, bool loud);
+void dp_cap_close(struct mrt_engine *eng, struct dp *dp, struct dp_cap *dc);
+/* Close c later, outside the lock (lock held); close them (the engine
+ * thread, lock not held). */
+void dp_cap_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c);
+void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp);
+/* After a read of capture c of slot dc: log its truncated packets; count
+ * and log its losses (at most a ring-statistics call a second). Lock
+ * held. */
+void dp_cap_truncated(struct mrt_engine *eng, struct cap *c);
+void dp_cap_losses(struct mrt_engine *eng, struct dp_cap *dc, struct cap *c,
+		   uint64_t now);
 
 /* Our own copies (struct dp_self): note one we send, test a captured or
  * read one (input.c). Lock held. */
