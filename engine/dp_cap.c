@@ -184,7 +184,7 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	dp->gen++;
 	dp_wake(dp);
 	/* a standby's captures are ready but see nothing until takeover
-	 * (dp_standby_check): the owner forwards these packets */
+	 * (dp_fork_standby_check): the owner forwards these packets */
 	if (dp->standby &&
 	    (cap_hold(&dc->cap) < 0 || cap_hold(&dc->out) < 0)) {
 		ENG_ERR(eng, "%s %d (%s): cannot hold the standby's capture; "

@@ -80,7 +80,7 @@ struct dp_self6 {
 	uint8_t key[DP_SELF6_KEY];
 };
 
-/* One spare pair the helper thread opens (dataplane.c). */
+/* One spare pair the helper thread opens (dp_fork.c). */
 struct dp_spare_job {
 	struct mrt_table *t;	/* NULL = no job */
 	int vifi, ifindex, family;
@@ -175,6 +175,22 @@ void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp);
 void dp_cap_truncated(struct mrt_engine *eng, struct cap *c);
 void dp_cap_losses(struct mrt_engine *eng, struct dp_cap *dc, struct cap *c,
 		   uint64_t now);
+
+/* The engine thread's catch-up (dataplane.c), lock held: open what the
+ * control path could not. */
+void dp_sync_locked(struct mrt_engine *eng, struct dp *dp);
+
+/* The engine thread (dp_loop.c): start it (lock held; a thread that left
+ * its loop is joined first); raise CAP_NET_RAW / CAP_NET_ADMIN on the
+ * calling thread if permitted. */
+int dp_loop_start(struct dp *dp);
+void dp_loop_raise_caps(void);
+
+/* Fork ownership (dp_fork.c), for the engine thread: a standby's look at
+ * its owner, taking over once it is gone (lock held); the fork chores,
+ * grave and spares (lock not held). */
+void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp);
+void dp_fork_chores(struct mrt_engine *eng, struct dp *dp);
 
 /* Our own copies (struct dp_self): note one we send, test a captured or
  * read one (input.c). Lock held. */

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dp_fork.c - fork ownership: one process of a fork forwards (the owner
+ * pid in a MAP_SHARED page). The atfork handlers, a forked child's
+ * standby and takeover once the owner is gone (pidfd, or polled), the
+ * owner's handover at exit, and the renewal of its spares after a fork.
+ */
+#include "dataplane.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "dp_priv.h"
+#include "engine_priv.h"
+#include "table.h"
+
+static void dp_pidfd_close(struct mrt_engine *eng, struct dp *dp)
+{
+	if (dp->pidfd >= 0)
+		engine_close_fd(eng, dp->pidfd);
+	dp->pidfd = -1;
+	dp->pidfd_of = 0;
+	dp->gen++;		/* pfd[1] of the standby's poll set */
+}
+
+/*
+ * Has the owner process exited? A pidfd (Linux 5.3+) in the standby's
+ * poll set says so the moment it exits, zombie or not; without one the
+ * standby asks every DP_STANDBY_MS (kill(pid, 0): a zombie still counts
+ * as alive there, until its parent reaps it). Lock held.
+ */
+static bool dp_owner_gone(struct mrt_engine *eng, struct dp *dp, pid_t owner)
+{
+	struct pollfd p;
+
+	if (owner <= 0)
+		return true;
+	if (dp->pidfd_of != owner) {	/* first look, or a new owner */
+		dp_pidfd_close(eng, dp);
+		dp->pidfd_of = owner;
+		dp->pidfd = (int)syscall(SYS_pidfd_open, owner, 0);
+		if (dp->pidfd < 0 && errno == ESRCH)
+			return true;
+		if (dp->pidfd >= 0)
+			engine_own_fd(eng, dp->pidfd);	/* O_CLOEXEC */
+	}
+	if (dp->pidfd >= 0) {
+		p.fd = dp->pidfd;
+		p.events = POLLIN;
+		p.revents = 0;
+		return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+	}
+	return kill(owner, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * A standby's first step, lock held. The owner's captures it inherited
+ * (its copy of a pcap_t has a stale ring index: the owner read on) are
+ * in hcap/hout since the fork: drop our references. cap/out hold the
+ * owner's spares, held and unread, ours now (dp_atfork_child). Slots
+ * without one, or whose pair went on to a child of ours (given), get a
+ * held capture of our own from dp_sync_locked: the takeover is a filter
+ * swap either way, unless the owner exits first.
+ */
+static void dp_standby_prepare(struct mrt_engine *eng, struct dp *dp)
+{
+	struct mrt_table *t;
+	int i, kept = 0, opened = 0;
+
+	dp->inherited = false;
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_cap *dc = &dp->caps[i];
+
+		if (!dc->t || !dc->inherited)
+			continue;
+		dp_cap_grave_add(eng, dp, &dc->hcap);
+		dp_cap_grave_add(eng, dp, &dc->hout);
+		dc->inherited = false;
+		if (dc->cap.p && !dc->given) {
+			kept++;
+			continue;
+		}
+		dp_cap_grave_add(eng, dp, &dc->cap);
+		dp_cap_grave_add(eng, dp, &dc->out);
+		dc->t = NULL;
+		dc->given = false;
+		opened++;
+	}
+	for (t = table_first(eng); t; t = t->next)
+		t->dp_tried = 0;
+	dp->gen++;
+	dp_sync_locked(eng, dp);	/* dp_cap_open holds them */
+	ENG_INFO(eng, "standby pid %d: %d spare captures kept, %d opened, "
+		 "held open until owner %d exits (%s)", getpid(), kept,
+		 opened, atomic_load(&dp->own->pid),
+		 dp->pidfd >= 0 ? "pidfd" : "polled");
+}
+
+/* Takeover: the held captures get their filters back; whatever failed
+ * is reopened by dp_sync_locked. Lock held. */
+static void dp_takeover(struct mrt_engine *eng, struct dp *dp, pid_t owner)
+{
+	struct mrt_table *t;
+	int i, n = 0, bad = 0;
+
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_cap *dc = &dp->caps[i];
+
+		if (!dc->t)
+			continue;
+		if (cap_release(&dc->cap) < 0 || cap_release(&dc->out) < 0) {
+			dp_cap_close(eng, dp, dc);
+			bad++;
+		} else {
+			n++;
+		}
+	}
+	for (t = table_first(eng); t; t = t->next)
+		t->dp_tried = 0;	/* open the missing, keep the rest */
+	dp->want++;
+	dp->gen++;
+	ENG_INFO(eng, "owner %d gone: pid %d forwards now (%d held captures "
+		 "switched, %d reopened)", owner, getpid(), n, bad);
+}
+
+/* Forked child: take over once the owner process is gone. Lock held. */
+void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp)
+{
+	pid_t owner, me = getpid();
+	uint64_t cnt;
+	bool gone;
+
+	/* a handover (dp_exit_handover) set the owner to 0 before waking
+	 * us: read the wakeup first, then the owner word tells the rest */
+	if (dp->handfd >= 0)
+		while (read(dp->handfd, &cnt, sizeof(cnt)) > 0)
+			;
+	owner = atomic_load(&dp->own->pid);
+
+	if (owner == me) {
+		dp->standby = false;
+		dp_pidfd_close(eng, dp);
+		return;
+	}
+	/* whether the owner is gone or not: the pidfd is opened there */
+	gone = dp_owner_gone(eng, dp, owner);
+	if (dp->inherited)
+		dp_standby_prepare(eng, dp);
+	if (!gone)
+		return;
+	if (!atomic_compare_exchange_strong(&dp->own->pid, &owner, me))
+		return;		/* a sibling won: watch it next time */
+	dp->standby = false;
+	dp_pidfd_close(eng, dp);
+	dp_takeover(eng, dp, owner);
+}
+
+/* The helper thread: open the jobs' spare pairs (no lock), then hand
+ * them to their slots if these still exist and lack spares. */
+static void *dp_spare_thread(void *arg)
+{
+	struct dp *dp = arg;
+	struct mrt_engine *eng = dp->eng;
+	size_t buf = eng->host.capture_buffer;
+	char err[PCAP_ERRBUF_SIZE + 64];
+	struct dp_cap *dc;
+	int i, k, n = 0;
+
+	mrt_in_engine = 1;
+	dp_loop_raise_caps();
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_spare_job *j = &dp->spare_jobs[i];
+
+		if (!j->t)
+			continue;
+		if ((j->family == AF_INET6 ?
+			     cap_open6(&j->in, j->ifname, j->ifindex, buf, err,
+				       sizeof(err)) :
+			     cap_open(&j->in, j->ifname, j->ifindex, buf, err,
+				      sizeof(err))) < 0 ||
+		    cap_hold(&j->in) < 0) {
+			cap_close(&j->in);
+			continue;
+		}
+		if (!j->out)
+			continue;
+		if ((j->family == AF_INET6 ?
+			     cap_open_local6(&j->o, j->ifname, j->ifindex, buf,
+					     j->mark, err, sizeof(err)) :
+			     cap_open_local(&j->o, j->ifname, j->ifindex, buf,
+					    j->local, err, sizeof(err))) < 0 ||
+		    cap_hold(&j->o) < 0)
+			cap_close(&j->o);
+	}
+	engine_lock(eng);
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_spare_job *j = &dp->spare_jobs[i];
+
+		if (!j->t)
+			continue;
+		for (k = 0, dc = NULL; k < DP_MAXCAP && !dc; k++)
+			if (dp->caps[k].t == j->t &&
+			    dp->caps[k].vifi == j->vifi &&
+			    dp->caps[k].cap.ifindex == j->ifindex &&
+			    !dp->caps[k].hcap.p && !dp->standby)
+				dc = &dp->caps[k];
+		if (dc && j->in.p) {
+			dc->hcap = j->in;
+			engine_own_fd(eng, dc->hcap.fd);
+			n++;
+			if (j->o.p) {
+				dc->hout = j->o;
+				engine_own_fd(eng, dc->hout.fd);
+			} else {
+				memset(&j->o, 0, sizeof(j->o));
+			}
+		} else {
+			dp_cap_grave_add(eng, dp, &j->in);
+			dp_cap_grave_add(eng, dp, &j->o);
+		}
+		memset(j, 0, sizeof(*j));
+	}
+	dp->spare_busy = false;
+	ENG_INFO(eng, "%d spare captures renewed for a next fork", n);
+	engine_unlock(eng);
+	return NULL;
+}
+
+/*
+ * The engine thread's fork chores, lock not held: close what waits in
+ * the grave; when due (DP_RESPARE_NS after a fork or a takeover), renew
+ * the owner's spares by the helper thread.
+ */
+void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
+{
+	sigset_t all, old;
+	int i, n = 0;
+
+	dp_cap_grave_close(eng, dp);
+	engine_lock(eng);
+	if (dp->standby || dp->stop || dp->nospare || !dp->respare ||
+	    dp->spare_busy ||
+	    engine_now_ns(eng) < dp->respare_ns) {
+		engine_unlock(eng);
+		return;
+	}
+	if (dp->spare_started)	/* done: it cleared spare_busy */
+		pthread_join(dp->spare_thr, NULL);
+	dp->spare_started = false;
+	if (!dp->spare_jobs)
+		dp->spare_jobs = calloc(DP_MAXCAP, sizeof(*dp->spare_jobs));
+	if (!dp->spare_jobs) {
+		dp->respare = false;	/* no memory: no spares */
+		engine_unlock(eng);
+		return;
+	}
+	dp->respare = false;
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_cap *dc = &dp->caps[i];
+		struct dp_spare_job *j = &dp->spare_jobs[i];
+		const struct mrt_vif *v;
+
+		dp_cap_grave_add(eng, dp, &dc->hcap);	/* a child's now */
+		dp_cap_grave_add(eng, dp, &dc->hout);
+		if (!dc->t || !dc->cap.p)
+			continue;
+		v = &dc->t->vifs[dc->vifi];
+		j->t = dc->t;
+		j->vifi = dc->vifi;
+		j->ifindex = dc->cap.ifindex;
+		j->family = dc->t->family;
+		snprintf(j->ifname, sizeof(j->ifname), "%s", dc->cap.ifname);
+		j->local = v->local_addr;
+		j->out = dc->out.p != NULL;
+		j->mark = dp->tx.marked ? TX_MARK : 0;
+		n++;
+	}
+	if (n) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		dp->spare_busy =
+			pthread_create(&dp->spare_thr, NULL, dp_spare_thread,
+				       dp) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		dp->spare_started = dp->spare_busy;
+		if (!dp->spare_busy)
+			memset(dp->spare_jobs, 0,
+			       DP_MAXCAP * sizeof(*dp->spare_jobs));
+	}
+	engine_unlock(eng);
+	dp_cap_grave_close(eng, dp);
+}
+
+void dp_atfork_prepare(struct mrt_engine *eng)
+{
+	(void)eng;	/* the host holds the engine lock across fork */
+}
+
+/* The child took our spares (owner) or our held captures (standby):
+ * ours are copies now, never to be read or filtered again. */
+void dp_atfork_parent(struct mrt_engine *eng)
+{
+	struct dp *dp = eng->dp;
+	int i;
+
+	if (!dp)
+		return;
+	engine_lock(eng);
+	if (dp->thr_started && !dp->stop) {
+		for (i = 0; i < DP_MAXCAP && dp->standby; i++) {
+			if (!dp->caps[i].t)
+				continue;
+			dp->caps[i].given = true;
+			dp->caps[i].inherited = true;
+			dp->inherited = true;
+		}
+		if (!dp->standby && !dp->nospare) {
+			dp->respare = true;
+			dp->respare_ns = engine_now_ns(eng) + DP_RESPARE_NS;
+		}
+		dp->want++;
+		dp_wake(dp);
+	}
+	engine_unlock(eng);
+}
+
+void dp_atfork_child(struct mrt_engine *eng)
+{
+	struct dp *dp = eng->dp;
+	int i;
+
+	if (!dp || !dp->thr_started)
+		return;
+	/* the thread did not survive fork; the parent keeps forwarding
+	 * (it owns dp->own); we stand by until it is gone. Our own wakeup
+	 * eventfd: the inherited one is shared with the parent. */
+	dp->thr_started = false;
+	dp->dying = false;
+	/* nor did the spare helper: its half-opened jobs are the parent's */
+	dp->spare_started = dp->spare_busy = false;
+	if (dp->spare_jobs)
+		memset(dp->spare_jobs, 0, DP_MAXCAP * sizeof(*dp->spare_jobs));
+	/* the route socket is shared with the parent: replies would race */
+	rpf_nl_close(&dp->rpfnl);
+	if (dp->stop)
+		return;
+	if (dp->evfd >= 0)
+		engine_close_fd(eng, dp->evfd);
+	dp->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (dp->evfd >= 0)
+		engine_own_fd(eng, dp->evfd);
+	/* a standby's child takes over its held captures as they are;
+	 * an owner's child takes the owner's spares (unread, held) and
+	 * drops its copies of the live ones: dp_standby_prepare */
+	for (i = 0; i < DP_MAXCAP && !dp->standby; i++) {
+		struct dp_cap *dc = &dp->caps[i];
+		struct cap c;
+
+		if (!dc->t)
+			continue;
+		if (dp->respare || !dc->hcap.p) {
+			/* the spares went to an earlier child (or there are
+			 * none): everything here is a copy to close */
+			dc->given = true;
+			dc->inherited = true;
+			dp->inherited = true;
+			continue;
+		}
+		c = dc->cap;
+		dc->cap = dc->hcap;
+		dc->hcap = c;
+		c = dc->out;
+		dc->out = dc->hout;
+		dc->hout = c;
+		dc->inherited = true;
+		dp->inherited = true;
+	}
+	dp->standby = true;
+	dp->nospare = true;	/* see dp_spare_open */
+	dp->respare = false;
+	/* the parent's pidfd watched its own owner: not ours to poll */
+	if (dp->pidfd >= 0)
+		engine_close_fd(eng, dp->pidfd);
+	dp->pidfd = -1;
+	dp->pidfd_of = 0;
+	dp->gen++;
+	/* No thread is created here: inside the fork child handler some
+	 * runtimes (ASan's fork interceptor) still hold their own locks,
+	 * and pthread_create would wait for them forever. The host calls
+	 * dp_fork_resume() from the child's first hooked call instead. */
+	dp->resume_pending = true;
+}
+
+void dp_exit_handover(struct mrt_engine *eng)
+{
+	struct dp *dp;
+	uint64_t one = 1;
+	pid_t me;
+
+	engine_lock(eng);
+	dp = eng->dp;
+	/* only the owner (a vfork child's _exit is not: its pid differs);
+	 * no getpid() for processes without a data plane */
+	me = dp && dp->own && !dp->standby && dp->thr_started ? getpid() : 0;
+	if (me > 0 && atomic_compare_exchange_strong(&dp->own->pid, &me, 0)) {
+		/* our thread forwards no more (it checks stop under the
+		 * lock we hold); from here a standby's CAS takes over */
+		dp->stop = true;
+		dp_wake(dp);
+		if (dp->handfd >= 0 &&
+		    write(dp->handfd, &one, sizeof(one)) < 0)
+			(void)0;	/* saturated: already signalled */
+	}
+	engine_unlock(eng);
+}
+
+void dp_fork_resume(struct mrt_engine *eng)
+{
+	struct dp *dp;
+
+	engine_lock(eng);
+	dp = eng->dp;
+	if (dp && dp->resume_pending) {
+		dp->resume_pending = false;
+		if (!dp->stop && dp_loop_start(dp) < 0)
+			ENG_ERR(eng, "forked child: cannot start the data plane "
+				     "thread; this process will not forward");
+	}
+	engine_unlock(eng);
+}
