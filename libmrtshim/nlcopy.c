@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * nlcopy.c - the netlink hooks' checked copies of the caller's memory: a
- * bad pointer is the kernel's EFAULT (-1 here), never a signal.
- * process_vm_readv/writev on our own pid, scattered over the caller's
- * iovecs in one call, with a pipe round trip where those are refused.
- * Works in every process, with or without an engine.
+ * bad pointer is the kernel's EFAULT (-1 here), never a signal; errno is
+ * kept. process_vm_readv/writev on our own pid, scattered over the
+ * caller's iovecs in one call, with a pipe round trip where those are
+ * refused.
+ *
+ * Not engine/uaccess.c, whose checks are the same: uaccess keeps its
+ * process_vm_* state in the engine (uaccess_read(eng, ...) reads
+ * eng->uaccess_vm), and these hooks run in every shimmed process, most
+ * of which (ip, zebra) have no engine; and it copies one range a call,
+ * where a sendmsg's request is gathered from up to NL_MAXIOV segments
+ * and an answer scattered to as many in one process_vm_* call.
  */
 #include <fcntl.h>
 
