@@ -205,4 +205,30 @@ long mrt_view_render(struct mrt_engine *eng, int view, const char *dev,
 long mrt_nsview_render(struct mrt_engine *eng, int view, const char *dev,
 		       char *buf, size_t cap);
 
+/* Who answers an rtnetlink request sent to the kernel (nlroute.c). */
+enum mrt_nlroute_who {
+	MRT_NLROUTE_KERNEL,	/* not ours: the kernel gets it */
+	MRT_NLROUTE_ENGINE,	/* eng's tables (mrt_nlview_next) */
+	MRT_NLROUTE_SNAP,	/* *view: the netns's mrouters' tables */
+};
+struct nlmsghdr;
+struct nlview_opts;
+struct nlsnap;
+/*
+ * For message h (ml bytes) of a send on a NETLINK_ROUTE socket: the
+ * kernel's unless it is a request nlview answers (RTM_GETROUTE of family
+ * 128/129, a family-128 RTM_GETLINK dump). Then ENGINE when eng (may be
+ * NULL) is the mrouter of the table asked about; else SNAP when a shimmed
+ * mrouter of this netns answered through its control endpoint (*view,
+ * free it with nlsnap_free). With none: ENGINE when eng answers the
+ * family (mrt_nlview_family: tables it made without being their
+ * mrouter), else SNAP with the empty default table (with no memory for
+ * it, KERNEL). *view is NULL unless SNAP. May block up to the control
+ * client's timeout per endpoint; takes the engine lock.
+ */
+enum mrt_nlroute_who mrt_nlroute_decide(struct mrt_engine *eng,
+					const struct nlmsghdr *h, size_t ml,
+					const struct nlview_opts *o,
+					struct nlsnap **view);
+
 #endif

@@ -2,10 +2,10 @@
 /*
  * nlsend.c - the netlink send hooks: a send on a NETLINK_ROUTE socket is
  * copied in, each of its messages planned (ours: answered by the engine
- * or the netns's mrouters; else the kernel's), the answers queued on the
- * socket's record with a NOOP each, and what is the kernel's sent on with
- * the NOOPs in order. Also renders an answer's datagrams, for the
- * receive path's dump continuation too.
+ * or the netns's mrouters, as engine/nlroute.c decides; else the
+ * kernel's), the answers queued on the socket's record with a NOOP each,
+ * and what is the kernel's sent on with the NOOPs in order. Also renders
+ * an answer's datagrams, for the receive path's dump continuation too.
  */
 #include <stdlib.h>
 
@@ -15,11 +15,9 @@
 #define NL_STACK_BUF 2048	/* sends copied in without malloc */
 
 /* Who answers one message of a send (nl_plan). */
-enum nl_how { NL_KERNEL, NL_ENGINE, NL_SNAP };
-
 struct nl_dest {
-	enum nl_how how;
-	struct nlsnap *view;	/* NL_SNAP: the tables, owned until used */
+	enum mrt_nlroute_who how;
+	struct nlsnap *view;	/* SNAP: the tables, owned until used */
 };
 
 const struct sockaddr_nl nlsend_kernel = {.nl_family = AF_NETLINK};
@@ -222,45 +220,6 @@ static bool nl_scan(const uint8_t *buf, size_t len, bool v6)
 	return false;
 }
 
-/*
- * Who answers the message h (ml bytes): this process's engine when it is
- * the mrouter of the table asked about, else the tables of this netns's
- * shimmed mrouters through their control endpoints (*view set; may block
- * for a while), which with no mrouter at all are the empty default table a
- * kernel with multicast routing has. Never the kernel: one without
- * multicast routing answers families 128/129 as AF_UNSPEC (every unicast
- * route, every link), one with it from tables the shim does not use.
- * With no other mrouter, tables this process holds without being their
- * mrouter answer; only when no memory is left for a view does the kernel.
- */
-static enum nl_how nl_decide(const struct nlmsghdr *h, size_t ml,
-			     const struct nlview_opts *o,
-			     struct nlsnap **view)
-{
-	struct mrt_engine *eng =
-	    __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
-	struct nlview_req rq;
-	bool local;
-	int fam, n;
-
-	*view = NULL;
-	if (ml > NLVIEW_REQ_MAX || !nlview_wants(h, ml, true))
-		return NL_KERNEL;
-	nlview_req_init(&rq, h, ml, o);
-	fam = rq.family == AF_INET6 ? NLVIEW_FAMILY_IP6MR : NLVIEW_FAMILY_IPMR;
-	local = eng && SHIM_ENGINE(mrt_nlview_family(eng, fam));
-	if (local && SHIM_ENGINE(mrt_nlview_mrouter(eng, &rq)))
-		return NL_ENGINE;
-	n = SHIM_ENGINE(nlsnap_fetch(&rq, view));
-	if (n > 0 || (n == 0 && !local))
-		return NL_SNAP;
-	/* no other mrouter: the tables this process made without being
-	 * their mrouter (static entries, tables left after MRT_DONE) */
-	nlsnap_free(*view);
-	*view = NULL;
-	return local ? NL_ENGINE : NL_KERNEL;
-}
-
 static void nl_plan_free(struct nl_dest *d, size_t n)
 {
 	size_t i;
@@ -271,7 +230,8 @@ static void nl_plan_free(struct nl_dest *d, size_t n)
 }
 
 /*
- * Decide for every message of buf as nl_send_buf walks them. Returns the
+ * Decide for every message of buf as nl_send_buf walks them (who answers
+ * each: mrt_nlroute_decide, engine/nlroute.c). Returns the
  * plan (*n entries, free with nl_plan_free), or NULL when the kernel is
  * to get the whole buffer untouched (nothing for us, or no memory).
  */
@@ -298,8 +258,10 @@ static struct nl_dest *nl_plan(const uint8_t *buf, size_t len,
 	for (off = 0; k < cnt; k++) {
 		const struct nlmsghdr *h = (const void *)(buf + off);
 
-		d[k].how = nl_decide(h, h->nlmsg_len, o, &d[k].view);
-		ours |= d[k].how != NL_KERNEL;
+		d[k].how = SHIM_ENGINE(mrt_nlroute_decide(
+		    __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE), h,
+		    h->nlmsg_len, o, &d[k].view));
+		ours |= d[k].how != MRT_NLROUTE_KERNEL;
 		off += NLMSG_ALIGN(h->nlmsg_len);
 	}
 	*n = cnt;
@@ -377,7 +339,7 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 
 		if (ml < NLMSG_HDRLEN || ml > len - off || k >= nplan)
 			break;
-		if (plan[k].how != NL_KERNEL) {
+		if (plan[k].how != MRT_NLROUTE_KERNEL) {
 			rc = nl_answer(r, &b, buf + off, ml, &o, plan[k].view);
 			plan[k].view = NULL;
 		} else {
