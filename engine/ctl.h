@@ -4,7 +4,7 @@
  * nslock.c binds and listens on at MRT_INIT are accepted here, and each
  * connection gets one snapshot (ctl_wire.h) of the table it connected to.
  *
- * Served by the engine thread's poll loop (dataplane.c), not a thread of
+ * Served by the engine thread's poll loop (dp_loop.c), not a thread of
  * its own: that loop already decides which process of a fork answers
  * (the owner; a standby child starts serving when it takes over), and it
  * exists exactly while a v4 mrouter does. Everything is non-blocking and

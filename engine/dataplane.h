@@ -16,7 +16,7 @@
 
 struct mrt_engine;
 
-/* 1: the data plane forwards IPv6 (ip6_mr_input, input6.c), so MRT6_*
+/* 1: the data plane forwards IPv6 (ip6_mr_input, dp_input6.c), so MRT6_*
  * are answered. A build may set 0 (-DMRT_HAVE_V6_DATAPLANE=0) to answer
  * them as a kernel without CONFIG_IPV6_MROUTE (ENOPROTOOPT, ENOTTY). */
 #ifndef MRT_HAVE_V6_DATAPLANE

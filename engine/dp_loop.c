@@ -2,7 +2,7 @@
 /*
  * dp_loop.c - the engine thread: its poll map (captures, IGMP, ICMPv6,
  * IP-in-IP and PIM sockets, pimreg/pim6reg, a standby's pidfd, the
- * control endpoint), the reads that feed input.c / input6.c under one
+ * control endpoint), the reads that feed dp_input.c / dp_input6.c under one
  * hold of the engine lock per wakeup, the expiry timer, and its start.
  */
 #include "dataplane.h"

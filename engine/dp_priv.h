@@ -193,20 +193,20 @@ void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp);
 void dp_fork_chores(struct mrt_engine *eng, struct dp *dp);
 
 /* Our own copies (struct dp_self): note one we send, test a captured or
- * read one (input.c). Lock held. */
+ * read one (dp_input.c). Lock held. */
 void dp_self_note(struct dp *dp, const uint8_t *pkt);
 bool dp_self_seen(struct dp *dp, const uint8_t *pkt);
 
-/* The v6 counterparts (input6.c). */
+/* The v6 counterparts (dp_input6.c). */
 void dp_self6_note(struct dp *dp, const uint8_t *pkt, size_t len);
 bool dp_self6_seen(struct dp *dp, const uint8_t *pkt, size_t len);
 
-/* ip6_mr_input (input6.c), dp_input_locked for a v6 table. */
+/* ip6_mr_input (dp_input6.c), dp_input_locked for a v6 table. */
 int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
 		     int ifindex, const uint8_t *pkt, size_t len,
 		     unsigned flags);
 
-/* The family-independent halves of ip_mr_input / ip6_mr_input (input.c),
+/* The family-independent halves of ip_mr_input / ip6_mr_input (dp_input.c),
  * lock held: forward pkt (L3, len bytes) through entry c; or queue it on
  * the unresolved (src, grp) entry, raising NOCACHE for a new one. */
 void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
@@ -217,14 +217,14 @@ int dp_unresolved(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 		  int ifindex, int vifi, const uint8_t *pkt, size_t len,
 		  bool local);
 
-/* The engine thread's transmit batch (input.c): from dp_tx_hold on,
+/* The engine thread's transmit batch (dp_input.c): from dp_tx_hold on,
  * forwarded copies wait in dp->tx and leave with one sendmmsg at
  * dp_tx_flush_locked, where they are counted (pkt_out, st.tx); both
  * under one hold of the engine lock, so nobody sees a copy uncounted. */
 void dp_tx_hold(struct dp *dp);
 void dp_tx_flush_locked(struct dp *dp);
 
-/* ipmr_cache_report / ip6mr_cache_report by t's family (input.c): build
+/* ipmr_cache_report / ip6mr_cache_report by t's family (dp_input.c): build
  * and queue one upcall of type about pkt on t's mrouter; 0 or -errno
  * (not queued). Lock held. */
 int dp_report(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,

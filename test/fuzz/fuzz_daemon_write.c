@@ -9,7 +9,7 @@
  *    every table with a vif there (spec §6.4: dp_input_locked with
  *    DP_IN_LOCAL);
  *  - multicast into pimreg (the register vif's stand-in): its reader,
- *    dataplane.c dp_reg_xmit (static, so repeated here: the same skip
+ *    dp_loop.c dp_reg_xmit (static, so repeated here: the same skip
  *    test, the WHOLEPKT upcall, then the loopback copy as input from the
  *    register vif);
  *  - PIM to a unicast address (the RP is this host): the engine's PIM

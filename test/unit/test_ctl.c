@@ -319,7 +319,7 @@ static int listener(struct mrt_table *t, struct sockaddr_un *sun,
 	return fd;
 }
 
-/* One round of the engine thread's loop, as dataplane.c runs it. */
+/* One round of the engine thread's loop, as dp_loop.c runs it. */
 static void serve_round(int timeout_ms)
 {
 	struct pollfd pfd[CTL_MAXFD];

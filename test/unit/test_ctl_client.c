@@ -165,7 +165,7 @@ END_TEST
 
 static _Atomic int serving; /* the test's stop flag for serve_loop */
 
-/* The engine thread's loop (dataplane.c), until told to stop. */
+/* The engine thread's loop (dp_loop.c), until told to stop. */
 static void *serve_loop(void *arg)
 {
 	struct pollfd pfd[CTL_MAXFD];

@@ -706,7 +706,7 @@ START_TEST(every_mrouter_once)
 }
 END_TEST
 
-/* ---- through ip6_mr_input (input6.c) -------------------------------- */
+/* ---- through ip6_mr_input (dp_input6.c) ----------------------------- */
 
 static int input6(int ifindex, const uint8_t *p, size_t len, unsigned fl)
 {

@@ -4,7 +4,7 @@
  * sysctl reader: effective mode max(all, dev), strict/loose verdicts,
  * no lookups when off, the verdict cache and its one-second expiry, the
  * sysctl refresh period, the sysctl file reader; and in ip_mr_input
- * (input.c) a failing packet is dropped before any upcall or counter.
+ * (dp_input.c) a failing packet is dropped before any upcall or counter.
  */
 #include <arpa/inet.h>
 #include <check.h>

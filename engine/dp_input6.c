@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * input6.c - ip6_mr_input for one IPv6 packet (spec §5.3, §6.1, §6.4 v6,
+ * dp_input6.c - ip6_mr_input for one IPv6 packet (spec §5.3, §6.1, §6.4 v6,
  * §8.2): the IPv6 header checks, scope drops, MLD to mldin.c, then the
- * family-independent lookup, forward and unresolved queue of input.c.
+ * family-independent lookup, forward and unresolved queue of dp_input.c.
  * Also the ring that recognises our own forwarded v6 copies when the
  * outbound captures see them again (struct dp_self6).
  */

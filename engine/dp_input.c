@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * input.c - ip_mr_input for one IPv4 packet (spec §5.3, §6, §7.4, §8.1):
+ * dp_input.c - ip_mr_input for one IPv4 packet (spec §5.3, §6, §7.4, §8.1):
  * IGMP to the daemon, lookup, forward with per-copy transmit, the
  * unresolved queue with its NOCACHE, replay at resolution and expiry.
  * Forwarding, the unresolved queue and upcalls serve v6 tables too
- * (input6.c parses the IPv6 packet and calls them).
+ * (dp_input6.c parses the IPv6 packet and calls them).
  * Everything here runs under the engine lock, without allocation on the
  * forwarding path.
  */
