@@ -66,9 +66,8 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
  * PIMv2 Register on the register vif (register.c). 0, -EINVAL (dropped
  * by the kernel's checks), -ENOENT (no such vif) or dp_input's -errno.
  */
-int dp_tunnel_input_locked(struct mrt_engine *eng, void *pkt, size_t len);
-int dp_register_input_locked(struct mrt_engine *eng, const void *pkt,
-			     size_t len);
+int tunnel_input_locked(struct mrt_engine *eng, void *pkt, size_t len);
+int register_input_locked(struct mrt_engine *eng, const void *pkt, size_t len);
 
 /* Expire unresolved entries of every table at now_ns (the thread's
  * timer; tests call it with an injected clock). Returns the next expiry

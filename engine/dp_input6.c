@@ -106,7 +106,7 @@ int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
 	/* ip6_mc_input: MLD for the mrouter first (mldin.c decides), our
 	 * own too: with a mrouter the kernel loops them back (6.4) */
 	if (t->mrouter &&
-	    dp_mld_input_locked(eng, dp, t, ifindex, pkt, len, local) == 1)
+	    mldin_input_locked(eng, dp, t, ifindex, pkt, len, local) == 1)
 		return 0;
 	if (!scope_routed(pkt + 24))
 		return 0;

@@ -302,7 +302,7 @@ static void *dp_thread(void *arg)
 					continue;
 				}
 				if (map[i] == DP_MAP_MLD) {
-					dp_mld_local(eng, dp);
+					mldin_rx(eng, dp);
 					continue;
 				}
 				if (map[i] & DP_MAP_REG) {

@@ -138,9 +138,9 @@ static bool first_capturer(struct mrt_engine *eng, const struct mrt_table *t,
 	return false;
 }
 
-int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
-			struct mrt_table *t, int ifindex, const uint8_t *pkt,
-			size_t len, bool local)
+int mldin_input_locked(struct mrt_engine *eng, struct dp *dp,
+		       struct mrt_table *t, int ifindex, const uint8_t *pkt,
+		       size_t len, bool local)
 {
 	struct mrt_chan_meta m;
 	struct mldin_pkt p;
@@ -235,7 +235,7 @@ static long mldin_read(struct mldin *mi, uint8_t *buf, size_t cap,
 	return (long)n;
 }
 
-void dp_mld_local(struct mrt_engine *eng, struct dp *dp)
+void mldin_rx(struct mrt_engine *eng, struct dp *dp)
 {
 	struct mldin *mi = &dp->mld;
 	struct mrt_chan_meta m;

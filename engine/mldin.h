@@ -52,7 +52,7 @@ int mldin_joined(const char *path, int ifindex, const struct in6_addr *grp);
  * hop-by-hop Router Alert 0, destination neither link-local nor
  * loopback scope), deliver it to every v6 mrouter, as the kernel gives
  * it to all raw ICMPv6 sockets (unless the host joined the group there:
- * then the kernel delivers it and dp_mld_local passes it on; and only
+ * then the kernel delivers it and mldin_rx passes it on; and only
  * from the first table having the device as a mif, so a device that is
  * a mif of several tables delivers once) and return 1: it is not
  * routed. Also 1 for what the kernel discards before routing (malformed
@@ -66,12 +66,12 @@ int mldin_joined(const char *path, int ifindex, const struct in6_addr *grp);
  * mroute socket whatever the scope: observed on 6.18, MLDv2 reports to
  * ff02::16 not joined here, with the sending device as scope id.
  */
-int dp_mld_input_locked(struct mrt_engine *eng, struct dp *dp,
-			struct mrt_table *t, int ifindex, const uint8_t *pkt,
-			size_t len, bool local);
+int mldin_input_locked(struct mrt_engine *eng, struct dp *dp,
+		       struct mrt_table *t, int ifindex, const uint8_t *pkt,
+		       size_t len, bool local);
 
 /* The private socket is readable: pass what the kernel delivered to
  * every v6 mrouter whose ICMP6_FILTER lets it through. Lock held. */
-void dp_mld_local(struct mrt_engine *eng, struct dp *dp);
+void mldin_rx(struct mrt_engine *eng, struct dp *dp);
 
 #endif

@@ -47,7 +47,7 @@ struct mldin_pkt {
 enum mldin_verdict mldin_classify(const uint8_t *pkt, size_t len,
 				  struct mldin_pkt *p);
 /* The same for a packet this host sent: MLD of any scope and Router
- * Alert is MLDIN_MLD (see dp_mld_input_locked). */
+ * Alert is MLDIN_MLD (see mldin_input_locked). */
 enum mldin_verdict mldin_classify_own(const uint8_t *pkt, size_t len,
 				      struct mldin_pkt *p);
 

@@ -84,8 +84,7 @@ struct mrt_table *register_table(struct mrt_engine *eng, int family)
 	return other;
 }
 
-int dp_register_input_locked(struct mrt_engine *eng, const void *data,
-			     size_t len)
+int register_input_locked(struct mrt_engine *eng, const void *data, size_t len)
 {
 	const uint8_t *pkt = data;
 	struct mrt_table *t;
@@ -123,7 +122,7 @@ void register_rx(struct mrt_engine *eng, struct dp *dp)
 		if (n < 0)
 			break;
 		pr->rx++;
-		dp_register_input_locked(eng, pr->buf, (size_t)n);
+		register_input_locked(eng, pr->buf, (size_t)n);
 	}
 }
 

@@ -125,7 +125,7 @@ int tunnel_find(const struct mrt_table *t, struct in_addr src,
 	return best;
 }
 
-int dp_tunnel_input_locked(struct mrt_engine *eng, void *data, size_t len)
+int tunnel_input_locked(struct mrt_engine *eng, void *data, size_t len)
 {
 	struct in_addr src, dst;
 	struct mrt_table *t;
@@ -167,7 +167,7 @@ void tunnel_rx(struct mrt_engine *eng, struct dp *dp)
 		if (n < 0)
 			break;
 		tn->rx++;
-		if (dp_tunnel_input_locked(eng, tn->rxbuf, (size_t)n) < 0)
+		if (tunnel_input_locked(eng, tn->rxbuf, (size_t)n) < 0)
 			tn->rx_nomatch++;
 	}
 }

@@ -13,7 +13,7 @@
  *    test, the WHOLEPKT upcall, then the loopback copy as input from the
  *    register vif);
  *  - PIM to a unicast address (the RP is this host): the engine's PIM
- *    socket, dp_register_input_locked; for IPv6 register6_decap, then
+ *    socket, register_input_locked; for IPv6 register6_decap, then
  *    the inner packet as input from the register mif (register6.c
  *    register6_input, static, repeated here).
  *
@@ -74,7 +74,7 @@ static void out4(unsigned dev, const uint8_t *p, size_t n)
 							devs[dev], c, n,
 							DP_IN_LOCAL);
 	} else if (c[9] == IPPROTO_PIM) {
-		dp_register_input_locked(fz.eng, c, n);
+		register_input_locked(fz.eng, c, n);
 	}
 	free(c);
 }

@@ -2,7 +2,7 @@
 /*
  * fuzz_input4 - any bytes arriving on a vif of an IPv4 table: the capture's
  * entry into ip_mr_input (dp_input_locked), or an IP-in-IP packet for the
- * tunnel vif (dp_tunnel_input_locked), against the fixed state of
+ * tunnel vif (tunnel_input_locked), against the fixed state of
  * fuzz_world.h.
  *
  * Input: byte 0 picks the arrival (bits 0-2: r0, r1, r2, the register
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (mode & 4)
 		fz.s4->rcvbuf = fz.s4b->rcvbuf = 1;
 	if ((sel & 0x60) == 0x60)
-		dp_tunnel_input_locked(fz.eng, pkt, n - 2);
+		tunnel_input_locked(fz.eng, pkt, n - 2);
 	else
 		dp_input_locked(fz.eng, t, where[sel & 7], pkt, n - 2,
 				sel & 0x10 ? DP_IN_LOCAL : 0);

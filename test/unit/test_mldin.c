@@ -165,7 +165,7 @@ static int mld_in(int ifindex, const uint8_t *p, size_t len)
 	int rc;
 
 	engine_lock(E);
-	rc = dp_mld_input_locked(E, D, T, ifindex, p, len, false);
+	rc = mldin_input_locked(E, D, T, ifindex, p, len, false);
 	engine_unlock(E);
 	return rc;
 }
@@ -570,7 +570,7 @@ START_TEST(exactly_once_joined_rule)
 	size_t n;
 
 	/* ff0e::1:3 is joined on ifindex 2: the host kernel delivers it to
-	 * the private socket (dp_mld_local), so the capture path must not */
+	 * the private socket (mldin_rx), so the capture path must not */
 	n = report(p, "fe80::2", "ff0e::1:3", HBH_RA0, 8);
 	ck_assert_int_eq(mld_in(2, p, n), 1);
 	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
@@ -687,8 +687,7 @@ START_TEST(every_mrouter_once)
 	n = report(p, "fe80::2", "ff0e::1:2", HBH_RA0, 8);
 	ck_assert_int_eq(mld_in(2, p, n), 1);
 	engine_lock(E);
-	ck_assert_int_eq(dp_mld_input_locked(E, D, t2, 2, p, n, false),
-			 1);
+	ck_assert_int_eq(mldin_input_locked(E, D, t2, 2, p, n, false), 1);
 	engine_unlock(E);
 	ck_assert_int_eq(chan_len(S), 24);
 	ck_assert_int_eq(chan_len(S), -1);
@@ -825,7 +824,7 @@ static void ping_lo(int fd, uint16_t id)
 }
 
 /*
- * Run dp_mld_local until the echo reply with id arrives on the daemon's
+ * Run mldin_rx until the echo reply with id arrives on the daemon's
  * end; count the messages with that id by type (128 request, 129
  * reply) and return the meta of the request if seen.
  */
@@ -842,7 +841,7 @@ static void collect(uint16_t id, int *req, int *rep, struct mrt_chan_meta *rm)
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
 		engine_lock(E);
-		dp_mld_local(E, D);
+		mldin_rx(E, D);
 		engine_unlock(E);
 		while ((n = chan_next(&m, u, sizeof(u))) >= 0) {
 			if (n < 16 || u[4] != (uint8_t)(id >> 8) ||

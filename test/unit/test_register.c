@@ -114,7 +114,7 @@ static int rin(const char *src, const char *grp, int ttl)
 	int rc;
 
 	engine_lock(eng);
-	rc = dp_register_input_locked(eng, p, n);
+	rc = register_input_locked(eng, p, n);
 	engine_unlock(eng);
 	return rc;
 }
@@ -140,7 +140,7 @@ START_TEST(test_through_engine)
 		size_t n = mk_reg(p, "10.9.0.6", "239.1.1.6", 5, 0x40, 0);
 
 		engine_lock(eng);
-		ck_assert_int_eq(dp_register_input_locked(eng, p, n), -EINVAL);
+		ck_assert_int_eq(register_input_locked(eng, p, n), -EINVAL);
 		engine_unlock(eng);
 		ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 	}

@@ -139,7 +139,7 @@ static int tin(const char *osrc, const char *odst, const char *src,
 
 	fx_outer(p, osrc, odst, IPPROTO_IPIP, 0, n);
 	engine_lock(eng);
-	rc = dp_tunnel_input_locked(eng, p, n + 20);
+	rc = tunnel_input_locked(eng, p, n + 20);
 	engine_unlock(eng);
 	return rc;
 }
