@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * netlink.h - the rtnetlink requests the shim answers (netlink.c), from
- * this process's engine or the netns's shimmed mrouter, called at the top
+ * netlink.h - the rtnetlink requests the shim answers (nlsend.c,
+ * nlrecv.c, the fd map in nlfd.c; nl_priv.h says how), from this
+ * process's engine or the netns's shimmed mrouter, called at the top
  * of io.c's send and receive hooks. Each returns true when it handled the
  * call (result in *ret, errno set for -1), false to let the hook go on as
  * before. They first ask the fd map below, with no system call and
