@@ -8,8 +8,9 @@
  * socket. pread, preadv and pwritev need no hook: on the channel, a socket
  * too, they are the raw socket's ESPIPE/EINVAL. On a NETLINK_ROUTE
  * socket every send and receive call, vectored and multi-message ones
- * included, asks netlink.c first. Other fds pass straight through after
- * one table lookup (and one fd-map lookup for netlink).
+ * included, asks the netlink hooks (netlink.h) first. Other fds pass
+ * straight through after one table lookup (and one fd-map lookup for
+ * netlink).
  */
 #include <stdint.h>
 

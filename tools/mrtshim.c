@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 		return show_main(argc - 1, argv + 1);
 	/* "mrtshim ip ARGS" needs no subcommand of its own: it is iproute2's
 	 * ip run under the library like any daemon, and the library answers
-	 * its multicast-route requests (libmrtshim/netlink.c) */
+	 * its multicast-route requests (libmrtshim/netlink.h) */
 
 	/* '+': options end at the daemon's name, its own are its own */
 	while ((c = getopt_long(argc, argv, "+d:l:b:i:hV", opts, NULL)) !=

@@ -21,7 +21,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 /* what the callers pass (NLVIEW_GOODSIZE up to NLVIEW_MAXSIZE: the
- * reader's buffer, libmrtshim/netlink.c nl_dump_cap), and less, where an
+ * reader's buffer, libmrtshim/nlsend.c nlsend_dump_cap), and less, where an
  * answer must end in -ENOSPC rather than go on forever */
 static const size_t caps[16] = {
     NLVIEW_GOODSIZE,

@@ -52,7 +52,7 @@ END_TEST
 
 /*
  * fuzz_netlink (with datagram buffers below what any caller passes, so
- * unreachable from libmrtshim/netlink.c and ctl.c, which give at least
+ * unreachable from libmrtshim/nlsend.c and ctl.c, which give at least
  * NLVIEW_GOODSIZE): a link dump into a 100-byte buffer. The table's
  * message fits without its first vif, so nlview_next returns that
  * header-only message again and again without moving on: the answer
