@@ -2,8 +2,9 @@
 /*
  * dataplane.h - what the control plane tells the data plane (capture,
  * forwarding, upcalls) and the packet entry point tests drive directly.
- * Implemented in dataplane.c; a host with dataplane = 0 (unit tests) still
- * gets the forwarding decision through dp_input() with an injected xmit.
+ * Implemented by dataplane.c and dp_*.c (dp_priv.h); a host with
+ * dataplane = 0 (unit tests) still gets the forwarding decision through
+ * dp_input_locked() with an injected xmit.
  * Functions named *_locked expect the engine lock held.
  */
 #ifndef MRTSHIM_ENGINE_DATAPLANE_H

@@ -267,7 +267,7 @@ END_TEST
 
 /* ---- another mrouter of the netns -------------------------------------- */
 
-/* The other mrouter's engine thread (dataplane.c), until told to stop. */
+/* The other mrouter's engine thread (dp_loop.c), until told to stop. */
 static void *serve_loop(void *arg)
 {
 	struct pollfd pfd[CTL_MAXFD];
