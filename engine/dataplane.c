@@ -76,6 +76,30 @@ void dp_wake_thread(struct mrt_engine *eng)
 		dp_wake(eng->dp);
 }
 
+#define DP_UNPOLL_WAIT_NS 100000000ull	/* 100 ms, then give up */
+
+void dp_unpoll(struct mrt_engine *eng)
+{
+	struct timespec pause = { 0, 50000 }, t0, now;	/* 50 us */
+	struct dp *dp = eng->dp;
+
+	if (!dp)
+		return;
+	dp_wake(dp);
+	/* the thread leaves poll without the lock: in_poll drops even while
+	 * we hold it (a forked child's is cleared: dp_atfork_child). Real
+	 * time, not the engine's clock, which tests may stop. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (atomic_load(&dp->in_poll)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((uint64_t)(now.tv_sec - t0.tv_sec) * 1000000000ull +
+			    (uint64_t)now.tv_nsec - (uint64_t)t0.tv_nsec >=
+		    DP_UNPOLL_WAIT_NS)
+			break;
+		nanosleep(&pause, NULL);
+	}
+}
+
 static void dp_decap_sync(struct mrt_engine *eng, struct dp *dp,
 			  const struct mrt_vif *gone);
 

@@ -39,6 +39,11 @@ void dp_resolve_locked(struct mrt_engine *eng, struct mrt_table *t,
 void dp_shutdown(struct mrt_engine *eng);
 /* Make the engine thread return from its poll (no lock needed). */
 void dp_wake_thread(struct mrt_engine *eng);
+/* Wake the engine thread and wait (bounded) until it is out of poll: a
+ * socket just closed whose name must be gone now (an mrouter lock, a
+ * control endpoint: /proc/net/unix, mc_forwarding) is not kept alive by
+ * poll's reference to it. Lock held or not. */
+void dp_unpoll(struct mrt_engine *eng);
 
 /* dp_input_locked flags */
 #define DP_IN_LOCAL 1u	/* locally originated (multicast loopback) */

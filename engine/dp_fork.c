@@ -342,6 +342,7 @@ void dp_atfork_child(struct mrt_engine *eng)
 	 * (it owns dp->own); we stand by until it is gone. Our own wakeup
 	 * eventfd: the inherited one is shared with the parent. */
 	dp->thr_started = false;
+	atomic_store(&dp->in_poll, 0);	/* it was the parent's thread's */
 	dp->dying = false;
 	/* nor did the spare helper: its half-opened jobs are the parent's */
 	dp->spare_started = dp->spare_busy = false;

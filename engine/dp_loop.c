@@ -176,7 +176,7 @@ static void *dp_thread(void *arg)
 	struct mrt_table *regt[DP_MAXREG];	/* DP_MAP_REG entries' tables */
 	struct mrt_table *t;
 	unsigned gen = ~0u;
-	int n = 0, nc = 0, i, k, timeout;
+	int n = 0, nc = 0, i, k, timeout, rc;
 	uint64_t cnt, now;
 	struct cap *cap;
 
@@ -271,7 +271,10 @@ static void *dp_thread(void *arg)
 
 		for (i = 0; i < n + nc; i++)
 			pfd[i].revents = 0;
-		if (poll(pfd, (nfds_t)(n + nc), timeout) < 0 && errno != EINTR)
+		atomic_store(&dp->in_poll, 1);
+		rc = poll(pfd, (nfds_t)(n + nc), timeout);
+		atomic_store(&dp->in_poll, 0);
+		if (rc < 0 && errno != EINTR)
 			continue;
 		if (pfd[0].revents & POLLIN)
 			while (read(dp->evfd, &cnt, sizeof(cnt)) > 0)

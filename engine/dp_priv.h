@@ -107,6 +107,8 @@ struct dp {
 	bool thr_started;	/* thr is joinable */
 	bool resume_pending;	/* forked child: start thr on dp_fork_resume */
 	atomic_int thr_running;	/* thr has entered dp_thread */
+	atomic_int in_poll;	/* thr may be in poll(), holding each file
+				 * it waits on (dp_unpoll_locked) */
 	bool dying;		/* thread saw stop and left (under lock) */
 	bool stop;		/* under engine lock */
 	bool standby;		/* forked child waiting for the owner */

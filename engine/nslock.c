@@ -117,5 +117,5 @@ void nslock_release(struct mrt_engine *eng, int fd, int family,
 	eng->lock_gone_ns = engine_now_ns(eng);
 	if (!eng->lock_gone_ns)
 		eng->lock_gone_ns = 1;
-	dp_wake_thread(eng);
+	dp_unpoll(eng);
 }
