@@ -26,7 +26,7 @@
 #define MAX_IF 8
 
 struct route_opts {
-	int af;			/* AF_INET or AF_INET6, from -g */
+	int af; /* AF_INET or AF_INET6, from -g */
 	struct in_addr src, grp;
 	struct in6_addr src6, grp6;
 	const char *ifs[MAX_IF]; /* ifs[0]: incoming */

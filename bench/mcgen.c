@@ -26,10 +26,10 @@
 #define MAX_LEN 9000
 
 struct gen_opts {
-	int af;			/* AF_INET or AF_INET6, from -g */
+	int af; /* AF_INET or AF_INET6, from -g */
 	struct in_addr src, grp;
 	struct in6_addr src6, grp6;
-	unsigned ifindex;	/* -I: v6 multicast interface, 0 = route */
+	unsigned ifindex; /* -I: v6 multicast interface, 0 = route */
 	int port, ttl, len, batch;
 	long count, pps;
 	int warm;
@@ -37,9 +37,9 @@ struct gen_opts {
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: mcgen -S src -g group [-I ifname] [-p port] [-t ttl] [-n count]"
-		" [-l len] [-b batch] [-r pps] [-w]\n");
+	fprintf(stderr, "usage: mcgen -S src -g group [-I ifname] [-p port] "
+			"[-t ttl] [-n count]"
+			" [-l len] [-b batch] [-r pps] [-w]\n");
 	exit(2);
 }
 
@@ -98,9 +98,8 @@ static int parse(int argc, char **argv, struct gen_opts *o)
 			usage();
 		}
 	}
-	if (!o->af || o->count <= 0 ||
-	    o->len < (int)sizeof(struct bench_hdr) || o->len > MAX_LEN ||
-	    o->batch < 1 || o->batch > MAX_BATCH)
+	if (!o->af || o->count <= 0 || o->len < (int)sizeof(struct bench_hdr) ||
+	    o->len > MAX_LEN || o->batch < 1 || o->batch > MAX_BATCH)
 		usage();
 	return 0;
 }
@@ -117,9 +116,8 @@ static int open_sock6(const struct gen_opts *o)
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &o->ttl,
 		       sizeof(o->ttl)) ||
-	    (o->ifindex &&
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &o->ifindex,
-			sizeof(o->ifindex))))
+	    (o->ifindex && setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF,
+				      &o->ifindex, sizeof(o->ifindex))))
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
@@ -236,8 +234,8 @@ int main(int argc, char **argv)
 	while (sent < o.count) {
 		int n =
 		    o.count - sent < o.batch ? (int)(o.count - sent) : o.batch;
-		long k = send_batch(fd, &o, dst, dstlen, bufs, (uint32_t)sent,
-				    n);
+		long k =
+		    send_batch(fd, &o, dst, dstlen, bufs, (uint32_t)sent, n);
 
 		if (k <= 0)
 			break;

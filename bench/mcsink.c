@@ -28,10 +28,10 @@
 #define SLOT 2048
 
 struct sink_opts {
-	int af;			/* AF_INET or AF_INET6, from -g */
+	int af; /* AF_INET or AF_INET6, from -g */
 	struct in_addr grp, ifaddr;
 	struct in6_addr grp6;
-	const char *ifarg;	/* -i as given: a v6 join names the device */
+	const char *ifarg; /* -i as given: a v6 join names the device */
 	int port, ttl;
 	long expected;
 	long idle_ms, max_ms;
@@ -122,8 +122,7 @@ static int open_sock6(const struct sink_opts *o)
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one,
-		       sizeof(one)))
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one)))
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));

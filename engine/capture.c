@@ -26,10 +26,10 @@
 /* what a host sends to scopes above link-local (ff0X, X > 2), and its
  * own MLD (ICMPv6 behind a hop-by-hop header) to any scope, which with a
  * mrouter loops back to it (spec 8.2, mldin.c decides) */
-#define CAP_FILTER6_OUT                                                       \
-	"ip6 multicast and ((ip6[25] & 0x0f) > 2 or "                         \
+#define CAP_FILTER6_OUT                                                        \
+	"ip6 multicast and ((ip6[25] & 0x0f) > 2 or "                          \
 	"(ip6[6] == 0 and ip6[40] == 58))"
-#define CAP_BUFSIZE (8 << 20)	/* default bytes of ring per interface */
+#define CAP_BUFSIZE (8 << 20) /* default bytes of ring per interface */
 /* Snapshot beyond the device MTU: link header, two VLAN tags, slack */
 #define CAP_SNAP_OVER_MTU 128
 #define CAP_SNAP_MAX 65535
@@ -67,8 +67,7 @@ static int cap_snaplen(const char *ifname)
  * libpcap filters in the kernel here, so replacing that filter is what
  * it would have done itself. 0 or -errno.
  */
-static int cap_skip_mark(int fd, const struct bpf_program *prog,
-			 uint32_t mark)
+static int cap_skip_mark(int fd, const struct bpf_program *prog, uint32_t mark)
 {
 	struct sock_filter *f;
 	struct sock_fprog fp;
@@ -80,8 +79,8 @@ static int cap_skip_mark(int fd, const struct bpf_program *prog,
 		return -ENOMEM;
 	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					    SKF_AD_OFF + SKF_AD_MARK);
-	f[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mark,
-					    0, 1);
+	f[1] =
+	    (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mark, 0, 1);
 	f[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
 	for (i = 0; i < prog->bf_len; i++) {
 		f[3 + i].code = prog->bf_insns[i].code;
@@ -154,7 +153,7 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 		rc = -EINVAL;
 		goto fail;
 	}
-	c->prog = prog;		/* kept for cap_release */
+	c->prog = prog; /* kept for cap_release */
 	c->skip_mark = skip_mark;
 	if (pcap_setnonblock(p, 1, ebuf) < 0) {
 		snprintf(err, errlen, "setnonblock: %s", ebuf);
@@ -195,8 +194,7 @@ int cap_open(struct cap *c, const char *ifname, int ifindex, size_t bufsize,
 }
 
 int cap_open_local(struct cap *c, const char *ifname, int ifindex,
-		   size_t bufsize, struct in_addr src, char *err,
-		   size_t errlen)
+		   size_t bufsize, struct in_addr src, char *err, size_t errlen)
 {
 	char f[128], a[INET_ADDRSTRLEN];
 
@@ -250,7 +248,7 @@ int cap_hold(struct cap *c)
 {
 	/* one instruction: accept 0 bytes of every packet */
 	static struct bpf_insn drop = BPF_STMT(BPF_RET | BPF_K, 0);
-	struct bpf_program none = { 1, &drop };
+	struct bpf_program none = {1, &drop};
 	int i;
 
 	if (!c->p)
@@ -284,7 +282,7 @@ struct cap_ctx {
 	struct cap *c;
 	cap_cb cb;
 	void *arg;
-	uint64_t now_ns;	/* CLOCK_REALTIME, the stamps' clock */
+	uint64_t now_ns; /* CLOCK_REALTIME, the stamps' clock */
 };
 
 /* Did the packet stamped ts wait in the ring too long? A stamp from
@@ -341,8 +339,7 @@ static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
 		return;
 	}
 	want = x->c->family == AF_INET6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP;
-	if (proto != want ||
-	    len < off + (want == ETHERTYPE_IPV6 ? 40 : 20))
+	if (proto != want || len < off + (want == ETHERTYPE_IPV6 ? 40 : 20))
 		return;
 	/* a truncated capture cannot be forwarded */
 	if (h->caplen < h->len) {
@@ -358,7 +355,7 @@ static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
 
 int cap_dispatch(struct cap *c, int max, cap_cb cb, void *arg)
 {
-	struct cap_ctx x = { c, cb, arg, 0 };
+	struct cap_ctx x = {c, cb, arg, 0};
 	struct timespec now;
 	int n;
 

@@ -16,30 +16,29 @@
 #include <stdint.h>
 
 struct cap {
-	pcap_t *p;		/* NULL = closed */
-	int fd;			/* pcap's selectable fd */
+	pcap_t *p; /* NULL = closed */
+	int fd;	   /* pcap's selectable fd */
 	int ifindex;
-	int dlt;		/* pcap_datalink */
-	int family;		/* AF_INET / AF_INET6: what is delivered */
-	bool marked;		/* the kernel drops skip_mark packets */
-	bool held;		/* cap_hold: the kernel drops everything */
-	uint32_t skip_mark;	/* asked for at open, for cap_release */
-	int snaplen;		/* bytes kept per packet: device MTU + 128 */
-	uint64_t truncated;	/* longer than snaplen: dropped */
-	uint64_t truncated_seen;	/* what the data plane has logged */
-	uint64_t stale;		/* older than CAP_STALE_NS when read: dropped */
-	uint64_t stale_seen;	/* what the data plane has logged */
-	uint64_t ring_drops;	/* the ring was full (pcap_stats ps_drop) */
-	uint64_t ring_drops_seen;	/* what the data plane has logged */
-	unsigned ps_drop_last;	/* pcap's 32-bit counter when last read */
-	struct bpf_program prog;	/* the compiled filter, cap_release */
+	int dlt;		 /* pcap_datalink */
+	int family;		 /* AF_INET / AF_INET6: what is delivered */
+	bool marked;		 /* the kernel drops skip_mark packets */
+	bool held;		 /* cap_hold: the kernel drops everything */
+	uint32_t skip_mark;	 /* asked for at open, for cap_release */
+	int snaplen;		 /* bytes kept per packet: device MTU + 128 */
+	uint64_t truncated;	 /* longer than snaplen: dropped */
+	uint64_t truncated_seen; /* what the data plane has logged */
+	uint64_t stale;	     /* older than CAP_STALE_NS when read: dropped */
+	uint64_t stale_seen; /* what the data plane has logged */
+	uint64_t ring_drops; /* the ring was full (pcap_stats ps_drop) */
+	uint64_t ring_drops_seen; /* what the data plane has logged */
+	unsigned ps_drop_last;	  /* pcap's 32-bit counter when last read */
+	struct bpf_program prog;  /* the compiled filter, cap_release */
 	char ifname[IF_NAMESIZE];
 };
 
 /* One captured IP packet of the capture's family: L3 bytes, caplen,
  * arrival ifindex. */
-typedef void (*cap_cb)(void *arg, int ifindex, const uint8_t *l3,
-		       size_t len);
+typedef void (*cap_cb)(void *arg, int ifindex, const uint8_t *l3, size_t len);
 
 /* Open the inbound capture on ifname with a ring of bufsize bytes (0 =
  * the default, 8 MiB); 0 or -errno, err gets pcap's text. */

@@ -22,10 +22,10 @@ int chan_send(int wr_fd, const struct mrt_chan_meta *m, const void *data,
 	      size_t len)
 {
 	struct iovec iov[2] = {
-		{ .iov_base = (void *)m, .iov_len = sizeof(*m) },
-		{ .iov_base = (void *)data, .iov_len = len },
+	    {.iov_base = (void *)m, .iov_len = sizeof(*m)},
+	    {.iov_base = (void *)data, .iov_len = len},
 	};
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
 	ssize_t n;
 
 	do {
@@ -72,9 +72,9 @@ void chan_fill_name(const struct mrt_chan_meta *m, struct msghdr *msg)
 
 /* Where put_cmsg writes next, and how much room is left. */
 struct cmsg_out {
-	unsigned char *p;	/* the receiver's buffer: reached by copy */
+	unsigned char *p; /* the receiver's buffer: reached by copy */
 	size_t left;
-	int flags;	/* MSG_CTRUNC */
+	int flags; /* MSG_CTRUNC */
 	chan_copy_fn copy;
 	void *ctx;
 };
@@ -91,8 +91,8 @@ static int copy_mem(void *ctx, void *dst, const void *src, size_t len)
  * message that cannot be stored (bad buffer) is left out without
  * MSG_CTRUNC and takes no room.
  */
-static void put_cmsg(struct cmsg_out *o, int level, int type,
-		     const void *data, size_t len)
+static void put_cmsg(struct cmsg_out *o, int level, int type, const void *data,
+		     size_t len)
 {
 	union {
 		struct cmsghdr h;
@@ -108,7 +108,7 @@ static void put_cmsg(struct cmsg_out *o, int level, int type,
 		o->flags |= MSG_CTRUNC;
 		cmlen = o->left;
 	}
-	if (len > CMSG_DATA_MAX)	/* no caller passes more */
+	if (len > CMSG_DATA_MAX) /* no caller passes more */
 		return;
 	memset(&c, 0, sizeof(c));
 	c.h.cmsg_level = level;
@@ -168,8 +168,8 @@ static void cmsgs_tstamp(const struct mrt_chan_meta *m,
 				 v64, 2 * sizeof(v64[0]));
 		else
 			put_cmsg(o, SOL_SOCKET,
-				 ns ? SO_TIMESTAMPNS_OLD : SO_TIMESTAMP_OLD,
-				 vl, 2 * sizeof(vl[0]));
+				 ns ? SO_TIMESTAMPNS_OLD : SO_TIMESTAMP_OLD, vl,
+				 2 * sizeof(vl[0]));
 	}
 	if (sw) {
 		v64[1] = t.tv_nsec;
@@ -188,9 +188,9 @@ static void cmsgs_v4(const struct mrt_chan_meta *m, unsigned rxopts,
 {
 	if (rxopts & MRT_RX_PKTINFO) {
 		struct in_pktinfo pi = {
-			.ipi_ifindex = m->ifindex,
-			.ipi_spec_dst = m->spec_dst.v4,
-			.ipi_addr = m->dst.v4,
+		    .ipi_ifindex = m->ifindex,
+		    .ipi_spec_dst = m->spec_dst.v4,
+		    .ipi_addr = m->dst.v4,
 		};
 		put_cmsg(o, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 	}
@@ -214,8 +214,8 @@ static void cmsgs_v4(const struct mrt_chan_meta *m, unsigned rxopts,
 						     : m->optlen);
 	if (rxopts & MRT_RX_ORIGDST) {
 		struct sockaddr_in sin = {
-			.sin_family = AF_INET,
-			.sin_addr = m->dst.v4,
+		    .sin_family = AF_INET,
+		    .sin_addr = m->dst.v4,
 		};
 		put_cmsg(o, IPPROTO_IP, IP_ORIGDSTADDR, &sin, sizeof(sin));
 	}
@@ -226,8 +226,8 @@ static void cmsgs_v6(const struct mrt_chan_meta *m, unsigned rxopts,
 {
 	if (rxopts & MRT_RX_PKTINFO) {
 		struct in6_pktinfo pi = {
-			.ipi6_addr = m->dst.v6,
-			.ipi6_ifindex = (unsigned)m->ifindex,
+		    .ipi6_addr = m->dst.v6,
+		    .ipi6_ifindex = (unsigned)m->ifindex,
 		};
 		put_cmsg(o, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
 	}
@@ -247,8 +247,8 @@ static void cmsgs_v6(const struct mrt_chan_meta *m, unsigned rxopts,
 						     : m->hbhlen);
 	if (rxopts & MRT_RX_ORIGDST) {
 		struct sockaddr_in6 sin6 = {
-			.sin6_family = AF_INET6,
-			.sin6_addr = m->dst.v6,
+		    .sin6_family = AF_INET6,
+		    .sin6_addr = m->dst.v6,
 		};
 		put_cmsg(o, IPPROTO_IPV6, IPV6_ORIGDSTADDR, &sin6,
 			 sizeof(sin6));
@@ -260,10 +260,10 @@ void chan_put_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
 		    chan_copy_fn copy, void *ctx)
 {
 	struct cmsg_out o = {
-		.p = msg->msg_control,
-		.left = msg->msg_control ? msg->msg_controllen : 0,
-		.copy = copy ? copy : copy_mem,
-		.ctx = ctx,
+	    .p = msg->msg_control,
+	    .left = msg->msg_control ? msg->msg_controllen : 0,
+	    .copy = copy ? copy : copy_mem,
+	    .ctx = ctx,
 	};
 
 	/* socket-level first, as sock_recv_cmsgs runs before the IP ones */
@@ -279,8 +279,8 @@ void chan_put_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
 		cmsgs_v6(m, rxopts, &o);
 	else
 		cmsgs_v4(m, rxopts, &o);
-	msg->msg_controllen = msg->msg_control ? msg->msg_controllen - o.left
-					       : 0;
+	msg->msg_controllen =
+	    msg->msg_control ? msg->msg_controllen - o.left : 0;
 	msg->msg_flags |= o.flags;
 }
 
@@ -289,7 +289,7 @@ void chan_build_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
 {
 	/* the engine's own record of SO_TIMESTAMP (old layout) */
 	struct chan_ts ts = {
-		.bits = rxopts & MRT_RX_TIMESTAMP ? CHAN_TS_RCV : 0,
+	    .bits = rxopts & MRT_RX_TIMESTAMP ? CHAN_TS_RCV : 0,
 	};
 
 	chan_put_cmsgs(m, rxopts, &ts, msg, NULL, NULL);

@@ -19,38 +19,38 @@
 
 #include "mrt_state.h"
 
-#define MRT_CHAN_MAGIC 0x4d52u	/* "MR" */
+#define MRT_CHAN_MAGIC 0x4d52u /* "MR" */
 
 struct mrt_chan_meta {
-	uint16_t magic;		/* MRT_CHAN_MAGIC */
-	uint16_t family;	/* AF_INET / AF_INET6: address family */
-	int32_t ifindex;	/* PKTINFO arrival interface, 0 = none */
-	int16_t ttl;		/* IP_TTL / IPV6_HOPLIMIT value, -1 = none */
-	int16_t tos;		/* IP_TOS / IPV6_TCLASS value, -1 = none */
-	uint32_t scope_id;	/* v6 source sin6_scope_id */
-	union mrt_ip src;	/* recvfrom source address */
-	union mrt_ip dst;	/* PKTINFO ipi_addr / ipi6_addr */
-	union mrt_ip spec_dst;	/* v4 PKTINFO ipi_spec_dst */
-	uint8_t optlen;		/* v4 IP options length (IP_RECVOPTS) */
-	uint8_t hbhlen;		/* v6 hop-by-hop header length */
+	uint16_t magic;	       /* MRT_CHAN_MAGIC */
+	uint16_t family;       /* AF_INET / AF_INET6: address family */
+	int32_t ifindex;       /* PKTINFO arrival interface, 0 = none */
+	int16_t ttl;	       /* IP_TTL / IPV6_HOPLIMIT value, -1 = none */
+	int16_t tos;	       /* IP_TOS / IPV6_TCLASS value, -1 = none */
+	uint32_t scope_id;     /* v6 source sin6_scope_id */
+	union mrt_ip src;      /* recvfrom source address */
+	union mrt_ip dst;      /* PKTINFO ipi_addr / ipi6_addr */
+	union mrt_ip spec_dst; /* v4 PKTINFO ipi_spec_dst */
+	uint8_t optlen;	       /* v4 IP options length (IP_RECVOPTS) */
+	uint8_t hbhlen;	       /* v6 hop-by-hop header length */
 	uint8_t pad[2];
-	uint32_t drops;		/* socket drops when queued (SO_RXQ_OVFL's
-				 * dropcount snapshot), 0 = no cmsg */
-	uint8_t opts[40];	/* v4 options / v6 hop-by-hop bytes */
-	uint64_t tstamp;	/* CLOCK_REALTIME when queued (ns since the
-				 * epoch): the receive timestamp, 0 = none */
+	uint32_t drops;	  /* socket drops when queued (SO_RXQ_OVFL's
+			   * dropcount snapshot), 0 = no cmsg */
+	uint8_t opts[40]; /* v4 options / v6 hop-by-hop bytes */
+	uint64_t tstamp;  /* CLOCK_REALTIME when queued (ns since the
+			   * epoch): the receive timestamp, 0 = none */
 };
 
 /*
  * The SOL_SOCKET receive-timestamp options of the daemon's socket, as
  * sock_recv_timestamp reads them (the kernel's sock flags and sk_tsflags).
  */
-#define CHAN_TS_RCV 1u	/* SOCK_RCVTSTAMP: SO_TIMESTAMP(NS) on */
-#define CHAN_TS_NS 2u	/* SOCK_RCVTSTAMPNS: SO_TIMESTAMPNS */
-#define CHAN_TS_NEW 4u	/* SOCK_TSTAMP_NEW: set through a *_NEW option */
+#define CHAN_TS_RCV 1u /* SOCK_RCVTSTAMP: SO_TIMESTAMP(NS) on */
+#define CHAN_TS_NS 2u  /* SOCK_RCVTSTAMPNS: SO_TIMESTAMPNS */
+#define CHAN_TS_NEW 4u /* SOCK_TSTAMP_NEW: set through a *_NEW option */
 struct chan_ts {
-	unsigned bits;		/* CHAN_TS_* */
-	unsigned tsflags;	/* SO_TIMESTAMPING flags (SOF_TIMESTAMPING_*) */
+	unsigned bits;	  /* CHAN_TS_* */
+	unsigned tsflags; /* SO_TIMESTAMPING flags (SOF_TIMESTAMPING_*) */
 };
 
 /*
@@ -58,8 +58,7 @@ struct chan_ts {
  * receiving process. Returns 0, or -EFAULT (put_cmsg then leaves that
  * message out, as the kernel's put_cmsg does on a fault).
  */
-typedef int (*chan_copy_fn)(void *ctx, void *dst, const void *src,
-			    size_t len);
+typedef int (*chan_copy_fn)(void *ctx, void *dst, const void *src, size_t len);
 
 /*
  * Send one message (meta + data) on the engine end, never blocking.

@@ -89,7 +89,7 @@ static int l4_layout(const uint8_t *pkt, size_t len, size_t *hl, size_t *l4len)
 
 static uint32_t pseudo_sum(const uint8_t *pkt, size_t l4len)
 {
-	uint8_t ph[4] = { 0, pkt[9], (uint8_t)(l4len >> 8), (uint8_t)l4len };
+	uint8_t ph[4] = {0, pkt[9], (uint8_t)(l4len >> 8), (uint8_t)l4len};
 	uint32_t sum = cksum_add(0, pkt + 12, 8);
 
 	return cksum_add(sum, ph, 4);
@@ -147,8 +147,8 @@ int cksum_ip4_fix_partial(uint8_t *pkt, size_t len)
 /* Where the upper-layer header of an IPv6 packet starts, its protocol
  * and the offset of its checksum field; -1 if not UDP/TCP/ICMPv6 or
  * truncated. */
-static int l4_layout6(const uint8_t *pkt, size_t len, size_t *l4,
-		      size_t *l4len, uint8_t *proto)
+static int l4_layout6(const uint8_t *pkt, size_t len, size_t *l4, size_t *l4len,
+		      uint8_t *proto)
 {
 	size_t end, off = 40;
 	uint8_t nh;
@@ -182,9 +182,14 @@ static int l4_layout6(const uint8_t *pkt, size_t len, size_t *l4,
 
 static uint32_t pseudo_sum6(const uint8_t *pkt, size_t l4len, uint8_t proto)
 {
-	uint8_t ph[8] = { (uint8_t)(l4len >> 24), (uint8_t)(l4len >> 16),
-			  (uint8_t)(l4len >> 8),  (uint8_t)l4len,
-			  0, 0, 0, proto };
+	uint8_t ph[8] = {(uint8_t)(l4len >> 24),
+			 (uint8_t)(l4len >> 16),
+			 (uint8_t)(l4len >> 8),
+			 (uint8_t)l4len,
+			 0,
+			 0,
+			 0,
+			 proto};
 
 	return cksum_add(cksum_add(0, pkt + 8, 32), ph, sizeof(ph));
 }

@@ -25,26 +25,26 @@
 #include "table.h"
 #include "vif.h"
 
-#define CTL_WRITE_CHUNK (256u * 1024u)	/* bytes per send() */
-#define CTL_ACCEPT_BATCH 4	/* accepts per listener wakeup */
+#define CTL_WRITE_CHUNK (256u * 1024u) /* bytes per send() */
+#define CTL_ACCEPT_BATCH 4	       /* accepts per listener wakeup */
 
 /* One client connection. */
 struct ctl_conn {
-	int fd;			/* -1 = free slot */
-	int family;		/* table the peer connected to */
+	int fd;	    /* -1 = free slot */
+	int family; /* table the peer connected to */
 	uint32_t table_id;
-	uint64_t deadline_ns;	/* closed at this time, whatever state */
-	size_t reqlen;		/* request bytes read */
+	uint64_t deadline_ns; /* closed at this time, whatever state */
+	size_t reqlen;	      /* request bytes read */
 	char req[CTL_REQ_MAX];
-	struct ctl_buf out;	/* response, built once */
-	size_t off;		/* response bytes written */
-	bool replying;		/* out is complete: write it */
+	struct ctl_buf out; /* response, built once */
+	size_t off;	    /* response bytes written */
+	bool replying;	    /* out is complete: write it */
 };
 
 /* The endpoint's state (struct mrt_engine.ctl): engine thread only,
  * created under the engine lock, freed by ctl_exit after the thread. */
 struct ctl {
-	pid_t pid;		/* process these connections belong to */
+	pid_t pid; /* process these connections belong to */
 	struct ctl_conn conn[CTL_MAXCONN];
 	/* what ctl_pollfds_locked put at pfd[i]: a connection index, or
 	 * -1 - k for listener k (lfam[k], lid[k]) */
@@ -121,8 +121,9 @@ int ctl_pollfds_locked(struct mrt_engine *eng, struct pollfd *pfd,
 		pfd[n].fd = k->fd;
 		pfd[n].events = k->replying ? POLLOUT : POLLIN;
 		c->slot[n++] = i;
-		ms = k->deadline_ns > now ?
-			     (k->deadline_ns - now + 999999) / 1000000 : 0;
+		ms = k->deadline_ns > now
+			 ? (k->deadline_ns - now + 999999) / 1000000
+			 : 0;
 		if (*timeout_ms < 0 || ms < (uint64_t)*timeout_ms)
 			*timeout_ms = (int)ms;
 	}
@@ -133,11 +134,11 @@ int ctl_pollfds_locked(struct mrt_engine *eng, struct pollfd *pfd,
  * always fit an empty socket buffer, and a full one is not waited for. */
 static void send_error(int fd, int status)
 {
-	struct ctl_buf b = { 0 };
+	struct ctl_buf b = {0};
 
 	if (ctl_encode_error(&b, status) == 0 &&
 	    send(fd, b.p, b.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		(void)0;	/* the peer is gone: nothing to tell */
+		(void)0; /* the peer is gone: nothing to tell */
 	ctl_buf_free(&b);
 }
 
@@ -156,9 +157,10 @@ static void ctl_admit_locked(struct mrt_engine *eng, struct ctl *c, int fd,
 		return;
 	}
 	if (cr.uid != 0 && cr.uid != me) {
-		ENG_ERR(eng, "control: table %u: refused pid %d uid %u "
-			"(only root or uid %u)", id, (int)cr.pid,
-			(unsigned)cr.uid, (unsigned)me);
+		ENG_ERR(eng,
+			"control: table %u: refused pid %d uid %u "
+			"(only root or uid %u)",
+			id, (int)cr.pid, (unsigned)cr.uid, (unsigned)me);
 		send_error(fd, -EACCES);
 		engine_close_fd(eng, fd);
 		return;
@@ -166,8 +168,7 @@ static void ctl_admit_locked(struct mrt_engine *eng, struct ctl *c, int fd,
 	for (i = 0; i < CTL_MAXCONN && c->conn[i].fd >= 0; i++)
 		;
 	if (i == CTL_MAXCONN) {
-		ENG_INFO(eng, "control: busy, pid %d turned away",
-			 (int)cr.pid);
+		ENG_INFO(eng, "control: busy, pid %d turned away", (int)cr.pid);
 		send_error(fd, -EBUSY);
 		engine_close_fd(eng, fd);
 		return;
@@ -219,7 +220,7 @@ static int ctl_nlroute(struct mrt_engine *eng, struct ctl_buf *b,
 		struct rtattr a;
 		uint32_t table;
 	} req;
-	struct nlview_opts o = { .strict = true };
+	struct nlview_opts o = {.strict = true};
 	struct nlview_req rq;
 	size_t start = b->len;
 	long n;
@@ -278,9 +279,9 @@ static void conn_reply(struct mrt_engine *eng, struct ctl_conn *k)
 	if (sscanf(k->req, "%15s %u", verb, &ver) < 2 || ver < 1)
 		rc = -EINVAL;
 	else if (strcmp(verb, "NLROUTE") == 0)
-		rc = sscanf(k->req, "%*s %*u %u %u", &fam, &id) == 2 ?
-			     ctl_nlroute(eng, &k->out, fam, id) :
-			     -EINVAL;
+		rc = sscanf(k->req, "%*s %*u %u %u", &fam, &id) == 2
+			 ? ctl_nlroute(eng, &k->out, fam, id)
+			 : -EINVAL;
 	else if (strcmp(verb, "STATE") == 0) {
 		engine_lock(eng);
 		/* vifs whose device is gone are gone for the kernel too
@@ -288,11 +289,11 @@ static void conn_reply(struct mrt_engine *eng, struct ctl_conn *k)
 		vif_prune_gone(eng);
 		t = table_find(eng, k->family, k->table_id);
 		rc = t ? ctl_encode_state(&k->out, t, (uint32_t)getpid(),
-					  engine_now_ns(eng)) :
-			 -ENOENT;
+					  engine_now_ns(eng))
+		       : -ENOENT;
 		engine_unlock(eng);
-		if (rc == 0 && k->out.len - sizeof(struct ctl_hdr) >
-				       CTL_BODY_MAX) {
+		if (rc == 0 &&
+		    k->out.len - sizeof(struct ctl_hdr) > CTL_BODY_MAX) {
 			k->out.len = 0;
 			rc = -EFBIG;
 		}
@@ -300,7 +301,7 @@ static void conn_reply(struct mrt_engine *eng, struct ctl_conn *k)
 	if (rc < 0) {
 		k->out.len = 0;
 		if (ctl_encode_error(&k->out, rc) < 0)
-			k->out.len = 0;	/* nothing to say: just close */
+			k->out.len = 0; /* nothing to say: just close */
 	}
 	k->replying = true;
 	k->off = 0;
@@ -321,10 +322,9 @@ static bool conn_io(struct mrt_engine *eng, struct ctl_conn *k, short rev)
 		if (r < 0)
 			return errno == EAGAIN || errno == EINTR;
 		if (r == 0)
-			return false;	/* closed before a whole line */
+			return false; /* closed before a whole line */
 		k->reqlen += (size_t)r;
-		if (memchr(k->req, '\n', k->reqlen) ||
-		    k->reqlen == CTL_REQ_MAX)
+		if (memchr(k->req, '\n', k->reqlen) || k->reqlen == CTL_REQ_MAX)
 			conn_reply(eng, k);
 		else
 			return true;
@@ -339,7 +339,7 @@ static bool conn_io(struct mrt_engine *eng, struct ctl_conn *k, short rev)
 			return errno == EAGAIN || errno == EINTR;
 		k->off += (size_t)r;
 	}
-	return false;		/* all written */
+	return false; /* all written */
 }
 
 void ctl_serve(struct mrt_engine *eng, struct pollfd *pfd, int n)
@@ -370,8 +370,10 @@ void ctl_serve(struct mrt_engine *eng, struct pollfd *pfd, int n)
 	for (i = 0; i < CTL_MAXCONN; i++) {
 		k = &c->conn[i];
 		if (k->fd >= 0 && now >= k->deadline_ns) {
-			ENG_INFO(eng, "control: table %u: peer too slow, "
-				 "closed", k->table_id);
+			ENG_INFO(eng,
+				 "control: table %u: peer too slow, "
+				 "closed",
+				 k->table_id);
 			conn_close(eng, k);
 		}
 	}

@@ -40,9 +40,9 @@
 
 struct mrt_engine;
 
-#define CTL_MAXCONN 8		/* connections served at once */
-#define CTL_MAXLISTEN 8		/* listening sockets polled (tables) */
-#define CTL_MAXFD (CTL_MAXCONN + CTL_MAXLISTEN)	/* pollfds ctl may add */
+#define CTL_MAXCONN 8	/* connections served at once */
+#define CTL_MAXLISTEN 8 /* listening sockets polled (tables) */
+#define CTL_MAXFD (CTL_MAXCONN + CTL_MAXLISTEN) /* pollfds ctl may add */
 #define CTL_TIMEOUT_NS (3ull * 1000000000ull)	/* per connection */
 
 /*

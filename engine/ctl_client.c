@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define CTL_NAME_PREFIX "libmrtshim/"
-#define UNIX_ACCEPTCON 0x10000	/* __SO_ACCEPTCON in /proc/net/unix Flags */
+#define UNIX_ACCEPTCON 0x10000 /* __SO_ACCEPTCON in /proc/net/unix Flags */
 
 bool ctl_client_parse_unix(const char *line, struct ctl_ep *ep)
 {
@@ -26,8 +26,8 @@ bool ctl_client_parse_unix(const char *line, struct ctl_ep *ep)
 	char extra;
 
 	/* Num RefCount Protocol Flags Type St Inode Path */
-	if (sscanf(line, "%*s %*s %*s %lx %*s %*s %*s %255s", &flags,
-		   path) != 2)
+	if (sscanf(line, "%*s %*s %*s %lx %*s %*s %*s %255s", &flags, path) !=
+	    2)
 		return false;
 	if (!(flags & UNIX_ACCEPTCON))
 		return false;
@@ -73,8 +73,8 @@ int ctl_client_discover(struct ctl_ep *eps, int max)
 int ctl_client_connect(const struct ctl_ep *ep, struct ucred *peer)
 {
 	struct timeval tv = {
-		.tv_sec = CTL_CLIENT_TIMEOUT_MS / 1000,
-		.tv_usec = (CTL_CLIENT_TIMEOUT_MS % 1000) * 1000,
+	    .tv_sec = CTL_CLIENT_TIMEOUT_MS / 1000,
+	    .tv_usec = (CTL_CLIENT_TIMEOUT_MS % 1000) * 1000,
 	};
 	struct sockaddr_un sun;
 	socklen_t len = sizeof(*peer);

@@ -16,11 +16,11 @@
 
 #include "ctl_wire.h"
 
-#define CTL_CLIENT_TIMEOUT_MS 2000	/* connect, send, each read */
+#define CTL_CLIENT_TIMEOUT_MS 2000 /* connect, send, each read */
 
 /* A control endpoint: the abstract name libmrtshim/<family>/<table>. */
 struct ctl_ep {
-	int family;		/* AF_INET / AF_INET6 */
+	int family; /* AF_INET / AF_INET6 */
 	uint32_t table;
 };
 

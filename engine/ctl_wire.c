@@ -31,7 +31,7 @@ int ctl_buf_room(struct ctl_buf *b, size_t n)
 
 int ctl_buf_rec(struct ctl_buf *b, unsigned type, const void *pl, size_t len)
 {
-	struct ctl_rec r = { .type = (uint16_t)type, .len = (uint32_t)len };
+	struct ctl_rec r = {.type = (uint16_t)type, .len = (uint32_t)len};
 	size_t n = sizeof(r) + ALIGN8(len);
 
 	if (ctl_buf_room(b, n) < 0)
@@ -52,10 +52,10 @@ void ctl_buf_free(struct ctl_buf *b)
 static int put_hdr(struct ctl_buf *b, unsigned kind, int status)
 {
 	struct ctl_hdr h = {
-		.magic = CTL_MAGIC,
-		.version = CTL_VERSION,
-		.kind = (uint16_t)kind,
-		.status = status,
+	    .magic = CTL_MAGIC,
+	    .version = CTL_VERSION,
+	    .kind = (uint16_t)kind,
+	    .status = status,
 	};
 
 	if (ctl_buf_room(b, sizeof(h)) < 0)
@@ -89,8 +89,7 @@ static uint64_t age(uint64_t now, uint64_t then)
 	return now > then ? now - then : 0;
 }
 
-static int put_table(struct ctl_buf *b, const struct mrt_table *t,
-		     uint32_t pid)
+static int put_table(struct ctl_buf *b, const struct mrt_table *t, uint32_t pid)
 {
 	const struct mrt_sock *s = t->mrouter;
 	struct ctl_table r;
@@ -160,8 +159,7 @@ static int put_mfc(struct ctl_buf *b, const struct mrt_mfc *c, uint64_t now)
 	return ctl_buf_rec(b, CTL_REC_MFC, &r, sizeof(r));
 }
 
-static int put_unres(struct ctl_buf *b, const struct mrt_unres *u,
-		     uint64_t now)
+static int put_unres(struct ctl_buf *b, const struct mrt_unres *u, uint64_t now)
 {
 	struct ctl_unres r;
 
@@ -174,8 +172,8 @@ static int put_unres(struct ctl_buf *b, const struct mrt_unres *u,
 	return ctl_buf_rec(b, CTL_REC_UNRES, &r, sizeof(r));
 }
 
-int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t,
-		     uint32_t pid, uint64_t now_ns)
+int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t, uint32_t pid,
+		     uint64_t now_ns)
 {
 	const struct mrt_mfc *c;
 	const struct mrt_unres *u;
@@ -243,8 +241,9 @@ int ctl_decode_state(const void *body, size_t len, struct ctl_snap *s)
 		case CTL_REC_VIF:
 			if (s->nvif >= MRT_MAXVIFS)
 				return -EPROTO;
-			n = r.len < sizeof(struct ctl_vif) ?
-				    r.len : sizeof(struct ctl_vif);
+			n = r.len < sizeof(struct ctl_vif)
+				? r.len
+				: sizeof(struct ctl_vif);
 			memcpy(&s->vifs[s->nvif++], p + off, n);
 			break;
 		case CTL_REC_MFC:
@@ -261,13 +260,13 @@ int ctl_decode_state(const void *body, size_t len, struct ctl_snap *s)
 			if (!a)
 				return -ENOMEM;
 			s->unres = a;
-			n = r.len < sizeof(*s->unres) ? r.len :
-							sizeof(*s->unres);
+			n = r.len < sizeof(*s->unres) ? r.len
+						      : sizeof(*s->unres);
 			memset(&s->unres[s->nunres], 0, sizeof(*s->unres));
 			memcpy(&s->unres[s->nunres++], p + off, n);
 			break;
 		default:
-			break;	/* a later version's record */
+			break; /* a later version's record */
 		}
 		n = ALIGN8((size_t)r.len);
 		off += n < len - off ? n : len - off;

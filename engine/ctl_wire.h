@@ -26,25 +26,25 @@
 
 #include "mrt_state.h"
 
-#define CTL_MAGIC 0x4354524du	/* "MRTC" in little-endian bytes */
+#define CTL_MAGIC 0x4354524du /* "MRTC" in little-endian bytes */
 #define CTL_VERSION 1
-#define CTL_REQ_MAX 128		/* request line, '\n' included (bytes) */
-#define CTL_BODY_MAX (64u << 20)	/* largest body a reader accepts */
+#define CTL_REQ_MAX 128		 /* request line, '\n' included (bytes) */
+#define CTL_BODY_MAX (64u << 20) /* largest body a reader accepts */
 
 /* Response kinds (struct ctl_hdr.kind). */
 enum ctl_kind {
-	CTL_KIND_ERROR = 0,	/* status < 0, no body */
-	CTL_KIND_STATE = 1,	/* body: records (STATE) */
-	CTL_KIND_NETLINK = 2,	/* body: netlink messages (see ctl.h) */
+	CTL_KIND_ERROR = 0,   /* status < 0, no body */
+	CTL_KIND_STATE = 1,   /* body: records (STATE) */
+	CTL_KIND_NETLINK = 2, /* body: netlink messages (see ctl.h) */
 };
 
 /* Response header (16 bytes). */
 struct ctl_hdr {
-	uint32_t magic;		/* CTL_MAGIC */
-	uint16_t version;	/* CTL_VERSION of the server */
-	uint16_t kind;		/* enum ctl_kind */
-	int32_t status;		/* 0 or -errno (-EACCES: peer refused) */
-	uint32_t len;		/* body bytes */
+	uint32_t magic;	  /* CTL_MAGIC */
+	uint16_t version; /* CTL_VERSION of the server */
+	uint16_t kind;	  /* enum ctl_kind */
+	int32_t status;	  /* 0 or -errno (-EACCES: peer refused) */
+	uint32_t len;	  /* body bytes */
 };
 
 /* Record types (struct ctl_rec.type). */
@@ -56,9 +56,9 @@ enum ctl_rec_type {
 };
 
 struct ctl_rec {
-	uint16_t type;		/* enum ctl_rec_type */
+	uint16_t type; /* enum ctl_rec_type */
 	uint16_t pad;
-	uint32_t len;		/* payload bytes, without padding */
+	uint32_t len; /* payload bytes, without padding */
 };
 
 /* Upcall counters: index 0 is IGMP handed to the daemon (not an upcall),
@@ -67,30 +67,30 @@ struct ctl_rec {
 
 /* The table and its mrouter. */
 struct ctl_table {
-	uint32_t pid;		/* process serving this snapshot */
-	uint32_t id;		/* table id */
-	uint8_t family;		/* AF_INET / AF_INET6 */
-	uint8_t do_assert, do_pim, do_wrvifwhole;	/* MRT_ASSERT/PIM */
-	int16_t reg_vif;	/* register vif index, -1 none */
-	uint16_t maxvif;	/* highest vif index + 1 */
-	uint32_t nmfc, nunres;	/* entries in the table */
-	int32_t mrouter_fd;	/* the daemon's fd number, -1 no mrouter */
+	uint32_t pid;	/* process serving this snapshot */
+	uint32_t id;	/* table id */
+	uint8_t family; /* AF_INET / AF_INET6 */
+	uint8_t do_assert, do_pim, do_wrvifwhole; /* MRT_ASSERT/PIM */
+	int16_t reg_vif;       /* register vif index, -1 none */
+	uint16_t maxvif;       /* highest vif index + 1 */
+	uint32_t nmfc, nunres; /* entries in the table */
+	int32_t mrouter_fd;    /* the daemon's fd number, -1 no mrouter */
 	uint32_t pad;
-	uint64_t up_sent[CTL_NUPCALL];	/* messages queued, by type */
-	uint64_t up_drop[CTL_NUPCALL];	/* dropped: buffer full / error */
-	uint64_t sock_drops;	/* the mroute socket's drop counter */
+	uint64_t up_sent[CTL_NUPCALL]; /* messages queued, by type */
+	uint64_t up_drop[CTL_NUPCALL]; /* dropped: buffer full / error */
+	uint64_t sock_drops;	       /* the mroute socket's drop counter */
 };
 
 /* One existing vif / mif. Addresses: v4 in the first 4 bytes. */
 struct ctl_vif {
-	uint16_t index;		/* vif number */
-	uint16_t flags;		/* VIFF_* | MRT_VIFF_STATIC */
-	uint8_t threshold;	/* vifc_threshold */
+	uint16_t index;	   /* vif number */
+	uint16_t flags;	   /* VIFF_* | MRT_VIFF_STATIC */
+	uint8_t threshold; /* vifc_threshold */
 	uint8_t pad[3];
-	uint32_t rate_limit;	/* vifc_rate_limit (stored only) */
-	int32_t ifindex;	/* device, 0 none */
-	char name[IF_NAMESIZE];	/* device name at add time */
-	uint8_t local[16], remote[16];	/* v4 local / tunnel remote */
+	uint32_t rate_limit;	       /* vifc_rate_limit (stored only) */
+	int32_t ifindex;	       /* device, 0 none */
+	char name[IF_NAMESIZE];	       /* device name at add time */
+	uint8_t local[16], remote[16]; /* v4 local / tunnel remote */
 	uint64_t bytes_in, pkt_in, bytes_out, pkt_out;
 	/* appended: the v4 vifctl address words as the daemon gave them
 	 * (an ifindex with VIFF_USE_IFINDEX), what /proc/net/ip_mr_vif and
@@ -104,23 +104,23 @@ struct ctl_vif {
 
 /* One resolved MFC entry. */
 struct ctl_mfc {
-	uint8_t origin[16], group[16];	/* 0 = wildcard */
-	uint16_t parent;	/* incoming vif */
-	uint16_t flags;		/* MRT_MFC_STATIC */
-	uint8_t minvif, maxvif;	/* oif bounds, [minvif, maxvif) */
+	uint8_t origin[16], group[16]; /* 0 = wildcard */
+	uint16_t parent;	       /* incoming vif */
+	uint16_t flags;		       /* MRT_MFC_STATIC */
+	uint8_t minvif, maxvif;	       /* oif bounds, [minvif, maxvif) */
 	uint8_t pad[2];
-	uint8_t ttls[MRT_MAXVIFS];	/* threshold per vif, 255 = no oif */
-	uint64_t pkt, bytes, wrong_if;	/* counters (bytes: L3 length) */
-	uint64_t age_ns;	/* since last use (RTA_EXPIRES) */
+	uint8_t ttls[MRT_MAXVIFS];     /* threshold per vif, 255 = no oif */
+	uint64_t pkt, bytes, wrong_if; /* counters (bytes: L3 length) */
+	uint64_t age_ns;	       /* since last use (RTA_EXPIRES) */
 };
 
 /* One unresolved entry. */
 struct ctl_unres {
 	uint8_t origin[16], group[16];
-	uint16_t vif;		/* arrival vif of the first packet */
-	uint16_t nq;		/* packets queued */
+	uint16_t vif; /* arrival vif of the first packet */
+	uint16_t nq;  /* packets queued */
 	uint32_t pad;
-	uint64_t age_ns;	/* since creation (expiry at 10 s) */
+	uint64_t age_ns; /* since creation (expiry at 10 s) */
 };
 
 /* A growable output buffer. */
@@ -139,8 +139,8 @@ void ctl_buf_free(struct ctl_buf *b);
  * caller holds the engine lock (the table must not change meanwhile).
  * 0 or -ENOMEM.
  */
-int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t,
-		     uint32_t pid, uint64_t now_ns);
+int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t, uint32_t pid,
+		     uint64_t now_ns);
 
 /* A body-less response with status (< 0) into b. 0 or -ENOMEM. */
 int ctl_encode_error(struct ctl_buf *b, int status);
@@ -158,8 +158,8 @@ struct ctl_snap {
 	struct ctl_table tbl;
 	unsigned nvif, nmfc, nunres;
 	struct ctl_vif vifs[MRT_MAXVIFS];
-	struct ctl_mfc *mfc;	/* nmfc entries, malloc'd */
-	struct ctl_unres *unres;	/* nunres entries, malloc'd */
+	struct ctl_mfc *mfc;	 /* nmfc entries, malloc'd */
+	struct ctl_unres *unres; /* nunres entries, malloc'd */
 };
 
 /* Check a response header: 0, -EPROTO (not ours / too big) or hdr's

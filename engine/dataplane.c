@@ -53,7 +53,7 @@ struct dp *dp_get(struct mrt_engine *eng)
 		dp->caps[i].cap.fd = dp->caps[i].out.fd = -1;
 	dp->rpfnl.eng = eng;
 	dp->rpfnl.fd = -1;
-	if (!eng->host.xmit) {	/* the transmit seam: tests, no kernel */
+	if (!eng->host.xmit) { /* the transmit seam: tests, no kernel */
 		dp->rpf.lookup = rpf_nl_lookup;
 		dp->rpf.sysctl = rpf_proc_sysctl;
 		dp->rpf.ctx = &dp->rpfnl;
@@ -67,7 +67,7 @@ void dp_wake(struct dp *dp)
 	uint64_t one = 1;
 
 	if (dp->evfd >= 0 && write(dp->evfd, &one, sizeof(one)) < 0)
-		(void)0;	/* counter saturated: already awake */
+		(void)0; /* counter saturated: already awake */
 }
 
 void dp_wake_thread(struct mrt_engine *eng)
@@ -76,11 +76,11 @@ void dp_wake_thread(struct mrt_engine *eng)
 		dp_wake(eng->dp);
 }
 
-#define DP_UNPOLL_WAIT_NS 100000000ull	/* 100 ms, then give up */
+#define DP_UNPOLL_WAIT_NS 100000000ull /* 100 ms, then give up */
 
 void dp_unpoll(struct mrt_engine *eng)
 {
-	struct timespec pause = { 0, 50000 }, t0, now;	/* 50 us */
+	struct timespec pause = {0, 50000}, t0, now; /* 50 us */
 	struct dp *dp = eng->dp;
 
 	if (!dp)
@@ -93,7 +93,7 @@ void dp_unpoll(struct mrt_engine *eng)
 	while (atomic_load(&dp->in_poll)) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((uint64_t)(now.tv_sec - t0.tv_sec) * 1000000000ull +
-			    (uint64_t)now.tv_nsec - (uint64_t)t0.tv_nsec >=
+			(uint64_t)now.tv_nsec - (uint64_t)t0.tv_nsec >=
 		    DP_UNPOLL_WAIT_NS)
 			break;
 		nanosleep(&pause, NULL);
@@ -136,8 +136,10 @@ static void dp_nonmif6_sync(struct mrt_engine *eng, struct dp *dp,
 	if (!need || !eng->host.dataplane) {
 		if (dp->nm6.fd >= 0) {
 			engine_close_fd(eng, dp->nm6.fd);
-			ENG_INFO(eng, "IPv6 multicast on non-mif devices: %lu "
-				 "packets seen", (unsigned long)dp->nm6.rx);
+			ENG_INFO(eng,
+				 "IPv6 multicast on non-mif devices: %lu "
+				 "packets seen",
+				 (unsigned long)dp->nm6.rx);
 			dp->nm6.fd = -1;
 			dp->nm6.nskip = 0;
 			dp->gen++;
@@ -147,8 +149,10 @@ static void dp_nonmif6_sync(struct mrt_engine *eng, struct dp *dp,
 	if (dp->nm6.fd < 0) {
 		rc = nonmif6_open(&dp->nm6);
 		if (rc < 0) {
-			ENG_DBG(eng, "IPv6 multicast on non-mif devices is not "
-				"seen: %s", strerror(-rc));
+			ENG_DBG(eng,
+				"IPv6 multicast on non-mif devices is not "
+				"seen: %s",
+				strerror(-rc));
 			return;
 		}
 		engine_own_fd(eng, dp->nm6.fd);
@@ -182,7 +186,7 @@ static int dp_open_io(struct mrt_engine *eng, struct dp *dp)
 		rc = igmpin_open(&dp->igmp);
 		if (rc == 0)
 			engine_own_fd(eng, dp->igmp.fd);
-		dp->gen++;	/* the thread polls the new fd */
+		dp->gen++; /* the thread polls the new fd */
 	}
 	if (dp->mld.fd < 0) {
 		rc = mldin_open(&dp->mld);
@@ -190,15 +194,15 @@ static int dp_open_io(struct mrt_engine *eng, struct dp *dp)
 			engine_own_fd(eng, dp->mld.fd);
 		dp->gen++;
 	}
-	if (dp->handfd < 0) {	/* before any fork: children share it */
+	if (dp->handfd < 0) { /* before any fork: children share it */
 		dp->handfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (dp->handfd >= 0)
 			engine_own_fd(eng, dp->handfd);
 	}
 	if (!dp->own) {
-		void *p = mmap(NULL, sizeof(struct dp_owner),
-			       PROT_READ | PROT_WRITE,
-			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		void *p =
+		    mmap(NULL, sizeof(struct dp_owner), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 		if (p == MAP_FAILED)
 			return -errno;
@@ -290,8 +294,9 @@ static void dp_am_hold(struct mrt_engine *eng, struct mrt_vif *v)
 	memset(&mr, 0, sizeof(mr));
 	mr.mr_ifindex = v->ifindex;
 	mr.mr_type = PACKET_MR_ALLMULTI;
-	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
-		       sizeof(mr)) < 0 || fd == 0) {
+	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) <
+		0 ||
+	    fd == 0) {
 		ENG_DBG(eng, "%s: allmulti: %s", v->ifname, strerror(errno));
 		syscall(SYS_close, fd);
 		return;
@@ -313,10 +318,12 @@ static void dp_reg_setup(struct mrt_engine *eng, struct dp *dp,
 	ifindex = regdev_create_family(v->ifname, t->family, &tunfd, &created);
 	if (ifindex <= 0) {
 		if (loud)
-			ENG_WARN(eng, "%s: no stand-in device for the "
+			ENG_WARN(eng,
+				 "%s: no stand-in device for the "
 				 "register vif (%d): creating a device needs "
 				 "CAP_NET_ADMIN (and /dev/net/tun, or the ifb "
-				 "module)", v->ifname, ifindex);
+				 "module)",
+				 v->ifname, ifindex);
 		return;
 	}
 	v->ifindex = ifindex;
@@ -349,7 +356,7 @@ int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 	else if (dp->thr_started && !dp->stop)
 		dp_cap_open(eng, dp, t, vifi, false);
 	dp_am_hold(eng, v);
-	if (t->family == AF_INET)	/* rp_filter is IPv4's */
+	if (t->family == AF_INET) /* rp_filter is IPv4's */
 		rpf_add_if(&dp->rpf, v->ifindex, engine_now_ns(eng));
 	else if (t->mrouter)
 		dp_nonmif6_sync(eng, dp, NULL, NULL);
@@ -392,7 +399,7 @@ void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
 	dp->synced = dp->want;
 	if (dp->tx.fd < 0 && tx_open(&dp->tx) == 0)
 		engine_own_fd(eng, dp->tx.fd);
-	tx_mark(&dp->tx);	/* this thread may have CAP_NET_ADMIN */
+	tx_mark(&dp->tx); /* this thread may have CAP_NET_ADMIN */
 	if (dp->igmp.fd < 0 && igmpin_open(&dp->igmp) == 0) {
 		engine_own_fd(eng, dp->igmp.fd);
 		dp->gen++;
@@ -451,7 +458,7 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 	dp_standin_remove(eng, v);
 	if (!dp)
 		return;
-	if (polled) {	/* the thread polls it no more */
+	if (polled) { /* the thread polls it no more */
 		dp->gen++;
 		dp_wake(dp);
 	}
@@ -477,7 +484,7 @@ void dp_shutdown(struct mrt_engine *eng)
 	if (dp->thr_started)
 		pthread_join(dp->thr, NULL);
 	dp->thr_started = false;
-	if (dp->spare_started)	/* it takes the lock to finish */
+	if (dp->spare_started) /* it takes the lock to finish */
 		pthread_join(dp->spare_thr, NULL);
 	dp->spare_started = false;
 	dp_cap_grave_close(eng, dp);

@@ -46,10 +46,11 @@ void dp_wake_thread(struct mrt_engine *eng);
 void dp_unpoll(struct mrt_engine *eng);
 
 /* dp_input_locked flags */
-#define DP_IN_LOCAL 1u	/* locally originated (multicast loopback) */
-#define DP_IN_NONMIF 2u	/* v6: from a device that is no mif (nonmif6.h):
-			 * a known (S,G) is counted as wrong_if, nothing
-			 * else happens to it */
+#define DP_IN_LOCAL 1u /* locally originated (multicast loopback) */
+#define DP_IN_NONMIF                                                           \
+	2u /* v6: from a device that is no mif (nonmif6.h):                    \
+	    * a known (S,G) is counted as wrong_if, nothing                    \
+	    * else happens to it */
 
 /*
  * ip_mr_input for one IPv4 packet (L3 bytes, len may include link padding)

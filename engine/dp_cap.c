@@ -32,8 +32,8 @@ static int dp_cap_in(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 	if (t->family == AF_INET6)
 		return cap_open6(c, v->ifname, v->ifindex,
 				 eng->host.capture_buffer, err, errlen);
-	return cap_open(c, v->ifname, v->ifindex, eng->host.capture_buffer,
-			err, errlen);
+	return cap_open(c, v->ifname, v->ifindex, eng->host.capture_buffer, err,
+			errlen);
 }
 
 /*
@@ -49,10 +49,9 @@ static int dp_cap_out(struct mrt_engine *eng, struct dp *dp,
 	const struct mrt_vif *v = &t->vifs[vifi];
 
 	if (t->family == AF_INET6)
-		return cap_open_local6(c, v->ifname, v->ifindex,
-				       eng->host.capture_buffer,
-				       dp->tx.marked ? TX_MARK : 0, err,
-				       errlen);
+		return cap_open_local6(
+		    c, v->ifname, v->ifindex, eng->host.capture_buffer,
+		    dp->tx.marked ? TX_MARK : 0, err, errlen);
 	if (v->local_addr.s_addr)
 		return cap_open_local(c, v->ifname, v->ifindex,
 				      eng->host.capture_buffer, v->local_addr,
@@ -81,7 +80,7 @@ void dp_cap_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c)
 	if (h->fd_owned)
 		h->fd_owned(h->ctx, c->fd, 0);
 	if (dp->ngrave < sizeof(dp->grave) / sizeof(dp->grave[0]))
-		dp->grave[dp->ngrave++] = *c;	/* pcap_t and program */
+		dp->grave[dp->ngrave++] = *c; /* pcap_t and program */
 	else
 		cap_close(c);
 	memset(c, 0, sizeof(*c));
@@ -122,8 +121,10 @@ static void dp_spare_open(struct mrt_engine *eng, struct dp *dp,
 		return;
 	if (dp_cap_in(eng, dc->t, dc->vifi, &dc->hcap, err, sizeof(err)) < 0 ||
 	    cap_hold(&dc->hcap) < 0) {
-		ENG_DBG(eng, "%s: no spare capture (a forked child opens its "
-			"own): %s", dc->cap.ifname, err);
+		ENG_DBG(eng,
+			"%s: no spare capture (a forked child opens its "
+			"own): %s",
+			dc->cap.ifname, err);
 		cap_close(&dc->hcap);
 		return;
 	}
@@ -131,8 +132,9 @@ static void dp_spare_open(struct mrt_engine *eng, struct dp *dp,
 	/* the outbound one only if the owner has one */
 	if (!dc->out.p)
 		return;
-	if (dp_cap_out(eng, dp, dc->t, dc->vifi, &dc->hout, err,
-		       sizeof(err)) < 0 || cap_hold(&dc->hout) < 0) {
+	if (dp_cap_out(eng, dp, dc->t, dc->vifi, &dc->hout, err, sizeof(err)) <
+		0 ||
+	    cap_hold(&dc->hout) < 0) {
 		cap_close(&dc->hout);
 		return;
 	}
@@ -164,9 +166,10 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 			ENG_ERR(eng, "capture on %s (%s %d) failed: %s",
 				v->ifname, kind, vifi, err);
 		else
-			ENG_DBG(eng, "capture on %s (%s %d) failed: %s (the "
-				"engine thread retries)", v->ifname, kind,
-				vifi, err);
+			ENG_DBG(eng,
+				"capture on %s (%s %d) failed: %s (the "
+				"engine thread retries)",
+				v->ifname, kind, vifi, err);
 		return rc;
 	}
 	dc->t = t;
@@ -177,25 +180,30 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	if (rc == 0)
 		engine_own_fd(eng, dc->out.fd);
 	else
-		ENG_INFO(eng, "%s %d (%s): what this host sends there is not "
-			 "routed: %s", kind, vifi, v->ifname, err);
+		ENG_INFO(eng,
+			 "%s %d (%s): what this host sends there is not "
+			 "routed: %s",
+			 kind, vifi, v->ifname, err);
 	mtu = dp->tx.fd >= 0 ? tx_mtu(&dp->tx, v->ifindex) : 0;
 	dc->mtu = mtu > 0 ? mtu : 0;
 	dp->gen++;
 	dp_wake(dp);
 	/* a standby's captures are ready but see nothing until takeover
 	 * (dp_fork_standby_check): the owner forwards these packets */
-	if (dp->standby &&
-	    (cap_hold(&dc->cap) < 0 || cap_hold(&dc->out) < 0)) {
-		ENG_ERR(eng, "%s %d (%s): cannot hold the standby's capture; "
-			"opened at takeover instead", kind, vifi, v->ifname);
+	if (dp->standby && (cap_hold(&dc->cap) < 0 || cap_hold(&dc->out) < 0)) {
+		ENG_ERR(eng,
+			"%s %d (%s): cannot hold the standby's capture; "
+			"opened at takeover instead",
+			kind, vifi, v->ifname);
 		dp_cap_close(eng, dp, dc);
 		return -EIO;
 	}
 	dp_spare_open(eng, dp, dc);
-	ENG_INFO(eng, "%s %d (%s): capturing%s, mtu %d", kind, vifi,
-		 v->ifname, dp->standby ? " (held: standby)" :
-		 dc->hcap.p ? " (spare held for a fork)" : "", dc->mtu);
+	ENG_INFO(eng, "%s %d (%s): capturing%s, mtu %d", kind, vifi, v->ifname,
+		 dp->standby  ? " (held: standby)"
+		 : dc->hcap.p ? " (spare held for a fork)"
+			      : "",
+		 dc->mtu);
 	return 0;
 }
 
@@ -206,7 +214,8 @@ void dp_cap_close(struct mrt_engine *eng, struct dp *dp, struct dp_cap *dc)
 	struct pcap_stat ps;
 
 	if (dc->cap.p && pcap_stats(dc->cap.p, &ps) == 0)
-		ENG_INFO(eng, "%s: captured %u, dropped %u (ring) %u (if); "
+		ENG_INFO(eng,
+			 "%s: captured %u, dropped %u (ring) %u (if); "
 			 "dp rx %lu tx %lu tx_err %lu csum_fixed %lu local %lu",
 			 dc->cap.ifname, ps.ps_recv, ps.ps_drop, ps.ps_ifdrop,
 			 (unsigned long)dp->st.rx, (unsigned long)dp->st.tx,
@@ -217,7 +226,7 @@ void dp_cap_close(struct mrt_engine *eng, struct dp *dp, struct dp_cap *dc)
 		h->fd_owned(h->ctx, dc->cap.fd, 0);
 	if (dc->out.fd >= 0 && h->fd_owned)
 		h->fd_owned(h->ctx, dc->out.fd, 0);
-	cap_close(&dc->cap);	/* pcap_close: hooked close passes through */
+	cap_close(&dc->cap); /* pcap_close: hooked close passes through */
 	cap_close(&dc->out);
 	/* spares: closed only, a child may hold them (no filter change) */
 	dp_cap_drop(eng, &dc->hcap);
@@ -276,7 +285,6 @@ void dp_cap_losses(struct mrt_engine *eng, struct dp_cap *dc, struct cap *c,
 		 "capture on %s: %llu packets dropped by the full ring, %llu "
 		 "older than %llu ms not forwarded: this process did not "
 		 "read in time (stopped, or overloaded)",
-		 c->ifname, (unsigned long long)lost,
-		 (unsigned long long)stale,
+		 c->ifname, (unsigned long long)lost, (unsigned long long)stale,
 		 (unsigned long long)(CAP_STALE_NS / 1000000ull));
 }

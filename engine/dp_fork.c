@@ -27,7 +27,7 @@ static void dp_pidfd_close(struct mrt_engine *eng, struct dp *dp)
 		engine_close_fd(eng, dp->pidfd);
 	dp->pidfd = -1;
 	dp->pidfd_of = 0;
-	dp->gen++;		/* pfd[1] of the standby's poll set */
+	dp->gen++; /* pfd[1] of the standby's poll set */
 }
 
 /*
@@ -42,14 +42,14 @@ static bool dp_owner_gone(struct mrt_engine *eng, struct dp *dp, pid_t owner)
 
 	if (owner <= 0)
 		return true;
-	if (dp->pidfd_of != owner) {	/* first look, or a new owner */
+	if (dp->pidfd_of != owner) { /* first look, or a new owner */
 		dp_pidfd_close(eng, dp);
 		dp->pidfd_of = owner;
 		dp->pidfd = (int)syscall(SYS_pidfd_open, owner, 0);
 		if (dp->pidfd < 0 && errno == ESRCH)
 			return true;
 		if (dp->pidfd >= 0)
-			engine_own_fd(eng, dp->pidfd);	/* O_CLOEXEC */
+			engine_own_fd(eng, dp->pidfd); /* O_CLOEXEC */
 	}
 	if (dp->pidfd >= 0) {
 		p.fd = dp->pidfd;
@@ -96,10 +96,11 @@ static void dp_standby_prepare(struct mrt_engine *eng, struct dp *dp)
 	for (t = table_first(eng); t; t = t->next)
 		t->dp_tried = 0;
 	dp->gen++;
-	dp_sync_locked(eng, dp);	/* dp_cap_open holds them */
-	ENG_INFO(eng, "standby pid %d: %d spare captures kept, %d opened, "
-		 "held open until owner %d exits (%s)", getpid(), kept,
-		 opened, atomic_load(&dp->own->pid),
+	dp_sync_locked(eng, dp); /* dp_cap_open holds them */
+	ENG_INFO(eng,
+		 "standby pid %d: %d spare captures kept, %d opened, "
+		 "held open until owner %d exits (%s)",
+		 getpid(), kept, opened, atomic_load(&dp->own->pid),
 		 dp->pidfd >= 0 ? "pidfd" : "polled");
 }
 
@@ -123,11 +124,13 @@ static void dp_takeover(struct mrt_engine *eng, struct dp *dp, pid_t owner)
 		}
 	}
 	for (t = table_first(eng); t; t = t->next)
-		t->dp_tried = 0;	/* open the missing, keep the rest */
+		t->dp_tried = 0; /* open the missing, keep the rest */
 	dp->want++;
 	dp->gen++;
-	ENG_INFO(eng, "owner %d gone: pid %d forwards now (%d held captures "
-		 "switched, %d reopened)", owner, getpid(), n, bad);
+	ENG_INFO(eng,
+		 "owner %d gone: pid %d forwards now (%d held captures "
+		 "switched, %d reopened)",
+		 owner, getpid(), n, bad);
 }
 
 /* Forked child: take over once the owner process is gone. Lock held. */
@@ -156,7 +159,7 @@ void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp)
 	if (!gone)
 		return;
 	if (!atomic_compare_exchange_strong(&dp->own->pid, &owner, me))
-		return;		/* a sibling won: watch it next time */
+		return; /* a sibling won: watch it next time */
 	dp->standby = false;
 	dp_pidfd_close(eng, dp);
 	dp_takeover(eng, dp, owner);
@@ -180,22 +183,22 @@ static void *dp_spare_thread(void *arg)
 
 		if (!j->t)
 			continue;
-		if ((j->family == AF_INET6 ?
-			     cap_open6(&j->in, j->ifname, j->ifindex, buf, err,
-				       sizeof(err)) :
-			     cap_open(&j->in, j->ifname, j->ifindex, buf, err,
-				      sizeof(err))) < 0 ||
+		if ((j->family == AF_INET6
+			 ? cap_open6(&j->in, j->ifname, j->ifindex, buf, err,
+				     sizeof(err))
+			 : cap_open(&j->in, j->ifname, j->ifindex, buf, err,
+				    sizeof(err))) < 0 ||
 		    cap_hold(&j->in) < 0) {
 			cap_close(&j->in);
 			continue;
 		}
 		if (!j->out)
 			continue;
-		if ((j->family == AF_INET6 ?
-			     cap_open_local6(&j->o, j->ifname, j->ifindex, buf,
-					     j->mark, err, sizeof(err)) :
-			     cap_open_local(&j->o, j->ifname, j->ifindex, buf,
-					    j->local, err, sizeof(err))) < 0 ||
+		if ((j->family == AF_INET6
+			 ? cap_open_local6(&j->o, j->ifname, j->ifindex, buf,
+					   j->mark, err, sizeof(err))
+			 : cap_open_local(&j->o, j->ifname, j->ifindex, buf,
+					  j->local, err, sizeof(err))) < 0 ||
 		    cap_hold(&j->o) < 0)
 			cap_close(&j->o);
 	}
@@ -246,18 +249,17 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 	dp_cap_grave_close(eng, dp);
 	engine_lock(eng);
 	if (dp->standby || dp->stop || dp->nospare || !dp->respare ||
-	    dp->spare_busy ||
-	    engine_now_ns(eng) < dp->respare_ns) {
+	    dp->spare_busy || engine_now_ns(eng) < dp->respare_ns) {
 		engine_unlock(eng);
 		return;
 	}
-	if (dp->spare_started)	/* done: it cleared spare_busy */
+	if (dp->spare_started) /* done: it cleared spare_busy */
 		pthread_join(dp->spare_thr, NULL);
 	dp->spare_started = false;
 	if (!dp->spare_jobs)
 		dp->spare_jobs = calloc(DP_MAXCAP, sizeof(*dp->spare_jobs));
 	if (!dp->spare_jobs) {
-		dp->respare = false;	/* no memory: no spares */
+		dp->respare = false; /* no memory: no spares */
 		engine_unlock(eng);
 		return;
 	}
@@ -267,7 +269,7 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 		struct dp_spare_job *j = &dp->spare_jobs[i];
 		const struct mrt_vif *v;
 
-		dp_cap_grave_add(eng, dp, &dc->hcap);	/* a child's now */
+		dp_cap_grave_add(eng, dp, &dc->hcap); /* a child's now */
 		dp_cap_grave_add(eng, dp, &dc->hout);
 		if (!dc->t || !dc->cap.p)
 			continue;
@@ -285,9 +287,8 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 	if (n) {
 		sigfillset(&all);
 		pthread_sigmask(SIG_SETMASK, &all, &old);
-		dp->spare_busy =
-			pthread_create(&dp->spare_thr, NULL, dp_spare_thread,
-				       dp) == 0;
+		dp->spare_busy = pthread_create(&dp->spare_thr, NULL,
+						dp_spare_thread, dp) == 0;
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		dp->spare_started = dp->spare_busy;
 		if (!dp->spare_busy)
@@ -300,7 +301,7 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 
 void dp_atfork_prepare(struct mrt_engine *eng)
 {
-	(void)eng;	/* the host holds the engine lock across fork */
+	(void)eng; /* the host holds the engine lock across fork */
 }
 
 /* The child took our spares (owner) or our held captures (standby):
@@ -342,7 +343,7 @@ void dp_atfork_child(struct mrt_engine *eng)
 	 * (it owns dp->own); we stand by until it is gone. Our own wakeup
 	 * eventfd: the inherited one is shared with the parent. */
 	dp->thr_started = false;
-	atomic_store(&dp->in_poll, 0);	/* it was the parent's thread's */
+	atomic_store(&dp->in_poll, 0); /* it was the parent's thread's */
 	dp->dying = false;
 	/* nor did the spare helper: its half-opened jobs are the parent's */
 	dp->spare_started = dp->spare_busy = false;
@@ -384,7 +385,7 @@ void dp_atfork_child(struct mrt_engine *eng)
 		dp->inherited = true;
 	}
 	dp->standby = true;
-	dp->nospare = true;	/* see dp_spare_open */
+	dp->nospare = true; /* see dp_spare_open */
 	dp->respare = false;
 	/* the parent's pidfd watched its own owner: not ours to poll */
 	if (dp->pidfd >= 0)
@@ -415,9 +416,8 @@ void dp_exit_handover(struct mrt_engine *eng)
 		 * lock we hold); from here a standby's CAS takes over */
 		dp->stop = true;
 		dp_wake(dp);
-		if (dp->handfd >= 0 &&
-		    write(dp->handfd, &one, sizeof(one)) < 0)
-			(void)0;	/* saturated: already signalled */
+		if (dp->handfd >= 0 && write(dp->handfd, &one, sizeof(one)) < 0)
+			(void)0; /* saturated: already signalled */
 	}
 	engine_unlock(eng);
 }
@@ -431,8 +431,9 @@ void dp_fork_resume(struct mrt_engine *eng)
 	if (dp && dp->resume_pending) {
 		dp->resume_pending = false;
 		if (!dp->stop && dp_loop_start(dp) < 0)
-			ENG_ERR(eng, "forked child: cannot start the data plane "
-				     "thread; this process will not forward");
+			ENG_ERR(eng,
+				"forked child: cannot start the data plane "
+				"thread; this process will not forward");
 	}
 	engine_unlock(eng);
 }

@@ -28,7 +28,7 @@
 static struct in_addr vif_addr_of(struct mrt_table *t, int ifindex)
 {
 	int v = fwd_find_vif(t, ifindex);
-	struct in_addr none = { 0 };
+	struct in_addr none = {0};
 
 	return v >= 0 ? t->vifs[v].local_addr : none;
 }
@@ -95,8 +95,7 @@ bool dp_self_seen(struct dp *dp, const uint8_t *pkt)
 /* A copy's pkt_out and the data plane's tx / tx_err, by what its send
  * returned: after route and DF/MTU checks, so a down or vanished device
  * or a DF drop does not count. */
-static void dp_count_copy(struct dp *dp, struct mrt_vif *v, size_t len,
-			  int rc)
+static void dp_count_copy(struct dp *dp, struct mrt_vif *v, size_t len, int rc)
 {
 	if (rc == 0 || rc == -ENOBUFS || rc == -EAGAIN) {
 		fwd_count_out(v, len);
@@ -128,8 +127,8 @@ void dp_tx_flush_locked(struct dp *dp)
 
 /* One copy out vif v: the seam, or the AF_PACKET socket (queued while
  * the engine thread holds it: TX_QUEUED, counted at the flush). */
-static int dp_xmit(struct mrt_engine *eng, struct dp *dp,
-		   struct mrt_table *t, int v, const uint8_t *pkt, size_t len)
+static int dp_xmit(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
+		   int v, const uint8_t *pkt, size_t len)
 {
 	const struct mrt_host *h = &eng->host;
 	int i, mtu = 0;
@@ -161,8 +160,8 @@ static uint8_t pkt_ttl(const struct mrt_table *t, const uint8_t *pkt)
 
 static bool fix_partial(const struct mrt_table *t, uint8_t *pkt, size_t len)
 {
-	return t->family == AF_INET6 ? cksum_ip6_fix_partial(pkt, len) :
-				       cksum_ip4_fix_partial(pkt, len);
+	return t->family == AF_INET6 ? cksum_ip6_fix_partial(pkt, len)
+				     : cksum_ip4_fix_partial(pkt, len);
 }
 
 /* Our copy of a v4 local packet / of any v6 packet (dp_self6), noted so
@@ -206,7 +205,7 @@ void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	for (i = 0; i < r.ntx; i++) {
 		v = &t->vifs[r.tx[i]];
 		if (!v->used)
-			continue;	/* deleted vif: dropped silently */
+			continue; /* deleted vif: dropped silently */
 		if (fwd_is_register(t, r.tx[i])) {
 			/* WHOLEPKT before the TTL decrement (§6.3) */
 			fwd_count_out(v, len);
@@ -222,15 +221,15 @@ void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 						 dp->pkt, len);
 				} else {
 					dp_self_note(dp, dp->pkt);
-					tx_send(&dp->tx, v->ifindex, 0,
-						dp->pkt, len);
+					tx_send(&dp->tx, v->ifindex, 0, dp->pkt,
+						len);
 				}
 			}
 			continue;
 		}
 		if (!dec) {
 			if (t->family == AF_INET6)
-				dp->pkt[7]--;	/* no header checksum */
+				dp->pkt[7]--; /* no header checksum */
 			else
 				cksum_ip4_dec_ttl(dp->pkt);
 			dec = true;
@@ -253,9 +252,8 @@ static void log_sg(struct mrt_engine *eng, const struct mrt_table *t,
 	inet_ntop(af, src, s, sizeof(s));
 	inet_ntop(af, grp, g, sizeof(g));
 	if (rc < 0)
-		ENG_DBG(eng, "%s for (%s, %s) on %s %d not queued: %s", what,
-			s, g, af == AF_INET6 ? "mif" : "vif", vifi,
-			strerror(-rc));
+		ENG_DBG(eng, "%s for (%s, %s) on %s %d not queued: %s", what, s,
+			g, af == AF_INET6 ? "mif" : "vif", vifi, strerror(-rc));
 	else
 		ENG_DBG(eng, "%s for (%s, %s) on %s %d", what, s, g,
 			af == AF_INET6 ? "mif" : "vif", vifi);
@@ -264,9 +262,8 @@ static void log_sg(struct mrt_engine *eng, const struct mrt_table *t,
 /* ipmr_cache_unresolved / ip6mr_cache_unresolved. Expects the engine
  * lock. */
 int dp_unresolved(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
-		  const union mrt_ip *src, const union mrt_ip *grp,
-		  int ifindex, int vifi, const uint8_t *pkt, size_t len,
-		  bool local)
+		  const union mrt_ip *src, const union mrt_ip *grp, int ifindex,
+		  int vifi, const uint8_t *pkt, size_t len, bool local)
 {
 	struct mrt_unres *u;
 	uint64_t now, exp;
@@ -310,7 +307,7 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 	const uint8_t *pkt = data;
 	struct dp *dp = dp_get(eng);
 	bool local = flags & DP_IN_LOCAL;
-	union mrt_ip src = { 0 }, grp = { 0 };
+	union mrt_ip src = {0}, grp = {0};
 	struct mrt_chan_meta m;
 	struct mrt_mfc *c;
 	size_t hl, tot;
@@ -326,23 +323,23 @@ int dp_input_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
 	tot = (size_t)(pkt[2] << 8 | pkt[3]);
 	if (hl < 20 || tot < hl || tot > len)
 		return -EINVAL;
-	len = tot;		/* drop link-layer padding */
+	len = tot; /* drop link-layer padding */
 	dp->st.rx++;
 	if (local) {
 		if (dp_self_seen(dp, pkt))
-			return 0;	/* our own forwarded copy */
+			return 0; /* our own forwarded copy */
 		dp->st.local++;
 	}
 	memcpy(&src.v4, pkt + 12, 4);
 	memcpy(&grp.v4, pkt + 16, 4);
 	if (!IN_MULTICAST(ntohl(grp.v4.s_addr)))
-		return 0;	/* unicast IGMP: local delivery (igmpin) */
+		return 0; /* unicast IGMP: local delivery (igmpin) */
 	vifi = fwd_find_vif(t, ifindex);
 	if (vifi < 0)
-		return 0;	/* not a vif: mc_forwarding off there */
+		return 0; /* not a vif: mc_forwarding off there */
 
 	if (fwd_is_local_group(grp.v4.s_addr))
-		return 0;	/* 224.0.0.0/24 is never routed */
+		return 0; /* 224.0.0.0/24 is never routed */
 	/* ip_route_input_mc, before ip_mr_input: the source checks of
 	 * ip_mc_validate_source, then its fib_validate_source (rp_filter;
 	 * local sends are not routed on input, 0.0.0.0/8 not looked up) */

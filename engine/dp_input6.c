@@ -22,8 +22,8 @@ static void self6_key(const uint8_t *pkt, size_t len, uint8_t *k)
 
 	memcpy(k, pkt, 40);
 	memset(k + 40, 0, DP_SELF6_KEY - 40);
-	memcpy(k + 40, pkt + 40, pl < DP_SELF6_KEY - 40 ? pl :
-							  DP_SELF6_KEY - 40);
+	memcpy(k + 40, pkt + 40,
+	       pl < DP_SELF6_KEY - 40 ? pl : DP_SELF6_KEY - 40);
 }
 
 /* FNV-1a: only a quick filter before memcmp */
@@ -71,9 +71,8 @@ static bool scope_routed(const uint8_t *grp)
 	return scope != 1 && scope != 2;
 }
 
-int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
-		     int ifindex, const uint8_t *pkt, size_t len,
-		     unsigned flags)
+int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
+		     const uint8_t *pkt, size_t len, unsigned flags)
 {
 	struct dp *dp = dp_get(eng);
 	bool local = flags & DP_IN_LOCAL;
@@ -91,18 +90,18 @@ int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
 	tot = 40 + (size_t)(pkt[4] << 8 | pkt[5]);
 	if (tot > len)
 		return -EINVAL;
-	len = tot;		/* drop link-layer padding */
+	len = tot; /* drop link-layer padding */
 	dp->st.rx++;
 	if (local) {
 		if (dp_self6_seen(dp, pkt, len))
-			return 0;	/* our own forwarded copy */
+			return 0; /* our own forwarded copy */
 		dp->st.local++;
 	}
 	if (pkt[24] != 0xff)
-		return 0;	/* unicast: the kernel delivers it */
+		return 0; /* unicast: the kernel delivers it */
 	vifi = fwd_find_vif(t, ifindex);
 	if (vifi < 0 && !(flags & DP_IN_NONMIF))
-		return 0;	/* a mif capture sees only its device */
+		return 0; /* a mif capture sees only its device */
 	/* ip6_mc_input: MLD for the mrouter first (mldin.c decides), our
 	 * own too: with a mrouter the kernel loops them back (6.4) */
 	if (t->mrouter &&
@@ -123,7 +122,7 @@ int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
 		return 0;
 	}
 	if (vifi < 0)
-		return 0;	/* not a mif: no unresolved entry */
+		return 0; /* not a mif: no unresolved entry */
 	return dp_unresolved(eng, dp, t, &src, &grp, ifindex, vifi, pkt, len,
 			     local);
 }

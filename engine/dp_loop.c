@@ -25,7 +25,7 @@
 struct dp_rx_arg {
 	struct mrt_engine *eng;
 	struct mrt_table *t;
-	unsigned flags;		/* DP_IN_LOCAL for the outbound capture */
+	unsigned flags; /* DP_IN_LOCAL for the outbound capture */
 };
 
 static void dp_rx_cb(void *arg, int ifindex, const uint8_t *l3, size_t len)
@@ -50,7 +50,7 @@ static void dp_igmp_local(struct mrt_engine *eng, struct dp *dp)
 		for (t = table_first(eng); t; t = t->next)
 			if (t->family == AF_INET && t->mrouter &&
 			    upcall_send(t->mrouter, &m, dp->pkt, (size_t)n) ==
-				    0)
+				0)
 				dp->st.igmp_up++;
 	}
 }
@@ -59,7 +59,7 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 {
 	uint64_t now;
 
-	if (dp->standby)	/* the pidfd wakes us, else poll the owner */
+	if (dp->standby) /* the pidfd wakes us, else poll the owner */
 		return dp->pidfd >= 0 ? -1 : DP_STANDBY_MS;
 	if (dp->respare && !dp->spare_busy && !dp->nospare && !dp->stop) {
 		/* dp_fork_chores renews the spares then */
@@ -77,14 +77,14 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 	return (int)((dp->next_expiry_ns - now + 999999) / 1000000);
 }
 
-#define DP_MAP_OUT 0x1000	/* map[] entry is the outbound capture */
-#define DP_MAP_REG 0x2000	/* map[] entry: a register tun fd (regt[]) */
-#define DP_MAP_TNL 0x4000	/* map[] entry is the IP-in-IP socket */
-#define DP_MAP_PIM 0x8000	/* map[] entry is the PIM socket */
-#define DP_MAP_MLD 0x10000	/* map[] entry is the ICMPv6 socket */
-#define DP_MAP_PIM6 0x20000	/* map[] entry is the IPv6 PIM socket */
-#define DP_MAP_NM6 0x40000	/* map[] entry is the non-mif v6 socket */
-#define DP_MAP_HAND 0x80000	/* map[] entry: handfd (standby only) */
+#define DP_MAP_OUT 0x1000   /* map[] entry is the outbound capture */
+#define DP_MAP_REG 0x2000   /* map[] entry: a register tun fd (regt[]) */
+#define DP_MAP_TNL 0x4000   /* map[] entry is the IP-in-IP socket */
+#define DP_MAP_PIM 0x8000   /* map[] entry is the PIM socket */
+#define DP_MAP_MLD 0x10000  /* map[] entry is the ICMPv6 socket */
+#define DP_MAP_PIM6 0x20000 /* map[] entry is the IPv6 PIM socket */
+#define DP_MAP_NM6 0x40000  /* map[] entry is the non-mif v6 socket */
+#define DP_MAP_HAND 0x80000 /* map[] entry: handfd (standby only) */
 
 /* v6 multicast on a device that is no mif: to every v6 table with a
  * mrouter (where it is a mif, that mif's capture has it). Lock held. */
@@ -99,7 +99,7 @@ static void dp_nonmif6_rx(struct mrt_engine *eng, struct dp *dp)
 		if (n == -EAGAIN || n == -EBADF)
 			break;
 		if (n < 0)
-			continue;	/* truncated: dropped */
+			continue; /* truncated: dropped */
 		for (t = table_first(eng); t; t = t->next)
 			if (t->family == AF_INET6 && t->mrouter &&
 			    fwd_find_vif(t, ifindex) < 0)
@@ -154,7 +154,7 @@ static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp,
  * are permitted (capabilities are per thread). */
 void dp_loop_raise_caps(void)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 	uint32_t want = (1u << CAP_NET_RAW) | (1u << CAP_NET_ADMIN);
 
@@ -173,7 +173,7 @@ static void *dp_thread(void *arg)
 	struct pollfd pfd[2 * DP_MAXCAP + DP_MAXREG + 7 + CTL_MAXFD];
 	struct dp_rx_arg rx[2 * DP_MAXCAP + DP_MAXREG + 7];
 	int map[2 * DP_MAXCAP + DP_MAXREG + 7];
-	struct mrt_table *regt[DP_MAXREG];	/* DP_MAP_REG entries' tables */
+	struct mrt_table *regt[DP_MAXREG]; /* DP_MAP_REG entries' tables */
 	struct mrt_table *t;
 	unsigned gen = ~0u;
 	int n = 0, nc = 0, i, k, timeout, rc;
@@ -193,7 +193,7 @@ static void *dp_thread(void *arg)
 		if (dp->standby)
 			dp_fork_standby_check(eng, dp);
 		if (!dp->inherited && dp->want != dp->synced)
-			dp_sync_locked(eng, dp);	/* a standby's: held */
+			dp_sync_locked(eng, dp); /* a standby's: held */
 		if (gen != dp->gen) {
 			gen = dp->gen;
 			n = 0;
@@ -201,7 +201,7 @@ static void *dp_thread(void *arg)
 			pfd[n++].events = POLLIN;
 			pfd[n].fd = dp->standby ? dp->pidfd : dp->igmp.fd;
 			pfd[n++].events = POLLIN;
-			if (dp->standby && dp->handfd >= 0) {	/* a handover */
+			if (dp->standby && dp->handfd >= 0) { /* a handover */
 				map[n] = DP_MAP_HAND;
 				pfd[n].fd = dp->handfd;
 				pfd[n++].events = POLLIN;
@@ -238,11 +238,13 @@ static void *dp_thread(void *arg)
 				    t->vifs[t->reg_vif].dp_devfd <= 0)
 					continue;
 				if (k == DP_MAXREG) {
-					ENG_WARN(eng, "more than %d tables "
+					ENG_WARN(eng,
+						 "more than %d tables "
 						 "with a register vif: what "
 						 "the host sends into the "
 						 "others' devices is not "
-						 "read", DP_MAXREG);
+						 "read",
+						 DP_MAXREG);
 					break;
 				}
 				regt[k] = t;
@@ -265,8 +267,8 @@ static void *dp_thread(void *arg)
 		}
 		timeout = dp_timeout_ms(eng, dp);
 		/* the control endpoint (ctl.h): after the data-plane fds */
-		nc = dp->standby ? 0 :
-				     ctl_pollfds_locked(eng, pfd + n, &timeout);
+		nc = dp->standby ? 0
+				 : ctl_pollfds_locked(eng, pfd + n, &timeout);
 		engine_unlock(eng);
 
 		for (i = 0; i < n + nc; i++)
@@ -281,10 +283,10 @@ static void *dp_thread(void *arg)
 				;
 
 		engine_lock(eng);
-		now = engine_now_ns(eng);	/* this wakeup's time */
+		now = engine_now_ns(eng); /* this wakeup's time */
 		rpf_tick(&dp->rpf, now);
 		if (!dp->stop && gen == dp->gen && !dp->standby) {
-			dp_tx_hold(dp);	/* copies leave in one sendmmsg */
+			dp_tx_hold(dp); /* copies leave in one sendmmsg */
 			for (i = 2; i < n; i++) {
 				if (!(pfd[i].revents & (POLLIN | POLLERR)))
 					continue;
@@ -316,10 +318,10 @@ static void *dp_thread(void *arg)
 				k = map[i] & ~DP_MAP_OUT;
 				rx[i].eng = eng;
 				rx[i].t = dp->caps[k].t;
-				rx[i].flags = map[i] & DP_MAP_OUT ? DP_IN_LOCAL
-								  : 0;
-				cap = map[i] & DP_MAP_OUT ? &dp->caps[k].out :
-							    &dp->caps[k].cap;
+				rx[i].flags =
+				    map[i] & DP_MAP_OUT ? DP_IN_LOCAL : 0;
+				cap = map[i] & DP_MAP_OUT ? &dp->caps[k].out
+							  : &dp->caps[k].cap;
 				cap_dispatch(cap, DP_BATCH, dp_rx_cb, &rx[i]);
 				if (cap->truncated != cap->truncated_seen)
 					dp_cap_truncated(eng, cap);
@@ -331,7 +333,7 @@ static void *dp_thread(void *arg)
 			    engine_now_ns(eng) >= dp->next_expiry_ns)
 				dp_expire_locked(eng, engine_now_ns(eng));
 		}
-		dp_tx_flush_locked(dp);	/* before anyone sees the counters */
+		dp_tx_flush_locked(dp); /* before anyone sees the counters */
 		engine_unlock(eng);
 		ctl_serve(eng, pfd + n, nc);
 		dp_fork_chores(eng, dp);
@@ -345,7 +347,7 @@ int dp_loop_start(struct dp *dp)
 	int rc, i;
 
 	if (dp->thr_started && !dp->dying) {
-		dp->stop = false;	/* still running: keep it */
+		dp->stop = false; /* still running: keep it */
 		return 0;
 	}
 	if (dp->thr_started) {
@@ -373,6 +375,6 @@ int dp_loop_start(struct dp *dp)
 	 * to get there.
 	 */
 	for (i = 0; i < 2000 && !atomic_load(&dp->thr_running); i++)
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
 	return 0;
 }

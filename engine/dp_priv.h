@@ -24,10 +24,10 @@
 #include "tx.h"
 #include "upcall.h"
 
-#define DP_MAXCAP 64		/* captures across all tables */
-#define DP_MAXREG 64		/* register stand-ins polled (one per table) */
-#define DP_BATCH 64		/* packets per lock hold and capture */
-#define DP_STANDBY_MS 200	/* standby child: parent-alive poll period */
+#define DP_MAXCAP 64	  /* captures across all tables */
+#define DP_MAXREG 64	  /* register stand-ins polled (one per table) */
+#define DP_BATCH 64	  /* packets per lock hold and capture */
+#define DP_STANDBY_MS 200 /* standby child: parent-alive poll period */
 /* an owner renews the spares a forked child took this long after the
  * fork: a daemonizing parent exits first, and opening them under the
  * engine lock would stall its forwarding until then */
@@ -35,11 +35,11 @@
 
 /* One capture: a vif's device in one table. */
 struct dp_cap {
-	struct mrt_table *t;	/* NULL = slot free */
+	struct mrt_table *t; /* NULL = slot free */
 	int vifi;
-	int mtu;		/* device MTU (bytes), 0 = unknown */
-	struct cap cap;		/* inbound: ip_mr_input */
-	struct cap out;		/* our own sends from the vif address (6.4) */
+	int mtu;	/* device MTU (bytes), 0 = unknown */
+	struct cap cap; /* inbound: ip_mr_input */
+	struct cap out; /* our own sends from the vif address (6.4) */
 	/* Spares, held (cap_hold): what a forked child forwards with once
 	 * the owner has exited. The owner keeps a pair ready for each
 	 * capture; in a fork child (and in a standby that forked) they
@@ -47,25 +47,25 @@ struct dp_cap {
 	struct cap hcap, hout;
 	bool inherited;		/* hcap/hout: copies to close (standby) */
 	bool given;		/* cap/out went to a forked child: close */
-	uint64_t drops_read_ns;	/* engine_now_ns of the last ring stats */
+	uint64_t drops_read_ns; /* engine_now_ns of the last ring stats */
 };
 
 /* Shared between the processes of a fork (MAP_SHARED page). */
 struct dp_owner {
-	_Atomic pid_t pid;	/* the one process that forwards */
+	_Atomic pid_t pid; /* the one process that forwards */
 };
 
-#define DP_SELF_RING 256	/* our recent own copies: > 2 batches */
+#define DP_SELF_RING 256 /* our recent own copies: > 2 batches */
 
 /* Our forwarded copy of a locally originated packet leaves from the
  * vif's address, so the outbound capture of that vif would see it again
  * if an oif is the sending interface; it is recognised by these bytes
  * of its header (ID, TTL, checksum, source, group). */
 struct dp_self {
-	uint8_t hdr[14];	/* bytes 4-5, 8, 10-11, 12-19 */
+	uint8_t hdr[14]; /* bytes 4-5, 8, 10-11, 12-19 */
 };
 
-#define DP_SELF6_RING 1024	/* our recent v6 copies, see dp_self6 */
+#define DP_SELF6_RING 1024 /* our recent v6 copies, see dp_self6 */
 #define DP_SELF6_KEY 48
 
 /* v6 (spec 6.4): the outbound capture of a mif sees everything this host
@@ -76,29 +76,29 @@ struct dp_self {
  * payload bytes (ports, length and checksum tell packets of a flow
  * apart). */
 struct dp_self6 {
-	uint32_t hash;		/* of key, compared first */
+	uint32_t hash; /* of key, compared first */
 	uint8_t key[DP_SELF6_KEY];
 };
 
 /* One spare pair the helper thread opens (dp_fork.c). */
 struct dp_spare_job {
-	struct mrt_table *t;	/* NULL = no job */
+	struct mrt_table *t; /* NULL = no job */
 	int vifi, ifindex, family;
 	char ifname[IF_NAMESIZE];
-	struct in_addr local;	/* v4 outbound capture: 0 = none */
-	bool out;		/* the owner has an outbound capture */
-	uint32_t mark;		/* v6 outbound: skip mark */
+	struct in_addr local; /* v4 outbound capture: 0 = none */
+	bool out;	      /* the owner has an outbound capture */
+	uint32_t mark;	      /* v6 outbound: skip mark */
 	struct cap in, o;
 };
 
 /* Counters of the data plane itself (not kernel-visible). */
 struct dp_stats {
-	uint64_t local;		/* locally originated packets seen */
-	uint64_t rx;		/* packets handed to dp_input */
-	uint64_t tx;		/* copies sent */
-	uint64_t tx_err;	/* copies the device refused */
-	uint64_t csum_fixed;	/* partial L4 checksums completed */
-	uint64_t igmp_up;	/* IGMP packets given to the daemon */
+	uint64_t local;	     /* locally originated packets seen */
+	uint64_t rx;	     /* packets handed to dp_input */
+	uint64_t tx;	     /* copies sent */
+	uint64_t tx_err;     /* copies the device refused */
+	uint64_t csum_fixed; /* partial L4 checksums completed */
+	uint64_t igmp_up;    /* IGMP packets given to the daemon */
 };
 
 struct dp {
@@ -106,7 +106,7 @@ struct dp {
 	pthread_t thr;
 	bool thr_started;	/* thr is joinable */
 	bool resume_pending;	/* forked child: start thr on dp_fork_resume */
-	atomic_int thr_running;	/* thr has entered dp_thread */
+	atomic_int thr_running; /* thr has entered dp_thread */
 	atomic_int in_poll;	/* thr may be in poll(), holding each file
 				 * it waits on (dp_unpoll_locked) */
 	bool dying;		/* thread saw stop and left (under lock) */
@@ -125,33 +125,33 @@ struct dp {
 	/* the owner's spares are renewed by a helper thread, so that
 	 * neither the lock nor the engine thread waits for pcap_activate */
 	pthread_t spare_thr;
-	bool spare_started;	/* spare_thr is joinable */
-	bool spare_busy;	/* it runs: spare_jobs are its */
-	struct dp_spare_job *spare_jobs;	/* DP_MAXCAP of them */
-	int pidfd;		/* standby: readable once pidfd_of exits */
-	pid_t pidfd_of;		/* the owner pidfd refers to, 0 = none */
-	int evfd;		/* wakes the thread, -1 = none */
-	unsigned gen;		/* bumped when the capture set changes */
-	unsigned want, synced;	/* setup requests / handled by the thread */
-	uint64_t next_expiry_ns;	/* earliest unresolved expiry, 0 none */
+	bool spare_started;		 /* spare_thr is joinable */
+	bool spare_busy;		 /* it runs: spare_jobs are its */
+	struct dp_spare_job *spare_jobs; /* DP_MAXCAP of them */
+	int pidfd;		 /* standby: readable once pidfd_of exits */
+	pid_t pidfd_of;		 /* the owner pidfd refers to, 0 = none */
+	int evfd;		 /* wakes the thread, -1 = none */
+	unsigned gen;		 /* bumped when the capture set changes */
+	unsigned want, synced;	 /* setup requests / handled by the thread */
+	uint64_t next_expiry_ns; /* earliest unresolved expiry, 0 none */
 	struct dp_cap caps[DP_MAXCAP];
 	struct tx tx;
 	struct igmpin igmp;
-	struct mldin mld;	/* private raw ICMPv6 socket (mldin.h) */
-	struct nonmif6 nm6;	/* v6 multicast on non-mif devices */
-	struct tnl tnl;		/* tunnel vifs' IP-in-IP sockets */
-	struct pimrx pim;	/* PIM Registers to decapsulate */
-	struct rpf rpf;		/* rp_filter before ip_mr_input (rpf.h) */
-	struct rpf_nl rpfnl;	/* its route lookups */
-	struct dp_owner *own;	/* MAP_SHARED, NULL until the thread runs */
-	const char *igmp_path;	/* /proc/net/igmp (tests override) */
+	struct mldin mld;      /* private raw ICMPv6 socket (mldin.h) */
+	struct nonmif6 nm6;    /* v6 multicast on non-mif devices */
+	struct tnl tnl;	       /* tunnel vifs' IP-in-IP sockets */
+	struct pimrx pim;      /* PIM Registers to decapsulate */
+	struct rpf rpf;	       /* rp_filter before ip_mr_input (rpf.h) */
+	struct rpf_nl rpfnl;   /* its route lookups */
+	struct dp_owner *own;  /* MAP_SHARED, NULL until the thread runs */
+	const char *igmp_path; /* /proc/net/igmp (tests override) */
 	struct dp_stats st;
-	struct dp_self self[DP_SELF_RING];	/* ring, see struct dp_self */
+	struct dp_self self[DP_SELF_RING]; /* ring, see struct dp_self */
 	unsigned self_next;
-	struct dp_self6 self6[DP_SELF6_RING];	/* ring, see dp_self6 */
+	struct dp_self6 self6[DP_SELF6_RING]; /* ring, see dp_self6 */
 	unsigned self6_next;
 	uint8_t pkt[65536];	/* working copy of the packet forwarded */
-	uint8_t up[UPCALL_MAX];	/* upcall being built */
+	uint8_t up[UPCALL_MAX]; /* upcall being built */
 };
 
 /* The engine's data plane, created on first use; NULL on ENOMEM. */
@@ -204,9 +204,8 @@ void dp_self6_note(struct dp *dp, const uint8_t *pkt, size_t len);
 bool dp_self6_seen(struct dp *dp, const uint8_t *pkt, size_t len);
 
 /* ip6_mr_input (dp_input6.c), dp_input_locked for a v6 table. */
-int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t,
-		     int ifindex, const uint8_t *pkt, size_t len,
-		     unsigned flags);
+int dp_input6_locked(struct mrt_engine *eng, struct mrt_table *t, int ifindex,
+		     const uint8_t *pkt, size_t len, unsigned flags);
 
 /* The family-independent halves of ip_mr_input / ip6_mr_input (dp_input.c),
  * lock held: forward pkt (L3, len bytes) through entry c; or queue it on
@@ -215,9 +214,8 @@ void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 		struct mrt_mfc *c, int ifindex, int vifi, const uint8_t *pkt,
 		size_t len, bool local);
 int dp_unresolved(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
-		  const union mrt_ip *src, const union mrt_ip *grp,
-		  int ifindex, int vifi, const uint8_t *pkt, size_t len,
-		  bool local);
+		  const union mrt_ip *src, const union mrt_ip *grp, int ifindex,
+		  int vifi, const uint8_t *pkt, size_t len, bool local);
 
 /* The engine thread's transmit batch (dp_input.c): from dp_tx_hold on,
  * forwarded copies wait in dp->tx and leave with one sendmmsg at

@@ -103,7 +103,7 @@ void engine_destroy(struct mrt_engine *eng)
 	if (!eng)
 		return;
 	dp_shutdown(eng);
-	ctl_exit(eng);	/* its thread is gone */
+	ctl_exit(eng); /* its thread is gone */
 	engine_lock(eng);
 	/* as process exit: each mrouter is closed, then the netns goes
 	 * (all four flush bits) */

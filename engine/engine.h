@@ -25,9 +25,9 @@ struct mrt_engine;
  * digits 1, 2, 3 mean ERR, INFO, DEBUG (envconf.c). */
 enum mrt_log_level {
 	MRT_LOG_ERR = 1,
-	MRT_LOG_WARN = 2,	/* something did not work; routing goes on */
-	MRT_LOG_INFO = 3,	/* what changed: vifs, routes, the mrouter */
-	MRT_LOG_DEBUG = 4,	/* per call and per packet */
+	MRT_LOG_WARN = 2,  /* something did not work; routing goes on */
+	MRT_LOG_INFO = 3,  /* what changed: vifs, routes, the mrouter */
+	MRT_LOG_DEBUG = 4, /* per call and per packet */
 };
 
 /* Interface queries; the default implementation asks the kernel. */
@@ -49,7 +49,7 @@ struct mrt_host {
 	void *ctx;
 	/* one formatted line, without newline; NULL = silent */
 	void (*log)(void *ctx, int level, const char *func, const char *msg);
-	int log_level;		/* lines above this level are not formatted */
+	int log_level; /* lines above this level are not formatted */
 	/* CLOCK_MONOTONIC in ns; NULL = real clock */
 	uint64_t (*now_ns)(void *ctx);
 	/* 1 if the caller has CAP_NET_ADMIN as the kernel judges it for
@@ -171,9 +171,8 @@ int mrt_router_alert(struct mrt_engine *eng, struct mrt_sock *s, int on);
  * real socket by the host; it reports them here so the engine knows which
  * control messages to give (IP_PKTINFO...) and the receive buffer size.
  */
-void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s,
-			  int level, int optname, const void *optval,
-			  socklen_t optlen);
+void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s, int level,
+			  int optname, const void *optval, socklen_t optlen);
 
 /* The channel consumer read one message of the given wire length: lets
  * the engine account the daemon's receive buffer as the kernel does. */
@@ -182,12 +181,12 @@ void mrt_sock_note_consumed(struct mrt_engine *eng, struct mrt_sock *s,
 
 /* In-process views of the kernel's files. */
 enum mrt_view {
-	MRT_VIEW_IP_MR_VIF,	/* /proc/net/ip_mr_vif */
-	MRT_VIEW_IP_MR_CACHE,	/* /proc/net/ip_mr_cache */
-	MRT_VIEW_IP6_MR_VIF,	/* /proc/net/ip6_mr_vif */
-	MRT_VIEW_IP6_MR_CACHE,	/* /proc/net/ip6_mr_cache */
-	MRT_VIEW_MC_FWD4,	/* /proc/sys/net/ipv4/conf/<dev>/mc_forwarding */
-	MRT_VIEW_MC_FWD6,	/* /proc/sys/net/ipv6/conf/<dev>/mc_forwarding */
+	MRT_VIEW_IP_MR_VIF,    /* /proc/net/ip_mr_vif */
+	MRT_VIEW_IP_MR_CACHE,  /* /proc/net/ip_mr_cache */
+	MRT_VIEW_IP6_MR_VIF,   /* /proc/net/ip6_mr_vif */
+	MRT_VIEW_IP6_MR_CACHE, /* /proc/net/ip6_mr_cache */
+	MRT_VIEW_MC_FWD4,      /* /proc/sys/net/ipv4/conf/<dev>/mc_forwarding */
+	MRT_VIEW_MC_FWD6,      /* /proc/sys/net/ipv6/conf/<dev>/mc_forwarding */
 };
 /* Which view a path names (dev receives the <dev> part for MC_FWD*,
  * "all" included); -1 if none. Pure; callable without an engine. */
@@ -207,9 +206,9 @@ long mrt_nsview_render(struct mrt_engine *eng, int view, const char *dev,
 
 /* Who answers an rtnetlink request sent to the kernel (nlroute.c). */
 enum mrt_nlroute_who {
-	MRT_NLROUTE_KERNEL,	/* not ours: the kernel gets it */
-	MRT_NLROUTE_ENGINE,	/* eng's tables (mrt_nlview_next) */
-	MRT_NLROUTE_SNAP,	/* *view: the netns's mrouters' tables */
+	MRT_NLROUTE_KERNEL, /* not ours: the kernel gets it */
+	MRT_NLROUTE_ENGINE, /* eng's tables (mrt_nlview_next) */
+	MRT_NLROUTE_SNAP,   /* *view: the netns's mrouters' tables */
 };
 struct nlmsghdr;
 struct nlview_opts;

@@ -18,17 +18,17 @@
  * state). Guarded by lock unless noted.
  */
 struct mrt_engine {
-	struct mrt_host host;	/* immutable after create, defaults in */
-	struct mrt_netif_ops netif_dflt;	/* host.netif, NULLs filled */
-	pthread_mutex_t lock;	/* all tables, vifs, MFC, unres, socks */
-	struct mrt_table *tables;	/* all families, creation order */
-	int uaccess_vm;		/* process_vm_*: 1 works, 0 ?, -1 refused
-				 * (atomic, no lock) */
-	void *dp;		/* data plane private state (dataplane.c) */
-	void *ctl;		/* control endpoint state (ctl.c): the engine
-				 * thread's only */
-	bool v6;		/* MRT6_* handled: host.v6_control or
-				 * MRT_HAVE_V6_DATAPLANE (immutable) */
+	struct mrt_host host; /* immutable after create, defaults in */
+	struct mrt_netif_ops netif_dflt; /* host.netif, NULLs filled */
+	pthread_mutex_t lock;	  /* all tables, vifs, MFC, unres, socks */
+	struct mrt_table *tables; /* all families, creation order */
+	int uaccess_vm;		  /* process_vm_*: 1 works, 0 ?, -1 refused
+				   * (atomic, no lock) */
+	void *dp;		  /* data plane private state (dataplane.c) */
+	void *ctl;		  /* control endpoint state (ctl.c): the engine
+				   * thread's only */
+	bool v6;		  /* MRT6_* handled: host.v6_control or
+				   * MRT_HAVE_V6_DATAPLANE (immutable) */
 	/* the lock name this engine last gave up (nslock.c), and when: the
 	 * engine thread may hold it a moment longer (see nslock_acquire) */
 	int lock_gone_family;
@@ -57,8 +57,8 @@ int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
 
 /* mrt.c, shared with mrt6.c (caller holds the lock) */
 /* An int option of exactly sizeof(int): 0, -EINVAL or -EFAULT. */
-int mrt_read_int(struct mrt_engine *eng, const void *optval,
-		 socklen_t optlen, int *val);
+int mrt_read_int(struct mrt_engine *eng, const void *optval, socklen_t optlen,
+		 int *val);
 /* MRT_INIT / MRT6_INIT once optlen is checked: -EADDRINUSE or start. */
 int mrt_init_locked(struct mrt_engine *eng, struct mrt_sock *s,
 		    struct mrt_table *t);
@@ -99,7 +99,7 @@ void netif_default_ops(struct mrt_netif_ops *ops);
  * returns the fd or -errno (-EADDRINUSE: another mrouter in this netns). */
 int nslock_acquire(struct mrt_engine *eng, int family, uint32_t table_id);
 void nslock_release(struct mrt_engine *eng, int fd, int family,
-		     uint32_t table_id);
+		    uint32_t table_id);
 /* The abstract name (leading NUL included) into buf; returns its length. */
 size_t nslock_name(int family, uint32_t table_id, char *buf, size_t cap);
 

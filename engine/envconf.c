@@ -20,17 +20,22 @@ static const struct {
 	const char *name;
 	int level;
 } level_names[] = {
-	{ "off", 0 },		{ "none", 0 },	     { "silent", 0 },
-	{ "error", MRT_LOG_ERR }, { "err", MRT_LOG_ERR },
-	{ "warn", MRT_LOG_WARN }, { "warning", MRT_LOG_WARN },
-	{ "info", MRT_LOG_INFO }, { "debug", MRT_LOG_DEBUG },
+    {"off", 0},
+    {"none", 0},
+    {"silent", 0},
+    {"error", MRT_LOG_ERR},
+    {"err", MRT_LOG_ERR},
+    {"warn", MRT_LOG_WARN},
+    {"warning", MRT_LOG_WARN},
+    {"info", MRT_LOG_INFO},
+    {"debug", MRT_LOG_DEBUG},
 };
 
 int envconf_level(const char *s, int *level)
 {
 	/* MRTSHIM_DEBUG's numbers predate the warn level */
-	static const int digit[] = { 0, MRT_LOG_ERR, MRT_LOG_INFO,
-				     MRT_LOG_DEBUG };
+	static const int digit[] = {0, MRT_LOG_ERR, MRT_LOG_INFO,
+				    MRT_LOG_DEBUG};
 	size_t i;
 
 	if (!s || !*s)
@@ -106,8 +111,8 @@ int envconf_size(const char *s, size_t min, size_t max, size_t *out)
 
 int envconf_bool(const char *s, int *out)
 {
-	static const char *const yes[] = { "1", "yes", "true", "on" };
-	static const char *const no[] = { "0", "no", "false", "off" };
+	static const char *const yes[] = {"1", "yes", "true", "on"};
+	static const char *const no[] = {"0", "no", "false", "off"};
 	size_t i;
 
 	if (!s)

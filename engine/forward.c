@@ -19,9 +19,9 @@ int fwd_find_vif(const struct mrt_table *t, int ifindex)
 		/* a deviceless vif named by fwd_arrival */
 		i = -ifindex - 1;
 		return i < t->maxvif && t->vifs[i].used &&
-				       t->vifs[i].ifindex <= 0 ?
-			       i :
-			       -1;
+			       t->vifs[i].ifindex <= 0
+			   ? i
+			   : -1;
 	}
 	if (ifindex == 0)
 		return -1;
@@ -41,7 +41,7 @@ static bool parent_is_dev(const struct mrt_table *t, int parent, int ifindex)
 {
 	if (parent >= MRT_MAXVIFS || !t->vifs[parent].used)
 		return false;
-	if (ifindex < 0)	/* deviceless vif (fwd_arrival) */
+	if (ifindex < 0) /* deviceless vif (fwd_arrival) */
 		return t->vifs[parent].ifindex <= 0 && parent == -ifindex - 1;
 	return t->vifs[parent].ifindex == ifindex && ifindex > 0;
 }
@@ -73,7 +73,7 @@ void fwd_decide(struct mrt_table *t, struct mrt_mfc *c, int ifindex,
 	/* step 3: wrong interface */
 	if (!parent_is_dev(t, vif, ifindex)) {
 		if (local && t->family == AF_INET)
-			return;	/* v4 local origin: silent, uncounted */
+			return; /* v4 local origin: silent, uncounted */
 		r->wrong_if = true;
 		c->wrong_if++;
 		/* time_after(jiffies, last_assert + MFC_ASSERT_THRESH); a

@@ -17,11 +17,11 @@
 
 /* What to do with one packet. */
 struct fwd_result {
-	unsigned ntx;			/* copies to send */
-	uint8_t tx[MRT_MAXVIFS];	/* their vifs, in the kernel's order */
-	bool wrong_if;			/* dropped: wrong interface */
-	bool wrongvif;			/* raise IGMPMSG_WRONGVIF on true_vifi */
-	bool wrvifwhole;		/* then IGMPMSG_WRVIFWHOLE */
+	unsigned ntx;		 /* copies to send */
+	uint8_t tx[MRT_MAXVIFS]; /* their vifs, in the kernel's order */
+	bool wrong_if;		 /* dropped: wrong interface */
+	bool wrongvif;		 /* raise IGMPMSG_WRONGVIF on true_vifi */
+	bool wrvifwhole;	 /* then IGMPMSG_WRVIFWHOLE */
 };
 
 /*
@@ -54,8 +54,8 @@ static inline int fwd_arrival(const struct mrt_table *t, int vifi)
  * value, so the flag means what the table's family says. */
 static inline bool fwd_is_register(const struct mrt_table *t, int vifi)
 {
-	return t->family == AF_INET6 ? (t->vifs[vifi].flags & 1u) != 0 :
-				       (t->vifs[vifi].flags & 4u) != 0;
+	return t->family == AF_INET6 ? (t->vifs[vifi].flags & 1u) != 0
+				     : (t->vifs[vifi].flags & 4u) != 0;
 }
 
 static inline bool fwd_is_tunnel(const struct mrt_table *t, int vifi)

@@ -70,11 +70,14 @@ long igmpin_read(struct igmpin *g, uint8_t *buf, size_t cap,
 		struct cmsghdr align;
 	} cb;
 	struct sockaddr_in sin;
-	struct iovec iov = { buf, cap };
+	struct iovec iov = {buf, cap};
 	struct msghdr msg = {
-		.msg_name = &sin, .msg_namelen = sizeof(sin),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cb.b, .msg_controllen = sizeof(cb.b),
+	    .msg_name = &sin,
+	    .msg_namelen = sizeof(sin),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = cb.b,
+	    .msg_controllen = sizeof(cb.b),
 	};
 	struct cmsghdr *c;
 	ssize_t n;

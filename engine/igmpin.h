@@ -15,7 +15,7 @@
 #include "chan.h"
 
 struct igmpin {
-	int fd;			/* raw IGMP socket, -1 = closed */
+	int fd; /* raw IGMP socket, -1 = closed */
 };
 
 /* Open the private raw IGMP socket (non-blocking, cloexec, all cmsgs). */

@@ -144,8 +144,7 @@ void mfc_unlink_free(struct mrt_table *t, struct mrt_mfc *c)
 }
 
 /* One address in words: "*" for the wildcard, as ip mroute shows it. */
-static void ip_words(int family, const union mrt_ip *a, char *buf,
-		     size_t cap)
+static void ip_words(int family, const union mrt_ip *a, char *buf, size_t cap)
 {
 	static const union mrt_ip any;
 

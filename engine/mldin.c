@@ -24,8 +24,8 @@
 
 int mldin_open(struct mldin *m)
 {
-	static const int opts[] = { IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT,
-				    IPV6_RECVTCLASS, IPV6_RECVHOPOPTS };
+	static const int opts[] = {IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT,
+				   IPV6_RECVTCLASS, IPV6_RECVHOPOPTS};
 	int on = 1, rc;
 	size_t i;
 
@@ -35,8 +35,8 @@ int mldin_open(struct mldin *m)
 		return -errno;
 	/* without them the meta would lack what the daemon may ask for */
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-		if (setsockopt(m->fd, IPPROTO_IPV6, opts[i], &on,
-			       sizeof(on)) < 0) {
+		if (setsockopt(m->fd, IPPROTO_IPV6, opts[i], &on, sizeof(on)) <
+		    0) {
 			rc = -errno;
 			mldin_close_fd(m);
 			return rc;
@@ -103,7 +103,6 @@ int mldin_joined(const char *path, int ifindex, const struct in6_addr *grp)
 	return found;
 }
 
-
 /* Queue msg with meta m on s if its filter passes it. */
 static void deliver(struct mldin *mi, struct mrt_sock *s,
 		    const struct mrt_chan_meta *m, const uint8_t *msg,
@@ -148,8 +147,8 @@ int mldin_input_locked(struct mrt_engine *eng, struct dp *dp,
 	struct mrt_table *o;
 	int j;
 
-	switch (local ? mldin_classify_own(pkt, len, &p) :
-			mldin_classify(pkt, len, &p)) {
+	switch (local ? mldin_classify_own(pkt, len, &p)
+		      : mldin_classify(pkt, len, &p)) {
 	case MLDIN_DATA:
 	case MLDIN_LOCAL:
 		return 0;
@@ -188,11 +187,14 @@ static long mldin_read(struct mldin *mi, uint8_t *buf, size_t cap,
 		struct cmsghdr align;
 	} cb;
 	struct sockaddr_in6 sin6;
-	struct iovec iov = { buf, cap };
+	struct iovec iov = {buf, cap};
 	struct msghdr msg = {
-		.msg_name = &sin6, .msg_namelen = sizeof(sin6),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cb.b, .msg_controllen = sizeof(cb.b),
+	    .msg_name = &sin6,
+	    .msg_namelen = sizeof(sin6),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = cb.b,
+	    .msg_controllen = sizeof(cb.b),
 	};
 	struct cmsghdr *c;
 	size_t l;
@@ -256,7 +258,6 @@ void mldin_rx(struct mrt_engine *eng, struct dp *dp)
 		/* every raw ICMPv6 socket gets its copy (ipv6_raw_deliver) */
 		for (t = table_first(eng); t; t = t->next)
 			if (t->family == AF_INET6 && t->mrouter)
-				deliver(mi, t->mrouter, &m, dp->pkt,
-					(size_t)n);
+				deliver(mi, t->mrouter, &m, dp->pkt, (size_t)n);
 	}
 }

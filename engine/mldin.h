@@ -25,11 +25,11 @@ struct mrt_engine;
 struct dp;
 
 struct mldin {
-	int fd;			/* raw ICMPv6 socket, -1 (or 0) = closed */
-	const char *path;	/* /proc/net/igmp6 when NULL (tests set it) */
-	uint64_t delivered;	/* ICMPv6 messages queued to mrouters */
-	uint64_t filtered;	/* ... not queued: a filter blocked them */
-	uint64_t bad;		/* captured MLD dropped: checksum, header */
+	int fd;		    /* raw ICMPv6 socket, -1 (or 0) = closed */
+	const char *path;   /* /proc/net/igmp6 when NULL (tests set it) */
+	uint64_t delivered; /* ICMPv6 messages queued to mrouters */
+	uint64_t filtered;  /* ... not queued: a filter blocked them */
+	uint64_t bad;	    /* captured MLD dropped: checksum, header */
 };
 
 /* Open the private raw ICMPv6 socket (non-blocking, cloexec, with the

@@ -13,14 +13,13 @@
 
 #include "cksum.h"
 
-#define HBH_MAX_OPTS 8		/* net.ipv6.max_hbh_opts_number default */
+#define HBH_MAX_OPTS 8 /* net.ipv6.max_hbh_opts_number default */
 #define TLV_PAD1 0
 #define TLV_PADN 1
-#define TLV_RA 5		/* IPV6_TLV_ROUTERALERT */
-#define TLV_JUMBO 0xc2		/* needs payload length 0: never here */
+#define TLV_RA 5       /* IPV6_TLV_ROUTERALERT */
+#define TLV_JUMBO 0xc2 /* needs payload length 0: never here */
 
-bool mldin_filter_pass(const struct mrt_sock *s, const uint8_t *msg,
-		       size_t len)
+bool mldin_filter_pass(const struct mrt_sock *s, const uint8_t *msg, size_t len)
 {
 	unsigned type;
 
@@ -67,10 +66,10 @@ static int hbh_parse(const uint8_t *h, size_t hl, int *ra)
 				return -1;
 			if (h[off] == TLV_RA) {
 				if (optlen != 4)
-					return -1;	/* ipv6_hop_ra */
+					return -1; /* ipv6_hop_ra */
 				*ra = h[off + 2] << 8 | h[off + 3];
 			} else if (h[off] == TLV_JUMBO || (h[off] & 0xc0)) {
-				return -1;	/* ip6_tlvopt_unknown */
+				return -1; /* ip6_tlvopt_unknown */
 			}
 			pad = 0;
 		}
@@ -97,8 +96,8 @@ static long skip_ext(const uint8_t *pkt, size_t len, size_t off, uint8_t *nh)
 	while (ext_hdr(*nh)) {
 		if (*nh == 44 || len - off < 8)
 			return -1;
-		hl = *nh == 51 ? ((size_t)pkt[off + 1] + 2) << 2 :
-				 ((size_t)pkt[off + 1] + 1) << 3;
+		hl = *nh == 51 ? ((size_t)pkt[off + 1] + 2) << 2
+			       : ((size_t)pkt[off + 1] + 1) << 3;
 		*nh = pkt[off];
 		off += hl;
 		if (off > len)
@@ -117,7 +116,7 @@ static bool is_mld_type(uint8_t t)
  * messages whose checksum does not verify). */
 static bool icmp6_cksum_ok(const uint8_t *pkt, size_t off, size_t len)
 {
-	uint8_t ph[8] = { 0 };
+	uint8_t ph[8] = {0};
 	uint32_t sum, ul = (uint32_t)(len - off);
 
 	ph[0] = (uint8_t)(ul >> 24);
@@ -125,7 +124,7 @@ static bool icmp6_cksum_ok(const uint8_t *pkt, size_t off, size_t len)
 	ph[2] = (uint8_t)(ul >> 8);
 	ph[3] = (uint8_t)ul;
 	ph[7] = IPPROTO_ICMPV6;
-	sum = cksum_add(0, pkt + 8, 32);	/* source, destination */
+	sum = cksum_add(0, pkt + 8, 32); /* source, destination */
 	sum = cksum_add(sum, ph, sizeof(ph));
 	sum = cksum_add(sum, pkt + off, len - off);
 	return cksum_fold(sum) == 0;
@@ -139,8 +138,7 @@ static bool find_mld(const uint8_t *pkt, struct mldin_pkt *p)
 	long off = skip_ext(pkt, p->len, 40 + p->hbh_len, &nh);
 
 	if (off < 0 || nh != IPPROTO_ICMPV6 || p->len - (size_t)off < 8 ||
-	    !is_mld_type(pkt[off]) ||
-	    !icmp6_cksum_ok(pkt, (size_t)off, p->len))
+	    !is_mld_type(pkt[off]) || !icmp6_cksum_ok(pkt, (size_t)off, p->len))
 		return false;
 	p->off = (size_t)off;
 	return true;
@@ -155,10 +153,10 @@ enum mldin_verdict mldin_classify(const uint8_t *pkt, size_t len,
 	memset(p, 0, sizeof(*p));
 	p->ra = -1;
 	if (len < 40 || (pkt[0] >> 4) != 6)
-		return MLDIN_LOCAL;	/* not ours to judge */
+		return MLDIN_LOCAL; /* not ours to judge */
 	plen = (size_t)(pkt[4] << 8 | pkt[5]);
 	if (!plen || 40 + plen > len)
-		return MLDIN_LOCAL;	/* jumbogram or truncated */
+		return MLDIN_LOCAL; /* jumbogram or truncated */
 	p->len = len = 40 + plen;
 	nh = pkt[6];
 	/* ip6_rcv_core: the hop-by-hop header is parsed for every packet */
@@ -166,8 +164,8 @@ enum mldin_verdict mldin_classify(const uint8_t *pkt, size_t len,
 		if (len < 48)
 			return MLDIN_DROP;
 		p->hbh_len = ((size_t)pkt[41] + 1) << 3;
-		if (p->hbh_len > plen || hbh_parse(pkt + 40, p->hbh_len,
-						   &p->ra) < 0)
+		if (p->hbh_len > plen ||
+		    hbh_parse(pkt + 40, p->hbh_len, &p->ra) < 0)
 			return MLDIN_DROP;
 	}
 	/* ip6_mc_input: loopback and link-local types are not routed */
@@ -175,7 +173,7 @@ enum mldin_verdict mldin_classify(const uint8_t *pkt, size_t len,
 	if (pkt[24] != 0xff || scope == 1 || scope == 2)
 		return MLDIN_LOCAL;
 	if (p->ra != 0)
-		return MLDIN_DATA;	/* no RA, or "unknown RA": normal */
+		return MLDIN_DATA; /* no RA, or "unknown RA": normal */
 	/* RA 0: MLD is delivered, anything else discarded */
 	return find_mld(pkt, p) ? MLDIN_MLD : MLDIN_DROP;
 }
@@ -186,8 +184,7 @@ enum mldin_verdict mldin_classify_own(const uint8_t *pkt, size_t len,
 	enum mldin_verdict v = mldin_classify(pkt, len, p);
 
 	/* p->len is 0 where classify found no whole IPv6 packet */
-	if ((v == MLDIN_LOCAL || v == MLDIN_DATA) && p->len &&
-	    find_mld(pkt, p))
+	if ((v == MLDIN_LOCAL || v == MLDIN_DATA) && p->len && find_mld(pkt, p))
 		return MLDIN_MLD;
 	return v;
 }

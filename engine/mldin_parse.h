@@ -25,21 +25,21 @@ bool mldin_filter_pass(const struct mrt_sock *s, const uint8_t *msg,
 /* What ip6_rcv's hop-by-hop parse and ip6_mc_input make of an IPv6
  * packet (mldin_classify). */
 enum mldin_verdict {
-	MLDIN_DATA,	/* no Router Alert 0 on a routable group: routed */
-	MLDIN_DROP,	/* the kernel discards it (bad hop-by-hop header,
-			 * RA 0 but not MLD, bad ICMPv6 checksum) */
-	MLDIN_LOCAL,	/* not for ip6_mr_input: multicast to link- or
-			 * interface-local scope, or not multicast */
-	MLDIN_MLD,	/* MLD with RA 0 to a routable group: for the
-			 * raw ICMPv6 sockets (the mrouter) */
+	MLDIN_DATA,  /* no Router Alert 0 on a routable group: routed */
+	MLDIN_DROP,  /* the kernel discards it (bad hop-by-hop header,
+		      * RA 0 but not MLD, bad ICMPv6 checksum) */
+	MLDIN_LOCAL, /* not for ip6_mr_input: multicast to link- or
+		      * interface-local scope, or not multicast */
+	MLDIN_MLD,   /* MLD with RA 0 to a routable group: for the
+		      * raw ICMPv6 sockets (the mrouter) */
 };
 
 /* The parts of a packet an MLD delivery needs (mldin_classify). */
 struct mldin_pkt {
-	size_t len;		/* IPv6 packet length (link padding cut) */
-	size_t hbh_len;		/* hop-by-hop header bytes at pkt + 40, 0 */
-	size_t off;		/* upper-layer (ICMPv6) offset, MLD only */
-	int ra;			/* Router Alert value, -1 = none */
+	size_t len;	/* IPv6 packet length (link padding cut) */
+	size_t hbh_len; /* hop-by-hop header bytes at pkt + 40, 0 */
+	size_t off;	/* upper-layer (ICMPv6) offset, MLD only */
+	int ra;		/* Router Alert value, -1 = none */
 };
 
 /* Classify the IPv6 packet pkt (len bytes from the IPv6 header, may

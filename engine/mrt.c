@@ -25,7 +25,7 @@
 #include "vif.h"
 
 #define MRT_VERSION_VALUE 0x0305
-#define MRT_TABLE_MAX_V4 1000000000u	/* ipmr_new_table */
+#define MRT_TABLE_MAX_V4 1000000000u /* ipmr_new_table */
 
 int mrt_is_mrt_opt(int level, int optname)
 {
@@ -49,8 +49,7 @@ static bool v4_gate(const struct mrt_sock *s)
  * UDP, TCP) to the IPv4 code, whose gate then says EOPNOTSUPP. */
 static int level_check(const struct mrt_sock *s, int level)
 {
-	if (level == IPPROTO_IP && s->family == AF_INET6 &&
-	    s->type != SOCK_RAW)
+	if (level == IPPROTO_IP && s->family == AF_INET6 && s->type != SOCK_RAW)
 		return 0;
 	if (level == IPPROTO_IP && s->family != AF_INET)
 		return -ENOPROTOOPT;
@@ -61,8 +60,8 @@ static int level_check(const struct mrt_sock *s, int level)
 	return 0;
 }
 
-int mrt_read_int(struct mrt_engine *eng, const void *optval,
-		 socklen_t optlen, int *val)
+int mrt_read_int(struct mrt_engine *eng, const void *optval, socklen_t optlen,
+		 int *val)
 {
 	if (optlen != sizeof(int))
 		return -EINVAL;
@@ -192,7 +191,7 @@ void mrt_set_pim_locked(struct mrt_table *t, int v)
 static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 		  const void *optval, socklen_t optlen)
 {
-	union mrt_ip o = { 0 }, g = { 0 };
+	union mrt_ip o = {0}, g = {0};
 	struct mrt_table *t, *nt;
 	struct vifctl vc;
 	struct mfcctl mc;
@@ -208,8 +207,10 @@ static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 	/* evaluated at call time, before optlen (spec §1.2) */
 	if (optname != MRT_INIT && !mrtsock &&
 	    !eng->host.net_admin(eng->host.ctx)) {
-		ENG_INFO(eng, "fd %d: option %d refused (EACCES): not the "
-			 "mrouter and without CAP_NET_ADMIN", s->fd, optname);
+		ENG_INFO(eng,
+			 "fd %d: option %d refused (EACCES): not the "
+			 "mrouter and without CAP_NET_ADMIN",
+			 s->fd, optname);
 		return -EACCES;
 	}
 

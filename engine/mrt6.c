@@ -16,7 +16,7 @@
 #include "vif.h"
 
 #define MRT6_VERSION_VALUE 0x0305
-#define MRT_TABLE_MAX_V6 100000000u	/* "pim6reg%u" fits IFNAMSIZ */
+#define MRT_TABLE_MAX_V6 100000000u /* "pim6reg%u" fits IFNAMSIZ */
 
 static bool v6_gate(const struct mrt_sock *s)
 {
@@ -37,7 +37,7 @@ static void ifset_ttls(const struct if_set *set, uint8_t *ttls)
 static int set_mfc(struct mrt_engine *eng, struct mrt_table *t, int optname,
 		   const void *optval, socklen_t optlen, bool mrtsock)
 {
-	union mrt_ip o = { 0 }, g = { 0 };
+	union mrt_ip o = {0}, g = {0};
 	uint8_t ttls[MRT_MAXVIFS];
 	struct mf6cctl mc;
 	int parent = -1;
@@ -79,8 +79,10 @@ static int set_v6(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 	mrtsock = t->mrouter == s;
 	if (optname != MRT6_INIT && !mrtsock &&
 	    !eng->host.net_admin(eng->host.ctx)) {
-		ENG_INFO(eng, "fd %d: option %d refused (EACCES): not the "
-			 "mrouter and without CAP_NET_ADMIN", s->fd, optname);
+		ENG_INFO(eng,
+			 "fd %d: option %d refused (EACCES): not the "
+			 "mrouter and without CAP_NET_ADMIN",
+			 s->fd, optname);
 		return -EACCES;
 	}
 

@@ -67,7 +67,7 @@ static int vifcnt(struct mrt_table *t, struct sioc_vif_req *vr)
 
 static int sgcnt(struct mrt_table *t, struct sioc_sg_req *sr)
 {
-	union mrt_ip o = { 0 }, g = { 0 };
+	union mrt_ip o = {0}, g = {0};
 	const struct mrt_mfc *c;
 	int rc;
 
@@ -80,7 +80,7 @@ static int sgcnt(struct mrt_table *t, struct sioc_sg_req *sr)
 }
 
 _Static_assert(SIOCGETMIFCNT_IN6 == SIOCGETVIFCNT &&
-		       SIOCGETSGCNT_IN6 == SIOCGETSGCNT,
+		   SIOCGETSGCNT_IN6 == SIOCGETSGCNT,
 	       "v6 counter ioctls share the v4 numbers");
 
 static int mifcnt(struct mrt_table *t, struct sioc_mif_req6 *vr)
@@ -95,7 +95,7 @@ static int mifcnt(struct mrt_table *t, struct sioc_mif_req6 *vr)
 
 static int sgcnt6(struct mrt_table *t, struct sioc_sg_req6 *sr)
 {
-	union mrt_ip o = { 0 }, g = { 0 };
+	union mrt_ip o = {0}, g = {0};
 	const struct mrt_mfc *c;
 	int rc;
 
@@ -134,7 +134,7 @@ int mrt_ioctl(struct mrt_engine *eng, struct mrt_sock *s, unsigned long req,
 	else if (req == SIOCGETSGCNT)
 		len = v6 ? sizeof(u.sr6) : sizeof(u.sr);
 	else
-		return -ENOTTY;	/* SIOCGETRPF: -ENOIOCTLCMD */
+		return -ENOTTY; /* SIOCGETRPF: -ENOIOCTLCMD */
 	memset(&u, 0, sizeof(u));
 	if (uaccess_read(eng, &u, arg, len))
 		return -EFAULT;

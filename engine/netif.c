@@ -99,7 +99,7 @@ static int nf_has_ipv4(void *ctx, int ifindex)
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s", name);
 	rc = access(path, F_OK) == 0;
 	if (!rc && access("/proc/sys/net/ipv4/conf", F_OK) != 0)
-		rc = 1;		/* no /proc: assume IPv4 state */
+		rc = 1; /* no /proc: assume IPv4 state */
 	errno = saved;
 	return rc;
 }

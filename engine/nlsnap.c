@@ -12,7 +12,7 @@
 #include "ctl_client.h"
 #include "mfc.h"
 
-#define NLSNAP_MAXEP 64		/* endpoints asked for one dump */
+#define NLSNAP_MAXEP 64 /* endpoints asked for one dump */
 /* Ages are counted back from here: any base larger than the largest age
  * gives the same RTA_EXPIRES (about 146 years of ns). */
 #define NLSNAP_BASE_NS (UINT64_C(1) << 62)
@@ -158,8 +158,7 @@ int nlsnap_add(struct nlsnap *v, const struct ctl_snap *s)
 }
 
 /* The endpoints rq is about; their number. */
-static int nlsnap_eps(const struct nlview_req *rq, struct ctl_ep *eps,
-		      int max)
+static int nlsnap_eps(const struct nlview_req *rq, struct ctl_ep *eps, int max)
 {
 	uint32_t table = nlview_req_table(rq);
 	int n, i, k;
@@ -246,8 +245,7 @@ int nlsnap_fetch(const struct nlview_req *rq, struct nlsnap **out)
 	return got;
 }
 
-long nlsnap_next(struct nlsnap *v, struct nlview_req *rq, void *buf,
-		 size_t cap)
+long nlsnap_next(struct nlsnap *v, struct nlview_req *rq, void *buf, size_t cap)
 {
 	return nlview_next(v->tables, NULL, rq, v->now_ns, buf, cap);
 }

@@ -23,8 +23,8 @@
 
 /* Tables rebuilt from snapshots; owns all it points to. */
 struct nlsnap {
-	struct mrt_table *tables;	/* list (->next), sorted by id */
-	uint64_t now_ns;	/* what entry ages are counted back from */
+	struct mrt_table *tables; /* list (->next), sorted by id */
+	uint64_t now_ns;	  /* what entry ages are counted back from */
 };
 
 /* An empty view. */
@@ -60,8 +60,8 @@ uint32_t nlsnap_default_table(int family);
  * network namespace). An endpoint that does not answer (gone, refused
  * to this user) counts as no mrouter. Returns the number of mrouters that
  * answered (0: the view holds only the empty default table, if asked
- * for) with a view to free with nlsnap_free, or -ENOMEM. Blocks up to CTL_CLIENT_TIMEOUT_MS per
- * endpoint.
+ * for) with a view to free with nlsnap_free, or -ENOMEM. Blocks up to
+ * CTL_CLIENT_TIMEOUT_MS per endpoint.
  */
 int nlsnap_fetch(const struct nlview_req *rq, struct nlsnap **out);
 

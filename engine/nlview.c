@@ -90,8 +90,8 @@ static bool nlv_route(struct nlv_buf *b, const struct nlview_req *rq,
 			rtm->rtm_flags |= RTNH_F_UNRESOLVED;
 	} else {
 		uint64_t st[3] = {c->pkt, c->bytes, c->wrong_if};
-		uint64_t age = now_ns > c->lastuse_ns ? now_ns - c->lastuse_ns
-						      : 0;
+		uint64_t age =
+		    now_ns > c->lastuse_ns ? now_ns - c->lastuse_ns : 0;
 
 		if (c->parent < MRT_MAXVIFS && t->vifs[c->parent].used)
 			nlv_u32(b, RTA_IIF,
@@ -216,14 +216,16 @@ static void nlv_route_get(struct nlv_buf *b, struct mrt_table *first,
 	id = rq->table ? rq->table : NLV_RT_TABLE_DEFAULT;
 	t = table_find_in(first, rq->family, id);
 	if (!t && !(!v6 && id == MRT_DEFAULT_TABLE_V4)) {
-		nlv_bad(rq, -ENOENT, v6 ? "ipv6: MR table does not exist" : NULL);
+		nlv_bad(rq, -ENOENT,
+			v6 ? "ipv6: MR table does not exist" : NULL);
 		nlv_ack(b, rq, rq->err);
 		return;
 	}
 	if (t)
 		c = mfc_find(t, &rq->src, &rq->grp, -1);
 	if (!c) {
-		nlv_bad(rq, -ENOENT, v6 ? "ipv6: MR cache entry not found" : NULL);
+		nlv_bad(rq, -ENOENT,
+			v6 ? "ipv6: MR cache entry not found" : NULL);
 		nlv_ack(b, rq, rq->err);
 		return;
 	}

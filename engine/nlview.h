@@ -19,7 +19,7 @@
 #include "mrt_state.h"
 
 #define NLVIEW_FAMILY_IPMR 128	/* RTNL_FAMILY_IPMR */
-#define NLVIEW_FAMILY_IP6MR 129	/* RTNL_FAMILY_IP6MR */
+#define NLVIEW_FAMILY_IP6MR 129 /* RTNL_FAMILY_IP6MR */
 /* NLMSG_GOODSIZE with 4 KiB pages: a fresh socket's first dump datagram */
 #define NLVIEW_GOODSIZE 3776u
 /* SKB_WITH_OVERHEAD(32768): the largest dump datagram (max_recvmsg_len) */
@@ -29,16 +29,16 @@
 
 /* Socket options of the asking netlink socket that change the answer. */
 struct nlview_opts {
-	uint32_t portid;	/* the socket's nl_pid, put in every reply */
-	bool strict;		/* NETLINK_GET_STRICT_CHK */
-	bool ext_ack;		/* NETLINK_EXT_ACK: error strings as TLVs */
-	bool cap_ack;		/* NETLINK_CAP_ACK: errors echo the header only */
+	uint32_t portid; /* the socket's nl_pid, put in every reply */
+	bool strict;	 /* NETLINK_GET_STRICT_CHK */
+	bool ext_ack;	 /* NETLINK_EXT_ACK: error strings as TLVs */
+	bool cap_ack;	 /* NETLINK_CAP_ACK: errors echo the header only */
 };
 
 enum nlview_kind {
-	NLVIEW_ROUTE_DUMP,	/* RTM_GETROUTE with NLM_F_DUMP */
-	NLVIEW_ROUTE_GET,	/* RTM_GETROUTE without */
-	NLVIEW_LINK_DUMP,	/* RTM_GETLINK dump, family 128 only */
+	NLVIEW_ROUTE_DUMP, /* RTM_GETROUTE with NLM_F_DUMP */
+	NLVIEW_ROUTE_GET,  /* RTM_GETROUTE without */
+	NLVIEW_LINK_DUMP,  /* RTM_GETLINK dump, family 128 only */
 };
 
 /*
@@ -48,24 +48,24 @@ enum nlview_kind {
  * request (needed for error echoes) for as long as the answer runs.
  */
 struct nlview_req {
-	const uint8_t *req;	/* the request message, req_len bytes */
-	size_t req_len;		/* its nlmsg_len */
+	const uint8_t *req; /* the request message, req_len bytes */
+	size_t req_len;	    /* its nlmsg_len */
 	struct nlview_opts o;
-	int kind;		/* enum nlview_kind */
-	int family;		/* AF_INET / AF_INET6 of the tables */
-	uint32_t seq;		/* the request's nlmsg_seq */
-	bool ack;		/* NLM_F_ACK on a get: ack after the reply */
-	int err;		/* validation result, 0 or -errno */
-	const char *errmsg;	/* the kernel's extack text, or NULL */
-	uint32_t bad_off;	/* extack bad_attr: offset in req, 0 = none */
-	int bad_type;		/* its policy type (policy TLV), 0 = none */
-	uint32_t table;		/* dump filter / get table, 0 = none */
-	bool filtered;		/* strict dump with a filter: DUMP_FILTERED */
-	bool empty;		/* strict dump filter no mroute can match */
-	union mrt_ip src, grp;	/* get: the (S,G) asked for */
+	int kind;	       /* enum nlview_kind */
+	int family;	       /* AF_INET / AF_INET6 of the tables */
+	uint32_t seq;	       /* the request's nlmsg_seq */
+	bool ack;	       /* NLM_F_ACK on a get: ack after the reply */
+	int err;	       /* validation result, 0 or -errno */
+	const char *errmsg;    /* the kernel's extack text, or NULL */
+	uint32_t bad_off;      /* extack bad_attr: offset in req, 0 = none */
+	int bad_type;	       /* its policy type (policy TLV), 0 = none */
+	uint32_t table;	       /* dump filter / get table, 0 = none */
+	bool filtered;	       /* strict dump with a filter: DUMP_FILTERED */
+	bool empty;	       /* strict dump filter no mroute can match */
+	union mrt_ip src, grp; /* get: the (S,G) asked for */
 	/* progress */
-	uint32_t t, e;		/* dump: table index, entry index in it */
-	int state;		/* 0 start, 1 body, 2 ack/done pending, 3 end */
+	uint32_t t, e; /* dump: table index, entry index in it */
+	int state;     /* 0 start, 1 body, 2 ack/done pending, 3 end */
 };
 
 /*

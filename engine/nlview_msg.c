@@ -26,8 +26,7 @@ void *nlv_reserve(struct nlv_buf *b, size_t n)
 	return q;
 }
 
-void nlv_attr(struct nlv_buf *b, uint16_t type, const void *data,
-		     size_t n)
+void nlv_attr(struct nlv_buf *b, uint16_t type, const void *data, size_t n)
 {
 	struct rtattr *a = nlv_reserve(b, RTA_LENGTH(n));
 
@@ -67,7 +66,7 @@ void nlv_nest_end(struct nlv_buf *b, size_t off)
 }
 
 struct nlmsghdr *nlv_msg(struct nlv_buf *b, const struct nlview_req *rq,
-				uint16_t type, uint16_t flags, size_t payload)
+			 uint16_t type, uint16_t flags, size_t payload)
 {
 	struct nlmsghdr *h = nlv_reserve(b, NLMSG_LENGTH(payload));
 
@@ -92,7 +91,7 @@ void nlv_msg_end(struct nlv_buf *b, size_t off)
 /* netlink_ack_tlv_fill for an error: message, bad attribute offset and
  * its policy (integer types: range and type) */
 void nlv_errtlv(struct nlv_buf *b, const struct nlview_req *rq,
-		       struct nlmsghdr *h)
+		struct nlmsghdr *h)
 {
 	uint64_t max;
 	size_t nest;

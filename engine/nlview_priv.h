@@ -15,9 +15,9 @@
 
 #include "nlview.h"
 
-#define NLV_RTA_MAX 31		/* RTA_FLOWLABEL, 6.18 */
-#define NLV_TICK_NS 10000000ull	/* USER_HZ = 100 */
-#define NLV_RT_TABLE_DEFAULT 253u	/* both families' get fallback */
+#define NLV_RTA_MAX 31		  /* RTA_FLOWLABEL, 6.18 */
+#define NLV_TICK_NS 10000000ull	  /* USER_HZ = 100 */
+#define NLV_RT_TABLE_DEFAULT 253u /* both families' get fallback */
 /* IPMRA_* (linux/mroute.h) */
 #define NLV_IPMRA_TABLE_ID 1
 #define NLV_IPMRA_TABLE_QLEN 2

@@ -69,9 +69,10 @@ static int nlv_ptype(int type, bool v6)
 
 	if (type == RTA_MULTIPATH || (v6 && n == 16) || type == RTA_PREF)
 		return 0;
-	return n == 4 ? NLV_ATTR_TYPE_U32
-		      : n == 2 ? NLV_ATTR_TYPE_U16
-			       : n == 1 ? NLV_ATTR_TYPE_U8 : 0;
+	return n == 4	? NLV_ATTR_TYPE_U32
+	       : n == 2 ? NLV_ATTR_TYPE_U16
+	       : n == 1 ? NLV_ATTR_TYPE_U8
+			: 0;
 }
 
 /*
@@ -137,7 +138,8 @@ static void nlv_dump_filter(struct nlview_req *rq, const struct rtmsg *rtm)
 		return nlv_bad(rq, -EINVAL,
 			       "Invalid values in header for FIB dump request");
 	if (rtm->rtm_flags & ~(RTM_F_CLONED | RTM_F_PREFIX))
-		return nlv_bad(rq, -EINVAL, "Invalid flags for FIB dump request");
+		return nlv_bad(rq, -EINVAL,
+			       "Invalid flags for FIB dump request");
 	rq->table = rtm->rtm_table;
 	rc = nlv_parse(rq, sizeof(*rtm), true, rq->family == AF_INET6, tb);
 	if (rc < 0)
@@ -156,8 +158,8 @@ static void nlv_dump_filter(struct nlview_req *rq, const struct rtmsg *rtm)
 				       "Unsupported attribute in dump request");
 		}
 	}
-	if (rtm->rtm_flags || rtm->rtm_protocol || rtm->rtm_type ||
-	    rq->table || tb[RTA_OIF])
+	if (rtm->rtm_flags || rtm->rtm_protocol || rtm->rtm_type || rq->table ||
+	    tb[RTA_OIF])
 		rq->filtered = true;
 	/* mr_rtm_dumproute: multicast routes have no protocol filter and
 	 * only RTN_MULTICAST; a table filter goes straight to
@@ -176,10 +178,11 @@ static void nlv_get_parse(struct nlview_req *rq, const struct rtmsg *rtm)
 	int i, rc;
 
 	if (rq->req_len < NLMSG_LENGTH(sizeof(*rtm)))
-		return nlv_bad(rq, -EINVAL, v6 ? "ipv6: Invalid header for "
-						 "multicast route get request"
-					       : "ipv4: Invalid header for "
-						 "multicast route get request");
+		return nlv_bad(rq, -EINVAL,
+			       v6 ? "ipv6: Invalid header for "
+				    "multicast route get request"
+				  : "ipv4: Invalid header for "
+				    "multicast route get request");
 	if (rq->o.strict &&
 	    ((rtm->rtm_src_len && rtm->rtm_src_len != plen) ||
 	     (rtm->rtm_dst_len && rtm->rtm_dst_len != plen) || rtm->rtm_tos ||
@@ -233,8 +236,9 @@ static void nlv_link_filter(struct nlview_req *rq)
 	memcpy(&ifm, rq->req + NLMSG_HDRLEN, sizeof(ifm));
 	if (ifm.__ifi_pad || ifm.ifi_type || ifm.ifi_flags || ifm.ifi_change ||
 	    ifm.ifi_index)
-		return nlv_bad(rq, -EINVAL, "Invalid values in header for ipmr "
-					    "link dump request");
+		return nlv_bad(rq, -EINVAL,
+			       "Invalid values in header for ipmr "
+			       "link dump request");
 }
 
 void nlview_req_init(struct nlview_req *rq, const void *msg, size_t len,
@@ -248,8 +252,8 @@ void nlview_req_init(struct nlview_req *rq, const void *msg, size_t len,
 	rq->req_len = h->nlmsg_len <= len ? h->nlmsg_len : len;
 	rq->o = *o;
 	rq->seq = h->nlmsg_seq;
-	rq->family = rq->req[NLMSG_HDRLEN] == NLVIEW_FAMILY_IP6MR ? AF_INET6
-								  : AF_INET;
+	rq->family =
+	    rq->req[NLMSG_HDRLEN] == NLVIEW_FAMILY_IP6MR ? AF_INET6 : AF_INET;
 	memset(&rtm, 0, sizeof(rtm));
 	memcpy(&rtm, rq->req + NLMSG_HDRLEN,
 	       rq->req_len - NLMSG_HDRLEN < sizeof(rtm)

@@ -30,9 +30,9 @@ static int nonmif6_attach(int fd, const int *skip, unsigned nskip)
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					      SKF_AD_OFF + SKF_AD_IFINDEX);
 	for (i = 0; i < nskip; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(
-		    BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)skip[i],
-		    (uint8_t)(drop - n - 1), 0);
+		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						    (uint32_t)skip[i],
+						    (uint8_t)(drop - n - 1), 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xf0);
 	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x60, 0,
@@ -66,8 +66,7 @@ int nonmif6_open(struct nonmif6 *n)
 
 	n->nskip = 0;
 	/* protocol 0: nothing queued before the filter is in place */
-	n->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		       0);
+	n->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (n->fd < 0)
 		return -errno;
 	rc = nonmif6_attach(n->fd, NULL, 0);
@@ -100,8 +99,7 @@ int nonmif6_filter(struct nonmif6 *n, const int *skip, unsigned nskip)
 		return -E2BIG;
 	if (n->fd < 0)
 		return -EBADF;
-	if (nskip == n->nskip &&
-	    !memcmp(skip, n->skip, nskip * sizeof(*skip)))
+	if (nskip == n->nskip && !memcmp(skip, n->skip, nskip * sizeof(*skip)))
 		return 0;
 	rc = nonmif6_attach(n->fd, skip, nskip);
 	if (rc < 0)
@@ -122,7 +120,7 @@ long nonmif6_read(struct nonmif6 *n, uint8_t *buf, size_t cap, int *ifindex)
 	if (r < 0)
 		return -errno;
 	if ((size_t)r > cap)
-		return -EMSGSIZE;	/* truncated: cannot be handled */
+		return -EMSGSIZE; /* truncated: cannot be handled */
 	n->rx++;
 	*ifindex = sll.sll_ifindex;
 	return (long)r;

@@ -14,12 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NONMIF6_MAXSKIP 64	/* mif devices left to their captures */
+#define NONMIF6_MAXSKIP 64 /* mif devices left to their captures */
 
 struct nonmif6 {
-	int fd;			/* AF_PACKET SOCK_DGRAM, -1 = closed */
-	uint64_t rx;		/* packets read */
-	int skip[NONMIF6_MAXSKIP];	/* the filter's skip list */
+	int fd;			   /* AF_PACKET SOCK_DGRAM, -1 = closed */
+	uint64_t rx;		   /* packets read */
+	int skip[NONMIF6_MAXSKIP]; /* the filter's skip list */
 	unsigned nskip;
 };
 

@@ -72,8 +72,8 @@ int nslock_acquire(struct mrt_engine *eng, int family, uint32_t table_id)
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	nlen = nslock_name(family, table_id, sun.sun_path,
-			   sizeof(sun.sun_path));
+	nlen =
+	    nslock_name(family, table_id, sun.sun_path, sizeof(sun.sun_path));
 	alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + nlen);
 	/* non-blocking: the engine thread accepts on it (ctl.c) */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

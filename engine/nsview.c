@@ -22,12 +22,12 @@
 #include "view.h"
 #include "vif.h"
 
-#define NSVIEW_MAXEP 64		/* endpoints looked at for mc_forwarding */
+#define NSVIEW_MAXEP 64 /* endpoints looked at for mc_forwarding */
 
 static int nsview_family(int view)
 {
 	return view == MRT_VIEW_IP6_MR_VIF || view == MRT_VIEW_IP6_MR_CACHE ||
-			       view == MRT_VIEW_MC_FWD6
+		       view == MRT_VIEW_MC_FWD6
 		   ? AF_INET6
 		   : AF_INET;
 }
@@ -63,8 +63,8 @@ static long nsview_table_file(struct mrt_engine *eng, int view, char *buf,
 	nlsnap_init(&v);
 	rc = nlsnap_add_ep(&v, &ep);
 	if (rc == 0) {
-		rc = view_render_tables(v.tables, NULL, view, NULL, 0, buf,
-					cap);
+		rc =
+		    view_render_tables(v.tables, NULL, view, NULL, 0, buf, cap);
 		nlsnap_clear(&v);
 		return rc;
 	}
@@ -164,8 +164,8 @@ static long nsview_mc_forwarding(struct mrt_engine *eng, int view,
 				if (mine[k] == eps[i].table)
 					break;
 			if (k == mrouters || k == NSVIEW_MAXEP)
-				count += nsview_remote_vifs(&eps[i], dev,
-							    ifindex);
+				count +=
+				    nsview_remote_vifs(&eps[i], dev, ifindex);
 		}
 		/* a vif without a device of its own (the emulated register
 		 * vif) makes its name exist */

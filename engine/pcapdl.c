@@ -16,9 +16,9 @@
 
 /* Sonames tried in order: Debian's, upstream's, the development link. */
 static const char *const pcapdl_names[] = {
-	"libpcap.so.0.8",
-	"libpcap.so.1",
-	"libpcap.so",
+    "libpcap.so.0.8",
+    "libpcap.so.1",
+    "libpcap.so",
 };
 
 /* X(return type, name, parameters, arguments): functions used on a handle
@@ -26,10 +26,10 @@ static const char *const pcapdl_names[] = {
 #define PCAPDL_HANDLE_FUNCS(X)                                                 \
 	X(int, pcap_activate, (pcap_t * p), (p))                               \
 	X(int, pcap_compile,                                                   \
-	  (pcap_t * p, struct bpf_program *f, const char *s, int o,            \
+	  (pcap_t * p, struct bpf_program * f, const char *s, int o,           \
 	   bpf_u_int32 m),                                                     \
 	  (p, f, s, o, m))                                                     \
-	X(int, pcap_setfilter, (pcap_t * p, struct bpf_program *f), (p, f))    \
+	X(int, pcap_setfilter, (pcap_t * p, struct bpf_program * f), (p, f))   \
 	X(int, pcap_datalink, (pcap_t * p), (p))                               \
 	X(int, pcap_dispatch, (pcap_t * p, int n, pcap_handler h, u_char *u),  \
 	  (p, n, h, u))                                                        \
@@ -41,15 +41,15 @@ static const char *const pcapdl_names[] = {
 	X(int, pcap_set_snaplen, (pcap_t * p, int n), (p, n))                  \
 	X(int, pcap_setdirection, (pcap_t * p, pcap_direction_t d), (p, d))    \
 	X(int, pcap_setnonblock, (pcap_t * p, int on, char *e), (p, on, e))    \
-	X(int, pcap_stats, (pcap_t * p, struct pcap_stat *s), (p, s))
+	X(int, pcap_stats, (pcap_t * p, struct pcap_stat * s), (p, s))
 
 /*
  * The bound table. Process-wide by nature (dlopen is), written once under
  * pthread_once and read-only afterwards.
  */
 static struct {
-	void *handle;		/* dlopen handle, NULL = not available */
-	char err[128];		/* why loading failed */
+	void *handle;  /* dlopen handle, NULL = not available */
+	char err[128]; /* why loading failed */
 	pcap_t *(*pcap_create)(const char *source, char *errbuf);
 	void (*pcap_close)(pcap_t *p);
 	void (*pcap_freecode)(struct bpf_program *f);
@@ -65,8 +65,7 @@ static void pcapdl_bind(void)
 	void *h = NULL;
 	size_t i;
 
-	for (i = 0; !h && i < sizeof(pcapdl_names) / sizeof(*pcapdl_names);
-	     i++)
+	for (i = 0; !h && i < sizeof(pcapdl_names) / sizeof(*pcapdl_names); i++)
 		h = dlopen(pcapdl_names[i], RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		snprintf(pcapdl.err, sizeof(pcapdl.err),
@@ -76,8 +75,8 @@ static void pcapdl_bind(void)
 #define PCAPDL_BIND(ret, name, params, args)                                   \
 	pcapdl.name = (ret(*) params)dlsym(h, #name);                          \
 	if (!pcapdl.name) {                                                    \
-		snprintf(pcapdl.err, sizeof(pcapdl.err),                       \
-			 "libpcap lacks %s", #name);                           \
+		snprintf(pcapdl.err, sizeof(pcapdl.err), "libpcap lacks %s",   \
+			 #name);                                               \
 		dlclose(h);                                                    \
 		return;                                                        \
 	}

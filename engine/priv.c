@@ -17,10 +17,10 @@
 static int capget_net_admin(void)
 {
 	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-		.pid = 0,
+	    .version = _LINUX_CAPABILITY_VERSION_3,
+	    .pid = 0,
 	};
-	struct __user_cap_data_struct data[2] = { { 0 } };
+	struct __user_cap_data_struct data[2] = {{0}};
 
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return 0;

@@ -32,8 +32,8 @@
 
 #include "ifioctl.h"
 
-#define REGDEV_MTU 1472		/* pimreg: 1500 - 20 - 8 */
-#define REGDEV6_MTU 1452	/* pim6reg: 1500 - 40 - 8 (ip6mr_reg_vif) */
+#define REGDEV_MTU 1472	 /* pimreg: 1500 - 20 - 8 */
+#define REGDEV6_MTU 1452 /* pim6reg: 1500 - 40 - 8 (ip6mr_reg_vif) */
 /* ifalias of a netlink-made stand-in: "libmrtshim pid=<creator>" */
 #define REGDEV_ALIAS "libmrtshim"
 
@@ -78,16 +78,15 @@ static int nl_talk(int fd, struct nlmsghdr *n)
 static void msg_init(char *buf, int idx, unsigned flags, unsigned ifflags)
 {
 	struct nlmsghdr n = {
-		.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
-		.nlmsg_type = RTM_NEWLINK,
-		.nlmsg_flags = (unsigned short)(NLM_F_REQUEST | NLM_F_ACK |
-						flags),
+	    .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
+	    .nlmsg_type = RTM_NEWLINK,
+	    .nlmsg_flags = (unsigned short)(NLM_F_REQUEST | NLM_F_ACK | flags),
 	};
 	struct ifinfomsg i = {
-		.ifi_family = AF_UNSPEC,
-		.ifi_index = idx,
-		.ifi_flags = ifflags,
-		.ifi_change = ifflags,
+	    .ifi_family = AF_UNSPEC,
+	    .ifi_index = idx,
+	    .ifi_flags = ifflags,
+	    .ifi_change = ifflags,
 	};
 
 	memset(buf, 0, 512);
@@ -106,7 +105,7 @@ static void conf_set(const char *fmt, const char *name, const char *val)
 	if (fd < 0)
 		return;
 	if (write(fd, val, strlen(val)) < 0)
-		(void)0;	/* the setting stays as it was */
+		(void)0; /* the setting stays as it was */
 	syscall(SYS_close, fd);
 }
 
@@ -233,8 +232,7 @@ int regdev_create(const char *name, int *tunfd, int *created)
 	return regdev_create_family(name, AF_INET, tunfd, created);
 }
 
-int regdev_create_family(const char *name, int family, int *tunfd,
-			 int *created)
+int regdev_create_family(const char *name, int family, int *tunfd, int *created)
 {
 	union {
 		char b[512];
@@ -243,7 +241,7 @@ int regdev_create_family(const char *name, int family, int *tunfd,
 	struct nlmsghdr n;
 	struct rtattr li;
 	unsigned mtu = family == AF_INET6 ? REGDEV6_MTU : REGDEV_MTU;
-	static const char *const kinds[] = { "dummy", "ifb" };
+	static const char *const kinds[] = {"dummy", "ifb"};
 	char alias[64];
 	size_t lioff;
 	int fd, rc, idx, k, err = -ENODEV;

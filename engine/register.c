@@ -68,8 +68,8 @@ long register_decap(const uint8_t *pkt, size_t len, size_t *ilen)
  * none. */
 struct mrt_table *register_table(struct mrt_engine *eng, int family)
 {
-	uint32_t dflt = family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 :
-					     MRT_DEFAULT_TABLE_V4;
+	uint32_t dflt =
+	    family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 : MRT_DEFAULT_TABLE_V4;
 	struct mrt_table *t, *other = NULL;
 
 	for (t = table_first(eng); t; t = t->next) {

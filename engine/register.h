@@ -21,12 +21,12 @@ struct dp;
 
 /* The data plane's PIM socket (struct dp.pim). */
 struct pimrx {
-	int fd;		    /* SOCK_RAW IPPROTO_PIM, -1 = closed */
-	int fd6;	    /* the same for IPv6 (register6.c), -1 */
-	uint64_t rx;	    /* PIM messages read */
-	uint64_t decap;	    /* Registers re-injected */
-	uint64_t rx6, decap6;	/* the same for IPv6 */
-	uint8_t buf[65536]; /* receive buffer */
+	int fd;		      /* SOCK_RAW IPPROTO_PIM, -1 = closed */
+	int fd6;	      /* the same for IPv6 (register6.c), -1 */
+	uint64_t rx;	      /* PIM messages read */
+	uint64_t decap;	      /* Registers re-injected */
+	uint64_t rx6, decap6; /* the same for IPv6 */
+	uint8_t buf[65536];   /* receive buffer */
 };
 
 /*
@@ -62,8 +62,8 @@ void register_rx(struct mrt_engine *eng, struct dp *dp);
  * message. Returns the inner packet's offset (8) and its length in *ilen
  * (the rest of the message), or -EINVAL.
  */
-long register6_decap(const uint8_t *src, const uint8_t *dst,
-		     const uint8_t *pim, size_t len, size_t *ilen);
+long register6_decap(const uint8_t *src, const uint8_t *dst, const uint8_t *pim,
+		     size_t len, size_t *ilen);
 
 /* The IPv6 PIM socket: open while a v6 table with a mrouter has a
  * register mif (no MRT6_PIM needed: observed on 6.18); 1 if the fd

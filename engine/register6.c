@@ -23,12 +23,12 @@
 
 #define REGISTER6_RCVBUF (4 << 20) /* bytes */
 #define PIM_V2_REGISTER 0x21
-#define PIM_NULL_REGISTER 0x40	/* bit 30 of the flags word, in byte 4 */
+#define PIM_NULL_REGISTER 0x40 /* bit 30 of the flags word, in byte 4 */
 
-long register6_decap(const uint8_t *src, const uint8_t *dst,
-		     const uint8_t *pim, size_t len, size_t *ilen)
+long register6_decap(const uint8_t *src, const uint8_t *dst, const uint8_t *pim,
+		     size_t len, size_t *ilen)
 {
-	uint8_t ph[8] = { 0, 0, 0, REGISTER_PIM_HLEN, 0, 0, 0, IPPROTO_PIM };
+	uint8_t ph[8] = {0, 0, 0, REGISTER_PIM_HLEN, 0, 0, 0, IPPROTO_PIM};
 	const uint8_t *in;
 	uint32_t sum;
 	size_t plen;
@@ -67,13 +67,13 @@ static int register6_input(struct mrt_engine *eng, struct dp *dp,
 		return (int)off;
 	t = register_table(eng, AF_INET6);
 	if (!t)
-		return -ENOENT;	/* no register mif: dropped */
+		return -ENOENT; /* no register mif: dropped */
 	vifi = t->reg_vif;
 	fd = t->vifs[vifi].dp_devfd;
 	dp->pim.decap6++;
 	/* pim6reg counts it received: through the stand-in's tun fd */
 	if (fd > 0 && write(fd, pim + off, ilen) < 0)
-		(void)0;	/* counters only */
+		(void)0; /* counters only */
 	return dp_input_locked(eng, t, fwd_arrival(t, vifi), pim + off, ilen,
 			       0);
 }
@@ -116,7 +116,7 @@ void register6_rx(struct mrt_engine *eng, struct dp *dp)
 				have_dst = true;
 			}
 		if (!have_dst)
-			continue;	/* the pseudo-header needs it */
+			continue; /* the pseudo-header needs it */
 		register6_input(eng, dp, from.sin6_addr.s6_addr,
 				pi.ipi6_addr.s6_addr, pr->buf, (size_t)n);
 	}
@@ -128,9 +128,10 @@ void register6_close_locked(struct mrt_engine *eng, struct dp *dp)
 
 	if (pr->fd6 >= 0) {
 		engine_close_fd(eng, pr->fd6);
-		ENG_INFO(eng, "IPv6 PIM socket: rx %lu, registers "
-			 "decapsulated %lu", (unsigned long)pr->rx6,
-			 (unsigned long)pr->decap6);
+		ENG_INFO(eng,
+			 "IPv6 PIM socket: rx %lu, registers "
+			 "decapsulated %lu",
+			 (unsigned long)pr->rx6, (unsigned long)pr->decap6);
 	}
 	pr->fd6 = -1;
 }
@@ -148,12 +149,14 @@ int register6_sync_locked(struct mrt_engine *eng, struct dp *dp,
 		    t->vifs[t->reg_vif].used && &t->vifs[t->reg_vif] != gone)
 			need = true;
 	if (need && pr->fd6 < 0) {
-		pr->fd6 = socket(AF_INET6,
-				 SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-				 IPPROTO_PIM);
+		pr->fd6 =
+		    socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			   IPPROTO_PIM);
 		if (pr->fd6 < 0) {
-			ENG_DBG(eng, "IPv6 PIM socket: %s (the engine "
-				"thread retries)", strerror(errno));
+			ENG_DBG(eng,
+				"IPv6 PIM socket: %s (the engine "
+				"thread retries)",
+				strerror(errno));
 			pr->fd6 = -1;
 			return 0;
 		}
@@ -165,7 +168,7 @@ int register6_sync_locked(struct mrt_engine *eng, struct dp *dp,
 			   sizeof(one));
 		engine_own_fd(eng, pr->fd6);
 		ENG_INFO(eng, "IPv6 PIM socket open: Registers to this host "
-			 "are decapsulated onto the register mif");
+			      "are decapsulated onto the register mif");
 	} else if (!need && pr->fd6 >= 0) {
 		register6_close_locked(eng, dp);
 	}

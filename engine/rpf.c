@@ -174,8 +174,8 @@ int rpf_proc_sysctl(void *ctx, int ifindex)
 
 static int nl_open(struct rpf_nl *nl)
 {
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	int fd, saved = errno;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -228,7 +228,7 @@ static int nl_reply(struct rpf_nl *nl, uint32_t seq, int *oif)
 		for (h = &u.h; n > 0 && NLMSG_OK(h, (unsigned)n);
 		     h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_seq != seq)
-				continue;	/* a late reply to an older one */
+				continue; /* a late reply to an older one */
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = NLMSG_DATA(h);
 
@@ -238,7 +238,7 @@ static int nl_reply(struct rpf_nl *nl, uint32_t seq, int *oif)
 				continue;
 			rtm = NLMSG_DATA(h);
 			if (rtm->rtm_type != RTN_UNICAST)
-				return -EINVAL;	/* local, blackhole... */
+				return -EINVAL; /* local, blackhole... */
 			*oif = 0;
 			alen = (int)RTM_PAYLOAD(h);
 			for (a = RTM_RTA(rtm); RTA_OK(a, alen);
@@ -259,7 +259,7 @@ int rpf_nl_lookup(void *ctx, uint32_t src, int *oif)
 		struct rtattr a;
 		uint32_t dst;
 	} req;
-	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl k = {.nl_family = AF_NETLINK};
 	int rc, saved = errno;
 
 	if (nl->fd < 0) {

@@ -14,10 +14,10 @@
 
 #include <stdint.h>
 
-#define RPF_NIF 64		/* devices whose rp_filter we track */
-#define RPF_NCACHE 256		/* verdict cache slots (power of 2) */
-#define RPF_TTL_NS 1000000000ull	/* verdict lifetime */
-#define RPF_REFRESH_NS 1000000000ull	/* sysctl re-read period */
+#define RPF_NIF 64		     /* devices whose rp_filter we track */
+#define RPF_NCACHE 256		     /* verdict cache slots (power of 2) */
+#define RPF_TTL_NS 1000000000ull     /* verdict lifetime */
+#define RPF_REFRESH_NS 1000000000ull /* sysctl re-read period */
 
 /* Route back to src (network order): 0 with *oif the device of a unicast
  * route, or -errno (no route, not unicast: -ENETUNREACH, -EINVAL...). */
@@ -26,26 +26,26 @@ typedef int (*rpf_lookup_fn)(void *ctx, uint32_t src, int *oif);
 typedef int (*rpf_sysctl_fn)(void *ctx, int ifindex);
 
 struct rpf_if {
-	int ifindex;		/* 0 = slot free */
-	int mode;		/* conf/<dev>/rp_filter, <0 unreadable */
+	int ifindex; /* 0 = slot free */
+	int mode;    /* conf/<dev>/rp_filter, <0 unreadable */
 };
 
 struct rpf_ent {
 	uint32_t src;
-	int ifindex;		/* 0 = slot free */
+	int ifindex; /* 0 = slot free */
 	int ok;
 	uint64_t exp_ns;
 };
 
 struct rpf {
-	rpf_lookup_fn lookup;	/* NULL = no check at all */
+	rpf_lookup_fn lookup; /* NULL = no check at all */
 	rpf_sysctl_fn sysctl;
 	void *ctx;
-	int all;		/* conf/all/rp_filter */
+	int all; /* conf/all/rp_filter */
 	uint64_t next_refresh_ns;
 	struct rpf_if ifs[RPF_NIF];
 	struct rpf_ent cache[RPF_NCACHE];
-	uint64_t lookups, drops;	/* statistics */
+	uint64_t lookups, drops; /* statistics */
 };
 
 /* Effective rp_filter of ifindex (max(all, dev); unknown device: all). */
@@ -67,7 +67,7 @@ struct mrt_engine;
  * host as the engine's), closed by rpf_nl_close. */
 struct rpf_nl {
 	struct mrt_engine *eng;
-	int fd;			/* -1 = not open */
+	int fd; /* -1 = not open */
 	uint32_t seq;
 };
 

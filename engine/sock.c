@@ -19,8 +19,8 @@
 #include "uaccess.h"
 #include "upcall.h"
 
-#define SOCK_MIN_RCVBUF 2304	/* kernel: 2 * (2048 + skb) rounded */
-#define RCVBUF_DEFAULT 212992	/* net.core.rmem_default */
+#define SOCK_MIN_RCVBUF 2304  /* kernel: 2 * (2048 + skb) rounded */
+#define RCVBUF_DEFAULT 212992 /* net.core.rmem_default */
 
 static int real_rcvbuf(int fd)
 {
@@ -62,8 +62,8 @@ struct mrt_sock *mrt_sock_new(struct mrt_engine *eng, int fd, int family,
 	s->family = family;
 	s->type = type;
 	s->protocol = protocol;
-	s->table_id = family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 :
-					   MRT_DEFAULT_TABLE_V4;
+	s->table_id =
+	    family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 : MRT_DEFAULT_TABLE_V4;
 	s->rcvbuf = real_rcvbuf(fd);
 	if (s->rcvbuf < 0)
 		s->rcvbuf = RCVBUF_DEFAULT;
@@ -77,8 +77,8 @@ uint32_t mrt_sock_table_id(const struct mrt_sock *s)
 {
 	if (s->table_id)
 		return s->table_id;
-	return s->family == AF_INET6 ? MRT_DEFAULT_TABLE_V6 :
-				       MRT_DEFAULT_TABLE_V4;
+	return s->family == AF_INET6 ? MRT_DEFAULT_TABLE_V6
+				     : MRT_DEFAULT_TABLE_V4;
 }
 
 static void close_channel(struct mrt_engine *eng, struct mrt_sock *s)
@@ -197,26 +197,38 @@ static unsigned rxopt_bit(int level, int optname)
 	switch (level) {
 	case IPPROTO_IP:
 		switch (optname) {
-		case IP_PKTINFO: return MRT_RX_PKTINFO;
-		case IP_RECVTTL: return MRT_RX_TTL;
-		case IP_RECVTOS: return MRT_RX_TOS;
-		case IP_RECVOPTS: return MRT_RX_OPTS;
-		case IP_RETOPTS: return MRT_RX_RETOPTS;
-		case IP_RECVORIGDSTADDR: return MRT_RX_ORIGDST;
+		case IP_PKTINFO:
+			return MRT_RX_PKTINFO;
+		case IP_RECVTTL:
+			return MRT_RX_TTL;
+		case IP_RECVTOS:
+			return MRT_RX_TOS;
+		case IP_RECVOPTS:
+			return MRT_RX_OPTS;
+		case IP_RETOPTS:
+			return MRT_RX_RETOPTS;
+		case IP_RECVORIGDSTADDR:
+			return MRT_RX_ORIGDST;
 		}
 		break;
 	case IPPROTO_IPV6:
 		switch (optname) {
-		case IPV6_RECVPKTINFO: return MRT_RX_PKTINFO;
-		case IPV6_RECVHOPLIMIT: return MRT_RX_TTL;
-		case IPV6_RECVTCLASS: return MRT_RX_TOS;
-		case IPV6_RECVHOPOPTS: return MRT_RX_HOPOPTS;
+		case IPV6_RECVPKTINFO:
+			return MRT_RX_PKTINFO;
+		case IPV6_RECVHOPLIMIT:
+			return MRT_RX_TTL;
+		case IPV6_RECVTCLASS:
+			return MRT_RX_TOS;
+		case IPV6_RECVHOPOPTS:
+			return MRT_RX_HOPOPTS;
 		}
 		break;
 	case SOL_SOCKET:
 		switch (optname) {
-		case SO_RXQ_OVFL: return MRT_RX_RXQ_OVFL;
-		case SO_TIMESTAMP: return MRT_RX_TIMESTAMP;
+		case SO_RXQ_OVFL:
+			return MRT_RX_RXQ_OVFL;
+		case SO_TIMESTAMP:
+			return MRT_RX_TIMESTAMP;
 		}
 		break;
 	}
@@ -246,9 +258,8 @@ static void note_icmp6_filter(struct mrt_engine *eng, struct mrt_sock *s,
 	engine_unlock(eng);
 }
 
-void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s,
-			  int level, int optname, const void *optval,
-			  socklen_t optlen)
+void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s, int level,
+			  int optname, const void *optval, socklen_t optlen)
 {
 	unsigned bit = rxopt_bit(level, optname);
 	unsigned char c = 0;

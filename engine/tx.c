@@ -23,7 +23,7 @@
 
 int tx_open(struct tx *tx)
 {
-	tx->marked = false;	/* a new socket */
+	tx->marked = false; /* a new socket */
 	tx->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (tx->fd < 0)
 		return -errno;
@@ -202,9 +202,9 @@ static void frag_options(uint8_t *opt, size_t optlen)
 	size_t i = 0, l;
 
 	while (i < optlen) {
-		if (opt[i] == 0)	/* EOL */
+		if (opt[i] == 0) /* EOL */
 			break;
-		if (opt[i] == 1) {	/* NOP */
+		if (opt[i] == 1) { /* NOP */
 			i++;
 			continue;
 		}
@@ -229,10 +229,9 @@ static int tx_mc_one(void *arg, const uint8_t *pkt, size_t len)
 	return tx_one(m->tx, m->ifindex, pkt, len);
 }
 
-int tx_send(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt,
-	    size_t len)
+int tx_send(struct tx *tx, int ifindex, int mtu, const uint8_t *pkt, size_t len)
 {
-	struct tx_mc m = { tx, ifindex };
+	struct tx_mc m = {tx, ifindex};
 
 	return tx_fragment(tx, mtu, pkt, len, tx_mc_one, &m);
 }
@@ -273,7 +272,7 @@ int tx_fragment(struct tx *tx, int mtu, const uint8_t *pkt, size_t len,
 
 	if (mtu <= 0 || len <= (size_t)mtu)
 		return one(arg, pkt, len);
-	if (pkt[6] & 0x40) {	/* DF */
+	if (pkt[6] & 0x40) { /* DF */
 		tx->frag_fails++;
 		return -EMSGSIZE;
 	}

@@ -21,30 +21,30 @@
  * leave them in the kernel (capture.h); set with CAP_NET_ADMIN only. */
 #define TX_MARK 0x6d727473u
 
-#define TX_QMAX 128		/* frames per sendmmsg: 64 packets x 2 oifs */
-#define TX_QBYTES (256 << 10)	/* queued frame bytes: > one 64 KiB frame */
-#define TX_QUEUED 1		/* tx_queue*: sent at the next tx_flush */
+#define TX_QMAX 128	      /* frames per sendmmsg: 64 packets x 2 oifs */
+#define TX_QBYTES (256 << 10) /* queued frame bytes: > one 64 KiB frame */
+#define TX_QUEUED 1	      /* tx_queue*: sent at the next tx_flush */
 
 /* The outcome of a queued frame, at tx_flush, in queue order: rc is 0 or
  * -errno from sendmmsg for that frame, as tx_send would have returned. */
 typedef void (*tx_done_fn)(void *ctx, void *tag, size_t len, int rc);
 
 struct tx {
-	int fd;			/* AF_PACKET SOCK_DGRAM, -1 = closed */
-	bool marked;		/* fd's sends carry TX_MARK */
-	bool hold;		/* tx_queue* queue until tx_flush */
-	tx_done_fn done;	/* told each queued frame's outcome */
+	int fd;		 /* AF_PACKET SOCK_DGRAM, -1 = closed */
+	bool marked;	 /* fd's sends carry TX_MARK */
+	bool hold;	 /* tx_queue* queue until tx_flush */
+	tx_done_fn done; /* told each queued frame's outcome */
 	void *done_ctx;
-	unsigned nq;		/* frames queued */
-	size_t qbytes;		/* bytes of qbuf used */
+	unsigned nq;   /* frames queued */
+	size_t qbytes; /* bytes of qbuf used */
 	void *qtag[TX_QMAX];
 	struct sockaddr_ll qaddr[TX_QMAX];
 	struct iovec qiov[TX_QMAX];
 	struct mmsghdr qmsg[TX_QMAX];
-	uint8_t qbuf[TX_QBYTES];	/* the queued frames' bytes */
-	uint8_t frag[65536];	/* fragment scratch, no per-packet alloc */
-	uint64_t frag_fails;	/* DF set and too big (IpFragFails) */
-	uint64_t frag_creates;	/* fragments made (IpFragCreates) */
+	uint8_t qbuf[TX_QBYTES]; /* the queued frames' bytes */
+	uint8_t frag[65536];	 /* fragment scratch, no per-packet alloc */
+	uint64_t frag_fails;	 /* DF set and too big (IpFragFails) */
+	uint64_t frag_creates;	 /* fragments made (IpFragCreates) */
 };
 
 /* 0 or -errno; the fd is SOCK_CLOEXEC. */

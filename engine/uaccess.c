@@ -46,13 +46,12 @@ static int pipe_copy(void *dst, const void *src, size_t len)
 		return 0;
 	while (done < len) {
 		size_t chunk = len - done > 4096 ? 4096 : len - done;
-		ssize_t w = syscall(SYS_write, p[1], (const char *)src + done,
-				    chunk);
+		ssize_t w =
+		    syscall(SYS_write, p[1], (const char *)src + done, chunk);
 
 		if (w <= 0)
 			goto out;
-		if (syscall(SYS_read, p[0], (char *)dst + done, (size_t)w) !=
-		    w)
+		if (syscall(SYS_read, p[0], (char *)dst + done, (size_t)w) != w)
 			goto out;
 		done += (size_t)w;
 	}
@@ -63,8 +62,8 @@ out:
 	return ok;
 }
 
-static int copy(struct mrt_engine *eng, void *dst, const void *src,
-		size_t len, int to_user)
+static int copy(struct mrt_engine *eng, void *dst, const void *src, size_t len,
+		int to_user)
 {
 	int saved = errno, mode, r = -1;
 

@@ -41,8 +41,7 @@ struct mrt_unres *unres_create(struct mrt_table *t, const union mrt_ip *origin,
 	return u;
 }
 
-int unres_enqueue(struct mrt_unres *u, const void *pkt, size_t len,
-		  int ifindex)
+int unres_enqueue(struct mrt_unres *u, const void *pkt, size_t len, int ifindex)
 {
 	struct mrt_qpkt *q;
 

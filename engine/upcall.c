@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define RMEM_DEFAULT 212992	/* net.core.rmem_default */
+#define RMEM_DEFAULT 212992 /* net.core.rmem_default */
 
 long upcall_build(uint8_t *out, size_t cap, int type, int vifi,
 		  const uint8_t *pkt, size_t len)
@@ -51,10 +51,10 @@ long upcall_build(uint8_t *out, size_t cap, int type, int vifi,
 		memset(out + hl, 0, 8);
 		out[hl] = (uint8_t)type;
 	}
-	out[8] = (uint8_t)type;		/* im_msgtype over TTL */
-	out[9] = 0;			/* im_mbz over protocol */
-	out[10] = (uint8_t)(vifi & 0xff);	/* im_vif */
-	out[11] = (uint8_t)((vifi >> 8) & 0xff);	/* im_vif_hi */
+	out[8] = (uint8_t)type;			 /* im_msgtype over TTL */
+	out[9] = 0;				 /* im_mbz over protocol */
+	out[10] = (uint8_t)(vifi & 0xff);	 /* im_vif */
+	out[11] = (uint8_t)((vifi >> 8) & 0xff); /* im_vif_hi */
 	return (long)n;
 }
 
@@ -81,11 +81,11 @@ long upcall6_build(uint8_t *out, size_t cap, int type, int mifi,
 			return -ENOSPC;
 		memset(out + UPCALL6_HLEN, 0, UPCALL6_HLEN);
 	}
-	out[0] = 0;			/* im6_mbz: no ICMPv6 type 0 */
-	out[1] = (uint8_t)type;		/* im6_msgtype */
-	memcpy(out + 2, &mif, 2);	/* im6_mif, host byte order */
-	memset(out + 4, 0, 4);		/* im6_pad */
-	memmove(out + 8, pkt + 8, 32);	/* im6_src, im6_dst */
+	out[0] = 0;		       /* im6_mbz: no ICMPv6 type 0 */
+	out[1] = (uint8_t)type;	       /* im6_msgtype */
+	memcpy(out + 2, &mif, 2);      /* im6_mif, host byte order */
+	memset(out + 4, 0, 4);	       /* im6_pad */
+	memmove(out + 8, pkt + 8, 32); /* im6_src, im6_dst */
 	return (long)n;
 }
 
@@ -133,8 +133,8 @@ void upcall_meta(struct mrt_chan_meta *m, int type, const uint8_t *pkt,
 	m->spec_dst.v4 = spec_dst;
 }
 
-void upcall_meta_raw(struct mrt_chan_meta *m, const uint8_t *pkt,
-		     int ifindex, struct in_addr spec_dst)
+void upcall_meta_raw(struct mrt_chan_meta *m, const uint8_t *pkt, int ifindex,
+		     struct in_addr spec_dst)
 {
 	size_t hl = (size_t)(pkt[0] & 0x0f) * 4;
 
@@ -185,9 +185,9 @@ static unsigned upcall_slot(int family, const void *data, size_t len)
 
 	if (family == AF_INET6)
 		return len >= UPCALL6_HLEN && p[0] == 0 && p[1] >= 1 &&
-				       p[1] < MRT_UPCALL_NTYPES ?
-			       p[1] :
-			       0;
+			       p[1] < MRT_UPCALL_NTYPES
+			   ? p[1]
+			   : 0;
 	if (len >= 20 && p[9] == 0 && p[8] >= 1 && p[8] < MRT_UPCALL_NTYPES)
 		return p[8];
 	return 0;

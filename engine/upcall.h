@@ -13,15 +13,15 @@
 #include "chan.h"
 #include "mrt_state.h"
 
-#define UPCALL_NOCACHE 1	/* IGMPMSG_NOCACHE */
-#define UPCALL_WRONGVIF 2	/* IGMPMSG_WRONGVIF */
-#define UPCALL_WHOLEPKT 3	/* IGMPMSG_WHOLEPKT */
-#define UPCALL_WRVIFWHOLE 4	/* IGMPMSG_WRVIFWHOLE */
+#define UPCALL_NOCACHE 1    /* IGMPMSG_NOCACHE */
+#define UPCALL_WRONGVIF 2   /* IGMPMSG_WRONGVIF */
+#define UPCALL_WHOLEPKT 3   /* IGMPMSG_WHOLEPKT */
+#define UPCALL_WRVIFWHOLE 4 /* IGMPMSG_WRVIFWHOLE */
 
 /* Largest upcall: 40 (mrt6msg) + a 40-byte IPv6 header + 64 KiB of
  * payload; a v4 one (20 + 64 KiB) fits too. */
 #define UPCALL_MAX (40 + 40 + 65535)
-#define UPCALL6_HLEN 40		/* struct mrt6msg */
+#define UPCALL6_HLEN 40 /* struct mrt6msg */
 
 /*
  * Build the upcall bytes for the IPv4 packet pkt (len bytes, at least its
@@ -53,8 +53,8 @@ void upcall_meta(struct mrt_chan_meta *m, int type, const uint8_t *pkt,
 		 int ifindex, struct in_addr spec_dst);
 
 /* Meta for a whole IP packet (IGMP) delivered as a raw socket would. */
-void upcall_meta_raw(struct mrt_chan_meta *m, const uint8_t *pkt,
-		     int ifindex, struct in_addr spec_dst);
+void upcall_meta_raw(struct mrt_chan_meta *m, const uint8_t *pkt, int ifindex,
+		     struct in_addr spec_dst);
 
 /* The kernel's skb truesize for a queued message of wire_len bytes (an
  * upcall is alloc_skb(128) or larger: 768 bytes for NOCACHE). */

@@ -182,8 +182,9 @@ int view_dev_vifs(struct mrt_table *first, int family, const char *dev,
 				continue;
 			/* a device is its ifindex; vifs with no real device
 			 * (emulated register vif) are known by name */
-			if (v->ifindex > 0 ? v->ifindex == dev_ifindex
-					   : !strncmp(v->ifname, dev, IF_NAMESIZE))
+			if (v->ifindex > 0
+				? v->ifindex == dev_ifindex
+				: !strncmp(v->ifname, dev, IF_NAMESIZE))
 				count++;
 		}
 	}

@@ -22,8 +22,8 @@ static const char *vif_word(const struct mrt_table *t)
 }
 
 /* How v was made, in words, for the log ("register, static"). */
-static void vif_flag_words(const struct mrt_table *t,
-			   const struct mrt_vif *v, char *buf, size_t cap)
+static void vif_flag_words(const struct mrt_table *t, const struct mrt_vif *v,
+			   char *buf, size_t cap)
 {
 	const char *kind;
 
@@ -49,16 +49,17 @@ static void vif_flag_words(const struct mrt_table *t,
  * where the kernel finds the device, so the earlier errors (ENFILE,
  * EADDRINUSE, EINVAL for the flags) come first as they do there.
  */
-static bool vif_dev_allowed(struct mrt_engine *eng,
-			    const struct mrt_table *t, int vifi, int ifindex,
-			    const char *name)
+static bool vif_dev_allowed(struct mrt_engine *eng, const struct mrt_table *t,
+			    int vifi, int ifindex, const char *name)
 {
 	if (!eng->host.vif_allowed ||
 	    eng->host.vif_allowed(eng->host.ctx, ifindex, name))
 		return true;
 	/* warn: the operator's list, not the daemon, made the call fail */
-	ENG_WARN(eng, "%s %d on %s refused: %s is not in the allowed "
-		 "interfaces", vif_word(t), vifi, name, name);
+	ENG_WARN(eng,
+		 "%s %d on %s refused: %s is not in the allowed "
+		 "interfaces",
+		 vif_word(t), vifi, name, name);
 	return false;
 }
 
@@ -80,9 +81,10 @@ static int vif_commit(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 	/* device creation (pimreg), allmulti, capture: the data plane */
 	rc = dp_vif_added_locked(eng, t, vifi);
 	if (rc < 0) {
-		ENG_WARN(eng, "%s %d on %s not added: no capture or device "
-			 "for it: %s", vif_word(t), vifi, v->ifname,
-			 strerror(-rc));
+		ENG_WARN(eng,
+			 "%s %d on %s not added: no capture or device "
+			 "for it: %s",
+			 vif_word(t), vifi, v->ifname, strerror(-rc));
 		memset(v, 0, sizeof(*v));
 		if (t->reg_vif == vifi)
 			t->reg_vif = -1;
@@ -96,8 +98,8 @@ static int vif_commit(struct mrt_engine *eng, struct mrt_table *t, int vifi,
 		ENG_INFO(eng, "%s %d added on %s (%s)", vif_word(t), vifi,
 			 v->ifname, how);
 	else
-		ENG_INFO(eng, "%s %d added on %s (%s) in table %u",
-			 vif_word(t), vifi, v->ifname, how, t->id);
+		ENG_INFO(eng, "%s %d added on %s (%s) in table %u", vif_word(t),
+			 vifi, v->ifname, how, t->id);
 	return 0;
 }
 
@@ -109,8 +111,7 @@ static int vif_commit(struct mrt_engine *eng, struct mrt_table *t, int vifi,
  * name. It does not check that the local address is ours: a tunnel may
  * be configured before its address.
  */
-static bool vif_tunnel_refused(struct mrt_engine *eng,
-			       const struct vifctl *vc)
+static bool vif_tunnel_refused(struct mrt_engine *eng, const struct vifctl *vc)
 {
 	const struct mrt_table *o;
 	const struct mrt_vif *w;
@@ -126,10 +127,8 @@ static bool vif_tunnel_refused(struct mrt_engine *eng,
 			if (!w->used || !(w->flags & VIFF_TUNNEL))
 				continue;
 			if (i == vc->vifc_vifi ||
-			    (w->local_addr.s_addr ==
-				     vc->vifc_lcl_addr.s_addr &&
-			     w->remote_addr.s_addr ==
-				     vc->vifc_rmt_addr.s_addr))
+			    (w->local_addr.s_addr == vc->vifc_lcl_addr.s_addr &&
+			     w->remote_addr.s_addr == vc->vifc_rmt_addr.s_addr))
 				return true;
 		}
 	}
@@ -143,7 +142,7 @@ int vif_add(struct mrt_engine *eng, struct mrt_table *t,
 	int vifi = vc->vifc_vifi, ifindex = 0;
 	struct mrt_vif *v = &t->vifs[vifi];
 	char name[IF_NAMESIZE] = "";
-	struct in_addr local = { 0 };
+	struct in_addr local = {0};
 
 	if (v->used)
 		return -EADDRINUSE;
@@ -171,8 +170,8 @@ int vif_add(struct mrt_engine *eng, struct mrt_table *t,
 			return -EADDRNOTAVAIL;
 		break;
 	case 0:
-		ifindex = ni->ifindex_by_addr4(eng->host.ctx,
-					       vc->vifc_lcl_addr);
+		ifindex =
+		    ni->ifindex_by_addr4(eng->host.ctx, vc->vifc_lcl_addr);
 		if (ifindex <= 0)
 			return -EADDRNOTAVAIL;
 		if (!ni->has_ipv4(eng->host.ctx, ifindex))
@@ -188,8 +187,7 @@ int vif_add(struct mrt_engine *eng, struct mrt_table *t,
 			return -EADDRNOTAVAIL;
 		if (vc->vifc_flags == 0)
 			local = vc->vifc_lcl_addr;
-		else if (ni->primary_addr4(eng->host.ctx, ifindex, &local) <
-			 0)
+		else if (ni->primary_addr4(eng->host.ctx, ifindex, &local) < 0)
 			local.s_addr = 0;
 	}
 

@@ -11,10 +11,10 @@
 #include <stddef.h>
 
 struct shim_config {
-	bool disabled;		/* MRTSHIM_DISABLE: every hook passes through */
-	size_t capture_buffer;	/* MRTSHIM_CAPTURE_BUFFER, bytes; 0 = default */
-	bool restrict_vifs;	/* MRTSHIM_INTERFACES is set (and valid) */
-	char *interfaces;	/* its list; NULL = none could be kept */
+	bool disabled;	       /* MRTSHIM_DISABLE: every hook passes through */
+	size_t capture_buffer; /* MRTSHIM_CAPTURE_BUFFER, bytes; 0 = default */
+	bool restrict_vifs;    /* MRTSHIM_INTERFACES is set (and valid) */
+	char *interfaces;      /* its list; NULL = none could be kept */
 };
 
 extern struct shim_config shim_config;
@@ -32,7 +32,7 @@ void shim_config_init(void);
  */
 void shim_log_setup(bool disabled);
 void shim_log_config(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 /* In a fork child: the pid syslog lines carry. */
 void shim_log_atfork_child(void);
 

@@ -73,8 +73,8 @@ static int shim_close_range(unsigned int lo, unsigned int hi, int flags)
 			if (mrt_in_engine || (flags & CLOSE_RANGE_CLOEXEC))
 				continue;
 			/* close the run before it, then step over it */
-			if (fd > start && real_close_range(start, fd - 1,
-							   flags) < 0)
+			if (fd > start &&
+			    real_close_range(start, fd - 1, flags) < 0)
 				rc = -1;
 			start = fd + 1;
 			continue;
@@ -135,8 +135,8 @@ static int dup_onto(int oldfd, int newfd, int flags, bool is_dup3)
 	int rc;
 
 	if ((fdtab_get(newfd) || fdtab_get(oldfd)) && fdtab_foreign())
-		return is_dup3 ? real_dup3(oldfd, newfd, flags) :
-				 real_dup2(oldfd, newfd);
+		return is_dup3 ? real_dup3(oldfd, newfd, flags)
+			       : real_dup2(oldfd, newfd);
 	if (fdtab_guarded(newfd)) {
 		SHIM_ERR("fd %d: internal, refusing dup onto it", newfd);
 		errno = EBUSY;
@@ -252,16 +252,38 @@ static int shim_pipe2(int fds[2], int flags)
 	return rc;
 }
 
-SHIM_EXPORT int close(int fd) { return shim_close(fd); }
+SHIM_EXPORT int close(int fd)
+{
+	return shim_close(fd);
+}
 SHIM_EXPORT int close_range(unsigned int lo, unsigned int hi, int flags)
-{ return shim_close_range(lo, hi, flags); }
-SHIM_EXPORT void closefrom(int lowfd) { shim_closefrom(lowfd); }
-SHIM_EXPORT int dup(int fd) { return shim_dup(fd); }
-SHIM_EXPORT int dup2(int oldfd, int newfd) { return shim_dup2(oldfd, newfd); }
+{
+	return shim_close_range(lo, hi, flags);
+}
+SHIM_EXPORT void closefrom(int lowfd)
+{
+	shim_closefrom(lowfd);
+}
+SHIM_EXPORT int dup(int fd)
+{
+	return shim_dup(fd);
+}
+SHIM_EXPORT int dup2(int oldfd, int newfd)
+{
+	return shim_dup2(oldfd, newfd);
+}
 SHIM_EXPORT int dup3(int oldfd, int newfd, int flags)
-{ return shim_dup3(oldfd, newfd, flags); }
-SHIM_EXPORT int pipe(int fds[2]) { return shim_pipe(fds); }
-SHIM_EXPORT int pipe2(int fds[2], int flags) { return shim_pipe2(fds, flags); }
+{
+	return shim_dup3(oldfd, newfd, flags);
+}
+SHIM_EXPORT int pipe(int fds[2])
+{
+	return shim_pipe(fds);
+}
+SHIM_EXPORT int pipe2(int fds[2], int flags)
+{
+	return shim_pipe2(fds, flags);
+}
 
 /* fcntl's third argument is an int or a pointer: glibc reads it as a
  * pointer (va_arg void *), and so do we. */

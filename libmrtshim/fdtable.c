@@ -21,7 +21,7 @@ _Atomic(struct shim_fdtab *) shim_fdtab;
 static pthread_mutex_t fdtab_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* All internal fds point here. */
-static struct shim_rec internal_rec = { .internal = true };
+static struct shim_rec internal_rec = {.internal = true};
 
 void fdtab_lock(void)
 {

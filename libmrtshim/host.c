@@ -57,8 +57,8 @@ static int replace_fd(int fd, int target)
 	fl = shim_real_fcntl(target, F_GETFL, 0);
 	if (fdfl < 0 || fl < 0)
 		return -errno;
-	if (syscall(SYS_dup3, fd, target, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0)
-	    < 0)
+	if (syscall(SYS_dup3, fd, target, (fdfl & FD_CLOEXEC) ? O_CLOEXEC : 0) <
+	    0)
 		return -errno;
 	nfl = shim_real_fcntl(target, F_GETFL, 0);
 	if (nfl >= 0 && (nfl & O_NONBLOCK) != (fl & O_NONBLOCK))
@@ -68,8 +68,8 @@ static int replace_fd(int fd, int target)
 }
 
 struct place_arg {
-	int from;	/* fd to put on every number */
-	int err;	/* first -errno */
+	int from; /* fd to put on every number */
+	int err;  /* first -errno */
 };
 
 static void place_one(int fd, void *arg)
@@ -89,7 +89,7 @@ static void place_one(int fd, void *arg)
 static void raw_drop_all(int raw, bool on)
 {
 	struct sock_filter ret0 = BPF_STMT(BPF_RET | BPF_K, 0);
-	struct sock_fprog prog = { .len = 1, .filter = &ret0 };
+	struct sock_fprog prog = {.len = 1, .filter = &ret0};
 	int saved = errno, dummy = 0;
 
 	if (on)
@@ -108,7 +108,7 @@ static void raw_drop_all(int raw, bool on)
 static int host_channel_place(void *ctx, struct mrt_sock *s)
 {
 	struct shim_rec *r = fdtab_sock(s->fd);
-	struct place_arg a = { .from = s->chan_rd };
+	struct place_arg a = {.from = s->chan_rd};
 	int raw;
 
 	(void)ctx;
@@ -148,7 +148,7 @@ static int host_channel_place(void *ctx, struct mrt_sock *s)
 static void host_channel_unplace(void *ctx, struct mrt_sock *s)
 {
 	struct shim_rec *r = fdtab_sock(s->fd);
-	struct place_arg a = { .from = s->raw_fd };
+	struct place_arg a = {.from = s->raw_fd};
 
 	(void)ctx;
 	if (!r || r->s != s || !r->swapped)
@@ -184,13 +184,13 @@ int shim_vif_allowed(void *ctx, int ifindex, const char *ifname)
 }
 
 static struct mrt_host shim_host = {
-	.log = host_log,
-	.channel_place = host_channel_place,
-	.channel_unplace = host_channel_unplace,
-	.fd_owned = host_fd_owned,
-	.vif_allowed = shim_vif_allowed,
-	.netns_lock = 1,
-	.dataplane = 1,
+    .log = host_log,
+    .channel_place = host_channel_place,
+    .channel_unplace = host_channel_unplace,
+    .fd_owned = host_fd_owned,
+    .vif_allowed = shim_vif_allowed,
+    .netns_lock = 1,
+    .dataplane = 1,
 };
 
 struct mrt_engine *shim_engine_get(void)
@@ -231,15 +231,13 @@ static int sockopt_int(int fd, int level, int name, int *val)
  * Receive options the daemon set before its first MRT call went to the
  * kernel unseen: read them back so the channel gives the same cmsgs.
  */
-static void note_rx_options(struct mrt_engine *eng, struct mrt_sock *s,
-			    int fd)
+static void note_rx_options(struct mrt_engine *eng, struct mrt_sock *s, int fd)
 {
-	static const int v4[] = { IP_PKTINFO, IP_RECVTTL, IP_RECVTOS,
-				  IP_RECVOPTS, IP_RETOPTS,
-				  IP_RECVORIGDSTADDR };
-	static const int v6[] = { IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT,
-				  IPV6_RECVTCLASS, IPV6_RECVHOPOPTS };
-	static const int so[] = { SO_TIMESTAMP_OLD, SO_RXQ_OVFL };
+	static const int v4[] = {IP_PKTINFO,  IP_RECVTTL, IP_RECVTOS,
+				 IP_RECVOPTS, IP_RETOPTS, IP_RECVORIGDSTADDR};
+	static const int v6[] = {IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT,
+				 IPV6_RECVTCLASS, IPV6_RECVHOPOPTS};
+	static const int so[] = {SO_TIMESTAMP_OLD, SO_RXQ_OVFL};
 	const int *opts = s->family == AF_INET6 ? v6 : v4;
 	size_t i, n = s->family == AF_INET6 ? 4 : 6;
 	int level = s->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP, v;
@@ -249,11 +247,11 @@ static void note_rx_options(struct mrt_engine *eng, struct mrt_sock *s,
 	for (i = 0; i < n; i++)
 		if (sockopt_int(fd, level, opts[i], &v) == 0 && v)
 			SHIM_ENGINE_VOID(mrt_sock_note_option(
-				eng, s, level, opts[i], &v, sizeof(v)));
+			    eng, s, level, opts[i], &v, sizeof(v)));
 	for (i = 0; i < 2; i++)
 		if (sockopt_int(fd, SOL_SOCKET, so[i], &v) == 0 && v)
 			SHIM_ENGINE_VOID(mrt_sock_note_option(
-				eng, s, SOL_SOCKET, so[i], &v, sizeof(v)));
+			    eng, s, SOL_SOCKET, so[i], &v, sizeof(v)));
 }
 
 struct shim_rec *shim_track(int fd)

@@ -192,8 +192,8 @@ static int nl_rwf(int rwf)
 static bool nl_readv(int fd, const struct iovec *iov, int cnt, int flags,
 		     ssize_t *n)
 {
-	struct msghdr m = { .msg_iov = (struct iovec *)iov,
-			    .msg_iovlen = (size_t)cnt };
+	struct msghdr m = {.msg_iov = (struct iovec *)iov,
+			   .msg_iovlen = (size_t)cnt};
 
 	return cnt > 0 && flags >= 0 && nl_recvmsg(fd, &m, flags, n);
 }
@@ -201,8 +201,8 @@ static bool nl_readv(int fd, const struct iovec *iov, int cnt, int flags,
 static bool nl_writev(int fd, const struct iovec *iov, int cnt, int flags,
 		      ssize_t *n)
 {
-	struct msghdr m = { .msg_iov = (struct iovec *)iov,
-			    .msg_iovlen = (size_t)cnt };
+	struct msghdr m = {.msg_iov = (struct iovec *)iov,
+			   .msg_iovlen = (size_t)cnt};
 
 	return cnt > 0 && flags >= 0 && nl_sendmsg(fd, &m, flags, n);
 }
@@ -341,51 +341,89 @@ static int shim_sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen,
 }
 
 SHIM_EXPORT ssize_t read(int fd, void *buf, size_t len)
-{ return shim_read(fd, buf, len); }
+{
+	return shim_read(fd, buf, len);
+}
 SHIM_EXPORT ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen)
-{ return shim_read_chk(fd, buf, len, buflen); }
+{
+	return shim_read_chk(fd, buf, len, buflen);
+}
 SHIM_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags)
-{ return shim_recv(fd, buf, len, flags); }
+{
+	return shim_recv(fd, buf, len, flags);
+}
 SHIM_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen,
 			       int flags)
-{ return shim_recv_chk(fd, buf, len, buflen, flags); }
+{
+	return shim_recv_chk(fd, buf, len, buflen, flags);
+}
 SHIM_EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 			     struct sockaddr *addr, socklen_t *alen)
-{ return shim_recvfrom(fd, buf, len, flags, addr, alen); }
-SHIM_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t len,
-				   size_t buflen, int flags,
-				   struct sockaddr *addr, socklen_t *alen)
-{ return shim_recvfrom_chk(fd, buf, len, buflen, flags, addr, alen); }
+{
+	return shim_recvfrom(fd, buf, len, flags, addr, alen);
+}
+SHIM_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen,
+				   int flags, struct sockaddr *addr,
+				   socklen_t *alen)
+{
+	return shim_recvfrom_chk(fd, buf, len, buflen, flags, addr, alen);
+}
 SHIM_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
-{ return shim_recvmsg(fd, msg, flags); }
+{
+	return shim_recvmsg(fd, msg, flags);
+}
 SHIM_EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen,
 			 int flags, struct timespec *tmo)
-{ return shim_recvmmsg(fd, v, vlen, flags, tmo); }
+{
+	return shim_recvmmsg(fd, v, vlen, flags, tmo);
+}
 SHIM_EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt)
-{ return shim_readv(fd, iov, cnt); }
-SHIM_EXPORT ssize_t preadv2(int fd, const struct iovec *iov, int cnt,
-			    off_t off, int rwf)
-{ return shim_preadv2(fd, iov, cnt, off, rwf, false); }
+{
+	return shim_readv(fd, iov, cnt);
+}
+SHIM_EXPORT ssize_t preadv2(int fd, const struct iovec *iov, int cnt, off_t off,
+			    int rwf)
+{
+	return shim_preadv2(fd, iov, cnt, off, rwf, false);
+}
 SHIM_EXPORT ssize_t preadv64v2(int fd, const struct iovec *iov, int cnt,
 			       off64_t off, int rwf)
-{ return shim_preadv2(fd, iov, cnt, off, rwf, true); }
+{
+	return shim_preadv2(fd, iov, cnt, off, rwf, true);
+}
 SHIM_EXPORT ssize_t write(int fd, const void *buf, size_t len)
-{ return shim_write(fd, buf, len); }
+{
+	return shim_write(fd, buf, len);
+}
 SHIM_EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
-{ return shim_writev(fd, iov, cnt); }
+{
+	return shim_writev(fd, iov, cnt);
+}
 SHIM_EXPORT ssize_t pwritev2(int fd, const struct iovec *iov, int cnt,
 			     off_t off, int rwf)
-{ return shim_pwritev2(fd, iov, cnt, off, rwf, false); }
+{
+	return shim_pwritev2(fd, iov, cnt, off, rwf, false);
+}
 SHIM_EXPORT ssize_t pwritev64v2(int fd, const struct iovec *iov, int cnt,
 				off64_t off, int rwf)
-{ return shim_pwritev2(fd, iov, cnt, off, rwf, true); }
+{
+	return shim_pwritev2(fd, iov, cnt, off, rwf, true);
+}
 SHIM_EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags)
-{ return shim_send(fd, buf, len, flags); }
+{
+	return shim_send(fd, buf, len, flags);
+}
 SHIM_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 			   const struct sockaddr *to, socklen_t tolen)
-{ return shim_sendto(fd, buf, len, flags, to, tolen); }
+{
+	return shim_sendto(fd, buf, len, flags, to, tolen);
+}
 SHIM_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
-{ return shim_sendmsg(fd, msg, flags); }
+{
+	return shim_sendmsg(fd, msg, flags);
+}
 SHIM_EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen,
 			 int flags)
-{ return shim_sendmmsg(fd, v, vlen, flags); }
+{
+	return shim_sendmmsg(fd, v, vlen, flags);
+}

@@ -41,11 +41,11 @@ static int swapped_ioctl(struct shim_rec *r, int fd, unsigned long req,
 		if (rc < 0)
 			return rc;
 		n = n > (int)sizeof(struct mrt_chan_meta)
-			    ? n - (int)sizeof(struct mrt_chan_meta)
-			    : 0;
+			? n - (int)sizeof(struct mrt_chan_meta)
+			: 0;
 		/* a bad pointer is EFAULT, as put_user gives, not a signal */
-		if (SHIM_ENGINE(uaccess_write(shim_engine, arg, &n,
-					      sizeof(n)))) {
+		if (SHIM_ENGINE(
+			uaccess_write(shim_engine, arg, &n, sizeof(n)))) {
 			errno = EFAULT;
 			return -1;
 		}
@@ -82,7 +82,7 @@ static int shim_ioctl(int fd, unsigned long req, void *arg)
 			r = shim_track(fd);
 		if (r)
 			return shim_ret(SHIM_ENGINE(
-				mrt_ioctl(shim_engine, r->s, req, arg)));
+			    mrt_ioctl(shim_engine, r->s, req, arg)));
 		/* not a raw inet socket: the kernel's ENOTTY */
 		return real_ioctl(fd, req, arg);
 	}

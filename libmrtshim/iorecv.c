@@ -18,15 +18,16 @@
 #include "uaccess.h"
 #include "upcall.h"
 
-#define IO_MAXIOV 1024		/* UIO_MAXIOV */
-#define IO_MAX_RW 0x7ffff000u	/* MAX_RW_COUNT: INT_MAX & PAGE_MASK */
-#define IO_STACK_IOV 16		/* daemon iovecs handled without malloc */
-#define IO_TAIL 6		/* copy-out slots after the data: address,
-				 * its length, msg_flags, msg_controllen,
-				 * msg_len, the cmsgs */
-#define IO_STACK_BUF 2048	/* messages received without malloc */
-#define IO_CTL_MAX 512		/* more than all cmsgs chan_put_cmsgs makes */
-#define IO_MSG_MAX UPCALL_MAX	/* largest channel payload */
+#define IO_MAXIOV 1024	      /* UIO_MAXIOV */
+#define IO_MAX_RW 0x7ffff000u /* MAX_RW_COUNT: INT_MAX & PAGE_MASK */
+#define IO_STACK_IOV 16	      /* daemon iovecs handled without malloc */
+#define IO_TAIL                                                                \
+	6		      /* copy-out slots after the data: address,       \
+			       * its length, msg_flags, msg_controllen,        \
+			       * msg_len, the cmsgs */
+#define IO_STACK_BUF 2048     /* messages received without malloc */
+#define IO_CTL_MAX 512	      /* more than all cmsgs chan_put_cmsgs makes */
+#define IO_MSG_MAX UPCALL_MAX /* largest channel payload */
 
 #if UINTPTR_MAX > 0xffffffffu
 /*
@@ -65,19 +66,19 @@ static void io_iovs_free(struct io_iovs *st)
  * and may be bad; NULL for what the call does not return.
  */
 struct io_rx {
-	struct iovec *iov;	/* segments (copied), IO_TAIL slots after */
+	struct iovec *iov; /* segments (copied), IO_TAIL slots after */
 	size_t niov;
-	size_t cap;		/* their total length */
-	void *name;		/* where the source address goes */
-	int namelen;		/* its room; -1: *unamelen, read after the
-				 * receive (recvfrom's move_addr_to_user) */
-	socklen_t *unamelen;	/* the address length word */
-	void *control;		/* msg_control */
+	size_t cap;	     /* their total length */
+	void *name;	     /* where the source address goes */
+	int namelen;	     /* its room; -1: *unamelen, read after the
+			      * receive (recvfrom's move_addr_to_user) */
+	socklen_t *unamelen; /* the address length word */
+	void *control;	     /* msg_control */
 	size_t controllen;
-	bool want_cmsgs;	/* recvmsg: build control messages */
-	int *uflags;		/* msg_flags; ucontrollen goes with it */
-	size_t *ucontrollen;	/* msg_controllen */
-	unsigned *umsglen;	/* recvmmsg's msg_len */
+	bool want_cmsgs;     /* recvmsg: build control messages */
+	int *uflags;	     /* msg_flags; ucontrollen goes with it */
+	size_t *ucontrollen; /* msg_controllen */
+	unsigned *umsglen;   /* recvmmsg's msg_len */
 };
 
 /* process_vm_writev is refused here (seccomp): uaccess's pipe instead */
@@ -172,8 +173,7 @@ static int io_import(struct io_rx *q, struct io_iovs *st,
 }
 
 /* One daemon buffer (read, recv, recvfrom): import_ubuf. */
-static int io_one_buf(struct io_rx *q, struct iovec *iov, void *buf,
-		      size_t len)
+static int io_one_buf(struct io_rx *q, struct iovec *iov, void *buf, size_t len)
 {
 	memset(q, 0, sizeof(*q));
 	if (len > IO_MAX_RW)
@@ -199,8 +199,8 @@ static size_t io_cmsgs(struct shim_rec *r, const struct mrt_chan_meta *m,
 		       const struct io_rx *q, unsigned char *ctl, int *cflags)
 {
 	struct chan_ts ts = {
-		.bits = __atomic_load_n(&r->ts_bits, __ATOMIC_RELAXED),
-		.tsflags = __atomic_load_n(&r->ts_flags, __ATOMIC_RELAXED),
+	    .bits = __atomic_load_n(&r->ts_bits, __ATOMIC_RELAXED),
+	    .tsflags = __atomic_load_n(&r->ts_flags, __ATOMIC_RELAXED),
 	};
 	/* SO_TIMESTAMP comes from ts, not from the engine's bit */
 	unsigned rxopts = r->s->rxopts & ~(unsigned)MRT_RX_TIMESTAMP;
@@ -225,8 +225,7 @@ static size_t io_cmsgs(struct shim_rec *r, const struct mrt_chan_meta *m,
  * -errno. A message the daemon's memory cannot take is consumed and
  * accounted, and the call is EFAULT, as on the kernel's raw socket.
  */
-static ssize_t io_recv(struct shim_rec *r, int fd, struct io_rx *q,
-		       int flags)
+static ssize_t io_recv(struct shim_rec *r, int fd, struct io_rx *q, int flags)
 {
 	unsigned char stackbuf[IO_STACK_BUF], *buf = stackbuf, ctl[IO_CTL_MAX];
 	struct iovec hv[2], lstack[IO_STACK_IOV + IO_TAIL], *loc = lstack;
@@ -290,7 +289,7 @@ static ssize_t io_recv(struct shim_rec *r, int fd, struct io_rx *q,
 		int saved = errno;
 
 		SHIM_ENGINE_VOID(
-			mrt_sock_note_consumed(shim_engine, r->s, len));
+		    mrt_sock_note_consumed(shim_engine, r->s, len));
 		errno = saved;
 	}
 	copied = len < q->cap ? len : q->cap;
@@ -319,8 +318,8 @@ static ssize_t io_recv(struct shim_rec *r, int fd, struct io_rx *q,
 	/* move_addr_to_user: the length word, then what fits of the
 	 * address; recvfrom reads the room only now */
 	if (q->name) {
-		struct msghdr nm = { .msg_name = &name,
-				     .msg_namelen = sizeof(name) };
+		struct msghdr nm = {.msg_name = &name,
+				    .msg_namelen = sizeof(name)};
 
 		chan_fill_name(&m, &nm);
 		klen = nm.msg_namelen;
@@ -328,18 +327,18 @@ static ssize_t io_recv(struct shim_rec *r, int fd, struct io_rx *q,
 		if (q->namelen < 0 &&
 		    uaccess_read(shim_engine, &ulen, q->unamelen, sizeof(ulen)))
 			tail_err = -EFAULT;
-		else if (ulen < 0)	/* recvfrom's *addrlen */
+		else if (ulen < 0) /* recvfrom's *addrlen */
 			tail_err = -EINVAL;
 		else if ((socklen_t)ulen > klen)
 			ulen = (int)klen;
 	}
-#define IO_PUT(l, lenv, u)                                                    \
-	do {                                                                  \
-		loc[nseg].iov_base = (void *)(l);                             \
-		loc[nseg].iov_len = (lenv);                                   \
-		q->iov[nseg].iov_base = (void *)(u);                          \
-		q->iov[nseg].iov_len = (lenv);                                \
-		nseg++;                                                       \
+#define IO_PUT(l, lenv, u)                                                     \
+	do {                                                                   \
+		loc[nseg].iov_base = (void *)(l);                              \
+		loc[nseg].iov_len = (lenv);                                    \
+		q->iov[nseg].iov_base = (void *)(u);                           \
+		q->iov[nseg].iov_len = (lenv);                                 \
+		nseg++;                                                        \
 	} while (0)
 	if (q->name && !tail_err) {
 		IO_PUT(&klen, sizeof(klen), q->unamelen);
@@ -401,11 +400,11 @@ static ssize_t recvmsg_one(struct shim_rec *r, int fd, struct msghdr *umsg,
 			return -EINVAL;
 		q.name = k.msg_name;
 		q.namelen = k.msg_namelen > sizeof(struct sockaddr_storage)
-				    ? (int)sizeof(struct sockaddr_storage)
-				    : (int)k.msg_namelen;
-		q.unamelen = (socklen_t *)((uintptr_t)umsg +
-					   offsetof(struct msghdr,
-						    msg_namelen));
+				? (int)sizeof(struct sockaddr_storage)
+				: (int)k.msg_namelen;
+		q.unamelen =
+		    (socklen_t *)((uintptr_t)umsg +
+				  offsetof(struct msghdr, msg_namelen));
 	}
 	if (k.msg_iovlen > IO_MAXIOV)
 		return -EMSGSIZE;
@@ -416,9 +415,9 @@ static ssize_t recvmsg_one(struct shim_rec *r, int fd, struct msghdr *umsg,
 		q.want_cmsgs = true;
 		q.uflags = (int *)((uintptr_t)umsg +
 				   offsetof(struct msghdr, msg_flags));
-		q.ucontrollen = (size_t *)((uintptr_t)umsg +
-					   offsetof(struct msghdr,
-						    msg_controllen));
+		q.ucontrollen =
+		    (size_t *)((uintptr_t)umsg +
+			       offsetof(struct msghdr, msg_controllen));
 		q.umsglen = umsglen;
 		n = io_recv(r, fd, &q, flags);
 	}
@@ -477,7 +476,7 @@ ssize_t iorecv_readv(struct shim_rec *r, int fd, const struct iovec *uiov,
 			 * kernel's to judge: ask the real socket (its
 			 * queue is empty, or holds nothing anyone reads) */
 			char c;
-			struct iovec one = { .iov_base = &c, .iov_len = 1 };
+			struct iovec one = {.iov_base = &c, .iov_len = 1};
 
 			if (io_preadv2_raw(r->s->raw_fd, &one,
 					   rwf | RWF_NOWAIT) < 0 &&
@@ -538,12 +537,11 @@ int iorecv_recvmmsg(struct shim_rec *r, int fd, struct mmsghdr *v,
 		 * member access through it */
 		uintptr_t e = (uintptr_t)v + i * sizeof(*v);
 
-		n = recvmsg_one(r, fd,
-				(struct msghdr *)(e + offsetof(struct mmsghdr,
-							       msg_hdr)),
-				flags & ~MSG_WAITFORONE,
-				(unsigned *)(e + offsetof(struct mmsghdr,
-							  msg_len)));
+		n = recvmsg_one(
+		    r, fd,
+		    (struct msghdr *)(e + offsetof(struct mmsghdr, msg_hdr)),
+		    flags & ~MSG_WAITFORONE,
+		    (unsigned *)(e + offsetof(struct mmsghdr, msg_len)));
 		if (n < 0)
 			break;
 		i++;

@@ -143,5 +143,11 @@ __attribute__((noreturn)) static void shim__Exit(int status)
 	__builtin_unreachable();
 }
 
-SHIM_EXPORT void _exit(int status) { shim__exit(status); }
-SHIM_EXPORT void _Exit(int status) { shim__Exit(status); }
+SHIM_EXPORT void _exit(int status)
+{
+	shim__exit(status);
+}
+SHIM_EXPORT void _Exit(int status)
+{
+	shim__Exit(status);
+}

@@ -22,15 +22,15 @@
 int shim_log_level;
 /* the user named a level (so "off" also silences setting reports) */
 static bool level_given;
-static int log_fd = -1;		/* MRTSHIM_LOG_FILE, -1 = none */
-static bool to_stderr = true;	/* no file or syslog chosen, or fallback */
-static int syslog_facility = -1;	/* LOG_DAEMON..., -1 = no syslog */
+static int log_fd = -1;		 /* MRTSHIM_LOG_FILE, -1 = none */
+static bool to_stderr = true;	 /* no file or syslog chosen, or fallback */
+static int syslog_facility = -1; /* LOG_DAEMON..., -1 = no syslog */
 /* Our own /dev/log socket, connected on first use, -1 until then. Not
  * openlog(): its ident and socket are the daemon's too, and a daemon's
  * closelog() or openlog() would take ours away. */
 static int syslog_fd = -1;
-static bool syslog_failed;	/* told once, then stderr */
-static char syslog_tag[64];	/* "libmrtshim(pimd)[pid]" */
+static bool syslog_failed;  /* told once, then stderr */
+static char syslog_tag[64]; /* "libmrtshim(pimd)[pid]" */
 
 static const char *level_word(int level)
 {
@@ -86,7 +86,7 @@ static int open_log_file(const char *file)
  * none. Threads may race here: one socket wins, the others close theirs. */
 static int syslog_socket(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = __atomic_load_n(&syslog_fd, __ATOMIC_ACQUIRE), expect = -1;
 
 	if (fd >= 0)
@@ -113,7 +113,7 @@ static int syslog_socket(void)
  * connect it again once. */
 static bool syslog_reconnect(int fd)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 
 	memcpy(sa.sun_path, SYSLOG_PATH, sizeof(SYSLOG_PATH));
 	return syscall(SYS_connect, fd, &sa, sizeof(sa)) == 0;
@@ -150,8 +150,8 @@ static void emit(int level, const char *func, const char *msg, int err)
 	size_t prefix;
 	int n;
 
-	n = snprintf(line, sizeof(line), "libmrtshim[%ld]: ",
-		     (long)syscall(SYS_getpid));
+	n = snprintf(line, sizeof(line),
+		     "libmrtshim[%ld]: ", (long)syscall(SYS_getpid));
 	if (n < 0)
 		return;
 	prefix = (size_t)n;
@@ -195,8 +195,8 @@ static void set_syslog_tag(void)
  * returned in *bad to be reported once the destination is open. */
 static int read_level(const char **bad_name, const char **bad)
 {
-	static const char *const vars[] = { "MRTSHIM_LOG_LEVEL",
-					    "MRTSHIM_DEBUG" };
+	static const char *const vars[] = {"MRTSHIM_LOG_LEVEL",
+					   "MRTSHIM_DEBUG"};
 	const char *v;
 	int level, i;
 

@@ -45,15 +45,15 @@
 #include "nlview.h"
 #include "shim.h"
 
-#define NL_MAGIC 0x6d727473u	/* nlmsg_pid of our NOOPs ("mrts") */
-#define NL_MAXIOV 1024		/* UIO_MAXIOV */
-#define NL_STACK_IOV 16		/* iovecs copied in without malloc */
+#define NL_MAGIC 0x6d727473u /* nlmsg_pid of our NOOPs ("mrts") */
+#define NL_MAXIOV 1024	     /* UIO_MAXIOV */
+#define NL_STACK_IOV 16	     /* iovecs copied in without malloc */
 
 /* A request whose answer has more datagrams to come (a dump). */
 struct nl_answer {
 	struct nlview_req rq;
-	struct nlsnap *view;	/* rendered from this snapshot; NULL: engine */
-	uint8_t req[];		/* the request, rq.req points here */
+	struct nlsnap *view; /* rendered from this snapshot; NULL: engine */
+	uint8_t req[];	     /* the request, rq.req points here */
 };
 
 /* One answer datagram, delivered in place of the ack of NOOP seq id. */
@@ -67,11 +67,11 @@ struct nl_item {
 /* Answers pending on one socket (whichever fd number reads it). */
 struct nl_rec {
 	struct nl_rec *next;
-	dev_t dev;		/* the socket */
+	dev_t dev; /* the socket */
 	ino_t ino;
 	size_t maxlen;		/* nlk->max_recvmsg_len as we saw it */
 	time_t used;		/* CLOCK_MONOTONIC s of the last queue/read */
-	struct nl_answer *dump;	/* a dump with parts still to render */
+	struct nl_answer *dump; /* a dump with parts still to render */
 	struct nl_item *head, **tail;
 };
 
@@ -84,8 +84,8 @@ struct nlfd_state {
 	pthread_mutex_t lock;
 	atomic_int nrecs;
 	struct nl_rec *recs;
-	uint32_t next_id;	/* NOOP sequence numbers, never reused soon */
-	pid_t pid;		/* owner of recs: a fork child drops them */
+	uint32_t next_id; /* NOOP sequence numbers, never reused soon */
+	pid_t pid;	  /* owner of recs: a fork child drops them */
 };
 extern struct nlfd_state nlfd;
 

@@ -30,11 +30,11 @@ static int nl_pipe_copy(void *dst, const void *src, size_t len)
 		return -1;
 	while (done < len) {
 		size_t chunk = len - done > 4096 ? 4096 : len - done;
-		long w = syscall(SYS_write, p[1], (const char *)src + done,
-				 chunk);
+		long w =
+		    syscall(SYS_write, p[1], (const char *)src + done, chunk);
 
-		if (w <= 0 || syscall(SYS_read, p[0], (char *)dst + done,
-				      (size_t)w) != w)
+		if (w <= 0 ||
+		    syscall(SYS_read, p[0], (char *)dst + done, (size_t)w) != w)
 			goto out;
 		done += (size_t)w;
 	}
@@ -52,7 +52,7 @@ out:
  * (written) - the kernel's EFAULT; errno is kept either way.
  */
 int nlcopy_ucopy(void *loc, size_t len, const struct iovec *rem, size_t n,
-		    bool out)
+		 bool out)
 {
 	struct iovec l = {.iov_base = loc, .iov_len = len};
 	int saved = errno, rc = 0;

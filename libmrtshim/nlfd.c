@@ -176,8 +176,8 @@ static _Atomic uint8_t *nl_fd_slot_new(int fd)
 
 static void nl_fd_set(int fd, int st)
 {
-	_Atomic uint8_t *p = st == NL_FD_NONE ? nlfd_slot(fd)
-					      : nl_fd_slot_new(fd);
+	_Atomic uint8_t *p =
+	    st == NL_FD_NONE ? nlfd_slot(fd) : nl_fd_slot_new(fd);
 
 	if (p && atomic_load_explicit(p, memory_order_relaxed) != st)
 		atomic_store_explicit(p, (uint8_t)st, memory_order_relaxed);
@@ -256,8 +256,7 @@ bool nlfd_probe(int fd, int was)
 			st = NL_FD_MAYBE;
 	} else if (v == AF_NETLINK) {
 		l = sizeof(v);
-		if (real_getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &l) ==
-			    0 &&
+		if (real_getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &l) == 0 &&
 		    v == NETLINK_ROUTE)
 			st = NL_FD_ROUTE;
 	}

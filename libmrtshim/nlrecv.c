@@ -10,7 +10,7 @@
 
 #include "nl_priv.h"
 
-#define NL_PEEK 64		/* bytes peeked to recognise our ack */
+#define NL_PEEK 64 /* bytes peeked to recognise our ack */
 #define NL_ACK_LEN (NLMSG_HDRLEN + sizeof(struct nlmsgerr))
 
 /* The NOOP sequence number if the peeked datagram is the ack of one of
@@ -75,17 +75,16 @@ static ssize_t nl_deliver(const struct nl_item *it, struct msghdr *k,
 
 	for (i = 0; i < k->msg_iovlen; i++) {
 		cap += k->msg_iov[i].iov_len;
-		n = k->msg_iov[i].iov_len < left ? k->msg_iov[i].iov_len
-						 : left;
+		n = k->msg_iov[i].iov_len < left ? k->msg_iov[i].iov_len : left;
 		k->msg_iov[i].iov_len = n;
 		left -= n;
 	}
 	k->msg_namelen = am->msg_namelen;
 	k->msg_controllen = am->msg_controllen;
-	k->msg_flags = (am->msg_flags & ~MSG_TRUNC) |
-		       (it->len > cap ? MSG_TRUNC : 0);
+	k->msg_flags =
+	    (am->msg_flags & ~MSG_TRUNC) | (it->len > cap ? MSG_TRUNC : 0);
 	if (nlcopy_ucopy((void *)it->data, it->len - left, k->msg_iov,
-		     k->msg_iovlen, true) < 0) {
+			 k->msg_iovlen, true) < 0) {
 		errno = EFAULT;
 		return -1;
 	}
@@ -168,7 +167,8 @@ static bool nl_recv_k(int fd, struct msghdr *k, int flags, ssize_t *ret)
 		if (pp) {
 			/* acks of ours that never came (dropped on a full
 			 * socket) are older than this one: drop their items */
-			for (ip = &(*pp)->head; *ip && (*ip)->id != (uint32_t)id;)
+			for (ip = &(*pp)->head;
+			     *ip && (*ip)->id != (uint32_t)id;)
 				ip = &(*ip)->next;
 			it = *ip;
 			while (it && (*pp)->head != it)
@@ -183,10 +183,10 @@ static bool nl_recv_k(int fd, struct msghdr *k, int flags, ssize_t *ret)
 			am.msg_control = k->msg_control;
 			am.msg_controllen = k->msg_controllen;
 		}
-		n = real_recvmsg(fd, &am,
-				 (it ? flags & (MSG_PEEK | MSG_CMSG_CLOEXEC)
-				     : 0) |
-				     MSG_DONTWAIT);
+		n = real_recvmsg(
+		    fd, &am,
+		    (it ? flags & (MSG_PEEK | MSG_CMSG_CLOEXEC) : 0) |
+			MSG_DONTWAIT);
 		if (it && n < 0 && errno == EFAULT && !(flags & MSG_PEEK)) {
 			/* the caller's msg_name faulted once the ack was
 			 * taken (move_addr_to_user): its datagram is gone,
@@ -235,8 +235,8 @@ nl_recvmsg_route(int fd, struct msghdr *umsg, int flags, ssize_t *ret)
 	/* what the kernel refuses before receiving anything (a msghdr or
 	 * iovec array it cannot read: EFAULT; too many iovecs: EMSGSIZE; a
 	 * negative length: EINVAL) is left to it */
-	if (!umsg ||
-	    nlcopy_uread(&u, umsg, sizeof(u)) || u.msg_iovlen > NL_MAXIOV)
+	if (!umsg || nlcopy_uread(&u, umsg, sizeof(u)) ||
+	    u.msg_iovlen > NL_MAXIOV)
 		return false;
 	if (u.msg_iovlen > NL_STACK_IOV) {
 		iov = malloc(u.msg_iovlen * sizeof(*iov));
@@ -278,8 +278,8 @@ bool nl_recvmsg(int fd, struct msghdr *umsg, int flags, ssize_t *ret)
 }
 
 static __attribute__((noinline)) bool
-nl_recv_route(int fd, void *buf, size_t len, int flags,
-	      struct sockaddr *addr, socklen_t *alen, ssize_t *ret)
+nl_recv_route(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
+	      socklen_t *alen, ssize_t *ret)
 {
 	struct iovec iov = {.iov_base = buf, .iov_len = len};
 	struct msghdr k = {.msg_iov = &iov, .msg_iovlen = 1};

@@ -11,13 +11,13 @@
 
 #include "nl_priv.h"
 
-#define NL_SEND_MAX (64u << 10)	/* larger sends are never looked at */
+#define NL_SEND_MAX (64u << 10) /* larger sends are never looked at */
 #define NL_STACK_BUF 2048	/* sends copied in without malloc */
 
 /* Who answers one message of a send (nl_plan). */
 struct nl_dest {
 	enum mrt_nlroute_who how;
-	struct nlsnap *view;	/* SNAP: the tables, owned until used */
+	struct nlsnap *view; /* SNAP: the tables, owned until used */
 };
 
 const struct sockaddr_nl nlsend_kernel = {.nl_family = AF_NETLINK};
@@ -73,7 +73,7 @@ size_t nlsend_dump_cap(const struct nl_rec *r)
 /* The list of items a new request adds, and NOOPs standing for them. */
 struct nl_batch {
 	struct nl_item *head, **tail;
-	struct nl_answer *dump;	/* a dump it started */
+	struct nl_answer *dump; /* a dump it started */
 	uint8_t *out;		/* what the kernel gets */
 	size_t len, cap;
 };
@@ -180,8 +180,7 @@ static uint32_t nl_portid(int fd)
 	socklen_t l = sizeof(sa);
 
 	memset(&sa, 0, sizeof(sa));
-	if (real_getsockname(fd, (struct sockaddr *)&sa, &l) == 0 &&
-	    sa.nl_pid)
+	if (real_getsockname(fd, (struct sockaddr *)&sa, &l) == 0 && sa.nl_pid)
 		return sa.nl_pid;
 	real_bind(fd, (const struct sockaddr *)&nlsend_kernel,
 		  sizeof(nlsend_kernel));
@@ -343,9 +342,10 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
 			rc = nl_answer(r, &b, buf + off, ml, &o, plan[k].view);
 			plan[k].view = NULL;
 		} else {
-			rc = nl_out(&b, h, NLMSG_ALIGN(ml) <= len - off
-						? NLMSG_ALIGN(ml)
-						: ml);
+			rc = nl_out(&b, h,
+				    NLMSG_ALIGN(ml) <= len - off
+					? NLMSG_ALIGN(ml)
+					: ml);
 		}
 		k++;
 		off += NLMSG_ALIGN(ml);
@@ -397,9 +397,9 @@ static bool nl_send_buf(int fd, const uint8_t *buf, size_t len, int flags,
  * which the kernel fails with EFAULT as it would without us (netlink_
  * sendmsg's memcpy_from_msg, move_addr_to_kernel).
  */
-static bool nl_send_user(int fd, const struct iovec *rem, size_t n,
-			 size_t len, int flags, const struct sockaddr *uto,
-			 socklen_t tolen, ssize_t *ret)
+static bool nl_send_user(int fd, const struct iovec *rem, size_t n, size_t len,
+			 int flags, const struct sockaddr *uto, socklen_t tolen,
+			 ssize_t *ret)
 {
 	union {
 		struct nlmsghdr h; /* aligned as nl_send_buf reads it */
@@ -429,9 +429,10 @@ static bool nl_send_user(int fd, const struct iovec *rem, size_t n,
 	return done;
 }
 
-static __attribute__((noinline)) bool
-nl_send_one(int fd, const void *buf, size_t len, int flags,
-	    const struct sockaddr *to, socklen_t tolen, ssize_t *ret)
+static __attribute__((noinline)) bool nl_send_one(int fd, const void *buf,
+						  size_t len, int flags,
+						  const struct sockaddr *to,
+						  socklen_t tolen, ssize_t *ret)
 {
 	struct iovec rem = {.iov_base = (void *)buf, .iov_len = len};
 
@@ -459,9 +460,8 @@ nl_sendmsg_route(int fd, const struct msghdr *umsg, int flags, ssize_t *ret)
 	bool done = false;
 
 	/* a msghdr or iovec array the kernel cannot read is its EFAULT */
-	if (mrt_in_engine || !umsg ||
-	    nlcopy_uread(&msg, umsg, sizeof(msg)) || !msg.msg_iov ||
-	    !msg.msg_iovlen || msg.msg_iovlen > NL_MAXIOV)
+	if (mrt_in_engine || !umsg || nlcopy_uread(&msg, umsg, sizeof(msg)) ||
+	    !msg.msg_iov || !msg.msg_iovlen || msg.msg_iovlen > NL_MAXIOV)
 		return false;
 	if (msg.msg_iovlen > NL_STACK_IOV) {
 		iov = malloc(msg.msg_iovlen * sizeof(*iov));
@@ -513,7 +513,7 @@ bool nl_sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags,
 		/* the caller's vector may be bad: addresses only */
 		uintptr_t e = (uintptr_t)v + i * sizeof(*v);
 		struct msghdr *m =
-			(void *)(e + offsetof(struct mmsghdr, msg_hdr));
+		    (void *)(e + offsetof(struct mmsghdr, msg_hdr));
 
 		if (!nl_sendmsg_route(fd, m, flags, &n))
 			n = real_sendmsg(fd, m, flags);

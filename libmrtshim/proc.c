@@ -18,13 +18,13 @@
 
 #include "shim.h"
 
-#define VIEW_MAX (16u << 20)	/* largest rendered view, bytes */
+#define VIEW_MAX (16u << 20) /* largest rendered view, bytes */
 
 /* Render view into a new memfd: the fd or -errno. */
 static int view_memfd(int view, const char *dev, int flags)
 {
-	struct mrt_engine *eng = __atomic_load_n(&shim_engine,
-						 __ATOMIC_ACQUIRE);
+	struct mrt_engine *eng =
+	    __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
 	char *buf = NULL, *nb;
 	size_t cap = 16384;
 	long len;
@@ -46,8 +46,8 @@ static int view_memfd(int view, const char *dev, int flags)
 		free(buf);
 		return (int)len;
 	}
-	fd = memfd_create("mrtshim-view",
-			  (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+	fd =
+	    memfd_create("mrtshim-view", (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
 	if (fd < 0) {
 		err = errno;
 		free(buf);
@@ -104,20 +104,20 @@ static int view_open(int dirfd, const char *path, int flags, int *err)
 }
 
 /* The common tail of every open hook. */
-#define OPEN_HOOK(dirfd, path, flags, realcall)                               \
-	do {                                                                  \
-		int fd_, err_;                                                \
-		fd_ = view_open((dirfd), (path), (flags), &err_);             \
-		if (fd_ >= 0)                                                 \
-			return fd_;                                           \
-		if (err_) {                                                   \
-			errno = err_;                                         \
-			return -1;                                            \
-		}                                                             \
-		fd_ = (realcall);                                             \
-		if (fd_ >= 0)                                                 \
-			fdtab_forget(fd_);                                    \
-		return fd_;                                                   \
+#define OPEN_HOOK(dirfd, path, flags, realcall)                                \
+	do {                                                                   \
+		int fd_, err_;                                                 \
+		fd_ = view_open((dirfd), (path), (flags), &err_);              \
+		if (fd_ >= 0)                                                  \
+			return fd_;                                            \
+		if (err_) {                                                    \
+			errno = err_;                                          \
+			return -1;                                             \
+		}                                                              \
+		fd_ = (realcall);                                              \
+		if (fd_ >= 0)                                                  \
+			fdtab_forget(fd_);                                     \
+		return fd_;                                                    \
 	} while (0)
 
 static int shim_open(const char *path, int flags, mode_t mode)
@@ -240,38 +240,58 @@ static FILE *shim_fopen64(const char *path, const char *mode)
 }
 
 /* open's mode is only there with O_CREAT or O_TMPFILE. */
-#define OPEN_MODE(flags, last)                                                \
-	({                                                                    \
-		mode_t m_ = 0;                                                \
-		if ((flags) & (O_CREAT | __O_TMPFILE)) {                      \
-			va_list ap_;                                          \
-			va_start(ap_, last);                                  \
-			m_ = va_arg(ap_, mode_t);                             \
-			va_end(ap_);                                          \
-		}                                                             \
-		m_;                                                           \
+#define OPEN_MODE(flags, last)                                                 \
+	({                                                                     \
+		mode_t m_ = 0;                                                 \
+		if ((flags) & (O_CREAT | __O_TMPFILE)) {                       \
+			va_list ap_;                                           \
+			va_start(ap_, last);                                   \
+			m_ = va_arg(ap_, mode_t);                              \
+			va_end(ap_);                                           \
+		}                                                              \
+		m_;                                                            \
 	})
 
 SHIM_EXPORT int open(const char *path, int flags, ...)
-{ return shim_open(path, flags, OPEN_MODE(flags, flags)); }
+{
+	return shim_open(path, flags, OPEN_MODE(flags, flags));
+}
 SHIM_EXPORT int open64(const char *path, int flags, ...)
-{ return shim_open64(path, flags, OPEN_MODE(flags, flags)); }
+{
+	return shim_open64(path, flags, OPEN_MODE(flags, flags));
+}
 SHIM_EXPORT int openat(int dirfd, const char *path, int flags, ...)
-{ return shim_openat(dirfd, path, flags, OPEN_MODE(flags, flags)); }
+{
+	return shim_openat(dirfd, path, flags, OPEN_MODE(flags, flags));
+}
 SHIM_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
-{ return shim_openat64(dirfd, path, flags, OPEN_MODE(flags, flags)); }
+{
+	return shim_openat64(dirfd, path, flags, OPEN_MODE(flags, flags));
+}
 SHIM_EXPORT int __open_2(const char *path, int flags)
-{ return shim_open_2(path, flags); }
+{
+	return shim_open_2(path, flags);
+}
 SHIM_EXPORT int __open64_2(const char *path, int flags)
-{ return shim_open64_2(path, flags); }
+{
+	return shim_open64_2(path, flags);
+}
 SHIM_EXPORT int __openat_2(int dirfd, const char *path, int flags)
-{ return shim_openat_2(dirfd, path, flags); }
+{
+	return shim_openat_2(dirfd, path, flags);
+}
 SHIM_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
-{ return shim_openat64_2(dirfd, path, flags); }
+{
+	return shim_openat64_2(dirfd, path, flags);
+}
 SHIM_EXPORT FILE *fopen(const char *path, const char *mode)
-{ return shim_fopen(path, mode); }
+{
+	return shim_fopen(path, mode);
+}
 SHIM_EXPORT FILE *fopen64(const char *path, const char *mode)
-{ return shim_fopen64(path, mode); }
+{
+	return shim_fopen64(path, mode);
+}
 
 /* ---- stat and access ---------------------------------------------------- */
 
@@ -286,8 +306,8 @@ SHIM_EXPORT FILE *fopen64(const char *path, const char *mode)
  */
 static int view_model(const char *path, char *model, size_t cap)
 {
-	struct mrt_engine *eng = __atomic_load_n(&shim_engine,
-						 __ATOMIC_ACQUIRE);
+	struct mrt_engine *eng =
+	    __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
 	char dev[64], tmp[32];
 	int view;
 	long n;
@@ -327,8 +347,7 @@ static int view_stat(const char *path, struct stat *st)
 }
 
 /* fstatat's answer for path: from the view, else from the kernel. */
-static int shim_fstatat(int dirfd, const char *path, struct stat *st,
-			int flags)
+static int shim_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
 	int rc = view_stat(path, st); /* "" (AT_EMPTY_PATH) is not ours */
 
@@ -342,41 +361,68 @@ static int shim_fstatat(int dirfd, const char *path, struct stat *st,
 }
 
 SHIM_EXPORT int stat(const char *path, struct stat *st)
-{ return shim_fstatat(AT_FDCWD, path, st, 0); }
+{
+	return shim_fstatat(AT_FDCWD, path, st, 0);
+}
 SHIM_EXPORT int stat64(const char *path, struct stat64 *st)
-{ return shim_fstatat(AT_FDCWD, path, (struct stat *)st, 0); }
+{
+	return shim_fstatat(AT_FDCWD, path, (struct stat *)st, 0);
+}
 SHIM_EXPORT int lstat(const char *path, struct stat *st)
-{ return shim_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW); }
+{
+	return shim_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
 SHIM_EXPORT int lstat64(const char *path, struct stat64 *st)
-{ return shim_fstatat(AT_FDCWD, path, (struct stat *)st,
-		      AT_SYMLINK_NOFOLLOW); }
-SHIM_EXPORT int fstatat(int dirfd, const char *path, struct stat *st,
-			int flags)
-{ return shim_fstatat(dirfd, path, st, flags); }
+{
+	return shim_fstatat(AT_FDCWD, path, (struct stat *)st,
+			    AT_SYMLINK_NOFOLLOW);
+}
+SHIM_EXPORT int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	return shim_fstatat(dirfd, path, st, flags);
+}
 SHIM_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *st,
 			  int flags)
-{ return shim_fstatat(dirfd, path, (struct stat *)st, flags); }
+{
+	return shim_fstatat(dirfd, path, (struct stat *)st, flags);
+}
 /* glibc before 2.33 compiled stat() into these (_STAT_VER 1 on x86_64) */
 SHIM_EXPORT int __xstat(int ver, const char *path, struct stat *st)
-{ (void)ver; return shim_fstatat(AT_FDCWD, path, st, 0); }
+{
+	(void)ver;
+	return shim_fstatat(AT_FDCWD, path, st, 0);
+}
 SHIM_EXPORT int __xstat64(int ver, const char *path, struct stat64 *st)
-{ (void)ver; return shim_fstatat(AT_FDCWD, path, (struct stat *)st, 0); }
+{
+	(void)ver;
+	return shim_fstatat(AT_FDCWD, path, (struct stat *)st, 0);
+}
 SHIM_EXPORT int __lxstat(int ver, const char *path, struct stat *st)
-{ (void)ver;
-  return shim_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW); }
+{
+	(void)ver;
+	return shim_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
 SHIM_EXPORT int __lxstat64(int ver, const char *path, struct stat64 *st)
-{ (void)ver;
-  return shim_fstatat(AT_FDCWD, path, (struct stat *)st,
-		      AT_SYMLINK_NOFOLLOW); }
+{
+	(void)ver;
+	return shim_fstatat(AT_FDCWD, path, (struct stat *)st,
+			    AT_SYMLINK_NOFOLLOW);
+}
 SHIM_EXPORT int __fxstatat(int ver, int dirfd, const char *path,
 			   struct stat *st, int flags)
-{ (void)ver; return shim_fstatat(dirfd, path, st, flags); }
+{
+	(void)ver;
+	return shim_fstatat(dirfd, path, st, flags);
+}
 SHIM_EXPORT int __fxstatat64(int ver, int dirfd, const char *path,
 			     struct stat64 *st, int flags)
-{ (void)ver; return shim_fstatat(dirfd, path, (struct stat *)st, flags); }
+{
+	(void)ver;
+	return shim_fstatat(dirfd, path, (struct stat *)st, flags);
+}
 
-SHIM_EXPORT int statx(int dirfd, const char *path, int flags,
-		      unsigned int mask, struct statx *stx)
+SHIM_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask,
+		      struct statx *stx)
 {
 	char model[64];
 	int rc = view_model(path, model, sizeof(model));
@@ -419,10 +465,18 @@ static int shim_faccessat(int dirfd, const char *path, int mode, int flags)
 }
 
 SHIM_EXPORT int access(const char *path, int mode)
-{ return shim_faccessat(AT_FDCWD, path, mode, 0); }
+{
+	return shim_faccessat(AT_FDCWD, path, mode, 0);
+}
 SHIM_EXPORT int euidaccess(const char *path, int mode)
-{ return shim_faccessat(AT_FDCWD, path, mode, AT_EACCESS); }
+{
+	return shim_faccessat(AT_FDCWD, path, mode, AT_EACCESS);
+}
 SHIM_EXPORT int eaccess(const char *path, int mode)
-{ return shim_faccessat(AT_FDCWD, path, mode, AT_EACCESS); }
+{
+	return shim_faccessat(AT_FDCWD, path, mode, AT_EACCESS);
+}
 SHIM_EXPORT int faccessat(int dirfd, const char *path, int mode, int flags)
-{ return shim_faccessat(dirfd, path, mode, flags); }
+{
+	return shim_faccessat(dirfd, path, mode, flags);
+}

@@ -39,7 +39,7 @@ static void bind_all(void)
 	int saved = errno;
 
 	resolving = 1;
-#define SHIM_BIND_REAL(ret, name, args)                                       \
+#define SHIM_BIND_REAL(ret, name, args)                                        \
 	real_##name = (ret(*) args)load_sym(#name, (void *)name);
 	SHIM_REAL_LIST(SHIM_BIND_REAL)
 #undef SHIM_BIND_REAL
@@ -52,8 +52,9 @@ bool shim_bind(void)
 	if (resolving)
 		return false;
 	pthread_once(&bind_once, bind_all);
-	if (__builtin_expect(__atomic_load_n(&shim_fork_resume_pending,
-					     __ATOMIC_RELAXED), 0))
+	if (__builtin_expect(
+		__atomic_load_n(&shim_fork_resume_pending, __ATOMIC_RELAXED),
+		0))
 		shim_fork_resume();
 	return true;
 }

@@ -29,65 +29,65 @@
  * Every real libc function we call through a pointer. X(ret, name, args):
  * real_<name> is bound by shim_bind() with dlsym(RTLD_NEXT, "<name>").
  */
-#define SHIM_REAL_LIST(X)                                                     \
-	X(int, socket, (int, int, int))                                       \
-	X(int, socketpair, (int, int, int, int[2]))                          \
-	X(int, accept, (int, struct sockaddr *, socklen_t *))                 \
-	X(int, accept4, (int, struct sockaddr *, socklen_t *, int))           \
-	X(int, pipe, (int[2]))                                               \
-	X(int, pipe2, (int[2], int))                                         \
-	X(int, setsockopt, (int, int, int, const void *, socklen_t))          \
-	X(int, getsockopt, (int, int, int, void *, socklen_t *))              \
-	X(int, ioctl, (int, unsigned long, void *))                           \
-	X(ssize_t, read, (int, void *, size_t))                               \
-	X(ssize_t, __read_chk, (int, void *, size_t, size_t))                 \
-	X(ssize_t, recv, (int, void *, size_t, int))                          \
-	X(ssize_t, __recv_chk, (int, void *, size_t, size_t, int))            \
-	X(ssize_t, recvfrom,                                                  \
-	  (int, void *, size_t, int, struct sockaddr *, socklen_t *))         \
-	X(ssize_t, __recvfrom_chk,                                            \
-	  (int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *)) \
-	X(ssize_t, recvmsg, (int, struct msghdr *, int))                      \
-	X(int, recvmmsg,                                                      \
-	  (int, struct mmsghdr *, unsigned int, int, struct timespec *))      \
-	X(ssize_t, readv, (int, const struct iovec *, int))                   \
-	X(ssize_t, preadv2, (int, const struct iovec *, int, off_t, int))     \
-	X(ssize_t, preadv64v2,                                                \
-	  (int, const struct iovec *, int, off64_t, int))                     \
-	X(ssize_t, write, (int, const void *, size_t))                        \
-	X(ssize_t, writev, (int, const struct iovec *, int))                  \
-	X(ssize_t, pwritev2, (int, const struct iovec *, int, off_t, int))    \
-	X(ssize_t, pwritev64v2,                                               \
-	  (int, const struct iovec *, int, off64_t, int))                     \
-	X(ssize_t, send, (int, const void *, size_t, int))                    \
-	X(ssize_t, sendto, (int, const void *, size_t, int,                   \
-			    const struct sockaddr *, socklen_t))              \
-	X(ssize_t, sendmsg, (int, const struct msghdr *, int))                \
-	X(int, sendmmsg, (int, struct mmsghdr *, unsigned int, int))          \
-	X(int, close, (int))                                                  \
-	X(int, close_range, (unsigned int, unsigned int, int))                \
-	X(void, closefrom, (int))                                             \
-	X(int, dup, (int))                                                    \
-	X(int, dup2, (int, int))                                              \
-	X(int, dup3, (int, int, int))                                         \
-	X(int, fcntl, (int, int, void *))                                     \
-	X(int, fcntl64, (int, int, void *))                                   \
-	X(int, getsockname, (int, struct sockaddr *, socklen_t *))            \
-	X(int, getpeername, (int, struct sockaddr *, socklen_t *))            \
-	X(int, bind, (int, const struct sockaddr *, socklen_t))               \
-	X(int, connect, (int, const struct sockaddr *, socklen_t))            \
-	X(int, shutdown, (int, int))                                          \
-	X(int, open, (const char *, int, ...))                                \
-	X(int, open64, (const char *, int, ...))                              \
-	X(int, openat, (int, const char *, int, ...))                         \
-	X(int, openat64, (int, const char *, int, ...))                       \
-	X(int, __open_2, (const char *, int))                                 \
-	X(int, __open64_2, (const char *, int))                               \
-	X(int, __openat_2, (int, const char *, int))                          \
-	X(int, __openat64_2, (int, const char *, int))                        \
-	X(FILE *, fopen, (const char *, const char *))                        \
-	X(FILE *, fopen64, (const char *, const char *))                      \
-	X(void, _exit, (int))                                                 \
+#define SHIM_REAL_LIST(X)                                                      \
+	X(int, socket, (int, int, int))                                        \
+	X(int, socketpair, (int, int, int, int[2]))                            \
+	X(int, accept, (int, struct sockaddr *, socklen_t *))                  \
+	X(int, accept4, (int, struct sockaddr *, socklen_t *, int))            \
+	X(int, pipe, (int[2]))                                                 \
+	X(int, pipe2, (int[2], int))                                           \
+	X(int, setsockopt, (int, int, int, const void *, socklen_t))           \
+	X(int, getsockopt, (int, int, int, void *, socklen_t *))               \
+	X(int, ioctl, (int, unsigned long, void *))                            \
+	X(ssize_t, read, (int, void *, size_t))                                \
+	X(ssize_t, __read_chk, (int, void *, size_t, size_t))                  \
+	X(ssize_t, recv, (int, void *, size_t, int))                           \
+	X(ssize_t, __recv_chk, (int, void *, size_t, size_t, int))             \
+	X(ssize_t, recvfrom,                                                   \
+	  (int, void *, size_t, int, struct sockaddr *, socklen_t *))          \
+	X(ssize_t, __recvfrom_chk,                                             \
+	  (int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *))  \
+	X(ssize_t, recvmsg, (int, struct msghdr *, int))                       \
+	X(int, recvmmsg,                                                       \
+	  (int, struct mmsghdr *, unsigned int, int, struct timespec *))       \
+	X(ssize_t, readv, (int, const struct iovec *, int))                    \
+	X(ssize_t, preadv2, (int, const struct iovec *, int, off_t, int))      \
+	X(ssize_t, preadv64v2, (int, const struct iovec *, int, off64_t, int)) \
+	X(ssize_t, write, (int, const void *, size_t))                         \
+	X(ssize_t, writev, (int, const struct iovec *, int))                   \
+	X(ssize_t, pwritev2, (int, const struct iovec *, int, off_t, int))     \
+	X(ssize_t, pwritev64v2,                                                \
+	  (int, const struct iovec *, int, off64_t, int))                      \
+	X(ssize_t, send, (int, const void *, size_t, int))                     \
+	X(ssize_t, sendto,                                                     \
+	  (int, const void *, size_t, int, const struct sockaddr *,            \
+	   socklen_t))                                                         \
+	X(ssize_t, sendmsg, (int, const struct msghdr *, int))                 \
+	X(int, sendmmsg, (int, struct mmsghdr *, unsigned int, int))           \
+	X(int, close, (int))                                                   \
+	X(int, close_range, (unsigned int, unsigned int, int))                 \
+	X(void, closefrom, (int))                                              \
+	X(int, dup, (int))                                                     \
+	X(int, dup2, (int, int))                                               \
+	X(int, dup3, (int, int, int))                                          \
+	X(int, fcntl, (int, int, void *))                                      \
+	X(int, fcntl64, (int, int, void *))                                    \
+	X(int, getsockname, (int, struct sockaddr *, socklen_t *))             \
+	X(int, getpeername, (int, struct sockaddr *, socklen_t *))             \
+	X(int, bind, (int, const struct sockaddr *, socklen_t))                \
+	X(int, connect, (int, const struct sockaddr *, socklen_t))             \
+	X(int, shutdown, (int, int))                                           \
+	X(int, open, (const char *, int, ...))                                 \
+	X(int, open64, (const char *, int, ...))                               \
+	X(int, openat, (int, const char *, int, ...))                          \
+	X(int, openat64, (int, const char *, int, ...))                        \
+	X(int, __open_2, (const char *, int))                                  \
+	X(int, __open64_2, (const char *, int))                                \
+	X(int, __openat_2, (int, const char *, int))                           \
+	X(int, __openat64_2, (int, const char *, int))                         \
+	X(FILE *, fopen, (const char *, const char *))                         \
+	X(FILE *, fopen64, (const char *, const char *))                       \
+	X(void, _exit, (int))                                                  \
 	X(void, _Exit, (int))
 
 #define SHIM_DECLARE_REAL(ret, name, args) extern ret(*real_##name) args;
@@ -109,36 +109,36 @@ void shim_fork_resume(void);
 
 /* ---- logging (log.c) ---------------------------------------------------- */
 
-extern int shim_log_level;	/* MRTSHIM_DEBUG, 0 = silent */
+extern int shim_log_level; /* MRTSHIM_DEBUG, 0 = silent */
 void shim_log_init(void);
 /* One line "libmrtshim[pid]: LEVEL func: msg"; never changes errno. */
 void shim_log(int level, const char *func, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Same, with ": strerror(errno)" appended (OpenBSD log_warn). */
 void shim_log_errno(int level, const char *func, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Emit an already formatted message (engine callback). */
 void shim_log_msg(int level, const char *func, const char *msg);
 
-#define SHIM_ERR(...)                                                         \
-	do {                                                                  \
-		if (shim_log_level >= MRT_LOG_ERR)                            \
-			shim_log(MRT_LOG_ERR, __func__, __VA_ARGS__);         \
+#define SHIM_ERR(...)                                                          \
+	do {                                                                   \
+		if (shim_log_level >= MRT_LOG_ERR)                             \
+			shim_log(MRT_LOG_ERR, __func__, __VA_ARGS__);          \
 	} while (0)
-#define SHIM_WARN(...)                                                        \
-	do {                                                                  \
-		if (shim_log_level >= MRT_LOG_WARN)                           \
-			shim_log_errno(MRT_LOG_WARN, __func__, __VA_ARGS__);  \
+#define SHIM_WARN(...)                                                         \
+	do {                                                                   \
+		if (shim_log_level >= MRT_LOG_WARN)                            \
+			shim_log_errno(MRT_LOG_WARN, __func__, __VA_ARGS__);   \
 	} while (0)
-#define SHIM_INFO(...)                                                        \
-	do {                                                                  \
-		if (shim_log_level >= MRT_LOG_INFO)                           \
-			shim_log(MRT_LOG_INFO, __func__, __VA_ARGS__);        \
+#define SHIM_INFO(...)                                                         \
+	do {                                                                   \
+		if (shim_log_level >= MRT_LOG_INFO)                            \
+			shim_log(MRT_LOG_INFO, __func__, __VA_ARGS__);         \
 	} while (0)
-#define SHIM_DBG(...)                                                         \
-	do {                                                                  \
-		if (shim_log_level >= MRT_LOG_DEBUG)                          \
-			shim_log(MRT_LOG_DEBUG, __func__, __VA_ARGS__);       \
+#define SHIM_DBG(...)                                                          \
+	do {                                                                   \
+		if (shim_log_level >= MRT_LOG_DEBUG)                           \
+			shim_log(MRT_LOG_DEBUG, __func__, __VA_ARGS__);        \
 	} while (0)
 
 /* ---- fd table (fdtable.c) ----------------------------------------------- */
@@ -149,10 +149,10 @@ void shim_log_msg(int level, const char *func, const char *msg);
  * (the engine's, ours) all point at one static record with internal set.
  */
 struct shim_rec {
-	int refs;		/* fd numbers using this record; fdtab lock */
-	bool internal;	/* an engine/shim fd the daemon may not close */
-	bool swapped;	/* fds hold the channel; real socket in raw_fd */
-	struct mrt_sock *s;	/* engine record; NULL for internal */
+	int refs;	    /* fd numbers using this record; fdtab lock */
+	bool internal;	    /* an engine/shim fd the daemon may not close */
+	bool swapped;	    /* fds hold the channel; real socket in raw_fd */
+	struct mrt_sock *s; /* engine record; NULL for internal */
 	/* the real socket's receive-timestamp options (chan.h CHAN_TS_*
 	 * bits, SO_TIMESTAMPING flags), read back from the kernel by
 	 * sockopt.c; io.c stamps channel messages with them. Atomic. */
@@ -165,7 +165,7 @@ struct shim_rec {
 
 struct shim_fdtab {
 	size_t n;			/* entries */
-	_Atomic(struct shim_rec *) e[];	/* indexed by fd */
+	_Atomic(struct shim_rec *) e[]; /* indexed by fd */
 };
 
 /* The current table; NULL until the first fd is tracked. Never freed. */
@@ -263,20 +263,20 @@ void shim_sock_release(struct mrt_sock *s);
 void shim_engine_exit(void);
 
 /* Run expr with mrt_in_engine set (engine calls). */
-#define SHIM_ENGINE(expr)                                                     \
-	({                                                                    \
-		int shim_saved_ie__ = mrt_in_engine;                          \
-		mrt_in_engine = 1;                                            \
-		__typeof__(expr) shim_r__ = (expr);                           \
-		mrt_in_engine = shim_saved_ie__;                              \
-		shim_r__;                                                     \
+#define SHIM_ENGINE(expr)                                                      \
+	({                                                                     \
+		int shim_saved_ie__ = mrt_in_engine;                           \
+		mrt_in_engine = 1;                                             \
+		__typeof__(expr) shim_r__ = (expr);                            \
+		mrt_in_engine = shim_saved_ie__;                               \
+		shim_r__;                                                      \
 	})
-#define SHIM_ENGINE_VOID(stmt)                                                \
-	do {                                                                  \
-		int shim_saved_ie__ = mrt_in_engine;                          \
-		mrt_in_engine = 1;                                            \
-		stmt;                                                         \
-		mrt_in_engine = shim_saved_ie__;                              \
+#define SHIM_ENGINE_VOID(stmt)                                                 \
+	do {                                                                   \
+		int shim_saved_ie__ = mrt_in_engine;                           \
+		mrt_in_engine = 1;                                             \
+		stmt;                                                          \
+		mrt_in_engine = shim_saved_ie__;                               \
 	} while (0)
 
 /* Set errno from an engine result: returns 0 or -1. */

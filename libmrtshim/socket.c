@@ -111,20 +111,39 @@ static int shim_shutdown(int fd, int how)
 }
 
 SHIM_EXPORT int socket(int domain, int type, int protocol)
-{ return shim_socket(domain, type, protocol); }
+{
+	return shim_socket(domain, type, protocol);
+}
 SHIM_EXPORT int socketpair(int domain, int type, int protocol, int sv[2])
-{ return shim_socketpair(domain, type, protocol, sv); }
+{
+	return shim_socketpair(domain, type, protocol, sv);
+}
 SHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
-{ return shim_accept4(fd, addr, len, 0, false); }
+{
+	return shim_accept4(fd, addr, len, 0, false);
+}
 SHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len,
 			int flags)
-{ return shim_accept4(fd, addr, len, flags, true); }
+{
+	return shim_accept4(fd, addr, len, flags, true);
+}
 SHIM_EXPORT int bind(int fd, const struct sockaddr *a, socklen_t len)
-{ return shim_bindaddr(fd, a, len); }
+{
+	return shim_bindaddr(fd, a, len);
+}
 SHIM_EXPORT int connect(int fd, const struct sockaddr *a, socklen_t len)
-{ return shim_connect(fd, a, len); }
+{
+	return shim_connect(fd, a, len);
+}
 SHIM_EXPORT int getsockname(int fd, struct sockaddr *a, socklen_t *len)
-{ return shim_getsockname(fd, a, len); }
+{
+	return shim_getsockname(fd, a, len);
+}
 SHIM_EXPORT int getpeername(int fd, struct sockaddr *a, socklen_t *len)
-{ return shim_getpeername(fd, a, len); }
-SHIM_EXPORT int shutdown(int fd, int how) { return shim_shutdown(fd, how); }
+{
+	return shim_getpeername(fd, a, len);
+}
+SHIM_EXPORT int shutdown(int fd, int how)
+{
+	return shim_shutdown(fd, how);
+}

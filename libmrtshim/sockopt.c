@@ -79,7 +79,7 @@ static bool is_tstamp(int level, int name)
 
 static int so_int(int fd, int name)
 {
-	int v[2] = { 0, 0 };	/* SO_TIMESTAMPING: struct so_timestamping */
+	int v[2] = {0, 0}; /* SO_TIMESTAMPING: struct so_timestamping */
 	socklen_t len = sizeof(v);
 
 	if (real_getsockopt(fd, SOL_SOCKET, name, v, &len) < 0)
@@ -125,7 +125,7 @@ static void tstamp_sync(struct shim_rec *r, int raw)
  */
 static void swap_carry(struct shim_rec *r, int fd)
 {
-	long long tv[2] = { 0, 0 };	/* struct __kernel_sock_timeval */
+	long long tv[2] = {0, 0}; /* struct __kernel_sock_timeval */
 	socklen_t len = sizeof(tv);
 	int saved = errno;
 
@@ -175,8 +175,8 @@ static int shim_setsockopt(int fd, int level, int name, const void *val,
 			return -1;
 		}
 		was = r->swapped;
-		rc = shim_ret(SHIM_ENGINE(mrt_setsockopt(
-			shim_engine, r->s, level, name, val, len)));
+		rc = shim_ret(SHIM_ENGINE(
+		    mrt_setsockopt(shim_engine, r->s, level, name, val, len)));
 		if (rc == 0 && !was && r->swapped)
 			swap_carry(r, fd);
 		return rc;
@@ -204,8 +204,8 @@ static int shim_setsockopt(int fd, int level, int name, const void *val,
 static int so_error(struct shim_rec *r, int fd, void *val, socklen_t *len)
 {
 	int e = __atomic_exchange_n(&r->sk_err, 0, __ATOMIC_RELAXED);
-	int rc = real_getsockopt(shim_raw_fd(r, fd), SOL_SOCKET, SO_ERROR, val,
-				 len);
+	int rc =
+	    real_getsockopt(shim_raw_fd(r, fd), SOL_SOCKET, SO_ERROR, val, len);
 
 	if (rc == 0 && e)
 		memcpy(val, &e, *len < sizeof(e) ? *len : sizeof(e));
@@ -229,8 +229,8 @@ static int shim_getsockopt(int fd, int level, int name, void *val,
 						       len);
 			return -1;
 		}
-		return shim_ret(SHIM_ENGINE(mrt_getsockopt(
-			shim_engine, r->s, level, name, val, len)));
+		return shim_ret(SHIM_ENGINE(
+		    mrt_getsockopt(shim_engine, r->s, level, name, val, len)));
 	}
 	r = fdtab_sock(fd);
 	if (!r)
@@ -244,7 +244,11 @@ static int shim_getsockopt(int fd, int level, int name, void *val,
 
 SHIM_EXPORT int setsockopt(int fd, int level, int name, const void *val,
 			   socklen_t len)
-{ return shim_setsockopt(fd, level, name, val, len); }
+{
+	return shim_setsockopt(fd, level, name, val, len);
+}
 SHIM_EXPORT int getsockopt(int fd, int level, int name, void *val,
 			   socklen_t *len)
-{ return shim_getsockopt(fd, level, name, val, len); }
+{
+	return shim_getsockopt(fd, level, name, val, len);
+}

@@ -362,10 +362,10 @@ static void mrouters_print(const struct check_mrouter *m, int n)
 static bool settings_print(bool *off)
 {
 	static const char *const vars[] = {
-		"MRTSHIM_LOG_LEVEL",	  "MRTSHIM_DEBUG",
-		"MRTSHIM_LOG_FILE",	  "MRTSHIM_LOG_SYSLOG",
-		"MRTSHIM_CAPTURE_BUFFER", "MRTSHIM_INTERFACES",
-		"MRTSHIM_DISABLE",
+	    "MRTSHIM_LOG_LEVEL",      "MRTSHIM_DEBUG",
+	    "MRTSHIM_LOG_FILE",	      "MRTSHIM_LOG_SYSLOG",
+	    "MRTSHIM_CAPTURE_BUFFER", "MRTSHIM_INTERFACES",
+	    "MRTSHIM_DISABLE",
 	};
 	const char *v;
 	bool ok = true, any = false, bad;

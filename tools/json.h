@@ -12,12 +12,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define JSON_MAXDEPTH 16	/* deeper nesting is written, not tracked */
+#define JSON_MAXDEPTH 16 /* deeper nesting is written, not tracked */
 
 struct json {
 	FILE *f;
 	int depth;
-	bool first[JSON_MAXDEPTH];	/* no element yet at this depth */
+	bool first[JSON_MAXDEPTH]; /* no element yet at this depth */
 };
 
 /* Start writing one JSON value to f. */
@@ -28,10 +28,10 @@ void json_init(struct json *j, FILE *f);
  * open: key is its member name inside an object, NULL inside an array
  * (or for the top-level value). Keys are written as given (no escaping).
  */
-void json_object(struct json *j, const char *key);	/* { */
-void json_object_end(struct json *j);			/* } */
-void json_array(struct json *j, const char *key);	/* [ */
-void json_array_end(struct json *j);			/* ] */
+void json_object(struct json *j, const char *key); /* { */
+void json_object_end(struct json *j);		   /* } */
+void json_array(struct json *j, const char *key);  /* [ */
+void json_array_end(struct json *j);		   /* ] */
 void json_str(struct json *j, const char *key, const char *v);
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_int(struct json *j, const char *key, long long v);

@@ -153,8 +153,8 @@ static int run(char **argv, int verbose)
 
 /* Option values once checked; NULL = not given. */
 struct wrap_opts {
-	const char *level;	/* a level's name */
-	const char *logfile;	/* absolute */
+	const char *level;   /* a level's name */
+	const char *logfile; /* absolute */
 	const char *facility;
 	const char *capbuf;
 	const char *ifaces;
@@ -212,7 +212,7 @@ int main(int argc, char **argv)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct wrap_opts o = { 0 };
+	struct wrap_opts o = {0};
 	char logfile[PATH_MAX];
 	size_t size;
 	int c, v;
@@ -227,8 +227,7 @@ int main(int argc, char **argv)
 	 * its multicast-route requests (libmrtshim/netlink.h) */
 
 	/* '+': options end at the daemon's name, its own are its own */
-	while ((c = getopt_long(argc, argv, "+d:l:b:i:hV", opts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "+d:l:b:i:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (envconf_level(optarg, &v) < 0)

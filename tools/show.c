@@ -23,21 +23,21 @@
 #include "ctl_wire.h"
 #include "json.h"
 
-#define SHOW_MAXEP 64		/* endpoints considered */
+#define SHOW_MAXEP 64 /* endpoints considered */
 
 /* One control endpoint and what it answered. */
 struct ep {
 	int family;
 	uint32_t table;
-	int err;		/* 0 answered, else -errno */
-	pid_t peer_pid;		/* SO_PEERCRED: who listens */
+	int err;	/* 0 answered, else -errno */
+	pid_t peer_pid; /* SO_PEERCRED: who listens */
 	uid_t peer_uid;
-	struct ctl_snap snap;	/* when err == 0 */
+	struct ctl_snap snap; /* when err == 0 */
 };
 
 struct opts {
 	bool json, stats;
-	pid_t pid;		/* 0 = the one process there is */
+	pid_t pid; /* 0 = the one process there is */
 };
 
 /* ---- discovery and queries (engine/ctl_client.c) --------------------- */
@@ -74,8 +74,8 @@ static int discover(struct ep *eps)
 
 static int query(struct ep *e)
 {
-	struct ctl_ep ce = { .family = e->family, .table = e->table };
-	struct ucred cr = { 0 };
+	struct ctl_ep ce = {.family = e->family, .table = e->table};
+	struct ucred cr = {0};
 	int rc;
 
 	rc = ctl_client_state(&ce, &e->snap, &cr);
@@ -86,8 +86,7 @@ static int query(struct ep *e)
 
 /* ---- formatting helpers --------------------------------------------- */
 
-static const char *addr(int family, const uint8_t *a, char *buf,
-			size_t cap)
+static const char *addr(int family, const uint8_t *a, char *buf, size_t cap)
 {
 	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, buf,
 		       (socklen_t)cap))
@@ -122,11 +121,9 @@ static double age_s(uint64_t ns)
 }
 
 static const char *const up_names4[CTL_NUPCALL] = {
-	"igmp", "nocache", "wrongvif", "wholepkt", "wrvifwhole"
-};
-static const char *const up_names6[CTL_NUPCALL] = {
-	"mld", "nocache", "wrongmif", "wholepkt", "wrmifwhole"
-};
+    "igmp", "nocache", "wrongvif", "wholepkt", "wrvifwhole"};
+static const char *const up_names6[CTL_NUPCALL] = {"mld", "nocache", "wrongmif",
+						   "wholepkt", "wrmifwhole"};
 
 static const char *fam_name(int family)
 {
@@ -139,10 +136,12 @@ static const char *vif_flags(int family, unsigned fl, char *buf, size_t cap)
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} f4[] = { { 0x1, "tunnel" },	{ 0x2, "srcrt" },
-		   { 0x4, "register" }, { 0x8, "ifindex" },
-		   { 0x8000, "static" } },
-	  f6[] = { { 0x1, "register" }, { 0x8000, "static" } };
+	} f4[] = {{0x1, "tunnel"},
+		  {0x2, "srcrt"},
+		  {0x4, "register"},
+		  {0x8, "ifindex"},
+		  {0x8000, "static"}},
+	  f6[] = {{0x1, "register"}, {0x8000, "static"}};
 	const __typeof__(f4[0]) *t = family == AF_INET6 ? f6 : f4;
 	size_t nt = family == AF_INET6 ? 2 : 5, i, len = 0;
 
@@ -158,8 +157,8 @@ static const char *vif_flags(int family, unsigned fl, char *buf, size_t cap)
 
 /* ---- text ------------------------------------------------------------ */
 
-static void text_mfc(FILE *f, const struct ctl_snap *s,
-		     const struct ctl_mfc *c, bool stats)
+static void text_mfc(FILE *f, const struct ctl_snap *s, const struct ctl_mfc *c,
+		     bool stats)
 {
 	const struct ctl_vif *v;
 	char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], sg[128];
@@ -168,7 +167,8 @@ static void text_mfc(FILE *f, const struct ctl_snap *s,
 	int fam = s->tbl.family;
 	bool first = true;
 
-	snprintf(sg, sizeof(sg), "(%s,%s)", addr(fam, c->origin, a1, sizeof(a1)),
+	snprintf(sg, sizeof(sg), "(%s,%s)",
+		 addr(fam, c->origin, a1, sizeof(a1)),
 		 addr(fam, c->group, a2, sizeof(a2)));
 	fprintf(f, "%-32s Iif: ", sg);
 	v = snap_vif(s, c->parent);
@@ -220,8 +220,10 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 		const struct ctl_vif *v = &s->vifs[i];
 		bool v6 = t->family == AF_INET6;
 
-		fprintf(f, "%3u %-10s %-16s %-15s %-15s %10llu %8llu %10llu "
-			"%8llu\n", v->index, vif_name(v, nm),
+		fprintf(f,
+			"%3u %-10s %-16s %-15s %-15s %10llu %8llu %10llu "
+			"%8llu\n",
+			v->index, vif_name(v, nm),
 			vif_flags(t->family, v->flags, fl, sizeof(fl)),
 			v6 ? "-" : addr(AF_INET, v->local, a1, sizeof(a1)),
 			v6 ? "-" : addr(AF_INET, v->remote, a2, sizeof(a2)),
@@ -234,7 +236,8 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 		const struct ctl_vif *v = &s->vifs[i];
 
 		if (v->cap_ring_drops || v->cap_stale)
-			fprintf(f, "vif %u (%s): lost %llu packets in its "
+			fprintf(f,
+				"vif %u (%s): lost %llu packets in its "
 				"full capture ring, %llu too old to forward "
 				"(the daemon was stopped or overloaded)\n",
 				v->index, vif_name(v, nm),
@@ -254,8 +257,8 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 	for (k = 0; k < 2; k++) {
 		const uint64_t *c = k ? t->up_drop : t->up_sent;
 
-		fprintf(f, "%s", k ? "Dropped (receive buffer full):" :
-				     "Upcalls:");
+		fprintf(f, "%s",
+			k ? "Dropped (receive buffer full):" : "Upcalls:");
 		for (i = 1; i < CTL_NUPCALL; i++)
 			fprintf(f, " %s %llu,", un[i],
 				(unsigned long long)c[i]);
@@ -353,10 +356,10 @@ static void table_json(struct json *j, const struct ctl_snap *s)
 	json_array(j, "unresolved");
 	for (i = 0; i < s->nunres; i++) {
 		json_object(j, NULL);
-		json_str(j, "src", addr(t->family, s->unres[i].origin, a,
-				      sizeof(a)));
-		json_str(j, "dst", addr(t->family, s->unres[i].group, a,
-				      sizeof(a)));
+		json_str(j, "src",
+			 addr(t->family, s->unres[i].origin, a, sizeof(a)));
+		json_str(j, "dst",
+			 addr(t->family, s->unres[i].group, a, sizeof(a)));
 		json_u64(j, "vif", s->unres[i].vif);
 		json_u64(j, "queued", s->unres[i].nq);
 		json_real(j, "age", age_s(s->unres[i].age_ns), 2);
@@ -404,12 +407,10 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->json = true;
 		else if (!strcmp(argv[i], "-s") || !strcmp(argv[i], "--stats"))
 			o->stats = true;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-		{
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return -1;
-		}
-		else if (argv[i][0] != '-' && !o->pid) {
+		} else if (argv[i][0] != '-' && !o->pid) {
 			errno = 0;
 			v = strtol(argv[i], &end, 10);
 			if (errno || *end || v <= 0)
@@ -463,17 +464,19 @@ int show_main(int argc, char **argv)
 		if (!pid) {
 			pid = o.pid ? o.pid : ep_pid(&eps[i]);
 		} else if (!o.pid && ep_pid(&eps[i]) != pid) {
-			fprintf(stderr, "mrtshim show: several shimmed "
-					"mrouters in this network namespace "
-					"(pids %d, %d...): give a PID\n",
+			fprintf(stderr,
+				"mrtshim show: several shimmed "
+				"mrouters in this network namespace "
+				"(pids %d, %d...): give a PID\n",
 				(int)pid, (int)ep_pid(&eps[i]));
 			return 1;
 		}
 	}
 	if (!pid) {
 		if (o.pid)
-			fprintf(stderr, "mrtshim show: pid %d is no shimmed "
-					"mrouter in this network namespace\n",
+			fprintf(stderr,
+				"mrtshim show: pid %d is no shimmed "
+				"mrouter in this network namespace\n",
 				(int)o.pid);
 		else
 			fprintf(stderr, "mrtshim show: no shimmed multicast "
@@ -497,9 +500,11 @@ int show_main(int argc, char **argv)
 			continue;
 		}
 		if (e->err) {
-			fprintf(stderr, "mrtshim show: %s table %u (pid %d): "
-					"%s\n", fam_name(e->family), e->table,
-				(int)e->peer_pid, strerror(-e->err));
+			fprintf(stderr,
+				"mrtshim show: %s table %u (pid %d): "
+				"%s\n",
+				fam_name(e->family), e->table, (int)e->peer_pid,
+				strerror(-e->err));
 			continue;
 		}
 		if (o.json)
@@ -514,9 +519,10 @@ int show_main(int argc, char **argv)
 	if (o.json && shown)
 		fputc('\n', stdout);
 	if (denied >= 0 && !shown)
-		fprintf(stderr, "mrtshim show: permission denied: pid %d runs "
-				"as uid %u; its control socket (%s table %u) "
-				"is open to root and uid %u only\n",
+		fprintf(stderr,
+			"mrtshim show: permission denied: pid %d runs "
+			"as uid %u; its control socket (%s table %u) "
+			"is open to root and uid %u only\n",
 			(int)eps[denied].peer_pid,
 			(unsigned)eps[denied].peer_uid,
 			fam_name(eps[denied].family), eps[denied].table,

@@ -266,9 +266,9 @@ int main(void)
 		struct {
 			struct nlmsghdr nh;
 			struct ifaddrmsg ifa;
-		} k = {{sizeof(k), RTM_GETADDR, NLM_F_REQUEST | NLM_F_ACK, 43,
-			0},
-		       {.ifa_family = AF_INET, .ifa_index = 9999}};
+		} k = {
+		    {sizeof(k), RTM_GETADDR, NLM_F_REQUEST | NLM_F_ACK, 43, 0},
+		    {.ifa_family = AF_INET, .ifa_index = 9999}};
 		char buf[256];
 		struct rq g = mk(RTM_GETROUTE, 0);
 

@@ -770,8 +770,8 @@ static void nl_attr(void *msg, int type, const void *data, size_t len)
 	struct nlmsghdr *nh = msg;
 	char *at = (char *)msg + NLMSG_ALIGN(nh->nlmsg_len);
 	struct rtattr a = {
-		.rta_len = (unsigned short)RTA_LENGTH(len),
-		.rta_type = (unsigned short)type,
+	    .rta_len = (unsigned short)RTA_LENGTH(len),
+	    .rta_type = (unsigned short)type,
 	};
 
 	memcpy(at, &a, sizeof(a));

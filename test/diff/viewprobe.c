@@ -199,8 +199,8 @@ static void f_write(const char *label, const char *path, int flags)
 		close(fd);
 	}
 	esc(out, sizeof(out), rb, strlen(rb));
-	emit(label, 0, 0, "write=%zd/%s readback=[%s]", w,
-	     errname(w, err), out);
+	emit(label, 0, 0, "write=%zd/%s readback=[%s]", w, errname(w, err),
+	     out);
 }
 
 /* a. the four /proc/net files, by /proc/net and by /proc/self/net */
@@ -215,7 +215,8 @@ static void t_proc(const char *tag)
 
 	for (d = 0; d < 2; d++)
 		for (i = 0; i < 4; i++) {
-			snprintf(path, sizeof(path), "%s/%s", dirs[d], names[i]);
+			snprintf(path, sizeof(path), "%s/%s", dirs[d],
+				 names[i]);
 			snprintf(l, sizeof(l), "%s.%s.%s.read", tag, dtag[d],
 				 names[i]);
 			f_read(l, path);
@@ -266,7 +267,8 @@ static void t_mcfwd(const char *tag)
 static char nlout[OUTMAX];
 static size_t nlo;
 
-static void nlprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void nlprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 static void nlprintf(const char *fmt, ...)
 {
 	va_list ap;
@@ -342,8 +344,7 @@ static void mask(unsigned char *b, int n)
 /* one datagram: hex as nlprobe prints it; once an ordinary link message
  * has been seen, message by message without datagram boundaries */
 static void datagram(unsigned char *b, int n, int flags,
-		     const struct sockaddr_nl *sa, socklen_t salen,
-		     int *links)
+		     const struct sockaddr_nl *sa, socklen_t salen, int *links)
 {
 	int off = 0;
 
@@ -495,10 +496,10 @@ static void t_rtnl(const char *tag)
 		int fam = fams[f];
 		uint32_t deftbl = fam == RTNL_FAMILY_IPMR ? 253 : 254;
 
-#define Q(what, strict, ext, req)                                            \
-	do {                                                                 \
-		snprintf(l, sizeof(l), "%s.rtnl%d.%s", tag, fam, what);      \
-		query(l, strict, ext, &(req), (int)(req).nh.nlmsg_len);      \
+#define Q(what, strict, ext, req)                                              \
+	do {                                                                   \
+		snprintf(l, sizeof(l), "%s.rtnl%d.%s", tag, fam, what);        \
+		query(l, strict, ext, &(req), (int)(req).nh.nlmsg_len);        \
 	} while (0)
 		r = mk(RTM_GETROUTE, NLM_F_DUMP, fam);
 		Q("route.dump", 0, 0, r);
@@ -540,10 +541,10 @@ static int mrouter(void)
 
 	if (!rep)
 		return 2;
-#define STEP(name, call)                                                     \
-	do {                                                                 \
-		rc = (call);                                                 \
-		fprintf(rep, "%s %d %s\n", name, rc, errname(rc, errno));    \
+#define STEP(name, call)                                                       \
+	do {                                                                   \
+		rc = (call);                                                   \
+		fprintf(rep, "%s %d %s\n", name, rc, errname(rc, errno));      \
 	} while (0)
 	STEP("socket4", v4 < 0 ? -1 : 0);
 	STEP("MRT_INIT", setsockopt(v4, IPPROTO_IP, MRT_INIT, &one, 4));
@@ -567,8 +568,8 @@ static int mrouter(void)
 	inet_pton(AF_INET, "239.1.1.1", &mc.mfcc_mcastgrp);
 	mc.mfcc_parent = 0;
 	mc.mfcc_ttls[1] = 1;
-	STEP("MRT_ADD_MFC", setsockopt(v4, IPPROTO_IP, MRT_ADD_MFC, &mc,
-				       sizeof(mc)));
+	STEP("MRT_ADD_MFC",
+	     setsockopt(v4, IPPROTO_IP, MRT_ADD_MFC, &mc, sizeof(mc)));
 	STEP("socket6", v6 < 0 ? -1 : 0);
 	STEP("MRT6_INIT", setsockopt(v6, IPPROTO_IPV6, MRT6_INIT, &one, 4));
 	for (i = 0; i < 2; i++) {
@@ -589,8 +590,8 @@ static int mrouter(void)
 	inet_pton(AF_INET6, "ff0e::1:1", &m6.mf6cc_mcastgrp.sin6_addr);
 	m6.mf6cc_parent = 0;
 	IF_SET(1, &m6.mf6cc_ifset);
-	STEP("MRT6_ADD_MFC", setsockopt(v6, IPPROTO_IPV6, MRT6_ADD_MFC, &m6,
-					sizeof(m6)));
+	STEP("MRT6_ADD_MFC",
+	     setsockopt(v6, IPPROTO_IPV6, MRT6_ADD_MFC, &m6, sizeof(m6)));
 #undef STEP
 	fclose(rep); /* ready */
 	while (read(4, &b, 1) > 0)

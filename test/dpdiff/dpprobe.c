@@ -40,7 +40,7 @@
 #include <linux/mroute.h>
 #include "dputil.h"
 
-#define SRC_ADDR	"10.1.0.2"
+#define SRC_ADDR "10.1.0.2"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -49,7 +49,7 @@ struct send_cmd {
 	int ttl;
 	int count;
 	int paylen;
-	int opts;	/* 8 bytes of IP options */
+	int opts; /* 8 bytes of IP options */
 };
 
 static uint16_t ip_id = 0x1000;
@@ -58,7 +58,7 @@ static int sender(const char *path)
 {
 	struct send_cmd c;
 	unsigned char pkt[1500];
-	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct sockaddr_in dst = {.sin_family = AF_INET};
 	struct in_addr ifa;
 	int fd, ctl, one = 1, i;
 	ssize_t n;
@@ -92,10 +92,10 @@ static int sender(const char *path)
 				/* NOPs and a Stream ID: no option a router
 				 * rewrites on receipt (timestamps would) */
 				static const unsigned char o[8] = {
-					1, 1, 1, 1, 0x88, 4, 0x12, 0x34 };
+				    1, 1, 1, 1, 0x88, 4, 0x12, 0x34};
 				memcpy(pkt + 20, o, 8);
 			}
-			pkt[ihl] = 0x13;	/* sport 5000 */
+			pkt[ihl] = 0x13; /* sport 5000 */
 			pkt[ihl + 1] = 0x88;
 			pkt[ihl + 2] = UDP_PORT >> 8;
 			pkt[ihl + 3] = UDP_PORT & 0xff;
@@ -114,7 +114,10 @@ static int sender(const char *path)
 }
 
 static const char *join_groups[] = {
-	"239.1.1.1", "239.2.2.1", "239.2.2.2", "239.3.3.3",
+    "239.1.1.1",
+    "239.2.2.1",
+    "239.2.2.2",
+    "239.3.3.3",
 };
 
 /* collect what reaches receiver sockets @u (UDP) and @p (packet) */
@@ -126,10 +129,8 @@ static void rx_collect(int u, int p, const struct rx_cmd *c, char *rep,
 	double end = now() + c->timeout_ms / 1000.0;
 
 	for (;;) {
-		struct pollfd pf[2] = { { u, POLLIN, 0 },
-					{ p, POLLIN, 0 } };
-		int tmo = nw >= c->expect ? 50 :
-			  (int)((end - now()) * 1000);
+		struct pollfd pf[2] = {{u, POLLIN, 0}, {p, POLLIN, 0}};
+		int tmo = nw >= c->expect ? 50 : (int)((end - now()) * 1000);
 		unsigned char b[2048];
 
 		if (tmo < 0)
@@ -138,11 +139,11 @@ static void rx_collect(int u, int p, const struct rx_cmd *c, char *rep,
 			break;
 		if (pf[0].revents & POLLIN) {
 			char cb[256];
-			struct iovec iov = { b, sizeof(b) };
-			struct msghdr m = { .msg_iov = &iov,
-					    .msg_iovlen = 1,
-					    .msg_control = cb,
-					    .msg_controllen = sizeof(cb) };
+			struct iovec iov = {b, sizeof(b)};
+			struct msghdr m = {.msg_iov = &iov,
+					   .msg_iovlen = 1,
+					   .msg_control = cb,
+					   .msg_controllen = sizeof(cb)};
 			struct cmsghdr *cm;
 			int ttl = -1;
 
@@ -155,22 +156,21 @@ static void rx_collect(int u, int p, const struct rx_cmd *c, char *rep,
 					memcpy(&ttl, CMSG_DATA(cm),
 					       sizeof(int));
 			nu++;
-			append(udp, sizeof(udp), "%s%d", nu > 1 ?
-			       "," : "", ttl);
+			append(udp, sizeof(udp), "%s%d", nu > 1 ? "," : "",
+			       ttl);
 		}
 		if (pf[1].revents & POLLIN) {
 			struct sockaddr_ll from;
 			socklen_t fl = sizeof(from);
 			ssize_t n = recvfrom(p, b, sizeof(b), 0,
-					     (struct sockaddr *)&from,
-					     &fl);
+					     (struct sockaddr *)&from, &fl);
 			int ihl;
 			char g[16];
 
 			if (n < 0)
 				die("recvfrom packet");
-			if (from.sll_pkttype == PACKET_OUTGOING ||
-			    n < 28 || b[9] != IPPROTO_UDP)
+			if (from.sll_pkttype == PACKET_OUTGOING || n < 28 ||
+			    b[9] != IPPROTO_UDP)
 				continue;
 			ihl = (b[0] & 15) * 4;
 			if (n < ihl + 4 || b[ihl + 2] != (UDP_PORT >> 8) ||
@@ -178,8 +178,8 @@ static void rx_collect(int u, int p, const struct rx_cmd *c, char *rep,
 				continue;
 			nw++;
 			inet_ntop(AF_INET, b + 16, g, sizeof(g));
-			append(wire, sizeof(wire), "%s%s/%d",
-			       nw > 1 ? "," : "", g, b[8]);
+			append(wire, sizeof(wire), "%s%s/%d", nw > 1 ? "," : "",
+			       g, b[8]);
 		}
 	}
 	snprintf(rep, repsz, "udp=%d[%s] wire=%d[%s]", nu, udp, nw, wire);
@@ -188,7 +188,7 @@ static void rx_collect(int u, int p, const struct rx_cmd *c, char *rep,
 /* join @grp on eth0 */
 static void join4(int u, const char *grp)
 {
-	struct ip_mreqn mr = { .imr_ifindex = (int)if_nametoindex("eth0") };
+	struct ip_mreqn mr = {.imr_ifindex = (int)if_nametoindex("eth0")};
 
 	inet_pton(AF_INET, grp, &mr.imr_multiaddr);
 	if (setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
@@ -197,12 +197,12 @@ static void join4(int u, const char *grp)
 
 static int receiver(const char *path, int join)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(UDP_PORT) };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(UDP_PORT)};
 	unsigned int ifi = if_nametoindex("eth0");
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_IP),
-				   .sll_ifindex = (int)ifi };
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP),
+				  .sll_ifindex = (int)ifi};
 	int u, p, ctl, one = 1;
 	size_t i;
 
@@ -214,8 +214,7 @@ static int receiver(const char *path, int join)
 		die("bind udp");
 	if (setsockopt(u, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)) < 0)
 		die("IP_RECVTTL");
-	for (i = 0; join && i < sizeof(join_groups) / sizeof(*join_groups);
-	     i++)
+	for (i = 0; join && i < sizeof(join_groups) / sizeof(*join_groups); i++)
 		join4(u, join_groups[i]);
 	p = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
 	if (p < 0)
@@ -230,15 +229,14 @@ static int receiver(const char *path, int join)
 /* ----------------------------------------------------------------- router */
 
 static int mfd, sctl;
-static int ifidx[4];	/* r0 r1 r2: vifs 0 1 3 */
+static int ifidx[4]; /* r0 r1 r2: vifs 0 1 3 */
 static int igmp_seen;
-static int show_igmp;	/* print IGMP reaching the mroute socket (§8.1) */
+static int show_igmp; /* print IGMP reaching the mroute socket (§8.1) */
 
-static void send_pkts(const char *grp, int ttl, int count, int paylen,
-		      int opts)
+static void send_pkts(const char *grp, int ttl, int count, int paylen, int opts)
 {
-	struct send_cmd c = { .ttl = ttl, .count = count, .paylen = paylen,
-			      .opts = opts };
+	struct send_cmd c = {
+	    .ttl = ttl, .count = count, .paylen = paylen, .opts = opts};
 
 	snprintf(c.grp, sizeof(c.grp), "%.15s", grp);
 	ctl_call(sctl, &c, sizeof(c));
@@ -257,18 +255,19 @@ static int show_msg(const char *label, unsigned char *b, ssize_t n,
 	(void)salen;
 
 	ihl = n > 0 ? (b[0] & 15) * 4 : 0;
-	if (n >= 20 && b[9] != 0) {	/* IGMP from a host: not an upcall */
+	if (n >= 20 && b[9] != 0) { /* IGMP from a host: not an upcall */
 		if (!show_igmp) {
 			igmp_seen++;
 			return 0;
 		}
 		/* the header's ID and checksum vary: print the fields */
 		out("%s igmp len=%zd ihl=%d ttl=%d from=%s type=0x%02x "
-		    "group=%s\n", label, n, ihl, b[8],
+		    "group=%s\n",
+		    label, n, ihl, b[8],
 		    inet_ntop(AF_INET, &from->sin_addr, s, sizeof(s)),
 		    n >= ihl + 8 ? b[ihl] : 0,
-		    n >= ihl + 8 ? inet_ntop(AF_INET, b + ihl + 4, g, 16) :
-				   "?");
+		    n >= ihl + 8 ? inet_ntop(AF_INET, b + ihl + 4, g, 16)
+				 : "?");
 	} else if (!quiet) {
 		type = n >= 9 ? b[8] : -1;
 		if (type == IGMPMSG_NOCACHE || type == IGMPMSG_WRONGVIF) {
@@ -567,9 +566,12 @@ static int router(const char *sp, const char *ap, const char *bp)
 	/* #15: a small receive buffer (dputil.h) */
 	add_mfc("s15", MRT_ADD_MFC, S, G, 0, "1:1");
 	drain("s15.pre", 0, 1);
-	rcvbuf_steps(&(struct rcvbuf_env){ .fd = mfd, .raw = "/proc/net/raw",
-		     .send_group = send_group15, .marker = marker,
-		     .drain = drain, .unresolved = unresolved_rows });
+	rcvbuf_steps(&(struct rcvbuf_env){.fd = mfd,
+					  .raw = "/proc/net/raw",
+					  .send_group = send_group15,
+					  .marker = marker,
+					  .drain = drain,
+					  .unresolved = unresolved_rows});
 	mrt_int("s15", MRT_FLUSH, MRT_FLUSH_MFC);
 	proc_cache("s15.flushed", 0);
 

@@ -62,7 +62,7 @@
 
 struct opts {
 	const char *ifname;
-	int family;			/* AF_INET or AF_INET6, from -g */
+	int family; /* AF_INET or AF_INET6, from -g */
 	struct in_addr group;
 	struct in_addr source;
 	struct in6_addr group6;
@@ -77,8 +77,8 @@ struct opts {
 	int idle_ms;
 	const char *ready;
 	long first_seq;
-	long pps;			/* send -R: packets a second, 0 = -I */
-	long groups;			/* send -G: cycle over N groups */
+	long pps;    /* send -R: packets a second, 0 = -I */
+	long groups; /* send -G: cycle over N groups */
 };
 
 struct counts {
@@ -94,7 +94,7 @@ static void die(const char *what);
 struct seen {
 	unsigned long run[RUNS_MAX];
 	uint8_t *bits[RUNS_MAX];
-	long lo[RUNS_MAX], hi[RUNS_MAX];	/* sequence numbers seen */
+	long lo[RUNS_MAX], hi[RUNS_MAX]; /* sequence numbers seen */
 };
 static struct seen seen_udp, seen_wire;
 
@@ -240,7 +240,7 @@ static int send_socket(const struct opts *o, struct sockaddr_storage *dst,
 			       sizeof(loop)))
 			die("setsockopt");
 	} else {
-		struct ip_mreqn mreq = { .imr_ifindex = ifindex };
+		struct ip_mreqn mreq = {.imr_ifindex = ifindex};
 		struct sockaddr_in *d4 = (struct sockaddr_in *)dst;
 		unsigned char ttl = (unsigned char)o->ttl, loop = 0;
 
@@ -277,9 +277,9 @@ static int send_socket(const struct opts *o, struct sockaddr_storage *dst,
 static void pace(const struct timespec *start, long i, long pps)
 {
 	long long ns = (long long)start->tv_nsec + i * 1000000000LL / pps;
-	struct timespec due = { .tv_sec = start->tv_sec +
-					  (time_t)(ns / 1000000000LL),
-				.tv_nsec = (long)(ns % 1000000000LL) };
+	struct timespec due = {.tv_sec =
+				   start->tv_sec + (time_t)(ns / 1000000000LL),
+			       .tv_nsec = (long)(ns % 1000000000LL)};
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) ==
 	       EINTR)
@@ -305,9 +305,8 @@ static int do_send(const struct opts *o)
 		snprintf(payload, sizeof(payload), "mcast_tool %ld %u",
 			 o->first_seq + i, run);
 		if (o->groups > 0 && o->family == AF_INET)
-			((struct sockaddr_in *)&dst)->sin_addr.s_addr =
-				htonl(ntohl(o->group.s_addr) +
-				      (uint32_t)(i % o->groups));
+			((struct sockaddr_in *)&dst)->sin_addr.s_addr = htonl(
+			    ntohl(o->group.s_addr) + (uint32_t)(i % o->groups));
 		if (o->pps > 0)
 			pace(&ts, i, o->pps);
 		if (sendto(fd, payload, sizeof(payload), 0,
@@ -320,8 +319,7 @@ static int do_send(const struct opts *o)
 	return 0;
 }
 
-static uint16_t udp_csum(const struct iphdr *ip, const uint8_t *udp,
-			 size_t len)
+static uint16_t udp_csum(const struct iphdr *ip, const uint8_t *udp, size_t len)
 {
 	uint32_t sum = 0;
 
@@ -428,10 +426,10 @@ static void wire_frame(const struct opts *o, struct counts *c,
 static int open_wire(const struct opts *o)
 {
 	uint16_t proto = o->family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP;
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(proto),
-				   .sll_ifindex =
-					   (int)if_nametoindex(o->ifname) };
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(proto),
+				  .sll_ifindex =
+				      (int)if_nametoindex(o->ifname)};
 	int one = 1, fd;
 
 	fd = socket(AF_PACKET, SOCK_DGRAM, htons(proto));
@@ -457,9 +455,9 @@ static int ioctl_addr(int s, struct ifreq *ifr, struct in_addr *addr)
  * protocol-independent API (MLDv2 reports), hop limits as cmsgs. */
 static int open_udp6(const struct opts *o)
 {
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
-				     .sin6_port = htons((uint16_t)o->port),
-				     .sin6_addr = o->group6 };
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6,
+				    .sin6_port = htons((uint16_t)o->port),
+				    .sin6_addr = o->group6};
 	int one = 1, fd, ifindex = (int)if_nametoindex(o->ifname);
 	struct sockaddr_in6 *g, *s;
 
@@ -476,8 +474,8 @@ static int open_udp6(const struct opts *o)
 	if (!o->join)
 		return fd;
 	if (o->have_source) {
-		struct group_source_req gsr = { .gsr_interface =
-							(uint32_t)ifindex };
+		struct group_source_req gsr = {.gsr_interface =
+						   (uint32_t)ifindex};
 
 		g = (struct sockaddr_in6 *)&gsr.gsr_group;
 		s = (struct sockaddr_in6 *)&gsr.gsr_source;
@@ -488,7 +486,7 @@ static int open_udp6(const struct opts *o)
 			       sizeof(gsr)))
 			die("MCAST_JOIN_SOURCE_GROUP");
 	} else {
-		struct group_req gr = { .gr_interface = (uint32_t)ifindex };
+		struct group_req gr = {.gr_interface = (uint32_t)ifindex};
 
 		g = (struct sockaddr_in6 *)&gr.gr_group;
 		g->sin6_family = AF_INET6;
@@ -502,9 +500,9 @@ static int open_udp6(const struct opts *o)
 
 static int open_udp(const struct opts *o)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons((uint16_t)o->port),
-				   .sin_addr = o->group };
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)o->port),
+				  .sin_addr = o->group};
 	int one = 1, fd, ifindex = (int)if_nametoindex(o->ifname);
 
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -518,8 +516,8 @@ static int open_udp(const struct opts *o)
 	if (!o->join)
 		return fd;
 	if (o->have_source) {
-		struct ip_mreq_source ms = { .imr_multiaddr = o->group,
-					     .imr_sourceaddr = o->source };
+		struct ip_mreq_source ms = {.imr_multiaddr = o->group,
+					    .imr_sourceaddr = o->source};
 		struct ifreq ifr;
 		int s = socket(AF_INET, SOCK_DGRAM, 0);
 
@@ -532,8 +530,8 @@ static int open_udp(const struct opts *o)
 			       sizeof(ms)))
 			die("IP_ADD_SOURCE_MEMBERSHIP");
 	} else {
-		struct ip_mreqn mr = { .imr_multiaddr = o->group,
-				       .imr_ifindex = ifindex };
+		struct ip_mreqn mr = {.imr_multiaddr = o->group,
+				      .imr_ifindex = ifindex};
 
 		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
 			       sizeof(mr)))
@@ -546,10 +544,11 @@ static void udp_packet(int fd, struct counts *c)
 {
 	ssize_t n;
 	char buf[2048], cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {buf, sizeof(buf)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm;
 
 	n = recvmsg(fd, &mh, MSG_DONTWAIT);
@@ -561,7 +560,8 @@ static void udp_packet(int fd, struct counts *c)
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
 		int ttl;
 
-		if (!(cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) &&
+		if (!(cm->cmsg_level == IPPROTO_IP &&
+		      cm->cmsg_type == IP_TTL) &&
 		    !(cm->cmsg_level == IPPROTO_IPV6 &&
 		      cm->cmsg_type == IPV6_HOPLIMIT))
 			continue;
@@ -577,12 +577,14 @@ static void wire_packet(int fd, const struct opts *o, struct counts *c)
 {
 	uint8_t buf[2048];
 	char cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
-	struct iovec iov = { buf, sizeof(buf) };
+	struct iovec iov = {buf, sizeof(buf)};
 	struct sockaddr_ll from;
-	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
-			     .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
+	struct msghdr mh = {.msg_name = &from,
+			    .msg_namelen = sizeof(from),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
 	unsigned int status = 0;
 	struct cmsghdr *cm;
 	ssize_t n;
@@ -607,10 +609,10 @@ static void wire_packet(int fd, const struct opts *o, struct counts *c)
 
 static int do_recv(const struct opts *o)
 {
-	struct counts c = { .ttl_min = -1 };
+	struct counts c = {.ttl_min = -1};
 	struct pollfd pfd[2];
 	long start = now_ms(), last = start, lost, gap;
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = {.sa_handler = on_stop};
 	sigset_t stops, unblocked;
 
 	/* SIGTERM/SIGINT end the count (the line is still printed): they
@@ -682,8 +684,8 @@ static int do_recv(const struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .port = 5000, .count = 10, .ttl = 16, .join = 1,
-			  .wait_ms = 5000 };
+	struct opts o = {
+	    .port = 5000, .count = 10, .ttl = 16, .join = 1, .wait_ms = 5000};
 	int opt, send_mode;
 
 	if (argc < 2)
@@ -695,9 +697,12 @@ int main(int argc, char **argv)
 	else
 		usage();
 	optind = 2;
-	while ((opt = getopt(argc, argv, "i:g:p:s:n:t:I:j:w:W:r:S:R:G:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:g:p:s:n:t:I:j:w:W:r:S:R:G:")) !=
+	       -1) {
 		switch (opt) {
-		case 'i': o.ifname = optarg; break;
+		case 'i':
+			o.ifname = optarg;
+			break;
 		case 'g':
 			if (inet_pton(AF_INET, optarg, &o.group) == 1)
 				o.family = AF_INET;
@@ -712,18 +717,41 @@ int main(int argc, char **argv)
 				usage();
 			o.have_source = 1;
 			break;
-		case 'p': o.port = atoi(optarg); break;
-		case 'n': o.count = atol(optarg); break;
-		case 't': o.ttl = atoi(optarg); break;
-		case 'I': o.interval_ms = atoi(optarg); break;
-		case 'j': o.join = atoi(optarg); break;
-		case 'w': o.wait_ms = atoi(optarg); break;
-		case 'W': o.idle_ms = atoi(optarg); break;
-		case 'r': o.ready = optarg; break;
-		case 'S': o.first_seq = atol(optarg); break;
-		case 'R': o.pps = atol(optarg); break;
-		case 'G': o.groups = atol(optarg); break;
-		default: usage();
+		case 'p':
+			o.port = atoi(optarg);
+			break;
+		case 'n':
+			o.count = atol(optarg);
+			break;
+		case 't':
+			o.ttl = atoi(optarg);
+			break;
+		case 'I':
+			o.interval_ms = atoi(optarg);
+			break;
+		case 'j':
+			o.join = atoi(optarg);
+			break;
+		case 'w':
+			o.wait_ms = atoi(optarg);
+			break;
+		case 'W':
+			o.idle_ms = atoi(optarg);
+			break;
+		case 'r':
+			o.ready = optarg;
+			break;
+		case 'S':
+			o.first_seq = atol(optarg);
+			break;
+		case 'R':
+			o.pps = atol(optarg);
+			break;
+		case 'G':
+			o.groups = atol(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	/* a group of one family, a source (if any) of the same */

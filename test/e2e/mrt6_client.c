@@ -57,9 +57,9 @@
 #define IPV6_MULTICAST_ALL 29
 #endif
 
-#define MAXM 8		/* mifs */
-#define MAXG 16		/* (mif, group) memberships */
-#define MAXSG 16	/* installed (S,G) entries */
+#define MAXM 8	 /* mifs */
+#define MAXG 16	 /* (mif, group) memberships */
+#define MAXSG 16 /* installed (S,G) entries */
 
 struct member {
 	int mif;
@@ -72,8 +72,8 @@ struct sg {
 };
 
 struct client {
-	int mfd, gfd;			/* mroute socket, MLD socket */
-	int nmif, reg;			/* interface mifs; register mif or -1 */
+	int mfd, gfd;  /* mroute socket, MLD socket */
+	int nmif, reg; /* interface mifs; register mif or -1 */
 	int ifindex[MAXM];
 	char names[MAXM][IF_NAMESIZE];
 	struct member mem[MAXG];
@@ -195,13 +195,12 @@ static void mld_open(struct client *c)
 	ICMP6_FILTER_SETPASS(MLD_LISTENER_QUERY, &f);
 	ICMP6_FILTER_SETPASS(MLD_LISTENER_REPORT, &f);
 	ICMP6_FILTER_SETPASS(MLD_LISTENER_REDUCTION, &f);
-	ICMP6_FILTER_SETPASS(143, &f);	/* MLDv2 report */
+	ICMP6_FILTER_SETPASS(143, &f); /* MLDv2 report */
 	if (setsockopt(c->gfd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)))
 		die("ICMP6_FILTER (MLD socket)");
 	setint(c->gfd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
 	setint(c->gfd, IPPROTO_IPV6, IPV6_RECVHOPOPTS, 1, "IPV6_RECVHOPOPTS");
-	setint(c->gfd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1,
-	       "IPV6_RECVHOPLIMIT");
+	setint(c->gfd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
 	setint(c->gfd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 1,
 	       "IPV6_MULTICAST_LOOP");
 	setint(c->gfd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 1,
@@ -210,8 +209,8 @@ static void mld_open(struct client *c)
 	setint(c->gfd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 1,
 	       "IPV6_MULTICAST_ALL");
 	for (int i = 0; i < c->nmif; i++) {
-		struct ipv6_mreq mr = { .ipv6mr_interface =
-						(unsigned int)c->ifindex[i] };
+		struct ipv6_mreq mr = {.ipv6mr_interface =
+					   (unsigned int)c->ifindex[i]};
 
 		inet_pton(AF_INET6, "ff02::16", &mr.ipv6mr_multiaddr);
 		if (setsockopt(c->gfd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr,
@@ -225,28 +224,31 @@ static void mld_open(struct client *c)
  * the kernel fills in the ICMPv6 checksum. */
 static void send_query(struct client *c, int i)
 {
-	uint8_t q[28] = { MLD_LISTENER_QUERY };
+	uint8_t q[28] = {MLD_LISTENER_QUERY};
 	union {
-		char buf[CMSG_SPACE(8) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		char
+		    buf[CMSG_SPACE(8) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} cm;
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
-				   .sin6_scope_id = (uint32_t)c->ifindex[i] };
-	struct iovec iov = { q, sizeof(q) };
-	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to),
-			     .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cm.buf,
-			     .msg_controllen = sizeof(cm.buf) };
-	static const uint8_t hbh[8] = { 0, 0, IP6OPT_ROUTER_ALERT, 2, 0, 0,
-					0, 0 };
-	struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)c->ifindex[i] };
+	struct sockaddr_in6 to = {.sin6_family = AF_INET6,
+				  .sin6_scope_id = (uint32_t)c->ifindex[i]};
+	struct iovec iov = {q, sizeof(q)};
+	struct msghdr mh = {.msg_name = &to,
+			    .msg_namelen = sizeof(to),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cm.buf,
+			    .msg_controllen = sizeof(cm.buf)};
+	static const uint8_t hbh[8] = {0, 0, IP6OPT_ROUTER_ALERT, 2, 0, 0,
+				       0, 0};
+	struct in6_pktinfo pi = {.ipi6_ifindex = (unsigned)c->ifindex[i]};
 	struct cmsghdr *h;
 
 	inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
-	q[4] = 0x03;		/* max response code 1000 ms */
+	q[4] = 0x03; /* max response code 1000 ms */
 	q[5] = 0xe8;
-	q[24] = 2;		/* QRV 2 */
-	q[25] = 10;		/* QQIC 10 s */
+	q[24] = 2;  /* QRV 2 */
+	q[25] = 10; /* QQIC 10 s */
 	memset(&cm, 0, sizeof(cm));
 	h = CMSG_FIRSTHDR(&mh);
 	h->cmsg_level = IPPROTO_IPV6;
@@ -311,7 +313,8 @@ static void member_set(struct client *c, int mif, const struct in6_addr *g,
 	int i;
 
 	for (i = 0; i < c->nmem; i++)
-		if (c->mem[i].mif == mif && !memcmp(&c->mem[i].grp, g, sizeof(*g)))
+		if (c->mem[i].mif == mif &&
+		    !memcmp(&c->mem[i].grp, g, sizeof(*g)))
 			break;
 	if (join && i == c->nmem && c->nmem < MAXG) {
 		c->mem[c->nmem].mif = mif;
@@ -319,7 +322,7 @@ static void member_set(struct client *c, int mif, const struct in6_addr *g,
 	} else if (!join && i < c->nmem) {
 		c->mem[i] = c->mem[--c->nmem];
 	} else {
-		return;		/* no change */
+		return; /* no change */
 	}
 	printf("%s mif=%d grp=%s\n", join ? "join" : "leave", mif, a6(g));
 	regroup(c, g);
@@ -385,11 +388,13 @@ static void mld_read(struct client *c)
 	uint8_t buf[2048];
 	char cbuf[512];
 	struct sockaddr_in6 from;
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
-			     .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {buf, sizeof(buf)};
+	struct msghdr mh = {.msg_name = &from,
+			    .msg_namelen = sizeof(from),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
 	int ifindex = 0, hlim = -1, ra = 0, mif;
 	struct cmsghdr *h;
 	ssize_t n;
@@ -408,12 +413,12 @@ static void mld_read(struct client *c)
 		} else if (h->cmsg_type == IPV6_HOPLIMIT) {
 			memcpy(&hlim, CMSG_DATA(h), sizeof(hlim));
 		} else if (h->cmsg_type == IPV6_HOPOPTS) {
-			ra = hbh_mld_ra(CMSG_DATA(h),
-					h->cmsg_len - CMSG_LEN(0));
+			ra =
+			    hbh_mld_ra(CMSG_DATA(h), h->cmsg_len - CMSG_LEN(0));
 		}
 	}
 	if (buf[0] != 143)
-		return;		/* queries (our own, looped back), v1 */
+		return; /* queries (our own, looped back), v1 */
 	mif = mif_by_ifindex(c, ifindex);
 	if (mif < 0 || hlim != 1 || !ra ||
 	    !IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr)) {
@@ -433,7 +438,7 @@ static void nocache(struct client *c, const struct mrt6msg *m)
 	for (int i = 0; i < c->nsg; i++)
 		if (!memcmp(&c->sgs[i].src, &m->im6_src, 16) &&
 		    !memcmp(&c->sgs[i].grp, &m->im6_dst, 16))
-			return;	/* installed: a late upcall */
+			return; /* installed: a late upcall */
 	if (c->nsg == MAXSG || m->im6_mif >= c->nmif)
 		return;
 	e = &c->sgs[c->nsg++];
@@ -449,8 +454,7 @@ static int whole_ok(const struct mrt6msg *m, const uint8_t *buf, size_t n)
 {
 	const struct ip6_hdr *ip6 = (const void *)(buf + sizeof(*m));
 
-	return n >= sizeof(*m) + sizeof(*ip6) &&
-	       (buf[sizeof(*m)] >> 4) == 6 &&
+	return n >= sizeof(*m) + sizeof(*ip6) && (buf[sizeof(*m)] >> 4) == 6 &&
 	       !memcmp(&ip6->ip6_src, &m->im6_src, 16) &&
 	       !memcmp(&ip6->ip6_dst, &m->im6_dst, 16);
 }
@@ -468,7 +472,7 @@ static void mroute_read(struct client *c)
 		return;
 	memcpy(&m, buf, sizeof(m));
 	if (m.im6_mbz != 0) {
-		c->icmp6_leak++;	/* ICMPv6 past a block-all filter */
+		c->icmp6_leak++; /* ICMPv6 past a block-all filter */
 		printf("icmp6 type=%d len=%zd\n", buf[0], n);
 		return;
 	}
@@ -493,8 +497,7 @@ static void mroute_read(struct client *c)
 		printf("upcall type=%d len=%zd\n", m.im6_msgtype, n);
 		return;
 	}
-	if (m.im6_msgtype >= MRT6MSG_WHOLEPKT &&
-	    !whole_ok(&m, buf, (size_t)n))
+	if (m.im6_msgtype >= MRT6MSG_WHOLEPKT && !whole_ok(&m, buf, (size_t)n))
 		c->wholepkt_bad++;
 	printf("%s len=%zd mif=%d src=%s grp=%s", t, n, m.im6_mif,
 	       a6(&m.im6_src), a6(&m.im6_dst));
@@ -510,10 +513,10 @@ static void print_counters(const struct client *c)
 {
 	printf("nocache=%ld\nwrongmif=%ld\nwholepkt=%ld\nwrmifwhole=%ld\n"
 	       "wholepkt_bad=%ld\nmld_reports=%ld\nmld_drop=%ld\n"
-	       "queries_sent=%ld\nicmp6_leak=%ld\nother=%ld\n", c->nocache,
-	       c->wrongmif, c->wholepkt, c->wrmifwhole, c->wholepkt_bad,
-	       c->mld_reports, c->mld_drop, c->queries_sent, c->icmp6_leak,
-	       c->other);
+	       "queries_sent=%ld\nicmp6_leak=%ld\nother=%ld\n",
+	       c->nocache, c->wrongmif, c->wholepkt, c->wrmifwhole,
+	       c->wholepkt_bad, c->mld_reports, c->mld_drop, c->queries_sent,
+	       c->icmp6_leak, c->other);
 	if (c->nsg) {
 		struct sioc_sg_req6 sr;
 
@@ -534,31 +537,41 @@ static void print_counters(const struct client *c)
 		if (ioctl(c->mfd, SIOCGETMIFCNT_IN6, &vr) < 0)
 			die("SIOCGETMIFCNT_IN6");
 		printf("mif%d_in=%lu\nmif%d_out=%lu\nmif%d_ibytes=%lu\n"
-		       "mif%d_obytes=%lu\n", i, vr.icount, i, vr.ocount, i,
-		       vr.ibytes, i, vr.obytes);
+		       "mif%d_obytes=%lu\n",
+		       i, vr.icount, i, vr.ocount, i, vr.ibytes, i, vr.obytes);
 	}
 }
 
 int main(int argc, char **argv)
 {
-	struct client c = { .reg = -1 };
+	struct client c = {.reg = -1};
 	char *ifs = NULL, *tok, *save;
 	const char *ready = NULL;
 	int opt, reg = 0;
 	double secs = 10;
 	struct timespec t0, t;
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = {.sa_handler = on_stop};
 
 	while ((opt = getopt(argc, argv, "v:t:r:m:R")) != -1) {
 		switch (opt) {
-		case 'v': ifs = optarg; break;
-		case 't': secs = atof(optarg); break;
-		case 'r': ready = optarg; break;
-		case 'm': c.mfcfile = optarg; break;
-		case 'R': reg = 1; break;
+		case 'v':
+			ifs = optarg;
+			break;
+		case 't':
+			secs = atof(optarg);
+			break;
+		case 'r':
+			ready = optarg;
+			break;
+		case 'm':
+			c.mfcfile = optarg;
+			break;
+		case 'R':
+			reg = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: mrt6_client -v IF,IF... [-R] "
-				"[-t SECS] [-r FILE] [-m FILE]\n");
+					"[-t SECS] [-r FILE] [-m FILE]\n");
 			return 2;
 		}
 	}
@@ -589,12 +602,12 @@ int main(int argc, char **argv)
 	touch(ready);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!stop) {
-		struct pollfd p[2] = { { c.mfd, POLLIN, 0 },
-				       { c.gfd, POLLIN, 0 } };
+		struct pollfd p[2] = {{c.mfd, POLLIN, 0}, {c.gfd, POLLIN, 0}};
 
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if ((double)(t.tv_sec - t0.tv_sec) +
-			    (double)(t.tv_nsec - t0.tv_nsec) / 1e9 >= secs)
+			(double)(t.tv_nsec - t0.tv_nsec) / 1e9 >=
+		    secs)
 			break;
 		if (poll(p, 2, 100) < 0) {
 			if (errno == EINTR)
@@ -607,7 +620,7 @@ int main(int argc, char **argv)
 			mld_read(&c);
 	}
 	/* the upcalls still queued count too */
-	while (recv(c.mfd, (char[1]){ 0 }, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+	while (recv(c.mfd, (char[1]){0}, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
 		mroute_read(&c);
 	print_counters(&c);
 	close(c.gfd);

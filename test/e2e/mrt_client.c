@@ -9,8 +9,8 @@
  *   mrt_client -v IF0,IF1,... -g GROUP -o VIF,VIF... [-t SECS] [-r FILE]
  *              [-m FILE] [-R]
  * -J joins 224.0.0.22 on the vifs (IGMPv3 reports then reach us by
- * local delivery) and counts them. -R adds a VIFF_REGISTER vif after the interface vifs (list it in -o to
- * get a WHOLEPKT upcall per forwarded packet).
+ * local delivery) and counts them. -R adds a VIFF_REGISTER vif after the
+ * interface vifs (list it in -o to get a WHOLEPKT upcall per forwarded packet).
  * -T LOCAL:REMOTE adds a VIFF_TUNNEL vif (DVMRP tunnel, as mrouted's
  * "tunnel" line) after the interface vifs and before the register vif.
  * -g may be given up to 4 times: each group's first NOCACHE is answered
@@ -96,7 +96,7 @@ static struct in_addr if_addr(int fd, const char *name)
 static void send_dvmrp(int fd, struct in_addr src)
 {
 	unsigned char pkt[32];
-	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct sockaddr_in to = {.sin_family = AF_INET};
 	struct iphdr *ip = (struct iphdr *)pkt;
 	int on = 1;
 
@@ -113,7 +113,7 @@ static void send_dvmrp(int fd, struct in_addr src)
 	ip->saddr = src.s_addr;
 	inet_aton("224.0.0.4", (struct in_addr *)&ip->daddr);
 	to.sin_addr.s_addr = ip->daddr;
-	pkt[20] = 0x13;	/* IGMP_DVMRP */
+	pkt[20] = 0x13; /* IGMP_DVMRP */
 	pkt[21] = 1;	/* DVMRP_PROBE */
 	if (sendto(fd, pkt, 28, 0, (struct sockaddr *)&to, sizeof(to)) != 28)
 		die("sendto IGMP 0x13");
@@ -145,7 +145,7 @@ static void recheck_vifs(int fd, char names[][IF_NAMESIZE], int nifs)
 	int v, rc;
 
 	for (v = 0; v < nifs; v++) {
-		struct sioc_vif_req vr = { .vifi = (vifi_t)v };
+		struct sioc_vif_req vr = {.vifi = (vifi_t)v};
 
 		if (ioctl(fd, SIOCGETVIFCNT, &vr) == 0) {
 			printf("vifcnt vif=%d rc=0 in=%lu out=%lu\n", v,
@@ -164,15 +164,15 @@ int main(int argc, char **argv)
 	char *ifs = NULL, *oifs = NULL, *tok, *save;
 	const char *ready = NULL, *mfcfile = NULL;
 	char names[MAXV][IF_NAMESIZE];
-	struct in_addr grp = { 0 }, src = { 0 }, grps[4], tlcl, trmt;
-	int ngrp = 0, added[4] = { 0 }, tun = 0, nifs, gi;
+	struct in_addr grp = {0}, src = {0}, grps[4], tlcl, trmt;
+	int ngrp = 0, added[4] = {0}, tun = 0, nifs, gi;
 	char *colon;
-	int nv = 0, opt, fd, v, ttls[MAXV] = { 0 }, nocache = 0;
+	int nv = 0, opt, fd, v, ttls[MAXV] = {0}, nocache = 0;
 	int igmp_reports = 0, other = 0, reg = 0, wholepkt = 0, join = 0;
 	int v3 = 0;
 	const char *daemon_file = NULL;
 	int keep = 0, deaf = 0, done = 0;
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 	double secs = 10, end, fork_at = 0, delay = 0.5;
 	pid_t pid;
 	struct vifctl vc;
@@ -180,7 +180,9 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:D:d:KN")) != -1) {
 		switch (opt) {
-		case 'v': ifs = optarg; break;
+		case 'v':
+			ifs = optarg;
+			break;
 		case 'g':
 			if (ngrp < 4 && inet_aton(optarg, &grps[ngrp]))
 				ngrp++;
@@ -196,16 +198,36 @@ int main(int argc, char **argv)
 				return 2;
 			tun = 1;
 			break;
-		case 'o': oifs = optarg; break;
-		case 't': secs = atof(optarg); break;
-		case 'r': ready = optarg; break;
-		case 'm': mfcfile = optarg; break;
-		case 'R': reg = 1; break;
-		case 'J': join = 1; break;
-		case 'D': daemon_file = optarg; break;
-		case 'd': delay = atof(optarg) / 1000; break;
-		case 'K': keep = 1; break;
-		case 'N': deaf = 1; break;
+		case 'o':
+			oifs = optarg;
+			break;
+		case 't':
+			secs = atof(optarg);
+			break;
+		case 'r':
+			ready = optarg;
+			break;
+		case 'm':
+			mfcfile = optarg;
+			break;
+		case 'R':
+			reg = 1;
+			break;
+		case 'J':
+			join = 1;
+			break;
+		case 'D':
+			daemon_file = optarg;
+			break;
+		case 'd':
+			delay = atof(optarg) / 1000;
+			break;
+		case 'K':
+			keep = 1;
+			break;
+		case 'N':
+			deaf = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: see mrt_client.c\n");
 			return 2;
@@ -232,8 +254,8 @@ int main(int argc, char **argv)
 		if (add_if_vif(fd, v, names[v]) < 0)
 			die("MRT_ADD_VIF");
 	for (v = 0; join && v < nv; v++) {
-		struct ip_mreqn mr = { .imr_ifindex =
-					       (int)if_nametoindex(names[v]) };
+		struct ip_mreqn mr = {.imr_ifindex =
+					  (int)if_nametoindex(names[v])};
 
 		inet_aton("224.0.0.22", &mr.imr_multiaddr);
 		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
@@ -276,7 +298,7 @@ int main(int argc, char **argv)
 	while (now() < end) {
 		unsigned char buf[2048];
 		char a[16], b[16], c[16];
-		struct pollfd p = { fd, POLLIN, 0 };
+		struct pollfd p = {fd, POLLIN, 0};
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
 		struct igmpmsg *im = (struct igmpmsg *)buf;
@@ -291,14 +313,16 @@ int main(int argc, char **argv)
 		if (got_usr1 && !done) {
 			v = 0;
 			done = 1;
-			printf("mrt_done=%s\n",
-			       setsockopt(fd, IPPROTO_IP, MRT_DONE, &v,
-					  sizeof(v)) ? strerror(errno) : "0");
+			printf(
+			    "mrt_done=%s\n",
+			    setsockopt(fd, IPPROTO_IP, MRT_DONE, &v, sizeof(v))
+				? strerror(errno)
+				: "0");
 		}
 		for (gi = 0; deaf && gi < ngrp && added[gi]; gi++)
 			;
 		if (done || (deaf && gi == ngrp)) {
-			poll(NULL, 0, 100);	/* no more reading */
+			poll(NULL, 0, 100); /* no more reading */
 			continue;
 		}
 		if (fork_at > 0 && now() >= fork_at) {
@@ -308,9 +332,9 @@ int main(int argc, char **argv)
 			if (pid < 0)
 				die("fork");
 			if (pid > 0 && !keep)
-				exit(0);	/* the daemonizing parent */
+				exit(0); /* the daemonizing parent */
 			if (pid > 0)
-				continue;	/* -K: the parent routes on */
+				continue; /* -K: the parent routes on */
 			f = fopen(daemon_file, "w");
 			if (f) {
 				fprintf(f, "%d\n", (int)getpid());
@@ -327,7 +351,7 @@ int main(int argc, char **argv)
 			     &fl);
 		if (n < (ssize_t)sizeof(struct iphdr))
 			continue;
-		if (ip->protocol == 0) {	/* an upcall, as mrouted tells */
+		if (ip->protocol == 0) { /* an upcall, as mrouted tells */
 			if (im->im_msgtype == IGMPMSG_WHOLEPKT) {
 				struct iphdr *in = (struct iphdr *)(buf + 20);
 
@@ -381,21 +405,22 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("nocache=%d igmp_reports=%d igmp_v3=%d igmp_other=%d "
-	       "wholepkt=%d\n", nocache, igmp_reports, v3, other, wholepkt);
+	       "wholepkt=%d\n",
+	       nocache, igmp_reports, v3, other, wholepkt);
 	if (done) {
 		close(fd);
 		return 0;
 	}
 	if (added[0]) {
-		struct sioc_sg_req sg = { .src = src, .grp = grp };
+		struct sioc_sg_req sg = {.src = src, .grp = grp};
 
 		if (ioctl(fd, SIOCGETSGCNT, &sg) < 0)
 			die("SIOCGETSGCNT");
-		printf("sg_pkt=%lu sg_bytes=%lu sg_wrong_if=%lu\n",
-		       sg.pktcnt, sg.bytecnt, sg.wrong_if);
+		printf("sg_pkt=%lu sg_bytes=%lu sg_wrong_if=%lu\n", sg.pktcnt,
+		       sg.bytecnt, sg.wrong_if);
 	}
 	for (v = 0; v < nv; v++) {
-		struct sioc_vif_req vr = { .vifi = (vifi_t)v };
+		struct sioc_vif_req vr = {.vifi = (vifi_t)v};
 
 		if (ioctl(fd, SIOCGETVIFCNT, &vr) < 0)
 			die("SIOCGETVIFCNT");

@@ -34,8 +34,8 @@ static const char *const fname[F_N] = {"pipe", "udp", "tcp", "netlink"};
 static int fd[F_N], rfd[F_N];
 static long ncase, nbad;
 static size_t pg;
-static uint8_t *none;	/* a PROT_NONE page */
-static uint8_t *edge;	/* the end of a readable page, PROT_NONE after */
+static uint8_t *none; /* a PROT_NONE page */
+static uint8_t *edge; /* the end of a readable page, PROT_NONE after */
 static uint8_t good[8192] __attribute__((aligned(8)));
 
 /* A family-128 route dump request claiming len bytes, as far as n bytes
@@ -74,25 +74,27 @@ static void cmp(const char *what, int f, size_t len, const char *where,
 	if (want == got && (want >= 0 || werr == gerr))
 		return;
 	nbad++;
-	fprintf(stderr, "MISMATCH %s %s len %zu from %s: syscall %ld/%s, "
-		"libc %ld/%s\n", what, fname[f], len, where, want,
+	fprintf(stderr,
+		"MISMATCH %s %s len %zu from %s: syscall %ld/%s, "
+		"libc %ld/%s\n",
+		what, fname[f], len, where, want,
 		want < 0 ? strerror(werr) : "-", got,
 		got < 0 ? strerror(gerr) : "-");
 }
 
-#define BOTH(what, f, len, where, sys, lib)                                  \
-	do {                                                                  \
-		long w_, g_;                                                  \
-		int we_, ge_;                                                 \
-		errno = 0;                                                    \
-		w_ = (sys);                                                   \
-		we_ = errno;                                                  \
-		drain(f);                                                     \
-		errno = 0;                                                    \
-		g_ = (lib);                                                   \
-		ge_ = errno;                                                  \
-		drain(f);                                                     \
-		cmp(what, f, len, where, w_, we_, g_, ge_);                   \
+#define BOTH(what, f, len, where, sys, lib)                                    \
+	do {                                                                   \
+		long w_, g_;                                                   \
+		int we_, ge_;                                                  \
+		errno = 0;                                                     \
+		w_ = (sys);                                                    \
+		we_ = errno;                                                   \
+		drain(f);                                                      \
+		errno = 0;                                                     \
+		g_ = (lib);                                                    \
+		ge_ = errno;                                                   \
+		drain(f);                                                      \
+		cmp(what, f, len, where, w_, we_, g_, ge_);                    \
 	} while (0)
 
 /* Every send call of buf (len bytes) on fd f. */
@@ -130,7 +132,8 @@ static void bad_meta(int f, size_t len, void *bad, const char *where)
 	int d = fd[f];
 	struct iovec iov = {good, len};
 	struct msghdr mi = {.msg_iov = bad, .msg_iovlen = 1};
-	struct msghdr mn = {.msg_iov = &iov, .msg_iovlen = 1,
+	struct msghdr mn = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
 			    .msg_name = bad,
 			    .msg_namelen = sizeof(struct sockaddr_nl)};
 
@@ -273,8 +276,8 @@ static void t_recvs(void)
 	void *volatile bad[] = {NULL, none, kern};
 	size_t i;
 
-	ro = mmap(NULL, pg, PROT_READ | PROT_WRITE,
-		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ro = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		  -1, 0);
 	TP_CHECK(ro != MAP_FAILED);
 	for (i = 0; i < 3; i++) {
 		nl_request();
@@ -307,7 +310,7 @@ static void t_recvs(void)
 		m.msg_iovlen = 1;
 		m.msg_name = bad[i];
 		m.msg_namelen = sizeof(sa);
-		if (bad[i]) {	/* NULL is "no address" */
+		if (bad[i]) { /* NULL is "no address" */
 			nl_request();
 			rcase("recvmsg bad msg_name",
 			      recvmsg(d, &m, MSG_DONTWAIT));

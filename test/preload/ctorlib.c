@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int tp_ctor_done;	/* 1: ran; -line: which step failed */
-int tp_ctor_mrt;	/* MRT_VERSION seen as root, 0 otherwise */
+int tp_ctor_done; /* 1: ran; -line: which step failed */
+int tp_ctor_mrt;  /* MRT_VERSION seen as root, 0 otherwise */
 
 __attribute__((constructor)) static void tp_ctor(void)
 {
@@ -29,8 +29,8 @@ __attribute__((constructor)) static void tp_ctor(void)
 	if (geteuid() == 0) {
 		fd = socket(AF_INET, SOCK_RAW, IPPROTO_IGMP);
 		len = sizeof(v);
-		if (fd >= 0 && getsockopt(fd, IPPROTO_IP, MRT_VERSION, &v,
-					  &len) == 0)
+		if (fd >= 0 &&
+		    getsockopt(fd, IPPROTO_IP, MRT_VERSION, &v, &len) == 0)
 			tp_ctor_mrt = v;
 		if (fd >= 0)
 			close(fd);

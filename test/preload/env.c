@@ -173,15 +173,13 @@ static void two_starts(int keep)
 }
 
 /* Wait for n datagrams containing what; fail after 20 s of silence. */
-static void expect_lines(int s, const char *what, const char *prefix,
-			 int n)
+static void expect_lines(int s, const char *what, const char *prefix, int n)
 {
-	struct timeval tv = { .tv_sec = 20 };
+	struct timeval tv = {.tv_sec = 20};
 	char buf[2048];
 	ssize_t len;
 
-	TP_CHECK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ==
-		 0);
+	TP_CHECK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
 	while (n > 0) {
 		len = recv(s, buf, sizeof(buf) - 1, 0);
 		TP_CHECK(len > 0);
@@ -197,7 +195,7 @@ static void expect_lines(int s, const char *what, const char *prefix,
 
 static int mode_syslog(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char prefix[64];
 	int s;
 

@@ -22,8 +22,8 @@
 
 #include "tp.h"
 
-static void *unmapped, *rdonly;		/* PROT_NONE / PROT_READ pages */
-static void *volatile nullp;		/* NULL the compiler cannot see */
+static void *unmapped, *rdonly; /* PROT_NONE / PROT_READ pages */
+static void *volatile nullp;	/* NULL the compiler cannot see */
 static void *volatile kaddr = (void *)0xffff888000000000ul;
 /* counts and lengths the compiler's access checks cannot see */
 static volatile size_t huge = (size_t)1 << 40;
@@ -34,7 +34,7 @@ static char extra[128];
 
 static void wait_readable(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	TP_CHECK(poll(&p, 1, 5000) == 1);
 }
@@ -58,8 +58,8 @@ static void drain(int fd)
 /* One message on the oracle: an IGMP packet from 127.0.0.1 (28 bytes). */
 static void push_oracle(void)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET };
-	unsigned char igmp[8] = { 0x11, 0, 0xee, 0xff };
+	struct sockaddr_in to = {.sin_family = AF_INET};
+	unsigned char igmp[8] = {0x11, 0, 0xee, 0xff};
 
 	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	TP_CHECK(sendto(tx_fd, igmp, sizeof(igmp), 0, (struct sockaddr *)&to,
@@ -70,17 +70,16 @@ static void push_oracle(void)
 /* One message on the mroute fd: a NOCACHE upcall (28 bytes). */
 static void push_mroute(void)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct sockaddr_in to = {.sin_family = AF_INET};
 	struct in_addr ifa;
-	int u = socket(AF_INET, SOCK_DGRAM, 0), ttl = 5,
-	    f = MRT_FLUSH_MFC;
+	int u = socket(AF_INET, SOCK_DGRAM, 0), ttl = 5, f = MRT_FLUSH_MFC;
 
 	TP_CHECK(setsockopt(mroute_fd, IPPROTO_IP, MRT_FLUSH, &f, 4) == 0);
 	ifa.s_addr = inet_addr("10.9.0.2");
 	to.sin_addr.s_addr = inet_addr("239.1.1.1");
 	to.sin_port = htons(5000);
-	TP_CHECK(setsockopt(u, IPPROTO_IP, IP_MULTICAST_IF, &ifa,
-			    sizeof(ifa)) == 0);
+	TP_CHECK(
+	    setsockopt(u, IPPROTO_IP, IP_MULTICAST_IF, &ifa, sizeof(ifa)) == 0);
 	TP_CHECK(setsockopt(u, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, 4) == 0);
 	TP_CHECK(sendto(u, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1);
 	close(u);
@@ -88,7 +87,7 @@ static void push_mroute(void)
 }
 
 static unsigned char buf[256];
-static struct iovec good_iov = { buf, sizeof(buf) };
+static struct iovec good_iov = {buf, sizeof(buf)};
 
 static struct msghdr good_msg(void)
 {
@@ -114,35 +113,68 @@ static long rm(int fd, struct msghdr *m, int flags)
 
 #define CASE(name) static long name(int fd)
 
-CASE(msg_null) { return recvmsg(fd, nullp, 0); }
-CASE(msg_unmapped) { return recvmsg(fd, unmapped, 0); }
-CASE(msg_rdonly) { return recvmsg(fd, rdonly, 0); }
+CASE(msg_null)
+{
+	return recvmsg(fd, nullp, 0);
+}
+CASE(msg_unmapped)
+{
+	return recvmsg(fd, unmapped, 0);
+}
+CASE(msg_rdonly)
+{
+	return recvmsg(fd, rdonly, 0);
+}
 CASE(iov_null)
-{ struct msghdr m = good_msg(); m.msg_iov = nullp; return rm(fd, &m, 0); }
+{
+	struct msghdr m = good_msg();
+	m.msg_iov = nullp;
+	return rm(fd, &m, 0);
+}
 CASE(iov_unmapped)
-{ struct msghdr m = good_msg(); m.msg_iov = unmapped; return rm(fd, &m, 0); }
+{
+	struct msghdr m = good_msg();
+	m.msg_iov = unmapped;
+	return rm(fd, &m, 0);
+}
 static long iov_base(int fd, void *p)
 {
-	struct iovec v = { p, 64 };
+	struct iovec v = {p, 64};
 	struct msghdr m = good_msg();
 
 	m.msg_iov = &v;
 	return rm(fd, &m, 0);
 }
-CASE(base_unmapped) { return iov_base(fd, unmapped); }
-CASE(base_null) { return iov_base(fd, nullp); }
-CASE(base_rdonly) { return iov_base(fd, rdonly); }
-CASE(base_kernel) { return iov_base(fd, kaddr); }
+CASE(base_unmapped)
+{
+	return iov_base(fd, unmapped);
+}
+CASE(base_null)
+{
+	return iov_base(fd, nullp);
+}
+CASE(base_rdonly)
+{
+	return iov_base(fd, rdonly);
+}
+CASE(base_kernel)
+{
+	return iov_base(fd, kaddr);
+}
 CASE(iov_len_neg)
 {
-	struct iovec v = { buf, (size_t)-1 };
+	struct iovec v = {buf, (size_t)-1};
 	struct msghdr m = good_msg();
 
 	m.msg_iov = &v;
 	return rm(fd, &m, 0);
 }
 CASE(iovlen_1025)
-{ struct msghdr m = good_msg(); m.msg_iovlen = 1025; return rm(fd, &m, 0); }
+{
+	struct msghdr m = good_msg();
+	m.msg_iovlen = 1025;
+	return rm(fd, &m, 0);
+}
 static long name(int fd, void *p, socklen_t len)
 {
 	struct msghdr m = good_msg();
@@ -152,13 +184,34 @@ static long name(int fd, void *p, socklen_t len)
 	return rm(fd, &m, 0);
 }
 static struct sockaddr_in from;
-CASE(name_unmapped) { return name(fd, unmapped, 16); }
-CASE(name_rdonly) { return name(fd, rdonly, 16); }
-CASE(name_null_7) { return name(fd, nullp, 7); }
-CASE(namelen_neg) { return name(fd, &from, (socklen_t)-1); }
-CASE(namelen_0) { return name(fd, &from, 0); }
-CASE(namelen_4) { return name(fd, &from, 4); }
-CASE(namelen_200) { return name(fd, &from, 200); }
+CASE(name_unmapped)
+{
+	return name(fd, unmapped, 16);
+}
+CASE(name_rdonly)
+{
+	return name(fd, rdonly, 16);
+}
+CASE(name_null_7)
+{
+	return name(fd, nullp, 7);
+}
+CASE(namelen_neg)
+{
+	return name(fd, &from, (socklen_t)-1);
+}
+CASE(namelen_0)
+{
+	return name(fd, &from, 0);
+}
+CASE(namelen_4)
+{
+	return name(fd, &from, 4);
+}
+CASE(namelen_200)
+{
+	return name(fd, &from, 200);
+}
 static long control(int fd, void *p, size_t len, int flags)
 {
 	struct msghdr m = good_msg();
@@ -168,21 +221,53 @@ static long control(int fd, void *p, size_t len, int flags)
 	return rm(fd, &m, flags);
 }
 static unsigned char cbuf[256];
-CASE(control_unmapped) { return control(fd, unmapped, 64, 0); }
-CASE(control_null) { return control(fd, nullp, 64, 0); }
-CASE(control_rdonly) { return control(fd, rdonly, 64, 0); }
+CASE(control_unmapped)
+{
+	return control(fd, unmapped, 64, 0);
+}
+CASE(control_null)
+{
+	return control(fd, nullp, 64, 0);
+}
+CASE(control_rdonly)
+{
+	return control(fd, rdonly, 64, 0);
+}
 /* room for IP_PKTINFO before the unmapped page, IP_TTL in it */
 CASE(control_half)
-{ return control(fd, (char *)unmapped - 32, 64, 0); }
-CASE(controllen_8) { return control(fd, cbuf, 8, 0); }
-CASE(controllen_huge) { return control(fd, cbuf, huge, 0); }
+{
+	return control(fd, (char *)unmapped - 32, 64, 0);
+}
+CASE(controllen_8)
+{
+	return control(fd, cbuf, 8, 0);
+}
+CASE(controllen_huge)
+{
+	return control(fd, cbuf, huge, 0);
+}
 CASE(cmsg_cloexec)
-{ return control(fd, cbuf, sizeof(cbuf), MSG_CMSG_CLOEXEC); }
-CASE(msg_oob) { struct msghdr m = good_msg(); return rm(fd, &m, MSG_OOB); }
+{
+	return control(fd, cbuf, sizeof(cbuf), MSG_CMSG_CLOEXEC);
+}
+CASE(msg_oob)
+{
+	struct msghdr m = good_msg();
+	return rm(fd, &m, MSG_OOB);
+}
 
-CASE(rf_buf_unmapped) { return recvfrom(fd, unmapped, 64, 0, NULL, NULL); }
-CASE(rf_buf_null) { return recvfrom(fd, nullp, 64, 0, NULL, NULL); }
-CASE(rf_buf_kernel) { return recvfrom(fd, kaddr, 64, 0, NULL, NULL); }
+CASE(rf_buf_unmapped)
+{
+	return recvfrom(fd, unmapped, 64, 0, NULL, NULL);
+}
+CASE(rf_buf_null)
+{
+	return recvfrom(fd, nullp, 64, 0, NULL, NULL);
+}
+CASE(rf_buf_kernel)
+{
+	return recvfrom(fd, kaddr, 64, 0, NULL, NULL);
+}
 static long rf(int fd, void *addr, socklen_t *alen)
 {
 	long rc = recvfrom(fd, buf, sizeof(buf), 0, addr, alen);
@@ -194,33 +279,114 @@ static long rf(int fd, void *addr, socklen_t *alen)
 	return rc;
 }
 static socklen_t alen;
-CASE(rf_addr_unmapped) { alen = 16; return rf(fd, unmapped, &alen); }
-CASE(rf_addr_rdonly) { alen = 16; return rf(fd, rdonly, &alen); }
-CASE(rf_alen_unmapped) { return rf(fd, &from, unmapped); }
-CASE(rf_alen_rdonly) { return rf(fd, &from, rdonly); }
-CASE(rf_alen_null) { return rf(fd, &from, nullp); }
-CASE(rf_addr_null_alen_bad) { return rf(fd, nullp, unmapped); }
-CASE(rf_alen_neg) { alen = (socklen_t)-1; return rf(fd, &from, &alen); }
-CASE(rf_alen_0) { alen = 0; return rf(fd, &from, &alen); }
-CASE(rf_alen_8) { alen = 8; return rf(fd, &from, &alen); }
-CASE(recv_len_0) { return recv(fd, buf, 0, 0); }
-CASE(recv_len_huge) { return recv(fd, buf, huge, 0); }
-CASE(read_unmapped) { return read(fd, unmapped, 64); }
-CASE(read_kernel) { return read(fd, kaddr, 64); }
-CASE(read_len_0) { return read(fd, buf, 0); }
-CASE(read_len_huge) { return read(fd, buf, huge); }
+CASE(rf_addr_unmapped)
+{
+	alen = 16;
+	return rf(fd, unmapped, &alen);
+}
+CASE(rf_addr_rdonly)
+{
+	alen = 16;
+	return rf(fd, rdonly, &alen);
+}
+CASE(rf_alen_unmapped)
+{
+	return rf(fd, &from, unmapped);
+}
+CASE(rf_alen_rdonly)
+{
+	return rf(fd, &from, rdonly);
+}
+CASE(rf_alen_null)
+{
+	return rf(fd, &from, nullp);
+}
+CASE(rf_addr_null_alen_bad)
+{
+	return rf(fd, nullp, unmapped);
+}
+CASE(rf_alen_neg)
+{
+	alen = (socklen_t)-1;
+	return rf(fd, &from, &alen);
+}
+CASE(rf_alen_0)
+{
+	alen = 0;
+	return rf(fd, &from, &alen);
+}
+CASE(rf_alen_8)
+{
+	alen = 8;
+	return rf(fd, &from, &alen);
+}
+CASE(recv_len_0)
+{
+	return recv(fd, buf, 0, 0);
+}
+CASE(recv_len_huge)
+{
+	return recv(fd, buf, huge, 0);
+}
+CASE(read_unmapped)
+{
+	return read(fd, unmapped, 64);
+}
+CASE(read_kernel)
+{
+	return read(fd, kaddr, 64);
+}
+CASE(read_len_0)
+{
+	return read(fd, buf, 0);
+}
+CASE(read_len_huge)
+{
+	return read(fd, buf, huge);
+}
 
-CASE(readv_unmapped) { return readv(fd, unmapped, 1); }
-CASE(readv_null) { return readv(fd, nullp, 1); }
-CASE(readv_cnt_neg) { return readv(fd, &good_iov, cnt_neg); }
-CASE(readv_cnt_1025) { return readv(fd, &good_iov, cnt_1025); }
-CASE(readv_cnt_0) { return readv(fd, &good_iov, 0); }
+CASE(readv_unmapped)
+{
+	return readv(fd, unmapped, 1);
+}
+CASE(readv_null)
+{
+	return readv(fd, nullp, 1);
+}
+CASE(readv_cnt_neg)
+{
+	return readv(fd, &good_iov, cnt_neg);
+}
+CASE(readv_cnt_1025)
+{
+	return readv(fd, &good_iov, cnt_1025);
+}
+CASE(readv_cnt_0)
+{
+	return readv(fd, &good_iov, 0);
+}
 CASE(readv_base_unmapped)
-{ struct iovec v = { unmapped, 64 }; return readv(fd, &v, 1); }
-CASE(readv_len_0) { struct iovec v = { buf, 0 }; return readv(fd, &v, 1); }
-CASE(preadv2_unmapped) { return preadv2(fd, unmapped, 1, -1, 0); }
-CASE(preadv2_badflag) { return preadv2(fd, &good_iov, 1, -1, 1 << 7); }
-CASE(preadv2_off_neg) { return preadv2(fd, &good_iov, 1, -2, 0); }
+{
+	struct iovec v = {unmapped, 64};
+	return readv(fd, &v, 1);
+}
+CASE(readv_len_0)
+{
+	struct iovec v = {buf, 0};
+	return readv(fd, &v, 1);
+}
+CASE(preadv2_unmapped)
+{
+	return preadv2(fd, unmapped, 1, -1, 0);
+}
+CASE(preadv2_badflag)
+{
+	return preadv2(fd, &good_iov, 1, -1, 1 << 7);
+}
+CASE(preadv2_off_neg)
+{
+	return preadv2(fd, &good_iov, 1, -2, 0);
+}
 
 static long rmm(int fd, struct mmsghdr *v, unsigned n, struct timespec *t)
 {
@@ -234,22 +400,37 @@ static struct mmsghdr one_mm(void)
 	v.msg_hdr = good_msg();
 	return v;
 }
-CASE(mm_unmapped) { return rmm(fd, unmapped, 1, NULL); }
-CASE(mm_null) { return rmm(fd, nullp, 1, NULL); }
-CASE(mm_rdonly) { return rmm(fd, rdonly, 1, NULL); }
-CASE(mm_vlen_0) { return rmm(fd, nullp, 0, NULL); }
+CASE(mm_unmapped)
+{
+	return rmm(fd, unmapped, 1, NULL);
+}
+CASE(mm_null)
+{
+	return rmm(fd, nullp, 1, NULL);
+}
+CASE(mm_rdonly)
+{
+	return rmm(fd, rdonly, 1, NULL);
+}
+CASE(mm_vlen_0)
+{
+	return rmm(fd, nullp, 0, NULL);
+}
 CASE(mm_tmo_unmapped)
-{ struct mmsghdr v = one_mm(); return rmm(fd, &v, 1, unmapped); }
+{
+	struct mmsghdr v = one_mm();
+	return rmm(fd, &v, 1, unmapped);
+}
 CASE(mm_tmo_nsec)
 {
 	struct mmsghdr v = one_mm();
-	struct timespec t = { 0, 2000000000 };
+	struct timespec t = {0, 2000000000};
 
 	return rmm(fd, &v, 1, &t);
 }
 CASE(mm_base_unmapped)
 {
-	struct iovec i = { unmapped, 64 };
+	struct iovec i = {unmapped, 64};
 	struct mmsghdr v = one_mm();
 
 	v.msg_hdr.msg_iov = &i;
@@ -295,44 +476,98 @@ static long mm_err_then(int fd, bool by_so_error)
 		 strerrorname_np(e1), r2, strerrorname_np(e2));
 	return rc;
 }
-CASE(mm_err_next_recv) { return mm_err_then(fd, false); }
-CASE(mm_err_so_error) { return mm_err_then(fd, true); }
+CASE(mm_err_next_recv)
+{
+	return mm_err_then(fd, false);
+}
+CASE(mm_err_so_error)
+{
+	return mm_err_then(fd, true);
+}
 
 struct bad {
 	const char *name;
 	long (*fn)(int fd);
-	int queued;	/* a message waiting, or an empty queue */
+	int queued; /* a message waiting, or an empty queue */
 };
 
-#define B(fn, q) { #fn, fn, q }
+#define B(fn, q)                                                               \
+	{                                                                      \
+#fn, fn, q                                                     \
+	}
 static const struct bad cases[] = {
-	B(msg_null, 1), B(msg_null, 0), B(msg_unmapped, 1),
-	B(msg_rdonly, 1), B(iov_null, 1), B(iov_unmapped, 1),
-	B(base_unmapped, 1), B(base_unmapped, 0), B(base_null, 1),
-	B(base_rdonly, 1), B(base_kernel, 1), B(iov_len_neg, 1),
-	B(iov_len_neg, 0), B(iovlen_1025, 1), B(name_unmapped, 1),
-	B(name_unmapped, 0), B(name_rdonly, 1), B(name_null_7, 1),
-	B(namelen_neg, 1), B(namelen_0, 1), B(namelen_4, 1),
-	B(namelen_200, 1), B(control_unmapped, 1), B(control_null, 1),
-	B(control_rdonly, 1), B(control_half, 1), B(controllen_8, 1), B(controllen_huge, 1),
-	B(cmsg_cloexec, 1), B(msg_oob, 1),
-	B(rf_buf_unmapped, 1), B(rf_buf_null, 1), B(rf_buf_kernel, 1),
-	B(rf_addr_unmapped, 1), B(rf_addr_unmapped, 0),
-	B(rf_addr_rdonly, 1), B(rf_alen_unmapped, 1),
-	B(rf_alen_unmapped, 0), B(rf_alen_rdonly, 1), B(rf_alen_null, 1),
-	B(rf_addr_null_alen_bad, 1), B(rf_alen_neg, 1), B(rf_alen_0, 1),
-	B(rf_alen_8, 1), B(recv_len_0, 1), B(recv_len_huge, 1),
-	B(read_unmapped, 1), B(read_kernel, 1), B(read_len_0, 1),
-	B(read_len_huge, 1),
-	B(readv_unmapped, 1), B(readv_null, 1), B(readv_cnt_neg, 1),
-	B(readv_cnt_1025, 1), B(readv_cnt_0, 1), B(readv_base_unmapped, 1),
-	B(readv_len_0, 1), B(preadv2_unmapped, 1), B(preadv2_badflag, 1),
-	B(preadv2_off_neg, 1),
-	B(mm_unmapped, 1), B(mm_unmapped, 0), B(mm_null, 1),
-	B(mm_rdonly, 1), B(mm_vlen_0, 1), B(mm_tmo_unmapped, 1),
-	B(mm_tmo_nsec, 1), B(mm_base_unmapped, 1), B(mm_name_unmapped, 1),
-	B(mm_second_unmapped, 1), B(mm_err_next_recv, 1),
-	B(mm_err_so_error, 1),
+    B(msg_null, 1),
+    B(msg_null, 0),
+    B(msg_unmapped, 1),
+    B(msg_rdonly, 1),
+    B(iov_null, 1),
+    B(iov_unmapped, 1),
+    B(base_unmapped, 1),
+    B(base_unmapped, 0),
+    B(base_null, 1),
+    B(base_rdonly, 1),
+    B(base_kernel, 1),
+    B(iov_len_neg, 1),
+    B(iov_len_neg, 0),
+    B(iovlen_1025, 1),
+    B(name_unmapped, 1),
+    B(name_unmapped, 0),
+    B(name_rdonly, 1),
+    B(name_null_7, 1),
+    B(namelen_neg, 1),
+    B(namelen_0, 1),
+    B(namelen_4, 1),
+    B(namelen_200, 1),
+    B(control_unmapped, 1),
+    B(control_null, 1),
+    B(control_rdonly, 1),
+    B(control_half, 1),
+    B(controllen_8, 1),
+    B(controllen_huge, 1),
+    B(cmsg_cloexec, 1),
+    B(msg_oob, 1),
+    B(rf_buf_unmapped, 1),
+    B(rf_buf_null, 1),
+    B(rf_buf_kernel, 1),
+    B(rf_addr_unmapped, 1),
+    B(rf_addr_unmapped, 0),
+    B(rf_addr_rdonly, 1),
+    B(rf_alen_unmapped, 1),
+    B(rf_alen_unmapped, 0),
+    B(rf_alen_rdonly, 1),
+    B(rf_alen_null, 1),
+    B(rf_addr_null_alen_bad, 1),
+    B(rf_alen_neg, 1),
+    B(rf_alen_0, 1),
+    B(rf_alen_8, 1),
+    B(recv_len_0, 1),
+    B(recv_len_huge, 1),
+    B(read_unmapped, 1),
+    B(read_kernel, 1),
+    B(read_len_0, 1),
+    B(read_len_huge, 1),
+    B(readv_unmapped, 1),
+    B(readv_null, 1),
+    B(readv_cnt_neg, 1),
+    B(readv_cnt_1025, 1),
+    B(readv_cnt_0, 1),
+    B(readv_base_unmapped, 1),
+    B(readv_len_0, 1),
+    B(preadv2_unmapped, 1),
+    B(preadv2_badflag, 1),
+    B(preadv2_off_neg, 1),
+    B(mm_unmapped, 1),
+    B(mm_unmapped, 0),
+    B(mm_null, 1),
+    B(mm_rdonly, 1),
+    B(mm_vlen_0, 1),
+    B(mm_tmo_unmapped, 1),
+    B(mm_tmo_nsec, 1),
+    B(mm_base_unmapped, 1),
+    B(mm_name_unmapped, 1),
+    B(mm_second_unmapped, 1),
+    B(mm_err_next_recv, 1),
+    B(mm_err_so_error, 1),
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -340,7 +575,7 @@ static const struct bad cases[] = {
 struct outcome {
 	long rc;
 	int err;
-	int left;	/* message still queued */
+	int left; /* message still queued */
 	char extra[128];
 };
 static struct outcome kern[NCASES], shim[NCASES];
@@ -373,7 +608,7 @@ static const char *show(const struct outcome *o, char *s, size_t n)
 
 int main(void)
 {
-	struct sockaddr_in lo = { .sin_family = AF_INET };
+	struct sockaddr_in lo = {.sin_family = AF_INET};
 	struct vifctl vc;
 	char *pl = getenv("LD_PRELOAD");
 	int one = 1, bad = 0;
@@ -398,8 +633,8 @@ int main(void)
 	TP_CHECK(unmapped != MAP_FAILED);
 	unmapped = (char *)unmapped + 4096;
 	TP_CHECK(mprotect(unmapped, 4096, PROT_NONE) == 0);
-	rdonly = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		      0);
+	rdonly =
+	    mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	TP_CHECK(rdonly != MAP_FAILED);
 
 	oracle_fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_IGMP);
@@ -439,9 +674,8 @@ int main(void)
 			   k->left == s->left && !strcmp(k->extra, s->extra);
 
 		printf("%-28s %-5s %-22s %-22s%s\n", cases[i].name,
-		       cases[i].queued ? "1" : "empty",
-		       show(k, ks, sizeof(ks)), show(s, ss, sizeof(ss)),
-		       same ? "" : "  MISMATCH");
+		       cases[i].queued ? "1" : "empty", show(k, ks, sizeof(ks)),
+		       show(s, ss, sizeof(ss)), same ? "" : "  MISMATCH");
 		if (k->extra[0] || s->extra[0])
 			printf("%-34s %-22s %-22s\n", "", k->extra, s->extra);
 		bad += !same;

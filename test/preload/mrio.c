@@ -87,15 +87,15 @@ static int mrouter(int fd)
 /* A packet to group sent out a1 arrives on a0: a NOCACHE upcall. */
 static void send_mcast(const char *group)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct sockaddr_in to = {.sin_family = AF_INET};
 	struct in_addr ifa;
 	int u = socket(AF_INET, SOCK_DGRAM, 0), ttl = 5;
 
 	ifa.s_addr = inet_addr("10.9.0.2");
 	to.sin_addr.s_addr = inet_addr(group);
 	to.sin_port = htons(5000);
-	TP_CHECK(setsockopt(u, IPPROTO_IP, IP_MULTICAST_IF, &ifa,
-			    sizeof(ifa)) == 0);
+	TP_CHECK(
+	    setsockopt(u, IPPROTO_IP, IP_MULTICAST_IF, &ifa, sizeof(ifa)) == 0);
 	TP_CHECK(setsockopt(u, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, 4) == 0);
 	TP_CHECK(sendto(u, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1);
 	close(u);
@@ -103,7 +103,7 @@ static void send_mcast(const char *group)
 
 static void wait_readable(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	TP_CHECK(poll(&p, 1, 5000) == 1);
 }
@@ -131,7 +131,7 @@ static void check_nocache(const unsigned char *b, ssize_t n)
 
 static long rcvtimeo_us(int fd)
 {
-	struct timeval tv = { -1, -1 };
+	struct timeval tv = {-1, -1};
 	socklen_t len = sizeof(tv);
 
 	TP_CHECK(getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0);
@@ -141,19 +141,18 @@ static long rcvtimeo_us(int fd)
 
 static void set_rcvtimeo(int fd, long us)
 {
-	struct timeval tv = { us / 1000000, us % 1000000 };
+	struct timeval tv = {us / 1000000, us % 1000000};
 
-	TP_CHECK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ==
-		 0);
+	TP_CHECK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
 }
 
 /* Every blocking receive call returns EAGAIN once the timeout passes. */
 static void all_time_out(int fd)
 {
 	unsigned char b[64];
-	struct iovec iov = { b, sizeof(b) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct mmsghdr mm = { .msg_hdr = msg };
+	struct iovec iov = {b, sizeof(b)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct mmsghdr mm = {.msg_hdr = msg};
 	struct sockaddr_in from;
 	socklen_t flen = sizeof(from);
 
@@ -161,8 +160,9 @@ static void all_time_out(int fd)
 	TP_ERRNO((int)read(fd, b, sizeof(b)), EAGAIN);
 	TP_ERRNO((int)readv(fd, &iov, 1), EAGAIN);
 	TP_ERRNO((int)recvmsg(fd, &msg, 0), EAGAIN);
-	TP_ERRNO((int)recvfrom(fd, b, sizeof(b), 0, (struct sockaddr *)&from,
-			       &flen), EAGAIN);
+	TP_ERRNO(
+	    (int)recvfrom(fd, b, sizeof(b), 0, (struct sockaddr *)&from, &flen),
+	    EAGAIN);
 	TP_ERRNO(recvmmsg(fd, &mm, 1, 0, NULL), EAGAIN);
 }
 
@@ -214,10 +214,11 @@ static int64_t now_ns(void)
 static int stamp_of(int fd, int64_t *ns)
 {
 	unsigned char b[128], cbuf[512];
-	struct iovec iov = { b, sizeof(b) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {b, sizeof(b)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *c;
 	int64_t t0, t1, v[6];
 	int type = 0, first = 1, pktinfo = 0;
@@ -296,11 +297,10 @@ static void t_tstamp(void)
 static void t_vec(void)
 {
 	unsigned char b[128], c[128], d[128];
-	struct iovec iov = { b, sizeof(b) }, two[2] = { { c, 4 },
-							 { c + 4, 100 } };
+	struct iovec iov = {b, sizeof(b)}, two[2] = {{c, 4}, {c + 4, 100}};
 	struct mmsghdr v[4];
 	struct iovec vi[4];
-	struct timespec tmo = { 2, 0 };
+	struct timespec tmo = {2, 0};
 	int fd, raw, i, got;
 
 	veth_setup();
@@ -350,7 +350,7 @@ static void t_vec(void)
 
 /* ---- sends reach the real socket --------------------------------------- */
 
-static const unsigned char query[8] = { 0x11, 0x64, 0xee, 0x9b };
+static const unsigned char query[8] = {0x11, 0x64, 0xee, 0x9b};
 
 /* The next IGMP packet on the plain socket o is our query. */
 static void got_query(int o)
@@ -365,9 +365,8 @@ static void got_query(int o)
 
 static void t_send(void)
 {
-	struct sockaddr_in lo = { .sin_family = AF_INET };
-	struct iovec iov[2] = { { (void *)query, 3 },
-				{ (void *)(query + 3), 5 } };
+	struct sockaddr_in lo = {.sin_family = AF_INET};
+	struct iovec iov[2] = {{(void *)query, 3}, {(void *)(query + 3), 5}};
 	struct mmsghdr mm[2];
 	int fd = igmp_sock(0), o = igmp_sock(0), u = igmp_sock(0);
 

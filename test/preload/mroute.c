@@ -136,8 +136,8 @@ static void t_fork(void)
 	pid = fork();
 	TP_CHECK(pid >= 0);
 	if (pid == 0) {
-		TP_CHECK(getsockopt(fd, IPPROTO_IP, MRT_VERSION, &ver,
-				    &len) == 0);
+		TP_CHECK(getsockopt(fd, IPPROTO_IP, MRT_VERSION, &ver, &len) ==
+			 0);
 		TP_CHECK(add_vif_lo(fd, 0) == 0);
 		memset(&vr, 0, sizeof(vr));
 		vr.vifi = 0;
@@ -172,7 +172,7 @@ static void t_daemon(void)
 
 		pid = fork();
 		if (pid != 0)
-			exit(pid < 0);	/* the "daemon" parent leaves */
+			exit(pid < 0); /* the "daemon" parent leaves */
 		while (getppid() == me)
 			usleep(1000);
 		memset(&vr, 0, sizeof(vr));
@@ -251,7 +251,7 @@ static void t_exec(void)
 	list_fds(before, sizeof(before));
 	a = igmp_sock(SOCK_CLOEXEC);
 	TP_CHECK(mrt_init(a) == 0);
-	b = dup(a);	/* dup clears FD_CLOEXEC: survives exec */
+	b = dup(a); /* dup clears FD_CLOEXEC: survives exec */
 	TP_CHECK(b >= 0);
 	snprintf(ab, sizeof(ab), "%d", a);
 	snprintf(bb, sizeof(bb), "%d", b);
@@ -415,15 +415,15 @@ static void t_vfork(void)
  */
 static void send_mcast(void)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct sockaddr_in to = {.sin_family = AF_INET};
 	struct in_addr ifa;
 	int u = socket(AF_INET, SOCK_DGRAM, 0), ttl = 5;
 
 	ifa.s_addr = inet_addr("10.9.0.2");
 	to.sin_addr.s_addr = inet_addr("239.1.1.1");
 	to.sin_port = htons(5000);
-	TP_CHECK(setsockopt(u, IPPROTO_IP, IP_MULTICAST_IF, &ifa,
-			    sizeof(ifa)) == 0);
+	TP_CHECK(
+	    setsockopt(u, IPPROTO_IP, IP_MULTICAST_IF, &ifa, sizeof(ifa)) == 0);
 	TP_CHECK(setsockopt(u, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, 4) == 0);
 	TP_CHECK(sendto(u, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1);
 	close(u);
@@ -431,7 +431,7 @@ static void send_mcast(void)
 
 static void wait_readable(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	TP_CHECK(poll(&p, 1, 5000) == 1);
 }
@@ -453,8 +453,8 @@ static void t_upcall(void)
 	unsigned char b[128], cbuf[256], small[4];
 	struct sockaddr_in from;
 	socklen_t flen = sizeof(from);
-	struct iovec iov = { b, sizeof(b) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {b, sizeof(b)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *c;
 	struct vifctl vc;
 	ssize_t len;
@@ -500,8 +500,8 @@ static void t_upcall(void)
 	TP_CHECK(!(msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)));
 	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-			ifindex = ((struct in_pktinfo *)CMSG_DATA(c))
-					  ->ipi_ifindex;
+			ifindex =
+			    ((struct in_pktinfo *)CMSG_DATA(c))->ipi_ifindex;
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
 			memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
 	}

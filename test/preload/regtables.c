@@ -29,7 +29,7 @@
 struct mr {
 	int fd;
 	int family;
-	unsigned table;		/* 0: the default, never set */
+	unsigned table; /* 0: the default, never set */
 };
 
 static bool dev_exists(const char *name)
@@ -47,22 +47,22 @@ static void expect_devs(int line, bool want, const char *const *names)
 			exit(1);
 		}
 }
-#define PRESENT(...)                                                          \
-	expect_devs(__LINE__, true, (const char *const[]){ __VA_ARGS__, NULL })
-#define ABSENT(...)                                                           \
-	expect_devs(__LINE__, false, (const char *const[]){ __VA_ARGS__, NULL })
+#define PRESENT(...)                                                           \
+	expect_devs(__LINE__, true, (const char *const[]){__VA_ARGS__, NULL})
+#define ABSENT(...)                                                            \
+	expect_devs(__LINE__, false, (const char *const[]){__VA_ARGS__, NULL})
 
 static struct mr mr_open(int family, unsigned table)
 {
-	struct mr m = { .family = family, .table = table };
+	struct mr m = {.family = family, .table = table};
 	int one = 1;
 
 	if (family == AF_INET) {
 		m.fd = socket(AF_INET, SOCK_RAW, IPPROTO_IGMP);
 		TP_CHECK(m.fd >= 0);
 		if (table)
-			TP_CHECK(setsockopt(m.fd, IPPROTO_IP, MRT_TABLE,
-					    &table, sizeof(table)) == 0);
+			TP_CHECK(setsockopt(m.fd, IPPROTO_IP, MRT_TABLE, &table,
+					    sizeof(table)) == 0);
 		TP_CHECK(setsockopt(m.fd, IPPROTO_IP, MRT_INIT, &one,
 				    sizeof(one)) == 0);
 	} else {
@@ -84,8 +84,8 @@ static void vif_add(const struct mr *m, int vifi, const char *dev)
 
 	TP_CHECK(!dev || ifindex);
 	if (m->family == AF_INET) {
-		struct vifctl vc = { .vifc_vifi = (vifi_t)vifi,
-				     .vifc_threshold = 1 };
+		struct vifctl vc = {.vifc_vifi = (vifi_t)vifi,
+				    .vifc_threshold = 1};
 
 		if (dev) {
 			vc.vifc_flags = VIFF_USE_IFINDEX;
@@ -96,8 +96,8 @@ static void vif_add(const struct mr *m, int vifi, const char *dev)
 		TP_CHECK(setsockopt(m->fd, IPPROTO_IP, MRT_ADD_VIF, &vc,
 				    sizeof(vc)) == 0);
 	} else {
-		struct mif6ctl mc = { .mif6c_mifi = (mifi_t)vifi,
-				      .vifc_threshold = 1 };
+		struct mif6ctl mc = {.mif6c_mifi = (mifi_t)vifi,
+				     .vifc_threshold = 1};
 
 		if (dev)
 			mc.mif6c_pifi = (unsigned short)ifindex;
@@ -111,7 +111,7 @@ static void vif_add(const struct mr *m, int vifi, const char *dev)
 static void vif_del(const struct mr *m, int vifi)
 {
 	if (m->family == AF_INET) {
-		struct vifctl vc = { .vifc_vifi = (vifi_t)vifi };
+		struct vifctl vc = {.vifc_vifi = (vifi_t)vifi};
 
 		TP_CHECK(setsockopt(m->fd, IPPROTO_IP, MRT_DEL_VIF, &vc,
 				    sizeof(vc)) == 0);
@@ -134,8 +134,8 @@ static const char *regname(const struct mr *m, char *buf, size_t len)
 {
 	const char *base = m->family == AF_INET ? "pimreg" : "pim6reg";
 
-	int n = m->table ? snprintf(buf, len, "%s%u", base, m->table) :
-			   snprintf(buf, len, "%s", base);
+	int n = m->table ? snprintf(buf, len, "%s%u", base, m->table)
+			 : snprintf(buf, len, "%s", base);
 
 	TP_CHECK(n > 0 && (size_t)n < len);
 	return buf;
@@ -233,7 +233,7 @@ static void v4_and_v6_same_number(bool v4_first)
 
 int main(void)
 {
-	static const int families[] = { AF_INET, AF_INET6 };
+	static const int families[] = {AF_INET, AF_INET6};
 	size_t f;
 	int order;
 

@@ -40,7 +40,7 @@ static void handler(int sig)
 
 int main(void)
 {
-	struct itimerval it = { { 0, 200 }, { 0, 200 } };
+	struct itimerval it = {{0, 200}, {0, 200}};
 	struct sigaction sa;
 	int i, fd, st, one = 1;
 	pid_t pid;

@@ -35,7 +35,7 @@ static int count_fds(void)
 static void *storm(void *arg)
 {
 	int id = (int)(long)arg, i, fd, d, d2, one = 1, v;
-	int target = 600 + id;	/* private dup2 target */
+	int target = 600 + id; /* private dup2 target */
 	socklen_t len;
 	char buf[8];
 
@@ -83,8 +83,8 @@ int main(void)
 	}
 	before = count_fds();
 	for (i = 0; i < NTHREADS; i++)
-		TP_CHECK(pthread_create(&th[i], NULL, storm,
-					(void *)(long)i) == 0);
+		TP_CHECK(pthread_create(&th[i], NULL, storm, (void *)(long)i) ==
+			 0);
 	for (i = 0; i < NTHREADS; i++)
 		pthread_join(th[i], NULL);
 	TP_CHECK(fails == 0);

@@ -14,26 +14,26 @@
 
 #define TP_SKIP 77
 
-#define TP_FAIL(...)                                                          \
-	do {                                                                  \
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);          \
-		fprintf(stderr, __VA_ARGS__);                                 \
-		fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));  \
-		exit(1);                                                      \
+#define TP_FAIL(...)                                                           \
+	do {                                                                   \
+		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);           \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fprintf(stderr, " (errno %d %s)\n", errno, strerror(errno));   \
+		exit(1);                                                       \
 	} while (0)
 
-#define TP_CHECK(cond)                                                        \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			TP_FAIL("%s", #cond);                                 \
+#define TP_CHECK(cond)                                                         \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			TP_FAIL("%s", #cond);                                  \
 	} while (0)
 
 /* rc must be -1 with errno e */
-#define TP_ERRNO(rc, e)                                                       \
-	do {                                                                  \
-		int rc_ = (rc);                                               \
-		if (rc_ != -1 || errno != (e))                                \
-			TP_FAIL("%s: rc %d, want -1/%s", #rc, rc_, #e);       \
+#define TP_ERRNO(rc, e)                                                        \
+	do {                                                                   \
+		int rc_ = (rc);                                                \
+		if (rc_ != -1 || errno != (e))                                 \
+			TP_FAIL("%s: rc %d, want -1/%s", #rc, rc_, #e);        \
 	} while (0)
 
 static inline void tp_need_root(void)

@@ -49,8 +49,8 @@ static void t_udp(void)
 	int s = loop_bound(SOCK_DGRAM, &srv);
 	int c = socket(AF_INET, SOCK_DGRAM, 0);
 	char buf[64];
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {buf, sizeof(buf)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n;
 	int i;
 
@@ -97,7 +97,7 @@ static void t_tcp(void)
 
 static void t_icmp(void)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct sockaddr_in to = {.sin_family = AF_INET};
 	unsigned char pkt[64], buf[256];
 	struct icmphdr *ic = (struct icmphdr *)pkt;
 	unsigned sum = 0;
@@ -133,8 +133,9 @@ static void t_icmp(void)
 
 static void t_gai(void)
 {
-	struct addrinfo hints = { .ai_family = AF_INET,
-				  .ai_socktype = SOCK_STREAM }, *res, *p;
+	struct addrinfo hints = {.ai_family = AF_INET,
+				 .ai_socktype = SOCK_STREAM},
+			*res, *p;
 	char host[64];
 
 	TP_CHECK(getaddrinfo("localhost", "80", &hints, &res) == 0);

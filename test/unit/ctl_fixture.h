@@ -10,7 +10,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "fake_host.h"	/* netinet/in.h before linux/mroute.h */
+#include "fake_host.h" /* netinet/in.h before linux/mroute.h */
 #include "table.h"
 
 static struct fake_host F;
@@ -32,11 +32,11 @@ static inline struct mrt_table *ctl_fx_build(void)
 	ck_assert_int_eq(add_vif(E, S, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
 	ck_assert_int_eq(add_vif(E, S, 3, VIFF_REGISTER, NULL, 0), 0);
 	ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				(const int[]){ 1, 3, -1 }),
+				(const int[]){1, 3, -1}),
 			 0);
-	F.now += 1520000000ull;	/* 1.52 s later */
+	F.now += 1520000000ull; /* 1.52 s later */
 	ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "0.0.0.0", "239.2.2.2", 1,
-				(const int[]){ 0, 1, -1 }),
+				(const int[]){0, 1, -1}),
 			 0);
 	t = table_find(E, AF_INET, MRT_DEFAULT_TABLE_V4);
 	ck_assert_ptr_nonnull(t);
@@ -52,7 +52,7 @@ static inline struct mrt_table *ctl_fx_build(void)
 static inline void ctl_fx_teardown(void)
 {
 	if (S)
-		mrt_sock_release(E, S);	/* close(): mrouter teardown */
+		mrt_sock_release(E, S); /* close(): mrouter teardown */
 	if (E)
 		engine_destroy(E);
 	E = NULL;

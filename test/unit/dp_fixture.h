@@ -19,7 +19,7 @@
 #include "chan.h"
 #include "dataplane.h"
 #include "engine_priv.h"
-#include "fake_host.h"	/* netinet/in.h before linux/mroute6.h */
+#include "fake_host.h" /* netinet/in.h before linux/mroute6.h */
 #include <linux/mroute6.h>
 #include "mfc.h"
 #include "next_upcall.h"
@@ -34,13 +34,13 @@ struct fx_sent {
 static struct fake_host F;
 static struct fx_sent sent[16];
 static int nsent;
-static int fx_xmit_rc;	/* when not 0, what every transmit returns */
+static int fx_xmit_rc; /* when not 0, what every transmit returns */
 static struct mrt_engine *eng;
 static struct mrt_sock *ms;
 static struct mrt_table *tab;
 
-static inline int fx_xmit(void *ctx, int vifi, int ifindex,
-			  const void *pkt, size_t len)
+static inline int fx_xmit(void *ctx, int vifi, int ifindex, const void *pkt,
+			  size_t len)
 {
 	(void)ctx;
 	if (fx_xmit_rc)
@@ -103,9 +103,9 @@ static inline void fx_setup6(void)
 	ck_assert_int_eq(engine_create(&F.host, &eng), 0);
 	ms = mrt_sock_new(eng, 11, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
 	ck_assert_ptr_nonnull(ms);
-	ck_assert_int_eq(mrt_setsockopt(eng, ms, IPPROTO_IPV6, MRT6_INIT, &one,
-					sizeof(one)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(eng, ms, IPPROTO_IPV6, MRT6_INIT, &one, sizeof(one)),
+	    0);
 	ck_assert_int_eq(fx_add_mif(0, 0, 2), 0);
 	ck_assert_int_eq(fx_add_mif(1, 0, 3), 0);
 	engine_lock(eng);
@@ -119,7 +119,7 @@ static inline void fx_setup6(void)
 
 /* MRT6_ADD_MFC (src, grp) from mif parent to the mifs in bit set oifs */
 static inline int fx_mfc6(const char *src, const char *grp, int parent,
-		   uint32_t oifs)
+			  uint32_t oifs)
 {
 	struct mf6cctl m;
 
@@ -128,8 +128,8 @@ static inline int fx_mfc6(const char *src, const char *grp, int parent,
 	m.mf6cc_mcastgrp.sin6_family = AF_INET6;
 	ck_assert_int_eq(inet_pton(AF_INET6, src, &m.mf6cc_origin.sin6_addr),
 			 1);
-	ck_assert_int_eq(
-	    inet_pton(AF_INET6, grp, &m.mf6cc_mcastgrp.sin6_addr), 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, grp, &m.mf6cc_mcastgrp.sin6_addr),
+			 1);
 	m.mf6cc_parent = (mifi_t)parent;
 	m.mf6cc_ifset.ifs_bits[0] = oifs;
 	return mrt_setsockopt(eng, ms, IPPROTO_IPV6, MRT6_ADD_MFC, &m,
@@ -152,14 +152,14 @@ static inline size_t fx_udp6(uint8_t *p, const char *src, const char *grp,
 			     int hl, size_t n)
 {
 	size_t l4 = 8 + n;
-	uint8_t ph[8] = { 0, 0, (uint8_t)(l4 >> 8), (uint8_t)l4, 0, 0, 0,
-			  IPPROTO_UDP };
+	uint8_t ph[8] = {0, 0, (uint8_t)(l4 >> 8), (uint8_t)l4, 0,
+			 0, 0, IPPROTO_UDP};
 	uint32_t sum;
 	uint16_t c;
 
 	memset(p, 0, 40 + l4);
 	p[0] = 0x60;
-	p[1] = 0x0a;	/* flow label bits, kept */
+	p[1] = 0x0a; /* flow label bits, kept */
 	p[4] = (uint8_t)(l4 >> 8);
 	p[5] = (uint8_t)l4;
 	p[6] = IPPROTO_UDP;
@@ -246,8 +246,7 @@ static inline size_t fx_outer(uint8_t *p, const char *src, const char *dst,
 
 /* next upcall on the daemon's end: its bytes after the meta into u, the
  * meta into m (unless NULL); its length, or -1 (next_upcall.h) */
-static inline int fx_upcall_m(uint8_t *u, size_t cap,
-			      struct mrt_chan_meta *m)
+static inline int fx_upcall_m(uint8_t *u, size_t cap, struct mrt_chan_meta *m)
 {
 	return next_upcall(eng, ms, u, cap, m);
 }
@@ -258,7 +257,7 @@ static inline int fx_upcall(uint8_t *u, size_t cap)
 }
 
 static inline void fx_mfc(const char *src, const char *grp, int parent,
-		   const int *oifs)
+			  const int *oifs)
 {
 	ck_assert_int_eq(mfc_op(eng, ms, MRT_ADD_MFC, src, grp, parent, oifs),
 			 0);

@@ -21,8 +21,8 @@
 struct fake_if {
 	int ifindex;
 	const char *name;
-	const char *addr;	/* dotted quad or NULL */
-	int v4;			/* has an in_device */
+	const char *addr; /* dotted quad or NULL */
+	int v4;		  /* has an in_device */
 };
 
 struct fake_host {
@@ -31,13 +31,12 @@ struct fake_host {
 	uint64_t now;
 	int admin;
 	int placed, unplaced, owned;
-	int lock_errors;	/* "engine lock" ERR lines: lock misuse */
+	int lock_errors; /* "engine lock" ERR lines: lock misuse */
 	struct mrt_host host;
 	struct mrt_netif_ops ops;
 };
 
-static inline const struct fake_if *fake_by_index(struct fake_host *f,
-						  int idx)
+static inline const struct fake_if *fake_by_index(struct fake_host *f, int idx)
 {
 	int i;
 
@@ -136,10 +135,10 @@ static inline void fk_log(void *ctx, int level, const char *func,
 static inline void fake_host_init(struct fake_host *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->ifs[0] = (struct fake_if){ 1, "lo", "127.0.0.1", 1 };
-	f->ifs[1] = (struct fake_if){ 2, "r0", "10.1.0.1", 1 };
-	f->ifs[2] = (struct fake_if){ 3, "r1", "10.2.0.1", 1 };
-	f->ifs[3] = (struct fake_if){ 9, "nov4", NULL, 0 };
+	f->ifs[0] = (struct fake_if){1, "lo", "127.0.0.1", 1};
+	f->ifs[1] = (struct fake_if){2, "r0", "10.1.0.1", 1};
+	f->ifs[2] = (struct fake_if){3, "r1", "10.2.0.1", 1};
+	f->ifs[3] = (struct fake_if){9, "nov4", NULL, 0};
 	f->nifs = 4;
 	f->now = 1000ull * 1000000000ull;
 	f->admin = 1;
@@ -160,10 +159,10 @@ static inline void fake_host_init(struct fake_host *f)
 }
 
 /* A fresh engine on f; ck_assert on failure. */
-#define FAKE_ENGINE(f, eng)                                                  \
-	do {                                                                 \
-		fake_host_init(f);                                           \
-		ck_assert_int_eq(engine_create(&(f)->host, &(eng)), 0);      \
+#define FAKE_ENGINE(f, eng)                                                    \
+	do {                                                                   \
+		fake_host_init(f);                                             \
+		ck_assert_int_eq(engine_create(&(f)->host, &(eng)), 0);        \
 	} while (0)
 
 /* a raw IGMP socket record (fd numbers are not used by the engine) */
@@ -172,14 +171,14 @@ static inline struct mrt_sock *igmp_sock(struct mrt_engine *eng, int fd)
 	return mrt_sock_new(eng, fd, AF_INET, SOCK_RAW, IPPROTO_IGMP);
 }
 
-static inline int set_int(struct mrt_engine *eng, struct mrt_sock *s,
-			  int opt, int val)
+static inline int set_int(struct mrt_engine *eng, struct mrt_sock *s, int opt,
+			  int val)
 {
 	return mrt_setsockopt(eng, s, IPPROTO_IP, opt, &val, sizeof(val));
 }
 
-static inline int add_vif(struct mrt_engine *eng, struct mrt_sock *s,
-			  int vifi, int flags, const char *addr, int ifindex)
+static inline int add_vif(struct mrt_engine *eng, struct mrt_sock *s, int vifi,
+			  int flags, const char *addr, int ifindex)
 {
 	struct vifctl vc;
 
@@ -191,19 +190,16 @@ static inline int add_vif(struct mrt_engine *eng, struct mrt_sock *s,
 		inet_aton(addr, &vc.vifc_lcl_addr);
 	else
 		vc.vifc_lcl_ifindex = ifindex;
-	return mrt_setsockopt(eng, s, IPPROTO_IP, MRT_ADD_VIF, &vc,
-			      sizeof(vc));
+	return mrt_setsockopt(eng, s, IPPROTO_IP, MRT_ADD_VIF, &vc, sizeof(vc));
 }
 
-static inline int del_vif(struct mrt_engine *eng, struct mrt_sock *s,
-			  int vifi)
+static inline int del_vif(struct mrt_engine *eng, struct mrt_sock *s, int vifi)
 {
 	struct vifctl vc;
 
 	memset(&vc, 0, sizeof(vc));
 	vc.vifc_vifi = (vifi_t)vifi;
-	return mrt_setsockopt(eng, s, IPPROTO_IP, MRT_DEL_VIF, &vc,
-			      sizeof(vc));
+	return mrt_setsockopt(eng, s, IPPROTO_IP, MRT_DEL_VIF, &vc, sizeof(vc));
 }
 
 /* oifs: list of vif:ttl pairs terminated by -1 */

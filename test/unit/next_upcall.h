@@ -18,8 +18,7 @@
  * waiting. Tells the engine it was read, as the shim's recv does, so the
  * receive buffer accounting stays right. */
 static inline int next_upcall(struct mrt_engine *e, struct mrt_sock *s,
-			      uint8_t *u, size_t cap,
-			      struct mrt_chan_meta *m)
+			      uint8_t *u, size_t cap, struct mrt_chan_meta *m)
 {
 	uint8_t b[4096];
 	ssize_t n = recv(s->chan_rd, b, sizeof(b), MSG_DONTWAIT);

@@ -41,9 +41,9 @@ static struct mrt_chan_meta meta4(void)
 START_TEST(send_one_datagram)
 {
 	struct mrt_chan_meta m = meta4(), got;
-	unsigned char data[28] = { 0x45 }, buf[128];
-	struct iovec iov[2] = { { &got, sizeof(got) }, { buf, sizeof(buf) } };
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+	unsigned char data[28] = {0x45}, buf[128];
+	struct iovec iov[2] = {{&got, sizeof(got)}, {buf, sizeof(buf)}};
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
 	int sv[2];
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
@@ -60,7 +60,7 @@ END_TEST
 START_TEST(send_full_never_blocks)
 {
 	struct mrt_chan_meta m = meta4();
-	unsigned char data[1024] = { 0 };
+	unsigned char data[1024] = {0};
 	int sv[2], i, rc = 0, sz = 4096;
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
@@ -78,7 +78,7 @@ START_TEST(name_v4_and_truncated)
 	struct mrt_chan_meta m = meta4();
 	struct sockaddr_in sin;
 	unsigned char small[4];
-	struct msghdr msg = { .msg_name = &sin, .msg_namelen = sizeof(sin) };
+	struct msghdr msg = {.msg_name = &sin, .msg_namelen = sizeof(sin)};
 
 	memset(&sin, 0xff, sizeof(sin));
 	chan_fill_name(&m, &msg);
@@ -98,8 +98,7 @@ START_TEST(name_v6)
 {
 	struct mrt_chan_meta m;
 	struct sockaddr_in6 sin6;
-	struct msghdr msg = { .msg_name = &sin6,
-			      .msg_namelen = sizeof(sin6) };
+	struct msghdr msg = {.msg_name = &sin6, .msg_namelen = sizeof(sin6)};
 
 	memset(&m, 0, sizeof(m));
 	m.magic = MRT_CHAN_MAGIC;
@@ -122,18 +121,18 @@ START_TEST(cmsgs_v4_in_kernel_order)
 		struct cmsghdr align;
 		unsigned char b[256];
 	} cb;
-	struct msghdr msg = { .msg_control = cb.b,
-			      .msg_controllen = sizeof(cb.b) };
+	struct msghdr msg = {.msg_control = cb.b,
+			     .msg_controllen = sizeof(cb.b)};
 	struct cmsghdr *c;
 	struct in_pktinfo pi;
 	int ttl;
 
-	chan_build_cmsgs(&m, MRT_RX_PKTINFO | MRT_RX_TTL | MRT_RX_TOS |
-				     MRT_RX_OPTS, &msg);
+	chan_build_cmsgs(
+	    &m, MRT_RX_PKTINFO | MRT_RX_TTL | MRT_RX_TOS | MRT_RX_OPTS, &msg);
 	ck_assert_int_eq(msg.msg_flags & MSG_CTRUNC, 0);
-	ck_assert_int_eq(msg.msg_controllen,
-			 CMSG_SPACE(sizeof(pi)) + CMSG_SPACE(sizeof(int)) +
-				 CMSG_SPACE(1) + CMSG_SPACE(4));
+	ck_assert_int_eq(msg.msg_controllen, CMSG_SPACE(sizeof(pi)) +
+						 CMSG_SPACE(sizeof(int)) +
+						 CMSG_SPACE(1) + CMSG_SPACE(4));
 	c = CMSG_FIRSTHDR(&msg);
 	ck_assert_int_eq(c->cmsg_type, IP_PKTINFO);
 	memcpy(&pi, CMSG_DATA(c), sizeof(pi));
@@ -163,8 +162,8 @@ START_TEST(cmsgs_rxq_ovfl_snapshot)
 		struct cmsghdr align;
 		unsigned char b[128];
 	} cb;
-	struct msghdr msg = { .msg_control = cb.b,
-			      .msg_controllen = sizeof(cb.b) };
+	struct msghdr msg = {.msg_control = cb.b,
+			     .msg_controllen = sizeof(cb.b)};
 	struct cmsghdr *c;
 	uint32_t d;
 
@@ -187,7 +186,7 @@ START_TEST(cmsgs_none_asked)
 {
 	struct mrt_chan_meta m = meta4();
 	unsigned char b[64];
-	struct msghdr msg = { .msg_control = b, .msg_controllen = sizeof(b) };
+	struct msghdr msg = {.msg_control = b, .msg_controllen = sizeof(b)};
 
 	chan_build_cmsgs(&m, 0, &msg);
 	ck_assert_int_eq(msg.msg_controllen, 0);
@@ -202,8 +201,8 @@ START_TEST(cmsgs_truncated)
 		struct cmsghdr align;
 		unsigned char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	} cb;
-	struct msghdr msg = { .msg_control = cb.b,
-			      .msg_controllen = sizeof(cb.b) };
+	struct msghdr msg = {.msg_control = cb.b,
+			     .msg_controllen = sizeof(cb.b)};
 
 	/* room for PKTINFO only: TTL does not fit, MSG_CTRUNC */
 	chan_build_cmsgs(&m, MRT_RX_PKTINFO | MRT_RX_TTL, &msg);
@@ -220,8 +219,8 @@ START_TEST(cmsgs_v6)
 		struct cmsghdr align;
 		unsigned char b[256];
 	} cb;
-	struct msghdr msg = { .msg_control = cb.b,
-			      .msg_controllen = sizeof(cb.b) };
+	struct msghdr msg = {.msg_control = cb.b,
+			     .msg_controllen = sizeof(cb.b)};
 	struct in6_pktinfo pi;
 	struct cmsghdr *c;
 	int hl;
@@ -262,10 +261,10 @@ static int first_cmsg(struct msghdr *msg, int64_t *v, size_t n)
 }
 
 /* chan_put_cmsgs of m with PKTINFO and timestamp options bits/tsflags. */
-static void rx_ts(const struct mrt_chan_meta *m, struct msghdr *msg,
-		  void *cb, size_t cblen, unsigned bits, unsigned tsflags)
+static void rx_ts(const struct mrt_chan_meta *m, struct msghdr *msg, void *cb,
+		  size_t cblen, unsigned bits, unsigned tsflags)
 {
-	struct chan_ts ts = { .bits = bits, .tsflags = tsflags };
+	struct chan_ts ts = {.bits = bits, .tsflags = tsflags};
 
 	memset(msg, 0, sizeof(*msg));
 	msg->msg_control = cb;
@@ -339,8 +338,8 @@ START_TEST(cmsgs_fault_left_out)
 {
 	struct mrt_chan_meta m = meta4();
 	unsigned char b[256];
-	struct msghdr msg = { .msg_control = b, .msg_controllen = 64 };
-	struct chan_ts ts = { .bits = CHAN_TS_RCV };
+	struct msghdr msg = {.msg_control = b, .msg_controllen = 64};
+	struct chan_ts ts = {.bits = CHAN_TS_RCV};
 	int calls = 0;
 
 	chan_put_cmsgs(&m, MRT_RX_PKTINFO | MRT_RX_TTL, &ts, &msg, copy_fails,

@@ -42,8 +42,8 @@ static size_t mk_udp(uint8_t *p, int ttl, size_t n)
 /* CHECKSUM_PARTIAL: the field holds the folded pseudo-header sum */
 static void make_partial(uint8_t *p, size_t len)
 {
-	uint8_t ph[4] = { 0, p[9], (uint8_t)((len - 20) >> 8),
-			  (uint8_t)(len - 20) };
+	uint8_t ph[4] = {0, p[9], (uint8_t)((len - 20) >> 8),
+			 (uint8_t)(len - 20)};
 	uint32_t s = cksum_add(cksum_add(0, p + 12, 8), ph, 4);
 	uint16_t v;
 
@@ -105,7 +105,7 @@ START_TEST(test_corrupt_not_touched)
 	make_partial(p, len);
 	cksum_ip4_complete_l4(p, len);
 	ck_assert_int_eq(cksum_ip4_l4_ok(p, len), 1);
-	p[60] ^= 0x55;		/* payload corrupted in flight */
+	p[60] ^= 0x55; /* payload corrupted in flight */
 	memcpy(q, p, len);
 	ck_assert_int_eq(cksum_ip4_fix_partial(p, len), 0);
 	ck_assert(!memcmp(p, q, len));
@@ -117,10 +117,10 @@ START_TEST(test_zero_and_fragments)
 	uint8_t p[200];
 	size_t len = mk_udp(p, 5, 100);
 
-	p[26] = p[27] = 0;	/* UDP: no checksum */
+	p[26] = p[27] = 0; /* UDP: no checksum */
 	ck_assert_int_eq(cksum_ip4_l4_ok(p, len), 1);
 	ck_assert_int_eq(cksum_ip4_fix_partial(p, len), 0);
-	p[6] = 0x20;		/* MF: not checkable */
+	p[6] = 0x20; /* MF: not checkable */
 	ck_assert_int_lt(cksum_ip4_l4_ok(p, len), 0);
 	ck_assert_int_lt(cksum_ip4_complete_l4(p, len), 0);
 }

@@ -18,7 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ctl_fixture.h"	/* first: netinet/in.h before linux/mroute.h */
+#include "ctl_fixture.h" /* first: netinet/in.h before linux/mroute.h */
 
 #include "check_main.h"
 #include "ctl.h"
@@ -112,7 +112,7 @@ static void check_snap(const struct ctl_snap *s)
 START_TEST(state_roundtrip)
 {
 	struct mrt_table *t = build();
-	struct ctl_buf b = { 0 };
+	struct ctl_buf b = {0};
 	struct ctl_snap s;
 	const uint8_t *body;
 	uint32_t len;
@@ -133,7 +133,7 @@ END_TEST
 START_TEST(decode_forward_compatible)
 {
 	struct mrt_table *t = build();
-	struct ctl_buf b = { 0 }, nb = { 0 };
+	struct ctl_buf b = {0}, nb = {0};
 	struct ctl_rec r;
 	struct ctl_snap s;
 	uint8_t big[sizeof(struct ctl_table) + 24];
@@ -152,9 +152,8 @@ START_TEST(decode_forward_compatible)
 		memcpy(&r, body + off, sizeof(r));
 		if (r.type == CTL_REC_TABLE) {
 			memcpy(big, body + off + sizeof(r), r.len);
-			ck_assert_int_eq(ctl_buf_rec(&nb, r.type, big,
-						     sizeof(big)),
-					 0);
+			ck_assert_int_eq(
+			    ctl_buf_rec(&nb, r.type, big, sizeof(big)), 0);
 		} else {
 			ck_assert_int_eq(ctl_buf_rec(&nb, r.type,
 						     body + off + sizeof(r),
@@ -174,7 +173,7 @@ END_TEST
 START_TEST(decode_malformed)
 {
 	struct mrt_table *t = build();
-	struct ctl_buf b = { 0 };
+	struct ctl_buf b = {0};
 	struct ctl_snap s;
 	struct ctl_vif v;
 	const uint8_t *body;
@@ -213,7 +212,7 @@ END_TEST
 START_TEST(many_entries)
 {
 	struct mrt_table *t = build();
-	struct ctl_buf b = { 0 };
+	struct ctl_buf b = {0};
 	struct ctl_snap s;
 	const uint8_t *body;
 	struct in_addr a;
@@ -224,7 +223,7 @@ START_TEST(many_entries)
 	for (i = 0; i < 100; i++) {
 		snprintf(grp, sizeof(grp), "239.9.%d.%d", i / 10, i % 10);
 		ck_assert_int_eq(mfc_op(E, S, MRT_ADD_MFC, "10.1.0.2", grp, 0,
-					(const int[]){ 1, 1, -1 }),
+					(const int[]){1, 1, -1}),
 				 0);
 	}
 	engine_lock(E);
@@ -245,7 +244,7 @@ END_TEST
 
 START_TEST(error_frame)
 {
-	struct ctl_buf b = { 0 };
+	struct ctl_buf b = {0};
 	struct ctl_hdr h;
 
 	ck_assert_int_eq(ctl_encode_error(&b, -EACCES), 0);
@@ -275,9 +274,9 @@ START_TEST(upcall_counters)
 	memset(&m, 0, sizeof(m));
 	memset(up, 0, sizeof(up));
 	up[0] = 0x45;
-	up[8] = UPCALL_NOCACHE;	/* im_msgtype; im_mbz (byte 9) 0 */
+	up[8] = UPCALL_NOCACHE; /* im_msgtype; im_mbz (byte 9) 0 */
 	memcpy(igmp, up, sizeof(igmp));
-	igmp[8] = 1;		/* TTL 1 */
+	igmp[8] = 1; /* TTL 1 */
 	igmp[9] = IPPROTO_IGMP;
 	ck_assert_int_eq(upcall_send(&s, &m, up, sizeof(up)), 0);
 	up[8] = UPCALL_WRVIFWHOLE;
@@ -311,11 +310,11 @@ static int listener(struct mrt_table *t, struct sockaddr_un *sun,
 	sun->sun_family = AF_UNIX;
 	n = snprintf(sun->sun_path + 1, sizeof(sun->sun_path) - 1,
 		     "libmrtshim-test_ctl/%d", (int)getpid());
-	*alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-			    (size_t)n);
+	*alen =
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)sun, *alen), 0);
 	ck_assert_int_eq(listen(fd, 8), 0);
-	t->lock_fd = fd;	/* closed by the mrouter's teardown */
+	t->lock_fd = fd; /* closed by the mrouter's teardown */
 	return fd;
 }
 
@@ -426,7 +425,7 @@ START_TEST(serve_state)
 	check_nlroute(buf + sizeof(h), h.len, 2, 1);
 	n = ask(&sun, alen, "NLROUTE 1 129 254\n", buf, sizeof(buf));
 	memcpy(&h, buf, sizeof(h));
-	if (MRT_HAVE_V6_DATAPLANE) {	/* v6 on: no v6 table, just DONE */
+	if (MRT_HAVE_V6_DATAPLANE) { /* v6 on: no v6 table, just DONE */
 		ck_assert_int_eq(ctl_check_hdr(&h), 0);
 		ck_assert_uint_eq(n, sizeof(h) + h.len);
 		check_nlroute(buf + sizeof(h), h.len, 0, 0);
@@ -459,13 +458,13 @@ START_TEST(serve_slow_peer)
 	listener(t, &sun, &alen);
 	c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ck_assert_int_eq(connect(c, (struct sockaddr *)&sun, alen), 0);
-	serve_round(20);	/* accepted */
+	serve_round(20); /* accepted */
 	ck_assert_int_eq(recv(c, &x, 1, MSG_DONTWAIT), -1);
 	ck_assert_int_eq(errno, EAGAIN);
 	F.now += CTL_TIMEOUT_NS;
 	for (i = 0; i < 3; i++)
 		serve_round(0);
-	ck_assert_int_eq(recv(c, &x, 1, MSG_DONTWAIT), 0);	/* closed */
+	ck_assert_int_eq(recv(c, &x, 1, MSG_DONTWAIT), 0); /* closed */
 	close(c);
 }
 END_TEST

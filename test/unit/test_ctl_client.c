@@ -21,7 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ctl_fixture.h"	/* first: netinet/in.h before linux/mroute.h */
+#include "ctl_fixture.h" /* first: netinet/in.h before linux/mroute.h */
 
 #include "check_main.h"
 #include "ctl.h"
@@ -40,7 +40,7 @@ static struct mrt_table *build(void)
 	t->list->pkt = 25;
 	t->list->bytes = 3200;
 	t->list->wrong_if = 2;
-	F.now += 730000000ull;	/* the entries' ages: 2.25 s and 0.73 s */
+	F.now += 730000000ull; /* the entries' ages: 2.25 s and 0.73 s */
 	return t;
 }
 
@@ -52,12 +52,14 @@ START_TEST(parse_unix_lines)
 
 	ck_assert(ctl_client_parse_unix(
 	    "0000000000000000: 00000002 00000000 00010000 0001 01 4711 "
-	    "@libmrtshim/ipv4/253\n", &ep));
+	    "@libmrtshim/ipv4/253\n",
+	    &ep));
 	ck_assert_int_eq(ep.family, AF_INET);
 	ck_assert_uint_eq(ep.table, 253);
 	ck_assert(ctl_client_parse_unix(
 	    "0000000000000000: 00000002 00000000 00010000 0001 01 4712 "
-	    "@libmrtshim/ipv6/254\n", &ep));
+	    "@libmrtshim/ipv6/254\n",
+	    &ep));
 	ck_assert_int_eq(ep.family, AF_INET6);
 	ck_assert_uint_eq(ep.table, 254);
 	/* header, a connected (not listening) socket, other names */
@@ -65,16 +67,20 @@ START_TEST(parse_unix_lines)
 	    "Num       RefCount Protocol Flags    Type St Inode Path\n", &ep));
 	ck_assert(!ctl_client_parse_unix(
 	    "0000000000000000: 00000003 00000000 00000000 0001 03 4713 "
-	    "@libmrtshim/ipv4/253\n", &ep));
+	    "@libmrtshim/ipv4/253\n",
+	    &ep));
 	ck_assert(!ctl_client_parse_unix(
 	    "0000000000000000: 00000002 00000000 00010000 0001 01 4714 "
-	    "@libmrtshim/ipv5/253\n", &ep));
+	    "@libmrtshim/ipv5/253\n",
+	    &ep));
 	ck_assert(!ctl_client_parse_unix(
 	    "0000000000000000: 00000002 00000000 00010000 0001 01 4715 "
-	    "@libmrtshim/ipv4/253x\n", &ep));
+	    "@libmrtshim/ipv4/253x\n",
+	    &ep));
 	ck_assert(!ctl_client_parse_unix(
 	    "0000000000000000: 00000002 00000000 00010000 0001 01 4716 "
-	    "/run/libmrtshim/ipv4/253\n", &ep));
+	    "/run/libmrtshim/ipv4/253\n",
+	    &ep));
 	ck_assert(!ctl_client_parse_unix(
 	    "0000000000000000: 00000002 00000000 00010000 0001 01 4717\n",
 	    &ep));
@@ -106,7 +112,7 @@ static int exchange(const void *resp, size_t len, bool close_peer,
 
 START_TEST(exchange_results)
 {
-	struct ctl_buf b = { 0 };
+	struct ctl_buf b = {0};
 	struct ctl_hdr h;
 	uint8_t *body;
 	char req[64];
@@ -127,17 +133,14 @@ START_TEST(exchange_results)
 	ck_assert_int_eq(exchange(b.p, b.len - 8, true, &h, &body, req),
 			 -ECONNRESET);
 	ck_assert_ptr_null(body);
-	ck_assert_int_eq(exchange(b.p, 5, true, &h, &body, req),
-			 -ECONNRESET);
+	ck_assert_int_eq(exchange(b.p, 5, true, &h, &body, req), -ECONNRESET);
 	/* not a control endpoint: -EPROTO */
 	b.p[0] ^= 0xff;
-	ck_assert_int_eq(exchange(b.p, b.len, true, &h, &body, req),
-			 -EPROTO);
+	ck_assert_int_eq(exchange(b.p, b.len, true, &h, &body, req), -EPROTO);
 	ctl_buf_free(&b);
 	/* refused: the server's error frame */
 	ck_assert_int_eq(ctl_encode_error(&b, -EACCES), 0);
-	ck_assert_int_eq(exchange(b.p, b.len, true, &h, &body, req),
-			 -EACCES);
+	ck_assert_int_eq(exchange(b.p, b.len, true, &h, &body, req), -EACCES);
 	ck_assert_ptr_null(body);
 	ctl_buf_free(&b);
 }
@@ -152,7 +155,7 @@ static uint32_t test_table(void)
 
 START_TEST(connect_nobody_listens)
 {
-	struct ctl_ep ep = { AF_INET, test_table() };
+	struct ctl_ep ep = {AF_INET, test_table()};
 	struct ctl_snap s;
 
 	ck_assert_int_eq(ctl_client_connect(&ep, NULL), -ECONNREFUSED);
@@ -186,7 +189,7 @@ static void *serve_loop(void *arg)
 START_TEST(state_from_server)
 {
 	struct mrt_table *t = build();
-	struct ctl_ep ep = { AF_INET, test_table() };
+	struct ctl_ep ep = {AF_INET, test_table()};
 	struct sockaddr_un sun;
 	struct ucred cr;
 	struct ctl_snap s;
@@ -211,8 +214,8 @@ START_TEST(state_from_server)
 	n = ctl_client_discover(found, 64);
 	ck_assert_int_ge(n, 1);
 	for (i = 0; i < n; i++)
-		seen += found[i].family == AF_INET &&
-			found[i].table == ep.table;
+		seen +=
+		    found[i].family == AF_INET && found[i].table == ep.table;
 	ck_assert_int_eq(seen, 1);
 
 	serving = 1;
@@ -237,7 +240,7 @@ END_TEST
 /* The snapshot of t as another process gets it. */
 static void snap_of(struct mrt_table *t, struct nlsnap *v)
 {
-	struct ctl_buf b = { 0 };
+	struct ctl_buf b = {0};
 	struct ctl_snap s;
 
 	ck_assert_int_eq(ctl_encode_state(&b, t, 4242, F.now), 0);
@@ -260,8 +263,8 @@ struct req {
 static size_t put_attr(struct req *q, size_t off, int type, const void *p,
 		       size_t n)
 {
-	struct rtattr a = { .rta_len = (unsigned short)RTA_LENGTH(n),
-			    .rta_type = (unsigned short)type };
+	struct rtattr a = {.rta_len = (unsigned short)RTA_LENGTH(n),
+			   .rta_type = (unsigned short)type};
 
 	memcpy(q->attrs + off, &a, sizeof(a));
 	memcpy(q->attrs + off + sizeof(a), p, n);
@@ -299,7 +302,7 @@ static int same_answer(struct mrt_table *first, struct nlsnap *v,
 START_TEST(snapshot_renders_alike)
 {
 	struct mrt_table *t = build();
-	struct nlview_opts o = { .portid = 1234 };
+	struct nlview_opts o = {.portid = 1234};
 	struct nlsnap v;
 	struct req q;
 	uint32_t tbl = 253, other = 77;
@@ -315,20 +318,20 @@ START_TEST(snapshot_renders_alike)
 	q.r.rtm_family = RTNL_FAMILY_IPMR;
 	put_attr(&q, 0, RTA_TABLE, &tbl, 4);
 	o.strict = true;
-	ck_assert_int_eq(same_answer(table_first(E), &v, &q, &o,
-				     NLVIEW_GOODSIZE), 2);
+	ck_assert_int_eq(
+	    same_answer(table_first(E), &v, &q, &o, NLVIEW_GOODSIZE), 2);
 	/* small datagrams: the packing is the same too */
 	ck_assert_int_gt(same_answer(table_first(E), &v, &q, &o, 200), 2);
 	/* a table that does not exist: the same -ENOENT, with ext_ack */
 	put_attr(&q, 0, RTA_TABLE, &other, 4);
 	o.ext_ack = true;
-	ck_assert_int_eq(same_answer(table_first(E), &v, &q, &o,
-				     NLVIEW_GOODSIZE), 1);
+	ck_assert_int_eq(
+	    same_answer(table_first(E), &v, &q, &o, NLVIEW_GOODSIZE), 1);
 	/* not strict: every table */
 	o.strict = false;
 	q.n.nlmsg_len = NLMSG_LENGTH(sizeof(q.r));
-	ck_assert_int_eq(same_answer(table_first(E), &v, &q, &o,
-				     NLVIEW_GOODSIZE), 2);
+	ck_assert_int_eq(
+	    same_answer(table_first(E), &v, &q, &o, NLVIEW_GOODSIZE), 2);
 
 	/* zebra's get: (S,G) with RTA_IIF/OIF, not strict, acked */
 	memset(&q, 0, sizeof(q));
@@ -341,16 +344,16 @@ START_TEST(snapshot_renders_alike)
 	off = put_attr(&q, off, RTA_SRC, &src, 4);
 	off = put_attr(&q, off, RTA_DST, &grp, 4);
 	put_attr(&q, off, RTA_TABLE, &tbl, 4);
-	ck_assert_int_eq(same_answer(table_first(E), &v, &q, &o,
-				     NLVIEW_MAXSIZE), 2);
+	ck_assert_int_eq(
+	    same_answer(table_first(E), &v, &q, &o, NLVIEW_MAXSIZE), 2);
 	/* an (S,G) that is not there: the same error */
 	grp = ip4("239.9.9.9");
 	off = put_attr(&q, 0, RTA_IIF, &tbl, 4);
 	off = put_attr(&q, off, RTA_OIF, &tbl, 4);
 	off = put_attr(&q, off, RTA_SRC, &src, 4);
 	put_attr(&q, off, RTA_DST, &grp, 4);
-	ck_assert_int_eq(same_answer(table_first(E), &v, &q, &o,
-				     NLVIEW_MAXSIZE), 1);
+	ck_assert_int_eq(
+	    same_answer(table_first(E), &v, &q, &o, NLVIEW_MAXSIZE), 1);
 	nlsnap_clear(&v);
 	ck_assert_ptr_null(v.tables);
 }
@@ -372,8 +375,8 @@ static struct mrt_table *hand_table(int family, uint32_t id, const char *src,
 	t->lock_fd = -1;
 	t->reg_vif = -1;
 	t->list_tail = &t->list;
-	t->vifs[0] = (struct mrt_vif){ .used = true, .ifindex = 2 };
-	t->vifs[1] = (struct mrt_vif){ .used = true, .ifindex = 3 };
+	t->vifs[0] = (struct mrt_vif){.used = true, .ifindex = 2};
+	t->vifs[1] = (struct mrt_vif){.used = true, .ifindex = 3};
 	t->maxvif = 2;
 	ck_assert_int_eq(inet_pton(family, src, c->origin.b), 1);
 	ck_assert_int_eq(inet_pton(family, grp, c->group.b), 1);
@@ -396,7 +399,7 @@ static void hand_free(struct mrt_table *t)
 
 static void hand_add(struct nlsnap *v, struct mrt_table *t)
 {
-	struct ctl_buf b = { 0 };
+	struct ctl_buf b = {0};
 	struct ctl_snap s;
 
 	ck_assert_int_eq(ctl_encode_state(&b, t, 1, NOW), 0);
@@ -412,11 +415,13 @@ static void hand_add(struct nlsnap *v, struct mrt_table *t)
  * render as the tables would in one process (default table first). */
 START_TEST(v6_and_several_tables)
 {
-	struct mrt_table *t4 = hand_table(AF_INET, 253, "10.1.0.2", "239.1.1.1");
-	struct mrt_table *t10 = hand_table(AF_INET, 10, "10.9.0.2", "239.9.9.9");
-	struct mrt_table *t6 = hand_table(AF_INET6, 254, "2001:db8::2",
-					  "ff0e::1");
-	struct nlview_opts o = { .portid = 77 };
+	struct mrt_table *t4 =
+	    hand_table(AF_INET, 253, "10.1.0.2", "239.1.1.1");
+	struct mrt_table *t10 =
+	    hand_table(AF_INET, 10, "10.9.0.2", "239.9.9.9");
+	struct mrt_table *t6 =
+	    hand_table(AF_INET6, 254, "2001:db8::2", "ff0e::1");
+	struct nlview_opts o = {.portid = 77};
 	struct nlsnap v;
 	struct req q;
 
@@ -446,7 +451,7 @@ END_TEST
 
 START_TEST(request_table)
 {
-	struct nlview_opts o = { .strict = true };
+	struct nlview_opts o = {.strict = true};
 	struct nlview_req rq;
 	struct req q;
 	uint32_t tbl = 10;
@@ -457,7 +462,7 @@ START_TEST(request_table)
 	q.n.nlmsg_len = NLMSG_LENGTH(sizeof(q.r));
 	q.r.rtm_family = RTNL_FAMILY_IP6MR;
 	nlview_req_init(&rq, &q, q.n.nlmsg_len, &o);
-	ck_assert_uint_eq(nlview_req_table(&rq), 0);	/* every table */
+	ck_assert_uint_eq(nlview_req_table(&rq), 0); /* every table */
 	put_attr(&q, 0, RTA_TABLE, &tbl, 4);
 	nlview_req_init(&rq, &q, q.n.nlmsg_len, &o);
 	ck_assert_uint_eq(nlview_req_table(&rq), 10);

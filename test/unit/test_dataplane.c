@@ -65,7 +65,7 @@ static struct mrt_mfc *entry(const char *src, const char *grp)
 
 START_TEST(test_nocache_queue_resolve)
 {
-	static const int oifs[] = { 1, 1, -1 };
+	static const int oifs[] = {1, 1, -1};
 	struct mrt_chan_meta m;
 	struct mrt_mfc *c;
 	uint8_t u[256];
@@ -118,7 +118,7 @@ END_TEST
 
 START_TEST(test_threshold_update)
 {
-	static const int o1[] = { 1, 1, -1 }, o5[] = { 1, 5, -1 };
+	static const int o1[] = {1, 1, -1}, o5[] = {1, 5, -1};
 
 	fx_mfc("10.1.0.2", "239.1.1.1", 0, o1);
 	fx_mfc("10.1.0.2", "239.1.1.1", 0, o5);
@@ -144,8 +144,7 @@ START_TEST(test_link_local_and_expiry)
 	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 
 	engine_lock(eng);
-	ck_assert_uint_eq(dp_expire_locked(eng, F.now + 9 * S),
-			  F.now + 10 * S);
+	ck_assert_uint_eq(dp_expire_locked(eng, F.now + 9 * S), F.now + 10 * S);
 	ck_assert_int_eq(tab->nunres, 1);
 	F.now += 10 * S + S / 2;
 	dp_expire_locked(eng, F.now);
@@ -158,7 +157,7 @@ END_TEST
 
 START_TEST(test_wrongvif_sequence)
 {
-	static const int oifs[] = { 0, 1, -1 };
+	static const int oifs[] = {0, 1, -1};
 	struct mrt_chan_meta m;
 	uint8_t u[512];
 
@@ -192,14 +191,14 @@ START_TEST(test_wrongvif_sequence)
 	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 20 + 128);
 	ck_assert_int_eq(u[8], 4);
 	ck_assert_int_eq(u[10], 0);
-	ck_assert_int_eq(u[20 + 8], 5);	/* inner TTL untouched */
+	ck_assert_int_eq(u[20 + 8], 5); /* inner TTL untouched */
 	ck_assert_int_eq(nsent, 0);
 }
 END_TEST
 
 START_TEST(test_wholepkt)
 {
-	static const int oifs[] = { 1, 1, 2, 1, -1 };
+	static const int oifs[] = {1, 1, 2, 1, -1};
 	struct mrt_chan_meta m;
 	uint8_t u[512];
 
@@ -221,7 +220,7 @@ END_TEST
 
 START_TEST(test_wildcards)
 {
-	static const int g1[] = { 1, 1, -1 }, g2[] = { 0, 1, 1, 1, -1 };
+	static const int g1[] = {1, 1, -1}, g2[] = {0, 1, 1, 1, -1};
 	uint8_t u[256];
 
 	/* §14 #16: (*,G) without the arrival vif does not match */
@@ -238,8 +237,8 @@ START_TEST(test_wildcards)
 	ck_assert_uint_eq(entry("0.0.0.0", "239.2.2.2")->pkt, 1);
 	/* §14 #18 */
 	nsent = 0;
-	ck_assert_int_eq(mfc_op(eng, ms, MRT_ADD_MFC_PROXY, "0.0.0.0",
-				"0.0.0.0", 1, g2), 0);
+	ck_assert_int_eq(
+	    mfc_op(eng, ms, MRT_ADD_MFC_PROXY, "0.0.0.0", "0.0.0.0", 1, g2), 0);
 	input(2, "10.1.0.2", "239.3.3.3", 5);
 	ck_assert_int_eq(fx_upcall(u, sizeof(u)), -1);
 	ck_assert_int_eq(nsent, 1);
@@ -288,7 +287,7 @@ END_TEST
 
 START_TEST(test_df_and_down)
 {
-	static const int oifs[] = { 1, 1, -1 };
+	static const int oifs[] = {1, 1, -1};
 
 	fx_mfc("10.1.0.2", "239.1.1.1", 0, oifs);
 	fx_xmit_rc = -EMSGSIZE;
@@ -304,7 +303,7 @@ END_TEST
 
 START_TEST(test_local_origin)
 {
-	static const int oifs[] = { 0, 1, 1, 1, -1 };
+	static const int oifs[] = {0, 1, 1, 1, -1};
 	struct mrt_chan_meta m;
 	uint8_t p[256], u[256];
 	size_t len = mk(p, "10.1.0.1", "239.4.4.4", 5, 100);
@@ -348,7 +347,7 @@ START_TEST(test_bad_input)
 	engine_lock(eng);
 	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, 10, 0), -EINVAL);
 	p[0] = 0x45;
-	p[3] = 200;	/* longer than captured */
+	p[3] = 200; /* longer than captured */
 	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, 64, 0), -EINVAL);
 	engine_unlock(eng);
 	/* broadcast / loopback sources are never routed */
@@ -382,7 +381,7 @@ static int fork_scenario(int report_fd)
 		return 4;
 	if (dp->own->pid != getpid())
 		return 5;
-	engine_lock(e);		/* as the host's atfork prepare */
+	engine_lock(e); /* as the host's atfork prepare */
 	c = fork();
 	if (c < 0)
 		return 6;
@@ -394,12 +393,12 @@ static int fork_scenario(int report_fd)
 	} else {
 		engine_unlock(e);
 	}
-	if (c > 0) {		/* M: keep forwarding a while, then exit */
+	if (c > 0) { /* M: keep forwarding a while, then exit */
 		poll(NULL, 0, 400);
 		_exit(dp->own->pid == getpid() ? 0 : 7);
 	}
-	dp_atfork_child(e);	/* C: the handler only prepares... */
-	dp_fork_resume(e);	/* ...the first hooked call starts it */
+	dp_atfork_child(e); /* C: the handler only prepares... */
+	dp_fork_resume(e);  /* ...the first hooked call starts it */
 	for (i = 0; i < 60; i++) {
 		engine_lock(e);
 		owner = dp->own->pid;
@@ -411,7 +410,7 @@ static int fork_scenario(int report_fd)
 			_exit(0);
 		}
 		if (i < 4 && owner == getpid())
-			_exit(9);	/* took over while M lived */
+			_exit(9); /* took over while M lived */
 		poll(NULL, 0, 50);
 	}
 	_exit(10);
@@ -424,16 +423,16 @@ START_TEST(test_fork_takeover)
 	pid_t m;
 
 	if (geteuid() != 0)
-		return;		/* needs AF_PACKET; dp_smoke covers root */
+		return; /* needs AF_PACKET; dp_smoke covers root */
 	ck_assert_int_eq(pipe(pfd), 0);
 	m = fork();
 	ck_assert_int_ge(m, 0);
 	if (m == 0)
 		_exit(fork_scenario(pfd[1]));
 	close(pfd[1]);
-	ck_assert_int_eq(waitpid(m, &st, 0), m);	/* reap M promptly */
+	ck_assert_int_eq(waitpid(m, &st, 0), m); /* reap M promptly */
 	ck_assert_int_eq(WEXITSTATUS(st), 0);
-	ck_assert_int_eq(read(pfd[0], &ch, 1), 1);	/* C took over */
+	ck_assert_int_eq(read(pfd[0], &ch, 1), 1); /* C took over */
 	ck_assert_int_eq(ch, 'T');
 	close(pfd[0]);
 }
@@ -464,20 +463,20 @@ static int handover_scenario(void)
 	dp = e->dp;
 	if (!dp || !dp->thr_started || !dp->own || pipe(pfd) < 0)
 		return 4;
-	engine_lock(e);		/* as the host's atfork prepare */
+	engine_lock(e); /* as the host's atfork prepare */
 	c = fork();
 	if (c < 0)
 		return 6;
-	if (c > 0) {		/* M: hand over, stay alive until C says */
+	if (c > 0) { /* M: hand over, stay alive until C says */
 		engine_unlock(e);
 		dp_atfork_parent(e);
 		dp_exit_handover(e);
 		if (dp->own->pid == getpid())
-			return 11;	/* still the owner */
+			return 11; /* still the owner */
 		p.fd = pfd[0];
 		p.events = POLLIN;
 		if (poll(&p, 1, 20000) != 1 || read(pfd[0], &ch, 1) != 1)
-			return 12;	/* C never took over */
+			return 12; /* C never took over */
 		engine_lock(e);
 		stopped = dp->stop;
 		engine_unlock(e);
@@ -507,7 +506,7 @@ START_TEST(test_exit_handover)
 	pid_t m;
 
 	if (geteuid() != 0)
-		return;		/* needs AF_PACKET; dp_fork.sh covers root */
+		return; /* needs AF_PACKET; dp_fork.sh covers root */
 	m = fork();
 	ck_assert_int_ge(m, 0);
 	if (m == 0)

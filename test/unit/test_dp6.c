@@ -80,11 +80,11 @@ START_TEST(test_scope_drops)
 	p[6] = 0;
 	p[40] = IPPROTO_UDP;
 	p[41] = 0;
-	p[42] = 5;		/* Router Alert, value 2 */
+	p[42] = 5; /* Router Alert, value 2 */
 	p[43] = 2;
 	p[44] = 0;
 	p[45] = 2;
-	p[46] = 1;		/* PadN 0 */
+	p[46] = 1; /* PadN 0 */
 	p[47] = 0;
 	p[5] += 8;
 	engine_lock(eng);
@@ -98,8 +98,7 @@ START_TEST(test_scope_drops)
 	len = fx_udp6(p, SRC, "ff0e::2", 64, 10);
 	engine_lock(eng);
 	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, 39, 0), -EINVAL);
-	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, len - 1, 0),
-			 -EINVAL);
+	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, len - 1, 0), -EINVAL);
 	p[0] = 0x45;
 	ck_assert_int_eq(dp_input_locked(eng, tab, 2, p, len, 0), -EINVAL);
 	p[0] = 0x60;
@@ -113,13 +112,11 @@ END_TEST
 START_TEST(test_nocache_pktinfo_mapped)
 {
 	struct mrt_chan_meta m;
-	uint8_t u[256], want[16] = { [10] = 0xff, [11] = 0xff,
-				     10, 11, 12, 13 };
+	uint8_t u[256], want[16] = {[10] = 0xff, [11] = 0xff, 10, 11, 12, 13};
 
 	/* IPV6_PKTINFO of a NOCACHE: v4-mapped source bytes 8-11, as
 	 * ip6_datagram_recv_ctl reads the copied header (observed) */
-	ck_assert_int_eq(in6(3, "2001:db8:1:0:a0b:c0d:e0f:1011", GRP, 5, 0),
-			 0);
+	ck_assert_int_eq(in6(3, "2001:db8:1:0:a0b:c0d:e0f:1011", GRP, 5, 0), 0);
 	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 80);
 	ck_assert_int_eq(m.ifindex, 0);
 	ck_assert_mem_eq(m.dst.b, want, 16);
@@ -130,7 +127,7 @@ START_TEST(test_nocache_queue_resolve)
 {
 	struct mrt_chan_meta m;
 	struct mrt_mfc *c;
-	uint8_t u[256], mapped[16] = { [10] = 0xff, [11] = 0xff };
+	uint8_t u[256], mapped[16] = {[10] = 0xff, [11] = 0xff};
 	union mrt_ip s = fx_ip6(SRC), g = fx_ip6(GRP);
 	int i;
 
@@ -168,8 +165,7 @@ START_TEST(test_nocache_queue_resolve)
 		ck_assert_uint_eq(sent[i].len, 148);
 		ck_assert_int_eq(sent[i].pkt[7], 4);
 		ck_assert_int_eq(sent[i].pkt[1], 0x0a);
-		ck_assert_int_eq(cksum_ip6_l4_ok(sent[i].pkt, sent[i].len),
-				 1);
+		ck_assert_int_eq(cksum_ip6_l4_ok(sent[i].pkt, sent[i].len), 1);
 	}
 	c = entry6(SRC, GRP);
 	ck_assert_ptr_nonnull(c);
@@ -199,8 +195,7 @@ START_TEST(test_expiry)
 	in6(2, SRC, GRP, 64, 0);
 	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), 80);
 	engine_lock(eng);
-	ck_assert_uint_eq(dp_expire_locked(eng, F.now + 9 * S),
-			  F.now + 10 * S);
+	ck_assert_uint_eq(dp_expire_locked(eng, F.now + 9 * S), F.now + 10 * S);
 	engine_unlock(eng);
 	ck_assert_uint_eq(tab->nunres, 1);
 	/* later packets do not extend it */
@@ -259,7 +254,7 @@ START_TEST(test_wrongmif)
 	ck_assert_int_eq(fx_mfc6(SRC, GRP, 1, 1u << 0), 0);
 	c = entry6(SRC, GRP);
 	in6(2, SRC, GRP, 9, 0);
-	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);	/* assert off */
+	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1); /* assert off */
 	ck_assert_uint_eq(c->wrong_if, 1);
 	ck_assert_int_eq(fx_set6(MRT6_ASSERT, 1), 0);
 	in6(2, SRC, GRP, 9, 0);
@@ -296,7 +291,7 @@ START_TEST(test_wrmifwhole)
 	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), &m), 40 + 148);
 	ck_assert_int_eq(u[1], 4);
 	ck_assert_int_eq(mif_of(u), 0);
-	ck_assert_int_eq(u[40 + 7], 9);	/* original hop limit */
+	ck_assert_int_eq(u[40 + 7], 9); /* original hop limit */
 	ck_assert_int_eq(m.ifindex, 2);
 	ck_assert_int_eq(m.ttl, 9);
 	ck_assert_int_eq(fx_upcall_m(u, sizeof(u), NULL), -1);
@@ -308,7 +303,7 @@ END_TEST
 static size_t pim6_register(uint8_t *m, const uint8_t *p, size_t len)
 {
 	union mrt_ip s = fx_ip6("2001:db8:7::1"), d = fx_ip6("2001:db8:7::2");
-	uint8_t ph[8] = { 0, 0, 0, 8, 0, 0, 0, IPPROTO_PIM };
+	uint8_t ph[8] = {0, 0, 0, 8, 0, 0, 0, IPPROTO_PIM};
 	uint32_t sum;
 	uint16_t c;
 
@@ -429,7 +424,7 @@ START_TEST(test_non_mif)
 	ck_assert_int_eq(fx_set6(MRT6_ASSERT, 1), 0);
 	ck_assert_int_eq(fx_mfc6(SRC, GRP, 0, 1u << 1), 0);
 	c = entry6(SRC, GRP);
-	in6(9, SRC, GRP, 9, 0);		/* a mif capture never gives it */
+	in6(9, SRC, GRP, 9, 0); /* a mif capture never gives it */
 	ck_assert_uint_eq(c->pkt, 0);
 	in6(9, SRC, GRP, 9, DP_IN_NONMIF);
 	in6(9, SRC, GRP, 9, DP_IN_NONMIF);
@@ -468,15 +463,15 @@ START_TEST(test_partial_checksums)
 	memcpy(q, p, 40);
 	q[4] = 0;
 	q[5] = 16;
-	q[6] = 0;		/* next: hop-by-hop */
+	q[6] = 0; /* next: hop-by-hop */
 	q[40] = IPPROTO_ICMPV6;
-	q[41] = 0;		/* (0 + 1) * 8 bytes */
-	q[42] = 1;		/* PadN, 4 bytes */
+	q[41] = 0; /* (0 + 1) * 8 bytes */
+	q[42] = 1; /* PadN, 4 bytes */
 	q[43] = 4;
 	q[48] = 128;
 	ck_assert_int_eq(cksum_ip6_l4_ok(q, 56), 0);
 	ck_assert_int_eq(cksum_ip6_complete_l4(q, 56), 0);
-	ck_assert_int_eq(cksum_ip6_l4_ok(q, 56), 0);	/* no pseudo sum */
+	ck_assert_int_eq(cksum_ip6_l4_ok(q, 56), 0); /* no pseudo sum */
 	/* with the pseudo-header sum in the field, completion verifies */
 	memset(q + 50, 0, 2);
 	sum = cksum_add(0, q + 8, 32) + 8 + IPPROTO_ICMPV6;
@@ -494,7 +489,7 @@ END_TEST
 
 START_TEST(test_tx_mtu)
 {
-	static struct tx tx = { .fd = -1 };
+	static struct tx tx = {.fd = -1};
 	uint8_t p[1600];
 	size_t len = fx_udp6(p, SRC, GRP, 9, 1500);
 

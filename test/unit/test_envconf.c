@@ -18,16 +18,22 @@ START_TEST(test_level_names)
 		const char *s;
 		int level;
 	} ok[] = {
-		{ "off", 0 },		   { "none", 0 },
-		{ "error", MRT_LOG_ERR },  { "ERROR", MRT_LOG_ERR },
-		{ "warn", MRT_LOG_WARN },  { "Warning", MRT_LOG_WARN },
-		{ "info", MRT_LOG_INFO },  { "debug", MRT_LOG_DEBUG },
-		/* MRTSHIM_DEBUG's digits keep their meaning */
-		{ "0", 0 },		   { "1", MRT_LOG_ERR },
-		{ "2", MRT_LOG_INFO },	   { "3", MRT_LOG_DEBUG },
+	    {"off", 0},
+	    {"none", 0},
+	    {"error", MRT_LOG_ERR},
+	    {"ERROR", MRT_LOG_ERR},
+	    {"warn", MRT_LOG_WARN},
+	    {"Warning", MRT_LOG_WARN},
+	    {"info", MRT_LOG_INFO},
+	    {"debug", MRT_LOG_DEBUG},
+	    /* MRTSHIM_DEBUG's digits keep their meaning */
+	    {"0", 0},
+	    {"1", MRT_LOG_ERR},
+	    {"2", MRT_LOG_INFO},
+	    {"3", MRT_LOG_DEBUG},
 	};
-	static const char *const bad[] = { "", "4", "-1", "10", "infos",
-					   "debug ", "2x" };
+	static const char *const bad[] = {"",	   "4",	     "-1", "10",
+					  "infos", "debug ", "2x"};
 	size_t i;
 	int lv;
 

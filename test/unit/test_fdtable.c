@@ -23,7 +23,7 @@
 
 /* ---- stubs ---- */
 
-static rlim_t stub_nofile = 64;	/* RLIMIT_NOFILE's rlim_cur */
+static rlim_t stub_nofile = 64; /* RLIMIT_NOFILE's rlim_cur */
 static int stub_mmap_fail;	/* mmap fails with ENOMEM when set */
 static int stub_mmaps;		/* mmap calls */
 static size_t stub_mmap_len;	/* the last one's length */
@@ -107,7 +107,7 @@ static void setup(void)
 
 	/* a fresh table (the old ones are never freed, as in fdtable.c) */
 	atomic_store(&shim_fdtab, NULL);
-	fdtab_atfork_child(false);	/* lock re-initialised, no owner */
+	fdtab_atfork_child(false); /* lock re-initialised, no owner */
 	stub_nofile = 64;
 	stub_mmap_fail = 0;
 	stub_mmaps = 0;
@@ -138,7 +138,7 @@ START_TEST(lookup)
 {
 	struct shim_rec *r;
 
-	ck_assert_ptr_null(fdtab_get(5));	/* no table yet */
+	ck_assert_ptr_null(fdtab_get(5)); /* no table yet */
 	ck_assert_int_eq(stub_mmaps, 0);
 	r = track(0, 5);
 	ck_assert_int_eq(r->refs, 1);
@@ -147,7 +147,7 @@ START_TEST(lookup)
 	ck_assert_ptr_eq(fdtab_sock(5), r);
 	ck_assert_ptr_null(fdtab_get(4));
 	ck_assert_ptr_null(fdtab_get(-1));
-	ck_assert_ptr_null(fdtab_get(64));	/* past the table */
+	ck_assert_ptr_null(fdtab_get(64)); /* past the table */
 	ck_assert_ptr_null(fdtab_get(1 << 30));
 	ck_assert_int_eq(stub_mmaps, 1);
 	ck_assert_uint_eq(atomic_load(&shim_fdtab)->n, 64);
@@ -211,7 +211,7 @@ START_TEST(internal_fds)
 	ck_assert(r->internal);
 	ck_assert_ptr_null(fdtab_sock(7));
 	ck_assert(fdtab_guarded(7));
-	mrt_in_engine = 1;	/* the engine may close its own fds */
+	mrt_in_engine = 1; /* the engine may close its own fds */
 	ck_assert(!fdtab_guarded(7));
 	mrt_in_engine = 0;
 	ck_assert(!fdtab_guarded(8));
@@ -306,8 +306,9 @@ START_TEST(size_from_rlimit)
 	stub_nofile = (rlim_t)1 << 30;
 	track(1, 3);
 	ck_assert_uint_eq(atomic_load(&shim_fdtab)->n, 1u << 22);
-	ck_assert_uint_eq(stub_mmap_len, sizeof(struct shim_fdtab) +
-			  ((size_t)1 << 22) * sizeof(struct shim_rec *));
+	ck_assert_uint_eq(stub_mmap_len,
+			  sizeof(struct shim_fdtab) +
+			      ((size_t)1 << 22) * sizeof(struct shim_rec *));
 }
 END_TEST
 
@@ -346,8 +347,8 @@ START_TEST(foreign_process)
 	int st;
 	pid_t c;
 
-	ck_assert(!fdtab_foreign());	/* no owner yet */
-	track(0, 5);			/* the first record sets it */
+	ck_assert(!fdtab_foreign()); /* no owner yet */
+	track(0, 5);		     /* the first record sets it */
 	ck_assert(!fdtab_foreign());
 	c = fork();
 	ck_assert_int_ge(c, 0);
@@ -384,7 +385,7 @@ static void collect(int fd, void *arg)
 START_TEST(each_and_release_all)
 {
 	struct shim_rec *a = track(0, 3);
-	int fds[8] = { 0 };
+	int fds[8] = {0};
 
 	track(1, 4);
 	fdtab_dup(3, 20);

@@ -57,7 +57,7 @@ static struct mrt_mfc *mk_entry(struct mrt_table *t, uint32_t o, uint32_t g,
 START_TEST(test_ttl_threshold)
 {
 	struct mrt_table *t = mk_table();
-	static const int oifs[] = { 1, 1, 2, 5, -1 };
+	static const int oifs[] = {1, 1, 2, 5, -1};
 	struct mrt_mfc *c = mk_entry(t, 0x0a010002, 0xef010101, 0, oifs);
 	struct fwd_result r;
 
@@ -66,7 +66,7 @@ START_TEST(test_ttl_threshold)
 	ck_assert_int_eq(r.tx[0], 1);
 	fwd_decide(t, c, 2, 0, 6, 128, false, 1 * S, &r);
 	ck_assert_int_eq(r.ntx, 2);
-	ck_assert_int_eq(r.tx[0], 2);	/* highest vif first */
+	ck_assert_int_eq(r.tx[0], 2); /* highest vif first */
 	ck_assert_int_eq(r.tx[1], 1);
 	fwd_decide(t, c, 2, 0, 1, 128, false, 1 * S, &r);
 	ck_assert_int_eq(r.ntx, 0);
@@ -84,12 +84,12 @@ END_TEST
 START_TEST(test_sg_back_to_arrival)
 {
 	struct mrt_table *t = mk_table();
-	static const int oifs[] = { 0, 1, 1, 1, -1 };
+	static const int oifs[] = {0, 1, 1, 1, -1};
 	struct mrt_mfc *c = mk_entry(t, 0x0a010002, 0xef010101, 0, oifs);
 	struct fwd_result r;
 
 	fwd_decide(t, c, 2, 0, 5, 100, false, 0, &r);
-	ck_assert_int_eq(r.ntx, 2);	/* (S,G) may send back */
+	ck_assert_int_eq(r.ntx, 2); /* (S,G) may send back */
 	ck_assert_int_eq(r.tx[1], 0);
 	free_table(t);
 }
@@ -98,7 +98,7 @@ END_TEST
 START_TEST(test_wrongvif_rate)
 {
 	struct mrt_table *t = mk_table();
-	static const int oifs[] = { 0, 1, -1 };
+	static const int oifs[] = {0, 1, -1};
 	struct mrt_mfc *c = mk_entry(t, 0x0a010002, 0xef010101, 1, oifs);
 	struct fwd_result r;
 
@@ -111,14 +111,14 @@ START_TEST(test_wrongvif_rate)
 	ck_assert_uint_eq(t->vifs[0].pkt_in, 0);
 	t->do_assert = true;
 	fwd_decide(t, c, 2, 0, 5, 128, false, 100 * S, &r);
-	ck_assert(r.wrongvif);	/* first one immediate */
+	ck_assert(r.wrongvif); /* first one immediate */
 	ck_assert(!r.wrvifwhole);
 	fwd_decide(t, c, 2, 0, 5, 128, false, 100 * S, &r);
 	ck_assert(!r.wrongvif);
 	fwd_decide(t, c, 2, 0, 5, 128, false, 101 * S, &r);
 	ck_assert(!r.wrongvif);
 	fwd_decide(t, c, 2, 0, 5, 128, false, 103 * S, &r);
-	ck_assert(!r.wrongvif);	/* exactly 3 s: not strictly later */
+	ck_assert(!r.wrongvif); /* exactly 3 s: not strictly later */
 	fwd_decide(t, c, 2, 0, 5, 128, false, 103 * S + 1, &r);
 	ck_assert(r.wrongvif);
 	ck_assert_uint_eq(c->wrong_if, 6);
@@ -159,12 +159,12 @@ END_TEST
 START_TEST(test_star_g)
 {
 	struct mrt_table *t = mk_table();
-	static const int oifs[] = { 0, 1, 1, 1, -1 };
+	static const int oifs[] = {0, 1, 1, 1, -1};
 	struct mrt_mfc *c = mk_entry(t, 0, 0xef020202, 0, oifs);
 	struct fwd_result r;
 
 	fwd_decide(t, c, 2, 0, 5, 128, false, 0, &r);
-	ck_assert_int_eq(r.ntx, 1);	/* never back to arrival */
+	ck_assert_int_eq(r.ntx, 1); /* never back to arrival */
 	ck_assert_int_eq(r.tx[0], 1);
 	free_table(t);
 }
@@ -173,7 +173,7 @@ END_TEST
 START_TEST(test_star_star)
 {
 	struct mrt_table *t = mk_table();
-	static const int oifs[] = { 0, 1, 1, 1, -1 };
+	static const int oifs[] = {0, 1, 1, 1, -1};
 	struct mrt_mfc *c = mk_entry(t, 0, 0, 1, oifs);
 	struct fwd_result r;
 

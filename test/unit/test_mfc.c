@@ -34,7 +34,7 @@ static struct mrt_mfc *add(const char *s, const char *g, int parent,
 			   const int *oifs)
 {
 	struct mrt_mfc *c = calloc(1, sizeof(*c));
-	uint8_t ttls[MRT_MAXVIFS] = { 0 };
+	uint8_t ttls[MRT_MAXVIFS] = {0};
 
 	ck_assert_ptr_nonnull(c);
 	c->origin = ip4(s);
@@ -74,13 +74,13 @@ END_TEST
 START_TEST(thresholds)
 {
 	struct mrt_mfc c;
-	uint8_t ttls[MRT_MAXVIFS] = { 0 };
+	uint8_t ttls[MRT_MAXVIFS] = {0};
 
 	memset(&c, 0, sizeof(c));
 	ttls[0] = 0;
 	ttls[1] = 254;
 	ttls[2] = 255;
-	ttls[5] = 3;		/* vif 5 does not exist */
+	ttls[5] = 3; /* vif 5 does not exist */
 	mfc_update_thresholds(&T, &c, ttls);
 	ck_assert_uint_eq(c.ttls[0], 255);
 	ck_assert_uint_eq(c.ttls[1], 254);
@@ -98,9 +98,9 @@ END_TEST
 /* spec §14 steps 16-18 */
 START_TEST(wildcards)
 {
-	static const int o1[] = { 1, -1 }, o01[] = { 0, 1, -1 };
+	static const int o1[] = {1, -1}, o01[] = {0, 1, -1};
 	union mrt_ip s = ip4("10.1.0.2"), g1 = ip4("239.2.2.1"),
-		     g2 = ip4("239.2.2.2"), g3 = ip4("239.3.3.3"), z = { 0 };
+		     g2 = ip4("239.2.2.2"), g3 = ip4("239.3.3.3"), z = {0};
 	struct mrt_mfc *sg, *star2, *all;
 
 	add("0.0.0.0", "239.2.2.1", 0, o1);
@@ -132,10 +132,10 @@ END_TEST
 
 START_TEST(words)
 {
-	static const int two[] = { 1, 2, -1 };
+	static const int two[] = {1, 2, -1};
 	struct mrt_mfc *c = add("10.1.0.2", "239.1.1.1", 0, two);
 	struct mrt_mfc *none = add("0.0.0.0", "239.1.1.2", 1, NULL);
-	union mrt_ip o6 = { 0 }, g6 = { 0 };
+	union mrt_ip o6 = {0}, g6 = {0};
 	char buf[MFC_WORDS_LEN];
 
 	mfc_key_words(AF_INET, &c->origin, &c->group, buf, sizeof(buf));

@@ -19,7 +19,7 @@
 #include "dataplane.h"
 #include "dp_priv.h"
 #include "engine_priv.h"
-#include "fake_host.h"	/* netinet/in.h before linux/mroute6.h */
+#include "fake_host.h" /* netinet/in.h before linux/mroute6.h */
 #include "mldin.h"
 #include "table.h"
 
@@ -34,7 +34,7 @@ static struct mrt_table *T;
 static struct dp *D;
 
 /* A standard MLD hop-by-hop header: next ICMPv6, RA 0, PadN 2. */
-static const uint8_t HBH_RA0[8] = { 58, 0, 5, 2, 0, 0, 1, 0 };
+static const uint8_t HBH_RA0[8] = {58, 0, 5, 2, 0, 0, 1, 0};
 
 static void setup(void)
 {
@@ -46,20 +46,20 @@ static void setup(void)
 	ck_assert_int_eq(engine_create(&F.host, &E), 0);
 	S = mrt_sock_new(E, 1000, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
 	ck_assert_ptr_nonnull(S);
-	ck_assert_int_eq(mrt_setsockopt(E, S, IPPROTO_IPV6, MRT6_INIT, &one,
-					sizeof(one)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, S, IPPROTO_IPV6, MRT6_INIT, &one, sizeof(one)),
+	    0);
 	memset(&mc, 0, sizeof(mc));
 	mc.mif6c_mifi = 0;
 	mc.mif6c_pifi = 2;
-	ck_assert_int_eq(mrt_setsockopt(E, S, IPPROTO_IPV6, MRT6_ADD_MIF, &mc,
-					sizeof(mc)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, S, IPPROTO_IPV6, MRT6_ADD_MIF, &mc, sizeof(mc)),
+	    0);
 	mc.mif6c_mifi = 1;
 	mc.mif6c_pifi = 3;
-	ck_assert_int_eq(mrt_setsockopt(E, S, IPPROTO_IPV6, MRT6_ADD_MIF, &mc,
-					sizeof(mc)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, S, IPPROTO_IPV6, MRT6_ADD_MIF, &mc, sizeof(mc)),
+	    0);
 	engine_lock(E);
 	T = table_of_sock(E, S);
 	D = dp_get(E);
@@ -86,12 +86,12 @@ static size_t mk6(uint8_t *p, const char *src, const char *dst,
 		  const uint8_t *hbh, size_t hl, uint8_t nh, const uint8_t *l4,
 		  size_t n)
 {
-	uint8_t ph[8] = { 0 };
+	uint8_t ph[8] = {0};
 	uint32_t sum;
 	uint16_t c;
 
 	memset(p, 0, 40);
-	p[0] = 0x6a;		/* version 6, tclass 0xa4 */
+	p[0] = 0x6a; /* version 6, tclass 0xa4 */
 	p[1] = 0x40;
 	p[4] = (uint8_t)((hl + n) >> 8);
 	p[5] = (uint8_t)(hl + n);
@@ -215,11 +215,11 @@ START_TEST(ra_other_value_is_data)
 	size_t n;
 
 	memcpy(h, HBH_RA0, 8);
-	h[5] = 1;		/* RA value 1 (RSVP): normal processing */
+	h[5] = 1; /* RA value 1 (RSVP): normal processing */
 	n = report(p, "2001:db8:1::2", "ff0e::1:2", h, 8);
 	ck_assert_int_eq(classify(p, n), MLDIN_DATA);
 	/* a hop-by-hop header without any RA option */
-	memcpy(h, (uint8_t[]){ 58, 0, 1, 4, 0, 0, 0, 0 }, 8);
+	memcpy(h, (uint8_t[]){58, 0, 1, 4, 0, 0, 0, 0}, 8);
 	n = report(p, "2001:db8:1::2", "ff0e::1:2", h, 8);
 	ck_assert_int_eq(classify(p, n), MLDIN_DATA);
 }
@@ -228,10 +228,10 @@ END_TEST
 START_TEST(padn_before_ra)
 {
 	uint8_t p[256];
-	const uint8_t h[8] = { 58, 0, 1, 0, 5, 2, 0, 0 };
-	const uint8_t h16[16] = { 58, 1, 1, 2, 0, 0, 5, 2, 0, 0,
-				  0x1e, 0, 1, 2, 0, 0 };
-	const uint8_t pad1[8] = { 58, 0, 0, 0, 5, 2, 0, 0 };
+	const uint8_t h[8] = {58, 0, 1, 0, 5, 2, 0, 0};
+	const uint8_t h16[16] = {58, 1, 1,    2, 0, 0, 5, 2,
+				 0,  0, 0x1e, 0, 1, 2, 0, 0};
+	const uint8_t pad1[8] = {58, 0, 0, 0, 5, 2, 0, 0};
 	struct mldin_pkt x;
 	size_t n;
 
@@ -263,47 +263,46 @@ START_TEST(bad_hbh_dropped)
 	size_t n, i;
 
 	/* Pad1 Pad1 after the RA: fine */
-	ck_assert_int_eq(with_hbh((uint8_t[]){ 58, 0, 5, 2, 0, 0, 0, 0 }, 8),
+	ck_assert_int_eq(with_hbh((uint8_t[]){58, 0, 5, 2, 0, 0, 0, 0}, 8),
 			 MLDIN_MLD);
 	/* PadN payload not zero (RFC 4942 check), else fine */
-	memcpy(h, (uint8_t[]){ 58, 1, 5, 2, 0, 0, 0x1e, 2, 0, 0,
-			       1, 2, 0, 9, 0, 0 }, 16);
+	memcpy(h,
+	       (uint8_t[]){58, 1, 5, 2, 0, 0, 0x1e, 2, 0, 0, 1, 2, 0, 9, 0, 0},
+	       16);
 	ck_assert_int_eq(with_hbh(h, 16), MLDIN_DROP);
 	h[13] = 0;
 	ck_assert_int_eq(with_hbh(h, 16), MLDIN_MLD);
 	/* RA of the wrong length (ipv6_hop_ra) */
-	ck_assert_int_eq(with_hbh((uint8_t[]){ 58, 0, 5, 3, 0, 0, 0, 0 }, 8),
+	ck_assert_int_eq(with_hbh((uint8_t[]){58, 0, 5, 3, 0, 0, 0, 0}, 8),
 			 MLDIN_DROP);
 	/* unknown option whose top bits say "discard" (01), and 11 */
-	ck_assert_int_eq(with_hbh((uint8_t[]){ 58, 0, 0x5e, 0, 5, 2, 0, 0 },
-				  8),
+	ck_assert_int_eq(with_hbh((uint8_t[]){58, 0, 0x5e, 0, 5, 2, 0, 0}, 8),
 			 MLDIN_DROP);
-	ck_assert_int_eq(with_hbh((uint8_t[]){ 58, 0, 0xde, 0, 5, 2, 0, 0 },
-				  8),
+	ck_assert_int_eq(with_hbh((uint8_t[]){58, 0, 0xde, 0, 5, 2, 0, 0}, 8),
 			 MLDIN_DROP);
 	/* option running past the header's end */
-	ck_assert_int_eq(with_hbh((uint8_t[]){ 58, 0, 5, 2, 0, 0, 1, 1 }, 8),
+	ck_assert_int_eq(with_hbh((uint8_t[]){58, 0, 5, 2, 0, 0, 1, 1}, 8),
 			 MLDIN_DROP);
 	/* more than 7 bytes of padding in a row */
-	memcpy(h, (uint8_t[]){ 58, 1, 1, 6, 0, 0, 0, 0, 0, 0,
-			       5, 2, 0, 0, 1, 0 }, 16);
+	memcpy(h, (uint8_t[]){58, 1, 1, 6, 0, 0, 0, 0, 0, 0, 5, 2, 0, 0, 1, 0},
+	       16);
 	ck_assert_int_eq(with_hbh(h, 16), MLDIN_DROP);
-	h[3] = 5;	/* 7 bytes of PadN, then a Pad1: 8 in a row */
+	h[3] = 5; /* 7 bytes of PadN, then a Pad1: 8 in a row */
 	ck_assert_int_eq(with_hbh(h, 16), MLDIN_DROP);
 	/* more than 8 options (net.ipv6.max_hbh_opts_number) */
 	memset(h, 0, sizeof(h));
 	h[1] = 2;
-	memcpy(h + 2, (uint8_t[]){ 5, 2, 0, 0 }, 4);
+	memcpy(h + 2, (uint8_t[]){5, 2, 0, 0}, 4);
 	for (i = 0; i < 8; i++)
-		h[6 + 2 * i] = 0x1e;	/* skippable, empty */
-	h[22] = 1;			/* PadN 2 */
+		h[6 + 2 * i] = 0x1e; /* skippable, empty */
+	h[22] = 1;		     /* PadN 2 */
 	ck_assert_int_eq(with_hbh(h, 24), MLDIN_DROP);
-	h[20] = 1;			/* one option fewer: 8 allowed */
+	h[20] = 1; /* one option fewer: 8 allowed */
 	h[22] = 0, h[23] = 0;
 	ck_assert_int_eq(with_hbh(h, 24), MLDIN_MLD);
 	/* the dropped packet is consumed, nothing reaches the daemon */
 	n = report(p, "2001:db8:1::2", "ff0e::1:2",
-		   (uint8_t[]){ 58, 0, 5, 3, 0, 0, 0, 0 }, 8);
+		   (uint8_t[]){58, 0, 5, 3, 0, 0, 0, 0}, 8);
 	ck_assert_int_eq(mld_in(2, p, n), 1);
 	ck_assert_uint_eq(D->mld.bad, 1);
 	ck_assert_uint_eq(S->up_sent[0], 0);
@@ -336,8 +335,8 @@ END_TEST
 
 START_TEST(ra0_not_mld_dropped)
 {
-	uint8_t p[256], l4[16] = { 0x12, 0x34, 0x56, 0x78, 0, 16, 0, 0 };
-	uint8_t echo[8] = { ICMP6_ECHO_REQUEST, 0, 0, 0, 0, 1, 0, 1 };
+	uint8_t p[256], l4[16] = {0x12, 0x34, 0x56, 0x78, 0, 16, 0, 0};
+	uint8_t echo[8] = {ICMP6_ECHO_REQUEST, 0, 0, 0, 0, 1, 0, 1};
 	size_t n;
 
 	/* ip6_mc_input: RA 0 on a non-MLD packet is discarded, not routed */
@@ -420,7 +419,7 @@ START_TEST(meta_contents)
 	ck_assert_int_eq(m.ifindex, 2);
 	inet_pton(AF_INET6, "fe80::2", &a);
 	ck_assert_mem_eq(&m.src.v6, &a, 16);
-	ck_assert_uint_eq(m.scope_id, 2);	/* link-local source */
+	ck_assert_uint_eq(m.scope_id, 2); /* link-local source */
 	inet_pton(AF_INET6, "ff0e::1:2", &a);
 	ck_assert_mem_eq(&m.dst.v6, &a, 16);
 	ck_assert_int_eq(m.ttl, 1);
@@ -428,7 +427,7 @@ START_TEST(meta_contents)
 	ck_assert_uint_eq(m.hbhlen, 8);
 	ck_assert_mem_eq(m.opts, HBH_RA0, 8);
 	ck_assert_uint_eq(S->up_sent[0], 1);
-	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);	/* once */
+	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1); /* once */
 
 	/* a global source has no scope id */
 	n = report(p, "2001:db8:1::2", "ff0e::1:2", HBH_RA0, 8);
@@ -440,9 +439,8 @@ END_TEST
 
 START_TEST(mld_types)
 {
-	static const uint8_t types[] = { MLD_LISTENER_QUERY,
-					 MLD_LISTENER_REPORT,
-					 MLD_LISTENER_REDUCTION, 143 };
+	static const uint8_t types[] = {MLD_LISTENER_QUERY, MLD_LISTENER_REPORT,
+					MLD_LISTENER_REDUCTION, 143};
 	uint8_t p[256], u[256], l4[28];
 	struct mrt_chan_meta m;
 	size_t i, n;
@@ -450,11 +448,11 @@ START_TEST(mld_types)
 	for (i = 0; i < sizeof(types); i++) {
 		memset(l4, 0, sizeof(l4));
 		l4[0] = types[i];
-		l4[7] = 1;		/* MLDv2: one record */
-		l4[8] = 4;		/* CHANGE_TO_EXCLUDE */
+		l4[7] = 1; /* MLDv2: one record */
+		l4[8] = 4; /* CHANGE_TO_EXCLUDE */
 		inet_pton(AF_INET6, "ff0e::1:2", l4 + 12);
-		n = mk6(p, "fe80::2", "ff0e::1:2", HBH_RA0, 8,
-			IPPROTO_ICMPV6, l4, sizeof(l4));
+		n = mk6(p, "fe80::2", "ff0e::1:2", HBH_RA0, 8, IPPROTO_ICMPV6,
+			l4, sizeof(l4));
 		ck_assert_int_eq(mld_in(2, p, n), 1);
 		ck_assert_int_eq(chan_next(&m, u, sizeof(u)), 28);
 		ck_assert_uint_eq(u[0], types[i]);
@@ -468,7 +466,7 @@ START_TEST(filter_pass_block)
 	uint8_t p[256], u[256];
 	struct mrt_chan_meta m;
 	size_t n = report(p, "fe80::2", "ff0e::1:2", HBH_RA0, 8);
-	const uint8_t three[3] = { 131, 0, 0 };
+	const uint8_t three[3] = {131, 0, 0};
 
 	/* default: pass all; a message without a 4-byte header: never */
 	ck_assert(mldin_filter_pass(S, p + 48, 24));
@@ -507,7 +505,7 @@ START_TEST(filter_not_on_upcalls)
 {
 	struct icmp6_filter f;
 	struct mrt_chan_meta m;
-	uint8_t up[80] = { 0, 1 }, u[256];
+	uint8_t up[80] = {0, 1}, u[256];
 
 	/* a filter that blocks everything leaves upcalls (§7.5) alone:
 	 * they are queued with upcall_send, never through the filter */
@@ -613,15 +611,15 @@ START_TEST(set_before_init)
 
 	if (fd < 0) {
 		printf("set_before_init: no raw ICMPv6 socket (%s): "
-		       "not checked\n", strerror(errno));
+		       "not checked\n",
+		       strerror(errno));
 		return;
 	}
 	/* a filter the kernel holds before the first MRT call counts */
 	ICMP6_FILTER_SETBLOCKALL(&f);
 	ICMP6_FILTER_SETPASS(MLD_LISTENER_REPORT, &f);
-	ck_assert_int_eq(setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f,
-				    sizeof(f)),
-			 0);
+	ck_assert_int_eq(
+	    setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)), 0);
 	s = mrt_sock_new(E, fd, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_mem_eq(s->icmp6_filter, &f, sizeof(f));
@@ -654,8 +652,8 @@ static int chan_len(struct mrt_sock *s)
 
 START_TEST(every_mrouter_once)
 {
-	struct mrt_sock *s2 = mrt_sock_new(E, 1002, AF_INET6, SOCK_RAW,
-					   IPPROTO_ICMPV6);
+	struct mrt_sock *s2 =
+	    mrt_sock_new(E, 1002, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
 	struct mrt_table *t2;
 	struct mif6ctl mc;
 	uint32_t id = 7;
@@ -665,17 +663,17 @@ START_TEST(every_mrouter_once)
 
 	/* a second mrouter, table 7, with a mif on ifindex 2 */
 	ck_assert_ptr_nonnull(s2);
-	ck_assert_int_eq(mrt_setsockopt(E, s2, IPPROTO_IPV6, MRT6_TABLE, &id,
-					sizeof(id)),
-			 0);
-	ck_assert_int_eq(mrt_setsockopt(E, s2, IPPROTO_IPV6, MRT6_INIT, &one,
-					sizeof(one)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s2, IPPROTO_IPV6, MRT6_TABLE, &id, sizeof(id)),
+	    0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s2, IPPROTO_IPV6, MRT6_INIT, &one, sizeof(one)),
+	    0);
 	memset(&mc, 0, sizeof(mc));
 	mc.mif6c_pifi = 2;
-	ck_assert_int_eq(mrt_setsockopt(E, s2, IPPROTO_IPV6, MRT6_ADD_MIF,
-					&mc, sizeof(mc)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s2, IPPROTO_IPV6, MRT6_ADD_MIF, &mc, sizeof(mc)),
+	    0);
 	engine_lock(E);
 	t2 = table_of_sock(E, s2);
 	engine_unlock(E);
@@ -726,8 +724,8 @@ START_TEST(own_mld_loops_back)
 	/* our own group query to a routable group not joined here: the
 	 * kernel (mrouter on) loops it back as MLD, no NOCACHE (6.4) */
 	mldv1(q, MLD_LISTENER_QUERY, "ff0e::1:2");
-	n = mk6(p, "2001:db8:1::1", "ff0e::1:2", HBH_RA0, 8, IPPROTO_ICMPV6,
-		q, sizeof(q));
+	n = mk6(p, "2001:db8:1::1", "ff0e::1:2", HBH_RA0, 8, IPPROTO_ICMPV6, q,
+		sizeof(q));
 	ck_assert_int_eq(input6(2, p, n, DP_IN_LOCAL), 0);
 	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), 24);
 	ck_assert_uint_eq(u[0], MLD_LISTENER_QUERY);
@@ -736,17 +734,17 @@ START_TEST(own_mld_loops_back)
 	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
 	/* joined (ff0e::1:3 on 2): the host's own loopback delivers it */
 	mldv1(q, MLD_LISTENER_QUERY, "ff0e::1:3");
-	n = mk6(p, "2001:db8:1::1", "ff0e::1:3", HBH_RA0, 8, IPPROTO_ICMPV6,
-		q, sizeof(q));
+	n = mk6(p, "2001:db8:1::1", "ff0e::1:3", HBH_RA0, 8, IPPROTO_ICMPV6, q,
+		sizeof(q));
 	ck_assert_int_eq(input6(2, p, n, DP_IN_LOCAL), 0);
 	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
-	ck_assert_uint_eq(S->up_sent[1], 0);	/* no NOCACHE */
+	ck_assert_uint_eq(S->up_sent[1], 0); /* no NOCACHE */
 }
 END_TEST
 
 START_TEST(own_link_scope_mld_loops_back)
 {
-	uint8_t p[256], u[256], r[8] = { 143 };	/* MLDv2, no records */
+	uint8_t p[256], u[256], r[8] = {143}; /* MLDv2, no records */
 	struct mrt_chan_meta m;
 	size_t n;
 
@@ -770,11 +768,10 @@ START_TEST(own_link_scope_mld_loops_back)
 	ck_assert_int_eq(input6(3, p, n, 0), 0);
 	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
 	/* own link-scope traffic that is not MLD stays unrouted */
-	n = mk6(p, "fe80::1", "ff02::16", NULL, 0, IPPROTO_UDP, r,
-		sizeof(r));
+	n = mk6(p, "fe80::1", "ff02::16", NULL, 0, IPPROTO_UDP, r, sizeof(r));
 	ck_assert_int_eq(input6(3, p, n, DP_IN_LOCAL), 0);
 	ck_assert_int_eq(chan_next(&m, u, sizeof(u)), -1);
-	ck_assert_uint_eq(S->up_sent[1], 0);	/* no NOCACHE */
+	ck_assert_uint_eq(S->up_sent[1], 0); /* no NOCACHE */
 }
 END_TEST
 
@@ -811,16 +808,16 @@ END_TEST
 /* Send an echo request (id, seq 1) to ::1 from a raw ICMPv6 socket. */
 static void ping_lo(int fd, uint16_t id)
 {
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
-	uint8_t e[16] = { ICMP6_ECHO_REQUEST, 0, 0, 0, 0, 0, 0, 1 };
+	struct sockaddr_in6 to = {.sin6_family = AF_INET6};
+	uint8_t e[16] = {ICMP6_ECHO_REQUEST, 0, 0, 0, 0, 0, 0, 1};
 
 	to.sin6_addr = in6addr_loopback;
 	e[4] = (uint8_t)(id >> 8);
 	e[5] = (uint8_t)id;
 	memcpy(e + 8, "mldin-lo", 8);
-	ck_assert_int_eq(sendto(fd, e, sizeof(e), 0, (struct sockaddr *)&to,
-				sizeof(to)),
-			 (ssize_t)sizeof(e));
+	ck_assert_int_eq(
+	    sendto(fd, e, sizeof(e), 0, (struct sockaddr *)&to, sizeof(to)),
+	    (ssize_t)sizeof(e));
 }
 
 /*
@@ -830,7 +827,7 @@ static void ping_lo(int fd, uint16_t id)
  */
 static void collect(uint16_t id, int *req, int *rep, struct mrt_chan_meta *rm)
 {
-	struct pollfd pfd = { .fd = D->mld.fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = D->mld.fd, .events = POLLIN};
 	struct mrt_chan_meta m;
 	uint8_t u[2048];
 	int n, rounds;
@@ -879,7 +876,7 @@ START_TEST(private_socket_loopback)
 	collect(id, &req, &rep, &rm);
 	ck_assert_int_eq(req, 1);
 	ck_assert_int_eq(rep, 1);
-	ck_assert_int_eq(rm.ifindex, 1);	/* lo */
+	ck_assert_int_eq(rm.ifindex, 1); /* lo */
 	ck_assert_mem_eq(&rm.src.v6, &in6addr_loopback, 16);
 	ck_assert_mem_eq(&rm.dst.v6, &in6addr_loopback, 16);
 	ck_assert_int_eq(rm.ttl, 64);

@@ -17,7 +17,7 @@
 
 static struct fake_host F;
 static struct mrt_engine *E;
-static void *BAD;		/* a PROT_NONE page */
+static void *BAD; /* a PROT_NONE page */
 
 static void setup(void)
 {
@@ -38,7 +38,7 @@ static struct mrt_table *deftab(void)
 	return table_find(E, AF_INET, MRT_DEFAULT_TABLE_V4);
 }
 
-static const int OIF1[] = { 1, 1, -1 };
+static const int OIF1[] = {1, 1, -1};
 
 static int vif_count_dev_wrap(struct mrt_engine *e, int ifindex)
 {
@@ -49,23 +49,23 @@ static int vif_count_dev_wrap(struct mrt_engine *e, int ifindex)
 START_TEST(gate_wrong_socket)
 {
 	static const int types[][2] = {
-		{ SOCK_DGRAM, IPPROTO_UDP },
-		{ SOCK_RAW, IPPROTO_UDP },
-		{ SOCK_RAW, IPPROTO_RAW },
+	    {SOCK_DGRAM, IPPROTO_UDP},
+	    {SOCK_RAW, IPPROTO_UDP},
+	    {SOCK_RAW, IPPROTO_RAW},
 	};
 	unsigned i;
 	int v = 0;
 	socklen_t l = sizeof(v);
 
 	for (i = 0; i < 3; i++) {
-		struct mrt_sock *s = mrt_sock_new(E, 5, AF_INET, types[i][0],
-						  types[i][1]);
+		struct mrt_sock *s =
+		    mrt_sock_new(E, 5, AF_INET, types[i][0], types[i][1]);
 
 		ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), -EOPNOTSUPP);
 		ck_assert_int_eq(set_int(E, s, MRT_ASSERT, 1), -EOPNOTSUPP);
-		ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION,
-						&v, &l),
-				 -EOPNOTSUPP);
+		ck_assert_int_eq(
+		    mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, &v, &l),
+		    -EOPNOTSUPP);
 		mrt_sock_release(E, s);
 	}
 }
@@ -73,26 +73,24 @@ END_TEST
 
 START_TEST(gate_wrong_family)
 {
-	struct mrt_sock *s6 = mrt_sock_new(E, 5, AF_INET6, SOCK_RAW,
-					   IPPROTO_ICMPV6);
+	struct mrt_sock *s6 =
+	    mrt_sock_new(E, 5, AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
 	struct mrt_sock *s4 = igmp_sock(E, 6);
 	int v = 1;
 	socklen_t l = sizeof(v);
 
 	ck_assert_int_eq(set_int(E, s6, MRT_INIT, 1), -ENOPROTOOPT);
-	ck_assert_int_eq(mrt_getsockopt(E, s6, IPPROTO_IP, MRT_VERSION, &v,
-					&l),
+	ck_assert_int_eq(mrt_getsockopt(E, s6, IPPROTO_IP, MRT_VERSION, &v, &l),
 			 -ENOPROTOOPT);
-	ck_assert_int_eq(mrt_setsockopt(E, s4, IPPROTO_IPV6, 200, &v,
-					sizeof(v)),
-			 -ENOPROTOOPT);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s4, IPPROTO_IPV6, 200, &v, sizeof(v)),
+	    -ENOPROTOOPT);
 	ck_assert_int_eq(set_int(E, s4, 213, 1), -ENOPROTOOPT);
 	mrt_sock_release(E, s6);
 	/* a non-raw AF_INET6 socket hands SOL_IP to the v4 code: gate */
 	s6 = mrt_sock_new(E, 5, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
 	ck_assert_int_eq(set_int(E, s6, MRT_INIT, 1), -EOPNOTSUPP);
-	ck_assert_int_eq(mrt_getsockopt(E, s6, IPPROTO_IP, MRT_VERSION, &v,
-					&l),
+	ck_assert_int_eq(mrt_getsockopt(E, s6, IPPROTO_IP, MRT_VERSION, &v, &l),
 			 -EOPNOTSUPP);
 	ck_assert(!mrt_is_mrt_opt(IPPROTO_IP, 213));
 	ck_assert(!mrt_is_mrt_opt(IPPROTO_IP, 199));
@@ -110,9 +108,9 @@ END_TEST
 START_TEST(gate_ioctl)
 {
 	struct mrt_sock *udp = mrt_sock_new(E, 5, AF_INET, SOCK_DGRAM, 0);
-	struct mrt_sock *rawudp = mrt_sock_new(E, 6, AF_INET, SOCK_RAW,
-					       IPPROTO_UDP);
-	struct sioc_vif_req vr = { .vifi = 0 };
+	struct mrt_sock *rawudp =
+	    mrt_sock_new(E, 6, AF_INET, SOCK_RAW, IPPROTO_UDP);
+	struct sioc_vif_req vr = {.vifi = 0};
 
 	ck_assert_int_eq(mrt_ioctl(E, udp, SIOCGETVIFCNT, &vr), -ENOTTY);
 	/* any raw AF_INET socket reaches ipmr: no vif yet -> EINVAL */
@@ -132,9 +130,8 @@ START_TEST(priv_init_needs_nothing)
 	ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), 0);
 	/* the mrouter needs no CAP_NET_ADMIN for its own calls */
 	ck_assert_int_eq(add_vif(E, s, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				OIF1),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0, OIF1), 0);
 	ck_assert_int_eq(set_int(E, s, MRT_FLUSH, MRT_FLUSH_MFC), 0);
 	ck_assert_int_eq(set_int(E, s, MRT_ASSERT, 1), 0);
 	ck_assert_int_eq(set_int(E, s, MRT_DONE, 0), 0);
@@ -157,8 +154,7 @@ START_TEST(priv_eacces_before_optlen)
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_INIT, NULL, 2),
 			 -EINVAL);
 	/* getsockopt needs no privilege */
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, &v,
-					&l),
+	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, &v, &l),
 			 0);
 	ck_assert_int_eq(v, 0x0305);
 	/* evaluated at call time */
@@ -195,19 +191,16 @@ START_TEST(priv_static_from_non_mrouter)
 	t = deftab();
 	ck_assert_uint_eq(t->vifs[0].flags, VIFF_USE_IFINDEX | 0x8000);
 	ck_assert_uint_eq(t->vifs[1].flags, VIFF_USE_IFINDEX);
-	ck_assert_int_eq(mfc_op(E, a, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				OIF1),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, a, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0, OIF1), 0);
 	c = mfc_find(t, &o, &g, -1);
 	ck_assert_uint_eq(c->flags, 0);
 	/* an update by a non-mrouter ORs MFC_STATIC in, for good */
-	ck_assert_int_eq(mfc_op(E, b, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				OIF1),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, b, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0, OIF1), 0);
 	ck_assert_uint_eq(c->flags, MRT_MFC_STATIC);
-	ck_assert_int_eq(mfc_op(E, a, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				OIF1),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, a, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0, OIF1), 0);
 	ck_assert_uint_eq(c->flags, MRT_MFC_STATIC);
 	mrt_sock_release(E, a);
 	mrt_sock_release(E, b);
@@ -268,27 +261,38 @@ END_TEST
 START_TEST(optlen_exact)
 {
 	struct mrt_sock *s = igmp_sock(E, 5);
-	char buf[128] = { 0 };
+	char buf[128] = {0};
 	static const struct {
 		int opt;
 		socklen_t len;
 	} bad[] = {
-		{ MRT_INIT, 0 }, { MRT_INIT, 2 }, { MRT_INIT, 8 },
-		{ MRT_ADD_VIF, 15 }, { MRT_ADD_VIF, 17 },
-		{ MRT_DEL_VIF, 15 }, { MRT_DEL_VIF, 17 },
-		{ MRT_ADD_MFC, 59 }, { MRT_ADD_MFC, 61 }, { MRT_ADD_MFC, 64 },
-		{ MRT_DEL_MFC, 59 }, { MRT_ADD_MFC_PROXY, 61 },
-		{ MRT_DEL_MFC_PROXY, 64 },
-		{ MRT_FLUSH, 0 }, { MRT_FLUSH, 8 },
-		{ MRT_ASSERT, 2 }, { MRT_ASSERT, 8 },
-		{ MRT_PIM, 2 }, { MRT_PIM, 8 },
-		{ MRT_TABLE, 2 }, { MRT_TABLE, 8 },
+	    {MRT_INIT, 0},
+	    {MRT_INIT, 2},
+	    {MRT_INIT, 8},
+	    {MRT_ADD_VIF, 15},
+	    {MRT_ADD_VIF, 17},
+	    {MRT_DEL_VIF, 15},
+	    {MRT_DEL_VIF, 17},
+	    {MRT_ADD_MFC, 59},
+	    {MRT_ADD_MFC, 61},
+	    {MRT_ADD_MFC, 64},
+	    {MRT_DEL_MFC, 59},
+	    {MRT_ADD_MFC_PROXY, 61},
+	    {MRT_DEL_MFC_PROXY, 64},
+	    {MRT_FLUSH, 0},
+	    {MRT_FLUSH, 8},
+	    {MRT_ASSERT, 2},
+	    {MRT_ASSERT, 8},
+	    {MRT_PIM, 2},
+	    {MRT_PIM, 8},
+	    {MRT_TABLE, 2},
+	    {MRT_TABLE, 8},
 	};
 	unsigned i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		ck_assert_msg(mrt_setsockopt(E, s, IPPROTO_IP, bad[i].opt,
-					     buf, bad[i].len) == -EINVAL,
+		ck_assert_msg(mrt_setsockopt(E, s, IPPROTO_IP, bad[i].opt, buf,
+					     bad[i].len) == -EINVAL,
 			      "opt %d len %u", bad[i].opt,
 			      (unsigned)bad[i].len);
 	/* INIT's value is never read */
@@ -302,30 +306,25 @@ START_TEST(efault)
 {
 	struct mrt_sock *s = igmp_sock(E, 5);
 
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_ADD_VIF, BAD,
-					16),
+	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_ADD_VIF, BAD, 16),
 			 -EFAULT);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_DEL_VIF, NULL,
-					16),
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IP, MRT_DEL_VIF, NULL, 16), -EFAULT);
+	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_ADD_MFC, BAD, 60),
 			 -EFAULT);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_ADD_MFC, BAD,
-					60),
-			 -EFAULT);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_DEL_MFC_PROXY,
-					BAD, 60),
-			 -EFAULT);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IP, MRT_DEL_MFC_PROXY, BAD, 60),
+	    -EFAULT);
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_FLUSH, BAD, 4),
 			 -EFAULT);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_ASSERT, NULL,
-					4),
+	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_ASSERT, NULL, 4),
 			 -EFAULT);
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_PIM, BAD, 4),
 			 -EFAULT);
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_TABLE, BAD, 4),
 			 -EFAULT);
 	/* MRT_VERSION: ENOPROTOOPT whatever the pointer */
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_VERSION, BAD,
-					4),
+	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_VERSION, BAD, 4),
 			 -ENOPROTOOPT);
 	mrt_sock_release(E, s);
 }
@@ -360,8 +359,7 @@ START_TEST(assert_pim_flags)
 	ck_assert_int_eq(set_int(E, s, MRT_PIM, 4), 0);
 	ck_assert(!t->do_wrvifwhole);
 	l = sizeof(v);
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_PIM, &v, &l),
-			 0);
+	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_PIM, &v, &l), 0);
 	ck_assert_int_eq(v, 1);
 	mrt_sock_release(E, s);
 }
@@ -377,8 +375,7 @@ START_TEST(flags_persist_teardown)
 	ck_assert_int_eq(set_int(E, a, MRT_PIM, 1), 0);
 	mrt_sock_release(E, a);
 	b = igmp_sock(E, 6);
-	ck_assert_int_eq(mrt_getsockopt(E, b, IPPROTO_IP, MRT_PIM, &v, &l),
-			 0);
+	ck_assert_int_eq(mrt_getsockopt(E, b, IPPROTO_IP, MRT_PIM, &v, &l), 0);
 	ck_assert_int_eq(v, 1);
 	ck_assert_int_eq(set_int(E, b, MRT_INIT, 1), 0);
 	ck_assert_int_eq(mrt_getsockopt(E, b, IPPROTO_IP, MRT_ASSERT, &v, &l),
@@ -421,16 +418,14 @@ START_TEST(per_table_values)
 
 	ck_assert_int_eq(set_int(E, b, MRT_TABLE, 7), 0);
 	ck_assert_int_eq(set_int(E, b, MRT_PIM, 1), 0);
-	ck_assert_int_eq(mrt_getsockopt(E, a, IPPROTO_IP, MRT_PIM, &v, &l),
-			 0);
+	ck_assert_int_eq(mrt_getsockopt(E, a, IPPROTO_IP, MRT_PIM, &v, &l), 0);
 	ck_assert_int_eq(v, 0);
 	ck_assert_int_eq(mrt_getsockopt(E, b, IPPROTO_IP, MRT_ASSERT, &v, &l),
 			 0);
 	ck_assert_int_eq(v, 1);
 	/* DONE: optlen and optval ignored */
 	ck_assert_int_eq(set_int(E, b, MRT_INIT, 1), 0);
-	ck_assert_int_eq(mrt_setsockopt(E, b, IPPROTO_IP, MRT_DONE, BAD, 0),
-			 0);
+	ck_assert_int_eq(mrt_setsockopt(E, b, IPPROTO_IP, MRT_DONE, BAD, 0), 0);
 	ck_assert_int_eq(set_int(E, a, MRT_INIT, 1), 0);
 	ck_assert_int_eq(mrt_setsockopt(E, a, IPPROTO_IP, MRT_DONE, NULL, 99),
 			 0);
@@ -443,7 +438,7 @@ END_TEST
 START_TEST(vif_counters_zeroed)
 {
 	struct mrt_sock *s = igmp_sock(E, 5);
-	struct sioc_vif_req vr = { .vifi = 0 };
+	struct sioc_vif_req vr = {.vifi = 0};
 
 	ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), 0);
 	ck_assert_int_eq(add_vif(E, s, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
@@ -471,9 +466,12 @@ END_TEST
 START_TEST(vif_flags_and_devices)
 {
 	struct mrt_sock *s = igmp_sock(E, 5);
-	static const int badflags[] = { VIFF_SRCRT, 0x10, 0x80,
-					VIFF_USE_IFINDEX | VIFF_REGISTER,
-					VIFF_TUNNEL | VIFF_SRCRT, 0x0c };
+	static const int badflags[] = {VIFF_SRCRT,
+				       0x10,
+				       0x80,
+				       VIFF_USE_IFINDEX | VIFF_REGISTER,
+				       VIFF_TUNNEL | VIFF_SRCRT,
+				       0x0c};
 	struct mrt_table *t;
 	unsigned i;
 
@@ -502,7 +500,7 @@ START_TEST(vif_flags_and_devices)
 	ck_assert_int_eq(t->vifs[0].ifindex, 1);
 	ck_assert_str_eq(t->vifs[0].ifname, "lo");
 	ck_assert_int_eq(add_vif(E, s, 3, VIFF_USE_IFINDEX, NULL, 2), 0);
-	ck_assert_uint_eq(t->vifs[3].local_raw, 2);	/* the ifindex */
+	ck_assert_uint_eq(t->vifs[3].local_raw, 2); /* the ifindex */
 	ck_assert_int_eq(t->maxvif, 4);
 	/* same device twice */
 	ck_assert_int_eq(add_vif(E, s, 4, 0, "10.1.0.1", 0), 0);
@@ -511,8 +509,7 @@ START_TEST(vif_flags_and_devices)
 	ck_assert_int_eq(add_vif(E, s, 5, VIFF_REGISTER, NULL, 0), 0);
 	ck_assert_int_eq(t->reg_vif, 5);
 	ck_assert_str_eq(t->vifs[5].ifname, "pimreg");
-	ck_assert_int_eq(add_vif(E, s, 6, VIFF_REGISTER, NULL, 0),
-			 -EADDRINUSE);
+	ck_assert_int_eq(add_vif(E, s, 6, VIFF_REGISTER, NULL, 0), -EADDRINUSE);
 	/* order: ENFILE, then EADDRINUSE, then flags, then device */
 	ck_assert_int_eq(add_vif(E, s, 32, 0, "10.9.9.9", 0), -ENFILE);
 	ck_assert_int_eq(add_vif(E, s, 65535, 0x10, NULL, 0), -ENFILE);
@@ -550,7 +547,7 @@ START_TEST(vif_tunnel)
 	ck_assert_int_eq(add_tunnel(s, 3, "10.1.0.1", "192.0.2.7"), 0);
 	ck_assert(t->vifs[3].flags == VIFF_TUNNEL);
 	ck_assert_str_eq(t->vifs[3].ifname, "dvmrp3");
-	ck_assert_int_eq(t->vifs[3].ifindex, 0);	/* no data plane */
+	ck_assert_int_eq(t->vifs[3].ifindex, 0); /* no data plane */
 	ck_assert_uint_eq(t->vifs[3].local_raw, htonl(0x0a010001));
 	ck_assert_uint_eq(t->vifs[3].remote_raw, htonl(0xc0000207));
 	ck_assert_int_eq(t->maxvif, 4);
@@ -559,15 +556,14 @@ START_TEST(vif_tunnel)
 	ck_assert_int_eq(add_tunnel(s, 5, "10.1.0.1", "192.0.2.7"), -ENOBUFS);
 	ck_assert_int_eq(add_tunnel(s, 3, "10.1.0.1", "192.0.2.8"),
 			 -EADDRINUSE);
-	ck_assert_int_gt(mrt_view_render(E, MRT_VIEW_IP_MR_VIF, NULL, buf,
-					  sizeof(buf)), 0);
+	ck_assert_int_gt(
+	    mrt_view_render(E, MRT_VIEW_IP_MR_VIF, NULL, buf, sizeof(buf)), 0);
 	ck_assert_ptr_nonnull(strstr(buf, " 3 dvmrp3 "));
 	ck_assert_ptr_nonnull(strstr(buf, "00001 0100010A 070200C0"));
 	/* another table: dvmrp3 exists already */
 	ck_assert_int_eq(set_int(E, s2, MRT_TABLE, 7), 0);
 	ck_assert_int_eq(set_int(E, s2, MRT_INIT, 1), 0);
-	ck_assert_int_eq(add_tunnel(s2, 3, "10.2.0.1", "192.0.2.9"),
-			 -ENOBUFS);
+	ck_assert_int_eq(add_tunnel(s2, 3, "10.2.0.1", "192.0.2.9"), -ENOBUFS);
 	ck_assert_int_eq(add_tunnel(s2, 6, "10.2.0.1", "192.0.2.9"), 0);
 	/* delete frees endpoints and name */
 	ck_assert_int_eq(del_vif(E, s, 3), 0);
@@ -580,7 +576,7 @@ END_TEST
 START_TEST(vif_delete_rules)
 {
 	struct mrt_sock *s = igmp_sock(E, 5);
-	struct sioc_vif_req vr = { .vifi = 2 };
+	struct sioc_vif_req vr = {.vifi = 2};
 	struct mrt_table *t;
 
 	ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), 0);
@@ -616,7 +612,7 @@ END_TEST
 START_TEST(mfc_add_rules)
 {
 	struct mrt_sock *s = igmp_sock(E, 5);
-	static const int oifs[] = { 1, 3, 20, 1, 0, 255, -1 };
+	static const int oifs[] = {1, 3, 20, 1, 0, 255, -1};
 	union mrt_ip o = ip4("10.1.0.2"), g = ip4("239.1.1.1");
 	struct mrt_table *t;
 	struct mrt_mfc *c;
@@ -625,27 +621,23 @@ START_TEST(mfc_add_rules)
 	t = deftab();
 	ck_assert_int_eq(add_vif(E, s, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
 	ck_assert_int_eq(add_vif(E, s, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 32,
-				NULL),
-			 -ENFILE);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "10.1.1.1", 0,
-				NULL),
-			 -EINVAL);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2",
-				"255.255.255.255", 0, NULL),
-			 -EINVAL);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "224.0.0.5", 0,
-				NULL),
-			 0);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "0.0.0.0", "0.0.0.0", 1,
-				NULL),
-			 0);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "239.9.9.9", "239.1.1.2",
-				31, NULL),
-			 0);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				oifs),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 32, NULL),
+	    -ENFILE);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "10.1.1.1", 0, NULL),
+	    -EINVAL);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "255.255.255.255", 0, NULL),
+	    -EINVAL);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "224.0.0.5", 0, NULL), 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "0.0.0.0", "0.0.0.0", 1, NULL), 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "239.9.9.9", "239.1.1.2", 31, NULL), 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0, oifs), 0);
 	c = mfc_find(t, &o, &g, -1);
 	ck_assert_ptr_nonnull(c);
 	/* vif 20 absent, 0 / 255 are not oifs */
@@ -657,9 +649,8 @@ START_TEST(mfc_add_rules)
 	ck_assert_uint_eq(c->lastuse_ns, F.now);
 	ck_assert_uint_eq(t->nmfc, 4);
 	/* ADD_MFC updates any entry with that (S,G), parent replaced */
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 1,
-				NULL),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 1, NULL), 0);
 	ck_assert_uint_eq(t->nmfc, 4);
 	ck_assert_uint_eq(c->parent, 1);
 	ck_assert_uint_eq(c->ttls[1], 255);
@@ -674,30 +665,29 @@ START_TEST(mfc_proxy_and_delete)
 
 	ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), 0);
 	t = deftab();
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC_PROXY, "10.1.0.2",
-				"239.1.1.1", 0, NULL),
-			 0);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC_PROXY, "10.1.0.2",
-				"239.1.1.1", 1, NULL),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC_PROXY, "10.1.0.2", "239.1.1.1", 0, NULL),
+	    0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC_PROXY, "10.1.0.2", "239.1.1.1", 1, NULL),
+	    0);
 	ck_assert_uint_eq(t->nmfc, 2);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC_PROXY, "10.1.0.2",
-				"239.1.1.1", 32, NULL),
-			 -ENFILE);
-	ck_assert_int_eq(mfc_op(E, s, MRT_DEL_MFC_PROXY, "10.1.0.2",
-				"239.1.1.1", 2, NULL),
-			 -ENOENT);
-	ck_assert_int_eq(mfc_op(E, s, MRT_DEL_MFC_PROXY, "10.1.0.2",
-				"239.1.1.1", 1, NULL),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC_PROXY, "10.1.0.2", "239.1.1.1", 32, NULL),
+	    -ENFILE);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_DEL_MFC_PROXY, "10.1.0.2", "239.1.1.1", 2, NULL),
+	    -ENOENT);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_DEL_MFC_PROXY, "10.1.0.2", "239.1.1.1", 1, NULL),
+	    0);
 	/* DEL_MFC: parent ignored, not range-checked */
-	ck_assert_int_eq(mfc_op(E, s, MRT_DEL_MFC, "10.1.0.2", "239.1.1.1",
-				40, NULL),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_DEL_MFC, "10.1.0.2", "239.1.1.1", 40, NULL), 0);
 	ck_assert_uint_eq(t->nmfc, 0);
-	ck_assert_int_eq(mfc_op(E, s, MRT_DEL_MFC, "10.1.0.2", "239.1.1.1", 0,
-				NULL),
-			 -ENOENT);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_DEL_MFC, "10.1.0.2", "239.1.1.1", 0, NULL),
+	    -ENOENT);
 	mrt_sock_release(E, s);
 }
 END_TEST
@@ -708,21 +698,20 @@ START_TEST(mfc_resolves_unresolved)
 	union mrt_ip o = ip4("10.1.0.2"), g = ip4("239.1.1.1");
 	struct mrt_table *t;
 	struct mrt_unres *u;
-	char pkt[28] = { 0x45 };
+	char pkt[28] = {0x45};
 
 	ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), 0);
 	t = deftab();
 	u = unres_create(t, &o, &g, 0, F.now);
 	ck_assert_int_eq(unres_enqueue(u, pkt, sizeof(pkt), 2), 0);
-	unres_create(t, &o, &(union mrt_ip){ .v4.s_addr = htonl(0xef010102) },
-		     0, F.now);
+	unres_create(t, &o, &(union mrt_ip){.v4.s_addr = htonl(0xef010102)}, 0,
+		     F.now);
 	/* DEL of an unresolved entry: ENOENT */
-	ck_assert_int_eq(mfc_op(E, s, MRT_DEL_MFC, "10.1.0.2", "239.1.1.1", 0,
-				NULL),
-			 -ENOENT);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 3,
-				NULL),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_DEL_MFC, "10.1.0.2", "239.1.1.1", 0, NULL),
+	    -ENOENT);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 3, NULL), 0);
 	ck_assert_ptr_null(unres_find(t, &o, &g));
 	ck_assert_uint_eq(t->nunres, 1);
 	mrt_sock_release(E, s);
@@ -741,14 +730,13 @@ START_TEST(getsockopt_rules)
 		if (opt == MRT_VERSION || opt == MRT_PIM || opt == MRT_ASSERT)
 			continue;
 		/* decided before optlen is read */
-		ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, opt, BAD,
-						BAD),
-				 -ENOPROTOOPT);
+		ck_assert_int_eq(
+		    mrt_getsockopt(E, s, IPPROTO_IP, opt, BAD, BAD),
+		    -ENOPROTOOPT);
 	}
 	memset(buf, 0xaa, sizeof(buf));
 	l = 8;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf,
-					&l),
+	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf, &l),
 			 0);
 	ck_assert_uint_eq(l, 4);
 	ck_assert_uint_eq(buf[0], 5);
@@ -758,35 +746,28 @@ START_TEST(getsockopt_rules)
 	ck_assert_uint_eq(buf[4], 0xaa);
 	memset(buf, 0xaa, sizeof(buf));
 	l = 2;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf,
-					&l),
+	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf, &l),
 			 0);
 	ck_assert_uint_eq(l, 2);
 	ck_assert_uint_eq(buf[1], 3);
 	ck_assert_uint_eq(buf[2], 0xaa);
 	l = 1;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf,
-					&l),
+	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf, &l),
 			 0);
 	ck_assert_uint_eq(l, 1);
 	l = 0;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, BAD,
-					&l),
+	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, BAD, &l),
 			 0);
 	ck_assert_uint_eq(l, 0);
 	l = (socklen_t)-1;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf,
-					&l),
+	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf, &l),
 			 -EINVAL);
 	l = 4;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, NULL,
-					&l),
-			 -EFAULT);
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf,
-					NULL),
-			 -EFAULT);
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_ASSERT, buf,
-					BAD),
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, NULL, &l), -EFAULT);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IP, MRT_VERSION, buf, NULL), -EFAULT);
+	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IP, MRT_ASSERT, buf, BAD),
 			 -EFAULT);
 	mrt_sock_release(E, s);
 }
@@ -800,7 +781,7 @@ START_TEST(ioctls)
 	struct sioc_sg_req sr;
 	struct mrt_table *t;
 	struct mrt_mfc *c;
-	union mrt_ip z = { 0 }, g = ip4("239.2.2.1");
+	union mrt_ip z = {0}, g = ip4("239.2.2.1");
 
 	ck_assert_int_eq(set_int(E, s, MRT_INIT, 1), 0);
 	t = deftab();
@@ -825,9 +806,8 @@ START_TEST(ioctls)
 	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETSGCNT, NULL), -EFAULT);
 	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETRPF, &vr), -ENOTTY);
 
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "0.0.0.0", "239.2.2.1", 0,
-				OIF1),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "0.0.0.0", "239.2.2.1", 0, OIF1), 0);
 	c = mfc_find(t, &z, &g, -1);
 	c->pkt = 7;
 	c->bytes = 900;
@@ -842,12 +822,11 @@ START_TEST(ioctls)
 	/* no wildcard fallback; unresolved not found */
 	inet_aton("10.1.0.2", &sr.src);
 	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETSGCNT, &sr), -EADDRNOTAVAIL);
-	unres_create(t, &(union mrt_ip){ .v4 = sr.src }, &g, 0, F.now);
+	unres_create(t, &(union mrt_ip){.v4 = sr.src}, &g, 0, F.now);
 	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETSGCNT, &sr), -EADDRNOTAVAIL);
 	/* (*,*) */
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "0.0.0.0", "0.0.0.0", 0,
-				NULL),
-			 0);
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "0.0.0.0", "0.0.0.0", 0, NULL), 0);
 	memset(&sr, 0, sizeof(sr));
 	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETSGCNT, &sr), 0);
 	/* no MRT_INIT, no privilege needed */
@@ -871,14 +850,12 @@ static void populate(struct mrt_sock *m, struct mrt_sock *p)
 	ck_assert_int_eq(add_vif(E, m, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
 	ck_assert_int_eq(add_vif(E, m, 1, VIFF_REGISTER, NULL, 0), 0);
 	ck_assert_int_eq(add_vif(E, p, 3, VIFF_USE_IFINDEX, NULL, 3), 0);
-	ck_assert_int_eq(mfc_op(E, m, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				OIF1),
-			 0);
-	ck_assert_int_eq(mfc_op(E, p, MRT_ADD_MFC, "10.1.0.2", "239.1.1.2", 0,
-				OIF1),
-			 0);
-	unres_create(t, &(union mrt_ip){ .w = { 1 } },
-		     &(union mrt_ip){ .w = { 2 } }, 0, F.now);
+	ck_assert_int_eq(
+	    mfc_op(E, m, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0, OIF1), 0);
+	ck_assert_int_eq(
+	    mfc_op(E, p, MRT_ADD_MFC, "10.1.0.2", "239.1.1.2", 0, OIF1), 0);
+	unres_create(t, &(union mrt_ip){.w = {1}}, &(union mrt_ip){.w = {2}}, 0,
+		     F.now);
 }
 
 START_TEST(teardown_done)
@@ -961,8 +938,8 @@ END_TEST
 START_TEST(device_gone)
 {
 	struct mrt_sock *s = igmp_sock(E, 5);
-	struct sioc_vif_req vr = { .vifi = 1 };
-	static const int oifs[] = { 1, 1, 0, 1, -1 };
+	struct sioc_vif_req vr = {.vifi = 1};
+	static const int oifs[] = {1, 1, 0, 1, -1};
 	union mrt_ip o = ip4("10.1.0.2"), g = ip4("239.1.1.1");
 	struct mrt_table *t;
 
@@ -971,10 +948,9 @@ START_TEST(device_gone)
 	ck_assert_int_eq(add_vif(E, s, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
 	ck_assert_int_eq(add_vif(E, s, 1, VIFF_USE_IFINDEX, NULL, 3), 0);
 	ck_assert_int_eq(add_vif(E, s, 2, 0, "10.2.0.1", 0), 0);
-	ck_assert_int_eq(mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0,
-				oifs),
-			 0);
-	F.ifs[2].ifindex = -3;	/* r1 leaves the netns */
+	ck_assert_int_eq(
+	    mfc_op(E, s, MRT_ADD_MFC, "10.1.0.2", "239.1.1.1", 0, oifs), 0);
+	F.ifs[2].ifindex = -3; /* r1 leaves the netns */
 	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETVIFCNT, &vr), -EINVAL);
 	ck_assert_int_eq(t->maxvif, 1);
 	ck_assert_uint_eq(mfc_find(t, &o, &g, -1)->ttls[1], 1);

@@ -13,14 +13,14 @@
 
 #include "check_main.h"
 #include "dataplane.h"
-#include "fake_host.h"	/* netinet/in.h before linux/mroute6.h */
+#include "fake_host.h" /* netinet/in.h before linux/mroute6.h */
 #include "mfc.h"
 #include "table.h"
 #include "vif.h"
 
 static struct fake_host F;
 static struct mrt_engine *E;
-static void *BAD;		/* a PROT_NONE page */
+static void *BAD; /* a PROT_NONE page */
 
 static void setup(void)
 {
@@ -81,8 +81,8 @@ static void mk_mf6c(struct mf6cctl *m, const char *src, const char *grp,
 	m->mf6cc_mcastgrp.sin6_family = AF_INET6;
 	ck_assert_int_eq(inet_pton(AF_INET6, src, &m->mf6cc_origin.sin6_addr),
 			 1);
-	ck_assert_int_eq(
-	    inet_pton(AF_INET6, grp, &m->mf6cc_mcastgrp.sin6_addr), 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, grp, &m->mf6cc_mcastgrp.sin6_addr),
+			 1);
 	m->mf6cc_parent = (mifi_t)parent;
 	m->mf6cc_ifset.ifs_bits[0] = ifset0;
 }
@@ -140,7 +140,7 @@ START_TEST(switch_off)
 	struct fake_host f;
 	struct mrt_engine *e;
 	struct mrt_sock *s;
-	struct sioc_mif_req6 mr = { .mifi = 0 };
+	struct sioc_mif_req6 mr = {.mifi = 0};
 	int v = 1;
 	socklen_t l = sizeof(v);
 
@@ -156,22 +156,22 @@ START_TEST(switch_off)
 		ck_assert_int_eq(mrt_setsockopt(e, s, IPPROTO_IPV6, MRT6_INIT,
 						&v, sizeof(v)),
 				 -ENOPROTOOPT);
-		ck_assert_int_eq(mrt_getsockopt(e, s, IPPROTO_IPV6,
-						MRT6_VERSION, &v, &l),
-				 -ENOPROTOOPT);
+		ck_assert_int_eq(
+		    mrt_getsockopt(e, s, IPPROTO_IPV6, MRT6_VERSION, &v, &l),
+		    -ENOPROTOOPT);
 		ck_assert_int_eq(mrt_ioctl(e, s, SIOCGETMIFCNT_IN6, &mr),
 				 -ENOTTY);
 		ck_assert_int_eq(mrt_ioctl(e, s, SIOCGETSGCNT_IN6, &mr),
 				 -ENOTTY);
 		/* its do_ipv6_setsockopt still reads an int first */
-		ck_assert_int_eq(mrt_setsockopt(e, s, IPPROTO_IPV6, MRT6_INIT,
-						BAD, 4),
-				 -EFAULT);
-		ck_assert_int_eq(mrt_setsockopt(e, s, IPPROTO_IPV6, MRT6_INIT,
-						NULL, 4),
-				 -ENOPROTOOPT);
-		ck_assert_ptr_null(table_find(e, AF_INET6,
-					      MRT_DEFAULT_TABLE_V6));
+		ck_assert_int_eq(
+		    mrt_setsockopt(e, s, IPPROTO_IPV6, MRT6_INIT, BAD, 4),
+		    -EFAULT);
+		ck_assert_int_eq(
+		    mrt_setsockopt(e, s, IPPROTO_IPV6, MRT6_INIT, NULL, 4),
+		    -ENOPROTOOPT);
+		ck_assert_ptr_null(
+		    table_find(e, AF_INET6, MRT_DEFAULT_TABLE_V6));
 	}
 	mrt_sock_release(e, s);
 	engine_destroy(e);
@@ -181,10 +181,10 @@ END_TEST
 /* §1.1 gate, levels, negative optlen */
 START_TEST(gate)
 {
-	struct mrt_sock *udp = mrt_sock_new(E, 5, AF_INET6, SOCK_DGRAM,
-					    IPPROTO_UDP);
-	struct mrt_sock *rudp = mrt_sock_new(E, 6, AF_INET6, SOCK_RAW,
-					     IPPROTO_UDP);
+	struct mrt_sock *udp =
+	    mrt_sock_new(E, 5, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+	struct mrt_sock *rudp =
+	    mrt_sock_new(E, 6, AF_INET6, SOCK_RAW, IPPROTO_UDP);
 	struct mrt_sock *s4 = igmp_sock(E, 7);
 	struct mrt_sock *s = icmp6_sock(8);
 	int v = 1;
@@ -193,30 +193,30 @@ START_TEST(gate)
 	ck_assert_int_eq(set6(udp, MRT6_INIT, 1), -EOPNOTSUPP);
 	ck_assert_int_eq(set6(rudp, MRT6_INIT, 1), -EOPNOTSUPP);
 	ck_assert_int_eq(set6(rudp, MRT6_ASSERT, 1), -EOPNOTSUPP);
-	ck_assert_int_eq(mrt_getsockopt(E, udp, IPPROTO_IPV6, MRT6_VERSION, &v,
-					&l),
-			 -EOPNOTSUPP);
-	ck_assert_int_eq(mrt_getsockopt(E, rudp, IPPROTO_IPV6, MRT6_VERSION,
-					&v, &l),
-			 -EOPNOTSUPP);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, udp, IPPROTO_IPV6, MRT6_VERSION, &v, &l),
+	    -EOPNOTSUPP);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, rudp, IPPROTO_IPV6, MRT6_VERSION, &v, &l),
+	    -EOPNOTSUPP);
 	/* a v6 option on a v4 socket and the reverse */
-	ck_assert_int_eq(mrt_setsockopt(E, s4, IPPROTO_IPV6, MRT6_INIT, &v,
-					sizeof(v)),
-			 -ENOPROTOOPT);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IP, MRT_INIT, &v,
-					sizeof(v)),
-			 -ENOPROTOOPT);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s4, IPPROTO_IPV6, MRT6_INIT, &v, sizeof(v)),
+	    -ENOPROTOOPT);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IP, MRT_INIT, &v, sizeof(v)),
+	    -ENOPROTOOPT);
 	ck_assert_int_eq(set6(s, 213, 1), -ENOPROTOOPT);
 	/* a negative optlen fails first, both families */
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, &v,
-					(socklen_t)-1),
-			 -EINVAL);
-	ck_assert_int_eq(mrt_setsockopt(E, s4, IPPROTO_IP, MRT_DONE, &v,
-					(socklen_t)-1),
-			 -EINVAL);
-	ck_assert_int_eq(mrt_setsockopt(E, udp, IPPROTO_IPV6, MRT6_INIT, &v,
-					(socklen_t)-1),
-			 -EINVAL);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, &v, (socklen_t)-1),
+	    -EINVAL);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s4, IPPROTO_IP, MRT_DONE, &v, (socklen_t)-1),
+	    -EINVAL);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, udp, IPPROTO_IPV6, MRT6_INIT, &v, (socklen_t)-1),
+	    -EINVAL);
 	mrt_sock_release(E, udp);
 	mrt_sock_release(E, rudp);
 	mrt_sock_release(E, s4);
@@ -227,17 +227,16 @@ END_TEST
 /* §1.1 v6 only: the int pre-read of do_ipv6_setsockopt */
 START_TEST(preread_efault)
 {
-	struct mrt_sock *udp = mrt_sock_new(E, 5, AF_INET6, SOCK_DGRAM,
-					    IPPROTO_UDP);
+	struct mrt_sock *udp =
+	    mrt_sock_new(E, 5, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
 	struct mrt_sock *s = icmp6_sock(6);
 
 	/* before the gate, only for optval != NULL && optlen >= 4 */
-	ck_assert_int_eq(mrt_setsockopt(E, udp, IPPROTO_IPV6, MRT6_INIT, BAD,
-					4),
-			 -EFAULT);
-	ck_assert_int_eq(mrt_setsockopt(E, udp, IPPROTO_IPV6, MRT6_INIT, BAD,
-					3),
-			 -EOPNOTSUPP);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, udp, IPPROTO_IPV6, MRT6_INIT, BAD, 4), -EFAULT);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, udp, IPPROTO_IPV6, MRT6_INIT, BAD, 3),
+	    -EOPNOTSUPP);
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DONE, BAD, 4),
 			 -EFAULT);
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, BAD, 4),
@@ -246,8 +245,7 @@ START_TEST(preread_efault)
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, BAD, 3),
 			 -EINVAL);
 	/* NULL is never read: INIT accepts it */
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, NULL,
-					4),
+	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, NULL, 4),
 			 0);
 	/* DONE with a bad pointer and optlen 0 is not read either */
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DONE, BAD, 0),
@@ -265,9 +263,8 @@ START_TEST(privilege)
 
 	F.admin = 0;
 	/* EACCES before optlen, for every option but INIT */
-	ck_assert_int_eq(mrt_setsockopt(E, o, IPPROTO_IPV6, MRT6_ADD_MIF, &v,
-					1),
-			 -EACCES);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, o, IPPROTO_IPV6, MRT6_ADD_MIF, &v, 1), -EACCES);
 	ck_assert_int_eq(set6(o, MRT6_VERSION, 1), -EACCES);
 	ck_assert_int_eq(set6(o, MRT6_TABLE, 5), -EACCES);
 	ck_assert_int_eq(set6(o, MRT6_DONE, 0), -EACCES);
@@ -275,9 +272,8 @@ START_TEST(privilege)
 	/* INIT needs nothing; the mrouter needs nothing for its calls */
 	ck_assert_int_eq(set6(s, MRT6_INIT, 1), 0);
 	ck_assert_int_eq(add_mif(s, 0, 0, 2), 0);
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8:1::2", "ff0e::1:1", 0,
-			      0x2),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8:1::2", "ff0e::1:1", 0, 0x2), 0);
 	ck_assert_int_eq(set6(s, MRT6_ASSERT, 1), 0);
 	ck_assert_int_eq(set6(s, MRT6_PIM, 1), 0);
 	ck_assert_int_eq(set6(s, MRT6_FLUSH, MRT6_FLUSH_MFC), 0);
@@ -296,7 +292,7 @@ END_TEST
 START_TEST(init_done)
 {
 	struct mrt_sock *s = icmp6_sock(5), *o = icmp6_sock(6);
-	char big[16] = { 0 }, b[16];
+	char big[16] = {0}, b[16];
 
 	/* no v6 mrouter at all: DONE is EACCES even when privileged */
 	ck_assert_int_eq(set6(s, MRT6_DONE, 0), -EACCES);
@@ -308,8 +304,7 @@ START_TEST(init_done)
 			 -EINVAL);
 	ck_assert_int_eq(mc_fwd6("all"), 0);
 	/* a minimum: 16 is fine */
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, big,
-					16),
+	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, big, 16),
 			 0);
 	ck_assert_int_eq(F.placed, 1);
 	ck_assert_ptr_eq(tab6(MRT_DEFAULT_TABLE_V6)->mrouter, s);
@@ -346,21 +341,18 @@ START_TEST(add_mif_rules)
 	t = tab6(MRT_DEFAULT_TABLE_V6);
 	memset(&mc, 0, sizeof(mc));
 	mc.mif6c_pifi = 2;
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MIF, &mc,
-					11),
-			 -EINVAL);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MIF, BAD,
-					3),
-			 -EINVAL);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MIF, BAD,
-					12),
-			 -EFAULT);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MIF, &mc, 11), -EINVAL);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MIF, BAD, 3), -EINVAL);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MIF, BAD, 12), -EFAULT);
 	/* a minimum: extra bytes ignored */
 	memset(big, 0x7f, sizeof(big));
 	memcpy(big, &mc, sizeof(mc));
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MIF, big,
-					sizeof(big)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MIF, big, sizeof(big)),
+	    0);
 	ck_assert(t->vifs[0].used);
 	ck_assert_int_eq(t->vifs[0].ifindex, 2);
 	ck_assert_str_eq(t->vifs[0].ifname, "r0");
@@ -435,7 +427,7 @@ START_TEST(del_mif_rules)
 {
 	struct mrt_sock *s = icmp6_sock(5);
 	struct mrt_table *t;
-	char twelve[12] = { 1, 0, 0x55, 0x55 };
+	char twelve[12] = {1, 0, 0x55, 0x55};
 	uint8_t one = 0;
 
 	ck_assert_int_eq(set6(s, MRT6_INIT, 1), 0);
@@ -443,12 +435,10 @@ START_TEST(del_mif_rules)
 	ck_assert_int_eq(add_mif(s, 0, 0, 2), 0);
 	ck_assert_int_eq(add_mif(s, 1, 0, 3), 0);
 	ck_assert_int_eq(add_mif(s, 3, MIFF_REGISTER, 0), 0);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DEL_MIF, &one,
-					1),
-			 -EINVAL);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DEL_MIF, BAD,
-					2),
-			 -EFAULT);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DEL_MIF, &one, 1), -EINVAL);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DEL_MIF, BAD, 2), -EFAULT);
 	/* no ENFILE: 40 is just beyond maxvif */
 	ck_assert_int_eq(del_mif(s, 40), -EADDRNOTAVAIL);
 	ck_assert_int_eq(del_mif(s, 65535), -EADDRNOTAVAIL);
@@ -485,31 +475,27 @@ START_TEST(mfc_rules)
 	ck_assert_int_eq(add_mif(s, 1, 0, 3), 0);
 	ck_assert_int_eq(add_mif(s, 3, MIFF_REGISTER, 0), 0);
 	mk_mf6c(&m, "2001:db8:1::2", "ff0e::1:1", 0, 0x2);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, &m,
-					91),
-			 -EINVAL);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DEL_MFC, &m,
-					91),
-			 -EINVAL);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, BAD,
-					92),
-			 -EFAULT);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DEL_MFC_PROXY,
-					BAD, 100),
-			 -EFAULT);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, &m, 91), -EINVAL);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DEL_MFC, &m, 91), -EINVAL);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, BAD, 92), -EFAULT);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_DEL_MFC_PROXY, BAD, 100),
+	    -EFAULT);
 	/* parent >= 32: ENFILE, before the group check */
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "2001:db8::1", 32,
-			      0),
-			 -ENFILE);
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "2001:db8::1", 0,
-			      0),
-			 -EINVAL);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "2001:db8::1", 32, 0),
+	    -ENFILE);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "2001:db8::1", 0, 0), -EINVAL);
 	/* a minimum: 128 bytes fine */
 	memset(big, 0x7f, sizeof(big));
 	memcpy(big, &m, sizeof(m));
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, big,
-					sizeof(big)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, big, sizeof(big)),
+	    0);
 	c = find6(254, "2001:db8:1::2", "ff0e::1:1");
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(c->parent, 0);
@@ -517,9 +503,8 @@ START_TEST(mfc_rules)
 	ck_assert_int_eq(c->ttls[0], MRT_TTL_NONE);
 	ck_assert_int_eq(c->flags, 0);
 	/* link-local scope group, any group, multicast origin accepted */
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff02::5", 0,
-			      0x9),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff02::5", 0, 0x9), 0);
 	c = find6(254, "2001:db8::2", "ff02::5");
 	/* bit i = mif i with threshold 1; only existing mifs */
 	ck_assert_int_eq(c->ttls[0], 1);
@@ -531,9 +516,8 @@ START_TEST(mfc_rules)
 	/* bits of absent mifs and bits >= 32 are dropped */
 	mk_mf6c(&m, "2001:db8::3", "ff0e::3", 1, 0x80000004);
 	m.mf6cc_ifset.ifs_bits[1] = 0xffffffff;
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, &m,
-					sizeof(m)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, &m, sizeof(m)), 0);
 	c = find6(254, "2001:db8::3", "ff0e::3");
 	ck_assert_int_eq(c->maxvif, 0);
 	ck_assert_int_eq(c->ttls[2], MRT_TTL_NONE);
@@ -544,33 +528,28 @@ START_TEST(mfc_rules)
 	m.mf6cc_origin.sin6_family = 99;
 	m.mf6cc_mcastgrp.sin6_scope_id = 3;
 	m.mf6cc_mcastgrp.sin6_flowinfo = 5;
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, &m,
-					sizeof(m)),
-			 0);
+	ck_assert_int_eq(
+	    mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ADD_MFC, &m, sizeof(m)), 0);
 	ck_assert_int_eq(tab6(254)->nmfc, 5);
 	/* update: parent and oifs replaced, no group check, static OR'd */
 	ck_assert_int_eq(c->parent, 0);
 	ck_assert_int_eq(c->ttls[0], 1);
-	ck_assert_int_eq(mfc6(o, MRT6_ADD_MFC, "2001:db8::3", "ff0e::3", 1,
-			      0x1),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(o, MRT6_ADD_MFC, "2001:db8::3", "ff0e::3", 1, 0x1), 0);
 	ck_assert_int_eq(c->parent, 1);
 	ck_assert_int_eq(c->flags, MRT_MFC_STATIC);
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8::3", "ff0e::3", 1,
-			      0x1),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8::3", "ff0e::3", 1, 0x1), 0);
 	ck_assert_int_eq(c->flags, MRT_MFC_STATIC);
 	/* PROXY: (S,G) and parent; entries with other parents coexist */
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC_PROXY, "2001:db8::3", "ff0e::3",
-			      0, 0x2),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC_PROXY, "2001:db8::3", "ff0e::3", 0, 0x2), 0);
 	ck_assert_int_eq(tab6(254)->nmfc, 6);
-	ck_assert_int_eq(mfc6(s, MRT6_DEL_MFC_PROXY, "2001:db8::3", "ff0e::3",
-			      2, 0),
-			 -ENOENT);
-	ck_assert_int_eq(mfc6(s, MRT6_DEL_MFC_PROXY, "2001:db8::3", "ff0e::3",
-			      0, 0),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_DEL_MFC_PROXY, "2001:db8::3", "ff0e::3", 2, 0),
+	    -ENOENT);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_DEL_MFC_PROXY, "2001:db8::3", "ff0e::3", 0, 0), 0);
 	/* DEL_MFC: parent ignored, not range-checked */
 	ck_assert_int_eq(mfc6(s, MRT6_DEL_MFC, "2001:db8::3", "ff0e::3", 40, 0),
 			 0);
@@ -597,11 +576,9 @@ START_TEST(flags_and_flush)
 
 	ck_assert_int_eq(set6(s, MRT6_INIT, 1), 0);
 	t = tab6(254);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ASSERT, &v,
-					2),
+	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ASSERT, &v, 2),
 			 -EINVAL);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ASSERT, &v,
-					8),
+	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_ASSERT, &v, 8),
 			 -EINVAL);
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_PIM, &v, 3),
 			 -EINVAL);
@@ -613,9 +590,8 @@ START_TEST(flags_and_flush)
 	ck_assert(t->do_assert);
 	v = 0;
 	l = sizeof(v);
-	ck_assert_int_eq(mrt_getsockopt(E, o, IPPROTO_IPV6, MRT6_ASSERT, &v,
-					&l),
-			 0);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, o, IPPROTO_IPV6, MRT6_ASSERT, &v, &l), 0);
 	ck_assert_int_eq(v, 1);
 	ck_assert_int_eq(set6(s, MRT6_ASSERT, 0), 0);
 	/* PIM 4 from off: pim, assert, wrmifwhole */
@@ -640,8 +616,7 @@ START_TEST(flags_and_flush)
 	/* FLUSH takes any int */
 	ck_assert_int_eq(set6(o, MRT6_FLUSH, 0), 0);
 	ck_assert_int_eq(set6(o, MRT6_FLUSH, 0x7fffffff), 0);
-	ck_assert_int_eq(mrt_setsockopt(E, o, IPPROTO_IPV6, MRT6_FLUSH, BAD,
-					4),
+	ck_assert_int_eq(mrt_setsockopt(E, o, IPPROTO_IPV6, MRT6_FLUSH, BAD, 4),
 			 -EFAULT);
 	mrt_sock_release(E, o);
 	mrt_sock_release(E, s4);
@@ -658,20 +633,18 @@ START_TEST(flush_bits)
 	t = tab6(254);
 	ck_assert_int_eq(add_mif(s, 0, 0, 2), 0);
 	ck_assert_int_eq(add_mif(o, 1, 0, 3), 0);
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff0e::1", 0,
-			      0x2),
-			 0);
-	ck_assert_int_eq(mfc6(o, MRT6_ADD_MFC, "2001:db8::2", "ff0e::2", 0,
-			      0x2),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff0e::1", 0, 0x2), 0);
+	ck_assert_int_eq(
+	    mfc6(o, MRT6_ADD_MFC, "2001:db8::2", "ff0e::2", 0, 0x2), 0);
 	ck_assert_int_eq(set6(s, MRT6_FLUSH, MRT6_FLUSH_MFC), 0);
 	ck_assert_int_eq(t->nmfc, 1);
 	ck_assert_int_eq(set6(s, MRT6_FLUSH, MRT6_FLUSH_MIFS), 0);
 	ck_assert(!t->vifs[0].used);
 	ck_assert(t->vifs[1].used);
-	ck_assert_int_eq(set6(o, MRT6_FLUSH,
-			      MRT6_FLUSH_MIFS_STATIC | MRT6_FLUSH_MFC_STATIC),
-			 0);
+	ck_assert_int_eq(
+	    set6(o, MRT6_FLUSH, MRT6_FLUSH_MIFS_STATIC | MRT6_FLUSH_MFC_STATIC),
+	    0);
 	ck_assert_int_eq(t->nmfc, 0);
 	ck_assert_int_eq(t->maxvif, 0);
 	ck_assert_int_eq(mc_fwd6("all"), 1);
@@ -690,8 +663,7 @@ START_TEST(table_opt)
 			 -EINVAL);
 	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_TABLE, &v, 8),
 			 -EINVAL);
-	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_TABLE, BAD,
-					4),
+	ck_assert_int_eq(mrt_setsockopt(E, s, IPPROTO_IPV6, MRT6_TABLE, BAD, 4),
 			 -EFAULT);
 	ck_assert_int_eq(set6(s, MRT6_TABLE, 100000000), -EINVAL);
 	ck_assert_int_eq(set6(s, MRT6_TABLE, -1), -EINVAL);
@@ -734,9 +706,8 @@ START_TEST(getsockopt_rules)
 	F.admin = 0;
 	memset(b, 0xee, sizeof(b));
 	l = 8;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, b,
-					&l),
-			 0);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, b, &l), 0);
 	ck_assert_int_eq(l, 4);
 	ck_assert_int_eq(b[0], 0x05);
 	ck_assert_int_eq(b[1], 0x03);
@@ -744,38 +715,33 @@ START_TEST(getsockopt_rules)
 	ck_assert_int_eq(b[4], 0xee);
 	memset(b, 0xee, sizeof(b));
 	l = 2;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, b,
-					&l),
-			 0);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, b, &l), 0);
 	ck_assert_int_eq(l, 2);
 	ck_assert_int_eq(b[1], 0x03);
 	ck_assert_int_eq(b[2], 0xee);
 	l = 0;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, BAD,
-					&l),
-			 0);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, BAD, &l), 0);
 	ck_assert_int_eq(l, 0);
 	l = (socklen_t)-1;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, b,
-					&l),
-			 -EINVAL);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, b, &l), -EINVAL);
 	l = 4;
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, NULL,
-					&l),
-			 -EFAULT);
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, b,
-					NULL),
-			 -EFAULT);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, NULL, &l),
+	    -EFAULT);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_VERSION, b, NULL), -EFAULT);
 	/* ENOPROTOOPT before optlen is read */
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, b,
-					NULL),
+	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_INIT, b, NULL),
 			 -ENOPROTOOPT);
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_TABLE, b,
-					NULL),
-			 -ENOPROTOOPT);
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_FLUSH, b,
-					NULL),
-			 -ENOPROTOOPT);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_TABLE, b, NULL),
+	    -ENOPROTOOPT);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_FLUSH, b, NULL),
+	    -ENOPROTOOPT);
 	/* the socket's table */
 	F.admin = 1;
 	ck_assert_int_eq(set6(s, MRT6_PIM, 1), 0);
@@ -783,9 +749,8 @@ START_TEST(getsockopt_rules)
 	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_PIM, &v, &l),
 			 0);
 	ck_assert_int_eq(v, 1);
-	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_ASSERT, &v,
-					&l),
-			 0);
+	ck_assert_int_eq(
+	    mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_ASSERT, &v, &l), 0);
 	ck_assert_int_eq(v, 1);
 	ck_assert_int_eq(set6(s, MRT6_TABLE, 9), 0);
 	ck_assert_int_eq(mrt_getsockopt(E, s, IPPROTO_IPV6, MRT6_PIM, &v, &l),
@@ -799,8 +764,8 @@ END_TEST
 START_TEST(ioctls)
 {
 	struct mrt_sock *s = icmp6_sock(5);
-	struct mrt_sock *rudp = mrt_sock_new(E, 6, AF_INET6, SOCK_RAW,
-					     IPPROTO_UDP);
+	struct mrt_sock *rudp =
+	    mrt_sock_new(E, 6, AF_INET6, SOCK_RAW, IPPROTO_UDP);
 	struct mrt_sock *udp = mrt_sock_new(E, 7, AF_INET6, SOCK_DGRAM, 0);
 	struct sioc_mif_req6 mr;
 	struct sioc_sg_req6 sr;
@@ -835,9 +800,8 @@ START_TEST(ioctls)
 	ck_assert_int_eq(mrt_ioctl(E, udp, SIOCGETMIFCNT_IN6, &mr), -ENOTTY);
 	ck_assert_int_eq(mrt_ioctl(E, s, SIOCGETRPF, &mr), -ENOTTY);
 	/* SGCNT: exact key among resolved entries, sin6_addr only */
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8:1::2", "ff0e::1:1", 0,
-			      0x4),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8:1::2", "ff0e::1:1", 0, 0x4), 0);
 	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "::", "ff0e::2:2", 0, 0x5), 0);
 	c = find6(254, "2001:db8:1::2", "ff0e::1:1");
 	c->pkt = 4;
@@ -877,15 +841,12 @@ START_TEST(teardown_rules)
 	ck_assert_int_eq(add_mif(s, 1, 0, 3), 0);
 	ck_assert_int_eq(add_mif(o, 2, 0, 9), 0);
 	ck_assert_int_eq(add_mif(s, 3, MIFF_REGISTER, 0), 0);
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff0e::1", 0,
-			      0x2),
-			 0);
-	ck_assert_int_eq(mfc6(o, MRT6_ADD_MFC, "2001:db8::2", "ff0e::2", 0,
-			      0x2),
-			 0);
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff0e::3", 0,
-			      0x6),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff0e::1", 0, 0x2), 0);
+	ck_assert_int_eq(
+	    mfc6(o, MRT6_ADD_MFC, "2001:db8::2", "ff0e::2", 0, 0x2), 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff0e::3", 0, 0x6), 0);
 	/* device r1 unregistered: its mif goes, the MFC stays */
 	F.ifs[2].ifindex = 33;
 	ck_assert_int_eq(mifcnt(s, 1), -EADDRNOTAVAIL);
@@ -921,9 +882,8 @@ START_TEST(views)
 	ck_assert_int_eq(add_mif(s, 0, 0, 1), 0);
 	ck_assert_int_eq(add_mif(s, 3, MIFF_REGISTER, 0), 0);
 	ck_assert_int_eq(add_mif(o, 4, 0, 1), 0);
-	ck_assert_int_eq(mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff02::5", 0,
-			      0x9),
-			 0);
+	ck_assert_int_eq(
+	    mfc6(s, MRT6_ADD_MFC, "2001:db8::2", "ff02::5", 0, 0x9), 0);
 	ck_assert_int_gt(view(MRT_VIEW_IP6_MR_VIF, NULL, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf,
 			 "Interface      BytesIn  PktsIn  BytesOut PktsOut "
@@ -937,13 +897,12 @@ START_TEST(views)
 	ck_assert_int_gt(view(MRT_VIEW_IP6_MR_CACHE, NULL, buf, sizeof(buf)),
 			 0);
 	/* the row as 6.18 printed it for the same calls */
-	ck_assert_str_eq(buf,
-			 "Group                            "
-			 "Origin                           "
-			 "Iif      Pkts  Bytes     Wrong  Oifs\n"
-			 "ff02:0000:0000:0000:0000:0000:0000:0005 "
-			 "2001:0db8:0000:0000:0000:0000:0000:0002 0   "
-			 "       0        0        0  0:1    3:1  \n");
+	ck_assert_str_eq(buf, "Group                            "
+			      "Origin                           "
+			      "Iif      Pkts  Bytes     Wrong  Oifs\n"
+			      "ff02:0000:0000:0000:0000:0000:0000:0005 "
+			      "2001:0db8:0000:0000:0000:0000:0000:0002 0   "
+			      "       0        0        0  0:1    3:1  \n");
 	ck_assert_int_eq(mc_fwd6("lo"), 2);
 	ck_assert_int_eq(mc_fwd6("pim6reg"), 1);
 	ck_assert_int_eq(mc_fwd6("all"), 1);
@@ -967,7 +926,7 @@ START_TEST(view_prunes)
 	ck_assert_int_eq(set6(s, MRT6_INIT, 1), 0);
 	ck_assert_int_eq(add_mif(s, 0, 0, 2), 0);
 	ck_assert_int_eq(add_vif(E, s4, 0, VIFF_USE_IFINDEX, NULL, 2), 0);
-	F.ifs[1].ifindex = 44;	/* r0 gone */
+	F.ifs[1].ifindex = 44; /* r0 gone */
 	ck_assert_int_gt(view(MRT_VIEW_IP6_MR_VIF, NULL, buf, sizeof(buf)), 0);
 	ck_assert_ptr_null(strstr(buf, "r0"));
 	ck_assert(!tab6(254)->vifs[0].used);

@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "ctl_fixture.h"	/* first: netinet/in.h before linux/mroute.h */
+#include "ctl_fixture.h" /* first: netinet/in.h before linux/mroute.h */
 
 #include "check_main.h"
 #include "ctl.h"
@@ -64,7 +64,7 @@ static void setup(void)
 	ck_assert_int_eq(netns_enter(), 0);
 }
 
-static _Atomic int serving;	/* the test's stop flag for serve_loop */
+static _Atomic int serving; /* the test's stop flag for serve_loop */
 static pthread_t server;
 
 static void local_free(void)
@@ -132,14 +132,13 @@ static const struct nlview_opts strict = {.strict = true};
 
 /* mrt_nlroute_decide for h, asked by the process of eng (NULL: one
  * without an engine); *view as it returned it, set only for SNAP. */
-static enum mrt_nlroute_who decide(struct mrt_engine *eng,
-				   const struct nlmsghdr *h,
-				   struct nlsnap **view)
+static enum mrt_nlroute_who
+decide(struct mrt_engine *eng, const struct nlmsghdr *h, struct nlsnap **view)
 {
 	static struct nlsnap poison;
 	enum mrt_nlroute_who who;
 
-	*view = &poison;	/* overwritten whatever the answer */
+	*view = &poison; /* overwritten whatever the answer */
 	who = mrt_nlroute_decide(eng, h, h->nlmsg_len, &strict, view);
 	if (who != MRT_NLROUTE_SNAP)
 		ck_assert_ptr_null(*view);
@@ -233,9 +232,8 @@ START_TEST(mrouter_engine_answers)
 			 MRT_NLROUTE_ENGINE);
 	ck_assert_int_eq(decide(E1, request(&q, 0, 128, true, 253), &v),
 			 MRT_NLROUTE_ENGINE);
-	ck_assert_int_eq(
-	    decide(E1, request(&q, RTM_GETLINK, 128, true, 0), &v),
-	    MRT_NLROUTE_ENGINE);
+	ck_assert_int_eq(decide(E1, request(&q, RTM_GETLINK, 128, true, 0), &v),
+			 MRT_NLROUTE_ENGINE);
 }
 END_TEST
 

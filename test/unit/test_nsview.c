@@ -72,9 +72,10 @@ START_TEST(files_without_mrouter)
 	ck_assert_str_eq(render(MRT_VIEW_IP6_MR_VIF, NULL),
 			 "Interface      BytesIn  PktsIn  BytesOut PktsOut "
 			 "Flags\n");
-	ck_assert_str_eq(render(MRT_VIEW_IP6_MR_CACHE, NULL),
-			 "Group                            Origin               "
-			 "            Iif      Pkts  Bytes     Wrong  Oifs\n");
+	ck_assert_str_eq(
+	    render(MRT_VIEW_IP6_MR_CACHE, NULL),
+	    "Group                            Origin               "
+	    "            Iif      Pkts  Bytes     Wrong  Oifs\n");
 }
 END_TEST
 
@@ -91,9 +92,9 @@ START_TEST(mc_forwarding_without_mrouter)
 		ck_assert_int_eq(mrt_nsview_render(NULL, views[i], "nosuch0",
 						   buf, sizeof(buf)),
 				 -ENOENT);
-		ck_assert_int_eq(mrt_nsview_render(NULL, views[i], "", buf,
-						   sizeof(buf)),
-				 -ENOENT);
+		ck_assert_int_eq(
+		    mrt_nsview_render(NULL, views[i], "", buf, sizeof(buf)),
+		    -ENOENT);
 	}
 }
 END_TEST

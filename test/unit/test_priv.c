@@ -26,8 +26,7 @@ START_TEST(net_admin)
 	 * capable in the netns */
 	{
 		struct __user_cap_header_struct h = {
-			_LINUX_CAPABILITY_VERSION_3, 0
-		};
+		    _LINUX_CAPABILITY_VERSION_3, 0};
 		struct __user_cap_data_struct d[2];
 
 		if (syscall(SYS_capget, &h, d) == 0 &&
@@ -51,7 +50,7 @@ START_TEST(netif_defaults)
 	ck_assert(!ops.has_ipv4(NULL, 1 << 30));
 	a.s_addr = 0;
 	ck_assert_int_eq(ops.ifindex_by_addr4(NULL, a), -EADDRNOTAVAIL);
-	inet_aton("192.0.2.77", &a);	/* TEST-NET-1: never local here */
+	inet_aton("192.0.2.77", &a); /* TEST-NET-1: never local here */
 	ck_assert_int_eq(ops.ifindex_by_addr4(NULL, a), -EADDRNOTAVAIL);
 	/* loopback, when it has its address */
 	inet_aton("127.0.0.1", &lo);

@@ -18,15 +18,15 @@
 #include "dp_priv.h"
 #include "rpf.h"
 
-#define S(x) ((uint64_t)(x) * 1000000000ull)
-#define MS(x) ((uint64_t)(x) * 1000000ull)
+#define S(x) ((uint64_t)(x)*1000000000ull)
+#define MS(x) ((uint64_t)(x)*1000000ull)
 
 struct fk {
 	int all;
-	int dev[16];		/* rp_filter by ifindex */
+	int dev[16]; /* rp_filter by ifindex */
 	int sysctl_reads;
-	uint32_t net;		/* routed prefix (/24, network order) */
-	int oif;		/* its device */
+	uint32_t net; /* routed prefix (/24, network order) */
+	int oif;      /* its device */
 	int lookups;
 };
 
@@ -72,17 +72,17 @@ START_TEST(modes)
 	ck_assert_int_eq(rpf_add_if(&r, 3, S(1)), 0);
 	ck_assert_int_eq(rpf_mode(&r, 2), 2);
 	ck_assert_int_eq(rpf_mode(&r, 3), 1);
-	ck_assert_int_eq(rpf_mode(&r, 4), 0);	/* untracked: all */
+	ck_assert_int_eq(rpf_mode(&r, 4), 0); /* untracked: all */
 	f.all = 1;
-	rpf_tick(&r, MS(1500));		/* < 1 s after the last read */
+	rpf_tick(&r, MS(1500)); /* < 1 s after the last read */
 	ck_assert_int_eq(rpf_mode(&r, 4), 0);
 	rpf_tick(&r, S(2));
 	ck_assert_int_eq(rpf_mode(&r, 4), 1);
-	ck_assert_int_eq(rpf_mode(&r, 2), 2);	/* max(1, 2) */
-	f.dev[3] = -ENOENT;			/* unreadable: 0 */
+	ck_assert_int_eq(rpf_mode(&r, 2), 2); /* max(1, 2) */
+	f.dev[3] = -ENOENT;		      /* unreadable: 0 */
 	rpf_tick(&r, S(3));
 	ck_assert_int_eq(rpf_mode(&r, 3), 1);
-	ck_assert_int_eq(rpf_add_if(&r, 0, S(3)), 0);	/* no device */
+	ck_assert_int_eq(rpf_add_if(&r, 0, S(3)), 0); /* no device */
 }
 END_TEST
 
@@ -95,7 +95,7 @@ START_TEST(off_no_lookup)
 	rpf_add_if(&r, 3, S(1));
 	ck_assert_int_eq(rpf_check(&r, inet_addr("192.0.2.1"), 3, S(1)), 0);
 	ck_assert_int_eq(f.lookups, 0);
-	r.lookup = NULL;		/* disabled altogether */
+	r.lookup = NULL; /* disabled altogether */
 	f.all = 1;
 	rpf_tick(&r, S(5));
 	ck_assert_int_eq(rpf_check(&r, inet_addr("192.0.2.1"), 3, S(5)), 0);
@@ -148,10 +148,10 @@ START_TEST(cache_expiry)
 	rpf_add_if(&r, 3, S(1));
 	ck_assert_int_eq(rpf_check(&r, src, 3, S(1)), -EXDEV);
 	ck_assert_int_eq(rpf_check(&r, src, 3, MS(1900)), -EXDEV);
-	ck_assert_int_eq(f.lookups, 1);		/* cached */
-	f.oif = 3;				/* the route moved */
+	ck_assert_int_eq(f.lookups, 1); /* cached */
+	f.oif = 3;			/* the route moved */
 	ck_assert_int_eq(rpf_check(&r, src, 3, MS(1999)), -EXDEV);
-	ck_assert_int_eq(rpf_check(&r, src, 3, S(2)), 0);	/* expired */
+	ck_assert_int_eq(rpf_check(&r, src, 3, S(2)), 0); /* expired */
 	ck_assert_int_eq(f.lookups, 2);
 	/* another device is another verdict */
 	ck_assert_int_eq(rpf_check(&r, src, 2, S(2)), -EXDEV);
@@ -209,12 +209,12 @@ static int fx_in(int ifindex, const char *src, unsigned flags)
 
 START_TEST(input_drops)
 {
-	static const int oifs[] = { 1, 1, -1 };
+	static const int oifs[] = {1, 1, -1};
 	struct sioc_vif_req vr;
 	struct fk f;
 	uint8_t u[256];
 
-	(void)fx_outer;	/* dp_fixture.h's, for the decapsulating inputs */
+	(void)fx_outer; /* dp_fixture.h's, for the decapsulating inputs */
 	engine_lock(eng);
 	ck_assert_int_eq(rpf_mode(&fx_rpf(&f)->rpf, 2), 1);
 	engine_unlock(eng);

@@ -49,9 +49,8 @@ START_TEST(channel)
 		int sb = 0;
 		socklen_t sl = sizeof(sb);
 
-		ck_assert_int_eq(getsockopt(s->chan_wr, SOL_SOCKET, SO_SNDBUF,
-					    &sb, &sl),
-				 0);
+		ck_assert_int_eq(
+		    getsockopt(s->chan_wr, SOL_SOCKET, SO_SNDBUF, &sb, &sl), 0);
 		ck_assert_int_gt(sb, 212992);
 	}
 	/* a datagram pair: engine end -> daemon end */

@@ -62,7 +62,7 @@ START_TEST(flush_order)
 	struct mrt_table *t = table_get(E, AF_INET, 253);
 	struct mrt_mfc *c1 = calloc(1, sizeof(*c1));
 	struct mrt_mfc *c2 = calloc(1, sizeof(*c2));
-	union mrt_ip z = { 0 };
+	union mrt_ip z = {0};
 
 	t->vifs[0].used = true;
 	t->vifs[2].used = true;
@@ -78,7 +78,7 @@ START_TEST(flush_order)
 	ck_assert_uint_eq(t->nmfc, 2);
 	table_flush(E, t, MRT_FLUSH_MFC_STATIC);
 	ck_assert_uint_eq(t->nmfc, 1);
-	ck_assert_uint_eq(t->nunres, 1);	/* only FLUSH_MFC drops unres */
+	ck_assert_uint_eq(t->nunres, 1); /* only FLUSH_MFC drops unres */
 	table_flush(E, t, MRT_FLUSH_VIFS_STATIC);
 	ck_assert_int_eq(t->maxvif, 1);
 	ck_assert(t->vifs[0].used);

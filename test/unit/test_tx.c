@@ -32,7 +32,7 @@
 
 #define NREC (TX_QMAX + 8)
 
-static struct tx T;		/* large: qbuf and frag */
+static struct tx T; /* large: qbuf and frag */
 static struct {
 	void *tag;
 	size_t len;
@@ -123,8 +123,7 @@ START_TEST(test_count_limit_flushes)
 	tx_hold(&T, done, &T);
 	for (i = 0; i < TX_QMAX; i++) {
 		len = frame(p, i, 0, 0);
-		ck_assert_int_eq(tx_queue(&T, 2, 0, p, len, TAG(i)),
-				 TX_QUEUED);
+		ck_assert_int_eq(tx_queue(&T, 2, 0, p, len, TAG(i)), TX_QUEUED);
 	}
 	ck_assert_int_eq(nrec, 0);
 	len = frame(p, TX_QMAX, 0, 0);
@@ -237,8 +236,10 @@ static int wire_ok(const char **why)
 		return 0;
 	}
 	if (c == 0)
-		_exit(netns_enter(why) == 0 && socket(AF_PACKET, SOCK_DGRAM,
-						      0) >= 0 ? 0 : 1);
+		_exit(netns_enter(why) == 0 &&
+			      socket(AF_PACKET, SOCK_DGRAM, 0) >= 0
+			  ? 0
+			  : 1);
 	if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		if (!*why)
 			*why = "no network namespace with AF_PACKET here";
@@ -289,7 +290,7 @@ static int wire_skip(void)
 static int tap_read_ms(int fd, int *ids, int want, int ms)
 {
 	uint8_t b[2048];
-	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	struct pollfd pf = {.fd = fd, .events = POLLIN};
 	ssize_t n;
 	int got = 0;
 
@@ -330,7 +331,7 @@ static int tap_read(int fd, int *ids, int want)
 START_TEST(test_wire_order_results)
 {
 	uint8_t p[2048];
-	const int dev[5] = { 0, 1, 0, 2, 0 };
+	const int dev[5] = {0, 1, 0, 2, 0};
 	int a, b, ia, ib, ids[8], i, ifx[3];
 	size_t len;
 
@@ -340,15 +341,14 @@ START_TEST(test_wire_order_results)
 	b = tap("txb", 0, &ib);
 	ifx[0] = ia;
 	ifx[1] = ib;
-	ifx[2] = 9999;		/* no such device */
+	ifx[2] = 9999; /* no such device */
 	tx_reset(-1);
 	ck_assert_int_eq(tx_open(&T), 0);
 	tx_hold(&T, done, &T);
 	for (i = 0; i < 5; i++) {
 		len = frame(p, i, 0, 0);
-		ck_assert_int_eq(tx_queue(&T, ifx[dev[i]], 1500, p, len,
-					  TAG(i)),
-				 TX_QUEUED);
+		ck_assert_int_eq(
+		    tx_queue(&T, ifx[dev[i]], 1500, p, len, TAG(i)), TX_QUEUED);
 	}
 	/* a v6 frame between them keeps its place too */
 	len = fx_udp6(p, "2001:db8:1::2", "ff0e::1", 5, 20);
@@ -356,7 +356,7 @@ START_TEST(test_wire_order_results)
 	ck_assert_int_eq(tx_queue6(&T, ia, 1500, p, len, TAG(5)), TX_QUEUED);
 	len = frame(p, 6, 0, 0);
 	ck_assert_int_eq(tx_queue(&T, ia, 1500, p, len, TAG(6)), TX_QUEUED);
-	ck_assert_int_eq(tap_read_ms(a, ids, 1, 0), 0);	/* queued */
+	ck_assert_int_eq(tap_read_ms(a, ids, 1, 0), 0); /* queued */
 	tx_flush(&T);
 	ck_assert_int_eq(nrec, 7);
 	for (i = 0; i < 7; i++)
@@ -419,7 +419,7 @@ END_TEST
  * st.tx_err (and no pkt_out) for a copy the down device refused. */
 START_TEST(test_dp_forward_counts)
 {
-	static const int oifs[] = { 1, 1, -1 };
+	static const int oifs[] = {1, 1, -1};
 	uint8_t p[256];
 	struct dp *dp;
 	int a, b, ia, ib, ids[4], i;
@@ -431,10 +431,10 @@ START_TEST(test_dp_forward_counts)
 	b = tap("txb", 0, &ib);
 	fx_setup();
 	engine_lock(eng);
-	dp = dp_get(eng);	/* with the seam: no RPF lookups */
+	dp = dp_get(eng); /* with the seam: no RPF lookups */
 	engine_unlock(eng);
 	ck_assert_ptr_nonnull(dp);
-	eng->host.xmit = NULL;	/* from now on the AF_PACKET socket */
+	eng->host.xmit = NULL; /* from now on the AF_PACKET socket */
 	ck_assert_int_eq(tx_open(&dp->tx), 0);
 	fx_mfc("10.1.0.2", "239.1.1.1", 0, oifs);
 	/* the taps may have taken the fake host's ifindexes 2 and 3 */
@@ -455,7 +455,7 @@ START_TEST(test_dp_forward_counts)
 	ck_assert_uint_eq(dp->st.tx, 3);
 	ck_assert_uint_eq(dp->st.tx_err, 0);
 
-	tab->vifs[1].ifindex = ib;	/* down */
+	tab->vifs[1].ifindex = ib; /* down */
 	dp_tx_hold(dp);
 	len = frame(p, 3, 0, 0);
 	ck_assert_int_eq(dp_input_locked(eng, tab, 9998, p, len, 0), 0);

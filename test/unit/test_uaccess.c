@@ -72,7 +72,7 @@ static void exercise(void)
 static int vm_works(void)
 {
 	char a = 1, b = 0;
-	struct iovec l = { &b, 1 }, r = { &a, 1 };
+	struct iovec l = {&b, 1}, r = {&a, 1};
 
 	return process_vm_readv(getpid(), &l, 1, &r, 1, 0) == 1 && b == 1;
 }
@@ -84,9 +84,9 @@ START_TEST(vm)
 		       strerror(errno));
 		return;
 	}
-	ck_assert_int_eq(E->uaccess_vm, 0);	/* not tried yet */
+	ck_assert_int_eq(E->uaccess_vm, 0); /* not tried yet */
 	exercise();
-	ck_assert_int_eq(E->uaccess_vm, 1);	/* no fallback on the way */
+	ck_assert_int_eq(E->uaccess_vm, 1); /* no fallback on the way */
 }
 END_TEST
 

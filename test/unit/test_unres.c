@@ -9,7 +9,7 @@
 #include "fake_host.h"
 #include "unres.h"
 
-#define S(x) ((uint64_t)(x) * 1000000000ull)
+#define S(x) ((uint64_t)(x)*1000000000ull)
 
 START_TEST(create_enqueue)
 {
@@ -17,7 +17,7 @@ START_TEST(create_enqueue)
 	union mrt_ip o = ip4("10.1.0.2"), g = ip4("239.1.1.1"),
 		     g2 = ip4("239.1.1.2");
 	struct mrt_unres *u, *u2;
-	char pkt[100] = { 0x45 };
+	char pkt[100] = {0x45};
 	int i;
 
 	memset(&t, 0, sizeof(t));
@@ -32,7 +32,7 @@ START_TEST(create_enqueue)
 	ck_assert_int_eq(u->q[3].ifindex, 2);
 	ck_assert_uint_eq(u->q[0].data[0], 0x45);
 	u2 = unres_create(&t, &o, &g2, 0, S(2));
-	ck_assert_ptr_eq(t.unres, u2);	/* newest first */
+	ck_assert_ptr_eq(t.unres, u2); /* newest first */
 	ck_assert_uint_eq(t.nunres, 2);
 	ck_assert_ptr_eq(unres_find(&t, &o, &g), u);
 	ck_assert_ptr_null(unres_find(&t, &g, &o));

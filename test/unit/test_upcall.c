@@ -33,7 +33,7 @@ static size_t mk_pkt(uint8_t *p, size_t optlen, size_t payload)
 	p[12] = 10, p[13] = 1, p[14] = 0, p[15] = 2;
 	p[16] = 239, p[17] = 1, p[18] = 1, p[19] = 1;
 	for (i = 20; i < hl; i++)
-		p[i] = (uint8_t)(i == 20 ? 1 : 0x44);	/* NOP + junk */
+		p[i] = (uint8_t)(i == 20 ? 1 : 0x44); /* NOP + junk */
 	for (i = hl; i < len; i++)
 		p[i] = (uint8_t)i;
 	return len;
@@ -41,9 +41,9 @@ static size_t mk_pkt(uint8_t *p, size_t optlen, size_t payload)
 
 START_TEST(test_nocache_bytes)
 {
-	static const uint8_t want[20] = { 0x45, 0xb8, 0x00, 0x1c, 0xab, 0xcd,
-					  0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
-					  10, 1, 0, 2, 239, 1, 1, 1 };
+	static const uint8_t want[20] = {
+	    0x45, 0xb8, 0x00, 0x1c, 0xab, 0xcd, 0x00, 0x00, 0x01, 0x00,
+	    0x00, 0x00, 10,   1,    0,	  2,	239,  1,    1,	  1};
 	uint8_t p[256], u[256];
 	size_t len = mk_pkt(p, 0, 100);
 	long n;
@@ -51,7 +51,7 @@ START_TEST(test_nocache_bytes)
 	n = upcall_build(u, sizeof(u), UPCALL_NOCACHE, 0, p, len);
 	ck_assert_int_eq(n, 28);
 	ck_assert(!memcmp(u, want, 20));
-	ck_assert_int_eq(u[20], 1);	/* igmp type = msgtype */
+	ck_assert_int_eq(u[20], 1); /* igmp type = msgtype */
 	ck_assert_int_eq(u[21], 0);
 	n = upcall_build(u, sizeof(u), UPCALL_WRONGVIF, 3, p, len);
 	ck_assert_int_eq(n, 28);
@@ -73,7 +73,7 @@ START_TEST(test_nocache_options)
 	ck_assert_int_eq(n, 36);
 	ck_assert_int_eq(u[0], 0x47);
 	ck_assert_int_eq(u[3], 36);
-	ck_assert(!memcmp(u + 20, p + 20, 8));	/* options copied */
+	ck_assert(!memcmp(u + 20, p + 20, 8)); /* options copied */
 	ck_assert_int_eq(u[28], 1);
 	ck_assert_int_eq(u[10], 1);
 }
@@ -82,7 +82,7 @@ END_TEST
 START_TEST(test_wholepkt)
 {
 	uint8_t p[256], u[300];
-	size_t len = mk_pkt(p, 8, 20);	/* 56 bytes */
+	size_t len = mk_pkt(p, 8, 20); /* 56 bytes */
 	long n;
 
 	ck_assert_int_eq(len, 56);
@@ -95,7 +95,7 @@ START_TEST(test_wholepkt)
 	ck_assert_int_eq(u[9], 0);
 	ck_assert_int_eq(u[10], 2);
 	ck_assert(!memcmp(u + 12, p + 12, 8));
-	ck_assert(!memcmp(u + 20, p, len));	/* TTL, checksum unmodified */
+	ck_assert(!memcmp(u + 20, p, len)); /* TTL, checksum unmodified */
 	n = upcall_build(u, sizeof(u), UPCALL_WRVIFWHOLE, 1, p, len);
 	ck_assert_int_eq(n, 76);
 	ck_assert_int_eq(u[8], 4);
@@ -109,7 +109,7 @@ END_TEST
 START_TEST(test_meta)
 {
 	struct mrt_chan_meta m;
-	struct in_addr sd = { htonl(0x0a010001) };
+	struct in_addr sd = {htonl(0x0a010001)};
 	uint8_t p[256];
 
 	mk_pkt(p, 0, 10);
@@ -149,8 +149,7 @@ START_TEST(test_rcvbuf)
 	ck_assert_int_eq(ok, 3);
 	ck_assert_uint_eq(s.drops, 37);
 	t0 = time(NULL);
-	ck_assert_int_eq(recv(sv[1], r, sizeof(r), 0),
-			 (int)(sizeof(m) + 28));
+	ck_assert_int_eq(recv(sv[1], r, sizeof(r), 0), (int)(sizeof(m) + 28));
 	ck_assert(!memcmp(r + sizeof(m), u, 28));
 	/* stamped when queued (the receive timestamp), in ns */
 	memcpy(&got, r, sizeof(got));

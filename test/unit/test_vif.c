@@ -144,8 +144,7 @@ static int only_r0(void *ctx, int ifindex, const char *ifname)
 	return ifindex == 2 && !strcmp(ifname, "r0");
 }
 
-static void keep_info(void *ctx, int level, const char *func,
-		      const char *msg)
+static void keep_info(void *ctx, int level, const char *func, const char *msg)
 {
 	(void)ctx;
 	(void)func;
@@ -192,9 +191,8 @@ START_TEST(allow_list)
 	/* register vifs are the shim's own devices: not listed, allowed */
 	v = vc(3, VIFF_REGISTER, NULL, 0);
 	ck_assert_int_eq(vif_add(e, t, &v, false), 0);
-	ck_assert_str_eq(last_info,
-			 "vif 3 added on pimreg (register, static, "
-			 "threshold 7)");
+	ck_assert_str_eq(last_info, "vif 3 added on pimreg (register, static, "
+				    "threshold 7)");
 	ck_assert_int_eq(vif_delete(e, t, 3), 0);
 	ck_assert_str_eq(last_info, "vif 3 removed (was on pimreg)");
 
