@@ -10,7 +10,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libpcap-dev check
       libsubunit-dev libseccomp-dev iproute2 procps strace tcpdump
       smcroute igmpproxy frr kmod debhelper dpkg-dev fakeroot
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev clang-format clang-tidy)
 
 missing=()
 for p in "${pkgs[@]}"; do

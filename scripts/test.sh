@@ -3,7 +3,8 @@
 # with ctest, first in the normal build, then in the ASan+UBSan build; the
 # unit and preload tests in a clang build and under ThreadSanitizer; then
 # the libFuzzer targets (clang, test/fuzz), each for a bounded time. Every
-# build here turns warnings into errors (MRTSHIM_WERROR).
+# build here turns warnings into errors (MRTSHIM_WERROR). First, the
+# sources are checked against .clang-format (scripts/format.sh --check).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 "$src/scripts/deps.sh"
@@ -15,6 +16,7 @@ CC=clang "$src/scripts/build.sh" "$builddir-clang" -DMRTSHIM_WERROR=ON
 "$src/scripts/build.sh" "$builddir-tsan" -DMRTSHIM_WERROR=ON -DMRTSHIM_TSAN=ON
 fast='^(unit_|preload[.])' # the unit and preload tests
 rc=0
+"$src/scripts/format.sh" --check || rc=1
 (cd "$builddir" && ctest --output-on-failure -j2) || rc=1
 (cd "$builddir-asan" && ctest --output-on-failure -j2) || rc=1
 (cd "$builddir-clang" && ctest --output-on-failure -j2 -R "$fast") || rc=1
