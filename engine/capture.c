@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sys.h"
+
 #define CAP_FILTER "ip multicast or igmp"
 #define CAP_FILTER6 "ip6 multicast"
 /* what a host sends to scopes above link-local (ff0X, X > 2), and its
@@ -47,14 +49,14 @@ static int cap_snaplen(const char *ifname)
 	struct ifreq ifr;
 	int fd, mtu = 0;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd = sys_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return CAP_SNAP_MAX;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+	if (sys_ioctl(fd, SIOCGIFMTU, &ifr) == 0)
 		mtu = ifr.ifr_mtu;
-	close(fd);
+	sys_close(fd);
 	if (mtu <= 0 || mtu > CAP_SNAP_MAX - CAP_SNAP_OVER_MTU)
 		return CAP_SNAP_MAX;
 	return (mtu < 1500 ? 1500 : mtu) + CAP_SNAP_OVER_MTU;
@@ -90,7 +92,8 @@ static int cap_skip_mark(int fd, const struct bpf_program *prog, uint32_t mark)
 	}
 	fp.len = (unsigned short)(prog->bf_len + 3);
 	fp.filter = f;
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) < 0)
+	if (sys_setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) <
+	    0)
 		rc = -errno;
 	free(f);
 	return rc;
@@ -167,12 +170,12 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 		goto fail;
 	}
 	/* libpcap opens its socket without close-on-exec */
-	fcntl(c->fd, F_SETFD, FD_CLOEXEC);
+	sys_fcntl(c->fd, F_SETFD, FD_CLOEXEC);
 	/* libpcap applies PCAP_D_IN in userspace: our forwarded copies
 	 * would still fill the ring. Drop them in the kernel (4.20+). */
 	if (dir == PCAP_D_IN)
-		setsockopt(c->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
-			   sizeof(one));
+		sys_setsockopt(c->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+			       sizeof(one));
 	c->p = p;
 	c->ifindex = ifindex;
 	c->dlt = pcap_datalink(p);

@@ -15,6 +15,8 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include "sys.h"
+
 /* Linux 6.2's SOF_TIMESTAMPING_OPT_RX_FILTER; older headers lack it. */
 #define CHAN_SOF_OPT_RX_FILTER (1u << 17)
 
@@ -29,7 +31,7 @@ int chan_send(int wr_fd, const struct mrt_chan_meta *m, const void *data,
 	ssize_t n;
 
 	do {
-		n = sendmsg(wr_fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+		n = sys_sendmsg(wr_fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;

@@ -22,6 +22,7 @@
 #include "ctl_wire.h"
 #include "engine_priv.h"
 #include "nlview.h"
+#include "sys.h"
 #include "table.h"
 #include "vif.h"
 
@@ -137,7 +138,7 @@ static void send_error(int fd, int status)
 	struct ctl_buf b = {0};
 
 	if (ctl_encode_error(&b, status) == 0 &&
-	    send(fd, b.p, b.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+	    sys_send(fd, b.p, b.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		(void)0; /* the peer is gone: nothing to tell */
 	ctl_buf_free(&b);
 }
@@ -151,7 +152,7 @@ static void ctl_admit_locked(struct mrt_engine *eng, struct ctl *c, int fd,
 	uid_t me = geteuid();
 	int i;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
+	if (sys_getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
 		ENG_ERR(eng, "control: SO_PEERCRED: %s", strerror(errno));
 		engine_close_fd(eng, fd);
 		return;
@@ -190,14 +191,14 @@ static void ctl_accept(struct mrt_engine *eng, struct ctl *c, int lfd,
 
 	/* a blocking listener (not nslock's) gets one accept per POLLIN:
 	 * a second would wait for the next client */
-	if (!(fcntl(lfd, F_GETFL) & O_NONBLOCK))
+	if (!(sys_fcntl(lfd, F_GETFL, 0) & O_NONBLOCK))
 		batch = 1;
 	engine_lock(eng);
 	/* the table may have lost its mrouter (and the fd number been
 	 * reused) since poll: accept only on its current socket */
 	t = table_find(eng, family, id);
 	for (i = 0; t && t->mrouter && t->lock_fd == lfd && i < batch; i++) {
-		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = sys_accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			break;
 		engine_own_fd(eng, fd);
@@ -317,8 +318,8 @@ static bool conn_io(struct mrt_engine *eng, struct ctl_conn *k, short rev)
 	if (!k->replying) {
 		if (!(rev & (POLLIN | POLLHUP | POLLERR)))
 			return true;
-		r = recv(k->fd, k->req + k->reqlen, CTL_REQ_MAX - k->reqlen,
-			 MSG_DONTWAIT);
+		r = sys_recv(k->fd, k->req + k->reqlen, CTL_REQ_MAX - k->reqlen,
+			     MSG_DONTWAIT);
 		if (r < 0)
 			return errno == EAGAIN || errno == EINTR;
 		if (r == 0)
@@ -333,8 +334,8 @@ static bool conn_io(struct mrt_engine *eng, struct ctl_conn *k, short rev)
 		left = k->out.len - k->off;
 		if (left > CTL_WRITE_CHUNK)
 			left = CTL_WRITE_CHUNK;
-		r = send(k->fd, k->out.p + k->off, left,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		r = sys_send(k->fd, k->out.p + k->off, left,
+			     MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (r < 0)
 			return errno == EAGAIN || errno == EINTR;
 		k->off += (size_t)r;

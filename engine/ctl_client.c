@@ -15,6 +15,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sys.h"
+
 #define CTL_NAME_PREFIX "libmrtshim/"
 #define UNIX_ACCEPTCON 0x10000 /* __SO_ACCEPTCON in /proc/net/unix Flags */
 
@@ -51,7 +53,7 @@ int ctl_client_discover(struct ctl_ep *eps, int max)
 {
 	char line[512];
 	struct ctl_ep ep;
-	FILE *f = fopen("/proc/net/unix", "re");
+	FILE *f = sys_fopen("/proc/net/unix", "re");
 	int n = 0, i;
 
 	if (!f)
@@ -85,21 +87,21 @@ int ctl_client_connect(const struct ctl_ep *ep, struct ucred *peer)
 	n = snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
 		     CTL_NAME_PREFIX "%s/%u",
 		     ep->family == AF_INET6 ? "ipv6" : "ipv4", ep->table);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = sys_socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	/* a mrouter that stops answering costs the caller this much */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
-	    connect(fd, (struct sockaddr *)&sun,
-		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-				(size_t)n)) < 0) {
+	if (sys_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    sys_setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+	    sys_connect(fd, (struct sockaddr *)&sun,
+			(socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				    (size_t)n)) < 0) {
 		rc = errno == EAGAIN || errno == EINPROGRESS ? -ETIMEDOUT
 							     : -errno;
-		close(fd);
+		sys_close(fd);
 		return rc;
 	}
-	if (peer && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, peer, &len) < 0)
+	if (peer && sys_getsockopt(fd, SOL_SOCKET, SO_PEERCRED, peer, &len) < 0)
 		memset(peer, 0, sizeof(*peer));
 	return fd;
 }
@@ -110,7 +112,7 @@ static int read_full(int fd, void *buf, size_t len)
 	ssize_t r;
 
 	while (len) {
-		r = recv(fd, p, len, 0);
+		r = sys_recv(fd, p, len, 0);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -132,7 +134,7 @@ int ctl_client_exchange(int fd, const char *req, struct ctl_hdr *h,
 	*body = NULL;
 	/* a refused peer may find the connection closed already: the
 	 * server's answer (-EACCES) is still there to read */
-	rc = send(fd, req, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -EPIPE;
+	rc = sys_send(fd, req, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -EPIPE;
 	if (read_full(fd, h, sizeof(*h)) < 0)
 		return rc ? rc : -ECONNRESET;
 	rc = ctl_check_hdr(h);
@@ -161,7 +163,7 @@ int ctl_client_state(const struct ctl_ep *ep, struct ctl_snap *s,
 	if (fd < 0)
 		return fd;
 	rc = ctl_client_exchange(fd, "STATE 1\n", &h, &body);
-	close(fd);
+	sys_close(fd);
 	if (rc < 0)
 		return rc;
 	rc = h.kind == CTL_KIND_STATE ? ctl_decode_state(body, h.len, s)

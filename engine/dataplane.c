@@ -26,6 +26,7 @@
 #include "mfc.h"
 #include "regdev.h"
 #include "register.h"
+#include "sys.h"
 #include "table.h"
 #include "tunnel.h"
 #include "unres.h"
@@ -66,7 +67,7 @@ void dp_wake(struct dp *dp)
 {
 	uint64_t one = 1;
 
-	if (dp->evfd >= 0 && write(dp->evfd, &one, sizeof(one)) < 0)
+	if (dp->evfd >= 0 && sys_write(dp->evfd, &one, sizeof(one)) < 0)
 		(void)0; /* counter saturated: already awake */
 }
 
@@ -288,17 +289,17 @@ static void dp_am_hold(struct mrt_engine *eng, struct mrt_vif *v)
 
 	if (v->dp_amfd > 0 || v->ifindex <= 0)
 		return;
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd = sys_socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
 	memset(&mr, 0, sizeof(mr));
 	mr.mr_ifindex = v->ifindex;
 	mr.mr_type = PACKET_MR_ALLMULTI;
-	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) <
-		0 ||
+	if (sys_setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+			   sizeof(mr)) < 0 ||
 	    fd == 0) {
 		ENG_DBG(eng, "%s: allmulti: %s", v->ifname, strerror(errno));
-		syscall(SYS_close, fd);
+		sys_close(fd);
 		return;
 	}
 	v->dp_amfd = fd;

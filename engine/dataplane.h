@@ -81,23 +81,7 @@ int register_input_locked(struct mrt_engine *eng, const void *pkt, size_t len);
  * in ns or 0 if none is pending. */
 uint64_t dp_expire_locked(struct mrt_engine *eng, uint64_t now_ns);
 
-/*
- * fork (pthread_atfork): the host calls these from its handlers, prepare
- * after taking the engine lock, parent/child after releasing or re-
- * initialising it (child: with the lock usable, not held). Exactly one
- * process forwards: the owner pid in a MAP_SHARED page; a child stands
- * by and takes over (fresh captures) once the owner has exited.
- */
-void dp_atfork_prepare(struct mrt_engine *eng);
-void dp_atfork_parent(struct mrt_engine *eng);
-void dp_atfork_child(struct mrt_engine *eng);
-/* In a forked child, after the fork handlers have returned (the host calls
- * it from the child's first hooked call): start the standby thread that
- * dp_atfork_child prepared. Takes the engine lock. */
-void dp_fork_resume(struct mrt_engine *eng);
-/* exit()/_exit() of the process that forwards, before any teardown:
- * stop forwarding and hand over to a forked standby at once (no wait
- * for the exit). Takes the engine lock. */
-void dp_exit_handover(struct mrt_engine *eng);
+/* The fork and exit hooks (dp_atfork_*, dp_fork_resume, dp_exit_handover)
+ * are the host's to call: engine.h. */
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "dp_priv.h"
 #include "engine_priv.h"
+#include "sys.h"
 #include "table.h"
 
 static void dp_pidfd_close(struct mrt_engine *eng, struct dp *dp)
@@ -143,7 +144,7 @@ void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp)
 	/* a handover (dp_exit_handover) set the owner to 0 before waking
 	 * us: read the wakeup first, then the owner word tells the rest */
 	if (dp->handfd >= 0)
-		while (read(dp->handfd, &cnt, sizeof(cnt)) > 0)
+		while (sys_read(dp->handfd, &cnt, sizeof(cnt)) > 0)
 			;
 	owner = atomic_load(&dp->own->pid);
 
@@ -176,7 +177,6 @@ static void *dp_spare_thread(void *arg)
 	struct dp_cap *dc;
 	int i, k, n = 0;
 
-	mrt_in_engine = 1;
 	dp_loop_raise_caps();
 	for (i = 0; i < DP_MAXCAP; i++) {
 		struct dp_spare_job *j = &dp->spare_jobs[i];
@@ -416,7 +416,8 @@ void dp_exit_handover(struct mrt_engine *eng)
 		 * lock we hold); from here a standby's CAS takes over */
 		dp->stop = true;
 		dp_wake(dp);
-		if (dp->handfd >= 0 && write(dp->handfd, &one, sizeof(one)) < 0)
+		if (dp->handfd >= 0 &&
+		    sys_write(dp->handfd, &one, sizeof(one)) < 0)
 			(void)0; /* saturated: already signalled */
 	}
 	engine_unlock(eng);

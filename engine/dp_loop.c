@@ -19,6 +19,7 @@
 #include "engine_priv.h"
 #include "forward.h"
 #include "register.h"
+#include "sys.h"
 #include "table.h"
 #include "tunnel.h"
 
@@ -135,7 +136,7 @@ static void dp_reg_xmit(struct mrt_engine *eng, struct dp *dp,
 	int k;
 
 	for (k = 0; k < DP_BATCH && vifi >= 0; k++) {
-		n = read(t->vifs[vifi].dp_devfd, dp->pkt, sizeof(dp->pkt));
+		n = sys_read(t->vifs[vifi].dp_devfd, dp->pkt, sizeof(dp->pkt));
 		if (n < 0)
 			break;
 		if (dp_reg_skip(dp, t->family, (size_t)n) || !t->mrouter)
@@ -181,7 +182,6 @@ static void *dp_thread(void *arg)
 	struct cap *cap;
 
 	atomic_store(&dp->thr_running, 1);
-	mrt_in_engine = 1;
 	dp_loop_raise_caps();
 	for (;;) {
 		engine_lock(eng);
@@ -279,7 +279,7 @@ static void *dp_thread(void *arg)
 		if (rc < 0 && errno != EINTR)
 			continue;
 		if (pfd[0].revents & POLLIN)
-			while (read(dp->evfd, &cnt, sizeof(cnt)) > 0)
+			while (sys_read(dp->evfd, &cnt, sizeof(cnt)) > 0)
 				;
 
 		engine_lock(eng);

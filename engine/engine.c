@@ -25,10 +25,9 @@
 #include "ctl.h"
 #include "dataplane.h"
 #include "engine_priv.h"
+#include "sys.h"
 #include "table.h"
 #include "unres.h"
-
-__thread int mrt_in_engine;
 
 static uint64_t now_ns_default(void *ctx)
 {
@@ -177,7 +176,7 @@ void engine_close_fd(struct mrt_engine *eng, int fd)
 		return;
 	if (eng->host.fd_owned)
 		eng->host.fd_owned(eng->host.ctx, fd, 0);
-	syscall(SYS_close, fd);
+	sys_close(fd);
 	errno = saved;
 }
 

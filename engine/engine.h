@@ -15,9 +15,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "mrt_state.h"
+#include "sys.h" /* the host implements it where libc is not the way */
 
 struct mrt_engine;
 
@@ -93,14 +96,6 @@ struct mrt_host {
 	 * devices may. */
 	int (*vif_allowed)(void *ctx, int ifindex, const char *ifname);
 };
-
-/*
- * Non-zero while the current thread runs engine code: the interposer sets
- * it around every engine call, and the engine's own threads set it for
- * their lifetime. Calls the engine (or libpcap under it) makes to hooked
- * libc functions then go straight through, and may close internal fds.
- */
-extern __thread int mrt_in_engine;
 
 /* Create / destroy the engine. destroy tears down like process exit. */
 int engine_create(const struct mrt_host *host, struct mrt_engine **out);
@@ -229,5 +224,231 @@ enum mrt_nlroute_who mrt_nlroute_decide(struct mrt_engine *eng,
 					const struct nlmsghdr *h, size_t ml,
 					const struct nlview_opts *o,
 					struct nlsnap **view);
+
+/* ---- what else the host uses ---------------------------------------- */
+
+/*
+ * The upcall channel (chan.c): the AF_UNIX SOCK_DGRAM socketpair whose
+ * daemon end replaces the mroute fd. Each datagram is one struct
+ * mrt_chan_meta, then the bytes the kernel would queue on the mroute
+ * socket; the host's receive hooks strip the meta and build the address
+ * and control messages from it.
+ */
+#define MRT_CHAN_MAGIC 0x4d52u /* "MR" */
+
+struct mrt_chan_meta {
+	uint16_t magic;	       /* MRT_CHAN_MAGIC */
+	uint16_t family;       /* AF_INET / AF_INET6: address family */
+	int32_t ifindex;       /* PKTINFO arrival interface, 0 = none */
+	int16_t ttl;	       /* IP_TTL / IPV6_HOPLIMIT value, -1 = none */
+	int16_t tos;	       /* IP_TOS / IPV6_TCLASS value, -1 = none */
+	uint32_t scope_id;     /* v6 source sin6_scope_id */
+	union mrt_ip src;      /* recvfrom source address */
+	union mrt_ip dst;      /* PKTINFO ipi_addr / ipi6_addr */
+	union mrt_ip spec_dst; /* v4 PKTINFO ipi_spec_dst */
+	uint8_t optlen;	       /* v4 IP options length (IP_RECVOPTS) */
+	uint8_t hbhlen;	       /* v6 hop-by-hop header length */
+	uint8_t pad[2];
+	uint32_t drops;	  /* socket drops when queued (SO_RXQ_OVFL's
+			   * dropcount snapshot), 0 = no cmsg */
+	uint8_t opts[40]; /* v4 options / v6 hop-by-hop bytes */
+	uint64_t tstamp;  /* CLOCK_REALTIME when queued (ns since the
+			   * epoch): the receive timestamp, 0 = none */
+};
+
+/*
+ * The SOL_SOCKET receive-timestamp options of the daemon's socket, as
+ * sock_recv_timestamp reads them (the kernel's sock flags and sk_tsflags).
+ */
+#define CHAN_TS_RCV 1u /* SOCK_RCVTSTAMP: SO_TIMESTAMP(NS) on */
+#define CHAN_TS_NS 2u  /* SOCK_RCVTSTAMPNS: SO_TIMESTAMPNS */
+#define CHAN_TS_NEW 4u /* SOCK_TSTAMP_NEW: set through a *_NEW option */
+struct chan_ts {
+	unsigned bits;	  /* CHAN_TS_* */
+	unsigned tsflags; /* SO_TIMESTAMPING flags (SOF_TIMESTAMPING_*) */
+};
+
+/*
+ * Where a control message goes: copy len bytes from src to dst in the
+ * receiving process. Returns 0, or -EFAULT (put_cmsg then leaves that
+ * message out, as the kernel's put_cmsg does on a fault).
+ */
+typedef int (*chan_copy_fn)(void *ctx, void *dst, const void *src, size_t len);
+
+/*
+ * Fill msg->msg_control with the control messages a kernel raw socket
+ * with options rxopts (enum mrt_rxopt) would attach to this message, as
+ * recvmsg does: sets msg_controllen to the bytes used and MSG_CTRUNC in
+ * msg_flags if they did not fit. Source address into msg_name likewise
+ * (msg_namelen updated, truncated as the kernel truncates).
+ */
+void chan_fill_name(const struct mrt_chan_meta *m, struct msghdr *msg);
+void chan_build_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
+		      struct msghdr *msg);
+
+/*
+ * chan_build_cmsgs with the timestamp options in ts (MRT_RX_TIMESTAMP in
+ * rxopts is ignored) and every control message stored through copy
+ * (NULL: memcpy): socket-level ones first (sock_recv_cmsgs order:
+ * SO_TIMESTAMP*, SO_TIMESTAMPING*, SO_RXQ_OVFL), then the IP ones.
+ * msg->msg_control may then be memory copy alone can reach.
+ */
+void chan_put_cmsgs(const struct mrt_chan_meta *m, unsigned rxopts,
+		    const struct chan_ts *ts, struct msghdr *msg,
+		    chan_copy_fn copy, void *ctx);
+
+/* Largest upcall: 40 (mrt6msg) + a 40-byte IPv6 header + 64 KiB of
+ * payload; a v4 one (20 + 64 KiB) fits too. */
+#define UPCALL_MAX (40 + 40 + 65535)
+
+/*
+ * copy_from_user/copy_to_user for the caller's pointers (uaccess.c): a
+ * bad pointer gives -EFAULT, never a crash (process_vm_readv/writev on our
+ * own pid, falling back to a pipe round trip where those are refused).
+ */
+/* 0 or -EFAULT. len 0 always succeeds, whatever the pointer. */
+int uaccess_read(struct mrt_engine *eng, void *dst, const void *usrc,
+		 size_t len);
+int uaccess_write(struct mrt_engine *eng, void *udst, const void *src,
+		  size_t len);
+
+/*
+ * Parsers for the MRTSHIM_* settings (envconf.c): log levels, sizes with
+ * k/M/G suffixes, yes/no switches, syslog facilities and interface lists.
+ * Pure functions on strings (no getenv), shared by the library, the
+ * mrtshim command and the unit tests. Return 0 or -EINVAL.
+ */
+/* Bounds of MRTSHIM_CAPTURE_BUFFER, bytes: below 64 KiB a ring holds a
+ * handful of frames; above 1 GiB it is a typo (and pcap takes an int). */
+#define ENVCONF_CAPBUF_MIN (64u * 1024)
+#define ENVCONF_CAPBUF_MAX (1024u * 1024 * 1024)
+
+/* "off"/"none"/"silent", "error", "warn", "info", "debug" (any case), or
+ * MRTSHIM_DEBUG's digits 0 (off), 1 (error), 2 (info), 3 (debug) -> an
+ * enum mrt_log_level value, 0 for off. */
+int envconf_level(const char *s, int *level);
+/* The name of a level ("off", "error", ...). */
+const char *envconf_level_name(int level);
+
+/* Decimal bytes with an optional k/K, m/M or g/G suffix (powers of 1024)
+ * and an optional trailing "B" or "iB", within [min, max]. */
+int envconf_size(const char *s, size_t min, size_t max, size_t *out);
+
+/* 1/yes/true/on -> 1, 0/no/false/off -> 0 (any case). */
+int envconf_bool(const char *s, int *out);
+
+/* Syslog facility: "daemon", "user", "local0".."local7"; a yes value
+ * means "daemon". Out: the LOG_* facility value (already shifted). */
+int envconf_facility(const char *s, int *out);
+
+/* An interface list: names or fnmatch patterns (eth*), separated by
+ * commas or spaces, each 1..15 characters; at least one. */
+int envconf_list_check(const char *list);
+/* 1 if name matches an entry of a list envconf_list_check accepted. */
+int envconf_list_match(const char *list, const char *name);
+
+/* The data plane across fork and exit (dp_fork.c). */
+/*
+ * fork (pthread_atfork): the host calls these from its handlers, prepare
+ * after taking the engine lock, parent/child after releasing or re-
+ * initialising it (child: with the lock usable, not held). Exactly one
+ * process forwards: the owner pid in a MAP_SHARED page; a child stands
+ * by and takes over (fresh captures) once the owner has exited.
+ */
+void dp_atfork_prepare(struct mrt_engine *eng);
+void dp_atfork_parent(struct mrt_engine *eng);
+void dp_atfork_child(struct mrt_engine *eng);
+/* In a forked child, after the fork handlers have returned (the host calls
+ * it from the child's first hooked call): start the standby thread that
+ * dp_atfork_child prepared. Takes the engine lock. */
+void dp_fork_resume(struct mrt_engine *eng);
+/* exit()/_exit() of the process that forwards, before any teardown:
+ * stop forwarding and hand over to a forked standby at once (no wait
+ * for the exit). Takes the engine lock. */
+void dp_exit_handover(struct mrt_engine *eng);
+
+/*
+ * rtnetlink answers (nlview*.c, nlsnap.c): the engine's tables as the
+ * kernel shows them to RTM_GETROUTE/RTM_GETLINK requests of families
+ * 128/129, rendered as the complete datagrams the kernel would queue.
+ */
+#define NLVIEW_FAMILY_IPMR 128	/* RTNL_FAMILY_IPMR */
+#define NLVIEW_FAMILY_IP6MR 129 /* RTNL_FAMILY_IP6MR */
+/* NLMSG_GOODSIZE with 4 KiB pages: a fresh socket's first dump datagram */
+#define NLVIEW_GOODSIZE 3776u
+/* SKB_WITH_OVERHEAD(32768): the largest dump datagram (max_recvmsg_len) */
+#define NLVIEW_MAXSIZE 32448u
+/* longest request echoed in an error: bigger requests are refused */
+#define NLVIEW_REQ_MAX 4096u
+
+/* Socket options of the asking netlink socket that change the answer. */
+struct nlview_opts {
+	uint32_t portid; /* the socket's nl_pid, put in every reply */
+	bool strict;	 /* NETLINK_GET_STRICT_CHK */
+	bool ext_ack;	 /* NETLINK_EXT_ACK: error strings as TLVs */
+	bool cap_ack;	 /* NETLINK_CAP_ACK: errors echo the header only */
+};
+
+enum nlview_kind {
+	NLVIEW_ROUTE_DUMP, /* RTM_GETROUTE with NLM_F_DUMP */
+	NLVIEW_ROUTE_GET,  /* RTM_GETROUTE without */
+	NLVIEW_LINK_DUMP,  /* RTM_GETLINK dump, family 128 only */
+};
+
+/*
+ * One request being answered: the parsed request, what went wrong with it,
+ * and how far the answer has got. Filled by nlview_req_init, advanced by
+ * nlview_next. Owns nothing; req points at the caller's copy of the
+ * request (needed for error echoes) for as long as the answer runs.
+ */
+struct nlview_req {
+	const uint8_t *req; /* the request message, req_len bytes */
+	size_t req_len;	    /* its nlmsg_len */
+	struct nlview_opts o;
+	int kind;	       /* enum nlview_kind */
+	int family;	       /* AF_INET / AF_INET6 of the tables */
+	uint32_t seq;	       /* the request's nlmsg_seq */
+	bool ack;	       /* NLM_F_ACK on a get: ack after the reply */
+	int err;	       /* validation result, 0 or -errno */
+	const char *errmsg;    /* the kernel's extack text, or NULL */
+	uint32_t bad_off;      /* extack bad_attr: offset in req, 0 = none */
+	int bad_type;	       /* its policy type (policy TLV), 0 = none */
+	uint32_t table;	       /* dump filter / get table, 0 = none */
+	bool filtered;	       /* strict dump with a filter: DUMP_FILTERED */
+	bool empty;	       /* strict dump filter no mroute can match */
+	union mrt_ip src, grp; /* get: the (S,G) asked for */
+	/* progress */
+	uint32_t t, e; /* dump: table index, entry index in it */
+	int state;     /* 0 start, 1 body, 2 ack/done pending, 3 end */
+};
+
+/*
+ * Is msg (len bytes, len >= the nlmsg_len it claims) a request the engine
+ * answers for a socket to the kernel? RTM_GETROUTE of family 128 (and 129
+ * if v6), and RTM_GETLINK dumps of family 128, with NLM_F_REQUEST. Pure.
+ */
+bool nlview_wants(const void *msg, size_t len, bool v6);
+
+/* Parse and validate the request as ipmr/ip6mr would; a bad request is
+ * not an error here but answered with the kernel's error (rq->err). */
+void nlview_req_init(struct nlview_req *rq, const void *msg, size_t len,
+		     const struct nlview_opts *o);
+
+/* The answer is complete (nlview_next would return 0). */
+bool nlview_done(const struct nlview_req *rq);
+
+/* netlink_ack for rq's request: an NLMSG_ERROR carrying err (0: an ack)
+ * into buf. Returns its length or -ENOSPC. */
+long nlview_ack(const struct nlview_req *rq, int err, void *buf, size_t cap);
+
+/* nlview_next on the engine's tables under its lock. */
+long mrt_nlview_next(struct mrt_engine *eng, struct nlview_req *rq, void *buf,
+		     size_t cap);
+
+/* nlview_next over the view's tables. */
+long nlsnap_next(struct nlsnap *v, struct nlview_req *rq, void *buf,
+		 size_t cap);
+/* Free a view nlsnap_fetch or mrt_nlroute_decide made, tables and all. */
+void nlsnap_free(struct nlsnap *v);
 
 #endif

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * envconf.c - the MRTSHIM_* value parsers (envconf.h). Strict: a value
- * that is not entirely understood is refused, so a typo is reported by
+ * envconf.c - the MRTSHIM_* value parsers (declared in engine.h). Strict: a
+ * value that is not entirely understood is refused, so a typo is reported by
  * the caller instead of half-applied.
  */
-#include "envconf.h"
 
 #include <errno.h>
 #include <fnmatch.h>

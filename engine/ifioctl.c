@@ -13,20 +13,22 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sys.h"
+
 void ifioctl_setup(const char *name, int mtu, int set, int clear)
 {
 	struct ifreq ifr;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int s = sys_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (s < 0)
 		return;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	ifr.ifr_mtu = mtu;
-	ioctl(s, SIOCSIFMTU, &ifr);
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+	sys_ioctl(s, SIOCSIFMTU, &ifr);
+	if (sys_ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
 		ifr.ifr_flags = (short)((ifr.ifr_flags | set) & ~clear);
-		ioctl(s, SIOCSIFFLAGS, &ifr);
+		sys_ioctl(s, SIOCSIFFLAGS, &ifr);
 	}
-	syscall(SYS_close, s);
+	sys_close(s);
 }

@@ -13,32 +13,34 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sys.h"
+
 int igmpin_open(struct igmpin *g)
 {
 	int on = 1;
 
-	g->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		       IPPROTO_IGMP);
+	g->fd = sys_socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			   IPPROTO_IGMP);
 	if (g->fd < 0)
 		return -errno;
-	setsockopt(g->fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
-	setsockopt(g->fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
-	setsockopt(g->fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on));
-	setsockopt(g->fd, IPPROTO_IP, IP_RECVOPTS, &on, sizeof(on));
+	sys_setsockopt(g->fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	sys_setsockopt(g->fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
+	sys_setsockopt(g->fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on));
+	sys_setsockopt(g->fd, IPPROTO_IP, IP_RECVOPTS, &on, sizeof(on));
 	return 0;
 }
 
 void igmpin_close_fd(struct igmpin *g)
 {
 	if (g->fd >= 0)
-		syscall(SYS_close, g->fd);
+		sys_close(g->fd);
 	g->fd = -1;
 }
 
 int igmpin_joined(const char *path, int ifindex, struct in_addr grp)
 {
 	char line[256];
-	FILE *f = fopen(path ? path : "/proc/net/igmp", "re");
+	FILE *f = sys_fopen(path ? path : "/proc/net/igmp", "re");
 	int cur = -1, idx, found = 0;
 	unsigned g;
 
@@ -82,7 +84,7 @@ long igmpin_read(struct igmpin *g, uint8_t *buf, size_t cap,
 	struct cmsghdr *c;
 	ssize_t n;
 
-	n = recvmsg(g->fd, &msg, MSG_DONTWAIT);
+	n = sys_recvmsg(g->fd, &msg, MSG_DONTWAIT);
 	if (n < 0)
 		return -errno;
 	memset(m, 0, sizeof(*m));

@@ -19,6 +19,7 @@
 #include "dp_priv.h"
 #include "engine_priv.h"
 #include "forward.h"
+#include "sys.h"
 #include "table.h"
 #include "upcall.h"
 
@@ -29,14 +30,14 @@ int mldin_open(struct mldin *m)
 	int on = 1, rc;
 	size_t i;
 
-	m->fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		       IPPROTO_ICMPV6);
+	m->fd = sys_socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			   IPPROTO_ICMPV6);
 	if (m->fd < 0)
 		return -errno;
 	/* without them the meta would lack what the daemon may ask for */
 	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-		if (setsockopt(m->fd, IPPROTO_IPV6, opts[i], &on, sizeof(on)) <
-		    0) {
+		if (sys_setsockopt(m->fd, IPPROTO_IPV6, opts[i], &on,
+				   sizeof(on)) < 0) {
 			rc = -errno;
 			mldin_close_fd(m);
 			return rc;
@@ -49,7 +50,7 @@ void mldin_close_fd(struct mldin *m)
 {
 	/* a calloc'd struct dp holds 0 until the socket is opened */
 	if (m->fd > 0)
-		syscall(SYS_close, m->fd);
+		sys_close(m->fd);
 	m->fd = -1;
 }
 
@@ -82,7 +83,7 @@ static int parse_hex6(const char *s, struct in6_addr *a)
 int mldin_joined(const char *path, int ifindex, const struct in6_addr *grp)
 {
 	char line[256], dev[64], hex[64];
-	FILE *f = fopen(path ? path : "/proc/net/igmp6", "re");
+	FILE *f = sys_fopen(path ? path : "/proc/net/igmp6", "re");
 	struct in6_addr a;
 	int idx, found = 0;
 
@@ -201,7 +202,7 @@ static long mldin_read(struct mldin *mi, uint8_t *buf, size_t cap,
 	ssize_t n;
 	int v;
 
-	n = recvmsg(mi->fd, &msg, MSG_DONTWAIT);
+	n = sys_recvmsg(mi->fd, &msg, MSG_DONTWAIT);
 	if (n < 0)
 		return -errno;
 	memset(m, 0, sizeof(*m));

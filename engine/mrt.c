@@ -20,7 +20,6 @@
 #include "engine_priv.h"
 #include "mfc.h"
 #include "table.h"
-#include "uaccess.h"
 #include "unres.h"
 #include "vif.h"
 

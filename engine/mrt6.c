@@ -12,7 +12,7 @@
 
 #include "engine_priv.h"
 #include "table.h"
-#include "uaccess.h"
+#include "engine.h"
 #include "vif.h"
 
 #define MRT6_VERSION_VALUE 0x0305

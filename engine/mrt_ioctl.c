@@ -15,7 +15,7 @@
 #include "engine_priv.h"
 #include "mfc.h"
 #include "table.h"
-#include "uaccess.h"
+#include "engine.h"
 #include "vif.h"
 
 /* The vif a VIFCNT/MIFCNT request names: EINVAL past maxvif,

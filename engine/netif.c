@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine_priv.h"
+#include "sys.h"
 
 /* "eth0:1" (an address label) names device "eth0" */
 static int label_index(const char *label)
@@ -97,8 +98,8 @@ static int nf_has_ipv4(void *ctx, int ifindex)
 		return 0;
 	/* conf/<dev> exists exactly while the device has an in_device */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s", name);
-	rc = access(path, F_OK) == 0;
-	if (!rc && access("/proc/sys/net/ipv4/conf", F_OK) != 0)
+	rc = sys_access(path, F_OK) == 0;
+	if (!rc && sys_access("/proc/sys/net/ipv4/conf", F_OK) != 0)
 		rc = 1; /* no /proc: assume IPv4 state */
 	errno = saved;
 	return rc;

@@ -65,12 +65,7 @@ uint32_t nlsnap_default_table(int family);
  */
 int nlsnap_fetch(const struct nlview_req *rq, struct nlsnap **out);
 
-/* nlview_next over the view's tables. */
-long nlsnap_next(struct nlsnap *v, struct nlview_req *rq, void *buf,
-		 size_t cap);
-
-/* Free the tables (and v itself when it came from nlsnap_fetch). */
+/* Free the tables (v itself: nlsnap_free, engine.h). */
 void nlsnap_clear(struct nlsnap *v);
-void nlsnap_free(struct nlsnap *v);
 
 #endif

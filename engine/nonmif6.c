@@ -17,6 +17,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sys.h"
+
 /* the program: drop the skip devices, then keep version 6, group ff0X
  * with scope X other than 1 and 2 */
 static int nonmif6_attach(int fd, const int *skip, unsigned nskip)
@@ -54,7 +56,8 @@ static int nonmif6_attach(int fd, const int *skip, unsigned nskip)
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
 	fp.len = (unsigned short)n;
 	fp.filter = f;
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) < 0)
+	if (sys_setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) <
+	    0)
 		return -errno;
 	return 0;
 }
@@ -66,17 +69,19 @@ int nonmif6_open(struct nonmif6 *n)
 
 	n->nskip = 0;
 	/* protocol 0: nothing queued before the filter is in place */
-	n->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	n->fd =
+	    sys_socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (n->fd < 0)
 		return -errno;
 	rc = nonmif6_attach(n->fd, NULL, 0);
-	if (rc == 0 && setsockopt(n->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING,
-				  &one, sizeof(one)) < 0)
+	if (rc == 0 && sys_setsockopt(n->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING,
+				      &one, sizeof(one)) < 0)
 		rc = -errno;
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_IPV6);
-	if (rc == 0 && bind(n->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+	if (rc == 0 &&
+	    sys_bind(n->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		rc = -errno;
 	if (rc < 0)
 		nonmif6_close_fd(n);
@@ -86,7 +91,7 @@ int nonmif6_open(struct nonmif6 *n)
 void nonmif6_close_fd(struct nonmif6 *n)
 {
 	if (n->fd >= 0)
-		syscall(SYS_close, n->fd);
+		sys_close(n->fd);
 	n->fd = -1;
 	n->nskip = 0;
 }
@@ -115,8 +120,8 @@ long nonmif6_read(struct nonmif6 *n, uint8_t *buf, size_t cap, int *ifindex)
 	socklen_t sl = sizeof(sll);
 	ssize_t r;
 
-	r = recvfrom(n->fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC,
-		     (struct sockaddr *)&sll, &sl);
+	r = sys_recvfrom(n->fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC,
+			 (struct sockaddr *)&sll, &sl);
 	if (r < 0)
 		return -errno;
 	if ((size_t)r > cap)

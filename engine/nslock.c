@@ -17,6 +17,7 @@
 
 #include "dataplane.h"
 #include "engine_priv.h"
+#include "sys.h"
 
 size_t nslock_name(int family, uint32_t table_id, char *buf, size_t cap)
 {
@@ -37,7 +38,7 @@ size_t nslock_name(int family, uint32_t table_id, char *buf, size_t cap)
 /* Bind and listen: 0 or -errno. */
 static int nslock_bind(int fd, const struct sockaddr_un *sun, socklen_t alen)
 {
-	if (bind(fd, (const struct sockaddr *)sun, alen) < 0 ||
+	if (sys_bind(fd, (const struct sockaddr *)sun, alen) < 0 ||
 	    listen(fd, 8) < 0)
 		return -errno;
 	return 0;
@@ -76,7 +77,7 @@ int nslock_acquire(struct mrt_engine *eng, int family, uint32_t table_id)
 	    nslock_name(family, table_id, sun.sun_path, sizeof(sun.sun_path));
 	alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + nlen);
 	/* non-blocking: the engine thread accepts on it (ctl.c) */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = sys_socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		rc = -errno;
 		errno = saved;
@@ -92,7 +93,7 @@ int nslock_acquire(struct mrt_engine *eng, int family, uint32_t table_id)
 	}
 	if (rc < 0) {
 		/* never reported as owned: close it directly */
-		syscall(SYS_close, fd);
+		sys_close(fd);
 		errno = saved;
 		if (rc == -EADDRINUSE)
 			ENG_INFO(eng, "table %u: another mrouter in netns",

@@ -18,6 +18,7 @@
 #include "ctl_client.h"
 #include "engine.h"
 #include "nlsnap.h"
+#include "sys.h"
 #include "table.h"
 #include "view.h"
 #include "vif.h"
@@ -126,7 +127,7 @@ static bool nsview_conf_dir(int family, const char *dev)
 
 	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s",
 		 family == AF_INET6 ? "ipv6" : "ipv4", dev);
-	return access(path, F_OK) == 0;
+	return sys_access(path, F_OK) == 0;
 }
 
 /*

@@ -14,6 +14,8 @@
 
 #include <pcap/pcap.h>
 
+#include "sys.h"
+
 /* Sonames tried in order: Debian's, upstream's, the development link. */
 static const char *const pcapdl_names[] = {
     "libpcap.so.0.8",
@@ -106,26 +108,44 @@ static int pcapdl_ready(char *errbuf)
  */
 pcap_t *pcap_create(const char *source, char *errbuf)
 {
+	pcap_t *p;
+	int saved;
+
 	if (pcapdl_ready(errbuf) < 0)
 		return NULL;
-	return pcapdl.pcap_create(source, errbuf);
+	saved = sys_foreign_enter();
+	p = pcapdl.pcap_create(source, errbuf);
+	sys_foreign_leave(saved);
+	return p;
 }
 
-/* The rest take a pcap_t (or what one compiled), so libpcap is loaded. */
+/* The rest take a pcap_t (or what one compiled), so libpcap is loaded.
+ * libpcap's own socket, setsockopt, ioctl and close calls are not the
+ * engine's (sys.h): each call is bracketed as foreign. */
 #define PCAPDL_FORWARD(ret, name, params, args)                                \
 	ret name params                                                        \
 	{                                                                      \
-		return pcapdl.name args;                                       \
+		int saved = sys_foreign_enter();                               \
+		ret r = pcapdl.name args;                                      \
+                                                                               \
+		sys_foreign_leave(saved);                                      \
+		return r;                                                      \
 	}
 PCAPDL_HANDLE_FUNCS(PCAPDL_FORWARD)
 #undef PCAPDL_FORWARD
 
 void pcap_close(pcap_t *p)
 {
+	int saved = sys_foreign_enter();
+
 	pcapdl.pcap_close(p);
+	sys_foreign_leave(saved);
 }
 
 void pcap_freecode(struct bpf_program *f)
 {
+	int saved = sys_foreign_enter();
+
 	pcapdl.pcap_freecode(f);
+	sys_foreign_leave(saved);
 }

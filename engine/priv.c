@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine_priv.h"
+#include "sys.h"
 
 static int capget_net_admin(void)
 {
@@ -33,23 +34,23 @@ int priv_net_admin_default(void *ctx)
 	int saved = errno, fd, off = 0, rc, ok;
 
 	(void)ctx;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = sys_socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		fd = sys_socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		ok = capget_net_admin();
 		goto out;
 	}
 	/* TCP_REPAIR_OFF on a closed socket: 0 iff capable in the netns's
 	 * user namespace; EPERM if not */
-	rc = setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &off, sizeof(off));
+	rc = sys_setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &off, sizeof(off));
 	if (rc == 0)
 		ok = 1;
 	else if (errno == EPERM)
 		ok = 0;
 	else
 		ok = capget_net_admin();
-	syscall(SYS_close, fd);
+	sys_close(fd);
 out:
 	errno = saved;
 	return ok;

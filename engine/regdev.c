@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "ifioctl.h"
+#include "sys.h"
 
 #define REGDEV_MTU 1472	 /* pimreg: 1500 - 20 - 8 */
 #define REGDEV6_MTU 1452 /* pim6reg: 1500 - 40 - 8 (ip6mr_reg_vif) */
@@ -63,9 +64,9 @@ static int nl_talk(int fd, struct nlmsghdr *n)
 	struct nlmsgerr *e;
 	ssize_t r;
 
-	if (send(fd, n, n->nlmsg_len, 0) < 0)
+	if (sys_send(fd, n, n->nlmsg_len, 0) < 0)
 		return -errno;
-	r = recv(fd, buf, sizeof(buf), 0);
+	r = sys_recv(fd, buf, sizeof(buf), 0);
 	if (r < 0)
 		return -errno;
 	n = (struct nlmsghdr *)buf;
@@ -101,12 +102,12 @@ static void conf_set(const char *fmt, const char *name, const char *val)
 	int fd;
 
 	snprintf(path, sizeof(path), fmt, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = sys_open(path, O_WRONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return;
-	if (write(fd, val, strlen(val)) < 0)
+	if (sys_write(fd, val, strlen(val)) < 0)
 		(void)0; /* the setting stays as it was */
-	syscall(SYS_close, fd);
+	sys_close(fd);
 }
 
 /* What ipmr_reg_vif (and ipmr_new_tunnel) set beyond the device itself:
@@ -132,17 +133,17 @@ static void tun_up(const char *name, int mtu)
 static int tun_create(const char *name, int family, int *tunfd)
 {
 	struct ifreq ifr;
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	int fd = sys_open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK, 0);
 
 	if (fd < 0)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+	if (sys_ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		int rc = -errno;
 
-		syscall(SYS_close, fd);
+		sys_close(fd);
 		return rc;
 	}
 	regdev_conf(name, family);
@@ -173,9 +174,9 @@ static int link_alias(int fd, int idx, char *alias, size_t asz)
 	n.nlmsg_type = RTM_GETLINK;
 	n.nlmsg_flags = NLM_F_REQUEST;
 	memcpy(req.b, &n, sizeof(n));
-	if (send(fd, req.b, n.nlmsg_len, 0) < 0)
+	if (sys_send(fd, req.b, n.nlmsg_len, 0) < 0)
 		return -errno;
-	r = recv(fd, rsp.b, sizeof(rsp.b), 0);
+	r = sys_recv(fd, rsp.b, sizeof(rsp.b), 0);
 	if (r < 0)
 		return -errno;
 	if ((size_t)r < NLMSG_HDRLEN || !NLMSG_OK(&rsp.align, (unsigned)r))
@@ -248,7 +249,7 @@ int regdev_create_family(const char *name, int family, int *tunfd, int *created)
 
 	*created = 0;
 	*tunfd = -1;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	fd = sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
 	idx = (int)if_nametoindex(name);
@@ -257,7 +258,7 @@ int regdev_create_family(const char *name, int family, int *tunfd, int *created)
 		if (rc == -ENOENT) {
 			idx = 0;
 		} else if (rc < 0) {
-			syscall(SYS_close, fd);
+			sys_close(fd);
 			return rc;
 		} else {
 			*created = rc;
@@ -266,7 +267,7 @@ int regdev_create_family(const char *name, int family, int *tunfd, int *created)
 	if (!idx) {
 		idx = tun_create(name, family, tunfd);
 		if (idx > 0) {
-			syscall(SYS_close, fd);
+			sys_close(fd);
 			return idx;
 		}
 		idx = 0;
@@ -294,7 +295,7 @@ int regdev_create_family(const char *name, int family, int *tunfd, int *created)
 		idx = (int)if_nametoindex(name);
 	}
 	if (!idx) {
-		syscall(SYS_close, fd);
+		sys_close(fd);
 		return err;
 	}
 	if (idx > 0) {
@@ -309,7 +310,7 @@ int regdev_create_family(const char *name, int family, int *tunfd, int *created)
 		nl_talk(fd, (struct nlmsghdr *)req.b);
 		regdev_conf(name, family);
 	}
-	syscall(SYS_close, fd);
+	sys_close(fd);
 	return idx > 0 ? idx : -ENODEV;
 }
 
@@ -322,7 +323,7 @@ int regdev_delete(int ifindex)
 	struct nlmsghdr n;
 	int fd, rc;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	fd = sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
 	msg_init(req.b, ifindex, 0, 0);
@@ -330,6 +331,6 @@ int regdev_delete(int ifindex)
 	n.nlmsg_type = RTM_DELLINK;
 	memcpy(req.b, &n, sizeof(n));
 	rc = nl_talk(fd, (struct nlmsghdr *)req.b);
-	syscall(SYS_close, fd);
+	sys_close(fd);
 	return rc;
 }

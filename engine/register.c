@@ -20,6 +20,7 @@
 #include "dp_priv.h"
 #include "engine_priv.h"
 #include "forward.h"
+#include "sys.h"
 #include "table.h"
 
 #define REGISTER_RCVBUF (4 << 20) /* bytes */
@@ -105,7 +106,7 @@ int register_input_locked(struct mrt_engine *eng, const void *data, size_t len)
 	 * stand-in's tun fd, which the kernel then drops or delivers
 	 * locally as it would on pimreg; nobody captures there */
 	if (t->vifs[vifi].dp_devfd > 0 &&
-	    write(t->vifs[vifi].dp_devfd, pkt + off, ilen) < 0)
+	    sys_write(t->vifs[vifi].dp_devfd, pkt + off, ilen) < 0)
 		(void)0; /* counters only */
 	return dp_input_locked(eng, t, fwd_arrival(t, vifi), pkt + off, ilen,
 			       0);
@@ -118,7 +119,7 @@ void register_rx(struct mrt_engine *eng, struct dp *dp)
 	int k;
 
 	for (k = 0; k < DP_BATCH && pr->fd >= 0; k++) {
-		n = recv(pr->fd, pr->buf, sizeof(pr->buf), MSG_DONTWAIT);
+		n = sys_recv(pr->fd, pr->buf, sizeof(pr->buf), MSG_DONTWAIT);
 		if (n < 0)
 			break;
 		pr->rx++;
@@ -152,8 +153,8 @@ int register_sync_locked(struct mrt_engine *eng, struct dp *dp,
 			need = true;
 	if (need && pr->fd < 0) {
 		pr->fd =
-		    socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			   IPPROTO_PIM);
+		    sys_socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			       IPPROTO_PIM);
 		if (pr->fd < 0) {
 			ENG_DBG(eng,
 				"PIM socket: %d (the engine thread "
@@ -162,10 +163,10 @@ int register_sync_locked(struct mrt_engine *eng, struct dp *dp,
 			pr->fd = -1;
 			return 0;
 		}
-		if (setsockopt(pr->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
-			       sizeof(sz)) < 0)
-			setsockopt(pr->fd, SOL_SOCKET, SO_RCVBUF, &sz,
-				   sizeof(sz));
+		if (sys_setsockopt(pr->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
+				   sizeof(sz)) < 0)
+			sys_setsockopt(pr->fd, SOL_SOCKET, SO_RCVBUF, &sz,
+				       sizeof(sz));
 		engine_own_fd(eng, pr->fd);
 		ENG_INFO(eng, "PIM socket open: Registers are decapsulated");
 	} else if (!need && pr->fd >= 0) {

@@ -19,6 +19,7 @@
 #include "dp_priv.h"
 #include "engine_priv.h"
 #include "forward.h"
+#include "sys.h"
 #include "table.h"
 
 #define REGISTER6_RCVBUF (4 << 20) /* bytes */
@@ -72,7 +73,7 @@ static int register6_input(struct mrt_engine *eng, struct dp *dp,
 	fd = t->vifs[vifi].dp_devfd;
 	dp->pim.decap6++;
 	/* pim6reg counts it received: through the stand-in's tun fd */
-	if (fd > 0 && write(fd, pim + off, ilen) < 0)
+	if (fd > 0 && sys_write(fd, pim + off, ilen) < 0)
 		(void)0; /* counters only */
 	return dp_input_locked(eng, t, fwd_arrival(t, vifi), pim + off, ilen,
 			       0);
@@ -104,7 +105,7 @@ void register6_rx(struct mrt_engine *eng, struct dp *dp)
 		msg.msg_iovlen = 1;
 		msg.msg_control = ctl.b;
 		msg.msg_controllen = sizeof(ctl.b);
-		n = recvmsg(pr->fd6, &msg, MSG_DONTWAIT);
+		n = sys_recvmsg(pr->fd6, &msg, MSG_DONTWAIT);
 		if (n < 0)
 			break;
 		pr->rx6++;
@@ -149,9 +150,9 @@ int register6_sync_locked(struct mrt_engine *eng, struct dp *dp,
 		    t->vifs[t->reg_vif].used && &t->vifs[t->reg_vif] != gone)
 			need = true;
 	if (need && pr->fd6 < 0) {
-		pr->fd6 =
-		    socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			   IPPROTO_PIM);
+		pr->fd6 = sys_socket(AF_INET6,
+				     SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+				     IPPROTO_PIM);
 		if (pr->fd6 < 0) {
 			ENG_DBG(eng,
 				"IPv6 PIM socket: %s (the engine "
@@ -160,12 +161,12 @@ int register6_sync_locked(struct mrt_engine *eng, struct dp *dp,
 			pr->fd6 = -1;
 			return 0;
 		}
-		if (setsockopt(pr->fd6, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
-			       sizeof(sz)) < 0)
-			setsockopt(pr->fd6, SOL_SOCKET, SO_RCVBUF, &sz,
-				   sizeof(sz));
-		setsockopt(pr->fd6, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
-			   sizeof(one));
+		if (sys_setsockopt(pr->fd6, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
+				   sizeof(sz)) < 0)
+			sys_setsockopt(pr->fd6, SOL_SOCKET, SO_RCVBUF, &sz,
+				       sizeof(sz));
+		sys_setsockopt(pr->fd6, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+			       sizeof(one));
 		engine_own_fd(eng, pr->fd6);
 		ENG_INFO(eng, "IPv6 PIM socket open: Registers to this host "
 			      "are decapsulated onto the register mif");

@@ -22,6 +22,7 @@
 #include <linux/rtnetlink.h>
 
 #include "engine_priv.h"
+#include "sys.h"
 
 static int max_mode(int a, int b)
 {
@@ -139,14 +140,14 @@ int rpf_read_file(const char *path)
 	ssize_t n;
 	int fd, saved = errno;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = sys_open(path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0) {
 		n = -errno;
 		errno = saved;
 		return (int)n;
 	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	syscall(SYS_close, fd);
+	n = sys_read(fd, buf, sizeof(buf) - 1);
+	sys_close(fd);
 	errno = saved;
 	if (n <= 0)
 		return -EIO;
@@ -178,18 +179,18 @@ static int nl_open(struct rpf_nl *nl)
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	int fd, saved = errno;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	fd = sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0) {
 		fd = -errno;
 		errno = saved;
 		return fd;
 	}
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		syscall(SYS_close, fd);
+	if (sys_bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		sys_close(fd);
 		errno = saved;
 		return -EIO;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	sys_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	errno = saved;
 	nl->fd = fd;
 	if (nl->eng)
@@ -203,7 +204,7 @@ void rpf_nl_close(struct rpf_nl *nl)
 		if (nl->eng)
 			engine_close_fd(nl->eng, nl->fd);
 		else
-			syscall(SYS_close, nl->fd);
+			sys_close(nl->fd);
 	}
 	nl->fd = -1;
 }
@@ -222,7 +223,7 @@ static int nl_reply(struct rpf_nl *nl, uint32_t seq, int *oif)
 	int alen;
 
 	for (;;) {
-		n = recv(nl->fd, u.b, sizeof(u.b), 0);
+		n = sys_recv(nl->fd, u.b, sizeof(u.b), 0);
 		if (n < 0)
 			return errno == EINTR ? -EINTR : -ETIMEDOUT;
 		for (h = &u.h; n > 0 && NLMSG_OK(h, (unsigned)n);
@@ -277,8 +278,8 @@ int rpf_nl_lookup(void *ctx, uint32_t src, int *oif)
 	req.a.rta_type = RTA_DST;
 	req.a.rta_len = RTA_LENGTH(sizeof(uint32_t));
 	req.dst = src;
-	if (sendto(nl->fd, &req, sizeof(req), 0, (struct sockaddr *)&k,
-		   sizeof(k)) < 0) {
+	if (sys_sendto(nl->fd, &req, sizeof(req), 0, (struct sockaddr *)&k,
+		       sizeof(k)) < 0) {
 		rc = -errno;
 		errno = saved;
 		return rc;

@@ -15,8 +15,9 @@
 
 #include "dataplane.h"
 #include "engine_priv.h"
+#include "sys.h"
 #include "table.h"
-#include "uaccess.h"
+#include "engine.h"
 #include "upcall.h"
 
 #define SOCK_MIN_RCVBUF 2304  /* kernel: 2 * (2048 + skb) rounded */
@@ -27,7 +28,7 @@ static int real_rcvbuf(int fd)
 	int v = 0;
 	socklen_t l = sizeof(v);
 
-	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &l) < 0)
+	if (fd < 0 || sys_getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &l) < 0)
 		return -1;
 	return v;
 }
@@ -40,7 +41,7 @@ static int real_icmp6_filter(int fd, uint32_t *f)
 	socklen_t l = sizeof(x);
 
 	if (fd < 0 ||
-	    getsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &x, &l) < 0 ||
+	    sys_getsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &x, &l) < 0 ||
 	    l != sizeof(x))
 		return -1;
 	memcpy(f, &x, sizeof(x));
@@ -102,8 +103,9 @@ static void chan_widen(int fd)
 {
 	int big = 64 << 20, saved = errno;
 
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	if (sys_setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) <
+	    0)
+		sys_setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
 	errno = saved;
 }
 
@@ -120,7 +122,7 @@ int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
 		if (lock_fd < 0)
 			return lock_fd;
 	}
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0) {
+	if (sys_socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		rc = errno == EMFILE || errno == ENFILE ? -errno : -ENOBUFS;
 		nslock_release(eng, lock_fd, t->family, t->id);
 		return rc;

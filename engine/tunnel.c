@@ -26,6 +26,7 @@
 #include "forward.h"
 #include "ifioctl.h"
 #include "regdev.h"
+#include "sys.h"
 #include "table.h"
 
 #define TUNNEL_RCVBUF (4 << 20) /* bytes */
@@ -148,7 +149,7 @@ int tunnel_input_locked(struct mrt_engine *eng, void *data, size_t len)
 		 * on the stand-in, and nothing captures on it) and
 		 * ip_mr_input sees it as arriving on the tunnel vif */
 		if (t->vifs[vifi].dp_devfd > 0 &&
-		    write(t->vifs[vifi].dp_devfd, pkt + off, ilen) < 0)
+		    sys_write(t->vifs[vifi].dp_devfd, pkt + off, ilen) < 0)
 			(void)0; /* local delivery only */
 		return dp_input_locked(eng, t, fwd_arrival(t, vifi), pkt + off,
 				       ilen, 0);
@@ -163,7 +164,8 @@ void tunnel_rx(struct mrt_engine *eng, struct dp *dp)
 	int k;
 
 	for (k = 0; k < DP_BATCH && tn->rxfd >= 0; k++) {
-		n = recv(tn->rxfd, tn->rxbuf, sizeof(tn->rxbuf), MSG_DONTWAIT);
+		n = sys_recv(tn->rxfd, tn->rxbuf, sizeof(tn->rxbuf),
+			     MSG_DONTWAIT);
 		if (n < 0)
 			break;
 		tn->rx++;
@@ -182,21 +184,21 @@ static int tunnel_open(struct mrt_engine *eng, struct tnl *tn)
 		/* IPPROTO_RAW implies IP_HDRINCL: our outer header as is
 		 * (the kernel fills only the checksum and total length) */
 		tn->txfd =
-		    socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+		    sys_socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 		if (tn->txfd < 0)
 			return -errno;
 		engine_own_fd(eng, tn->txfd);
 	}
 	if (tn->rxfd < 0) {
 		tn->rxfd =
-		    socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			   IPPROTO_IPIP);
+		    sys_socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			       IPPROTO_IPIP);
 		if (tn->rxfd < 0)
 			return -errno;
-		if (setsockopt(tn->rxfd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
-			       sizeof(sz)) < 0)
-			setsockopt(tn->rxfd, SOL_SOCKET, SO_RCVBUF, &sz,
-				   sizeof(sz));
+		if (sys_setsockopt(tn->rxfd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
+				   sizeof(sz)) < 0)
+			sys_setsockopt(tn->rxfd, SOL_SOCKET, SO_RCVBUF, &sz,
+				       sizeof(sz));
 		engine_own_fd(eng, tn->rxfd);
 	}
 	if (!tn->id)
@@ -262,21 +264,21 @@ static int tunnel_pmtu(struct in_addr local, struct in_addr remote)
 	socklen_t l;
 	int s, mtu = 0;
 
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	s = sys_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return 0;
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_addr = local;
 	if (local.s_addr) /* best effort: the route from local */
-		bind(s, (struct sockaddr *)&a, sizeof(a));
+		sys_bind(s, (struct sockaddr *)&a, sizeof(a));
 	a.sin_addr = remote;
 	a.sin_port = htons(9);
 	l = sizeof(mtu);
-	if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    getsockopt(s, IPPROTO_IP, IP_MTU, &mtu, &l) < 0)
+	if (sys_connect(s, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    sys_getsockopt(s, IPPROTO_IP, IP_MTU, &mtu, &l) < 0)
 		mtu = 0;
-	syscall(SYS_close, s);
+	sys_close(s);
 	return mtu;
 }
 
@@ -333,8 +335,8 @@ static int tunnel_send_one(void *arg, const uint8_t *pkt, size_t len)
 {
 	struct tunnel_dst *d = arg;
 
-	if (sendto(d->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&d->sin,
-		   sizeof(d->sin)) < 0)
+	if (sys_sendto(d->fd, pkt, len, MSG_DONTWAIT,
+		       (struct sockaddr *)&d->sin, sizeof(d->sin)) < 0)
 		return -errno;
 	return 0;
 }

@@ -20,11 +20,12 @@
 #include <unistd.h>
 
 #include "cksum.h"
+#include "sys.h"
 
 int tx_open(struct tx *tx)
 {
 	tx->marked = false; /* a new socket */
-	tx->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	tx->fd = sys_socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (tx->fd < 0)
 		return -errno;
 	tx_mark(tx);
@@ -38,15 +39,15 @@ bool tx_mark(struct tx *tx)
 	/* the mark only tags our copies for our own captures; without
 	 * CAP_NET_ADMIN they are recognised by their bytes instead */
 	if (!tx->marked && tx->fd >= 0)
-		tx->marked = setsockopt(tx->fd, SOL_SOCKET, SO_MARK, &mark,
-					sizeof(mark)) == 0;
+		tx->marked = sys_setsockopt(tx->fd, SOL_SOCKET, SO_MARK, &mark,
+					    sizeof(mark)) == 0;
 	return tx->marked;
 }
 
 void tx_close_fd(struct tx *tx)
 {
 	if (tx->fd >= 0)
-		syscall(SYS_close, tx->fd);
+		sys_close(tx->fd);
 	tx->fd = -1;
 }
 
@@ -57,7 +58,7 @@ int tx_mtu(struct tx *tx, int ifindex)
 	memset(&ifr, 0, sizeof(ifr));
 	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name))
 		return -errno;
-	if (ioctl(tx->fd, SIOCGIFMTU, &ifr) < 0)
+	if (sys_ioctl(tx->fd, SIOCGIFMTU, &ifr) < 0)
 		return -errno;
 	return ifr.ifr_mtu;
 }
@@ -81,8 +82,8 @@ static int tx_frame(struct tx *tx, int ifindex, uint16_t proto,
 	ssize_t n;
 
 	tx_addr(&sll, ifindex, proto, mac);
-	n = sendto(tx->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sll,
-		   sizeof(sll));
+	n = sys_sendto(tx->fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&sll,
+		       sizeof(sll));
 	if (n < 0)
 		return -errno;
 	return 0;
@@ -97,7 +98,8 @@ static void tx_send_queue(struct tx *tx)
 	int n, rc;
 
 	while (i < tx->nq) {
-		n = sendmmsg(tx->fd, tx->qmsg + i, tx->nq - i, MSG_DONTWAIT);
+		n = sys_sendmmsg(tx->fd, tx->qmsg + i, tx->nq - i,
+				 MSG_DONTWAIT);
 		if (n <= 0) {
 			rc = n < 0 ? -errno : -EIO;
 			if (rc == -EINTR)

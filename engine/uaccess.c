@@ -5,7 +5,7 @@
  * process_vm_readv/writev on our own pid validate the address in the
  * kernel; if they are refused (seccomp, old kernel) a pipe does the same.
  */
-#include "uaccess.h"
+#include "engine.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine_priv.h"
+#include "sys.h"
 
 /* 1 copied, 0 bad address, -1 the mechanism is unavailable */
 static int vm_copy(void *dst, const void *src, size_t len, int to_user)
@@ -57,8 +58,8 @@ static int pipe_copy(void *dst, const void *src, size_t len)
 	}
 	ok = 1;
 out:
-	syscall(SYS_close, p[0]);
-	syscall(SYS_close, p[1]);
+	sys_close(p[0]);
+	sys_close(p[1]);
 	return ok;
 }
 

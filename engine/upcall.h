@@ -18,9 +18,6 @@
 #define UPCALL_WHOLEPKT 3   /* IGMPMSG_WHOLEPKT */
 #define UPCALL_WRVIFWHOLE 4 /* IGMPMSG_WRVIFWHOLE */
 
-/* Largest upcall: 40 (mrt6msg) + a 40-byte IPv6 header + 64 KiB of
- * payload; a v4 one (20 + 64 KiB) fits too. */
-#define UPCALL_MAX (40 + 40 + 65535)
 #define UPCALL6_HLEN 40 /* struct mrt6msg */
 
 /*

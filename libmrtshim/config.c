@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "envconf.h"
+#include "engine.h"
 #include "shim.h"
 
 struct shim_config shim_config;

@@ -13,7 +13,7 @@
 #include <sys/resource.h>
 
 #include "config.h"
-#include "envconf.h"
+#include "engine.h"
 #include "shim.h"
 
 struct mrt_engine *shim_engine;
@@ -206,7 +206,7 @@ struct mrt_engine *shim_engine_get(void)
 	if (!eng) {
 		shim_host.log_level = shim_log_level;
 		shim_host.capture_buffer = shim_config.capture_buffer;
-		rc = SHIM_ENGINE(engine_create(&shim_host, &eng));
+		rc = (engine_create(&shim_host, &eng));
 		if (rc < 0) {
 			eng = NULL;
 			errno = -rc;
@@ -246,12 +246,12 @@ static void note_rx_options(struct mrt_engine *eng, struct mrt_sock *s, int fd)
 		return;
 	for (i = 0; i < n; i++)
 		if (sockopt_int(fd, level, opts[i], &v) == 0 && v)
-			SHIM_ENGINE_VOID(mrt_sock_note_option(
-			    eng, s, level, opts[i], &v, sizeof(v)));
+			mrt_sock_note_option(eng, s, level, opts[i], &v,
+					     sizeof(v));
 	for (i = 0; i < 2; i++)
 		if (sockopt_int(fd, SOL_SOCKET, so[i], &v) == 0 && v)
-			SHIM_ENGINE_VOID(mrt_sock_note_option(
-			    eng, s, SOL_SOCKET, so[i], &v, sizeof(v)));
+			mrt_sock_note_option(eng, s, SOL_SOCKET, so[i], &v,
+					     sizeof(v));
 }
 
 struct shim_rec *shim_track(int fd)
@@ -275,7 +275,7 @@ struct shim_rec *shim_track(int fd)
 	eng = shim_engine_get();
 	if (!eng)
 		return NULL;
-	s = SHIM_ENGINE(mrt_sock_new(eng, fd, family, type, proto));
+	s = (mrt_sock_new(eng, fd, family, type, proto));
 	if (!s) {
 		errno = ENOMEM;
 		return NULL;
@@ -289,7 +289,7 @@ struct shim_rec *shim_track(int fd)
 		note_rx_options(eng, s, fd);
 	r = fdtab_new_rec(s);
 	if (!r) {
-		SHIM_ENGINE_VOID(mrt_sock_release(eng, s));
+		mrt_sock_release(eng, s);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -298,7 +298,7 @@ struct shim_rec *shim_track(int fd)
 	if (!old && fdtab_put_locked(fd, r) < 0) {
 		fdtab_unlock();
 		free(r);
-		SHIM_ENGINE_VOID(mrt_sock_release(eng, s));
+		mrt_sock_release(eng, s);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -306,7 +306,7 @@ struct shim_rec *shim_track(int fd)
 	if (old) {
 		/* another thread tracked it first */
 		free(r);
-		SHIM_ENGINE_VOID(mrt_sock_release(eng, s));
+		mrt_sock_release(eng, s);
 		return old;
 	}
 	SHIM_DBG("fd %d: tracked (family %d type %d protocol %d)", fd, family,
@@ -321,7 +321,7 @@ void shim_sock_release(struct mrt_sock *s)
 	struct shim_rec *r;
 
 	if (eng)
-		SHIM_ENGINE_VOID(mrt_sock_release(eng, s));
+		mrt_sock_release(eng, s);
 	/* The engine's teardown may have put the real socket back
 	 * (channel_unplace); if not, the private copy is ours to close. */
 	r = fdtab_get(raw);
@@ -350,6 +350,6 @@ void shim_engine_exit(void)
 	__atomic_store_n(&shim_engine, NULL, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&engine_mu);
 	if (eng)
-		SHIM_ENGINE_VOID(engine_destroy(eng));
+		engine_destroy(eng);
 	errno = saved;
 }

@@ -9,9 +9,8 @@
 #include <stdarg.h>
 #include <sys/ioctl.h>
 
-#include "chan.h"
 #include "shim.h"
-#include "uaccess.h"
+#include "engine.h"
 
 /* An AF_INET/AF_INET6 SOCK_RAW socket (ipmr_sk_ioctl's gate)? */
 static bool is_inet_raw(int fd)
@@ -44,8 +43,7 @@ static int swapped_ioctl(struct shim_rec *r, int fd, unsigned long req,
 			? n - (int)sizeof(struct mrt_chan_meta)
 			: 0;
 		/* a bad pointer is EFAULT, as put_user gives, not a signal */
-		if (SHIM_ENGINE(
-			uaccess_write(shim_engine, arg, &n, sizeof(n)))) {
+		if ((uaccess_write(shim_engine, arg, &n, sizeof(n)))) {
 			errno = EFAULT;
 			return -1;
 		}
@@ -81,8 +79,8 @@ static int shim_ioctl(int fd, unsigned long req, void *arg)
 		if (!r && is_inet_raw(fd))
 			r = shim_track(fd);
 		if (r)
-			return shim_ret(SHIM_ENGINE(
-			    mrt_ioctl(shim_engine, r->s, req, arg)));
+			return shim_ret(
+			    (mrt_ioctl(shim_engine, r->s, req, arg)));
 		/* not a raw inet socket: the kernel's ENOTTY */
 		return real_ioctl(fd, req, arg);
 	}

@@ -13,10 +13,8 @@
 #include <stdlib.h>
 #include <sys/uio.h>
 
-#include "chan.h"
 #include "shim.h"
-#include "uaccess.h"
-#include "upcall.h"
+#include "engine.h"
 
 #define IO_MAXIOV 1024	      /* UIO_MAXIOV */
 #define IO_MAX_RW 0x7ffff000u /* MAX_RW_COUNT: INT_MAX & PAGE_MASK */
@@ -288,8 +286,7 @@ static ssize_t io_recv(struct shim_rec *r, int fd, struct io_rx *q, int flags)
 	if (!(flags & MSG_PEEK)) {
 		int saved = errno;
 
-		SHIM_ENGINE_VOID(
-		    mrt_sock_note_consumed(shim_engine, r->s, len));
+		mrt_sock_note_consumed(shim_engine, r->s, len);
 		errno = saved;
 	}
 	copied = len < q->cap ? len : q->cap;

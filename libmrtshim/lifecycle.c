@@ -10,7 +10,6 @@
 #include <pthread.h>
 
 #include "config.h"
-#include "dataplane.h"
 #include "shim.h"
 
 /* The engine as the atfork handlers see it (no engine: nothing to do). */
@@ -23,7 +22,7 @@ static void atfork_prepare(void)
 	fork_engine = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
 	if (fork_engine) {
 		engine_lock(fork_engine);
-		SHIM_ENGINE_VOID(dp_atfork_prepare(fork_engine));
+		dp_atfork_prepare(fork_engine);
 	}
 	fdtab_lock();
 }
@@ -33,7 +32,7 @@ static void atfork_parent(void)
 	fdtab_unlock();
 	if (fork_engine) {
 		engine_unlock(fork_engine);
-		SHIM_ENGINE_VOID(dp_atfork_parent(fork_engine));
+		dp_atfork_parent(fork_engine);
 	}
 }
 
@@ -49,7 +48,7 @@ static void atfork_child(void)
 	fdtab_atfork_child(fork_engine != NULL);
 	if (fork_engine) {
 		engine_atfork_child(fork_engine);
-		SHIM_ENGINE_VOID(dp_atfork_child(fork_engine));
+		dp_atfork_child(fork_engine);
 	}
 	/* last: the standby thread starts on this child's first hooked
 	 * call (shim_bind), outside the fork handlers */
@@ -71,7 +70,7 @@ void shim_fork_resume(void)
 		return;
 	eng = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
 	if (eng)
-		SHIM_ENGINE_VOID(dp_fork_resume(eng));
+		dp_fork_resume(eng);
 }
 
 __attribute__((constructor)) static void shim_init(void)
@@ -112,7 +111,7 @@ static void shim_exit_handover(void)
 
 	eng = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
 	if (eng && !fdtab_foreign())
-		SHIM_ENGINE_VOID(dp_exit_handover(eng));
+		dp_exit_handover(eng);
 	errno = saved;
 }
 

@@ -14,7 +14,7 @@
 #include <syslog.h>
 
 #include "config.h"
-#include "envconf.h"
+#include "engine.h"
 #include "shim.h"
 
 #define SYSLOG_PATH "/dev/log"

@@ -41,8 +41,6 @@
 #include <time.h>
 
 #include "netlink.h"
-#include "nlsnap.h"
-#include "nlview.h"
 #include "shim.h"
 
 #define NL_MAGIC 0x6d727473u /* nlmsg_pid of our NOOPs ("mrts") */

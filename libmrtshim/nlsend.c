@@ -49,8 +49,7 @@ struct nl_item *nlsend_render(struct nl_answer *a, size_t cap, int *err)
 	if (a->view)
 		n = nlsnap_next(a->view, &a->rq, it->data, cap);
 	else
-		n = SHIM_ENGINE(
-		    mrt_nlview_next(shim_engine, &a->rq, it->data, cap));
+		n = (mrt_nlview_next(shim_engine, &a->rq, it->data, cap));
 	if (n <= 0) {
 		*err = (int)n;
 		free(it);
@@ -257,7 +256,7 @@ static struct nl_dest *nl_plan(const uint8_t *buf, size_t len,
 	for (off = 0; k < cnt; k++) {
 		const struct nlmsghdr *h = (const void *)(buf + off);
 
-		d[k].how = SHIM_ENGINE(mrt_nlroute_decide(
+		d[k].how = (mrt_nlroute_decide(
 		    __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE), h,
 		    h->nlmsg_len, o, &d[k].view));
 		ours |= d[k].how != MRT_NLROUTE_KERNEL;

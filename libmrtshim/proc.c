@@ -37,7 +37,7 @@ static int view_memfd(int view, const char *dev, int flags)
 			return -ENOMEM;
 		}
 		buf = nb;
-		len = SHIM_ENGINE(mrt_nsview_render(eng, view, dev, buf, cap));
+		len = (mrt_nsview_render(eng, view, dev, buf, cap));
 		if (len != -ENOSPC || cap >= VIEW_MAX)
 			break;
 		cap *= 2;
@@ -318,8 +318,7 @@ static int view_model(const char *path, char *model, size_t cap)
 	if (view < 0)
 		return 0;
 	if (view == MRT_VIEW_MC_FWD4 || view == MRT_VIEW_MC_FWD6) {
-		n = SHIM_ENGINE(
-		    mrt_nsview_render(eng, view, dev, tmp, sizeof(tmp)));
+		n = (mrt_nsview_render(eng, view, dev, tmp, sizeof(tmp)));
 		if (n == -ENOENT)
 			return -ENOENT;
 		snprintf(model, cap, "/proc/sys/net/%s/conf/all/forwarding",

@@ -232,6 +232,14 @@ void fdtab_each_locked(struct shim_rec *r, void (*fn)(int fd, void *arg),
 		       void *arg);
 /* Mark fd as internal (1) or not (0). */
 void fdtab_own(int fd, int owned);
+/*
+ * Non-zero while the current thread is inside a libpcap call the engine
+ * made (sys_foreign_enter, sys_real.c): libpcap's own socket, setsockopt,
+ * ioctl and close calls then pass through the hooks, and may close the
+ * engine's internal fds. The engine's own calls never reach the hooks
+ * (engine/sys.h).
+ */
+extern __thread int mrt_in_engine;
 /* True if the calling thread may not close fd (internal, not engine). */
 static inline bool fdtab_guarded(int fd)
 {
@@ -261,23 +269,6 @@ struct shim_rec *shim_track(int fd);
 void shim_sock_release(struct mrt_sock *s);
 /* Destroy the engine at exit. */
 void shim_engine_exit(void);
-
-/* Run expr with mrt_in_engine set (engine calls). */
-#define SHIM_ENGINE(expr)                                                      \
-	({                                                                     \
-		int shim_saved_ie__ = mrt_in_engine;                           \
-		mrt_in_engine = 1;                                             \
-		__typeof__(expr) shim_r__ = (expr);                            \
-		mrt_in_engine = shim_saved_ie__;                               \
-		shim_r__;                                                      \
-	})
-#define SHIM_ENGINE_VOID(stmt)                                                 \
-	do {                                                                   \
-		int shim_saved_ie__ = mrt_in_engine;                           \
-		mrt_in_engine = 1;                                             \
-		stmt;                                                          \
-		mrt_in_engine = shim_saved_ie__;                               \
-	} while (0)
 
 /* Set errno from an engine result: returns 0 or -1. */
 static inline int shim_ret(int rc)

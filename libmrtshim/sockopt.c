@@ -9,7 +9,6 @@
  */
 #include <netinet/in.h>
 
-#include "chan.h"
 #include "shim.h"
 
 /* ip_setsockopt's reading of an int option: int, else one byte, else 0. */
@@ -41,7 +40,7 @@ static int router_alert(struct shim_rec *r, int fd, const void *val,
 		return real_setsockopt(shim_raw_fd(r, fd), IPPROTO_IP,
 				       IP_ROUTER_ALERT, val, len);
 	on = opt_int(val, len);
-	rc = SHIM_ENGINE(mrt_router_alert(shim_engine, s, on));
+	rc = (mrt_router_alert(shim_engine, s, on));
 	if (rc < 0 || mrouter)
 		return shim_ret(rc);
 	rc = real_setsockopt(fd, IPPROTO_IP, IP_ROUTER_ALERT, val, len);
@@ -49,7 +48,7 @@ static int router_alert(struct shim_rec *r, int fd, const void *val,
 		int saved = errno;
 
 		/* keep the engine's view equal to the kernel's */
-		SHIM_ENGINE(mrt_router_alert(shim_engine, s, !on));
+		(mrt_router_alert(shim_engine, s, !on));
 		errno = saved;
 	}
 	return rc;
@@ -175,8 +174,8 @@ static int shim_setsockopt(int fd, int level, int name, const void *val,
 			return -1;
 		}
 		was = r->swapped;
-		rc = shim_ret(SHIM_ENGINE(
-		    mrt_setsockopt(shim_engine, r->s, level, name, val, len)));
+		rc = shim_ret(
+		    (mrt_setsockopt(shim_engine, r->s, level, name, val, len)));
 		if (rc == 0 && !was && r->swapped)
 			swap_carry(r, fd);
 		return rc;
@@ -191,8 +190,7 @@ static int shim_setsockopt(int fd, int level, int name, const void *val,
 	if (rc == 0) {
 		read_opt_set(r, fd, level, name, val, len);
 		saved = errno;
-		SHIM_ENGINE_VOID(mrt_sock_note_option(shim_engine, r->s, level,
-						      name, val, len));
+		mrt_sock_note_option(shim_engine, r->s, level, name, val, len);
 		errno = saved;
 	}
 	return rc;
@@ -229,8 +227,8 @@ static int shim_getsockopt(int fd, int level, int name, void *val,
 						       len);
 			return -1;
 		}
-		return shim_ret(SHIM_ENGINE(
-		    mrt_getsockopt(shim_engine, r->s, level, name, val, len)));
+		return shim_ret(
+		    (mrt_getsockopt(shim_engine, r->s, level, name, val, len)));
 	}
 	r = fdtab_sock(fd);
 	if (!r)

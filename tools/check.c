@@ -32,7 +32,7 @@
 #include <linux/nsfs.h>
 
 #include "check.h"
-#include "envconf.h"
+#include "engine.h"
 #include "libpath.h"
 #include "target.h"
 

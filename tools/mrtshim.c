@@ -17,7 +17,6 @@
 
 #include "check.h"
 #include "engine.h"
-#include "envconf.h"
 #include "libpath.h"
 #include "show.h"
 #include "target.h"

@@ -10,7 +10,6 @@
 
 #include "check_main.h"
 #include "engine.h"
-#include "envconf.h"
 
 START_TEST(test_level_names)
 {

@@ -23,6 +23,8 @@
 
 /* ---- stubs ---- */
 
+__thread int mrt_in_engine; /* sys_real.c's, in libmrtshim.so */
+
 static rlim_t stub_nofile = 64; /* RLIMIT_NOFILE's rlim_cur */
 static int stub_mmap_fail;	/* mmap fails with ENOMEM when set */
 static int stub_mmaps;		/* mmap calls */

@@ -16,7 +16,7 @@
 #include "check_main.h"
 #include "engine_priv.h"
 #include "fake_host.h"
-#include "uaccess.h"
+#include "engine.h"
 
 static struct fake_host F;
 static struct mrt_engine *E;
