@@ -32,8 +32,7 @@ int sys_socketpair(int domain, int type, int protocol, int sv[2]);
 int sys_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 int sys_bind(int fd, const struct sockaddr *addr, socklen_t len);
 int sys_connect(int fd, const struct sockaddr *addr, socklen_t len);
-int sys_setsockopt(int fd, int level, int name, const void *val,
-		   socklen_t len);
+int sys_setsockopt(int fd, int level, int name, const void *val, socklen_t len);
 int sys_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 int sys_ioctl(int fd, unsigned long req, void *arg);
 int sys_fcntl(int fd, int cmd, long arg);

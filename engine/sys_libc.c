@@ -35,8 +35,7 @@ int sys_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	return connect(fd, addr, len);
 }
 
-int sys_setsockopt(int fd, int level, int name, const void *val,
-		   socklen_t len)
+int sys_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
 	return setsockopt(fd, level, name, val, len);
 }

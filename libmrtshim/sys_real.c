@@ -28,17 +28,16 @@ static int sys_new_fd(int fd)
 int sys_socket(int domain, int type, int protocol)
 {
 	if (SHIM_DIRECT(socket))
-		return sys_new_fd((int)syscall(SYS_socket, domain, type,
-					       protocol));
+		return sys_new_fd(
+		    (int)syscall(SYS_socket, domain, type, protocol));
 	return sys_new_fd(real_socket(domain, type, protocol));
 }
 
 int sys_socketpair(int domain, int type, int protocol, int sv[2])
 {
 	int rc = SHIM_DIRECT(socketpair)
-			 ? (int)syscall(SYS_socketpair, domain, type, protocol,
-					sv)
-			 : real_socketpair(domain, type, protocol, sv);
+		     ? (int)syscall(SYS_socketpair, domain, type, protocol, sv)
+		     : real_socketpair(domain, type, protocol, sv);
 
 	if (rc == 0) {
 		sys_new_fd(sv[0]);
@@ -51,7 +50,7 @@ int sys_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
 	if (SHIM_DIRECT(accept4))
 		return sys_new_fd(
-			(int)syscall(SYS_accept4, fd, addr, len, flags));
+		    (int)syscall(SYS_accept4, fd, addr, len, flags));
 	return sys_new_fd(real_accept4(fd, addr, len, flags));
 }
 
@@ -69,8 +68,7 @@ int sys_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	return real_connect(fd, addr, len);
 }
 
-int sys_setsockopt(int fd, int level, int name, const void *val,
-		   socklen_t len)
+int sys_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
 	if (SHIM_DIRECT(setsockopt))
 		return (int)syscall(SYS_setsockopt, fd, level, name, val, len);
@@ -175,8 +173,8 @@ int sys_close(int fd)
 int sys_open(const char *path, int flags, mode_t mode)
 {
 	if (SHIM_DIRECT(open))
-		return sys_new_fd((int)syscall(SYS_openat, AT_FDCWD, path,
-					       flags, mode));
+		return sys_new_fd(
+		    (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode));
 	return sys_new_fd(real_open(path, flags, mode));
 }
 
@@ -185,7 +183,7 @@ FILE *sys_fopen(const char *path, const char *mode)
 	FILE *f;
 
 	if (SHIM_DIRECT(fopen)) {
-		errno = ENOSYS;	/* libc's fopen not bound: cannot be had */
+		errno = ENOSYS; /* libc's fopen not bound: cannot be had */
 		return NULL;
 	}
 	f = real_fopen(path, mode);
