@@ -8,6 +8,7 @@
 #define MRTSHIM_ENGINE_ENGINE_PRIV_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "engine.h"
@@ -22,7 +23,7 @@ struct mrt_engine {
 	struct mrt_netif_ops netif_dflt; /* host.netif, NULLs filled */
 	pthread_mutex_t lock;	  /* all tables, vifs, MFC, unres, socks */
 	struct mrt_table *tables; /* all families, creation order */
-	int uaccess_vm;		  /* process_vm_*: 1 works, 0 ?, -1 refused
+	atomic_int uaccess_vm;	  /* process_vm_*: 1 works, 0 ?, -1 refused
 				   * (atomic, no lock) */
 	void *dp;		  /* data plane private state (dataplane.c) */
 	void *ctl;		  /* control endpoint state (ctl.c): the engine

@@ -72,14 +72,15 @@ static int copy(struct mrt_engine *eng, void *dst, const void *src, size_t len,
 		return 0;
 	if ((to_user ? dst : src) == NULL)
 		return -EFAULT;
-	mode = __atomic_load_n(&eng->uaccess_vm, __ATOMIC_RELAXED);
+	mode = atomic_load_explicit(&eng->uaccess_vm, memory_order_relaxed);
 	if (mode >= 0) {
 		r = vm_copy(dst, src, len, to_user);
 		if (r >= 0 && mode == 0)
-			__atomic_store_n(&eng->uaccess_vm, 1, __ATOMIC_RELAXED);
+			atomic_store_explicit(&eng->uaccess_vm, 1,
+					      memory_order_relaxed);
 		else if (r < 0)
-			__atomic_store_n(&eng->uaccess_vm, -1,
-					 __ATOMIC_RELAXED);
+			atomic_store_explicit(&eng->uaccess_vm, -1,
+					      memory_order_relaxed);
 	}
 	if (r < 0)
 		r = pipe_copy(dst, src, len);

@@ -16,7 +16,7 @@
 #include "engine.h"
 #include "shim.h"
 
-struct mrt_engine *shim_engine;
+_Atomic(struct mrt_engine *) shim_engine;
 /* Guards creating and destroying shim_engine. */
 static pthread_mutex_t engine_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -198,7 +198,7 @@ struct mrt_engine *shim_engine_get(void)
 	struct mrt_engine *eng;
 	int rc;
 
-	eng = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	eng = atomic_load_explicit(&shim_engine, memory_order_acquire);
 	if (eng)
 		return eng;
 	pthread_mutex_lock(&engine_mu);
@@ -212,7 +212,8 @@ struct mrt_engine *shim_engine_get(void)
 			errno = -rc;
 			SHIM_WARN("cannot create the engine");
 		} else {
-			__atomic_store_n(&shim_engine, eng, __ATOMIC_RELEASE);
+			atomic_store_explicit(&shim_engine, eng,
+					      memory_order_release);
 			SHIM_INFO("engine created");
 		}
 	}
@@ -337,7 +338,7 @@ void shim_engine_exit(void)
 	struct mrt_engine *eng;
 	int saved = errno;
 
-	if (!__atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE))
+	if (!atomic_load_explicit(&shim_engine, memory_order_acquire))
 		return;
 	/* a vfork child's _exit: the engine is its parent's */
 	if (fdtab_foreign())
@@ -347,7 +348,7 @@ void shim_engine_exit(void)
 	fdtab_release_all();
 	pthread_mutex_lock(&engine_mu);
 	eng = shim_engine;
-	__atomic_store_n(&shim_engine, NULL, __ATOMIC_RELEASE);
+	atomic_store_explicit(&shim_engine, NULL, memory_order_release);
 	pthread_mutex_unlock(&engine_mu);
 	if (eng)
 		engine_destroy(eng);

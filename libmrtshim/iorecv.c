@@ -80,7 +80,7 @@ struct io_rx {
 };
 
 /* process_vm_writev is refused here (seccomp): uaccess's pipe instead */
-static int io_vm_refused;
+static atomic_int io_vm_refused;
 
 /*
  * Copy n (local, daemon) pairs of equal length into the daemon's memory,
@@ -100,7 +100,8 @@ static size_t io_copyout(const struct iovec *loc, const struct iovec *rem,
 			want += loc[i].iov_len;
 		if (!want)
 			continue;
-		if (!__atomic_load_n(&io_vm_refused, __ATOMIC_RELAXED)) {
+		if (!atomic_load_explicit(&io_vm_refused,
+					  memory_order_relaxed)) {
 			w = process_vm_writev(getpid(), loc + base, chunk,
 					      rem + base, chunk, 0);
 			if (w == (ssize_t)want)
@@ -112,7 +113,8 @@ static size_t io_copyout(const struct iovec *loc, const struct iovec *rem,
 					w -= (ssize_t)loc[i].iov_len;
 				return i;
 			}
-			__atomic_store_n(&io_vm_refused, 1, __ATOMIC_RELAXED);
+			atomic_store_explicit(&io_vm_refused, 1,
+					      memory_order_relaxed);
 		}
 		for (i = base; i < base + chunk; i++)
 			if (uaccess_write(shim_engine, rem[i].iov_base,
@@ -197,8 +199,8 @@ static size_t io_cmsgs(struct shim_rec *r, const struct mrt_chan_meta *m,
 		       const struct io_rx *q, unsigned char *ctl, int *cflags)
 {
 	struct chan_ts ts = {
-	    .bits = __atomic_load_n(&r->ts_bits, __ATOMIC_RELAXED),
-	    .tsflags = __atomic_load_n(&r->ts_flags, __ATOMIC_RELAXED),
+	    .bits = atomic_load_explicit(&r->ts_bits, memory_order_relaxed),
+	    .tsflags = atomic_load_explicit(&r->ts_flags, memory_order_relaxed),
 	};
 	/* SO_TIMESTAMP comes from ts, not from the engine's bit */
 	unsigned rxopts = r->s->rxopts & ~(unsigned)MRT_RX_TIMESTAMP;
@@ -260,7 +262,8 @@ static ssize_t io_recv(struct shim_rec *r, int fd, struct io_rx *q, int flags)
 	/* sock_error: an error recvmmsg left comes before any message,
 	 * once (raw_recvmsg refuses MSG_OOB before it looks) */
 	if (!(flags & MSG_OOB)) {
-		int e = __atomic_exchange_n(&r->sk_err, 0, __ATOMIC_RELAXED);
+		int e = atomic_exchange_explicit(&r->sk_err, 0,
+						 memory_order_relaxed);
 
 		if (e) {
 			ret = -e;
@@ -564,6 +567,7 @@ int iorecv_recvmmsg(struct shim_rec *r, int fd, struct mmsghdr *v,
 	/* __sys_recvmmsg: an error after some messages is the socket's
 	 * sk_err, for the next call or SO_ERROR; EAGAIN is no error */
 	if (n < 0 && n != -EAGAIN)
-		__atomic_store_n(&r->sk_err, (int)-n, __ATOMIC_RELAXED);
+		atomic_store_explicit(&r->sk_err, (int)-n,
+				      memory_order_relaxed);
 	return (int)i;
 }

@@ -19,7 +19,7 @@ static void atfork_prepare(void)
 {
 	shim_bind();
 	/* lock order: engine, then fdtab (fdtable.c) */
-	fork_engine = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	fork_engine = atomic_load_explicit(&shim_engine, memory_order_acquire);
 	if (fork_engine) {
 		engine_lock(fork_engine);
 		dp_atfork_prepare(fork_engine);
@@ -53,22 +53,22 @@ static void atfork_child(void)
 	/* last: the standby thread starts on this child's first hooked
 	 * call (shim_bind), outside the fork handlers */
 	if (fork_engine)
-		__atomic_store_n(&shim_fork_resume_pending, 1,
-				 __ATOMIC_RELEASE);
+		atomic_store_explicit(&shim_fork_resume_pending, 1,
+				      memory_order_release);
 }
 
 /* Set in a forked child of a process with an engine until its first
  * hooked call has started the data plane's standby thread. */
-int shim_fork_resume_pending;
+atomic_int shim_fork_resume_pending;
 
 void shim_fork_resume(void)
 {
 	struct mrt_engine *eng;
 
-	if (!__atomic_exchange_n(&shim_fork_resume_pending, 0,
-				 __ATOMIC_ACQ_REL))
+	if (!atomic_exchange_explicit(&shim_fork_resume_pending, 0,
+				      memory_order_acq_rel))
 		return;
-	eng = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	eng = atomic_load_explicit(&shim_engine, memory_order_acquire);
 	if (eng)
 		dp_fork_resume(eng);
 }
@@ -109,7 +109,7 @@ static void shim_exit_handover(void)
 	struct mrt_engine *eng;
 	int saved = errno;
 
-	eng = __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	eng = atomic_load_explicit(&shim_engine, memory_order_acquire);
 	if (eng && !fdtab_foreign())
 		dp_exit_handover(eng);
 	errno = saved;

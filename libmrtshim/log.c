@@ -28,7 +28,7 @@ static int syslog_facility = -1; /* LOG_DAEMON..., -1 = no syslog */
 /* Our own /dev/log socket, connected on first use, -1 until then. Not
  * openlog(): its ident and socket are the daemon's too, and a daemon's
  * closelog() or openlog() would take ours away. */
-static int syslog_fd = -1;
+static atomic_int syslog_fd = -1;
 static bool syslog_failed;  /* told once, then stderr */
 static char syslog_tag[64]; /* "libmrtshim(pimd)[pid]" */
 
@@ -87,7 +87,8 @@ static int open_log_file(const char *file)
 static int syslog_socket(void)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd = __atomic_load_n(&syslog_fd, __ATOMIC_ACQUIRE), expect = -1;
+	int fd = atomic_load_explicit(&syslog_fd, memory_order_acquire),
+	    expect = -1;
 
 	if (fd >= 0)
 		return fd;
@@ -100,8 +101,9 @@ static int syslog_socket(void)
 		return -1;
 	}
 	fd = keep_fd(fd);
-	if (!__atomic_compare_exchange_n(&syslog_fd, &expect, fd, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	if (!atomic_compare_exchange_strong_explicit(&syslog_fd, &expect, fd,
+						     memory_order_acq_rel,
+						     memory_order_acquire)) {
 		fdtab_own(fd, 0);
 		syscall(SYS_close, fd);
 		fd = expect;

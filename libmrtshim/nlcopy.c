@@ -18,7 +18,7 @@
 #include "nl_priv.h"
 
 /* process_vm_readv/writev are refused here (seccomp): pipes instead */
-static int nl_vm_refused;
+static atomic_int nl_vm_refused;
 
 /* The fallback: the kernel checks the user side of a pipe's write/read. */
 static int nl_pipe_copy(void *dst, const void *src, size_t len)
@@ -61,7 +61,7 @@ int nlcopy_ucopy(void *loc, size_t len, const struct iovec *rem, size_t n,
 
 	if (!len)
 		return 0;
-	if (!__atomic_load_n(&nl_vm_refused, __ATOMIC_RELAXED)) {
+	if (!atomic_load_explicit(&nl_vm_refused, memory_order_relaxed)) {
 		r = out ? process_vm_writev(getpid(), &l, 1, rem, n, 0)
 			: process_vm_readv(getpid(), &l, 1, rem, n, 0);
 		if (r == (ssize_t)len)
@@ -71,7 +71,8 @@ int nlcopy_ucopy(void *loc, size_t len, const struct iovec *rem, size_t n,
 			goto done;
 		}
 		if (errno == ENOSYS || errno == EPERM)
-			__atomic_store_n(&nl_vm_refused, 1, __ATOMIC_RELAXED);
+			atomic_store_explicit(&nl_vm_refused, 1,
+					      memory_order_relaxed);
 	}
 	for (i = 0; i < n && done < len && rc == 0; i++) {
 		k = rem[i].iov_len < len - done ? rem[i].iov_len : len - done;

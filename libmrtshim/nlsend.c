@@ -257,7 +257,7 @@ static struct nl_dest *nl_plan(const uint8_t *buf, size_t len,
 		const struct nlmsghdr *h = (const void *)(buf + off);
 
 		d[k].how = (mrt_nlroute_decide(
-		    __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE), h,
+		    atomic_load_explicit(&shim_engine, memory_order_acquire), h,
 		    h->nlmsg_len, o, &d[k].view));
 		ours |= d[k].how != MRT_NLROUTE_KERNEL;
 		off += NLMSG_ALIGN(h->nlmsg_len);

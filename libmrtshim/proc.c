@@ -24,7 +24,7 @@
 static int view_memfd(int view, const char *dev, int flags)
 {
 	struct mrt_engine *eng =
-	    __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	    atomic_load_explicit(&shim_engine, memory_order_acquire);
 	char *buf = NULL, *nb;
 	size_t cap = 16384;
 	long len;
@@ -307,7 +307,7 @@ SHIM_EXPORT FILE *fopen64(const char *path, const char *mode)
 static int view_model(const char *path, char *model, size_t cap)
 {
 	struct mrt_engine *eng =
-	    __atomic_load_n(&shim_engine, __ATOMIC_ACQUIRE);
+	    atomic_load_explicit(&shim_engine, memory_order_acquire);
 	char dev[64], tmp[32];
 	int view;
 	long n;

@@ -52,9 +52,9 @@ bool shim_bind(void)
 	if (resolving)
 		return false;
 	pthread_once(&bind_once, bind_all);
-	if (__builtin_expect(
-		__atomic_load_n(&shim_fork_resume_pending, __ATOMIC_RELAXED),
-		0))
+	if (__builtin_expect(atomic_load_explicit(&shim_fork_resume_pending,
+						  memory_order_relaxed),
+			     0))
 		shim_fork_resume();
 	return true;
 }

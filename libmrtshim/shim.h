@@ -101,7 +101,7 @@ SHIM_REAL_LIST(SHIM_DECLARE_REAL)
  */
 bool shim_bind(void);
 /* Forked child: start the data plane's standby thread (lifecycle.c). */
-extern int shim_fork_resume_pending;
+extern atomic_int shim_fork_resume_pending;
 void shim_fork_resume(void);
 
 /* The hook should go straight to the kernel (resolving, or no symbol). */
@@ -156,11 +156,11 @@ struct shim_rec {
 	/* the real socket's receive-timestamp options (chan.h CHAN_TS_*
 	 * bits, SO_TIMESTAMPING flags), read back from the kernel by
 	 * sockopt.c; io.c stamps channel messages with them. Atomic. */
-	unsigned ts_bits, ts_flags;
+	atomic_uint ts_bits, ts_flags;
 	/* the kernel's sk_err: an error recvmmsg met after it had
 	 * messages, returned once by the next receive or SO_ERROR
 	 * (iorecv.c). Atomic. */
-	int sk_err;
+	atomic_int sk_err;
 };
 
 struct shim_fdtab {
@@ -255,7 +255,7 @@ struct shim_rec *fdtab_new_rec(struct mrt_sock *s);
 /* ---- engine holder and host callbacks (host.c) ------------------------- */
 
 /* NULL until the first MRT call */
-extern struct mrt_engine *shim_engine;
+extern _Atomic(struct mrt_engine *) shim_engine;
 
 /* The engine, created on first use; NULL and errno on failure. */
 struct mrt_engine *shim_engine_get(void);

@@ -109,8 +109,8 @@ static void tstamp_sync(struct shim_rec *r, int raw)
 	/* the _NEW read gives the flags only when SOCK_TSTAMP_NEW is set */
 	if (flags && (unsigned)so_int(raw, SO_TIMESTAMPING_NEW) == flags)
 		bits |= CHAN_TS_NEW;
-	__atomic_store_n(&r->ts_bits, bits, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->ts_flags, flags, __ATOMIC_RELAXED);
+	atomic_store_explicit(&r->ts_bits, bits, memory_order_relaxed);
+	atomic_store_explicit(&r->ts_flags, flags, memory_order_relaxed);
 	errno = saved;
 }
 
@@ -201,7 +201,7 @@ static int shim_setsockopt(int fd, int level, int name, const void *val,
  * val and len, and its answer says how many bytes to write. */
 static int so_error(struct shim_rec *r, int fd, void *val, socklen_t *len)
 {
-	int e = __atomic_exchange_n(&r->sk_err, 0, __ATOMIC_RELAXED);
+	int e = atomic_exchange_explicit(&r->sk_err, 0, memory_order_relaxed);
 	int rc =
 	    real_getsockopt(shim_raw_fd(r, fd), SOL_SOCKET, SO_ERROR, val, len);
 
