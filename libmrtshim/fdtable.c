@@ -203,8 +203,10 @@ void fdtab_own(int fd, int owned)
 		/* the number was a socket of the daemon's, closed behind our
 		 * back; the engine lock may be held here, so its record can
 		 * only be dropped, not released */
-		if (old && !old->internal && --old->refs == 0)
+		if (old && !old->internal && --old->refs == 0) {
 			SHIM_ERR("fd %d: stale mroute record lost", fd);
+			free(old); /* its engine socket stays unreleased */
+		}
 		if (fdtab_put_locked(fd, &internal_rec) < 0)
 			SHIM_ERR("fd %d: no memory to guard it", fd);
 	} else {
