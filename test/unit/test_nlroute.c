@@ -29,6 +29,7 @@
 
 #include "check_main.h"
 #include "ctl.h"
+#include "netns_fixture.h"
 #include "nlsnap.h"
 #include "nlview.h"
 
@@ -36,33 +37,6 @@
 static struct fake_host F1;
 static struct mrt_engine *E1;
 static struct mrt_sock *S1;
-
-static int netns_enter(void)
-{
-	if (unshare(CLONE_NEWNET) == 0)
-		return 0;
-	return unshare(CLONE_NEWUSER | CLONE_NEWNET);
-}
-
-/* Probed in a child: unshare changes the namespaces of the caller. */
-static const char *no_netns(void)
-{
-	pid_t pid = fork();
-	int st = 0;
-
-	if (pid == 0)
-		_exit(netns_enter() == 0 ? 0 : 1);
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-	    WEXITSTATUS(st))
-		return "cannot create a network namespace (not root, no user "
-		       "namespaces)";
-	return NULL;
-}
-
-static void setup(void)
-{
-	ck_assert_int_eq(netns_enter(), 0);
-}
 
 static _Atomic int serving; /* the test's stop flag for serve_loop */
 static pthread_t server;
@@ -342,7 +316,7 @@ static Suite *nlroute_suite(void)
 	Suite *s = suite_create("nlroute");
 	TCase *tc = tcase_create("decide");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, netns_setup, teardown);
 	tcase_add_test(tc, not_ours_goes_to_the_kernel);
 	tcase_add_test(tc, no_engine_no_mrouter_empty_default_table);
 	tcase_add_test(tc, mrouter_engine_answers);
@@ -352,4 +326,4 @@ static Suite *nlroute_suite(void)
 	return s;
 }
 
-CHECK_MAIN_UNLESS(nlroute_suite, no_netns)
+CHECK_MAIN_UNLESS(nlroute_suite, netns_missing)

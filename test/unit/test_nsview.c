@@ -20,35 +20,9 @@
 
 #include "check_main.h"
 #include "engine.h"
+#include "netns_fixture.h"
 #include "nlsnap.h"
 #include "nlview.h"
-
-static int netns_enter(void)
-{
-	if (unshare(CLONE_NEWNET) == 0)
-		return 0;
-	return unshare(CLONE_NEWUSER | CLONE_NEWNET);
-}
-
-/* Probed in a child: unshare changes the namespaces of the caller. */
-static const char *no_netns(void)
-{
-	pid_t pid = fork();
-	int st = 0;
-
-	if (pid == 0)
-		_exit(netns_enter() == 0 ? 0 : 1);
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
-	    WEXITSTATUS(st))
-		return "cannot create a network namespace (not root, no user "
-		       "namespaces)";
-	return NULL;
-}
-
-static void setup(void)
-{
-	ck_assert_int_eq(netns_enter(), 0);
-}
 
 static char buf[4096];
 
@@ -233,7 +207,7 @@ static Suite *nsview_suite(void)
 	Suite *s = suite_create("nsview");
 	TCase *tc = tcase_create("no_mrouter");
 
-	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_checked_fixture(tc, netns_setup, NULL);
 	tcase_add_test(tc, files_without_mrouter);
 	tcase_add_test(tc, mc_forwarding_without_mrouter);
 	tcase_add_test(tc, mc_forwarding_all_counts_mrouters);
@@ -242,4 +216,4 @@ static Suite *nsview_suite(void)
 	return s;
 }
 
-CHECK_MAIN_UNLESS(nsview_suite, no_netns)
+CHECK_MAIN_UNLESS(nsview_suite, netns_missing)
