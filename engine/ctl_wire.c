@@ -10,7 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bwmeter.h"
+
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+/* Version 1's offsets, which appended fields must leave where they are
+ * (an old reader reads its own prefix of each record). */
+_Static_assert(offsetof(struct ctl_table, sock_drops) == 112 &&
+		   offsetof(struct ctl_table, api_config) == 120,
+	       "struct ctl_table: a field of version 1 moved");
+_Static_assert(offsetof(struct ctl_mfc, age_ns) == 96 &&
+		   offsetof(struct ctl_mfc, vflags) == 104,
+	       "struct ctl_mfc: a field of version 1 moved");
 
 int ctl_buf_room(struct ctl_buf *b, size_t n)
 {
@@ -110,6 +121,16 @@ static int put_table(struct ctl_buf *b, const struct mrt_table *t, uint32_t pid)
 		memcpy(r.up_sent, s->up_sent, sizeof(r.up_sent));
 		memcpy(r.up_drop, s->up_drop, sizeof(r.up_drop));
 		r.sock_drops = s->drops;
+		r.up_sent_bw = s->up_sent[MRT_UPCALL_SLOT_BW];
+		r.up_drop_bw = s->up_drop[MRT_UPCALL_SLOT_BW];
+	}
+	r.api_config = t->api_config;
+	if (t->bw) {
+		r.bw_meters = t->bw->nmeters;
+		r.bw_pending = t->bw->n;
+		r.bw_msgs = t->bw->msgs;
+		r.bw_sent = t->bw->sent;
+		r.bw_dropped = t->bw->dropped;
 	}
 	return ctl_buf_rec(b, CTL_REC_TABLE, &r, sizeof(r));
 }
@@ -140,8 +161,29 @@ static int put_vif(struct ctl_buf *b, const struct mrt_vif *v, int i)
 	return ctl_buf_rec(b, CTL_REC_VIF, &r, sizeof(r));
 }
 
-static int put_mfc(struct ctl_buf *b, const struct mrt_mfc *c, uint64_t now)
+static int put_meter(struct ctl_buf *b, const struct mrt_bwmeter *m,
+		     uint32_t entry, uint64_t now)
 {
+	struct ctl_meter r;
+
+	memset(&r, 0, sizeof(r));
+	r.entry = entry;
+	r.flags = m->flags;
+	r.sec = m->sec;
+	r.usec = m->usec;
+	r.tpkts = m->tpkts;
+	r.tbytes = m->tbytes;
+	r.elapsed_ns = age(now, m->start_ns);
+	r.pkts = m->pkts;
+	r.bytes = m->bytes;
+	return ctl_buf_rec(b, CTL_REC_METER, &r, sizeof(r));
+}
+
+/* The entry's record, then one per meter. */
+static int put_mfc(struct ctl_buf *b, const struct mrt_mfc *c, uint32_t entry,
+		   uint64_t now)
+{
+	const struct mrt_bwmeter *m;
 	struct ctl_mfc r;
 
 	memset(&r, 0, sizeof(r));
@@ -156,7 +198,16 @@ static int put_mfc(struct ctl_buf *b, const struct mrt_mfc *c, uint64_t now)
 	r.bytes = c->bytes;
 	r.wrong_if = c->wrong_if;
 	r.age_ns = age(now, c->lastuse_ns);
-	return ctl_buf_rec(b, CTL_REC_MFC, &r, sizeof(r));
+	memcpy(r.vflags, c->vflags, sizeof(r.vflags));
+	memcpy(r.rp, c->rp.b, sizeof(r.rp));
+	for (m = c->meters; m; m = m->next)
+		r.nmeters++;
+	if (ctl_buf_rec(b, CTL_REC_MFC, &r, sizeof(r)) < 0)
+		return -ENOMEM;
+	for (m = c->meters; m; m = m->next)
+		if (put_meter(b, m, entry, now) < 0)
+			return -ENOMEM;
+	return 0;
 }
 
 static int put_unres(struct ctl_buf *b, const struct mrt_unres *u, uint64_t now)
@@ -178,6 +229,7 @@ int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t, uint32_t pid,
 	const struct mrt_mfc *c;
 	const struct mrt_unres *u;
 	size_t start = b->len;
+	uint32_t k = 0;
 	int i;
 
 	if (put_hdr(b, CTL_KIND_STATE, 0) < 0 || put_table(b, t, pid) < 0)
@@ -186,7 +238,7 @@ int ctl_encode_state(struct ctl_buf *b, const struct mrt_table *t, uint32_t pid,
 		if (t->vifs[i].used && put_vif(b, &t->vifs[i], i) < 0)
 			goto nomem;
 	for (c = t->list; c; c = c->lnext)
-		if (put_mfc(b, c, now_ns) < 0)
+		if (put_mfc(b, c, k++, now_ns) < 0)
 			goto nomem;
 	for (u = t->unres; u; u = u->next)
 		if (put_unres(b, u, now_ns) < 0)
@@ -253,7 +305,22 @@ int ctl_decode_state(const void *body, size_t len, struct ctl_snap *s)
 			s->mfc = a;
 			n = r.len < sizeof(*s->mfc) ? r.len : sizeof(*s->mfc);
 			memset(&s->mfc[s->nmfc], 0, sizeof(*s->mfc));
-			memcpy(&s->mfc[s->nmfc++], p + off, n);
+			memcpy(&s->mfc[s->nmfc], p + off, n);
+			s->mfc[s->nmfc++].nmeters = 0; /* counted below */
+			break;
+		case CTL_REC_METER:
+			if (!s->nmfc)
+				return -EPROTO;
+			a = grow(s->meters, s->nmeters, sizeof(*s->meters));
+			if (!a)
+				return -ENOMEM;
+			s->meters = a;
+			n = r.len < sizeof(*s->meters) ? r.len
+						       : sizeof(*s->meters);
+			memset(&s->meters[s->nmeters], 0, sizeof(*s->meters));
+			memcpy(&s->meters[s->nmeters], p + off, n);
+			s->meters[s->nmeters++].entry = s->nmfc - 1;
+			s->mfc[s->nmfc - 1].nmeters++;
 			break;
 		case CTL_REC_UNRES:
 			a = grow(s->unres, s->nunres, sizeof(*s->unres));
@@ -280,7 +347,9 @@ void ctl_snap_free(struct ctl_snap *s)
 {
 	free(s->mfc);
 	free(s->unres);
+	free(s->meters);
 	s->mfc = NULL;
 	s->unres = NULL;
-	s->nmfc = s->nunres = 0;
+	s->meters = NULL;
+	s->nmfc = s->nunres = s->nmeters = 0;
 }

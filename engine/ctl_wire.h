@@ -12,11 +12,15 @@
  * STATE body: a sequence of records, each struct ctl_rec then rec.len
  * payload bytes (padded to 8). One CTL_REC_TABLE first, then one
  * CTL_REC_VIF per existing vif (index order), CTL_REC_MFC per resolved
- * entry (insertion order), CTL_REC_UNRES per unresolved entry (newest
- * first), as /proc/net/ip_mr_cache lists them. A decoder skips record
- * types it does not know and reads min(rec.len, sizeof(struct)) bytes of
- * the ones it knows: a later version appends fields and records, and
- * bumps CTL_VERSION only for changes an old reader would misread.
+ * entry (insertion order), each followed by one CTL_REC_METER per
+ * bandwidth meter of the entry (its list order, newest first),
+ * CTL_REC_UNRES per unresolved entry (newest first), as
+ * /proc/net/ip_mr_cache lists them. A decoder skips record types it does
+ * not know and reads min(rec.len, sizeof(struct)) bytes of the ones it
+ * knows, the rest zero: a later version appends fields and records, and
+ * bumps CTL_VERSION only for changes an old reader would misread. So a
+ * field's offset never changes: an array sized by an engine constant
+ * that may grow (MRT_UPCALL_NTYPES) is sized here by a fixed number.
  */
 #ifndef MRTSHIM_ENGINE_CTL_WIRE_H
 #define MRTSHIM_ENGINE_CTL_WIRE_H
@@ -53,6 +57,7 @@ enum ctl_rec_type {
 	CTL_REC_VIF = 2,
 	CTL_REC_MFC = 3,
 	CTL_REC_UNRES = 4,
+	CTL_REC_METER = 5, /* appended: advanced API (bsd-advanced-api.md) */
 };
 
 struct ctl_rec {
@@ -62,8 +67,10 @@ struct ctl_rec {
 };
 
 /* Upcall counters: index 0 is IGMP handed to the daemon (not an upcall),
- * 1..4 the igmpmsg / mrt6msg types (IGMPMSG_NOCACHE..WRVIFWHOLE). */
-#define CTL_NUPCALL MRT_UPCALL_NTYPES
+ * 1..4 the igmpmsg / mrt6msg types (IGMPMSG_NOCACHE..WRVIFWHOLE). Fixed
+ * at the 5 slots of version 1; later slots are appended fields
+ * (ctl_table.up_sent_bw). */
+#define CTL_NUPCALL 5
 
 /* The table and its mrouter. */
 struct ctl_table {
@@ -79,6 +86,16 @@ struct ctl_table {
 	uint64_t up_sent[CTL_NUPCALL]; /* messages queued, by type */
 	uint64_t up_drop[CTL_NUPCALL]; /* dropped: buffer full / error */
 	uint64_t sock_drops;	       /* the mroute socket's drop counter */
+	/* appended: the advanced API. api_config is the MRT_API_CONFIG
+	 * accepted (MRT_MFC_* bits, 0 = never negotiated); bw_* the table's
+	 * meter bookkeeping (struct mrt_bwstate), 0 without meters; and
+	 * slot MRT_UPCALL_SLOT_BW of the mrouter's counters (type 132) */
+	uint32_t api_config;
+	uint32_t bw_meters;  /* meters on all entries */
+	uint32_t bw_pending; /* reports waiting in the batch */
+	uint32_t pad2;
+	uint64_t bw_msgs, bw_sent, bw_dropped; /* messages built/queued/lost */
+	uint64_t up_sent_bw, up_drop_bw;       /* bandwidth upcalls */
 };
 
 /* One existing vif / mif. Addresses: v4 in the first 4 bytes. */
@@ -112,6 +129,26 @@ struct ctl_mfc {
 	uint8_t ttls[MRT_MAXVIFS];     /* threshold per vif, 255 = no oif */
 	uint64_t pkt, bytes, wrong_if; /* counters (bytes: L3 length) */
 	uint64_t age_ns;	       /* since last use (RTA_EXPIRES) */
+	/* appended: the advanced API. Per-vif MRT_MFC_FLAGS_* (0 none) and
+	 * the RP of an mfcctl2 (0 = none); nmeters CTL_REC_METER records
+	 * follow this one (decoded: the number that did) */
+	uint8_t vflags[MRT_MAXVIFS];
+	uint8_t rp[16];
+	uint32_t nmeters;
+	uint32_t pad2;
+};
+
+/* One bandwidth meter (struct mrt_bwmeter) of the MFC record before it. */
+struct ctl_meter {
+	uint32_t entry;		/* its entry: index among the MFC records (the
+				 * decoder sets it from the record order) */
+	uint32_t flags;		/* BW_UPCALL_UNIT_PACKETS|UNIT_BYTES|GEQ|LEQ */
+	int64_t sec, usec;	/* threshold interval as given */
+	uint64_t tpkts, tbytes; /* thresholds: packets, bytes */
+	/* the current interval: time since it started, and what it
+	 * counted (packets passing the RPF check, bytes as the MFC counts) */
+	uint64_t elapsed_ns;
+	uint64_t pkts, bytes;
 };
 
 /* One unresolved entry. */
@@ -160,6 +197,11 @@ struct ctl_snap {
 	struct ctl_vif vifs[MRT_MAXVIFS];
 	struct ctl_mfc *mfc;	 /* nmfc entries, malloc'd */
 	struct ctl_unres *unres; /* nunres entries, malloc'd */
+	/* every entry's meters, malloc'd, in record order: by entry (the
+	 * decoder sets .entry to the MFC record each follows), then the
+	 * entry's list order. mfc[i].nmeters is what was decoded for it. */
+	struct ctl_meter *meters;
+	unsigned nmeters;
 };
 
 /* Check a response header: 0, -EPROTO (not ours / too big) or hdr's
@@ -168,8 +210,9 @@ int ctl_check_hdr(const struct ctl_hdr *h);
 
 /*
  * Decode a STATE body of len bytes into s (zeroed first). 0, -EPROTO
- * (malformed: truncated record, no table record, too many vifs) or
- * -ENOMEM. Free with ctl_snap_free, also after an error.
+ * (malformed: truncated record, no table record, too many vifs, a meter
+ * record before any MFC record) or -ENOMEM. Free with ctl_snap_free,
+ * also after an error.
  */
 int ctl_decode_state(const void *body, size_t len, struct ctl_snap *s);
 void ctl_snap_free(struct ctl_snap *s);
