@@ -95,6 +95,12 @@ void json_bool(struct json *j, const char *key, bool v)
 	fputs(v ? "true" : "false", j->f);
 }
 
+void json_null(struct json *j, const char *key)
+{
+	json_key(j, key);
+	fputs("null", j->f);
+}
+
 void json_real(struct json *j, const char *key, double v, int decimals)
 {
 	json_key(j, key);

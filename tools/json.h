@@ -36,6 +36,7 @@ void json_str(struct json *j, const char *key, const char *v);
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_int(struct json *j, const char *key, long long v);
 void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
 /* v with decimals digits after the point ("%.*f") */
 void json_real(struct json *j, const char *key, double v, int decimals);
 

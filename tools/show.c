@@ -4,7 +4,9 @@
  * namespace (abstract "libmrtshim/<family>/<table>" sockets, listed in
  * /proc/net/unix), ask each for its STATE snapshot (engine/ctl_wire.h),
  * and print vifs, the MFC as `ip [-s] mroute show` does, and upcall
- * counters; --json prints the same as one JSON object per table.
+ * counters; --json prints the same as one JSON object per table. The
+ * advanced API's state (negotiated config, per-vif flags, RP, bandwidth
+ * meters) adds lines only where a daemon negotiated or installed it.
  */
 #include "show.h"
 
@@ -19,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bwmeter.h"
 #include "ctl_client.h"
 #include "ctl_wire.h"
 #include "json.h"
@@ -124,6 +127,7 @@ static const char *const up_names4[CTL_NUPCALL] = {
     "igmp", "nocache", "wrongvif", "wholepkt", "wrvifwhole"};
 static const char *const up_names6[CTL_NUPCALL] = {"mld", "nocache", "wrongmif",
 						   "wholepkt", "wrmifwhole"};
+#define UP_NAME_BW "bw_upcall" /* IGMPMSG_BW_UPCALL / MRT6MSG_BW_UPCALL */
 
 static const char *fam_name(int family)
 {
@@ -155,10 +159,121 @@ static const char *vif_flags(int family, unsigned fl, char *buf, size_t cap)
 	return buf;
 }
 
+/* Names of the set bits of fl in t (n entries), comma-separated, "-"
+ * if none. */
+struct bitname {
+	unsigned bit;
+	const char *name;
+};
+
+static const char *bit_names(const struct bitname *t, size_t n, unsigned fl,
+			     char *buf, size_t cap)
+{
+	size_t i, len = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n && len < cap; i++)
+		if (fl & t[i].bit)
+			len += (size_t)snprintf(buf + len, cap - len, "%s%s",
+						len ? "," : "", t[i].name);
+	if (!len)
+		snprintf(buf, cap, "-");
+	return buf;
+}
+
+/* MRT_API_CONFIG bits (MRT_MFC_*), and the per-vif MRT_MFC_FLAGS_* */
+static const struct bitname api_bits[] = {
+    {MRT_VFLAG_DISABLE_WRONGVIF, "disable_wrongvif"},
+    {MRT_VFLAG_BORDER_VIF, "border_vif"},
+    {MRT_API_RP, "rp"},
+    {MRT_API_BW_UPCALL, "bw_upcall"}};
+
+static const char *api_names(unsigned fl, char *buf, size_t cap)
+{
+	return bit_names(api_bits, 4, fl, buf, cap);
+}
+
+static const char *vflag_names(unsigned fl, char *buf, size_t cap)
+{
+	return bit_names(api_bits, 2, fl, buf, cap);
+}
+
+static bool rp_set(const struct ctl_mfc *c)
+{
+	static const uint8_t zero[sizeof(c->rp)];
+
+	return memcmp(c->rp, zero, sizeof(zero)) != 0;
+}
+
+/* The table shows the advanced API: negotiated, or some trace of it. */
+static bool api_used(const struct ctl_table *t)
+{
+	return t->api_config || t->bw_meters || t->bw_pending || t->bw_msgs ||
+	       t->up_sent_bw || t->up_drop_bw;
+}
+
+/* A meter's threshold interval as given (not normalised), in seconds. */
+static double meter_ival_s(const struct ctl_meter *m)
+{
+	return (double)m->sec + (double)m->usec / 1e6;
+}
+
 /* ---- text ------------------------------------------------------------ */
 
+/* "  Meter >= 100 packets or 1000 bytes in 3.000000 s: 1.520 s
+ * measured, 57 packets, 7296 bytes": the threshold as the daemon gave it
+ * (bw_upcall.bu_threshold), then the current interval so far. */
+static void text_meter(FILE *f, const struct ctl_meter *m)
+{
+	const char *op = m->flags & BW_GEQ   ? ">="
+			 : m->flags & BW_LEQ ? "<="
+					     : "?";
+
+	fprintf(f, "  Meter %s", op);
+	if (m->flags & BW_UNIT_PACKETS)
+		fprintf(f, " %llu packets", (unsigned long long)m->tpkts);
+	if ((m->flags & BW_UNIT_PACKETS) && (m->flags & BW_UNIT_BYTES))
+		fprintf(f, " or");
+	if (m->flags & BW_UNIT_BYTES)
+		fprintf(f, " %llu bytes", (unsigned long long)m->tbytes);
+	fprintf(f, " in %.6f s: %.3f s measured, %llu packets, %llu bytes\n",
+		meter_ival_s(m), (double)m->elapsed_ns / 1e9,
+		(unsigned long long)m->pkts, (unsigned long long)m->bytes);
+}
+
+/* The entry's advanced-API lines: per-vif flags, RP, meters (m: its
+ * c->nmeters meters). Nothing for an entry that has none of them. */
+static void text_mfc_api(FILE *f, const struct ctl_snap *s,
+			 const struct ctl_mfc *c, const struct ctl_meter *m)
+{
+	const struct ctl_vif *v;
+	char a[INET6_ADDRSTRLEN], nm[IF_NAMESIZE], fl[64];
+	unsigned i;
+	bool first = true;
+
+	for (i = 0; i < MRT_MAXVIFS; i++) {
+		if (!c->vflags[i])
+			continue;
+		v = snap_vif(s, i);
+		if (v)
+			vif_name(v, nm);
+		else
+			snprintf(nm, sizeof(nm), "vif%u", i);
+		fprintf(f, "%s %s(%s)", first ? "  Vif flags:" : "", nm,
+			vflag_names(c->vflags[i], fl, sizeof(fl)));
+		first = false;
+	}
+	if (!first)
+		fprintf(f, "\n");
+	if (rp_set(c))
+		fprintf(f, "  RP: %s\n",
+			addr(s->tbl.family, c->rp, a, sizeof(a)));
+	for (i = 0; i < c->nmeters; i++)
+		text_meter(f, &m[i]);
+}
+
 static void text_mfc(FILE *f, const struct ctl_snap *s, const struct ctl_mfc *c,
-		     bool stats)
+		     const struct ctl_meter *m, bool stats)
 {
 	const struct ctl_vif *v;
 	char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], sg[128];
@@ -199,6 +314,7 @@ static void text_mfc(FILE *f, const struct ctl_snap *s, const struct ctl_mfc *c,
 		fprintf(f, ", Age %.2f", age_s(c->age_ns));
 	}
 	fprintf(f, "\n");
+	text_mfc_api(f, s, c, m);
 }
 
 static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
@@ -207,12 +323,22 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 	const char *const *un = t->family == AF_INET6 ? up_names6 : up_names4;
 	char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN], sg[128];
 	char nm[IF_NAMESIZE], fl[64];
-	unsigned i, k;
+	unsigned i, k, m = 0;
+	bool api = api_used(t);
 
 	fprintf(f, "pid %u: %s table %u, mrouter fd %d, assert %s, pim %s%s\n",
 		t->pid, fam_name(t->family), t->id, t->mrouter_fd,
 		t->do_assert ? "on" : "off", t->do_pim ? "on" : "off",
 		t->do_wrvifwhole ? " (wrvifwhole)" : "");
+	if (api)
+		fprintf(f,
+			"API config 0x%x (%s), %u meters, %u reports "
+			"pending, %llu messages (%llu queued, %llu lost)\n",
+			t->api_config, api_names(t->api_config, fl, sizeof(fl)),
+			t->bw_meters, t->bw_pending,
+			(unsigned long long)t->bw_msgs,
+			(unsigned long long)t->bw_sent,
+			(unsigned long long)t->bw_dropped);
 	fprintf(f, "Vifs:\n%3s %-10s %-16s %-15s %-15s %10s %8s %10s %8s\n",
 		"Idx", "Interface", "Flags", "Local", "Remote", "BytesIn",
 		"PktsIn", "BytesOut", "PktsOut");
@@ -246,8 +372,10 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 	}
 	fprintf(f, "Routes:\n");
 	/* mr_table_dump: resolved in list order, then unresolved */
-	for (i = 0; i < s->nmfc; i++)
-		text_mfc(f, s, &s->mfc[i], stats);
+	for (i = 0; i < s->nmfc; i++) {
+		text_mfc(f, s, &s->mfc[i], s->meters + m, stats);
+		m += s->mfc[i].nmeters;
+	}
 	for (i = 0; i < s->nunres; i++) {
 		snprintf(sg, sizeof(sg), "(%s,%s)",
 			 addr(t->family, s->unres[i].origin, a1, sizeof(a1)),
@@ -262,6 +390,10 @@ static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
 		for (i = 1; i < CTL_NUPCALL; i++)
 			fprintf(f, " %s %llu,", un[i],
 				(unsigned long long)c[i]);
+		if (api)
+			fprintf(f, " %s %llu,", UP_NAME_BW,
+				(unsigned long long)(k ? t->up_drop_bw
+						       : t->up_sent_bw));
 		fprintf(f, " %s %llu\n", t->family == AF_INET6 ? "MLD" : "IGMP",
 			(unsigned long long)c[0]);
 	}
@@ -294,8 +426,33 @@ static void vif_json(struct json *j, int fam, const struct ctl_vif *v)
 	json_object_end(j);
 }
 
+/* A meter as struct bw_upcall has it: flags, threshold, measured. */
+static void meter_json(struct json *j, const struct ctl_meter *m)
+{
+	json_object(j, NULL);
+	json_u64(j, "flags", m->flags);
+	json_str(j, "op",
+		 m->flags & BW_GEQ   ? "geq"
+		 : m->flags & BW_LEQ ? "leq"
+				     : "-");
+	json_bool(j, "unit_packets", m->flags & BW_UNIT_PACKETS);
+	json_bool(j, "unit_bytes", m->flags & BW_UNIT_BYTES);
+	json_object(j, "threshold");
+	json_int(j, "sec", m->sec);
+	json_int(j, "usec", m->usec);
+	json_u64(j, "packets", m->tpkts);
+	json_u64(j, "bytes", m->tbytes);
+	json_object_end(j);
+	json_object(j, "measured"); /* the current interval so far */
+	json_real(j, "time", (double)m->elapsed_ns / 1e9, 6);
+	json_u64(j, "packets", m->pkts);
+	json_u64(j, "bytes", m->bytes);
+	json_object_end(j);
+	json_object_end(j);
+}
+
 static void mfc_json(struct json *j, const struct ctl_snap *s,
-		     const struct ctl_mfc *c)
+		     const struct ctl_mfc *c, const struct ctl_meter *m)
 {
 	const struct ctl_vif *v;
 	char a[INET6_ADDRSTRLEN], nm[IF_NAMESIZE];
@@ -326,6 +483,31 @@ static void mfc_json(struct json *j, const struct ctl_snap *s,
 	json_u64(j, "bytes", c->bytes);
 	json_u64(j, "wrong_if", c->wrong_if);
 	json_real(j, "expires", age_s(c->age_ns), 2);
+	json_array(j, "vif_flags");
+	for (i = 0; i < MRT_MAXVIFS; i++) {
+		char fl[64];
+
+		if (!c->vflags[i])
+			continue;
+		v = snap_vif(s, i);
+		json_object(j, NULL);
+		json_u64(j, "vif", i);
+		if (v)
+			json_str(j, "name", vif_name(v, nm));
+		json_u64(j, "flags", c->vflags[i]);
+		json_str(j, "flag_names",
+			 vflag_names(c->vflags[i], fl, sizeof(fl)));
+		json_object_end(j);
+	}
+	json_array_end(j);
+	if (rp_set(c))
+		json_str(j, "rp", addr(fam, c->rp, a, sizeof(a)));
+	else
+		json_null(j, "rp");
+	json_array(j, "meters");
+	for (i = 0; i < c->nmeters; i++)
+		meter_json(j, &m[i]);
+	json_array_end(j);
 	json_object_end(j);
 }
 
@@ -333,8 +515,8 @@ static void table_json(struct json *j, const struct ctl_snap *s)
 {
 	const struct ctl_table *t = &s->tbl;
 	const char *const *un = t->family == AF_INET6 ? up_names6 : up_names4;
-	char a[INET6_ADDRSTRLEN];
-	unsigned i;
+	char a[INET6_ADDRSTRLEN], fl[64];
+	unsigned i, m = 0;
 
 	json_object(j, NULL);
 	json_u64(j, "pid", t->pid);
@@ -345,13 +527,18 @@ static void table_json(struct json *j, const struct ctl_snap *s)
 	json_bool(j, "pim", t->do_pim);
 	json_bool(j, "wrvifwhole", t->do_wrvifwhole);
 	json_int(j, "reg_vif", t->reg_vif);
+	json_u64(j, "api_config", t->api_config);
+	json_str(j, "api_config_names",
+		 api_names(t->api_config, fl, sizeof(fl)));
 	json_array(j, "vifs");
 	for (i = 0; i < s->nvif; i++)
 		vif_json(j, t->family, &s->vifs[i]);
 	json_array_end(j);
 	json_array(j, "mfc");
-	for (i = 0; i < s->nmfc; i++)
-		mfc_json(j, s, &s->mfc[i]);
+	for (i = 0; i < s->nmfc; i++) {
+		mfc_json(j, s, &s->mfc[i], s->meters + m);
+		m += s->mfc[i].nmeters;
+	}
 	json_array_end(j);
 	json_array(j, "unresolved");
 	for (i = 0; i < s->nunres; i++) {
@@ -370,12 +557,21 @@ static void table_json(struct json *j, const struct ctl_snap *s)
 	json_object(j, "sent");
 	for (i = 0; i < CTL_NUPCALL; i++)
 		json_u64(j, un[i], t->up_sent[i]);
+	json_u64(j, UP_NAME_BW, t->up_sent_bw);
 	json_object_end(j);
 	json_object(j, "dropped");
 	for (i = 0; i < CTL_NUPCALL; i++)
 		json_u64(j, un[i], t->up_drop[i]);
+	json_u64(j, UP_NAME_BW, t->up_drop_bw);
 	json_object_end(j);
 	json_u64(j, "socket_drops", t->sock_drops);
+	json_object(j, "bw"); /* the meters' batch (bsd-advanced-api.md) */
+	json_u64(j, "meters", t->bw_meters);
+	json_u64(j, "pending", t->bw_pending);
+	json_u64(j, "messages", t->bw_msgs);
+	json_u64(j, "queued", t->bw_sent);
+	json_u64(j, "lost", t->bw_dropped);
+	json_object_end(j);
 	json_object_end(j);
 	json_object_end(j);
 }

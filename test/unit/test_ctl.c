@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_ctl.c - engine/ctl_wire.c (STATE snapshot encode/decode, error
- * frames, forward-compatible decoding), the upcall counters upcall_send
- * keeps per type, and engine/ctl.c serving a real connection on a
- * listening socket through ctl_pollfds_locked / ctl_serve.
+ * frames, forward-compatible decoding, the advanced API's config, flags,
+ * RP and meters) and how mrtshim show renders a decoded snapshot, the
+ * upcall counters upcall_send keeps per type, and engine/ctl.c serving a
+ * real connection on a listening socket through ctl_pollfds_locked /
+ * ctl_serve.
  */
 #include <check.h>
 #include <errno.h>
@@ -20,12 +22,20 @@
 
 #include "ctl_fixture.h" /* first: netinet/in.h before linux/mroute.h */
 
+#include "bwmeter.h"
 #include "check_main.h"
 #include "ctl.h"
 #include "ctl_wire.h"
 #include "dataplane.h"
 #include "table.h"
 #include "upcall.h"
+
+/* mrtshim show's renderer (tools/show.c, its JSON writer tools/json.c):
+ * compiled in here, as this directory builds each test from its one
+ * source against the engine alone; the tests call its static text_table
+ * and table_json on decoded snapshots. */
+#include "../../tools/json.c"
+#include "../../tools/show.c"
 
 /* ctl_fx_build's mrouter with counters and upcall stats */
 static struct mrt_table *build(void)
@@ -238,6 +248,316 @@ START_TEST(many_entries)
 		ck_assert_str_eq(inet_ntoa(a), grp);
 	}
 	ctl_snap_free(&s);
+	ctl_buf_free(&b);
+}
+END_TEST
+
+/* Render a snapshot as show does (text with stats, or JSON) into a
+ * malloc'd string. Vif names come from the records (ifindex 0: the test
+ * host's devices must not rename them). */
+static char *render(struct ctl_snap *s, int how)
+{
+	struct json j;
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+	unsigned i;
+
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < s->nvif; i++)
+		s->vifs[i].ifindex = 0;
+	if (how == 'j') {
+		json_init(&j, f);
+		table_json(&j, s);
+	} else {
+		text_table(f, s, how == 's');
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	return out;
+}
+
+/* Encode t at F.now and decode it into s. */
+static void roundtrip(struct mrt_table *t, struct ctl_snap *s)
+{
+	struct ctl_buf b = {0};
+	const uint8_t *body;
+	uint32_t len;
+
+	engine_lock(E);
+	ck_assert_int_eq(ctl_encode_state(&b, t, 4242, F.now), 0);
+	engine_unlock(E);
+	body = body_of(&b, &len);
+	ck_assert_int_eq(ctl_decode_state(body, len, s), 0);
+	ctl_buf_free(&b);
+}
+
+/* What show -s printed for build()'s table before the advanced API:
+ * a daemon that never negotiates sees it byte for byte. */
+static const char plain_text[] =
+    "pid 4242: ipv4 table 253, mrouter fd 3, assert off, pim off\n"
+    "Vifs:\n"
+    "Idx Interface  Flags            Local           Remote          "
+    "   BytesIn   PktsIn   BytesOut  PktsOut\n"
+    "  0 r0         -                10.1.0.1        0.0.0.0         "
+    "       256        2          0        0\n"
+    "  1 r1         ifindex          10.2.0.1        0.0.0.0         "
+    "         0        0        256        2\n"
+    "  3 pimreg     register         0.0.0.0         0.0.0.0         "
+    "         0        0          0        0\n"
+    "Routes:\n"
+    "(10.1.0.2,239.1.1.1)             Iif: r0         Oifs: r1(ttl 3)  "
+    "State: resolved\n"
+    "  2 packets, 256 bytes, 1 arrived on wrong iif., Age 1.52\n"
+    "(0.0.0.0,239.2.2.2)              Iif: r1         Oifs: r0  "
+    "State: resolved\n"
+    "  0 packets, 0 bytes, Age 0.00\n"
+    "(10.1.0.2,239.1.1.9)             Iif: unresolved  State: "
+    "unresolved\n"
+    "Upcalls: nocache 3, wrongvif 0, wholepkt 0, wrvifwhole 0, IGMP 7\n"
+    "Dropped (receive buffer full): nocache 1, wrongvif 0, wholepkt 0, "
+    "wrvifwhole 0, IGMP 0\n";
+
+START_TEST(show_plain_unchanged)
+{
+	struct mrt_table *t = build();
+	struct ctl_snap s;
+	char *out;
+
+	roundtrip(t, &s);
+	ck_assert_uint_eq(s.tbl.api_config, 0);
+	ck_assert_uint_eq(s.nmeters, 0);
+	out = render(&s, 's');
+	ck_assert_str_eq(out, plain_text);
+	free(out);
+	out = render(&s, 'j');
+	ck_assert_ptr_nonnull(strstr(out, "\"api_config\":0,"
+					  "\"api_config_names\":\"-\","));
+	ck_assert_ptr_nonnull(strstr(out, "\"vif_flags\":[],\"rp\":null,"
+					  "\"meters\":[]}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"wrvifwhole\":0,\"bw_upcall\":0}"));
+	ck_assert_ptr_nonnull(
+	    strstr(out, "\"bw\":{\"meters\":0,\"pending\":0,\"messages\":0,"
+			"\"queued\":0,\"lost\":0}"));
+	free(out);
+	ctl_snap_free(&s);
+}
+END_TEST
+
+/* A meter built by hand, as bw_add would have it: on c, started
+ * started_ago ns before F.now, with what it counted since. */
+static struct mrt_bwmeter *meter(struct mrt_table *t, struct mrt_mfc *c,
+				 uint32_t flags, int64_t sec, int64_t usec,
+				 uint64_t tpkts, uint64_t tbytes,
+				 uint64_t started_ago, uint64_t pkts,
+				 uint64_t bytes)
+{
+	struct mrt_bwmeter *m = calloc(1, sizeof(*m));
+
+	ck_assert_ptr_nonnull(m);
+	m->flags = flags;
+	m->sec = sec;
+	m->usec = usec;
+	m->tpkts = tpkts;
+	m->tbytes = tbytes;
+	m->ival_ns = (uint64_t)sec * 1000000000ull + (uint64_t)usec * 1000ull;
+	m->start_ns = F.now - started_ago;
+	m->pkts = pkts;
+	m->bytes = bytes;
+	m->next = c->meters; /* prepended, as bw_add does */
+	c->meters = m;
+	t->bw->nmeters++;
+	if (flags & BW_LEQ)
+		t->bw->nleq++;
+	return m;
+}
+
+/* Config 0x303, (10.1.0.2,239.1.1.1) with flags on vifs 0 and 3, an RP
+ * and two meters: through the wire and rendered. The engine frees the
+ * meters and t->bw when the mrouter closes (bw_reset). */
+START_TEST(state_advanced_api)
+{
+	struct mrt_table *t = build();
+	struct mrt_mfc *c = t->list;
+	struct ctl_snap s;
+	struct in_addr a;
+	char *out;
+
+	t->api_config = MRT_API_SUPPORTED;
+	t->bw = calloc(1, sizeof(*t->bw));
+	ck_assert_ptr_nonnull(t->bw);
+	t->bw->n = 1;
+	t->bw->msgs = 3;
+	t->bw->sent = 2;
+	t->bw->dropped = 1;
+	S->up_sent[MRT_UPCALL_SLOT_BW] = 2;
+	S->up_drop[MRT_UPCALL_SLOT_BW] = 1;
+	c->vflags[0] = MRT_VFLAG_DISABLE_WRONGVIF | MRT_VFLAG_BORDER_VIF;
+	c->vflags[3] = MRT_VFLAG_BORDER_VIF;
+	c->rp = ip4("10.9.9.9");
+	/* the LEQ one first: the GEQ one, added last, heads the list */
+	meter(t, c, BW_LEQ | BW_UNIT_PACKETS, 10, 500000, 0, 0, 2000000000ull,
+	      0, 0);
+	meter(t, c, BW_GEQ | BW_UNIT_PACKETS | BW_UNIT_BYTES, 3, 0, 100, 12800,
+	      1520000000ull, 57, 7296);
+
+	roundtrip(t, &s);
+	check_snap(&s); /* version 1's fields as before */
+	ck_assert_uint_eq(s.tbl.up_sent[0], 7);
+	ck_assert_uint_eq(s.tbl.api_config, 0x303);
+	ck_assert_uint_eq(s.tbl.bw_meters, 2);
+	ck_assert_uint_eq(s.tbl.bw_pending, 1);
+	ck_assert_uint_eq(s.tbl.bw_msgs, 3);
+	ck_assert_uint_eq(s.tbl.bw_sent, 2);
+	ck_assert_uint_eq(s.tbl.bw_dropped, 1);
+	ck_assert_uint_eq(s.tbl.up_sent_bw, 2);
+	ck_assert_uint_eq(s.tbl.up_drop_bw, 1);
+	ck_assert_uint_eq(s.mfc[0].vflags[0], 3);
+	ck_assert_uint_eq(s.mfc[0].vflags[1], 0);
+	ck_assert_uint_eq(s.mfc[0].vflags[3], 2);
+	memcpy(&a, s.mfc[0].rp, 4);
+	ck_assert_str_eq(inet_ntoa(a), "10.9.9.9");
+	ck_assert_uint_eq(s.mfc[0].nmeters, 2);
+	ck_assert_uint_eq(s.mfc[1].nmeters, 0);
+	ck_assert_uint_eq(s.mfc[1].vflags[0], 0);
+	ck_assert_uint_eq(s.nmeters, 2);
+	ck_assert_uint_eq(s.meters[0].entry, 0);
+	ck_assert_uint_eq(s.meters[0].flags,
+			  BW_GEQ | BW_UNIT_PACKETS | BW_UNIT_BYTES);
+	ck_assert_int_eq(s.meters[0].sec, 3);
+	ck_assert_int_eq(s.meters[0].usec, 0);
+	ck_assert_uint_eq(s.meters[0].tpkts, 100);
+	ck_assert_uint_eq(s.meters[0].tbytes, 12800);
+	ck_assert_uint_eq(s.meters[0].elapsed_ns, 1520000000ull);
+	ck_assert_uint_eq(s.meters[0].pkts, 57);
+	ck_assert_uint_eq(s.meters[0].bytes, 7296);
+	ck_assert_uint_eq(s.meters[1].entry, 0);
+	ck_assert_uint_eq(s.meters[1].flags, BW_LEQ | BW_UNIT_PACKETS);
+	ck_assert_int_eq(s.meters[1].sec, 10);
+	ck_assert_int_eq(s.meters[1].usec, 500000);
+	ck_assert_uint_eq(s.meters[1].elapsed_ns, 2000000000ull);
+
+	out = render(&s, 't');
+	ck_assert_ptr_nonnull(strstr(
+	    out, "pid 4242: ipv4 table 253, mrouter fd 3, assert off, pim off\n"
+		 "API config 0x303 (disable_wrongvif,border_vif,rp,"
+		 "bw_upcall), 2 meters, 1 reports pending, 3 messages "
+		 "(2 queued, 1 lost)\nVifs:\n"));
+	ck_assert_ptr_nonnull(strstr(
+	    out, "Oifs: r1(ttl 3)  State: resolved\n"
+		 "  Vif flags: r0(disable_wrongvif,border_vif) "
+		 "pimreg(border_vif)\n"
+		 "  RP: 10.9.9.9\n"
+		 "  Meter >= 100 packets or 12800 bytes in 3.000000 s: "
+		 "1.520 s measured, 57 packets, 7296 bytes\n"
+		 "  Meter <= 0 packets in 10.500000 s: 2.000 s measured, "
+		 "0 packets, 0 bytes\n"
+		 "(0.0.0.0,239.2.2.2)"));
+	ck_assert_ptr_nonnull(
+	    strstr(out, "Upcalls: nocache 3, wrongvif 0, wholepkt 0, "
+			"wrvifwhole 0, bw_upcall 2, IGMP 7\n"
+			"Dropped (receive buffer full): nocache 1, wrongvif 0, "
+			"wholepkt 0, wrvifwhole 0, bw_upcall 1, IGMP 0\n"));
+	free(out);
+	/* with -s the lines follow the counters' line */
+	out = render(&s, 's');
+	ck_assert_ptr_nonnull(
+	    strstr(out, "Age 1.52\n  Vif flags: r0(disable_wrongvif,"));
+	free(out);
+
+	out = render(&s, 'j');
+	ck_assert_ptr_nonnull(
+	    strstr(out, "\"api_config\":771,\"api_config_names\":"
+			"\"disable_wrongvif,border_vif,rp,bw_upcall\","));
+	ck_assert_ptr_nonnull(strstr(
+	    out, "\"vif_flags\":[{\"vif\":0,\"name\":\"r0\",\"flags\":3,"
+		 "\"flag_names\":\"disable_wrongvif,border_vif\"},"
+		 "{\"vif\":3,\"name\":\"pimreg\",\"flags\":2,"
+		 "\"flag_names\":\"border_vif\"}],\"rp\":\"10.9.9.9\","
+		 "\"meters\":[{\"flags\":7,\"op\":\"geq\",\"unit_packets\":"
+		 "true,\"unit_bytes\":true,\"threshold\":{\"sec\":3,"
+		 "\"usec\":0,\"packets\":100,\"bytes\":12800},"
+		 "\"measured\":{\"time\":1.520000,\"packets\":57,"
+		 "\"bytes\":7296}},{\"flags\":9,\"op\":\"leq\","
+		 "\"unit_packets\":true,\"unit_bytes\":false,"
+		 "\"threshold\":{\"sec\":10,\"usec\":500000,\"packets\":0,"
+		 "\"bytes\":0},\"measured\":{\"time\":2.000000,"
+		 "\"packets\":0,\"bytes\":0}}]}"));
+	/* the other entry: none of it */
+	ck_assert_ptr_nonnull(strstr(out, "\"vif_flags\":[],\"rp\":null,"
+					  "\"meters\":[]}"));
+	ck_assert_ptr_nonnull(
+	    strstr(out, "\"bw\":{\"meters\":2,\"pending\":1,\"messages\":3,"
+			"\"queued\":2,\"lost\":1}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"wrvifwhole\":0,\"bw_upcall\":2}"));
+	free(out);
+	ctl_snap_free(&s);
+}
+END_TEST
+
+/* Records as version 1 wrote them (table and MFC records without the
+ * appended fields) decode with those zero and show as before; a version
+ * 1 reader of today's snapshot skips the meter records and reads its
+ * own prefix of the others, which is why those offsets are fixed. */
+START_TEST(decode_version1)
+{
+	struct mrt_table *t = build();
+	struct mrt_mfc *c = t->list;
+	struct ctl_buf b = {0}, ob = {0};
+	struct ctl_snap s;
+	struct ctl_rec r;
+	const uint8_t *body;
+	uint32_t len;
+	size_t off = 0, n;
+	char *out;
+
+	t->api_config = MRT_API_SUPPORTED;
+	t->bw = calloc(1, sizeof(*t->bw));
+	ck_assert_ptr_nonnull(t->bw);
+	c->vflags[0] = MRT_VFLAG_DISABLE_WRONGVIF;
+	c->rp = ip4("10.9.9.9");
+	meter(t, c, BW_GEQ | BW_UNIT_PACKETS, 3, 0, 1, 0, 0, 0, 0);
+	engine_lock(E);
+	ck_assert_int_eq(ctl_encode_state(&b, t, 4242, F.now), 0);
+	engine_unlock(E);
+	body = body_of(&b, &len);
+	while (off < len) {
+		memcpy(&r, body + off, sizeof(r));
+		n = r.len;
+		if (r.type == CTL_REC_TABLE)
+			n = offsetof(struct ctl_table, api_config);
+		else if (r.type == CTL_REC_MFC)
+			n = offsetof(struct ctl_mfc, vflags);
+		if (r.type != CTL_REC_METER)
+			ck_assert_int_eq(
+			    ctl_buf_rec(&ob, r.type, body + off + sizeof(r), n),
+			    0);
+		off += sizeof(r) + ((r.len + 7) & ~7u);
+	}
+	ck_assert_int_eq(ctl_decode_state(ob.p, ob.len, &s), 0);
+	check_snap(&s);
+	ck_assert_uint_eq(s.tbl.api_config, 0);
+	ck_assert_uint_eq(s.mfc[0].vflags[0], 0);
+	ck_assert_uint_eq(s.mfc[0].nmeters, 0);
+	ck_assert_uint_eq(s.nmeters, 0);
+	out = render(&s, 's');
+	ck_assert_str_eq(out, plain_text);
+	free(out);
+	ctl_snap_free(&s);
+	/* a meter record with no MFC record before it is malformed */
+	ctl_buf_free(&ob);
+	off = 0;
+	while (off < len) {
+		memcpy(&r, body + off, sizeof(r));
+		if (r.type == CTL_REC_TABLE || r.type == CTL_REC_METER)
+			ck_assert_int_eq(ctl_buf_rec(&ob, r.type,
+						     body + off + sizeof(r),
+						     r.len),
+					 0);
+		off += sizeof(r) + ((r.len + 7) & ~7u);
+	}
+	ck_assert_int_eq(ctl_decode_state(ob.p, ob.len, &s), -EPROTO);
+	ctl_snap_free(&s);
+	ctl_buf_free(&ob);
 	ctl_buf_free(&b);
 }
 END_TEST
@@ -479,6 +799,9 @@ static Suite *ctl_suite(void)
 	tcase_add_test(tc, decode_forward_compatible);
 	tcase_add_test(tc, decode_malformed);
 	tcase_add_test(tc, many_entries);
+	tcase_add_test(tc, show_plain_unchanged);
+	tcase_add_test(tc, state_advanced_api);
+	tcase_add_test(tc, decode_version1);
 	tcase_add_test(tc, error_frame);
 	tcase_add_test(tc, upcall_counters);
 	tcase_add_test(tc, serve_state);
