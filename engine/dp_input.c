@@ -16,12 +16,14 @@
 
 #include <linux/mroute.h>
 
+#include "bwmeter.h"
 #include "cksum.h"
 #include "dataplane.h"
 #include "dp_priv.h"
 #include "engine_priv.h"
 #include "forward.h"
 #include "mfc.h"
+#include "regencap.h"
 #include "table.h"
 #include "unres.h"
 
@@ -184,11 +186,15 @@ void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	struct fwd_result r;
 	struct mrt_vif *v;
 	unsigned i;
+	uint64_t now = engine_now_ns(eng);
 	bool dec = false;
 	int rc;
 
-	fwd_decide(t, c, ifindex, vifi, pkt_ttl(t, pkt), len, local,
-		   engine_now_ns(eng), &r);
+	fwd_decide(t, c, ifindex, vifi, pkt_ttl(t, pkt), len, local, now, &r);
+	/* bandwidth meters see what passed the RPF check; one pointer test
+	 * when the entry has none */
+	if (c->meters && !r.wrong_if)
+		bw_packet(t, c, len, now);
 	if (r.wrongvif) {
 		/* the timestamp is already updated even if queuing fails */
 		dp_report(eng, dp, t, UPCALL_WRONGVIF, vifi, ifindex, pkt, len);
@@ -209,6 +215,10 @@ void dp_forward(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 		if (fwd_is_register(t, r.tx[i])) {
 			/* WHOLEPKT before the TTL decrement (§6.3) */
 			fwd_count_out(v, len);
+			/* an mfcctl2 RP: the Register goes to it instead */
+			if (regencap_forward_locked(eng, dp, t, c, r.tx[i],
+						    dp->pkt, len) == 0)
+				continue;
 			dp_report(eng, dp, t, UPCALL_WHOLEPKT, t->reg_vif,
 				  ifindex, dp->pkt, len);
 			/* the register device counts it as sent: pass it

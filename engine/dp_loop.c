@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bwmeter.h"
 #include "ctl.h"
 #include "dp_priv.h"
 #include "engine_priv.h"
@@ -56,26 +57,54 @@ static void dp_igmp_local(struct mrt_engine *eng, struct dp *dp)
 	}
 }
 
+/* The earlier of two deadlines, 0 meaning none. */
+static uint64_t earlier(uint64_t a, uint64_t b)
+{
+	if (!a)
+		return b;
+	return b && b < a ? b : a;
+}
+
+/* Bandwidth meters' timers (bwmeter.c) of every table: LEQ deadlines
+ * and batch flushes; returns the next one, 0 = none. */
+static uint64_t dp_bw_tick(struct mrt_engine *eng, uint64_t now)
+{
+	struct mrt_table *t;
+	uint64_t next = 0;
+
+	for (t = table_first(eng); t; t = t->next)
+		if (t->bw)
+			next = earlier(next, bw_tick(t, now));
+	return next;
+}
+
+static uint64_t dp_bw_next(struct mrt_engine *eng)
+{
+	struct mrt_table *t;
+	uint64_t next = 0;
+
+	for (t = table_first(eng); t; t = t->next)
+		if (t->bw)
+			next = earlier(next, bw_next_ns(t));
+	return next;
+}
+
 static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 {
-	uint64_t now;
+	uint64_t now, next;
 
 	if (dp->standby) /* the pidfd wakes us, else poll the owner */
 		return dp->pidfd >= 0 ? -1 : DP_STANDBY_MS;
-	if (dp->respare && !dp->spare_busy && !dp->nospare && !dp->stop) {
+	next = earlier(dp->next_expiry_ns, dp_bw_next(eng));
+	if (dp->respare && !dp->spare_busy && !dp->nospare && !dp->stop)
 		/* dp_fork_chores renews the spares then */
-		now = engine_now_ns(eng);
-		if (now >= dp->respare_ns)
-			return 0;
-		if (!dp->next_expiry_ns || dp->respare_ns < dp->next_expiry_ns)
-			return (int)((dp->respare_ns - now + 999999) / 1000000);
-	}
-	if (!dp->next_expiry_ns)
+		next = earlier(next, dp->respare_ns);
+	if (!next)
 		return -1;
 	now = engine_now_ns(eng);
-	if (now >= dp->next_expiry_ns)
+	if (now >= next)
 		return 0;
-	return (int)((dp->next_expiry_ns - now + 999999) / 1000000);
+	return (int)((next - now + 999999) / 1000000);
 }
 
 #define DP_MAP_OUT 0x1000   /* map[] entry is the outbound capture */
@@ -332,6 +361,7 @@ static void *dp_thread(void *arg)
 			if (dp->next_expiry_ns &&
 			    engine_now_ns(eng) >= dp->next_expiry_ns)
 				dp_expire_locked(eng, engine_now_ns(eng));
+			dp_bw_tick(eng, engine_now_ns(eng));
 		}
 		dp_tx_flush_locked(dp); /* before anyone sees the counters */
 		engine_unlock(eng);

@@ -134,6 +134,11 @@ void mrt_sock_release(struct mrt_engine *eng, struct mrt_sock *s);
 /* True if (level, optname) is an option the engine handles (200..212 at
  * IPPROTO_IP / IPPROTO_IPV6). Pure; callable without an engine. */
 int mrt_is_mrt_opt(int level, int optname);
+/* True for the advanced API's options (309..312 at IPPROTO_IP /
+ * IPPROTO_IPV6, bsd-advanced-api.md §2.1): the host hands them to
+ * mrt_setsockopt/mrt_getsockopt for sockets it already tracks and lets
+ * the kernel answer (ENOPROTOOPT) for any other. Pure. */
+int mrt_is_api_opt(int level, int optname);
 /* True if req is SIOCGETVIFCNT/SIOCGETSGCNT/SIOCGETRPF (0x89E0..0x89E2). */
 int mrt_is_mrt_ioctl(unsigned long req);
 

@@ -63,13 +63,15 @@ int mrt_read_int(struct mrt_engine *eng, const void *optval, socklen_t optlen,
 /* MRT_INIT / MRT6_INIT once optlen is checked: -EADDRINUSE or start. */
 int mrt_init_locked(struct mrt_engine *eng, struct mrt_sock *s,
 		    struct mrt_table *t);
+struct mrt_mfcext;
 /* ipmr_mfc_add / ip6mr_mfc_add after the copy: mparent is the given
  * parent (ENFILE if >= 32), ttls[32] the thresholds (0/255: no oif),
- * parent -1 (plain) or the PROXY parent to match. */
+ * parent -1 (plain) or the PROXY parent to match; ext the mfcctl2
+ * extension or NULL (an update replaces flags and RP, keeps meters). */
 int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
 		       const union mrt_ip *o, const union mrt_ip *g,
 		       unsigned mparent, const uint8_t *ttls, bool mrtsock,
-		       int parent);
+		       int parent, const struct mrt_mfcext *ext);
 /* ipmr_mfc_delete / ip6mr_mfc_delete: 0 or -ENOENT. */
 int mrt_mfc_del_locked(struct mrt_table *t, const union mrt_ip *o,
 		       const union mrt_ip *g, int parent);
@@ -81,6 +83,25 @@ void mrt_set_pim_locked(struct mrt_table *t, int v);
 /* getsockopt's tail: *optlen in, min(len, 4) bytes of val out. */
 int mrt_put_int(struct mrt_engine *eng, int val, void *optval,
 		socklen_t *optlen);
+
+/* mrt_api.c: the advanced API (bsd-advanced-api.md); take the lock */
+#define MRT_MFCCTL_LEN 60    /* struct mfcctl */
+#define MRT_MFCCTL2_LEN 96   /* struct mfcctl2 */
+#define MRT_MF6CCTL_LEN 92   /* struct mf6cctl */
+#define MRT_MF6CCTL2_LEN 152 /* struct mf6cctl2 */
+int mrt_api_setsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
+		       int optname, const void *optval, socklen_t optlen);
+int mrt_api_getsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
+		       int optname, void *optval, socklen_t *optlen);
+/* The extension of an mfcctl2 / mf6cctl2 as given. */
+struct mrt_mfcext {
+	uint8_t flags[MRT_MAXVIFS]; /* MRT_MFC_FLAGS_* per vif */
+	union mrt_ip rp;	    /* 0 = none */
+};
+/* update_mfc_params: c's per-vif flags and RP from x (NULL: a plain
+ * mfcctl, all zero) as t's config allows. Caller holds the lock. */
+void mrt_mfcext_store(const struct mrt_table *t, struct mrt_mfc *c,
+		      const struct mrt_mfcext *x);
 
 /* mrt6.c: the MRT6_* options (ip6_mroute_setsockopt/getsockopt), from
  * level IPPROTO_IPV6 on an AF_INET6 socket; take the engine lock. */

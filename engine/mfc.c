@@ -7,6 +7,8 @@
  */
 #include "mfc.h"
 
+#include "bwmeter.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +142,7 @@ void mfc_unlink_free(struct mrt_table *t, struct mrt_mfc *c)
 			break;
 		}
 	t->nmfc--;
+	bw_drop_entry(t, c); /* silently: no final report */
 	free(c);
 }
 

@@ -18,6 +18,8 @@
 
 #include "dataplane.h"
 #include "engine_priv.h"
+
+#include <mrtshim/mrtshim.h>
 #include "mfc.h"
 #include "table.h"
 #include "unres.h"
@@ -126,7 +128,7 @@ static bool mfc_group_ok(const struct mrt_table *t, const union mrt_ip *g)
 int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
 		       const union mrt_ip *o, const union mrt_ip *g,
 		       unsigned mparent, const uint8_t *ttls, bool mrtsock,
-		       int parent)
+		       int parent, const struct mrt_mfcext *ext)
 {
 	struct mrt_unres *u;
 	struct mrt_mfc *c;
@@ -137,6 +139,7 @@ int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
 	if (c) {
 		c->parent = (uint16_t)mparent;
 		mfc_update_thresholds(t, c, ttls);
+		mrt_mfcext_store(t, c, ext);
 		c->lastuse_ns = engine_now_ns(eng);
 		if (!mrtsock)
 			c->flags |= MRT_MFC_STATIC;
@@ -152,6 +155,7 @@ int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
 	c->group = *g;
 	c->parent = (uint16_t)mparent;
 	mfc_update_thresholds(t, c, ttls);
+	mrt_mfcext_store(t, c, ext);
 	c->lastuse_ns = engine_now_ns(eng);
 	if (!mrtsock)
 		c->flags |= MRT_MFC_STATIC;
@@ -192,8 +196,9 @@ static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 {
 	union mrt_ip o = {0}, g = {0};
 	struct mrt_table *t, *nt;
+	struct mrt_mfcext ext;
+	struct mfcctl2 mc;
 	struct vifctl vc;
-	struct mfcctl mc;
 	bool mrtsock;
 	int val, rc, parent = -1;
 
@@ -242,9 +247,16 @@ static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 		/* fall through */
 	case MRT_ADD_MFC:
 	case MRT_DEL_MFC:
-		if (optlen != sizeof(mc))
+		/* 60: struct mfcctl; 96: struct mfcctl2 (advanced API),
+		 * whatever the config, but never for the PROXY options */
+		if (optlen != MRT_MFCCTL_LEN &&
+		    (optlen != MRT_MFCCTL2_LEN || parent == 0))
 			return -EINVAL;
-		if (uaccess_read(eng, &mc, optval, sizeof(mc)))
+		memset(&mc, 0, sizeof(mc));
+		/* a delete reads only the mfcctl part */
+		if (uaccess_read(eng, &mc, optval,
+				 optname == MRT_ADD_MFC ? optlen
+							: MRT_MFCCTL_LEN))
 			return -EFAULT;
 		if (parent == 0)
 			parent = mc.mfcc_parent;
@@ -256,8 +268,11 @@ static int set_v4(struct mrt_engine *eng, struct mrt_sock *s, int optname,
 				mrt_mfc_log_deleted(eng, t, &o, &g);
 			return rc;
 		}
+		memcpy(ext.flags, mc.mfcc_flags, sizeof(ext.flags));
+		memset(&ext.rp, 0, sizeof(ext.rp));
+		ext.rp.v4 = mc.mfcc_rp;
 		return mrt_mfc_add_locked(eng, t, &o, &g, mc.mfcc_parent,
-					  mc.mfcc_ttls, mrtsock, parent);
+					  mc.mfcc_ttls, mrtsock, parent, &ext);
 	case MRT_FLUSH:
 		rc = mrt_read_int(eng, optval, optlen, &val);
 		if (rc)
@@ -310,6 +325,9 @@ int mrt_setsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
 	rc = level_check(s, level);
 	if (rc)
 		return rc;
+	if (mrt_is_api_opt(level, optname))
+		return mrt_api_setsockopt(eng, s, level, optname, optval,
+					  optlen);
 	if (!mrt_is_mrt_opt(level, optname))
 		return -ENOPROTOOPT;
 	if (level == IPPROTO_IPV6) {
@@ -384,6 +402,9 @@ int mrt_getsockopt(struct mrt_engine *eng, struct mrt_sock *s, int level,
 	rc = level_check(s, level);
 	if (rc)
 		return rc;
+	if (mrt_is_api_opt(level, optname))
+		return mrt_api_getsockopt(eng, s, level, optname, optval,
+					  optlen);
 	if (!mrt_is_mrt_opt(level, optname))
 		return -ENOPROTOOPT;
 	if (level == IPPROTO_IPV6) {

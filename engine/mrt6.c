@@ -12,6 +12,8 @@
 
 #include "engine_priv.h"
 #include "table.h"
+
+#include <mrtshim/mrtshim.h>
 #include "engine.h"
 #include "vif.h"
 
@@ -39,12 +41,19 @@ static int set_mfc(struct mrt_engine *eng, struct mrt_table *t, int optname,
 {
 	union mrt_ip o = {0}, g = {0};
 	uint8_t ttls[MRT_MAXVIFS];
-	struct mf6cctl mc;
+	struct mrt_mfcext ext;
+	struct mf6cctl2 mc;
+	size_t want = MRT_MF6CCTL_LEN;
 	int parent = -1;
 
-	if (optlen < sizeof(mc))
+	if (optlen < MRT_MF6CCTL_LEN)
 		return -EINVAL;
-	if (uaccess_read(eng, &mc, optval, sizeof(mc)))
+	/* 92-151: struct mf6cctl; from 152 an MRT6_ADD_MFC reads the
+	 * struct mf6cctl2 extension too (bsd-advanced-api.md §3) */
+	if (optname == MRT6_ADD_MFC && optlen >= MRT_MF6CCTL2_LEN)
+		want = MRT_MF6CCTL2_LEN;
+	memset(&mc, 0, sizeof(mc));
+	if (uaccess_read(eng, &mc, optval, want))
 		return -EFAULT;
 	if (optname == MRT6_ADD_MFC_PROXY || optname == MRT6_DEL_MFC_PROXY)
 		parent = mc.mf6cc_parent;
@@ -58,9 +67,11 @@ static int set_mfc(struct mrt_engine *eng, struct mrt_table *t, int optname,
 			mrt_mfc_log_deleted(eng, t, &o, &g);
 		return rc;
 	}
-	ifset_ttls(&mc.mf6cc_ifset, ttls);
+	ifset_ttls((const struct if_set *)&mc.mf6cc_ifset, ttls);
+	memcpy(ext.flags, mc.mf6cc_flags, sizeof(ext.flags));
+	ext.rp.v6 = mc.mf6cc_rp.sin6_addr;
 	return mrt_mfc_add_locked(eng, t, &o, &g, mc.mf6cc_parent, ttls,
-				  mrtsock, parent);
+				  mrtsock, parent, &ext);
 }
 
 /* ip6_mroute_setsockopt after the gate: caller holds the lock. */

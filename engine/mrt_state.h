@@ -26,6 +26,14 @@
 #define MRT_UNRES_EXPIRE_NS (10ull * 1000000000ull) /* ipmr: 10 s */
 #define MRT_ASSERT_THRESH_NS (3ull * 1000000000ull) /* MFC_ASSERT_THRESH */
 #define MRT_MFC_HASH_SIZE 1024			    /* buckets; power of two */
+/* mrt_mfc.vflags bits (MRT_MFC_FLAGS_* of the advanced API) */
+#define MRT_VFLAG_DISABLE_WRONGVIF 0x01u
+#define MRT_VFLAG_BORDER_VIF 0x02u
+#define MRT_VFLAGS_ALL 0x03u
+/* mrt_table.api_config bits beyond the per-vif ones */
+#define MRT_API_RP 0x100u	 /* MRT_MFC_RP */
+#define MRT_API_BW_UPCALL 0x200u /* MRT_MFC_BW_UPCALL */
+#define MRT_API_SUPPORTED 0x303u /* MRT_API_FLAGS_ALL */
 
 /* An address of either family; v4 uses the first 4 bytes, rest zero. */
 union mrt_ip {
@@ -66,6 +74,9 @@ struct mrt_vif {
 			 * -1 = unknown (no check) */
 };
 
+struct mrt_bwmeter; /* bwmeter.h */
+struct mrt_bwstate; /* bwmeter.h */
+
 /* A resolved MFC entry: (S,G), (*,G) or (*,*). */
 struct mrt_mfc {
 	struct mrt_mfc *hnext;	       /* hash chain on (origin, group) */
@@ -80,6 +91,11 @@ struct mrt_mfc {
 	uint64_t lastuse_ns;	       /* last packet or add/update */
 	uint64_t last_assert_ns; /* last WRONGVIF upcall time, 0 = never */
 	bool asserted;		 /* last_assert_ns is meaningful */
+	/* advanced API (bsd-advanced-api.md §2.3): per-vif MRT_MFC_FLAGS_*
+	 * as given & config & 0x03, and the RP (0 = none) of an mfcctl2 */
+	uint8_t vflags[MRT_MAXVIFS];
+	union mrt_ip rp;
+	struct mrt_bwmeter *meters; /* bandwidth meters, newest first */
 };
 
 /* One queued packet of an unresolved entry (copied, bounded). */
@@ -102,7 +118,10 @@ struct mrt_unres {
 
 struct mrt_sock;
 
-#define MRT_UPCALL_NTYPES 5 /* struct mrt_sock up_sent/up_drop slots */
+/* struct mrt_sock up_sent/up_drop slots: [0] IGMP/MLD packets, [1..4]
+ * the kernel's upcall types, [5] bandwidth upcalls (type 132) */
+#define MRT_UPCALL_NTYPES 6
+#define MRT_UPCALL_SLOT_BW 5
 
 /* One multicast routing table (per family and id). */
 struct mrt_table {
@@ -123,6 +142,8 @@ struct mrt_table {
 	unsigned nunres;	    /* unresolved entries */
 	uint32_t dp_tried;	    /* data plane: vifs whose capture/device the
 				     * engine thread has set up (or tried to) */
+	uint32_t api_config;	/* MRT_API_CONFIG accepted bits, 0 at INIT */
+	struct mrt_bwstate *bw; /* meters' batch and timers, NULL = none */
 };
 
 /* What the daemon asked to receive as control messages (IP_PKTINFO...). */
@@ -159,7 +180,8 @@ struct mrt_sock {
 	uint64_t queued_bytes;	    /* kernel-truesize of unread channel msgs */
 	uint64_t drops;		    /* upcalls dropped: buffer full */
 	/* messages upcall_send queued / dropped (buffer full or send
-	 * error), by type: [0] IGMP packets, [1..4] IGMPMSG_* upcalls */
+	 * error), by type: [0] IGMP packets, [1..4] IGMPMSG_* upcalls,
+	 * [MRT_UPCALL_SLOT_BW] bandwidth upcalls */
 	uint64_t up_sent[MRT_UPCALL_NTYPES];
 	uint64_t up_drop[MRT_UPCALL_NTYPES];
 	/* ICMP6_FILTER of the real socket (Linux: bit set = type blocked;

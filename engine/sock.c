@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "bwmeter.h"
 #include "dataplane.h"
 #include "engine_priv.h"
 #include "sys.h"
@@ -134,6 +135,7 @@ int mrt_sock_start_locked(struct mrt_engine *eng, struct mrt_sock *s,
 	engine_own_fd(eng, sv[1]);
 	s->queued_bytes = 0;
 	t->mrouter = s;
+	bw_reset(t); /* MRT_INIT starts with config 0 */
 	t->lock_fd = lock_fd;
 	s->is_mrouter = true;
 	if (eng->host.channel_place) {
@@ -170,6 +172,9 @@ void mrt_sock_teardown_locked(struct mrt_engine *eng, struct mrt_sock *s,
 		t->mrouter = NULL;
 		dp_mrouter_stopped_locked(eng, t);
 		table_flush(eng, t, MRT_FLUSH_VIFS | MRT_FLUSH_MFC);
+		/* ip_mrouter_done: config, meters (also of static entries)
+		 * and the pending batch go, nothing is sent */
+		bw_reset(t);
 		nslock_release(eng, t->lock_fd, t->family, t->id);
 		t->lock_fd = -1;
 		ENG_INFO(eng, "fd %d: table %u has no mrouter", s->fd, t->id);

@@ -182,15 +182,20 @@ int upcall_room(const struct mrt_sock *s)
 static unsigned upcall_slot(int family, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	unsigned type;
 
-	if (family == AF_INET6)
-		return len >= UPCALL6_HLEN && p[0] == 0 && p[1] >= 1 &&
-			       p[1] < MRT_UPCALL_NTYPES
-			   ? p[1]
-			   : 0;
-	if (len >= 20 && p[9] == 0 && p[8] >= 1 && p[8] < MRT_UPCALL_NTYPES)
-		return p[8];
-	return 0;
+	if (family == AF_INET6) {
+		if (len < UPCALL6_HLEN || p[0] != 0)
+			return 0;
+		type = p[1];
+	} else {
+		if (len < 20 || p[9] != 0)
+			return 0;
+		type = p[8];
+	}
+	if (type == UPCALL_BW)
+		return MRT_UPCALL_SLOT_BW;
+	return type >= 1 && type <= UPCALL_WRVIFWHOLE ? type : 0;
 }
 
 /* CLOCK_REALTIME in ns, as ktime_get_real for skb->tstamp. */

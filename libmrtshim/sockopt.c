@@ -183,6 +183,10 @@ static int shim_setsockopt(int fd, int level, int name, const void *val,
 	r = fdtab_sock(fd);
 	if (!r)
 		return real_setsockopt(fd, level, name, val, len);
+	/* the advanced API: only an mroute socket (tracked) can have it */
+	if (mrt_is_api_opt(level, name))
+		return shim_ret(
+		    mrt_setsockopt(shim_engine, r->s, level, name, val, len));
 	if (level == IPPROTO_IP && name == IP_ROUTER_ALERT &&
 	    r->s->family == AF_INET)
 		return router_alert(r, fd, val, len);
@@ -233,6 +237,9 @@ static int shim_getsockopt(int fd, int level, int name, void *val,
 	r = fdtab_sock(fd);
 	if (!r)
 		return real_getsockopt(fd, level, name, val, len);
+	if (mrt_is_api_opt(level, name))
+		return shim_ret(
+		    mrt_getsockopt(shim_engine, r->s, level, name, val, len));
 	if (level == SOL_SOCKET && name == SO_ERROR)
 		return so_error(r, fd, val, len);
 	/* SO_TYPE, SO_RCVBUF... are the real socket's, as the daemon
