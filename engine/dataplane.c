@@ -50,6 +50,7 @@ struct dp *dp_get(struct mrt_engine *eng)
 	dp->mld.fd = -1;
 	dp->nm6.fd = -1;
 	dp->tnl.txfd = dp->tnl.rxfd = dp->pim.fd = dp->pim.fd6 = -1;
+	dp->renc.fd4 = dp->renc.fd6 = -1;
 	for (i = 0; i < DP_MAXCAP; i++)
 		dp->caps[i].cap.fd = dp->caps[i].out.fd = -1;
 	dp->rpfnl.eng = eng;
@@ -273,6 +274,7 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);
 	register6_close_locked(eng, dp);
+	regencap_close_locked(eng, dp);
 	dp->gen++;
 }
 
@@ -507,6 +509,7 @@ void dp_shutdown(struct mrt_engine *eng)
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);
 	register6_close_locked(eng, dp);
+	regencap_close_locked(eng, dp);
 	if (dp->evfd >= 0)
 		engine_close_fd(eng, dp->evfd);
 	dp->tx.fd = dp->igmp.fd = dp->evfd = -1;

@@ -18,6 +18,7 @@
 #include "mldin.h"
 #include "nonmif6.h"
 #include "mrt_state.h"
+#include "regencap.h"
 #include "register.h"
 #include "rpf.h"
 #include "tunnel.h"
@@ -141,6 +142,7 @@ struct dp {
 	struct nonmif6 nm6;    /* v6 multicast on non-mif devices */
 	struct tnl tnl;	       /* tunnel vifs' IP-in-IP sockets */
 	struct pimrx pim;      /* PIM Registers to decapsulate */
+	struct regencap renc;  /* Registers to an mfcctl2 RP (regencap.h) */
 	struct rpf rpf;	       /* rp_filter before ip_mr_input (rpf.h) */
 	struct rpf_nl rpfnl;   /* its route lookups */
 	struct dp_owner *own;  /* MAP_SHARED, NULL until the thread runs */
