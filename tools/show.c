@@ -317,7 +317,7 @@ static void text_mfc(FILE *f, const struct ctl_snap *s, const struct ctl_mfc *c,
 	text_mfc_api(f, s, c, m);
 }
 
-static void text_table(FILE *f, const struct ctl_snap *s, bool stats)
+void show_text_table(FILE *f, const struct ctl_snap *s, bool stats)
 {
 	const struct ctl_table *t = &s->tbl;
 	const char *const *un = t->family == AF_INET6 ? up_names6 : up_names4;
@@ -511,7 +511,7 @@ static void mfc_json(struct json *j, const struct ctl_snap *s,
 	json_object_end(j);
 }
 
-static void table_json(struct json *j, const struct ctl_snap *s)
+void show_table_json(struct json *j, const struct ctl_snap *s)
 {
 	const struct ctl_table *t = &s->tbl;
 	const char *const *un = t->family == AF_INET6 ? up_names6 : up_names4;
@@ -704,9 +704,9 @@ int show_main(int argc, char **argv)
 			continue;
 		}
 		if (o.json)
-			table_json(&j, &e->snap);
+			show_table_json(&j, &e->snap);
 		else
-			text_table(stdout, &e->snap, o.stats);
+			show_text_table(stdout, &e->snap, o.stats);
 		if (!o.json && shown > 1)
 			fputc('\n', stdout);
 	}

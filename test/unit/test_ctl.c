@@ -30,12 +30,10 @@
 #include "table.h"
 #include "upcall.h"
 
-/* mrtshim show's renderer (tools/show.c, its JSON writer tools/json.c):
- * compiled in here, as this directory builds each test from its one
- * source against the engine alone; the tests call its static text_table
- * and table_json on decoded snapshots. */
-#include "../../tools/json.c"
-#include "../../tools/show.c"
+/* mrtshim show's renderer (tools/show.c, tools/json.c, linked in by
+ * test/unit/CMakeLists.txt) on decoded snapshots */
+#include "../../tools/json.h" /* tools/check.h would shadow Check's */
+#include "../../tools/show.h"
 
 /* ctl_fx_build's mrouter with counters and upcall stats */
 static struct mrt_table *build(void)
@@ -268,9 +266,9 @@ static char *render(struct ctl_snap *s, int how)
 		s->vifs[i].ifindex = 0;
 	if (how == 'j') {
 		json_init(&j, f);
-		table_json(&j, s);
+		show_table_json(&j, s);
 	} else {
-		text_table(f, s, how == 's');
+		show_text_table(f, s, how == 's');
 	}
 	ck_assert_int_eq(fclose(f), 0);
 	return out;
