@@ -27,6 +27,9 @@
  * errno for a vif that is gone) and adds again, by name, those that are
  * gone (a daemon re-adding a vif whose device was deleted and re-created);
  * SIGUSR1 makes it MRT_DONE at once and idle until -t SECS ("mrt_done=").
+ * -P RP[/p|/r],... (one per -g group, in order) sets MRT_API_CONFIG 0x103
+ * after MRT_INIT and adds each group's MFC as a struct mfcctl2 with that
+ * RP, BORDER_VIF on its parent vif (/p) or on the register vif (/r).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,6 +48,17 @@
 #include <unistd.h>
 
 #define MAXV 8
+#define API_CONFIG 310 /* MRT_API_CONFIG (include/mrtshim/mrtshim.h) */
+#define API_RP_FLAGS 0x103
+#define FLAG_BORDER 0x02 /* MRT_MFC_FLAGS_BORDER_VIF */
+
+/* struct mfcctl2 (mrtshim.h): Linux's mfcctl + BSD extension, 96 bytes */
+struct mfcctl2_ {
+	struct mfcctl m;
+	unsigned char flags[32];
+	struct in_addr rp;
+};
+_Static_assert(sizeof(struct mfcctl2_) == 96, "struct mfcctl2 is 96 bytes");
 
 static volatile sig_atomic_t got_hup, got_usr1;
 
@@ -171,14 +185,18 @@ int main(int argc, char **argv)
 	int igmp_reports = 0, other = 0, reg = 0, wholepkt = 0, join = 0;
 	int v3 = 0;
 	const char *daemon_file = NULL;
-	int keep = 0, deaf = 0, done = 0;
+	int keep = 0, deaf = 0, done = 0, nrp = 0;
+	struct in_addr rps[4];
+	char rpb[4] = {0};
+	struct mfcctl2_ m2;
+	uint32_t cfg;
 	struct sigaction sa = {.sa_handler = on_signal};
 	double secs = 10, end, fork_at = 0, delay = 0.5;
 	pid_t pid;
 	struct vifctl vc;
 	struct mfcctl mc;
 
-	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:D:d:KN")) != -1) {
+	while ((opt = getopt(argc, argv, "v:g:o:t:r:m:RJT:D:d:KNP:")) != -1) {
 		switch (opt) {
 		case 'v':
 			ifs = optarg;
@@ -228,6 +246,18 @@ int main(int argc, char **argv)
 		case 'N':
 			deaf = 1;
 			break;
+		case 'P':
+			for (tok = strtok_r(optarg, ",", &save); tok && nrp < 4;
+			     tok = strtok_r(NULL, ",", &save)) {
+				colon = strchr(tok, '/');
+				if (colon) {
+					rpb[nrp] = colon[1];
+					*colon = 0;
+				}
+				if (!inet_aton(tok, &rps[nrp++]))
+					return 2;
+			}
+			break;
 		default:
 			fprintf(stderr, "usage: see mrt_client.c\n");
 			return 2;
@@ -250,6 +280,12 @@ int main(int argc, char **argv)
 	v = 1;
 	if (setsockopt(fd, IPPROTO_IP, MRT_INIT, &v, sizeof(v)) < 0)
 		die("MRT_INIT");
+	cfg = API_RP_FLAGS;
+	if (nrp &&
+	    setsockopt(fd, IPPROTO_IP, API_CONFIG, &cfg, sizeof(cfg)) < 0)
+		die("MRT_API_CONFIG");
+	if (nrp)
+		printf("api_config=0x%x\n", cfg);
 	for (v = 0; v < nv; v++)
 		if (add_if_vif(fd, v, names[v]) < 0)
 			die("MRT_ADD_VIF");
@@ -385,8 +421,18 @@ int main(int argc, char **argv)
 			mc.mfcc_parent = im->im_vif;
 			for (v = 0; v < nv; v++)
 				mc.mfcc_ttls[v] = (unsigned char)ttls[v];
-			if (setsockopt(fd, IPPROTO_IP, MRT_ADD_MFC, &mc,
-				       sizeof(mc)) < 0)
+			memset(&m2, 0, sizeof(m2));
+			m2.m = mc;
+			if (gi < nrp) {
+				m2.rp = rps[gi];
+				if (rpb[gi] == 'p')
+					m2.flags[mc.mfcc_parent] = FLAG_BORDER;
+				else if (rpb[gi] == 'r')
+					m2.flags[nv - 1] = FLAG_BORDER;
+			}
+			if (setsockopt(fd, IPPROTO_IP, MRT_ADD_MFC,
+				       gi < nrp ? (void *)&m2 : (void *)&mc,
+				       gi < nrp ? sizeof(m2) : sizeof(mc)) < 0)
 				die("MRT_ADD_MFC");
 			printf("mfc_added=1 grp=%s\n", b);
 			touch(mfcfile);
