@@ -236,8 +236,9 @@ static void add_route(const struct mon *m)
 		setopt(m, MRT_ADD_MFC, &mc, sizeof(mc),
 		       "MRT_ADD_MFC (struct mfcctl2)");
 	}
-	printf("route: %s -> %s, flags of vif %d: %s\n", m->ifname[UP],
-	       m->ifname[DOWN], DOWN, flag ? "DISABLE_WRONGVIF" : "none");
+	printf("route: %s -> %s, flags of vif %d: %s%s\n", m->ifname[UP],
+	       m->ifname[DOWN], DOWN, flag ? "DISABLE_WRONGVIF" : "none",
+	       flag & ~m->config ? " (not in the config: ignored)" : "");
 }
 
 static void add_meter(const struct mon *m, uint32_t flags,

@@ -116,6 +116,19 @@ wrongvif() {
 		fail "$label: wrong-if counter ${WRONGIF:-?}, sent 20 into r1"
 }
 
+# accepted NAME: NAME's MRT_API_CONFIG accepted DISABLE_WRONGVIF (a
+# must for IPv4; for IPv6 the support mask may leave out what a build
+# lacks, spec §3: then said, and false)
+accepted() {
+	grep -q '^api: .*accepted .*DISABLE_WRONGVIF' "$E2E_TMP/$1.log" &&
+		return 0
+	case $1 in
+	*v6*) say "IPv6: DISABLE_WRONGVIF not supported by this shim: not tested" ;;
+	*) fail "MRT_API_CONFIG did not accept DISABLE_WRONGVIF" ;;
+	esac
+	return 1
+}
+
 topo6_create
 
 # 1. IPv4 meters
@@ -136,6 +149,7 @@ grep -q "^\[.*\] WRONGVIF (type 2) vif 1 (downstream) src $SRC_ADDR grp $G" \
 	"$E2E_TMP/wv4on.log" || fail "WRONGVIF upcall without vif 1, $SRC_ADDR, $G"
 say "IPv4: without DISABLE_WRONGVIF: $WRONGVIF WRONGVIF for $WRONGIF wrong-if packets"
 wrongvif wv4off "IPv4 WRONGVIF, flag" "$NS_A" "$SRC_ADDR" "$G"
+accepted wv4off
 [ "$WRONGVIF" = 0 ] ||
 	fail "$WRONGVIF WRONGVIF upcalls despite DISABLE_WRONGVIF on vif 1"
 say "IPv4: with DISABLE_WRONGVIF on vif 1: no WRONGVIF for $WRONGIF wrong-if packets"
@@ -157,8 +171,10 @@ wrongvif wv6on "IPv6 WRONGMIF, no flag" "$NS_A" "$SRC6_ADDR" "$G6" -6 \
 	--no-disable-wrongvif
 [ "$WRONGVIF" -ge 1 ] || fail "no WRONGMIF without DISABLE_WRONGVIF"
 wrongvif wv6off "IPv6 WRONGMIF, flag" "$NS_A" "$SRC6_ADDR" "$G6" -6
-[ "$WRONGVIF" = 0 ] ||
-	fail "$WRONGVIF WRONGMIF upcalls despite DISABLE_WRONGVIF on mif 1"
-say "IPv6: WRONGMIF without the flag, none with it ($WRONGIF wrong-if packets)"
+if accepted wv6off; then
+	[ "$WRONGVIF" = 0 ] ||
+		fail "$WRONGVIF WRONGMIF upcalls despite DISABLE_WRONGVIF on mif 1"
+	say "IPv6: WRONGMIF without the flag, none with it ($WRONGIF wrong-if packets)"
+fi
 check_kernel6_untouched
 pass
