@@ -371,10 +371,10 @@ START_TEST(test_geq)
 	}
 	/* generated at the 10th packet (t0 + 0.9 s), not yet delivered */
 	ck_assert_int_eq(next_bw(r, 2), -1);
-	F.now = t0 + 1899 * MS;
+	F.now = t0 + 1799 * MS;
 	tick();
 	ck_assert_int_eq(next_bw(r, 2), -1);
-	F.now = t0 + 1900 * MS; /* one second after generation */
+	F.now = t0 + 1800 * MS; /* 0.9 s after generation (BW_FLUSH_NS) */
 	tick();
 	ck_assert_int_eq(next_bw(r, 2), 1);
 	ck_assert_uint_eq(r[0].bu_src.s_addr, b.bu_src.s_addr);
@@ -537,10 +537,10 @@ START_TEST(test_batch_300)
 	for (i = 0; i < 128; i++)
 		ck_assert_uint_eq(r[i].bu_threshold.b_bytes, want--);
 	ck_assert_int_eq(next_bw(r, BW_UPCALLS_MAX), -1);
-	F.now += S - 1;
+	F.now += BW_FLUSH_NS - 1;
 	tick();
 	ck_assert_int_eq(next_bw(r, BW_UPCALLS_MAX), -1);
-	F.now += 1;
+	F.now += 1; /* within the 1 s of §2.8 */
 	tick();
 	ck_assert_int_eq(next_bw(r, BW_UPCALLS_MAX), 44);
 	for (i = 0; i < 44; i++)
