@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -702,7 +703,7 @@ static void v1_2(void)
 	int fd = mr_socket(), fd2 = mr_socket();
 	uint8_t b[8];
 	socklen_t len;
-	uint32_t v;
+	uint32_t v, *ro;
 
 	all_enoprotoopt(fd);
 	/* 2 */
@@ -723,6 +724,12 @@ static void v1_2(void)
 	len = 8;
 	TP_CHECK(getsockopt(fd, F.level, MRT_API_SUPPORT, b, &len) == 0);
 	TP_CHECK(len == 4);
+	/* §2.2: a negative *optlen, bad pointers */
+	len = (socklen_t)-1;
+	TP_ERRNO(getsockopt(fd, F.level, MRT_API_CONFIG, b, &len), EINVAL);
+	TP_ERRNO(getsockopt(fd, F.level, MRT_API_CONFIG, b, NULL), EFAULT);
+	TP_ERRNO(mset(fd, MRT_API_CONFIG, NULL, 4), EFAULT);
+	TP_ERRNO(mset(fd, MRT_ADD_BW_UPCALL, NULL, (socklen_t)F.rlen), EFAULT);
 	v = 0x303;
 	TP_ERRNO(mset(fd, MRT_API_SUPPORT, &v, 4), ENOPROTOOPT);
 	TP_CHECK(mget32(fd, MRT_API_CONFIG) == 0);
@@ -751,6 +758,17 @@ static void v1_2(void)
 	v = 0x200 | 0x80000000u | 0x400; /* unknown bits dropped */
 	TP_CHECK(set_config(fd, &v) == 0 && v == 0x200);
 	TP_CHECK(mget32(fd, MRT_API_CONFIG) == 0x200);
+	/* §2.3: a buffer that cannot take the write-back: EFAULT, with
+	 * the config applied */
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TP_CHECK(ro != MAP_FAILED);
+	*ro = 0xffffffff;
+	TP_CHECK(mprotect(ro, 4096, PROT_READ) == 0);
+	TP_ERRNO(set_config(fd, ro), EFAULT);
+	TP_CHECK(*ro == 0xffffffff);
+	TP_CHECK(mget32(fd, MRT_API_CONFIG) == F.sup);
+	TP_CHECK(munmap(ro, 4096) == 0);
 
 	/* 1 again: after MRT_DONE */
 	TP_CHECK(mset(fd, F.done, NULL, 0) == 0);
@@ -854,6 +872,8 @@ static void v5_7(void)
 	q = r, q.sec = 2, q.usec = 999999;
 	TP_ERRNO(bw_add(fd, &q), EINVAL);
 	q = r, q.sec = 2, q.usec = 1000000; /* not normalised */
+	TP_ERRNO(bw_add(fd, &q), EINVAL);
+	q = r, q.usec = -1; /* {3, -1} < {3, 0} */
 	TP_ERRNO(bw_add(fd, &q), EINVAL);
 	q = r, q.g = 2; /* no entry */
 	TP_ERRNO(bw_add(fd, &q), EADDRNOTAVAIL);
