@@ -981,8 +981,9 @@ static void v13(void)
 	TP_CHECK(o.type == IGMPMSG_NOCACHE);
 	add_mfc(fd, 1);
 	sg_count(fd, 1, c);
-	/* the queued packet, run through it (v6: the shim's forwarded copy
-	 * may be counted again, see the report of this test's commit) */
+	/* the queued packet, run through it (v6: at least; the shim's own
+	 * forwarded copy to vif 1 can come back through the vif's capture
+	 * of locally sent packets and count again, as a wrong-iif packet) */
 	if (c[0] < 1)
 		TP_FAIL("(S,G1) counted %lu packets after MRT_ADD_MFC", c[0]);
 	TP_ERRNO(bw_del(fd, &r), EINVAL);
