@@ -7,7 +7,17 @@
  * SIOCGETVIFCNT). Runs on the kernel, or under LD_PRELOAD=libmrtshim.so.
  * IPv6 addresses select the MRT6 API (MRT6_INIT, mifs, MRT6_ADD_MFC,
  * SIOCGETSGCNT_IN6 / SIOCGETMIFCNT_IN6) on a raw ICMPv6 socket.
- *   kroute -s source -g group -i in_if -o out_if [-o out_if...]
+ *
+ * -A negotiates the BSD advanced API libmrtshim adds (<mrtshim/mrtshim.h>):
+ * MRT_API_CONFIG (MRT6_API_CONFIG) = 0x303 right after MRT_INIT, before
+ * the vifs, and the MFC added as a struct mfcctl2 (96 bytes; IPv6: struct
+ * mf6cctl2, 152), all per-vif flags 0 and no RP. -M (implies -A) also
+ * puts two bandwidth meters on the (S,G), 3 s intervals: GEQ >= 1000
+ * packets and LEQ <= UINT64_MAX bytes (igmpv3proxy's pattern: a report
+ * every interval). The router reads its socket (upcalls would otherwise
+ * fill its buffer) and counts the messages; at the end it prints how many
+ * bandwidth-upcall messages (type 132) and reports it got.
+ *   kroute [-A|-M] -s source -g group -i in_if -o out_if [-o out_if...]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,15 +25,22 @@
 #include <linux/mroute6.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <mrtshim/mrtshim.h>
+
 #define MAX_IF 8
+#define METER_SEC 3	    /* both meters' interval */
+#define METER_GEQ_PKTS 1000 /* GEQ: >= this many packets in METER_SEC */
 
 struct route_opts {
 	int af; /* AF_INET or AF_INET6, from -g */
@@ -31,11 +48,19 @@ struct route_opts {
 	struct in6_addr src6, grp6;
 	const char *ifs[MAX_IF]; /* ifs[0]: incoming */
 	int nif;
+	int api;	 /* -A: MRT_API_CONFIG 0x303, struct mfcctl2 */
+	int meter;	 /* -M: and the two meters */
+	uint32_t config; /* accepted MRT_API_CONFIG (written back) */
+};
+
+/* what the router read from its socket */
+struct upcalls {
+	unsigned long bw_msgs, bw_reports, other;
 };
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kroute -s source -g group -i in_if "
+	fprintf(stderr, "usage: kroute [-A|-M] -s source -g group -i in_if "
 			"-o out_if [-o out_if...]\n");
 	exit(2);
 }
@@ -46,8 +71,14 @@ static void parse(int argc, char **argv, struct route_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->nif = 1;
-	while ((c = getopt(argc, argv, "s:g:i:o:")) != -1) {
+	while ((c = getopt(argc, argv, "AMs:g:i:o:")) != -1) {
 		switch (c) {
+		case 'A':
+			o->api = 1;
+			break;
+		case 'M':
+			o->api = o->meter = 1;
+			break;
 		case 's':
 			if (inet_pton(AF_INET, optarg, &o->src) != 1 &&
 			    inet_pton(AF_INET6, optarg, &o->src6) != 1)
@@ -78,13 +109,85 @@ static void parse(int argc, char **argv, struct route_opts *o)
 		usage();
 }
 
-static int set_up6(int fd, const struct route_opts *o)
+/* -A: MRT_API_CONFIG / MRT6_API_CONFIG asking for every bit; the shim
+ * writes the accepted bits back. -M needs MRT_MFC_BW_UPCALL among them. */
+static int negotiate(int fd, struct route_opts *o)
 {
-	struct mf6cctl mc;
-	int one = 1, i;
+	uint32_t cfg = MRT_API_FLAGS_ALL;
+	int level = o->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+
+	if (!o->api)
+		return 0;
+	if (setsockopt(fd, level,
+		       o->af == AF_INET6 ? MRT6_API_CONFIG : MRT_API_CONFIG,
+		       &cfg, sizeof(cfg)))
+		return -errno;
+	o->config = cfg;
+	if (o->meter && !(cfg & MRT_MFC_BW_UPCALL))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* -M: a GEQ packets and an LEQ bytes meter on the (S,G) */
+static const struct {
+	uint32_t flags;
+	uint64_t packets, bytes;
+} meters[] = {
+    {BW_UPCALL_UNIT_PACKETS | BW_UPCALL_GEQ, METER_GEQ_PKTS, 0},
+    {BW_UPCALL_UNIT_BYTES | BW_UPCALL_LEQ, 0, UINT64_MAX},
+};
+
+static int add_meters(int fd, const struct route_opts *o)
+{
+	size_t i;
+
+	if (!o->meter)
+		return 0;
+	for (i = 0; i < sizeof(meters) / sizeof(meters[0]); i++) {
+		struct bw_data thr;
+		int rc;
+
+		memset(&thr, 0, sizeof(thr));
+		thr.b_time.tv_sec = METER_SEC;
+		thr.b_packets = meters[i].packets;
+		thr.b_bytes = meters[i].bytes;
+		if (o->af == AF_INET6) {
+			struct bw6_upcall bu;
+
+			memset(&bu, 0, sizeof(bu));
+			bu.bu6_src = o->src6;
+			bu.bu6_dst = o->grp6;
+			bu.bu6_flags = meters[i].flags;
+			bu.bu6_threshold = thr;
+			rc = setsockopt(fd, IPPROTO_IPV6, MRT6_ADD_BW_UPCALL,
+					&bu, sizeof(bu));
+		} else {
+			struct bw_upcall bu;
+
+			memset(&bu, 0, sizeof(bu));
+			bu.bu_src = o->src;
+			bu.bu_dst = o->grp;
+			bu.bu_flags = meters[i].flags;
+			bu.bu_threshold = thr;
+			rc = setsockopt(fd, IPPROTO_IP, MRT_ADD_BW_UPCALL, &bu,
+					sizeof(bu));
+		}
+		if (rc)
+			return -errno;
+	}
+	return 0;
+}
+
+static int set_up6(int fd, struct route_opts *o)
+{
+	struct mf6cctl2 mc; /* its first 92 bytes are a struct mf6cctl */
+	int one = 1, i, rc;
 
 	if (setsockopt(fd, IPPROTO_IPV6, MRT6_INIT, &one, sizeof(one)))
 		return -errno;
+	rc = negotiate(fd, o);
+	if (rc)
+		return rc;
 	for (i = 0; i < o->nif; i++) {
 		struct mif6ctl m;
 		int ifindex = (int)if_nametoindex(o->ifs[i]);
@@ -106,9 +209,10 @@ static int set_up6(int fd, const struct route_opts *o)
 	mc.mf6cc_parent = 0;
 	for (i = 1; i < o->nif; i++)
 		IF_SET(i, &mc.mf6cc_ifset);
-	if (setsockopt(fd, IPPROTO_IPV6, MRT6_ADD_MFC, &mc, sizeof(mc)))
+	if (setsockopt(fd, IPPROTO_IPV6, MRT6_ADD_MFC, &mc,
+		       o->api ? sizeof(mc) : sizeof(struct mf6cctl)))
 		return -errno;
-	return 0;
+	return add_meters(fd, o);
 }
 
 static void report6(int fd, const struct route_opts *o)
@@ -139,13 +243,16 @@ static void report6(int fd, const struct route_opts *o)
 	}
 }
 
-static int set_up(int fd, const struct route_opts *o)
+static int set_up(int fd, struct route_opts *o)
 {
-	struct mfcctl mc;
-	int one = 1, i;
+	struct mfcctl2 mc; /* its first 60 bytes are a struct mfcctl */
+	int one = 1, i, rc;
 
 	if (setsockopt(fd, IPPROTO_IP, MRT_INIT, &one, sizeof(one)))
 		return -errno;
+	rc = negotiate(fd, o);
+	if (rc)
+		return rc;
 	for (i = 0; i < o->nif; i++) {
 		struct vifctl vc;
 		int ifindex = (int)if_nametoindex(o->ifs[i]);
@@ -166,9 +273,10 @@ static int set_up(int fd, const struct route_opts *o)
 	mc.mfcc_parent = 0;
 	for (i = 1; i < o->nif; i++)
 		mc.mfcc_ttls[i] = 1;
-	if (setsockopt(fd, IPPROTO_IP, MRT_ADD_MFC, &mc, sizeof(mc)))
+	if (setsockopt(fd, IPPROTO_IP, MRT_ADD_MFC, &mc,
+		       o->api ? sizeof(mc) : sizeof(struct mfcctl)))
 		return -errno;
-	return 0;
+	return add_meters(fd, o);
 }
 
 static void report(int fd, const struct route_opts *o)
@@ -198,9 +306,69 @@ static void report(int fd, const struct route_opts *o)
 	}
 }
 
+/* Read what is queued on the socket: bandwidth upcalls (an igmpmsg /
+ * mrt6msg of type 132, then n reports) are counted, the rest discarded. */
+static void drain(int fd, const struct route_opts *o, struct upcalls *u)
+{
+	static uint8_t buf[65536];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
+		if (o->af == AF_INET6 && n >= 40 && buf[0] == 0 &&
+		    buf[1] == MRT6MSG_BW_UPCALL) {
+			u->bw_msgs++;
+			u->bw_reports +=
+			    (size_t)(n - 40) / sizeof(struct bw6_upcall);
+		} else if (o->af == AF_INET && n >= 20 && buf[9] == 0 &&
+			   buf[8] == IGMPMSG_BW_UPCALL) {
+			u->bw_msgs++;
+			u->bw_reports +=
+			    (size_t)(n - 20) / sizeof(struct bw_upcall);
+		} else {
+			u->other++;
+		}
+	}
+}
+
+/* Until SIGTERM/SIGINT, reading the socket as it fills. */
+static int serve(int fd, const struct route_opts *o, const sigset_t *set,
+		 struct upcalls *u)
+{
+	struct signalfd_siginfo si;
+	struct pollfd p[2];
+	int sfd = signalfd(-1, set, SFD_CLOEXEC);
+
+	if (sfd < 0) {
+		perror("kroute: signalfd");
+		return -1;
+	}
+	p[0].fd = sfd;
+	p[0].events = POLLIN;
+	p[1].fd = fd;
+	p[1].events = POLLIN;
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("kroute: poll");
+			break;
+		}
+		if (p[1].revents)
+			drain(fd, o, u);
+		if (p[0].revents &&
+		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			close(sfd);
+			return (int)si.ssi_signo;
+		}
+	}
+	close(sfd);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct route_opts o;
+	struct upcalls u = {0, 0, 0};
 	sigset_t set;
 	int fd, rc, sig;
 
@@ -225,8 +393,18 @@ int main(int argc, char **argv)
 	}
 	printf("ready pid=%d\n", (int)getpid());
 	fflush(stdout);
-	if (sigwait(&set, &sig) == 0)
+	sig = serve(fd, &o, &set, &u);
+	if (sig > 0)
 		printf("kroute stop signal=%d\n", sig);
+	drain(fd, &o, &u);
+	if (o.api)
+		printf("kroute api config=0x%03x meters=%d bw_msgs=%lu "
+		       "bw_reports=%lu other_msgs=%lu\n",
+		       o.config, o.meter ? 2 : 0, u.bw_msgs, u.bw_reports,
+		       u.other);
+	else
+		printf("kroute msgs bw_msgs=%lu other_msgs=%lu\n", u.bw_msgs,
+		       u.other);
 	if (o.af == AF_INET6) {
 		report6(fd, &o);
 		if (setsockopt(fd, IPPROTO_IPV6, MRT6_DONE, NULL, 0))
