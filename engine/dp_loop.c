@@ -118,6 +118,18 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 
 /* v6 multicast on a device that is no mif: to every v6 table with a
  * mrouter (where it is a mif, that mif's capture has it). Lock held. */
+/* IPv6 input runs on device ifindex (nonmif6_dev_v6). */
+static bool dp_dev_v6(struct mrt_engine *eng, struct dp *dp, int ifindex)
+{
+	const struct mrt_netif_ops *ni = eng->host.netif;
+	char name[IF_NAMESIZE] = "";
+
+	if (ni && ni->ifname_by_index &&
+	    ni->ifname_by_index(eng->host.ctx, ifindex, name) < 0)
+		name[0] = 0;
+	return nonmif6_dev_v6(&dp->nm6, ifindex, name, engine_now_ns(eng));
+}
+
 static void dp_nonmif6_rx(struct mrt_engine *eng, struct dp *dp)
 {
 	struct mrt_table *t;
@@ -130,6 +142,10 @@ static void dp_nonmif6_rx(struct mrt_engine *eng, struct dp *dp)
 			break;
 		if (n < 0)
 			continue; /* truncated: dropped */
+		if (!dp_dev_v6(eng, dp, ifindex)) {
+			dp->nm6.no_v6++; /* ipv6_rcv drops it */
+			continue;
+		}
 		for (t = table_first(eng); t; t = t->next)
 			if (t->family == AF_INET6 && t->mrouter &&
 			    fwd_find_vif(t, ifindex) < 0)

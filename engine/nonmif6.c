@@ -8,10 +8,12 @@
 #include "nonmif6.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -129,4 +131,46 @@ long nonmif6_read(struct nonmif6 *n, uint8_t *buf, size_t cap, int *ifindex)
 	n->rx++;
 	*ifindex = sll.sll_ifindex;
 	return (long)r;
+}
+
+/* <dir>/<name>/disable_ipv6 is "0": 1; "1" or missing: 0. */
+static bool read_v6_on(const char *dir, const char *name)
+{
+	char path[256], b[4] = {0};
+	ssize_t r;
+	int fd;
+
+	if (!name || !name[0] || strchr(name, '/'))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s/disable_ipv6",
+		 dir ? dir : "/proc/sys/net/ipv6/conf", name);
+	fd = sys_open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return false; /* no inet6_dev */
+	r = sys_read(fd, b, sizeof(b) - 1);
+	sys_close(fd);
+	return r > 0 && b[0] == '0';
+}
+
+bool nonmif6_dev_v6(struct nonmif6 *n, int ifindex, const char *name,
+		    uint64_t now_ns)
+{
+	struct nonmif6_v6dev *d = NULL;
+	unsigned i;
+
+	for (i = 0; i < NONMIF6_V6DEVS; i++)
+		if (n->v6[i].ifindex == ifindex) {
+			d = &n->v6[i];
+			break;
+		}
+	if (d && now_ns - d->at_ns < NONMIF6_V6_NS)
+		return d->on;
+	if (!d) {
+		d = &n->v6[n->v6next];
+		n->v6next = (n->v6next + 1) % NONMIF6_V6DEVS;
+	}
+	d->ifindex = ifindex;
+	d->on = read_v6_on(n->conf_dir, name);
+	d->at_ns = now_ns;
+	return d->on;
 }
