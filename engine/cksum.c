@@ -43,6 +43,28 @@ uint16_t cksum_ip4_hdr(const uint8_t *hdr)
 	return cksum_fold(sum);
 }
 
+void cksum_ip4_hdr_build(uint8_t *h, uint8_t tos, size_t tot, uint16_t id,
+			 uint8_t df, uint8_t ttl, uint8_t proto,
+			 const void *src, const void *dst)
+{
+	uint16_t c;
+
+	memset(h, 0, 20);
+	h[0] = 0x45;
+	h[1] = tos;
+	h[2] = (uint8_t)(tot >> 8);
+	h[3] = (uint8_t)tot;
+	h[4] = (uint8_t)(id >> 8);
+	h[5] = (uint8_t)id;
+	h[6] = df;
+	h[8] = ttl;
+	h[9] = proto;
+	memcpy(h + 12, src, 4);
+	memcpy(h + 16, dst, 4);
+	c = cksum_ip4_hdr(h);
+	memcpy(h + 10, &c, 2);
+}
+
 int cksum_ip4_hdr_ok(const uint8_t *hdr)
 {
 	size_t hl = (size_t)(hdr[0] & 0x0f) * 4;

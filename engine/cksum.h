@@ -18,6 +18,15 @@ uint32_t cksum_add(uint32_t sum, const void *data, size_t len);
 uint16_t cksum_fold(uint32_t sum);
 /* IPv4 header checksum of hdr (ihl * 4 bytes), field treated as zero. */
 uint16_t cksum_ip4_hdr(const uint8_t *hdr);
+/*
+ * Write a 20-byte IPv4 header (no options) at h: version 4, IHL 5, tos,
+ * total length tot, ID id, the flags byte df (0x40 = DF, or 0) with
+ * fragment offset 0, ttl, protocol proto, src and dst (network byte
+ * order), and its checksum: the outer header of an encapsulation.
+ */
+void cksum_ip4_hdr_build(uint8_t *h, uint8_t tos, size_t tot, uint16_t id,
+			 uint8_t df, uint8_t ttl, uint8_t proto,
+			 const void *src, const void *dst);
 /* Non-zero if the IPv4 header checksum of hdr is valid. */
 int cksum_ip4_hdr_ok(const uint8_t *hdr);
 /* Decrement the TTL of the IPv4 header at hdr and update its checksum

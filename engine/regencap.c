@@ -70,20 +70,9 @@ long regencap_build4(uint8_t *buf, size_t cap, const uint8_t *pkt, size_t len,
 	c = cksum_ip4_hdr(in);
 	memcpy(in + 10, &c, 2);
 	pim_hdr(buf + 20, border, 0);
-	memset(buf, 0, 20);
-	buf[0] = 0x45;
-	buf[1] = pkt[1]; /* TOS */
-	buf[2] = (uint8_t)(tot >> 8);
-	buf[3] = (uint8_t)tot;
-	buf[4] = (uint8_t)(id >> 8);
-	buf[5] = (uint8_t)id;
-	buf[6] = pkt[6] & 0x40; /* DF as the inner packet's */
-	buf[8] = REGENCAP_TTL;
-	buf[9] = IPPROTO_PIM;
-	memcpy(buf + 12, &src, 4);
-	memcpy(buf + 16, &rp, 4);
-	c = cksum_ip4_hdr(buf);
-	memcpy(buf + 10, &c, 2);
+	/* the inner TOS and DF */
+	cksum_ip4_hdr_build(buf, pkt[1], tot, id, pkt[6] & 0x40, REGENCAP_TTL,
+			    IPPROTO_PIM, &src, &rp);
 	return (long)tot;
 }
 

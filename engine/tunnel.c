@@ -35,25 +35,13 @@ long tunnel_encap(uint8_t *out, size_t cap, const uint8_t *inner, size_t len,
 		  struct in_addr local, struct in_addr remote, uint16_t id)
 {
 	size_t tot = len + TUNNEL_HLEN;
-	uint16_t cs;
 
 	if (tot > 65535 || tot > cap)
 		return -EMSGSIZE;
 	memmove(out + TUNNEL_HLEN, inner, len);
-	out[0] = 0x45;
-	out[1] = inner[1]; /* TOS */
-	out[2] = (uint8_t)(tot >> 8);
-	out[3] = (uint8_t)tot;
-	out[4] = (uint8_t)(id >> 8);
-	out[5] = (uint8_t)id;
-	out[6] = out[7] = 0; /* frag_off = 0: DF clear */
-	out[8] = inner[8];   /* TTL, already decremented */
-	out[9] = IPPROTO_IPIP;
-	out[10] = out[11] = 0;
-	memcpy(out + 12, &local, 4);
-	memcpy(out + 16, &remote, 4);
-	cs = cksum_ip4_hdr(out);
-	memcpy(out + 10, &cs, 2);
+	/* the inner TOS and TTL (already decremented), DF clear */
+	cksum_ip4_hdr_build(out, inner[1], tot, id, 0, inner[8], IPPROTO_IPIP,
+			    &local, &remote);
 	return (long)tot;
 }
 
