@@ -5,7 +5,7 @@
  * it (pimd/pim_mroute.c built with PIM_IPV=6, pim6_mroute_msg.c,
  * pim6_mld.c), with pim6d's PIM/RP logic left out.
  *
- *   mrt6_client -v IF0,IF1,... [-R] [-t SECS] [-r FILE] [-m FILE]
+ *   mrt6_client -v IF0,IF1,... [-R] [-t SECS] [-r FILE] [-m FILE] [-P RP,...]
  *
  * The mroute socket: raw ICMPv6 with an ICMP6_FILTER blocking every type
  * (upcalls bypass it; any ICMPv6 on it is counted as icmp6_leak),
@@ -33,6 +33,12 @@
  * key=value counters, SIOCGETSGCNT_IN6 of the first (S,G) installed and
  * SIOCGETMIFCNT_IN6 of every mif.  Every event is one line on stdout.
  * -r FILE is created once the mifs exist, -m FILE once the first MFC is.
+ *
+ * -P RP[/p|/r],... (bsd-advanced-api.md section 3, MRT6_MFC_RP): sets
+ * MRT6_API_CONFIG 0x103 right after MRT6_INIT (printing the config
+ * written back) and installs the n-th (S,G) a NOCACHE brings as a
+ * 152-byte struct mf6cctl2 with the n-th RP in mf6cc_rp, BORDER_VIF on
+ * its parent mif (/p) or on the register mif (/r); RP :: is none.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,6 +67,18 @@
 #define MAXG 16	 /* (mif, group) memberships */
 #define MAXSG 16 /* installed (S,G) entries */
 
+#define API_CONFIG 310	   /* MRT6_API_CONFIG (include/mrtshim/mrtshim.h) */
+#define API_RP_FLAGS 0x103 /* MRT6_MFC_RP | the two MFC flags */
+#define FLAG_BORDER 0x02   /* MRT6_MFC_FLAGS_BORDER_VIF */
+
+/* struct mf6cctl2 (mrtshim.h): Linux's mf6cctl + the extension */
+struct mf6cctl2_ {
+	struct mf6cctl m;
+	uint8_t flags[32]; /* per mif */
+	struct sockaddr_in6 rp;
+};
+_Static_assert(sizeof(struct mf6cctl2_) == 152, "struct mf6cctl2 is 152 bytes");
+
 struct member {
 	int mif;
 	struct in6_addr grp;
@@ -69,6 +87,12 @@ struct member {
 struct sg {
 	struct in6_addr src, grp;
 	int parent;
+	int rp; /* index into client.rps, or -1: a plain mf6cctl */
+};
+
+struct rp_spec {
+	struct in6_addr addr;
+	char border; /* 'p' parent, 'r' register mif, 0 none */
 };
 
 struct client {
@@ -81,6 +105,8 @@ struct client {
 	struct sg sgs[MAXSG];
 	int nsg;
 	const char *mfcfile;
+	struct rp_spec rps[MAXSG];
+	int nrp;
 	long nocache, wrongmif, wholepkt, wrmifwhole, wholepkt_bad;
 	long mld_reports, mld_drop, queries_sent, icmp6_leak, other;
 };
@@ -146,6 +172,14 @@ static void mroute_open(struct client *c)
 	if (setsockopt(c->mfd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)))
 		die("ICMP6_FILTER (mroute socket)");
 	setint(c->mfd, IPPROTO_IPV6, MRT6_INIT, 1, "MRT6_INIT");
+	if (c->nrp) {
+		uint32_t cfg = API_RP_FLAGS;
+
+		if (setsockopt(c->mfd, IPPROTO_IPV6, API_CONFIG, &cfg,
+			       sizeof(cfg)))
+			die("MRT6_API_CONFIG");
+		printf("api_config=0x%x\n", cfg); /* as written back */
+	}
 	setint(c->mfd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
 	setint(c->mfd, SOL_SOCKET, SO_RCVBUF, 8 << 20, "SO_RCVBUF");
 	if (fcntl(c->mfd, F_SETFL, fcntl(c->mfd, F_GETFL) | O_NONBLOCK) < 0)
@@ -270,7 +304,9 @@ static void send_query(struct client *c, int i)
 static void mfc_install(struct client *c, const struct sg *e)
 {
 	struct mf6cctl mc;
-	char oifs[64] = "";
+	struct mf6cctl2_ m2;
+	const struct rp_spec *rp = e->rp >= 0 ? &c->rps[e->rp] : NULL;
+	char oifs[64] = "", rpd[80] = "";
 	size_t n = 0;
 
 	memset(&mc, 0, sizeof(mc));
@@ -293,10 +329,24 @@ static void mfc_install(struct client *c, const struct sg *e)
 		if (IF_ISSET(m, &mc.mf6cc_ifset) && n + 4 < sizeof(oifs))
 			n += (size_t)snprintf(oifs + n, sizeof(oifs) - n,
 					      "%s%d", n ? "," : "", m);
-	if (setsockopt(c->mfd, IPPROTO_IPV6, MRT6_ADD_MFC, &mc, sizeof(mc)))
+	memset(&m2, 0, sizeof(m2));
+	m2.m = mc;
+	if (rp) {
+		m2.rp.sin6_family = AF_INET6;
+		m2.rp.sin6_addr = rp->addr;
+		if (rp->border == 'p')
+			m2.flags[e->parent] = FLAG_BORDER;
+		else if (rp->border == 'r' && c->reg >= 0)
+			m2.flags[c->reg] = FLAG_BORDER;
+		snprintf(rpd, sizeof(rpd), " rp=%s border=%c", a6(&rp->addr),
+			 rp->border ? rp->border : '-');
+	}
+	if (setsockopt(c->mfd, IPPROTO_IPV6, MRT6_ADD_MFC,
+		       rp ? (void *)&m2 : (void *)&mc,
+		       rp ? sizeof(m2) : sizeof(mc)))
 		die("MRT6_ADD_MFC");
-	printf("mfc src=%s grp=%s parent=%d oifs=%s\n", a6(&e->src),
-	       a6(&e->grp), e->parent, n ? oifs : "-");
+	printf("mfc src=%s grp=%s parent=%d oifs=%s%s\n", a6(&e->src),
+	       a6(&e->grp), e->parent, n ? oifs : "-", rpd);
 	touch(c->mfcfile);
 }
 
@@ -445,6 +495,7 @@ static void nocache(struct client *c, const struct mrt6msg *m)
 	e->src = m->im6_src;
 	e->grp = m->im6_dst;
 	e->parent = m->im6_mif;
+	e->rp = c->nsg - 1 < c->nrp ? c->nsg - 1 : -1;
 	mfc_install(c, e);
 }
 
@@ -545,14 +596,14 @@ static void print_counters(const struct client *c)
 int main(int argc, char **argv)
 {
 	struct client c = {.reg = -1};
-	char *ifs = NULL, *tok, *save;
+	char *ifs = NULL, *tok, *save, *slash;
 	const char *ready = NULL;
 	int opt, reg = 0;
 	double secs = 10;
 	struct timespec t0, t;
 	struct sigaction sa = {.sa_handler = on_stop};
 
-	while ((opt = getopt(argc, argv, "v:t:r:m:R")) != -1) {
+	while ((opt = getopt(argc, argv, "v:t:r:m:RP:")) != -1) {
 		switch (opt) {
 		case 'v':
 			ifs = optarg;
@@ -569,9 +620,24 @@ int main(int argc, char **argv)
 		case 'R':
 			reg = 1;
 			break;
+		case 'P':
+			for (tok = strtok_r(optarg, ",", &save);
+			     tok && c.nrp < MAXSG;
+			     tok = strtok_r(NULL, ",", &save)) {
+				slash = strchr(tok, '/');
+				if (slash) {
+					c.rps[c.nrp].border = slash[1];
+					*slash = 0;
+				}
+				if (inet_pton(AF_INET6, tok,
+					      &c.rps[c.nrp++].addr) != 1)
+					return 2;
+			}
+			break;
 		default:
 			fprintf(stderr, "usage: mrt6_client -v IF,IF... [-R] "
-					"[-t SECS] [-r FILE] [-m FILE]\n");
+					"[-t SECS] [-r FILE] [-m FILE] "
+					"[-P RP[/p|/r],...]\n");
 			return 2;
 		}
 	}
