@@ -168,6 +168,8 @@ int regencap_global6(const char *path, int ifindex, struct in6_addr *out)
  * if it cannot be (counted by the caller; the next packet tries again).
  * The IPv6 one is an IPPROTO_PIM socket, which would get a copy of every
  * PIM message the host receives: a filter refuses them all. */
+#define REGENCAP_AUTOFLOWLABEL 70 /* IPV6_AUTOFLOWLABEL, <linux/in6.h> */
+
 static int renc_socket(struct mrt_engine *eng, struct regencap *rc, int family)
 {
 	static struct sock_filter none[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
@@ -197,6 +199,12 @@ static int renc_socket(struct mrt_engine *eng, struct regencap *rc, int family)
 		sys_close(fd); /* not owned yet */
 		return e;
 	}
+	/* §3: flow label 0, where the kernel would hash one of its own
+	 * (net.ipv6.auto_flowlabels); a kernel before 4.10 has no option
+	 * and no automatic labels */
+	if (family == AF_INET6)
+		(void)sys_setsockopt(fd, IPPROTO_IPV6, REGENCAP_AUTOFLOWLABEL,
+				     &(int){0}, sizeof(int));
 	engine_own_fd(eng, fd);
 	ENG_INFO(eng, "Register encapsulation to the RP: %s socket open",
 		 family == AF_INET6 ? "IPv6 PIM" : "raw IPv4");

@@ -95,7 +95,7 @@ for i in range(int(sys.argv[2])):
 big 2 1	# IP_PMTUDISC_DO: DF, dropped
 big 0 2	# IP_PMTUDISC_DONT: fragmented
 rp_all() { [ "$(wc -l <"$E2E_TMP/rp.hex")" -ge 11 ]; }
-wait_for "11 Registers at the RP" 5 rp_all
+wait_for "11 Registers at the RP" 15 rp_all
 wait "$RP_PID" || fail "the RP's reader failed"
 untrack_pid "$RP_PID"
 

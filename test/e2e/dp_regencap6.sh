@@ -121,7 +121,7 @@ done
 send6 "$G1" 2 2 1452
 # shellcheck disable=SC2317 # called through wait_for
 rp_all() { [ "$(wc -l <"$E2E_TMP/rp.txt")" -ge 11 ]; }
-wait_for "11 Registers at the RP" 5 rp_all
+wait_for "11 Registers at the RP" 15 rp_all
 wait "$RP_PID" || fail "the RP's reader failed"
 untrack_pid "$RP_PID"
 
