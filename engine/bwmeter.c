@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "chan.h"
+#include "fastpath.h"
 #include "mfc.h"
 #include "upcall.h"
 
@@ -117,6 +118,7 @@ int bw_add(struct mrt_table *t, const struct mrt_bwreq *r, uint64_t now_ns)
 	m->next = c->meters;
 	c->meters = m;
 	st->nmeters++;
+	fastpath_mfc_locked(t, c); /* meters see every packet: userspace */
 	if (m->flags & BW_LEQ) {
 		st->nleq++;
 		leq_arm(st, leq_deadline(m));

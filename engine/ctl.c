@@ -21,6 +21,7 @@
 
 #include "ctl_wire.h"
 #include "engine_priv.h"
+#include "fastpath.h"
 #include "nlview.h"
 #include "sys.h"
 #include "table.h"
@@ -289,6 +290,8 @@ static void conn_reply(struct mrt_engine *eng, struct ctl_conn *k)
 		 * (NETDEV_UNREGISTER): as nlview and the MRT calls see it */
 		vif_prune_gone(eng);
 		t = table_find(eng, k->family, k->table_id);
+		if (t) /* what the in-kernel fast path counted */
+			fastpath_fold_all(t);
 		rc = t ? ctl_encode_state(&k->out, t, (uint32_t)getpid(),
 					  engine_now_ns(eng))
 		       : -ENOENT;

@@ -22,6 +22,7 @@
 #include "cksum.h"
 #include "dp_priv.h"
 #include "engine_priv.h"
+#include "fastpath.h"
 #include "forward.h"
 #include "mfc.h"
 #include "regdev.h"
@@ -247,6 +248,7 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 
 	if (!dp)
 		return;
+	fastpath_stop_locked(eng, t); /* detached before the captures go */
 	for (i = 0; i < DP_MAXCAP; i++)
 		if (dp->caps[i].t == t)
 			dp_cap_close(eng, dp, &dp->caps[i]);
@@ -430,6 +432,7 @@ void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
 	}
 	dp_decap_sync(eng, dp, NULL);
 	dp_nonmif6_sync(eng, dp, NULL, NULL);
+	fastpath_sync_locked(eng, dp); /* MRTSHIM_FASTPATH=bpf */
 }
 
 /* The stand-in device of a register or tunnel vif goes with the vif, as

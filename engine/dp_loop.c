@@ -18,6 +18,7 @@
 #include "ctl.h"
 #include "dp_priv.h"
 #include "engine_priv.h"
+#include "fastpath.h"
 #include "forward.h"
 #include "register.h"
 #include "sys.h"
@@ -240,6 +241,8 @@ static void *dp_thread(void *arg)
 		if (!dp->inherited && dp->want != dp->synced)
 			dp_sync_locked(eng, dp); /* a standby's: held */
 		if (gen != dp->gen) {
+			/* new captures get the fast path's filter */
+			fastpath_sync_locked(eng, dp);
 			gen = dp->gen;
 			n = 0;
 			pfd[n].fd = dp->evfd;

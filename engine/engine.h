@@ -342,6 +342,13 @@ int envconf_size(const char *s, size_t min, size_t max, size_t *out);
 /* 1/yes/true/on -> 1, 0/no/false/off -> 0 (any case). */
 int envconf_bool(const char *s, int *out);
 
+/* MRTSHIM_FASTPATH: "off" (or a no value) -> ENVCONF_FASTPATH_OFF, "bpf"
+ * -> ENVCONF_FASTPATH_BPF (the in-kernel fast path, fastpath.h), any
+ * case. */
+#define ENVCONF_FASTPATH_OFF 0
+#define ENVCONF_FASTPATH_BPF 1
+int envconf_fastpath(const char *s, int *out);
+
 /* Syslog facility: "daemon", "user", "local0".."local7"; a yes value
  * means "daemon". Out: the LOG_* facility value (already shifted). */
 int envconf_facility(const char *s, int *out);

@@ -129,6 +129,21 @@ int envconf_bool(const char *s, int *out)
 	return -EINVAL;
 }
 
+int envconf_fastpath(const char *s, int *out)
+{
+	int b;
+
+	if (s && !strcasecmp(s, "bpf")) {
+		*out = ENVCONF_FASTPATH_BPF;
+		return 0;
+	}
+	if (envconf_bool(s, &b) == 0 && b == 0) {
+		*out = ENVCONF_FASTPATH_OFF;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 int envconf_facility(const char *s, int *out)
 {
 	int yes;

@@ -8,6 +8,7 @@
 #include "mfc.h"
 
 #include "bwmeter.h"
+#include "fastpath.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -127,6 +128,8 @@ void mfc_link(struct mrt_table *t, struct mrt_mfc *c)
 void mfc_unlink_free(struct mrt_table *t, struct mrt_mfc *c)
 {
 	struct mrt_mfc **pp;
+
+	fastpath_mfc_gone(t, c); /* out of the kernel, counters kept */
 
 	for (pp = &t->hash[mfc_hash(&c->origin, &c->group)]; *pp;
 	     pp = &(*pp)->hnext)

@@ -18,6 +18,7 @@
 
 #include "dataplane.h"
 #include "engine_priv.h"
+#include "fastpath.h"
 
 #include <mrtshim/mrtshim.h>
 #include "mfc.h"
@@ -144,6 +145,7 @@ int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
 		if (!mrtsock)
 			c->flags |= MRT_MFC_STATIC;
 		mfc_log(eng, t, c, "updated");
+		fastpath_mfc_locked(t, c);
 		return 0;
 	}
 	if (!mfc_group_ok(t, g))
@@ -167,6 +169,7 @@ int mrt_mfc_add_locked(struct mrt_engine *eng, struct mrt_table *t,
 		unres_unlink(t, u);
 		dp_resolve_locked(eng, t, c, u);
 	}
+	fastpath_mfc_locked(t, c); /* after the queued packets */
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine_priv.h"
+#include "fastpath.h"
 #include "mfc.h"
 #include "table.h"
 #include "engine.h"
@@ -141,6 +142,9 @@ int mrt_ioctl(struct mrt_engine *eng, struct mrt_sock *s, unsigned long req,
 	engine_lock(eng);
 	vif_prune_gone(eng);
 	t = table_of_sock(eng, s);
+	if (t && !v6) /* what the in-kernel fast path counted */
+		fastpath_fold_ioctl(t, req == SIOCGETSGCNT, &u.sr.src,
+				    &u.sr.grp);
 	if (!t)
 		rc = -ENOENT;
 	else if (v6 && req == SIOCGETVIFCNT)

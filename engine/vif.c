@@ -14,6 +14,7 @@
 
 #include "dataplane.h"
 #include "engine_priv.h"
+#include "fastpath.h"
 
 /* "vif" or, for IPv6, "mif": the word the daemon's own logs use. */
 static const char *vif_word(const struct mrt_table *t)
@@ -257,6 +258,7 @@ int vif_delete(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 		 t->vifs[vifi].ifname);
 	dp_vif_removed_locked(eng, t, vifi);
 	memset(&t->vifs[vifi], 0, sizeof(t->vifs[vifi]));
+	fastpath_vifs_locked(t);
 	if (vifi == t->reg_vif)
 		t->reg_vif = -1;
 	if (vifi + 1 == t->maxvif) {

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fastpath_bpf.h - what the in-kernel fast path's programs
+ * (bpf/fastpath.bpf.c) and their loader (fastpath.c) share: the maps'
+ * keys and values. Fixed-width types only: compiled for the host and for
+ * the BPF target alike.
+ */
+#ifndef MRTSHIM_ENGINE_FASTPATH_BPF_H
+#define MRTSHIM_ENGINE_FASTPATH_BPF_H
+
+#include <linux/types.h>
+
+#define FP_MAXOIF 32	/* output vifs of an entry (MRT_MAXVIFS) */
+#define FP_MAXENT 16384 /* (S,G) entries offloaded at once */
+#define FP_MAXVIF 32	/* vif counters (MRT_MAXVIFS) */
+
+/* fp_ents key: an (S,G), both in network byte order */
+struct fp_key {
+	__u32 src, grp;
+};
+
+/* one output vif of an entry */
+struct fp_oif {
+	__u32 ifindex; /* its device */
+	__u8 vif;      /* its index, for the vif counters */
+	__u8 thr;      /* TTL threshold: a copy iff TTL > thr */
+	__u16 pad;
+};
+
+/* fp_ents value: an (S,G) the fast path forwards */
+struct fp_ent {
+	__u32 iif;    /* the parent vif's device */
+	__u32 idx;    /* its slot in fp_cnt */
+	__u16 maxlen; /* longest L3 packet every oif takes (MTU) */
+	__u8 pvif;    /* the parent vif's index */
+	__u8 noif;    /* oif[0..noif) used, highest vif first */
+	struct fp_oif oif[FP_MAXOIF];
+};
+
+/*
+ * fp_slot (per CPU, one element): the socket filter's decision for the
+ * packet it just saw, which tc ingress runs for next on the same CPU.
+ * The header fields tell that it is the same packet; the entry is a copy,
+ * so a packet decided before an MFC change goes out as decided.
+ */
+struct fp_slot {
+	__u32 valid;
+	__u32 iif;
+	__u32 src, grp;
+	__u16 id, tot, csum, pad;
+	struct fp_ent ent;
+};
+
+/* fp_cnt (per CPU, by fp_ent.idx): what SIOCGETSGCNT adds */
+struct fp_cnt {
+	__u64 pkts, bytes;
+};
+
+/* fp_vcnt (per CPU, by vif index): what SIOCGETVIFCNT adds */
+struct fp_vcnt {
+	__u64 pkt_in, bytes_in, pkt_out, bytes_out;
+};
+
+#endif
