@@ -6,7 +6,9 @@
 # packets of (S, G) with TTL 5 in a fast burst: A and B get every one once
 # with TTL 4 and valid checksums, C none; r0's capture saw none of them
 # (they were forwarded in the kernel: the shim log's "captured" count);
-# SIOCGETSGCNT and SIOCGETVIFCNT count all N + 1. A new (S, G2) still gives
+# SIOCGETSGCNT, SIOCGETVIFCNT and mrtshim show count all N + 1. (S, G3),
+# installed at once with r2's threshold 5, takes 20 packets of TTL 5 to A
+# and none to B (TTL > threshold, per oif). A new (S, G2) still gives
 # its NOCACHE, and packets of (OTHER, G) sent by C into r3 (its wrong
 # interface) a WRONGVIF on vif 3 and wrong_if 3, nothing forwarded. After
 # the mrouter exits no program of the shim is loaded any more (so none is
@@ -22,6 +24,7 @@ e2e_init
 command -v python3 >/dev/null || skip "python3 missing (the mrouter)"
 G=239.1.1.1
 G2=239.2.2.2
+G3=239.3.3.3 # installed at once, vif 2 with threshold 5
 OTHER=10.4.0.2 # C's address
 N=${FP_PACKETS:-300}
 MRTSHIM_CMD=${MRTSHIM_CMD:-$E2E_BUILD_DIR/tools/mrtshim}
@@ -66,7 +69,7 @@ import fcntl, os, select, socket, struct, sys, time
 # r0..r3; (OTHER, G1) from vif 0 to 1 and 3 at once; the first NOCACHE of
 # (SRC, G1) answered with (SRC, G1) from vif 0 to 1 and 2; upcalls
 # counted; at STOP the counters, then exit (the close is the teardown).
-ready, stop, src, g1, g2, other = sys.argv[1:]
+ready, stop, src, g1, g2, other, g3 = sys.argv[1:]
 IP = socket.IPPROTO_IP
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IGMP)
 s.setsockopt(IP, 200, struct.pack("i", 1))  # MRT_INIT
@@ -76,16 +79,17 @@ for vifi, dev in enumerate(("r0", "r1", "r2", "r3")):
                                       socket.if_nametoindex(dev), 0))
 
 
-def add(o, g, oifs):  # MRT_ADD_MFC, parent vif 0
+def add(o, g, oifs, thr=None):  # MRT_ADD_MFC, parent vif 0
     ttls = bytearray([0] * 32)
     for v in oifs:
-        ttls[v] = 1
+        ttls[v] = (thr or {}).get(v, 1)
     s.setsockopt(IP, 204, struct.pack("=4s4sH32s2x4i", socket.inet_aton(o),
                                       socket.inet_aton(g), 0, bytes(ttls),
                                       0, 0, 0, 0))
 
 
 add(other, g1, (1, 3))
+add(src, g3, (1, 2), {2: 5})  # TTL 5 passes vif 1's threshold, not vif 2's
 open(ready, "w").write("ok\n")
 n = {}
 t0 = time.time()
@@ -104,7 +108,7 @@ while not os.path.exists(stop) and time.time() - t0 < 60:
     if kind == 1 and so == src and gr == g1:
         add(src, g1, (1, 2))
         open(stop + ".mfc", "w").write("ok\n")
-for o, g, tag in ((src, g1, "sg"), (other, g1, "other")):
+for o, g, tag in ((src, g1, "sg"), (other, g1, "other"), (src, g3, "g3")):
     req = struct.pack("=4s4sQQQ", socket.inet_aton(o), socket.inet_aton(g),
                       0, 0, 0)
     r = fcntl.ioctl(s, 0x89E1, req)  # SIOCGETSGCNT
@@ -122,7 +126,7 @@ mapfile -t prefix < <(daemon_prefix fp_mrouter shimlog)
 say "start: MRTSHIM_FASTPATH=bpf ${prefix[*]} python3 fp_mrouter.py"
 MRTSHIM_FASTPATH=bpf ip netns exec "$NS_R" env MRTSHIM_FASTPATH=bpf \
 	"${prefix[@]}" python3 "$E2E_TMP/fp_mrouter.py" "$E2E_TMP/fp.ready" \
-	"$E2E_TMP/fp.stop" "$SRC_ADDR" "$G" "$G2" "$OTHER" \
+	"$E2E_TMP/fp.stop" "$SRC_ADDR" "$G" "$G2" "$OTHER" "$G3" \
 	>"$E2E_TMP/fp_mrouter.log" 2>&1 &
 MR_PID=$!
 track_pid "$MR_PID"
@@ -150,6 +154,13 @@ send "$G" "$N" 5 5000 0
 
 expect_recv A "receiver A (oif)" $((N + 1)) 4
 expect_recv B "receiver B (oif)" $((N + 1)) 4
+# TTL 5 against thresholds 1 (r1) and 5 (r2): A gets them, B none
+recv_start A3 "$NS_A" "$G3" -p 5003 -n 20 -w 5000
+recv_start B3 "$NS_B" "$G3" -p 5003 -j 0 -w 3000
+send "$G3" 20 5 5003 0
+expect_recv A3 "receiver A of G3 (threshold 1)" 20 4
+expect_wire B3 "receiver B of G3 (threshold 5, TTL 5)" 0
+
 # C sends (OTHER, G) into r3 while it listens: not an oif of (S, G), and
 # (OTHER, G)'s parent is r0, so wrong interface: nothing comes back
 nsx "$NS_C" "$E2E_MCAST_TOOL" send -i eth0 -g "$G" -n 3 -t 5 -p 5001 -I 2
@@ -169,13 +180,15 @@ if [ -x "$MRTSHIM_CMD" ]; then
 	python3 - "$E2E_TMP/show.json" "$G" "$SRC_ADDR" $((N + 1)) <<'PY' ||
 import json, sys
 path, grp, src, n = sys.argv[1:]
+m3 = 20  # G3's, out r1 only
 d = json.load(open(path))
 m = [e for e in d["mfc"] if e["dst"] == grp and e["src"] == src]
 assert len(m) == 1, d["mfc"]
 assert m[0]["packets"] == int(n), (m[0], n)
 vifs = {v["index"]: v for v in d["vifs"]}
-assert vifs[0]["pkts_in"] == int(n), vifs[0]
-assert vifs[1]["pkts_out"] == int(n) == vifs[2]["pkts_out"], vifs
+assert vifs[0]["pkts_in"] == int(n) + m3, vifs[0]
+assert vifs[1]["pkts_out"] == int(n) + m3, vifs[1]
+assert vifs[2]["pkts_out"] == int(n), vifs[2]
 print("show ok: packets", m[0]["packets"])
 PY
 		fail "mrtshim show --json does not count the kernel's packets"
@@ -194,9 +207,10 @@ bytes=$(((N + 1) * 128))
 [ "$(kv sg_wrong_if)" = 0 ] || fail "SIOCGETSGCNT wrong_if != 0"
 [ "$(kv other_wrong_if)" = 3 ] || fail "(OTHER, G) wrong_if != 3"
 [ "$(kv other_pkt)" = 3 ] || fail "(OTHER, G) pkt != 3 (ipmr counts them)"
-[ "$(kv vif0_in)" = $((N + 1)) ] || fail "vif 0 in != $((N + 1))"
-[ "$(kv vif0_ibytes)" = "$bytes" ] || fail "vif 0 in bytes != $bytes"
-[ "$(kv vif1_out)" = $((N + 1)) ] || fail "vif 1 out != $((N + 1))"
+[ "$(kv g3_pkt)" = 20 ] || fail "(S, G3) pkt != 20"
+[ "$(kv vif0_in)" = $((N + 21)) ] || fail "vif 0 in != $((N + 21))"
+[ "$(kv vif0_ibytes)" = $((bytes + 20 * 128)) ] || fail "vif 0 in bytes wrong"
+[ "$(kv vif1_out)" = $((N + 21)) ] || fail "vif 1 out != $((N + 21))"
 [ "$(kv vif2_out)" = $((N + 1)) ] || fail "vif 2 out != $((N + 1))"
 [ "$(kv vif2_obytes)" = "$bytes" ] || fail "vif 2 out bytes != $bytes"
 [ "$(kv vif3_out)" = 0 ] || fail "vif 3 out != 0"
