@@ -5,6 +5,8 @@
  * report with the send rate and this process's CPU time (kernel forwarding
  * runs in softirq and mostly lands here, not in the router process).
  * IPv6 addresses send IPv6 (-t is then the hop limit, -I the interface).
+ * Payloads of BENCH_TS_LEN bytes or more carry the send time (bench_pkt.h),
+ * taken once per sendmmsg batch: with -b 1 (paced) it is per packet.
  *   mcgen -S src -g group [-I ifname] [-p port] [-t ttl] [-n count]
  *         [-l len] [-b batch] [-r pps] [-w]  (-w: warm-up, 20 ms apart)
  */
@@ -13,9 +15,11 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -151,7 +155,8 @@ static long send_batch(int fd, const struct gen_opts *o, const void *to,
 {
 	struct mmsghdr msgs[MAX_BATCH];
 	struct iovec iov[MAX_BATCH];
-	int i, done = 0, rc;
+	int i, done = 0, rc, ts = (size_t)o->len >= BENCH_TS_LEN;
+	uint64_t now = ts ? bench_now_ns() : 0;
 
 	memset(msgs, 0, sizeof(msgs[0]) * (size_t)n);
 	for (i = 0; i < n; i++) {
@@ -159,7 +164,10 @@ static long send_batch(int fd, const struct gen_opts *o, const void *to,
 
 		h->magic = htonl(BENCH_MAGIC);
 		h->seq = htonl(first + (uint32_t)i);
-		h->flags = htonl(o->warm ? BENCH_F_WARM : 0);
+		h->flags = htonl((o->warm ? BENCH_F_WARM : 0) |
+				 (ts ? BENCH_F_TS : 0));
+		if (ts)
+			memcpy(bufs[i] + BENCH_TS_OFF, &now, sizeof(now));
 		iov[i].iov_base = bufs[i];
 		iov[i].iov_len = (size_t)o->len;
 		msgs[i].msg_hdr.msg_iov = &iov[i];
@@ -213,6 +221,8 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	if (!bufs)
 		return 1;
+	/* pacing: wake when due, not up to 50 us later (the default slack) */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	fd = o.af == AF_INET6 ? open_sock6(&o) : open_sock(&o);
 	if (fd < 0) {
 		fprintf(stderr, "mcgen: socket: %s\n", strerror(-fd));

@@ -5,9 +5,12 @@
  * seen), then prints one result line. Stops after idle_ms without a
  * packet once measured packets arrived, at max_ms, or on SIGTERM/SIGINT.
  *   mcsink -g group -i ifaddr|ifname [-p port] [-n expected] [-I idle_ms]
- *          [-W max_ms] [-T expected_ttl]
+ *          [-W max_ms] [-T expected_ttl] [-L latency_file]
  * An IPv6 group joins on interface -i ifname, -T is then the hop limit.
  * Prints "ready" once joined and "warm" at the first warm-up packet.
+ * Packets with a send time (BENCH_F_TS) give the one-way latency: the
+ * time after recvmmsg returned minus the send time; the result line has
+ * its p50/p99/max, and -L writes every sample (ns, one a line) to a file.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +38,7 @@ struct sink_opts {
 	int port, ttl;
 	long expected;
 	long idle_ms, max_ms;
+	const char *latfile; /* -L: the latency samples, ns */
 };
 
 struct sink_stats {
@@ -47,13 +51,15 @@ struct sink_stats {
 	int ttl_min, ttl_max;	    /* TTL seen on measured packets */
 	uint64_t first_ns, last_ns; /* first/last measured packet */
 	uint8_t *seen;		    /* bitmap of seq, expected bits */
+	uint32_t *lat;		    /* latency samples (ns, clamped) */
+	long nlat;		    /* ... how many (at most expected) */
 };
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: mcsink -g group -i ifaddr|ifname [-p port] "
 			"[-n expected] [-I idle_ms] [-W max_ms] "
-			"[-T ttl]\n");
+			"[-T ttl] [-L latency_file]\n");
 	exit(2);
 }
 
@@ -67,7 +73,7 @@ static void parse(int argc, char **argv, struct sink_opts *o)
 	o->idle_ms = 1000;
 	o->max_ms = 60000;
 	o->ttl = -1;
-	while ((c = getopt(argc, argv, "g:i:p:n:I:W:T:")) != -1) {
+	while ((c = getopt(argc, argv, "g:i:p:n:I:W:T:L:")) != -1) {
 		switch (c) {
 		case 'g':
 			if (inet_pton(AF_INET, optarg, &o->grp) == 1)
@@ -94,6 +100,9 @@ static void parse(int argc, char **argv, struct sink_opts *o)
 			break;
 		case 'T':
 			o->ttl = atoi(optarg);
+			break;
+		case 'L':
+			o->latfile = optarg;
 			break;
 		default:
 			usage();
@@ -191,6 +200,16 @@ static void account(struct sink_stats *st, const struct sink_opts *o,
 		st->foreign++;
 		return;
 	}
+	if ((ntohl(h.flags) & BENCH_F_TS) && len >= BENCH_TS_LEN &&
+	    st->nlat < o->expected) {
+		uint64_t sent;
+
+		memcpy(&sent, buf + BENCH_TS_OFF, sizeof(sent));
+		st->lat[st->nlat++] =
+		    now <= sent ? 0
+		    : now - sent > UINT32_MAX ? UINT32_MAX
+					     : (uint32_t)(now - sent);
+	}
 	if (!st->rx++)
 		st->first_ns = now;
 	st->last_ns = now;
@@ -259,19 +278,52 @@ static int run(int fd, const struct sink_opts *o, struct sink_stats *st,
 	return 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* the q-quantile (0..1) of n sorted samples, in us */
+static double quantile_us(const uint32_t *v, long n, double q)
+{
+	long i = (long)(q * (double)(n - 1) + 0.5);
+
+	return n ? (double)v[i] / 1e3 : 0.0;
+}
+
+/* sort the latency samples, write them (-L); 0 or -errno */
+static int latencies(struct sink_stats *st, const struct sink_opts *o)
+{
+	FILE *f;
+	long i;
+
+	qsort(st->lat, (size_t)st->nlat, sizeof(st->lat[0]), cmp_u32);
+	if (!o->latfile)
+		return 0;
+	f = fopen(o->latfile, "w");
+	if (!f)
+		return -errno;
+	for (i = 0; i < st->nlat; i++)
+		fprintf(f, "%u\n", st->lat[i]);
+	return fclose(f) ? -errno : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sink_stats st;
 	struct sink_opts o;
 	sigset_t stopset;
 	double secs;
-	int fd;
+	int fd, rc;
 
 	parse(argc, argv, &o);
 	memset(&st, 0, sizeof(st));
 	st.ttl_min = -1;
 	st.seen = calloc((size_t)o.expected / 8 + 1, 1);
-	if (!st.seen)
+	st.lat = calloc((size_t)o.expected, sizeof(st.lat[0]));
+	if (!st.seen || !st.lat)
 		return 1;
 	/* SIGTERM/SIGINT end the run and still print the result */
 	sigemptyset(&stopset);
@@ -289,11 +341,19 @@ int main(int argc, char **argv)
 		return 1;
 	close(fd);
 	secs = st.rx > 1 ? (double)(st.last_ns - st.first_ns) / 1e9 : 0.0;
+	rc = latencies(&st, &o);
+	if (rc)
+		fprintf(stderr, "mcsink: %s: %s\n", o.latfile, strerror(-rc));
 	printf("mcsink rx=%ld unique=%ld dup=%ld warm=%ld foreign=%ld "
-	       "ttl_min=%d ttl_max=%d ttl_bad=%ld secs=%.6f pps=%.0f\n",
+	       "ttl_min=%d ttl_max=%d ttl_bad=%ld secs=%.6f pps=%.0f "
+	       "lat_n=%ld lat_p50_us=%.1f lat_p99_us=%.1f lat_max_us=%.1f\n",
 	       st.rx, st.unique, st.dup, st.warm, st.foreign, st.ttl_min,
 	       st.ttl_max, st.ttl_bad, secs,
-	       secs > 0 ? (double)st.unique / secs : 0.0);
+	       secs > 0 ? (double)st.unique / secs : 0.0, st.nlat,
+	       quantile_us(st.lat, st.nlat, 0.5),
+	       quantile_us(st.lat, st.nlat, 0.99),
+	       quantile_us(st.lat, st.nlat, 1.0));
 	free(st.seen);
+	free(st.lat);
 	return 0;
 }
