@@ -11,6 +11,7 @@ pkgs=(build-essential cmake pkg-config libpcap-dev check
       libsubunit-dev libseccomp-dev iproute2 procps strace tcpdump
       smcroute igmpproxy frr kmod debhelper dpkg-dev fakeroot
       clang libclang-rt-14-dev clang-format clang-tidy)
+pkgs+=(nftables ethtool python3-matplotlib) # bench/compare.sh (nftcopy, plot)
 
 missing=()
 for p in "${pkgs[@]}"; do
