@@ -76,6 +76,9 @@ struct mrt_host {
 	/* bytes of capture ring per vif device (MRTSHIM_CAPTURE_BUFFER);
 	 * 0 = the default, 8 MiB */
 	size_t capture_buffer;
+	/* the in-kernel fast path (MRTSHIM_FASTPATH, envconf_fastpath):
+	 * ENVCONF_FASTPATH_OFF (0, the default) or ENVCONF_FASTPATH_BPF */
+	int fastpath;
 	/* 1: answer MRT6_* and the v6 counter ioctls even while
 	 * MRT_HAVE_V6_DATAPLANE is 0 (unit tests of the control plane);
 	 * 0: as MRT_HAVE_V6_DATAPLANE says (production) */

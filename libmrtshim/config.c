@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * config.c - MRTSHIM_DISABLE, MRTSHIM_CAPTURE_BUFFER and MRTSHIM_INTERFACES
- * (libmrtshim(7)), read once with secure_getenv (a setuid program gets
- * none: torsocks' is_suid). A bad value is reported and the default kept.
+ * config.c - MRTSHIM_DISABLE, MRTSHIM_CAPTURE_BUFFER, MRTSHIM_INTERFACES and
+ * MRTSHIM_FASTPATH (libmrtshim(7)), read once with secure_getenv (a
+ * setuid program gets none: torsocks' is_suid). A bad value is reported
+ * and the default kept.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,20 @@ static void read_interfaces(void)
 		  shim_config.interfaces);
 }
 
+static void read_fastpath(void)
+{
+	const char *v = secure_getenv("MRTSHIM_FASTPATH");
+	int mode;
+
+	if (!v || !*v)
+		return;
+	if (envconf_fastpath(v, &mode) < 0) {
+		shim_log_config("MRTSHIM_FASTPATH=%s: not off or bpf; off", v);
+		return;
+	}
+	shim_config.fastpath = mode;
+}
+
 void shim_config_init(void)
 {
 	if (bad_disable)
@@ -80,4 +95,5 @@ void shim_config_init(void)
 				bad_disable);
 	read_capture_buffer();
 	read_interfaces();
+	read_fastpath();
 }

@@ -206,6 +206,7 @@ struct mrt_engine *shim_engine_get(void)
 	if (!eng) {
 		shim_host.log_level = shim_log_level;
 		shim_host.capture_buffer = shim_config.capture_buffer;
+		shim_host.fastpath = shim_config.fastpath;
 		rc = (engine_create(&shim_host, &eng));
 		if (rc < 0) {
 			eng = NULL;

@@ -365,7 +365,7 @@ static bool settings_print(bool *off)
 	    "MRTSHIM_LOG_LEVEL",      "MRTSHIM_DEBUG",
 	    "MRTSHIM_LOG_FILE",	      "MRTSHIM_LOG_SYSLOG",
 	    "MRTSHIM_CAPTURE_BUFFER", "MRTSHIM_INTERFACES",
-	    "MRTSHIM_DISABLE",
+	    "MRTSHIM_DISABLE",	      "MRTSHIM_FASTPATH",
 	};
 	const char *v;
 	bool ok = true, any = false, bad;
@@ -397,6 +397,9 @@ static bool settings_print(bool *off)
 			bad = envconf_bool(v, &x) < 0;
 			if (!bad && x)
 				*off = true;
+			break;
+		case 7:
+			bad = envconf_fastpath(v, &x) < 0;
 			break;
 		default:
 			bad = false;

@@ -117,6 +117,32 @@ START_TEST(test_bool)
 }
 END_TEST
 
+/* MRTSHIM_FASTPATH: bpf or a no value, any case; nothing else */
+START_TEST(test_fastpath)
+{
+	int v = -1;
+
+	ck_assert_int_eq(envconf_fastpath("bpf", &v), 0);
+	ck_assert_int_eq(v, ENVCONF_FASTPATH_BPF);
+	ck_assert_int_eq(envconf_fastpath("BPF", &v), 0);
+	ck_assert_int_eq(v, ENVCONF_FASTPATH_BPF);
+	ck_assert_int_eq(envconf_fastpath("off", &v), 0);
+	ck_assert_int_eq(v, ENVCONF_FASTPATH_OFF);
+	ck_assert_int_eq(envconf_fastpath("No", &v), 0);
+	ck_assert_int_eq(v, ENVCONF_FASTPATH_OFF);
+	ck_assert_int_eq(envconf_fastpath("0", &v), 0);
+	ck_assert_int_eq(v, ENVCONF_FASTPATH_OFF);
+	v = 5;
+	ck_assert_int_eq(envconf_fastpath("on", &v), -EINVAL); /* which? */
+	ck_assert_int_eq(envconf_fastpath("1", &v), -EINVAL);
+	ck_assert_int_eq(envconf_fastpath("xdp", &v), -EINVAL);
+	ck_assert_int_eq(envconf_fastpath("bpf ", &v), -EINVAL);
+	ck_assert_int_eq(envconf_fastpath("", &v), -EINVAL);
+	ck_assert_int_eq(envconf_fastpath(NULL, &v), -EINVAL);
+	ck_assert_int_eq(v, 5);
+}
+END_TEST
+
 START_TEST(test_facility)
 {
 	int f = -1;
@@ -177,6 +203,7 @@ static Suite *envconf_suite(void)
 	tcase_add_test(tc, test_level_names);
 	tcase_add_test(tc, test_size);
 	tcase_add_test(tc, test_bool);
+	tcase_add_test(tc, test_fastpath);
 	tcase_add_test(tc, test_facility);
 	tcase_add_test(tc, test_list);
 	suite_add_tcase(s, tc);
