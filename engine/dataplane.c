@@ -56,6 +56,7 @@ struct dp *dp_get(struct mrt_engine *eng)
 		dp->caps[i].cap.fd = dp->caps[i].out.fd = -1;
 	dp->rpfnl.eng = eng;
 	dp->rpfnl.fd = -1;
+	fastpath_init(&dp->fp, eng);
 	if (!eng->host.xmit) { /* the transmit seam: tests, no kernel */
 		dp->rpf.lookup = rpf_nl_lookup;
 		dp->rpf.sysctl = rpf_proc_sysctl;
@@ -509,6 +510,7 @@ void dp_shutdown(struct mrt_engine *eng)
 		engine_close_fd(eng, dp->nm6.fd);
 	dp->nm6.fd = -1;
 	rpf_nl_close(&dp->rpfnl);
+	fastpath_exit(&dp->fp);
 	tunnel_close_locked(eng, dp);
 	register_close_locked(eng, dp);
 	register6_close_locked(eng, dp);

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "capture.h"
+#include "fastpath.h"
 #include "igmpin.h"
 #include "mldin.h"
 #include "nonmif6.h"
@@ -146,6 +147,7 @@ struct dp {
 	struct rpf rpf;	       /* rp_filter before ip_mr_input (rpf.h) */
 	struct rpf_nl rpfnl;   /* its route lookups */
 	struct dp_owner *own;  /* MAP_SHARED, NULL until the thread runs */
+	struct fastpath fp;    /* MRTSHIM_FASTPATH=bpf (fastpath.h) */
 	const char *igmp_path; /* /proc/net/igmp (tests override) */
 	struct dp_stats st;
 	struct dp_self self[DP_SELF_RING]; /* ring, see struct dp_self */

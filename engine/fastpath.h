@@ -4,20 +4,66 @@
  * eBPF programs (bpf/fastpath.bpf.c) that forward, inside the kernel,
  * the IPv4 (S,G) entries of the default table that they can forward
  * exactly as ip_mr_forward would, kept in step with the MFC by these
- * hooks. Off unless asked for; any failure leaves the userspace path
- * doing everything. All functions expect the engine lock and do nothing
- * while the fast path is off.
+ * hooks (fastpath.c); fastpath_load.c holds the kernel objects. Off
+ * unless asked for (mrt_host.fastpath); any failure leaves the userspace
+ * path doing everything. All functions expect the engine lock and do
+ * nothing while the fast path is off.
  */
 #ifndef MRTSHIM_ENGINE_FASTPATH_H
 #define MRTSHIM_ENGINE_FASTPATH_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "fastpath_bpf.h"
 #include "mrt_state.h"
 
 struct mrt_engine;
 struct dp;
 
+/* What fastpath.c installed for one offloaded entry; its index in
+ * fastpath.side is its fp_cnt slot. */
+struct fastpath_side {
+	struct mrt_mfc *c; /* NULL = free */
+	struct fp_key key;
+	struct fp_ent ent;
+	uint64_t pkts, bytes; /* fp_cnt sums already added to c */
+};
+
+/*
+ * The fast path of one engine: a member of its data plane (struct dp).
+ * It serves at most one table, t, whose t->fp points back here while it
+ * does. Guarded by the engine lock.
+ */
+struct fastpath {
+	struct mrt_engine *eng;
+	struct dp *dp;	     /* set by the engine thread's first sync */
+	struct mrt_table *t; /* the table served (t->fp), NULL = none yet */
+	bool tried, on;	     /* loading tried (once) / maps and programs up */
+	pid_t pid; /* the process that last brought the maps up to date */
+	/* maps and programs (fastpath_load.c), -1 = none */
+	int ents_fd, slot_fd, cnt_fd, vcnt_fd, sock_fd, tc_fd;
+	int link[FP_MAXVIF];	/* TCX link fd by vif, -1 = none */
+	int link_if[FP_MAXVIF]; /* its device */
+	/* allocated with the maps (fastpath_load.c): */
+	struct fastpath_side *side; /* FP_MAXENT, by fp_cnt slot */
+	uint32_t *hash;		    /* FP_HSIZE: side index + 1, 0 = empty */
+	unsigned next;		    /* where the next free slot is looked for */
+	struct fp_vcnt vseen[FP_MAXVIF]; /* fp_vcnt sums already folded */
+	int ncpu;      /* CPUs the per-CPU maps have values for */
+	char why[200]; /* why loading failed */
+};
+
+#define FP_HSIZE (2 * FP_MAXENT) /* fastpath.hash: a power of 2 */
+
+/* dp_get / dp_shutdown: nothing loaded yet; everything closed and
+ * freed, the table served let go. */
+void fastpath_init(struct fastpath *fp, struct mrt_engine *eng);
+void fastpath_exit(struct fastpath *fp);
+
 /* The engine thread's catch-up (dp_sync_locked): load the programs on
- * first use if MRTSHIM_FASTPATH asks for them, attach them to the vifs'
+ * first use if host.fastpath asks for them, attach them to the vifs'
  * devices and capture sockets, and bring every entry up to date. */
 void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp);
 
@@ -42,8 +88,5 @@ void fastpath_fold_ioctl(struct mrt_table *t, bool sg,
 /* t's mrouter is gone (MRT_DONE, close, exit): counters folded, entries
  * out, programs detached (the last table: everything closed). */
 void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t);
-
-/* "bpf" (TCX ingress + capture socket filter) or "off", and why. */
-const char *fastpath_state(void);
 
 #endif

@@ -76,6 +76,7 @@ struct mrt_vif {
 
 struct mrt_bwmeter; /* bwmeter.h */
 struct mrt_bwstate; /* bwmeter.h */
+struct fastpath;    /* fastpath.h */
 
 /* A resolved MFC entry: (S,G), (*,G) or (*,*). */
 struct mrt_mfc {
@@ -144,6 +145,10 @@ struct mrt_table {
 				     * engine thread has set up (or tried to) */
 	uint32_t api_config;	/* MRT_API_CONFIG accepted bits, 0 at INIT */
 	struct mrt_bwstate *bw; /* meters' batch and timers, NULL = none */
+	/* the in-kernel fast path serving this table (fastpath.h), NULL =
+	 * none; fp_nent: its entries the kernel forwards now */
+	struct fastpath *fp;
+	uint32_t fp_nent;
 };
 
 /* What the daemon asked to receive as control messages (IP_PKTINFO...). */

@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fastpath_load.c - a tiny loader for the in-kernel fast path
+ * (fastpath_load.h): bpf/fastpath.bpf.c, compiled by clang at build time
+ * and embedded (bpf/fastpath_obj.c), loaded through the bpf(2) system
+ * call with its map relocations patched by name (no libbpf); the maps'
+ * elements; TCX ingress links and capture socket filters. The links are
+ * file descriptors: they go with the process, so nothing stays attached
+ * after it exits.
+ *
+ * Why TCX ingress + a capture socket filter and not XDP: an XDP redirect
+ * into a veth is dropped unless the peer (often in a namespace the shim
+ * does not control) has NAPI, i.e. an XDP program or GRO (measured on
+ * 6.18: 5 of 5 redirected packets lost, no counter on either side); an
+ * XDP redirect also takes the packet away from local delivery.
+ * bpf_clone_redirect at tc ingress works on any device and lets the
+ * original go on. Packet sockets see a packet before tc, so the
+ * capture's filter is where each packet is decided once (fp_sock) and tc
+ * ingress only carries the decision out (fp_tc): a packet is forwarded
+ * in the kernel or captured, never both, never neither.
+ */
+#include "fastpath_load.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "dp_priv.h" /* before linux/bpf.h: pcap has a struct bpf_insn */
+#define bpf_insn fp_kinsn
+#include <linux/bpf.h>
+#undef bpf_insn
+#include "engine_priv.h"
+#include "sys.h"
+
+#define FP_TCX_INGRESS 46 /* BPF_TCX_INGRESS, Linux 6.6 */
+#ifndef SO_ATTACH_BPF
+#define SO_ATTACH_BPF 50
+#endif
+#ifndef SO_GET_FILTER
+#define SO_GET_FILTER 26
+#endif
+#define FP_LOG (64 * 1024)
+
+#ifdef MRTSHIM_HAVE_FASTPATH_BPF
+extern const unsigned char mrtshim_fp_obj[], mrtshim_fp_obj_end[];
+#endif
+
+static int load_bpf(int cmd, union bpf_attr *a)
+{
+	long rc = syscall(__NR_bpf, cmd, a, sizeof(*a));
+
+	return rc < 0 ? -errno : (int)rc;
+}
+
+#ifdef MRTSHIM_HAVE_FASTPATH_BPF
+static int load_map(unsigned type, unsigned ks, unsigned vs, unsigned n,
+		    const char *name)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = type;
+	a.key_size = ks;
+	a.value_size = vs;
+	a.max_entries = n;
+	snprintf(a.map_name, sizeof(a.map_name), "%s", name);
+	return load_bpf(BPF_MAP_CREATE, &a);
+}
+#endif
+
+int fastpath_load_update(int fd, const void *k, const void *v)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)fd;
+	a.key = (uintptr_t)k;
+	a.value = (uintptr_t)v;
+	a.flags = BPF_ANY;
+	return load_bpf(BPF_MAP_UPDATE_ELEM, &a);
+}
+
+static int load_lookup(int fd, const void *k, void *v)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)fd;
+	a.key = (uintptr_t)k;
+	a.value = (uintptr_t)v;
+	return load_bpf(BPF_MAP_LOOKUP_ELEM, &a);
+}
+
+int fastpath_load_delete(int fd, const void *k)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)fd;
+	a.key = (uintptr_t)k;
+	return load_bpf(BPF_MAP_DELETE_ELEM, &a);
+}
+
+void fastpath_load_empty(int fd)
+{
+	struct fp_key k, next;
+	union bpf_attr a;
+	unsigned n = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.map_fd = (uint32_t)fd;
+	a.key = 0; /* the first key */
+	a.next_key = (uintptr_t)&next;
+	while (n++ < 2 * FP_MAXENT && load_bpf(BPF_MAP_GET_NEXT_KEY, &a) == 0) {
+		k = next;
+		fastpath_load_delete(fd, &k);
+		a.key = 0; /* deleted: from the start again */
+	}
+}
+
+#ifdef MRTSHIM_HAVE_FASTPATH_BPF
+/* CPUs a per-CPU map has values for: /sys/devices/system/cpu/possible */
+static int load_ncpu(void)
+{
+	char buf[64] = "";
+	int fd, lo, hi, n = 0;
+	ssize_t r;
+	char *p = buf;
+
+	fd = sys_open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC,
+		      0);
+	if (fd < 0)
+		return -errno;
+	r = sys_read(fd, buf, sizeof(buf) - 1);
+	sys_close(fd);
+	if (r <= 0)
+		return -EIO;
+	while (*p >= '0' && *p <= '9') {
+		lo = hi = (int)strtol(p, &p, 10);
+		if (*p == '-')
+			hi = (int)strtol(p + 1, &p, 10);
+		if (hi >= lo)
+			n = hi + 1;
+		if (*p == ',')
+			p++;
+	}
+	return n > 0 ? n : -EIO;
+}
+
+static const Elf64_Shdr *load_section(const Elf64_Ehdr *eh, size_t len,
+				      const char *name, unsigned *idx)
+{
+	const Elf64_Shdr *sh = (const void *)((const char *)eh + eh->e_shoff);
+	const char *names;
+	unsigned i;
+
+	if (eh->e_shoff + (size_t)eh->e_shnum * sizeof(*sh) > len ||
+	    eh->e_shstrndx >= eh->e_shnum)
+		return NULL;
+	names = (const char *)eh + sh[eh->e_shstrndx].sh_offset;
+	for (i = 0; i < eh->e_shnum; i++)
+		if (sh[i].sh_name < sh[eh->e_shstrndx].sh_size &&
+		    !strcmp(names + sh[i].sh_name, name)) {
+			if (idx)
+				*idx = i;
+			return &sh[i];
+		}
+	return NULL;
+}
+
+/* The map fd a relocation's symbol names (fastpath.bpf.c's maps). */
+static int load_map_named(const struct fastpath *fp, const char *name)
+{
+	if (!strcmp(name, "fp_ents"))
+		return fp->ents_fd;
+	if (!strcmp(name, "fp_slotm"))
+		return fp->slot_fd;
+	if (!strcmp(name, "fp_cnt"))
+		return fp->cnt_fd;
+	if (!strcmp(name, "fp_vcnt"))
+		return fp->vcnt_fd;
+	return -1;
+}
+
+/* Load program section sec of the embedded object as type. fd or
+ * -errno, fp->why saying why. */
+static int load_prog(struct fastpath *fp, const char *sec, unsigned type)
+{
+	const unsigned char *obj = mrtshim_fp_obj;
+	size_t len = (size_t)(mrtshim_fp_obj_end - mrtshim_fp_obj);
+	const Elf64_Ehdr *eh = (const void *)obj;
+	const Elf64_Shdr *ps, *rs, *ss, *strs, *sh;
+	const Elf64_Sym *syms;
+	char rname[64], *log = NULL;
+	struct fp_kinsn *insn;
+	union bpf_attr a;
+	unsigned pi, i, n;
+	int fd;
+
+	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG)) {
+		snprintf(fp->why, sizeof(fp->why),
+			 "embedded object unreadable");
+		return -ENOEXEC;
+	}
+	sh = (const void *)(obj + eh->e_shoff);
+	ps = load_section(eh, len, sec, &pi);
+	ss = load_section(eh, len, ".symtab", NULL);
+	if (!ps || !ss || ss->sh_link >= eh->e_shnum) {
+		snprintf(fp->why, sizeof(fp->why), "no section %s", sec);
+		return -ENOEXEC;
+	}
+	strs = &sh[ss->sh_link];
+	syms = (const void *)(obj + ss->sh_offset);
+	n = (unsigned)(ps->sh_size / sizeof(*insn));
+	insn = malloc(ps->sh_size);
+	if (!insn)
+		return -ENOMEM;
+	memcpy(insn, obj + ps->sh_offset, ps->sh_size);
+	snprintf(rname, sizeof(rname), ".rel%s", sec);
+	rs = load_section(eh, len, rname, NULL);
+	for (i = 0; rs && i < rs->sh_size / sizeof(Elf64_Rel); i++) {
+		const Elf64_Rel *r =
+		    (const void *)(obj + rs->sh_offset + i * sizeof(*r));
+		const Elf64_Sym *sym = &syms[ELF64_R_SYM(r->r_info)];
+		unsigned at = (unsigned)(r->r_offset / sizeof(*insn));
+		int mfd = load_map_named(
+		    fp, (const char *)obj + strs->sh_offset + sym->st_name);
+
+		if (at >= n || mfd < 0) {
+			free(insn);
+			snprintf(fp->why, sizeof(fp->why),
+				 "bad relocation in %s", sec);
+			return -ENOEXEC;
+		}
+		insn[at].src_reg = BPF_PSEUDO_MAP_FD;
+		insn[at].imm = mfd;
+	}
+	memset(&a, 0, sizeof(a));
+	a.prog_type = type;
+	a.insns = (uintptr_t)insn;
+	a.insn_cnt = n;
+	a.license = (uintptr_t) "Dual MIT/GPL";
+	snprintf(a.prog_name, sizeof(a.prog_name), "mrtshim_%s", sec);
+	fd = load_bpf(BPF_PROG_LOAD, &a);
+	if (fd < 0 && fd != -EPERM && (log = calloc(1, FP_LOG))) {
+		a.log_buf = (uintptr_t)log;
+		a.log_size = FP_LOG;
+		a.log_level = 1;
+		fd = load_bpf(BPF_PROG_LOAD, &a);
+	}
+	if (fd < 0) {
+		const char *l = log ? log + strlen(log) : "";
+
+		/* the verifier's last lines say why */
+		for (i = 0; log && l > log && i < 3; i++)
+			while (--l > log && l[-1] != '\n')
+				;
+		snprintf(fp->why, sizeof(fp->why), "loading %s: %s%s%s", sec,
+			 strerror(-fd), log ? ": " : "", log ? l : "");
+	}
+	free(log);
+	free(insn);
+	return fd;
+}
+#endif
+
+void fastpath_load_closefd(struct fastpath *fp, int *fd)
+{
+	if (*fd >= 0)
+		engine_close_fd(fp->eng, *fd);
+	*fd = -1;
+}
+
+void fastpath_load_close(struct fastpath *fp)
+{
+	int i;
+
+	for (i = 0; i < FP_MAXVIF; i++) {
+		fastpath_load_closefd(fp, &fp->link[i]);
+		fp->link_if[i] = 0;
+	}
+	fastpath_load_closefd(fp, &fp->sock_fd);
+	fastpath_load_closefd(fp, &fp->tc_fd);
+	fastpath_load_closefd(fp, &fp->ents_fd);
+	fastpath_load_closefd(fp, &fp->slot_fd);
+	fastpath_load_closefd(fp, &fp->cnt_fd);
+	fastpath_load_closefd(fp, &fp->vcnt_fd);
+	free(fp->side);
+	free(fp->hash);
+	fp->side = NULL;
+	fp->hash = NULL;
+	fp->on = false;
+}
+
+int fastpath_load_open(struct fastpath *fp)
+{
+#ifdef MRTSHIM_HAVE_FASTPATH_BPF
+	int *fds[] = {&fp->ents_fd, &fp->slot_fd, &fp->cnt_fd,
+		      &fp->vcnt_fd, &fp->sock_fd, &fp->tc_fd};
+	unsigned i;
+	int rc;
+
+	fp->ncpu = load_ncpu();
+	if (fp->ncpu < 0) {
+		snprintf(fp->why, sizeof(fp->why), "possible CPUs unknown");
+		return fp->ncpu;
+	}
+	fp->side = calloc(FP_MAXENT, sizeof(*fp->side));
+	fp->hash = calloc(FP_HSIZE, sizeof(*fp->hash));
+	if (!fp->side || !fp->hash) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	fp->ents_fd =
+	    load_map(BPF_MAP_TYPE_HASH, sizeof(struct fp_key),
+		     sizeof(struct fp_ent), FP_MAXENT, "mrtshim_ents");
+	fp->slot_fd = load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+			       sizeof(struct fp_slot), 1, "mrtshim_slot");
+	fp->cnt_fd = load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+			      sizeof(struct fp_cnt), FP_MAXENT, "mrtshim_cnt");
+	fp->vcnt_fd =
+	    load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fp_vcnt),
+		     FP_MAXVIF, "mrtshim_vcnt");
+	for (i = 0; i < 4; i++)
+		if (*fds[i] < 0) {
+			rc = *fds[i];
+			snprintf(fp->why, sizeof(fp->why), "map: %s",
+				 strerror(-rc));
+			goto fail;
+		} else {
+			engine_own_fd(fp->eng, *fds[i]);
+		}
+	fp->sock_fd = load_prog(fp, "socket", BPF_PROG_TYPE_SOCKET_FILTER);
+	if (fp->sock_fd < 0) {
+		rc = fp->sock_fd;
+		goto fail;
+	}
+	engine_own_fd(fp->eng, fp->sock_fd);
+	fp->tc_fd = load_prog(fp, "tc", BPF_PROG_TYPE_SCHED_CLS);
+	if (fp->tc_fd < 0) {
+		rc = fp->tc_fd;
+		goto fail;
+	}
+	engine_own_fd(fp->eng, fp->tc_fd);
+	fp->on = true;
+	return 0;
+fail:
+	fastpath_load_close(fp);
+	return rc;
+#else
+	snprintf(fp->why, sizeof(fp->why),
+		 "not built in (no clang for the BPF target at build time)");
+	return -EOPNOTSUPP;
+#endif
+}
+
+int fastpath_load_percpu(struct fastpath *fp, int fd, uint32_t k, uint64_t *out,
+			 unsigned n)
+{
+	uint64_t buf[64 * 4];
+	uint64_t *b = buf;
+	int c, rc;
+	unsigned i;
+
+	if ((size_t)fp->ncpu * n > sizeof(buf) / sizeof(buf[0])) {
+		b = calloc((size_t)fp->ncpu * n, sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+	}
+	rc = load_lookup(fd, &k, b);
+	memset(out, 0, n * sizeof(*out));
+	for (c = 0; rc == 0 && c < fp->ncpu; c++)
+		for (i = 0; i < n; i++)
+			out[i] += b[(size_t)c * n + i];
+	if (b != buf)
+		free(b);
+	return rc;
+}
+
+int fastpath_load_percpu_zero(struct fastpath *fp, int fd, uint32_t k,
+			      unsigned n)
+{
+	uint64_t *b = calloc((size_t)fp->ncpu * n, sizeof(*b));
+	int rc;
+
+	if (!b)
+		return -ENOMEM;
+	rc = fastpath_load_update(fd, &k, b);
+	free(b);
+	return rc;
+}
+
+int fastpath_load_link(struct fastpath *fp, int ifindex)
+{
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.link_create.prog_fd = (uint32_t)fp->tc_fd;
+	a.link_create.target_ifindex = (uint32_t)ifindex;
+	a.link_create.attach_type = FP_TCX_INGRESS;
+	fd = load_bpf(BPF_LINK_CREATE, &a);
+	if (fd >= 0)
+		engine_own_fd(fp->eng, fd);
+	return fd;
+}
+
+int fastpath_load_filter(struct fastpath *fp, int fd)
+{
+	socklen_t len = 0;
+
+	if (sys_getsockopt(fd, SOL_SOCKET, SO_GET_FILTER, NULL, &len) < 0 ||
+	    len == 0)
+		return 1; /* ours already (or none at all) */
+	if (sys_setsockopt(fd, SOL_SOCKET, SO_ATTACH_BPF, &fp->sock_fd,
+			   sizeof(fp->sock_fd)) < 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fastpath_load.h - the in-kernel fast path's kernel objects
+ * (fastpath_load.c): its maps and programs through the bpf(2) system
+ * call, TCX links and capture filters. No policy: fastpath.c decides
+ * what goes into the maps. Engine lock held; fds are the engine's own
+ * (engine_own_fd).
+ */
+#ifndef MRTSHIM_ENGINE_FASTPATH_LOAD_H
+#define MRTSHIM_ENGINE_FASTPATH_LOAD_H
+
+#include <stdint.h>
+
+#include "fastpath.h"
+
+/* Maps and programs, and fp->side/hash: 0 (fp->on set) or -errno with
+ * fp->why saying why (nothing left open). */
+int fastpath_load_open(struct fastpath *fp);
+/* Every link, program and map closed, side/hash freed; fp->on
+ * cleared. */
+void fastpath_load_close(struct fastpath *fp);
+/* Close *fd if open; -1 after. */
+void fastpath_load_closefd(struct fastpath *fp, int *fd);
+
+/* Map elements: 0 or -errno. */
+int fastpath_load_update(int fd, const void *k, const void *v);
+int fastpath_load_delete(int fd, const void *k);
+/* Every element of hash map fd deleted (at most 2 * FP_MAXENT). */
+void fastpath_load_empty(int fd);
+/* Per-CPU array element k of n u64 counters: summed over the CPUs into
+ * out / set to zero on every CPU. 0 or -errno. */
+int fastpath_load_percpu(struct fastpath *fp, int fd, uint32_t k, uint64_t *out,
+			 unsigned n);
+int fastpath_load_percpu_zero(struct fastpath *fp, int fd, uint32_t k,
+			      unsigned n);
+
+/* A TCX ingress link of the tc program on device ifindex: the link fd
+ * (the engine's own) or -errno. */
+int fastpath_load_link(struct fastpath *fp, int ifindex);
+/* The socket filter on capture socket fd in place of its classic one:
+ * 1 if it already has ours (or no filter at all: left alone), 0 put on,
+ * -errno. */
+int fastpath_load_filter(struct fastpath *fp, int fd);
+
+#endif
