@@ -17,7 +17,8 @@
 /* Version 1's offsets, which appended fields must leave where they are
  * (an old reader reads its own prefix of each record). */
 _Static_assert(offsetof(struct ctl_table, sock_drops) == 112 &&
-		   offsetof(struct ctl_table, api_config) == 120,
+		   offsetof(struct ctl_table, api_config) == 120 &&
+		   offsetof(struct ctl_table, fastpath) == 176,
 	       "struct ctl_table: a field of version 1 moved");
 _Static_assert(offsetof(struct ctl_mfc, age_ns) == 96 &&
 		   offsetof(struct ctl_mfc, vflags) == 104,
@@ -132,6 +133,8 @@ static int put_table(struct ctl_buf *b, const struct mrt_table *t, uint32_t pid)
 		r.bw_sent = t->bw->sent;
 		r.bw_dropped = t->bw->dropped;
 	}
+	r.fastpath = t->fp != NULL;
+	r.fastpath_entries = t->fp_nent;
 	return ctl_buf_rec(b, CTL_REC_TABLE, &r, sizeof(r));
 }
 

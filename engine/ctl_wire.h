@@ -96,6 +96,12 @@ struct ctl_table {
 	uint32_t pad2;
 	uint64_t bw_msgs, bw_sent, bw_dropped; /* messages built/queued/lost */
 	uint64_t up_sent_bw, up_drop_bw;       /* bandwidth upcalls */
+	/* appended: the in-kernel fast path (fastpath.h). fastpath 1 while
+	 * it serves this table (MRTSHIM_FASTPATH=bpf, loaded), 0 otherwise
+	 * and from a writer that predates it; fastpath_entries: (S,G)
+	 * entries the kernel forwards now */
+	uint32_t fastpath;
+	uint32_t fastpath_entries;
 };
 
 /* One existing vif / mif. Addresses: v4 in the first 4 bytes. */

@@ -339,6 +339,9 @@ void show_text_table(FILE *f, const struct ctl_snap *s, bool stats)
 			(unsigned long long)t->bw_msgs,
 			(unsigned long long)t->bw_sent,
 			(unsigned long long)t->bw_dropped);
+	if (t->fastpath) /* MRTSHIM_FASTPATH=bpf: said only when on */
+		fprintf(f, "Fast path: bpf (in-kernel), %u entries offloaded\n",
+			t->fastpath_entries);
 	fprintf(f, "Vifs:\n%3s %-10s %-16s %-15s %-15s %10s %8s %10s %8s\n",
 		"Idx", "Interface", "Flags", "Local", "Remote", "BytesIn",
 		"PktsIn", "BytesOut", "PktsOut");
@@ -530,6 +533,8 @@ void show_table_json(struct json *j, const struct ctl_snap *s)
 	json_u64(j, "api_config", t->api_config);
 	json_str(j, "api_config_names",
 		 api_names(t->api_config, fl, sizeof(fl)));
+	json_bool(j, "fastpath", t->fastpath);
+	json_u64(j, "fastpath_entries", t->fastpath_entries);
 	json_array(j, "vifs");
 	for (i = 0; i < s->nvif; i++)
 		vif_json(j, t->family, &s->vifs[i]);

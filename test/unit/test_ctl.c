@@ -2,10 +2,10 @@
 /*
  * test_ctl.c - engine/ctl_wire.c (STATE snapshot encode/decode, error
  * frames, forward-compatible decoding, the advanced API's config, flags,
- * RP and meters) and how mrtshim show renders a decoded snapshot, the
- * upcall counters upcall_send keeps per type, and engine/ctl.c serving a
- * real connection on a listening socket through ctl_pollfds_locked /
- * ctl_serve.
+ * RP and meters, the fast path's state) and how mrtshim show renders a
+ * decoded snapshot, the upcall counters upcall_send keeps per type, and
+ * engine/ctl.c serving a real connection on a listening socket through
+ * ctl_pollfds_locked / ctl_serve.
  */
 #include <check.h>
 #include <errno.h>
@@ -27,6 +27,7 @@
 #include "ctl.h"
 #include "ctl_wire.h"
 #include "dataplane.h"
+#include "fastpath.h"
 #include "table.h"
 #include "upcall.h"
 
@@ -330,12 +331,50 @@ START_TEST(show_plain_unchanged)
 	out = render(&s, 'j');
 	ck_assert_ptr_nonnull(strstr(out, "\"api_config\":0,"
 					  "\"api_config_names\":\"-\","));
+	ck_assert_ptr_nonnull(
+	    strstr(out, "\"fastpath\":false,\"fastpath_entries\":0,"));
 	ck_assert_ptr_nonnull(strstr(out, "\"vif_flags\":[],\"rp\":null,"
 					  "\"meters\":[]}"));
 	ck_assert_ptr_nonnull(strstr(out, "\"wrvifwhole\":0,\"bw_upcall\":0}"));
 	ck_assert_ptr_nonnull(
 	    strstr(out, "\"bw\":{\"meters\":0,\"pending\":0,\"messages\":0,"
 			"\"queued\":0,\"lost\":0}"));
+	free(out);
+	ctl_snap_free(&s);
+}
+END_TEST
+
+/* A table the in-kernel fast path serves (t->fp, fastpath.c) with two
+ * entries offloaded: a line in the text, true and 2 in the JSON. */
+START_TEST(show_fastpath)
+{
+	struct mrt_table *t = build();
+	struct fastpath fp = {0}; /* only its address is read */
+	struct ctl_snap s;
+	char *out, *at;
+
+	t->fp = &fp;
+	t->fp_nent = 2;
+	roundtrip(t, &s);
+	t->fp = NULL;
+	t->fp_nent = 0;
+	ck_assert_uint_eq(s.tbl.fastpath, 1);
+	ck_assert_uint_eq(s.tbl.fastpath_entries, 2);
+	out = render(&s, 's');
+	at = strstr(out, "pim off\nFast path: bpf (in-kernel), 2 entries "
+			 "offloaded\nVifs:\n");
+	ck_assert_ptr_nonnull(at);
+	free(out);
+	out = render(&s, 'j');
+	ck_assert_ptr_nonnull(
+	    strstr(out, "\"fastpath\":true,\"fastpath_entries\":2,"));
+	free(out);
+	ctl_snap_free(&s);
+	/* off again: the text is as before the fast path */
+	roundtrip(t, &s);
+	ck_assert_uint_eq(s.tbl.fastpath, 0);
+	out = render(&s, 's');
+	ck_assert_str_eq(out, plain_text);
 	free(out);
 	ctl_snap_free(&s);
 }
@@ -798,6 +837,7 @@ static Suite *ctl_suite(void)
 	tcase_add_test(tc, decode_malformed);
 	tcase_add_test(tc, many_entries);
 	tcase_add_test(tc, show_plain_unchanged);
+	tcase_add_test(tc, show_fastpath);
 	tcase_add_test(tc, state_advanced_api);
 	tcase_add_test(tc, decode_version1);
 	tcase_add_test(tc, error_frame);
