@@ -38,7 +38,7 @@
 
 #include <mrtshim/mrtshim.h>
 
-#define MAX_IF 16 /* compare.sh: fan-out 8 and the input */
+#define MAX_IF 16	    /* compare.sh: fan-out 8 and the input */
 #define METER_SEC 3	    /* both meters' interval */
 #define METER_GEQ_PKTS 1000 /* GEQ: >= this many packets in METER_SEC */
 

@@ -164,8 +164,8 @@ static long send_batch(int fd, const struct gen_opts *o, const void *to,
 
 		h->magic = htonl(BENCH_MAGIC);
 		h->seq = htonl(first + (uint32_t)i);
-		h->flags = htonl((o->warm ? BENCH_F_WARM : 0) |
-				 (ts ? BENCH_F_TS : 0));
+		h->flags =
+		    htonl((o->warm ? BENCH_F_WARM : 0) | (ts ? BENCH_F_TS : 0));
 		if (ts)
 			memcpy(bufs[i] + BENCH_TS_OFF, &now, sizeof(now));
 		iov[i].iov_base = bufs[i];

@@ -202,13 +202,11 @@ static void account(struct sink_stats *st, const struct sink_opts *o,
 	}
 	if ((ntohl(h.flags) & BENCH_F_TS) && len >= BENCH_TS_LEN &&
 	    st->nlat < o->expected) {
-		uint64_t sent;
+		uint64_t sent, d;
 
 		memcpy(&sent, buf + BENCH_TS_OFF, sizeof(sent));
-		st->lat[st->nlat++] =
-		    now <= sent ? 0
-		    : now - sent > UINT32_MAX ? UINT32_MAX
-					     : (uint32_t)(now - sent);
+		d = now > sent ? now - sent : 0;
+		st->lat[st->nlat++] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
 	}
 	if (!st->rx++)
 		st->first_ns = now;
