@@ -407,7 +407,7 @@ warm() {
 step() {
 	local rep=$1 r=$2 fan=$3 size=$4 kind=$5 rate=$6 n=$7 batch=$8
 	local tag="$r.f$fan.s$size.$kind.$rep.$rate" lat=0 c0 c1 p0 p1 k
-	local nf=$fan st=ok lp50=0 lp99=0 ln=0
+	local nf=$fan st=ok lp50=0 lp99=0 ln=0 t0=$EPOCHREALTIME
 	[ "$r" = line ] && nf=1
 	[ "$kind" = lat ] && lat=1
 	S_LOSS=100 S_PPS=0 S_SEND=0
@@ -469,9 +469,10 @@ step() {
 	}')
 	echo "$line" >>"$CSV"
 	IFS=, read -r _ _ _ _ _ _ _ S_SEND _ _ S_LOSS S_PPS _ <<<"$line"
-	printf '  %-8s f%-2s %4sB %-5s target %7s sent %7s pps %7s loss %7s%% deliv %7s pps%s\n' \
+	printf '  %-8s f%-2s %4sB %-5s target %7s sent %7s pps %7s loss %7s%% deliv %7s pps %5ss%s\n' \
 		"$r" "$nf" "$size" "$kind" "$rate" "$(kv "$TMP/$tag.gen" sent)" \
 		"$S_SEND" "$S_LOSS" "$S_PPS" \
+		"$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" \
 		"$([ "$lat" = 1 ] && echo " p50 ${lp50}us p99 ${lp99}us")" >&2
 	if [ "$st" != ok ]; then say "$tag: $st"; fi
 	return 0
