@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,22 +193,32 @@ static void fp_takeover(struct fastpath *fp)
 		 (int)getpid());
 }
 
-/* The device MTU of vif v (its capture's, else asked now); 0 unknown. */
-static int fp_mtu(struct fastpath *fp, struct mrt_table *t, int v)
+/*
+ * Vif v's device as the fast path needs it: Ethernet (the programs read
+ * and write an Ethernet header), its address into mac (NULL: not wanted)
+ * and its MTU (the capture's, else asked now). 0 when not usable.
+ */
+static int fp_dev(struct fastpath *fp, struct mrt_table *t, int v, uint8_t *mac)
 {
 	struct dp_cap *dc = fp->dp ? dp_cap_slot(fp->dp, t, v) : NULL;
 	struct ifreq ifr;
 	int fd, mtu = 0;
 
-	if (dc && dc->mtu > 0)
-		return dc->mtu;
 	fd = sys_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 0;
 	memset(&ifr, 0, sizeof(ifr));
-	if (if_indextoname((unsigned)t->vifs[v].ifindex, ifr.ifr_name) &&
-	    sys_ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+	if (!if_indextoname((unsigned)t->vifs[v].ifindex, ifr.ifr_name) ||
+	    sys_ioctl(fd, SIOCGIFHWADDR, &ifr) < 0 ||
+	    ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		goto out;
+	if (mac)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (dc && dc->mtu > 0)
+		mtu = dc->mtu;
+	else if (sys_ioctl(fd, SIOCGIFMTU, &ifr) == 0)
 		mtu = ifr.ifr_mtu;
+out:
 	sys_close(fd);
 	return mtu;
 }
@@ -252,6 +263,8 @@ static bool fp_want(struct fastpath *fp, struct mrt_table *t, struct mrt_mfc *c,
 	    rpf_check(&fp->dp->rpf, c->origin.v4.s_addr, t->vifs[p].ifindex,
 		      engine_now_ns(fp->eng)))
 		return false;
+	if (fp_dev(fp, t, p, NULL) <= 0)
+		return false; /* not Ethernet */
 	e->iif = (uint32_t)t->vifs[p].ifindex;
 	e->pvif = (uint8_t)p;
 	/* step 6: highest vif first */
@@ -262,7 +275,7 @@ static bool fp_want(struct fastpath *fp, struct mrt_table *t, struct mrt_mfc *c,
 			continue; /* dp_forward drops it silently too */
 		if (!fp_dev_vif(t, ct))
 			return false; /* register, tunnel: userspace */
-		mtu = fp_mtu(fp, t, ct);
+		mtu = fp_dev(fp, t, ct, e->oif[e->noif].mac);
 		if (mtu <= 0)
 			return false;
 		if (mtu < maxlen)

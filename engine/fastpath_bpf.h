@@ -24,7 +24,7 @@ struct fp_oif {
 	__u32 ifindex; /* its device */
 	__u8 vif;      /* its index, for the vif counters */
 	__u8 thr;      /* TTL threshold: a copy iff TTL > thr */
-	__u16 pad;
+	__u8 mac[6];   /* its device's address: the copy's Ethernet source */
 };
 
 /* fp_ents value: an (S,G) the fast path forwards */

@@ -16,8 +16,10 @@
  * fp_tc (TCX ingress of the same devices) acts on that decision for the
  * same packet: TTL - 1 with the header checksum updated (RFC 1624), one
  * clone out each oif whose threshold the TTL passes (highest vif first),
- * the counters, then the original TTL back and the packet on its way to
- * the local stack exactly as without the fast path (local delivery).
+ * each with the Ethernet header ip_finish_output2 would give it (the
+ * group's MAC, the oif's own address as source), the counters, then the
+ * original header and TTL back and the packet on its way to the local
+ * stack exactly as without the fast path (local delivery).
  * No decision, no forwarding: a device whose capture lacks fp_sock is
  * forwarded in userspace only, never twice.
  */
@@ -106,7 +108,7 @@ SEC("socket") int fp_sock(struct __sk_buff *skb)
 
 SEC("tc") int fp_tc(struct __sk_buff *skb)
 {
-	__u8 h[34], w[3];
+	__u8 h[34], w[3], mac[6];
 	struct fp_slot *s;
 	struct fp_cnt *c;
 	struct fp_vcnt *v;
@@ -142,6 +144,15 @@ SEC("tc") int fp_tc(struct __sk_buff *skb)
 		v->pkt_in++;
 		v->bytes_in += tot;
 	}
+	/* the copies' destination: the group's MAC (ip_eth_mc_map) */
+	mac[0] = 0x01;
+	mac[1] = 0x00;
+	mac[2] = 0x5e;
+	mac[3] = h[IPH + 17] & 0x7f;
+	mac[4] = h[IPH + 18];
+	mac[5] = h[IPH + 19];
+	if (bpf_skb_store_bytes(skb, 0, mac, 6, 0) < 0)
+		return TCX_NEXT;
 	/* ipmr_queue_xmit: ip_decrease_ttl on the copies */
 	__builtin_memcpy(&old, h + IPH + 8, 2);
 	w[0] = ttl - 1;
@@ -158,6 +169,8 @@ SEC("tc") int fp_tc(struct __sk_buff *skb)
 		o = &s->ent.oif[i];
 		if (ttl <= o->thr)
 			continue;
+		if (bpf_skb_store_bytes(skb, 6, o->mac, 6, 0) < 0)
+			continue;
 		if (bpf_clone_redirect(skb, o->ifindex, 0) < 0)
 			continue; /* device down or gone: not counted */
 		k = o->vif;
@@ -168,6 +181,7 @@ SEC("tc") int fp_tc(struct __sk_buff *skb)
 		}
 	}
 	/* the original goes on as it came (local delivery) */
+	bpf_skb_store_bytes(skb, 0, h, 12, 0);
 	w[0] = ttl;
 	__builtin_memcpy(w + 1, &csum, 2);
 	bpf_skb_store_bytes(skb, IPH + 8, w, 1, 0);

@@ -138,8 +138,11 @@ if grep -q "fast path: off" "$SHIMLOG"; then
 fi
 say "$(grep -m1 'fast path: bpf' "$SHIMLOG")"
 
-recv_start A "$NS_A" "$G" -n $((N + 1)) -w 8000
-recv_start B "$NS_B" "$G" -n $((N + 1)) -w 8000
+# the copies come from the router's own addresses, as ip_mr_forward's do
+MAC1=$(ip netns exec "$NS_R" cat /sys/class/net/r1/address)
+MAC2=$(ip netns exec "$NS_R" cat /sys/class/net/r2/address)
+recv_start A "$NS_A" "$G" -n $((N + 1)) -w 8000 -M "$MAC1"
+recv_start B "$NS_B" "$G" -n $((N + 1)) -w 8000 -M "$MAC2"
 recv_start C "$NS_C" "$G" -j 0 -w 6000
 
 # the first packet: NOCACHE, resolved, forwarded by the userspace path

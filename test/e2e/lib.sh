@@ -441,6 +441,9 @@ expect_recv() {
 	say "$label: $RECV_LINE"
 	[ "$(field csum_bad)" = 0 ] ||
 		fail "$label: packets with a bad UDP checksum: $RECV_LINE"
+	# recv -M MAC: every frame from the router's own address
+	[ "$(field mac_bad)" = 0 ] ||
+		fail "$label: frames from another link address: $RECV_LINE"
 	no_dups "$label"
 	[ "$(field recv)" = "$count" ] ||
 		fail "$label: expected $count packets: $RECV_LINE"

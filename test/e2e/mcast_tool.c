@@ -24,7 +24,7 @@
  * COUNT packets, MS ms in all (-w), MS ms without a packet (-W) or on
  * SIGTERM/SIGINT, and prints one line:
  *   recv=N wire=N ttl_min=T ttl_max=T csum_ok=N csum_partial=N csum_bad=N
- *   dup=N wire_dup=N lost=N gap=N
+ *   dup=N wire_dup=N lost=N gap=N [mac_bad=N]
  * dup (UDP socket) and wire_dup (link) count packets whose sequence number
  * was already seen from the same send run, i.e. packets delivered twice
  * (SEQ < 2^20, the first 16 runs a receiver sees; packets without a
@@ -77,12 +77,15 @@ struct opts {
 	int idle_ms;
 	const char *ready;
 	long first_seq;
-	long pps;    /* send -R: packets a second, 0 = -I */
-	long groups; /* send -G: cycle over N groups */
+	long pps;     /* send -R: packets a second, 0 = -I */
+	long groups;  /* send -G: cycle over N groups */
+	int have_mac; /* recv -M: the link source the frames must have */
+	uint8_t mac[6];
 };
 
 struct counts {
 	long recv, wire, ok, partial, bad, dup, wire_dup;
+	long mac_bad; /* -M: frames of the group from another link source */
 	int ttl_min, ttl_max;
 };
 
@@ -206,7 +209,7 @@ static void usage(void)
 		"usage: mcast_tool send -i IF -g GROUP [-p PORT] [-n N] "
 		"[-t TTL] [-I MS] [-S FIRST] [-s SRC] [-R PPS] [-G N]\n"
 		"       mcast_tool recv -i IF -g GROUP [-p PORT] [-s SRC] "
-		"[-j 0|1] [-n N] [-w MS] [-W MS] [-r FILE]\n");
+		"[-j 0|1] [-n N] [-w MS] [-W MS] [-r FILE] [-M MAC]\n");
 	exit(2);
 }
 
@@ -587,6 +590,7 @@ static void wire_packet(int fd, const struct opts *o, struct counts *c)
 			    .msg_controllen = sizeof(cbuf)};
 	unsigned int status = 0;
 	struct cmsghdr *cm;
+	long wire;
 	ssize_t n;
 
 	n = recvmsg(fd, &mh, MSG_DONTWAIT);
@@ -601,10 +605,15 @@ static void wire_packet(int fd, const struct opts *o, struct counts *c)
 		memcpy(&aux, CMSG_DATA(cm), sizeof(aux));
 		status = aux.tp_status;
 	}
+	wire = c->wire;
 	if (o->family == AF_INET6)
 		wire_frame6(o, c, buf, (size_t)n, status);
 	else
 		wire_frame(o, c, buf, (size_t)n, status);
+	/* a frame of the group: from the link source -M names? */
+	if (o->have_mac && c->wire != wire &&
+	    (from.sll_halen != 6 || memcmp(from.sll_addr, o->mac, 6)))
+		c->mac_bad++;
 }
 
 static int do_recv(const struct opts *o)
@@ -676,9 +685,12 @@ static int do_recv(const struct opts *o)
 	seq_holes(&seen_udp, &lost, &gap);
 	printf("recv=%ld wire=%ld ttl_min=%d ttl_max=%d csum_ok=%ld "
 	       "csum_partial=%ld csum_bad=%ld dup=%ld wire_dup=%ld "
-	       "lost=%ld gap=%ld\n",
+	       "lost=%ld gap=%ld",
 	       c.recv, c.wire, c.ttl_min < 0 ? 0 : c.ttl_min, c.ttl_max, c.ok,
 	       c.partial, c.bad, c.dup, c.wire_dup, lost, gap);
+	if (o->have_mac)
+		printf(" mac_bad=%ld", c.mac_bad);
+	printf("\n");
 	return 0;
 }
 
@@ -697,7 +709,7 @@ int main(int argc, char **argv)
 	else
 		usage();
 	optind = 2;
-	while ((opt = getopt(argc, argv, "i:g:p:s:n:t:I:j:w:W:r:S:R:G:")) !=
+	while ((opt = getopt(argc, argv, "i:g:p:s:n:t:I:j:w:W:r:S:R:G:M:")) !=
 	       -1) {
 		switch (opt) {
 		case 'i':
@@ -746,6 +758,13 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			o.pps = atol(optarg);
+			break;
+		case 'M':
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
+				   &o.mac[0], &o.mac[1], &o.mac[2], &o.mac[3],
+				   &o.mac[4], &o.mac[5]) != 6)
+				usage();
+			o.have_mac = 1;
 			break;
 		case 'G':
 			o.groups = atol(optarg);
