@@ -66,19 +66,18 @@ static uint64_t earlier(uint64_t a, uint64_t b)
 	return b && b < a ? b : a;
 }
 
-/* Bandwidth meters' timers (bwmeter.c) of every table: LEQ deadlines
- * and batch flushes; returns the next one, 0 = none. */
-static uint64_t dp_bw_tick(struct mrt_engine *eng, uint64_t now)
+/* Bandwidth meters' timers (bwmeter.c) of every table that is due:
+ * LEQ deadlines and batch flushes (dp_timeout_ms asks for the next). */
+static void dp_bw_tick(struct mrt_engine *eng, uint64_t now)
 {
 	struct mrt_table *t;
-	uint64_t next = 0;
 
 	for (t = table_first(eng); t; t = t->next)
 		if (t->bw)
-			next = earlier(next, bw_tick(t, now));
-	return next;
+			bw_tick(t, now);
 }
 
+/* The earliest of those deadlines, 0 = none. */
 static uint64_t dp_bw_next(struct mrt_engine *eng)
 {
 	struct mrt_table *t;
@@ -117,8 +116,6 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 #define DP_MAP_NM6 0x40000  /* map[] entry is the non-mif v6 socket */
 #define DP_MAP_HAND 0x80000 /* map[] entry: handfd (standby only) */
 
-/* v6 multicast on a device that is no mif: to every v6 table with a
- * mrouter (where it is a mif, that mif's capture has it). Lock held. */
 /* IPv6 input runs on device ifindex (nonmif6_dev_v6). */
 static bool dp_dev_v6(struct mrt_engine *eng, struct dp *dp, int ifindex)
 {
@@ -131,6 +128,8 @@ static bool dp_dev_v6(struct mrt_engine *eng, struct dp *dp, int ifindex)
 	return nonmif6_dev_v6(&dp->nm6, ifindex, name, engine_now_ns(eng));
 }
 
+/* v6 multicast on a device that is no mif: to every v6 table with a
+ * mrouter (where it is a mif, that mif's capture has it). Lock held. */
 static void dp_nonmif6_rx(struct mrt_engine *eng, struct dp *dp)
 {
 	struct mrt_table *t;

@@ -76,13 +76,13 @@ void fwd_decide(struct mrt_table *t, struct mrt_mfc *c, int ifindex,
 			return; /* v4 local origin: silent, uncounted */
 		r->wrong_if = true;
 		c->wrong_if++;
-		/* time_after(jiffies, last_assert + MFC_ASSERT_THRESH); a
-		 * new entry's last_assert is "long ago" (ipmr_cache_alloc) */
 		/* mfcctl2 DISABLE_WRONGVIF on the arrival vif: no upcall,
 		 * the assert timestamp untouched (bsd-advanced-api §2.7) */
 		if (true_vifi >= 0 && true_vifi < MRT_MAXVIFS &&
 		    (c->vflags[true_vifi] & MRT_VFLAG_DISABLE_WRONGVIF))
 			return;
+		/* time_after(jiffies, last_assert + MFC_ASSERT_THRESH); a
+		 * new entry's last_assert is "long ago" (ipmr_cache_alloc) */
 		if (true_vifi >= 0 && t->do_assert &&
 		    (t->do_pim || c->ttls[true_vifi] < MRT_TTL_NONE) &&
 		    (!c->asserted ||

@@ -19,12 +19,12 @@
 #include "dataplane.h"
 #include "engine_priv.h"
 #include "fastpath.h"
-
-#include <mrtshim/mrtshim.h>
 #include "mfc.h"
 #include "table.h"
 #include "unres.h"
 #include "vif.h"
+
+#include <mrtshim/mrtshim.h>
 
 #define MRT_VERSION_VALUE 0x0305
 #define MRT_TABLE_MAX_V4 1000000000u /* ipmr_new_table */

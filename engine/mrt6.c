@@ -12,10 +12,10 @@
 
 #include "engine_priv.h"
 #include "table.h"
-
-#include <mrtshim/mrtshim.h>
 #include "engine.h"
 #include "vif.h"
+
+#include <mrtshim/mrtshim.h>
 
 #define MRT6_VERSION_VALUE 0x0305
 #define MRT_TABLE_MAX_V6 100000000u /* "pim6reg%u" fits IFNAMSIZ */
