@@ -63,40 +63,68 @@ static int cap_snaplen(const char *ifname)
 }
 
 /*
- * Install prog in the kernel with two instructions in front that drop
- * packets carrying skb mark `mark` (our own transmitted copies, tx.h).
- * pcap's jumps are relative, so its program runs unchanged after them.
- * libpcap filters in the kernel here, so replacing that filter is what
- * it would have done itself. 0 or -errno.
+ * Install prog as the socket's kernel filter ourselves, with two
+ * instructions in front that drop packets carrying skb mark `mark` when
+ * it is not 0 (our own transmitted copies, tx.h); pcap's jumps are
+ * relative, so its program runs unchanged after them. Not through
+ * pcap_setfilter: on a TPACKET_V2 ring (immediate mode) it walks every
+ * frame of the ring back from the current one to find those that arrived
+ * before the filter, cold pages of a fresh 8 MiB ring, which was most of
+ * MRT_ADD_VIF's time (measured: 3 ms of 7 per capture). pcap then keeps
+ * no filter of its own and runs none in userspace, which is right: the
+ * kernel's is the one. Frames the ring took before are the caller's to
+ * discard (cap_drain). libpcap leaves Ethernet offsets alone, so its
+ * program is what it would have installed itself. 0 or -errno.
  */
-static int cap_skip_mark(int fd, const struct bpf_program *prog, uint32_t mark)
+static int cap_attach(int fd, const struct bpf_program *prog, uint32_t mark)
 {
 	struct sock_filter *f;
 	struct sock_fprog fp;
-	unsigned i;
+	unsigned i, pre = mark ? 3 : 0;
 	int rc = 0;
 
-	f = calloc(prog->bf_len + 3, sizeof(*f));
+	f = calloc(prog->bf_len + pre, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					    SKF_AD_OFF + SKF_AD_MARK);
-	f[1] =
-	    (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mark, 0, 1);
-	f[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
-	for (i = 0; i < prog->bf_len; i++) {
-		f[3 + i].code = prog->bf_insns[i].code;
-		f[3 + i].jt = prog->bf_insns[i].jt;
-		f[3 + i].jf = prog->bf_insns[i].jf;
-		f[3 + i].k = prog->bf_insns[i].k;
+	if (mark) {
+		f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						    SKF_AD_OFF + SKF_AD_MARK);
+		f[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						    mark, 0, 1);
+		f[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
 	}
-	fp.len = (unsigned short)(prog->bf_len + 3);
+	for (i = 0; i < prog->bf_len; i++) {
+		f[pre + i].code = prog->bf_insns[i].code;
+		f[pre + i].jt = prog->bf_insns[i].jt;
+		f[pre + i].jf = prog->bf_insns[i].jf;
+		f[pre + i].k = prog->bf_insns[i].k;
+	}
+	fp.len = (unsigned short)(prog->bf_len + pre);
 	fp.filter = f;
 	if (sys_setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) <
 	    0)
 		rc = -errno;
 	free(f);
 	return rc;
+}
+
+static void cap_discard(u_char *user, const struct pcap_pkthdr *h,
+			const u_char *b)
+{
+	(void)user;
+	(void)h;
+	(void)b;
+}
+
+/* Discard what the ring holds (non-blocking handle). Bounded: a ring
+ * holds at most 8 MiB of packets. */
+static void cap_drain(pcap_t *p)
+{
+	int i;
+
+	for (i = 0; i < 4096; i++)
+		if (pcap_dispatch(p, -1, cap_discard, NULL) <= 0)
+			break;
 }
 
 /* pcap_freecode needs libpcap bound: never opened, nothing to free */
@@ -146,29 +174,30 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 		rc = -EINVAL;
 		goto fail;
 	}
-	rc = pcap_setfilter(p, &prog);
-	if (rc == 0 && skip_mark)
-		c->marked = cap_skip_mark(pcap_get_selectable_fd(p), &prog,
-					  skip_mark) == 0;
-	if (rc < 0) {
-		snprintf(err, errlen, "setfilter: %s", pcap_geterr(p));
-		pcap_freecode(&prog);
-		rc = -EINVAL;
-		goto fail;
-	}
 	c->prog = prog; /* kept for cap_release */
 	c->skip_mark = skip_mark;
-	if (pcap_setnonblock(p, 1, ebuf) < 0) {
-		snprintf(err, errlen, "setnonblock: %s", ebuf);
-		rc = -EIO;
-		goto fail;
-	}
 	c->fd = pcap_get_selectable_fd(p);
 	if (c->fd < 0) {
 		snprintf(err, errlen, "no selectable fd");
 		rc = -EIO;
 		goto fail;
 	}
+	/* with the mark test if the kernel takes it (SKF_AD_MARK), else
+	 * without: the caller tells our copies apart (c->marked false) */
+	rc = skip_mark ? cap_attach(c->fd, &prog, skip_mark) : -EINVAL;
+	c->marked = rc == 0;
+	if (rc < 0)
+		rc = cap_attach(c->fd, &prog, 0);
+	if (rc < 0) {
+		snprintf(err, errlen, "filter: %s", strerror(-rc));
+		goto fail;
+	}
+	if (pcap_setnonblock(p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "setnonblock: %s", ebuf);
+		rc = -EIO;
+		goto fail;
+	}
+	cap_drain(p); /* what it took before the filter */
 	/* libpcap opens its socket without close-on-exec */
 	sys_fcntl(c->fd, F_SETFD, FD_CLOEXEC);
 	/* libpcap applies PCAP_D_IN in userspace: our forwarded copies
@@ -239,33 +268,19 @@ void cap_close(struct cap *c)
 	c->held = false;
 }
 
-static void cap_discard(u_char *user, const struct pcap_pkthdr *h,
-			const u_char *b)
-{
-	(void)user;
-	(void)h;
-	(void)b;
-}
-
 int cap_hold(struct cap *c)
 {
 	/* one instruction: accept 0 bytes of every packet */
 	static struct bpf_insn drop = BPF_STMT(BPF_RET | BPF_K, 0);
 	struct bpf_program none = {1, &drop};
-	int i;
 
 	if (!c->p)
 		return 0;
-	/* through pcap, not SO_ATTACH_FILTER: pcap then filters nothing
-	 * in userspace and keeps its state consistent */
-	if (pcap_setfilter(c->p, &none) < 0)
+	if (cap_attach(c->fd, &none, 0) < 0)
 		return -EINVAL;
 	c->held = true;
-	/* what the ring took before the filter was the owner's to forward;
-	 * bounded: a ring holds at most 8 MiB of packets */
-	for (i = 0; i < 4096; i++)
-		if (pcap_dispatch(c->p, -1, cap_discard, NULL) <= 0)
-			break;
+	/* what the ring took before the filter was the owner's to forward */
+	cap_drain(c->p);
 	return 0;
 }
 
@@ -273,10 +288,9 @@ int cap_release(struct cap *c)
 {
 	if (!c->p || !c->held)
 		return 0;
-	if (pcap_setfilter(c->p, &c->prog) < 0)
+	if (!(c->marked && cap_attach(c->fd, &c->prog, c->skip_mark) == 0) &&
+	    cap_attach(c->fd, &c->prog, 0) < 0)
 		return -EINVAL;
-	if (c->skip_mark)
-		c->marked = cap_skip_mark(c->fd, &c->prog, c->skip_mark) == 0;
 	c->held = false;
 	return 0;
 }

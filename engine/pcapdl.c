@@ -31,7 +31,6 @@ static const char *const pcapdl_names[] = {
 	  (pcap_t * p, struct bpf_program * f, const char *s, int o,           \
 	   bpf_u_int32 m),                                                     \
 	  (p, f, s, o, m))                                                     \
-	X(int, pcap_setfilter, (pcap_t * p, struct bpf_program * f), (p, f))   \
 	X(int, pcap_datalink, (pcap_t * p), (p))                               \
 	X(int, pcap_dispatch, (pcap_t * p, int n, pcap_handler h, u_char *u),  \
 	  (p, n, h, u))                                                        \
