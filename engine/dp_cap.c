@@ -110,35 +110,22 @@ void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp)
  * the moment the owner exits: a filter swap (cap_release), no reopen.
  * Their price: a second ring per capture, so only the original process
  * keeps them (it is the one that daemonizes); a forked child, once it
- * forwards, does not (nospare). Lock held.
+ * forwards, does not (nospare). Not opened here, in MRT_ADD_VIF under
+ * the lock: two more rings were half of its time. The engine thread
+ * has its helper open them after a burst of them (dp_fork_chores,
+ * DP_SPARE_DELAY_NS); a fork before they are
+ * there still hands over without a gap as long as the owner lives on
+ * until its child has opened its own (dp_standby_prepare). Lock held.
  */
-static void dp_spare_open(struct mrt_engine *eng, struct dp *dp,
-			  struct dp_cap *dc)
+static void dp_spare_want(struct mrt_engine *eng, struct dp *dp,
+			  const struct dp_cap *dc)
 {
-	char err[PCAP_ERRBUF_SIZE + 64] = "";
-
 	if (dp->standby || dp->nospare || !dc->t || dc->hcap.p)
 		return;
-	if (dp_cap_in(eng, dc->t, dc->vifi, &dc->hcap, err, sizeof(err)) < 0 ||
-	    cap_hold(&dc->hcap) < 0) {
-		ENG_DBG(eng,
-			"%s: no spare capture (a forked child opens its "
-			"own): %s",
-			dc->cap.ifname, err);
-		cap_close(&dc->hcap);
-		return;
-	}
-	engine_own_fd(eng, dc->hcap.fd);
-	/* the outbound one only if the owner has one */
-	if (!dc->out.p)
-		return;
-	if (dp_cap_out(eng, dp, dc->t, dc->vifi, &dc->hout, err, sizeof(err)) <
-		0 ||
-	    cap_hold(&dc->hout) < 0) {
-		cap_close(&dc->hout);
-		return;
-	}
-	engine_own_fd(eng, dc->hout.fd);
+	dp->spare_missing = true;
+	/* a daemon adds its vifs in a burst: the helper's rings would
+	 * only slow the next MRT_ADD_VIF down (2 CPUs, one mm) */
+	dp->spare_want_ns = engine_now_ns(eng) + DP_SPARE_DELAY_NS;
 }
 
 /* Open the capture of vif vifi of t if it has a device. Lock held. */
@@ -198,12 +185,9 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 		dp_cap_close(eng, dp, dc);
 		return -EIO;
 	}
-	dp_spare_open(eng, dp, dc);
+	dp_spare_want(eng, dp, dc);
 	ENG_INFO(eng, "%s %d (%s): capturing%s, mtu %d", kind, vifi, v->ifname,
-		 dp->standby  ? " (held: standby)"
-		 : dc->hcap.p ? " (spare held for a fork)"
-			      : "",
-		 dc->mtu);
+		 dp->standby ? " (held: standby)" : "", dc->mtu);
 	return 0;
 }
 

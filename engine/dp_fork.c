@@ -218,6 +218,9 @@ static void *dp_spare_thread(void *arg)
 			dc->hcap = j->in;
 			engine_own_fd(eng, dc->hcap.fd);
 			n++;
+			ENG_INFO(eng, "%s %d (%s): spare held for a fork",
+				 j->family == AF_INET6 ? "mif" : "vif", j->vifi,
+				 j->ifname);
 			if (j->o.p) {
 				dc->hout = j->o;
 				engine_own_fd(eng, dc->hout.fd);
@@ -231,15 +234,29 @@ static void *dp_spare_thread(void *arg)
 		memset(j, 0, sizeof(*j));
 	}
 	dp->spare_busy = false;
-	ENG_INFO(eng, "%d spare captures renewed for a next fork", n);
+	ENG_INFO(eng, "%d spare captures %s for a next fork", n,
+		 dp->spare_renewing ? "renewed" : "opened");
+	if (dp->spare_missing) /* vifs added meanwhile */
+		dp_wake(dp);
 	engine_unlock(eng);
 	return NULL;
+}
+
+/* Do the owner's spares want the helper thread now? Lock held. */
+bool dp_spare_due(struct mrt_engine *eng, const struct dp *dp)
+{
+	if (dp->standby || dp->stop || dp->nospare || dp->spare_busy)
+		return false;
+	if (dp->respare) /* the spares the child took: renewed all at once */
+		return engine_now_ns(eng) >= dp->respare_ns;
+	return dp->spare_missing && engine_now_ns(eng) >= dp->spare_want_ns;
 }
 
 /*
  * The engine thread's fork chores, lock not held: close what waits in
  * the grave; when due (DP_RESPARE_NS after a fork or a takeover), renew
- * the owner's spares by the helper thread.
+ * the owner's spares by the helper thread, and open those of vifs
+ * added since (dp_spare_want).
  */
 void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 {
@@ -248,8 +265,7 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 
 	dp_cap_grave_close(eng, dp);
 	engine_lock(eng);
-	if (dp->standby || dp->stop || dp->nospare || !dp->respare ||
-	    dp->spare_busy || engine_now_ns(eng) < dp->respare_ns) {
+	if (!dp_spare_due(eng, dp)) {
 		engine_unlock(eng);
 		return;
 	}
@@ -263,15 +279,18 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 		engine_unlock(eng);
 		return;
 	}
-	dp->respare = false;
+	dp->spare_renewing = dp->respare;
+	dp->respare = dp->spare_missing = false;
 	for (i = 0; i < DP_MAXCAP; i++) {
 		struct dp_cap *dc = &dp->caps[i];
 		struct dp_spare_job *j = &dp->spare_jobs[i];
 		const struct mrt_vif *v;
 
-		dp_cap_grave_add(eng, dp, &dc->hcap); /* a child's now */
-		dp_cap_grave_add(eng, dp, &dc->hout);
-		if (!dc->t || !dc->cap.p)
+		if (dp->spare_renewing) { /* a child's now */
+			dp_cap_grave_add(eng, dp, &dc->hcap);
+			dp_cap_grave_add(eng, dp, &dc->hout);
+		}
+		if (!dc->t || !dc->cap.p || dc->hcap.p)
 			continue;
 		v = &dc->t->vifs[dc->vifi];
 		j->t = dc->t;
@@ -385,7 +404,7 @@ void dp_atfork_child(struct mrt_engine *eng)
 		dp->inherited = true;
 	}
 	dp->standby = true;
-	dp->nospare = true; /* see dp_spare_open */
+	dp->nospare = true; /* see dp_spare_want */
 	dp->respare = false;
 	/* the parent's pidfd watched its own owner: not ours to poll */
 	if (dp->pidfd >= 0)

@@ -34,6 +34,9 @@
  * fork: a daemonizing parent exits first, and opening them under the
  * engine lock would stall its forwarding until then */
 #define DP_RESPARE_NS 1000000000ull
+/* The spares of a vif just added are opened this long after the last
+ * MRT_ADD_VIF of a burst, not beside each (dp_spare_want) */
+#define DP_SPARE_DELAY_NS 50000000ull
 
 /* One capture: a vif's device in one table. */
 struct dp_cap {
@@ -116,7 +119,10 @@ struct dp {
 	bool standby;		/* forked child waiting for the owner */
 	bool inherited;		/* standby: a slot is inherited (dp_cap) */
 	bool respare;		/* owner: a child took the spares, renew */
-	bool nospare;		/* a forked child keeps none (dp_spare_open) */
+	bool spare_missing;	/* owner: a slot has none yet (dp_spare_want) */
+	uint64_t spare_want_ns; /* ... to be opened then (engine_now_ns) */
+	bool spare_renewing;	/* the helper's jobs are a renewal */
+	bool nospare;		/* a forked child keeps none (dp_spare_want) */
 	uint64_t respare_ns;	/* ... not before then (engine_now_ns) */
 	int handfd;		/* eventfd all processes of a fork share:
 				 * an exiting owner wakes the standbys */
@@ -197,6 +203,8 @@ void dp_loop_raise_caps(void);
  * grave and spares (lock not held). */
 void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp);
 void dp_fork_chores(struct mrt_engine *eng, struct dp *dp);
+/* The chores would start the spares' helper now. Lock held. */
+bool dp_spare_due(struct mrt_engine *eng, const struct dp *dp);
 
 /* Our own copies (struct dp_self): note one we send, test a captured or
  * read one (dp_input.c). Lock held. */

@@ -66,7 +66,7 @@ if [ "$E2E_MODE" = shim ]; then
 	# the captures the child forwards with were open before the fork:
 	# the original process held a spare of each, and the child switched
 	# every one of them, reopening none (a reopen is the gap)
-	spare='capturing (spare held for a fork)'
+	spare='spare held for a fork'
 	ncap=$(grep -c "^libmrtshim\[$PARENT\]: .*$spare" "$log") ||
 		fail "the original process held no spare captures"
 	me="^libmrtshim\[$CHILD\]: "
