@@ -17,7 +17,18 @@
  * every interval). The router reads its socket (upcalls would otherwise
  * fill its buffer) and counts the messages; at the end it prints how many
  * bandwidth-upcall messages (type 132) and reports it got.
- *   kroute [-A|-M] -s source -g group -i in_if -o out_if [-o out_if...]
+ *
+ * Scale (issue #15, "flat from 1 to 100,000 MFC entries and from 2 to 32
+ * vifs"): -x if adds a vif on each extra interface, after the measured
+ * ones, never an output; -n N adds N extra (S,G) entries before the
+ * measured one and -N N after it, each with its own source (172.16/12)
+ * and group (232/8 in IPv4; fd00:b::/96 and ff3e::/96 in IPv6) that no
+ * traffic matches, the same incoming vif and outputs. Before and after:
+ * a table that inserts at a chain's head and one that appends both find
+ * the measured entry among the others. With either, it prints how long
+ * the vifs and entries took before "ready".
+ *   kroute [-A|-M] [-n N] [-N N] [-x if...] -s source -g group -i in_if
+ *          -o out_if [-o out_if...]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,11 +45,13 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mrtshim/mrtshim.h>
 
-#define MAX_IF 16	    /* compare.sh: fan-out 8 and the input */
+#define MAX_IF 32	    /* vifs in all (MAXVIFS), -x ones included */
+#define MAX_EXTRA 1000000   /* -n + -N: the 172.16/12 sources */
 #define METER_SEC 3	    /* both meters' interval */
 #define METER_GEQ_PKTS 1000 /* GEQ: >= this many packets in METER_SEC */
 
@@ -48,9 +61,13 @@ struct route_opts {
 	struct in6_addr src6, grp6;
 	const char *ifs[MAX_IF]; /* ifs[0]: incoming */
 	int nif;
-	int api;	 /* -A: MRT_API_CONFIG 0x303, struct mfcctl2 */
-	int meter;	 /* -M: and the two meters */
-	uint32_t config; /* accepted MRT_API_CONFIG (written back) */
+	const char *xifs[MAX_IF]; /* -x: vifs nif.. nif + nx - 1 */
+	int nx;
+	unsigned long nbefore, nafter; /* -n, -N: extra (S,G) entries */
+	int api;	      /* -A: MRT_API_CONFIG 0x303, struct mfcctl2 */
+	int meter;	      /* -M: and the two meters */
+	uint32_t config;      /* accepted MRT_API_CONFIG (written back) */
+	double t_vifs, t_mfc; /* seconds: MRT_ADD_VIFs, MRT_ADD_MFCs */
 };
 
 /* what the router read from its socket */
@@ -60,9 +77,22 @@ struct upcalls {
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kroute [-A|-M] -s source -g group -i in_if "
+	fprintf(stderr, "usage: kroute [-A|-M] [-n N] [-N N] [-x if...] "
+			"-s source -g group -i in_if "
 			"-o out_if [-o out_if...]\n");
 	exit(2);
+}
+
+static unsigned long count_arg(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > MAX_EXTRA)
+		usage();
+	return v;
 }
 
 static void parse(int argc, char **argv, struct route_opts *o)
@@ -71,7 +101,7 @@ static void parse(int argc, char **argv, struct route_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->nif = 1;
-	while ((c = getopt(argc, argv, "AMs:g:i:o:")) != -1) {
+	while ((c = getopt(argc, argv, "AMs:g:i:o:n:N:x:")) != -1) {
 		switch (c) {
 		case 'A':
 			o->api = 1;
@@ -101,12 +131,60 @@ static void parse(int argc, char **argv, struct route_opts *o)
 			o->ifs[o->nif++] = optarg;
 			nout++;
 			break;
+		case 'n':
+			o->nbefore = count_arg(optarg);
+			break;
+		case 'N':
+			o->nafter = count_arg(optarg);
+			break;
+		case 'x':
+			if (o->nx == MAX_IF)
+				usage();
+			o->xifs[o->nx++] = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (!o->ifs[0] || !nout || !o->af)
+	if (!o->ifs[0] || !nout || !o->af || o->nif + o->nx > MAX_IF ||
+	    o->nbefore + o->nafter > MAX_EXTRA)
 		usage();
+}
+
+/* vif i's interface: the measured ones, then the -x ones */
+static const char *vif_name(const struct route_opts *o, int i)
+{
+	return i < o->nif ? o->ifs[i] : o->xifs[i - o->nif];
+}
+
+/* extra entry i's source and group, IPv4: 172.16.0.0 + i + 1 and
+ * 232.0.0.0 + i + 1; IPv6: the same low 32 bits under fd00:b:: and ff3e:: */
+static void extra_v4(unsigned long i, struct in_addr *s, struct in_addr *g)
+{
+	s->s_addr = htonl(0xac100000u + (uint32_t)i + 1);
+	g->s_addr = htonl(0xe8000000u + (uint32_t)i + 1);
+}
+
+static void extra_v6(unsigned long i, struct in6_addr *s, struct in6_addr *g)
+{
+	uint32_t low = htonl((uint32_t)i + 1);
+
+	memset(s, 0, sizeof(*s));
+	memset(g, 0, sizeof(*g));
+	s->s6_addr[0] = 0xfd;
+	s->s6_addr[3] = 0x0b;
+	g->s6_addr[0] = 0xff;
+	g->s6_addr[1] = 0x3e;
+	memcpy(&s->s6_addr[12], &low, sizeof(low));
+	memcpy(&g->s6_addr[12], &low, sizeof(low));
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* -A: MRT_API_CONFIG / MRT6_API_CONFIG asking for every bit; the shim
@@ -178,19 +256,57 @@ static int add_meters(int fd, const struct route_opts *o)
 	return 0;
 }
 
-static int set_up6(int fd, struct route_opts *o)
+/* the (S,G) from mif 0 to the measured outputs */
+static int add_mfc6(int fd, const struct route_opts *o,
+		    const struct in6_addr *src, const struct in6_addr *grp)
 {
 	struct mf6cctl2 mc; /* its first 92 bytes are a struct mf6cctl */
+	int i;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.mf6cc_origin.sin6_family = AF_INET6;
+	mc.mf6cc_origin.sin6_addr = *src;
+	mc.mf6cc_mcastgrp.sin6_family = AF_INET6;
+	mc.mf6cc_mcastgrp.sin6_addr = *grp;
+	mc.mf6cc_parent = 0;
+	for (i = 1; i < o->nif; i++)
+		IF_SET(i, &mc.mf6cc_ifset);
+	if (setsockopt(fd, IPPROTO_IPV6, MRT6_ADD_MFC, &mc,
+		       o->api ? sizeof(mc) : sizeof(struct mf6cctl)))
+		return -errno;
+	return 0;
+}
+
+/* extra entries from..to - 1 */
+static int add_extra6(int fd, const struct route_opts *o, unsigned long from,
+		      unsigned long to)
+{
+	struct in6_addr s, g;
+	int rc;
+
+	for (; from < to; from++) {
+		extra_v6(from, &s, &g);
+		rc = add_mfc6(fd, o, &s, &g);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int set_up6(int fd, struct route_opts *o)
+{
 	int one = 1, i, rc;
+	double t;
 
 	if (setsockopt(fd, IPPROTO_IPV6, MRT6_INIT, &one, sizeof(one)))
 		return -errno;
 	rc = negotiate(fd, o);
 	if (rc)
 		return rc;
-	for (i = 0; i < o->nif; i++) {
+	t = now_s();
+	for (i = 0; i < o->nif + o->nx; i++) {
 		struct mif6ctl m;
-		int ifindex = (int)if_nametoindex(o->ifs[i]);
+		int ifindex = (int)if_nametoindex(vif_name(o, i));
 
 		if (!ifindex)
 			return -ENODEV;
@@ -201,17 +317,16 @@ static int set_up6(int fd, struct route_opts *o)
 		if (setsockopt(fd, IPPROTO_IPV6, MRT6_ADD_MIF, &m, sizeof(m)))
 			return -errno;
 	}
-	memset(&mc, 0, sizeof(mc));
-	mc.mf6cc_origin.sin6_family = AF_INET6;
-	mc.mf6cc_origin.sin6_addr = o->src6;
-	mc.mf6cc_mcastgrp.sin6_family = AF_INET6;
-	mc.mf6cc_mcastgrp.sin6_addr = o->grp6;
-	mc.mf6cc_parent = 0;
-	for (i = 1; i < o->nif; i++)
-		IF_SET(i, &mc.mf6cc_ifset);
-	if (setsockopt(fd, IPPROTO_IPV6, MRT6_ADD_MFC, &mc,
-		       o->api ? sizeof(mc) : sizeof(struct mf6cctl)))
-		return -errno;
+	o->t_vifs = now_s() - t;
+	t = now_s();
+	rc = add_extra6(fd, o, 0, o->nbefore);
+	if (!rc)
+		rc = add_mfc6(fd, o, &o->src6, &o->grp6);
+	if (!rc)
+		rc = add_extra6(fd, o, o->nbefore, o->nbefore + o->nafter);
+	o->t_mfc = now_s() - t;
+	if (rc)
+		return rc;
 	return add_meters(fd, o);
 }
 
@@ -229,33 +344,69 @@ static void report6(int fd, const struct route_opts *o)
 		       sg.bytecnt, sg.wrong_if);
 	else
 		printf("kroute sg error=%s\n", strerror(errno));
-	for (i = 0; i < o->nif; i++) {
+	for (i = 0; i < o->nif + o->nx; i++) {
 		struct sioc_mif_req6 mr;
 
 		memset(&mr, 0, sizeof(mr));
 		mr.mifi = (mifi_t)i;
 		if (ioctl(fd, SIOCGETMIFCNT_IN6, &mr) == 0)
 			printf("kroute mif%d %s in=%lu/%luB out=%lu/%luB\n", i,
-			       o->ifs[i], mr.icount, mr.ibytes, mr.ocount,
+			       vif_name(o, i), mr.icount, mr.ibytes, mr.ocount,
 			       mr.obytes);
 		else
 			printf("kroute mif%d error=%s\n", i, strerror(errno));
 	}
 }
 
-static int set_up(int fd, struct route_opts *o)
+/* the (S,G) from vif 0 to the measured outputs */
+static int add_mfc(int fd, const struct route_opts *o,
+		   const struct in_addr *src, const struct in_addr *grp)
 {
 	struct mfcctl2 mc; /* its first 60 bytes are a struct mfcctl */
+	int i;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.mfcc_origin = *src;
+	mc.mfcc_mcastgrp = *grp;
+	mc.mfcc_parent = 0;
+	for (i = 1; i < o->nif; i++)
+		mc.mfcc_ttls[i] = 1;
+	if (setsockopt(fd, IPPROTO_IP, MRT_ADD_MFC, &mc,
+		       o->api ? sizeof(mc) : sizeof(struct mfcctl)))
+		return -errno;
+	return 0;
+}
+
+/* extra entries from..to - 1 */
+static int add_extra(int fd, const struct route_opts *o, unsigned long from,
+		     unsigned long to)
+{
+	struct in_addr s, g;
+	int rc;
+
+	for (; from < to; from++) {
+		extra_v4(from, &s, &g);
+		rc = add_mfc(fd, o, &s, &g);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int set_up(int fd, struct route_opts *o)
+{
 	int one = 1, i, rc;
+	double t;
 
 	if (setsockopt(fd, IPPROTO_IP, MRT_INIT, &one, sizeof(one)))
 		return -errno;
 	rc = negotiate(fd, o);
 	if (rc)
 		return rc;
-	for (i = 0; i < o->nif; i++) {
+	t = now_s();
+	for (i = 0; i < o->nif + o->nx; i++) {
 		struct vifctl vc;
-		int ifindex = (int)if_nametoindex(o->ifs[i]);
+		int ifindex = (int)if_nametoindex(vif_name(o, i));
 
 		if (!ifindex)
 			return -ENODEV;
@@ -267,15 +418,16 @@ static int set_up(int fd, struct route_opts *o)
 		if (setsockopt(fd, IPPROTO_IP, MRT_ADD_VIF, &vc, sizeof(vc)))
 			return -errno;
 	}
-	memset(&mc, 0, sizeof(mc));
-	mc.mfcc_origin = o->src;
-	mc.mfcc_mcastgrp = o->grp;
-	mc.mfcc_parent = 0;
-	for (i = 1; i < o->nif; i++)
-		mc.mfcc_ttls[i] = 1;
-	if (setsockopt(fd, IPPROTO_IP, MRT_ADD_MFC, &mc,
-		       o->api ? sizeof(mc) : sizeof(struct mfcctl)))
-		return -errno;
+	o->t_vifs = now_s() - t;
+	t = now_s();
+	rc = add_extra(fd, o, 0, o->nbefore);
+	if (!rc)
+		rc = add_mfc(fd, o, &o->src, &o->grp);
+	if (!rc)
+		rc = add_extra(fd, o, o->nbefore, o->nbefore + o->nafter);
+	o->t_mfc = now_s() - t;
+	if (rc)
+		return rc;
 	return add_meters(fd, o);
 }
 
@@ -292,14 +444,14 @@ static void report(int fd, const struct route_opts *o)
 		       sg.bytecnt, sg.wrong_if);
 	else
 		printf("kroute sg error=%s\n", strerror(errno));
-	for (i = 0; i < o->nif; i++) {
+	for (i = 0; i < o->nif + o->nx; i++) {
 		struct sioc_vif_req vr;
 
 		memset(&vr, 0, sizeof(vr));
 		vr.vifi = (vifi_t)i;
 		if (ioctl(fd, SIOCGETVIFCNT, &vr) == 0)
 			printf("kroute vif%d %s in=%lu/%luB out=%lu/%luB\n", i,
-			       o->ifs[i], vr.icount, vr.ibytes, vr.ocount,
+			       vif_name(o, i), vr.icount, vr.ibytes, vr.ocount,
 			       vr.obytes);
 		else
 			printf("kroute vif%d error=%s\n", i, strerror(errno));
@@ -391,6 +543,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kroute: setup: %s\n", strerror(-rc));
 		return 1;
 	}
+	if (o.nx || o.nbefore || o.nafter)
+		printf("kroute scale vifs=%d mfc=%lu vifs_s=%.3f mfc_s=%.3f\n",
+		       o.nif + o.nx, o.nbefore + o.nafter + 1, o.t_vifs,
+		       o.t_mfc);
 	printf("ready pid=%d\n", (int)getpid());
 	fflush(stdout);
 	sig = serve(fd, &o, &set, &u);
