@@ -18,9 +18,15 @@
 # and its kernel work (RPS on r0) on CPU 1. Prints the table with ratios
 # to nftcopy (and kernel), writes every sample to a CSV and plots the
 # sweep. Needs root. Bounded in time; cleans up after itself.
+# --scale (-S): flatness instead (issue #15, "flat from 1 to 100,000 MFC
+# entries and from 2 to 32 vifs"): flat-out pps per receiver, 64 B,
+# fan-out 2, of nftcopy, shim, shimbpf (and kernel) over MFC sizes
+# (BENCH_SCALE_MFC, "1 1000 10000 100000"; 3 vifs) and vif counts
+# (BENCH_SCALE_VIFS, "8 32" in all, MFC 1; the extra vifs on veths in R
+# that carry nothing), each as a ratio to its own 1-entry 3-vif value.
 # Usage: bench/compare.sh [-B builddir] [-R reps] [-q|--quick] [-o outdir]
 #        [-m "line nftcopy kernel shim naive"] [-f "2 8"] [-s "64 1400"]
-#        [-T max_seconds]                      (see bench/README.md)
+#        [-T max_seconds] [--scale]             (see bench/README.md)
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,11 +49,13 @@ args=()
 for a in "$@"; do
 	case $a in
 	--quick) args+=(-q) ;;
+	--scale) args+=(-S) ;;
 	*) args+=("$a") ;;
 	esac
 done
 set -- "${args[@]+"${args[@]}"}"
-while getopts "B:R:qo:m:f:s:T:h" opt; do
+SCALE=0
+while getopts "B:R:qo:m:f:s:T:Sh" opt; do
 	case $opt in
 	B) BUILD=$OPTARG ;;
 	R) REPS=$OPTARG R_SET=1 ;;
@@ -57,12 +65,35 @@ while getopts "B:R:qo:m:f:s:T:h" opt; do
 	f) FANOUTS=$OPTARG ;;
 	s) SIZES=$OPTARG ;;
 	T) MAX_SECS=$OPTARG ;;
-	*) sed -n '2,24p' "$0"; exit 2 ;;
+	S) SCALE=1 ;;
+	*) sed -n '2,31p' "$0"; exit 2 ;;
 	esac
 done
 case $REPS in
 '' | *[!0-9]* | 0) echo "compare: -R wants a count >= 1" >&2; exit 2 ;;
 esac
+# --scale: one fan-out and size; its own rows (scale_rows)
+SCALE_MFC=${BENCH_SCALE_MFC:-1 1000 10000 100000}
+SCALE_VIFS=${BENCH_SCALE_VIFS:-8 32}
+if [ "$SCALE" = 1 ]; then
+	ROUTERS=${BENCH_ROUTERS:-nftcopy kernel shim shimbpf}
+	FANOUTS=2 SIZES=64
+	for m in $SCALE_MFC; do
+		case $m in
+		'' | *[!0-9]* | 0) echo "compare: MFC sizes >= 1" >&2; exit 2 ;;
+		esac
+		[ "$m" -le 1000001 ] || { echo "compare: MFC sizes up to 1000001" >&2; exit 2; }
+	done
+	for v in $SCALE_VIFS; do
+		case $v in
+		'' | *[!0-9]*) echo "compare: vif counts 3..32" >&2; exit 2 ;;
+		esac
+		if [ "$v" -lt 3 ] || [ "$v" -gt 32 ]; then
+			echo "compare: vif counts 3..32 (in + 2 outputs + extras)" >&2
+			exit 2
+		fi
+	done
+fi
 for f in $FANOUTS; do
 	case $f in
 	[1-8]) ;;
@@ -76,20 +107,33 @@ for s in $SIZES; do
 	fi
 done
 # per-size flat-out burst, sweep steps and their length, latency packets
+# (--scale: SCALE_FLATS flat-out runs per router start, 64 B only)
 if [ "$QUICK" = 1 ]; then
 	[ -n "$R_SET" ] || REPS=1
 	FLAT_64=120000 FLAT_BIG=80000 STEPS=3 STEP_SECS=0.5 LAT_PKTS=5000
+	SCALE_FLATS=3
+	if [ "$SCALE" = 1 ]; then MAX_SECS=${MAX_SECS:-600}; fi
 	MAX_SECS=${MAX_SECS:-240}
 else
 	FLAT_64=250000 FLAT_BIG=150000 STEPS=5 STEP_SECS=1 LAT_PKTS=10000
+	SCALE_FLATS=5
+	if [ "$SCALE" = 1 ]; then MAX_SECS=${MAX_SECS:-2400}; fi
 	MAX_SECS=${MAX_SECS:-1200}
 fi
+SCALE_FLATS=${BENCH_SCALE_FLATS:-$SCALE_FLATS}
 # (each may be overridden: BENCH_FLAT_64, BENCH_FLAT_BIG, BENCH_STEPS, ...)
 FLAT_64=${BENCH_FLAT_64:-$FLAT_64} FLAT_BIG=${BENCH_FLAT_BIG:-$FLAT_BIG}
 STEPS=${BENCH_STEPS:-$STEPS} STEP_SECS=${BENCH_STEP_SECS:-$STEP_SECS}
 LAT_PKTS=${BENCH_LAT_PKTS:-$LAT_PKTS}
 IDLE_MS=500
 GEN_TIMEOUT=30
+READY_SECS=15 # kroute's set-up; --scale: 100k entries take longer
+[ "$SCALE" = 1 ] && READY_SECS=${BENCH_READY_SECS:-300}
+KR_EXTRA=()   # more kroute options (--scale: -n, -N, -x)
+NX=0          # --scale: extra veths x1..xNX (peers y1..yNX) in R
+if [ "$SCALE" = 1 ]; then
+	for v in $SCALE_VIFS; do [ $((v - 3)) -gt "$NX" ] && NX=$((v - 3)); done
+fi
 
 SRC=10.1.0.2
 GRP=239.1.2.3
@@ -155,7 +199,9 @@ if [ -z "$OUT" ]; then
 fi
 mkdir -p "$OUT/logs"
 CSV=$OUT/samples.csv
-echo "rep,router,fanout,size,kind,target_pps,sent,send_pps,rx_min,rx_mean,loss_max_pct,deliv_pps,lat_n,lat_p50_us,lat_p99_us,cpu1_user,cpu1_sys,cpu1_softirq,cpu1_irq,rtr_utime,rtr_stime,cpu_us_per_pkt,dup,ttl_bad,status" >"$CSV"
+CSV_PREFIX= # --scale: each row's mfc,vifs,setup_s, before step's columns
+[ "$SCALE" = 1 ] && CSV=$OUT/scale.csv && CSV_PREFIX="mfc,vifs,setup_s,"
+echo "${CSV_PREFIX}rep,router,fanout,size,kind,target_pps,sent,send_pps,rx_min,rx_mean,loss_max_pct,deliv_pps,lat_n,lat_p50_us,lat_p99_us,cpu1_user,cpu1_sys,cpu1_softirq,cpu1_irq,rtr_utime,rtr_stime,cpu_us_per_pkt,dup,ttl_bad,status" >"$CSV"
 
 nsd() { echo "${P}d$1"; }
 
@@ -198,6 +244,13 @@ topology() {
 	done
 	for k in $(seq 0 "$MAXFAN"); do
 		ip netns exec "$NS_R" sysctl -qw "net.ipv4.conf.r$k.rp_filter=0"
+	done
+	# --scale's extra vifs: veth pairs inside R, up, no address, no
+	# traffic (IPv6 is off in R)
+	for k in $(seq 1 "$NX"); do
+		ip -n "$NS_R" link add "x$k" type veth peer name "y$k"
+		ip -n "$NS_R" link set "x$k" up
+		ip -n "$NS_R" link set "y$k" up
 	done
 	# RPS: what arrives on r0 is received on the router's CPU, for every
 	# router (nftcopy's and ipmr's whole work, the shim's capture)
@@ -309,12 +362,13 @@ start_router() {
 		for k in "${outs[@]}"; do oargs+=(-o "$k"); done
 		# ip netns exec, taskset, nomrt and env all exec: $! is kroute
 		ip netns exec "$NS_R" taskset -c "$RTR_CPU" \
-			"${pre[@]+"${pre[@]}"}" "$KROUTE" -s "$SRC" -g "$GRP" \
+			"${pre[@]+"${pre[@]}"}" "$KROUTE" \
+			"${KR_EXTRA[@]+"${KR_EXTRA[@]}"}" -s "$SRC" -g "$GRP" \
 			-i r0 "${oargs[@]}" >"$log" 2>&1 &
 		RPID=$!
 	fi
 	PIDS+=("$RPID")
-	wait_line "$log" '^ready' 15 || return 1
+	wait_line "$log" '^ready' "$READY_SECS" || return 1
 	if [[ $r == shim* ]] &&
 	   ip netns exec "$NS_R" sed 1d /proc/net/ip_mr_vif 2>/dev/null | grep -q .
 	then
@@ -467,7 +521,7 @@ step() {
 			loss, n ? psum / n : 0, ln, l50, l99, cu, cs, cq, ci,
 			ru, rs, cpu, dup, tb, st
 	}')
-	echo "$line" >>"$CSV"
+	echo "$CSV_PREFIX$line" >>"$CSV"
 	IFS=, read -r _ _ _ _ _ _ _ S_SEND _ _ S_LOSS S_PPS _ <<<"$line"
 	printf '  %-8s f%-2s %4sB %-5s target %7s sent %7s pps %7s loss %7s%% deliv %7s pps %5ss%s\n' \
 		"$r" "$nf" "$size" "$kind" "$rate" "$(kv "$TMP/$tag.gen" sent)" \
@@ -532,6 +586,165 @@ topology
 if ip netns exec "$NS_R" test -e /proc/net/ip_mr_vif; then
 	HAVE_IPMR=1
 fi
+# ---- --scale: flatness over the MFC size and the vif count ----
+
+# scale_rows: "mfc:vifs" per row, the 1-entry 3-vif base first
+scale_rows() {
+	local m v
+	echo "1:3"
+	for m in $SCALE_MFC; do [ "$m" = 1 ] || echo "$m:3"; done
+	for v in $SCALE_VIFS; do [ "$v" = 3 ] || echo "1:$v"; done
+}
+
+# scale_ok ROUTER: 0 if it can run here (says why not, once)
+scale_ok() {
+	case $1 in
+	kernel)
+		[ "$HAVE_IPMR" = 1 ] && return 0
+		[ -e "$TMP/skip.kernel" ] ||
+			say "kernel: skipped, this kernel has no multicast routing (no /proc/net/ip_mr_vif)"
+		;;
+	shim | shimbpf)
+		[ -f "$SHIMLIB" ] && return 0
+		[ -e "$TMP/skip.$1" ] || say "$1: skipped, $SHIMLIB not built"
+		;;
+	nftcopy)
+		command -v nft >/dev/null && return 0
+		[ -e "$TMP/skip.$1" ] || say "nftcopy: skipped, no nft (apt-get install nftables)"
+		;;
+	*) [ -e "$TMP/skip.$1" ] || say "--scale: no router $1 (nftcopy kernel shim shimbpf)" ;;
+	esac
+	touch "$TMP/skip.$1"
+	return 1
+}
+
+scale_run() {
+	local rows rep i=0 j r m v row log nb na k setup rts nr
+	mapfile -t rows < <(scale_rows)
+	read -r -a rts <<<"$ROUTERS"
+	nr=${#rts[@]}
+	for rep in $(seq "$REPS"); do
+		for row in "${rows[@]}"; do
+			m=${row%%:*} v=${row#*:}
+			# the measured entry halfway: (m - 1) / 2 extras before
+			nb=$(((m - 1) / 2)) na=$((m - 1 - (m - 1) / 2))
+			KR_EXTRA=()
+			[ "$nb" -gt 0 ] && KR_EXTRA+=(-n "$nb")
+			[ "$na" -gt 0 ] && KR_EXTRA+=(-N "$na")
+			for k in $(seq 1 $((v - 3))); do KR_EXTRA+=(-x "x$k"); done
+			# rotate the routers by one per row and repetition
+			for ((j = 0; j < nr; j++)); do
+				r=${rts[(j + i) % nr]}
+				over_budget && return 0
+				scale_ok "$r" || continue
+				log=$OUT/logs/$r.mfc$m.vifs$v.r$rep.log
+				say "rep $rep/$REPS: $r, MFC $m, $v vifs"
+				if ! start_router "$r" 2 "$log"; then
+					say "$r MFC $m $v vifs: did not start: $(tr '\n' ' ' <"$log" | cut -c1-300)"
+					stop_router "$r"
+					continue
+				fi
+				setup=
+				if [ "$r" != nftcopy ] && [ "$m$v" != 13 ]; then
+					setup=$(kv "$log" mfc_s)
+					say "$r: $m MFC entries added in ${setup} s, $v vifs in $(kv "$log" vifs_s) s"
+				fi
+				CSV_PREFIX="$m,$v,$setup,"
+				warm "$r" 2
+				for k in $(seq 1 "$SCALE_FLATS"); do
+					over_budget && break
+					step "$rep" "$r" 2 64 flat 0 "$FLAT_64" 64
+				done
+				stop_router "$r"
+			done
+			i=$((i + 1))
+		done
+	done
+}
+
+scale_table() {
+	echo "libmrtshim issue #15 flatness (--scale): $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs, $REPS repetition(s) x $SCALE_FLATS flat-out runs$([ "$QUICK" = 1 ] && echo ', quick')"
+	echo "commit $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo '?'), library $SHIMLIB"
+	echo "64 B IP packets, fan-out 2, flat out ($FLAT_64 packets a run): pps delivered per receiver (mean of the 2),"
+	echo "median over the runs; (x) = the ratio to the same router's MFC 1 / 3 vifs row (1.00 = flat)."
+	echo "vifs = all of them: r0 in, r1 r2 out, the rest on veths that carry nothing. nftcopy has no MFC or vifs: it is"
+	echo "the reference line, its spread is the noise. Set-up = seconds kroute took for its MRT_ADD_MFCs (median)."
+	[ "$HAVE_IPMR" = 1 ] || echo "kernel (ipmr): not run, no multicast routing in this kernel."
+	awk -F, -v routers="$ROUTERS" -v rows="$(scale_rows | tr '\n' ' ')" '
+	function med(key,   n, i, j, t, a) {
+		n = split(V[key], a, " ")
+		if (!n) return ""
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function add(key, v) { V[key] = (key in V) ? V[key] " " v : v }
+	NR == 1 { next }
+	{ NS++ }
+	$26 + 0 > 0 || $27 + 0 > 0 { BAD[$5]++ }
+	$28 != "ok" { NOTOK[$5]++; next }
+	{
+		add("pps" SUBSEP $5 SUBSEP $1 SUBSEP $2, $15)
+		if ($3 != "") add("set" SUBSEP $5 SUBSEP $1 SUBSEP $2, $3)
+	}
+	END {
+		nr = split(routers, RT, " "); nw = split(rows, RW, " ")
+		hdr = "| MFC entries | vifs"; sep = "|---|---"
+		for (ri = 1; ri <= nr; ri++) {
+			r = RT[ri]; keep[r] = 0
+			for (wi = 1; wi <= nw; wi++) {
+				split(RW[wi], p, ":")
+				if (("pps" SUBSEP r SUBSEP p[1] SUBSEP p[2]) in V) keep[r] = 1
+			}
+			if (keep[r]) { hdr = hdr " | " r; sep = sep "|---" }
+		}
+		print "\n" hdr " |"; print sep "|"
+		for (wi = 1; wi <= nw; wi++) {
+			split(RW[wi], p, ":")
+			line = "| " p[1] " | " p[2]
+			for (ri = 1; ri <= nr; ri++) {
+				r = RT[ri]; if (!keep[r]) continue
+				v = med("pps" SUBSEP r SUBSEP p[1] SUBSEP p[2])
+				b = med("pps" SUBSEP r SUBSEP 1 SUBSEP 3)
+				c = v == "" ? "-" : sprintf("%.1f k", v / 1000)
+				if (v != "" && b != "" && b > 0) c = c sprintf(" (%.2f)", v / b)
+				line = line " | " c
+			}
+			print line " |"
+		}
+		print "\nSet-up: seconds to add the MFC entries (the measured one among them), median"
+		hdr = "| MFC entries"; sep = "|---"
+		for (ri = 1; ri <= nr; ri++)
+			if (keep[RT[ri]] && RT[ri] != "nftcopy") { hdr = hdr " | " RT[ri]; sep = sep "|---" }
+		print "\n" hdr " |"; print sep "|"
+		for (wi = 1; wi <= nw; wi++) {
+			split(RW[wi], p, ":")
+			if (p[2] != 3 || p[1] == 1) continue
+			line = "| " p[1]
+			for (ri = 1; ri <= nr; ri++) {
+				r = RT[ri]; if (!keep[r] || r == "nftcopy") continue
+				v = med("set" SUBSEP r SUBSEP p[1] SUBSEP p[2])
+				line = line " | " (v == "" ? "-" : sprintf("%.2f s", v))
+			}
+			print line " |"
+		}
+		nb = 0
+		for (r in BAD) { nb++; printf "CHECK FAILED: %s: %d sample(s) with duplicates or a TTL other than sent - 1\n", r, BAD[r] }
+		for (r in NOTOK) printf "note: %s: %d sample(s) not ok (left out; see the CSV status)\n", r, NOTOK[r]
+		if (!nb) printf "\nchecks: %d samples, no duplicate and every packet with TTL sent - 1\n", NS
+	}' "$CSV"
+}
+
+if [ "$SCALE" = 1 ]; then
+	say "--scale: rows (MFC:vifs) $(scale_rows | tr '\n' ' ')- routers $ROUTERS, $SCALE_FLATS flat-out runs each, $REPS repetition(s)"
+	scale_run
+	scale_table | tee "$OUT/table.md"
+	say "samples: $CSV; table: $OUT/table.md; logs: $OUT/logs; took $((SECONDS - T0)) s"
+	exit 0
+fi
+
 mapfile -t CONFIGS < <(configs)
 NC=${#CONFIGS[@]}
 for rep in $(seq "$REPS"); do
