@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned mfc_hash(const union mrt_ip *o, const union mrt_ip *g)
+static uint32_t mfc_hash(const union mrt_ip *o, const union mrt_ip *g)
 {
 	uint32_t h = 2166136261u;
 	int i;
@@ -24,8 +24,62 @@ static unsigned mfc_hash(const union mrt_ip *o, const union mrt_ip *g)
 		h = (h ^ o->w[i]) * 16777619u;
 		h = (h ^ g->w[i]) * 16777619u;
 	}
-	h ^= h >> 15;
-	return h & (MRT_MFC_HASH_SIZE - 1);
+	/* murmur3's finaliser: a word-wise FNV leaves the low bits (the
+	 * bucket index) depending only on the words' low bits */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static unsigned mfc_nbuckets(const struct mrt_table *t)
+{
+	return t->hash ? t->hash_size : MRT_MFC_HASH_MIN;
+}
+
+/* The chain (origin, group) hashes to. */
+static struct mrt_mfc **mfc_chain(struct mrt_table *t, const union mrt_ip *o,
+				  const union mrt_ip *g)
+{
+	struct mrt_mfc **b = t->hash ? t->hash : t->hash0;
+
+	return &b[mfc_hash(o, g) & (mfc_nbuckets(t) - 1)];
+}
+
+/*
+ * Rehash every entry into n buckets (a power of two): the inline hash0
+ * for MRT_MFC_HASH_MIN, else a new array. The entries move from the
+ * insertion-ordered list, each to the head of its chain, so the chains
+ * come out as mfc_link builds them: newest first (mfc_find finds the
+ * newest of PROXY twins). If the array cannot be had, nothing changes:
+ * the old buckets keep every entry, in longer chains.
+ */
+static void mfc_rehash(struct mrt_table *t, unsigned n)
+{
+	struct mrt_mfc **b, **old = t->hash, *c;
+
+	if (n <= MRT_MFC_HASH_MIN) {
+		b = t->hash0;
+		memset(b, 0, sizeof(t->hash0));
+		t->hash = NULL;
+		t->hash_size = 0;
+	} else {
+		b = calloc(n, sizeof(*b));
+		if (!b)
+			return;
+		t->hash = b;
+		t->hash_size = n;
+	}
+	for (c = t->list; c; c = c->lnext) {
+		struct mrt_mfc **h =
+		    &b[mfc_hash(&c->origin, &c->group) & (n - 1)];
+
+		c->hnext = *h;
+		*h = c;
+	}
+	free(old);
 }
 
 static bool ip_eq(const union mrt_ip *a, const union mrt_ip *b)
@@ -38,7 +92,7 @@ struct mrt_mfc *mfc_find(struct mrt_table *t, const union mrt_ip *origin,
 {
 	struct mrt_mfc *c;
 
-	for (c = t->hash[mfc_hash(origin, group)]; c; c = c->hnext)
+	for (c = *mfc_chain(t, origin, group); c; c = c->hnext)
 		if (ip_eq(&c->origin, origin) && ip_eq(&c->group, group) &&
 		    (parent < 0 || c->parent == parent))
 			return c;
@@ -52,7 +106,7 @@ struct mrt_mfc *mfc_find_parent_wildcard(struct mrt_table *t, int parent)
 
 	if (parent < 0 || parent >= MRT_MAXVIFS)
 		return NULL;
-	for (c = t->hash[mfc_hash(&any, &any)]; c; c = c->hnext)
+	for (c = *mfc_chain(t, &any, &any); c; c = c->hnext)
 		if (ip_eq(&c->origin, &any) && ip_eq(&c->group, &any) &&
 		    c->ttls[parent] < MRT_TTL_NONE)
 			return c;
@@ -69,7 +123,7 @@ struct mrt_mfc *mfc_find_any(struct mrt_table *t, const union mrt_ip *group,
 		return NULL;
 	if (ip_eq(group, &any))
 		return mfc_find_parent_wildcard(t, vifi);
-	for (c = t->hash[mfc_hash(&any, group)]; c; c = c->hnext) {
+	for (c = *mfc_chain(t, &any, group); c; c = c->hnext) {
 		if (!ip_eq(&c->origin, &any) || !ip_eq(&c->group, group))
 			continue;
 		if (c->ttls[vifi] < MRT_TTL_NONE)
@@ -113,40 +167,57 @@ void mfc_update_thresholds(struct mrt_table *t, struct mrt_mfc *c,
 
 void mfc_link(struct mrt_table *t, struct mrt_mfc *c)
 {
-	unsigned h = mfc_hash(&c->origin, &c->group);
+	struct mrt_mfc **h = mfc_chain(t, &c->origin, &c->group);
+	unsigned n;
 
 	if (!t->list_tail)
 		t->list_tail = &t->list;
-	c->hnext = t->hash[h];
-	t->hash[h] = c;
+	c->hnext = *h;
+	*h = c;
 	c->lnext = NULL;
+	c->lpprev = t->list_tail;
 	*t->list_tail = c;
 	t->list_tail = &c->lnext;
 	t->nmfc++;
+	/* at most one entry per bucket on average: lookups stay O(1) */
+	n = mfc_nbuckets(t);
+	if (t->nmfc > n && n < MRT_MFC_HASH_MAX)
+		mfc_rehash(t, 2 * n);
 }
 
 void mfc_unlink_free(struct mrt_table *t, struct mrt_mfc *c)
 {
 	struct mrt_mfc **pp;
+	unsigned n;
 
 	fastpath_mfc_gone(t, c); /* out of the kernel, counters kept */
 
-	for (pp = &t->hash[mfc_hash(&c->origin, &c->group)]; *pp;
-	     pp = &(*pp)->hnext)
+	for (pp = mfc_chain(t, &c->origin, &c->group); *pp; pp = &(*pp)->hnext)
 		if (*pp == c) {
 			*pp = c->hnext;
 			break;
 		}
-	for (pp = &t->list; *pp; pp = &(*pp)->lnext)
-		if (*pp == c) {
-			*pp = c->lnext;
-			if (t->list_tail == &c->lnext)
-				t->list_tail = pp;
-			break;
-		}
+	*c->lpprev = c->lnext;
+	if (c->lnext)
+		c->lnext->lpprev = c->lpprev;
+	else
+		t->list_tail = c->lpprev;
 	t->nmfc--;
 	bw_drop_entry(t, c); /* silently: no final report */
 	free(c);
+	/* under a quarter full: half the buckets (hysteresis against
+	 * growing again at once); an empty table holds no array */
+	n = mfc_nbuckets(t);
+	if (n > MRT_MFC_HASH_MIN && (!t->nmfc || t->nmfc < n / 4))
+		mfc_rehash(t, t->nmfc ? n / 2 : MRT_MFC_HASH_MIN);
+}
+
+void mfc_hash_free(struct mrt_table *t)
+{
+	free(t->hash);
+	t->hash = NULL;
+	t->hash_size = 0;
+	memset(t->hash0, 0, sizeof(t->hash0));
 }
 
 /* One address in words: "*" for the wildcard, as ip mroute shows it. */

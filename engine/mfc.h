@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mfc.h - the multicast forwarding cache of one table: resolved (S,G),
- * (*,G) and (*,*) entries in a hash on (origin, group) plus an insertion-
- * ordered list, and the lookups ipmr does for an arriving packet.
+ * (*,G) and (*,*) entries in a hash on (origin, group) that grows with
+ * them (buckets >= entries: O(1) lookups from one entry to millions) plus
+ * an insertion-ordered list, and the lookups ipmr does for an arriving
+ * packet.
  * Callers hold the engine lock.
  */
 #ifndef MRTSHIM_ENGINE_MFC_H
@@ -35,6 +37,10 @@ struct mrt_mfc *mfc_find_parent_wildcard(struct mrt_table *t, int parent);
 /* Insert a new entry (allocated by the caller with calloc); unlink+free. */
 void mfc_link(struct mrt_table *t, struct mrt_mfc *c);
 void mfc_unlink_free(struct mrt_table *t, struct mrt_mfc *c);
+
+/* The hash's array, for a table freed with its entries still linked
+ * (freed with the last entry otherwise); t's hash is empty after. */
+void mfc_hash_free(struct mrt_table *t);
 
 /* For log lines: the key "(S, G)", with "*" for a wildcard, and the
  * output vifs of c ("1,2", or "no vifs"). Buffers of MFC_WORDS_LEN. */

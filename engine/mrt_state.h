@@ -25,7 +25,8 @@
 #define MRT_UNRES_QLEN 4	  /* packets queued per unresolved entry */
 #define MRT_UNRES_EXPIRE_NS (10ull * 1000000000ull) /* ipmr: 10 s */
 #define MRT_ASSERT_THRESH_NS (3ull * 1000000000ull) /* MFC_ASSERT_THRESH */
-#define MRT_MFC_HASH_SIZE 1024			    /* buckets; power of two */
+#define MRT_MFC_HASH_MIN 16 /* MFC hash buckets of a small table (inline) */
+#define MRT_MFC_HASH_MAX (1u << 24) /* ...and the most it grows to */
 /* mrt_mfc.vflags bits (MRT_MFC_FLAGS_* of the advanced API) */
 #define MRT_VFLAG_DISABLE_WRONGVIF 0x01u
 #define MRT_VFLAG_BORDER_VIF 0x02u
@@ -82,6 +83,7 @@ struct fastpath;    /* fastpath.h */
 struct mrt_mfc {
 	struct mrt_mfc *hnext;	       /* hash chain on (origin, group) */
 	struct mrt_mfc *lnext;	       /* table list, insertion order */
+	struct mrt_mfc **lpprev;       /* the lnext (or list) pointing here */
 	union mrt_ip origin;	       /* 0 = wildcard */
 	union mrt_ip group;	       /* 0 = wildcard (*,*) */
 	uint16_t parent;	       /* incoming vif */
@@ -135,7 +137,13 @@ struct mrt_table {
 	int maxvif;  /* highest used index + 1 */
 	int reg_vif; /* register vif index, -1 = none */
 	bool do_assert, do_pim, do_wrvifwhole;
-	struct mrt_mfc *hash[MRT_MFC_HASH_SIZE]; /* (origin, group) */
+	/* resolved entries by (origin, group): hash_size buckets (a power
+	 * of two; 0 = MRT_MFC_HASH_MIN), in hash or, while hash is NULL,
+	 * in hash0; mfc.c doubles them when entries outnumber them and
+	 * halves them when entries fall under a quarter */
+	struct mrt_mfc **hash;
+	unsigned hash_size;
+	struct mrt_mfc *hash0[MRT_MFC_HASH_MIN];
 	struct mrt_mfc *list;	    /* all resolved, insertion order (head) */
 	struct mrt_mfc **list_tail; /* append point for list */
 	unsigned nmfc;		    /* resolved entries */

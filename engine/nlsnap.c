@@ -37,6 +37,7 @@ static void nlsnap_table_free(struct mrt_table *t)
 		cn = c->lnext;
 		free(c);
 	}
+	mfc_hash_free(t);
 	for (u = t->unres; u; u = un) {
 		un = u->next;
 		free(u);
