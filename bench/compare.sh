@@ -23,7 +23,8 @@
 # fan-out 2, of nftcopy, shim, shimbpf (and kernel) over MFC sizes
 # (BENCH_SCALE_MFC, "1 1000 10000 100000"; 3 vifs) and vif counts
 # (BENCH_SCALE_VIFS, "8 32" in all, MFC 1; the extra vifs on veths in R
-# that carry nothing), each as a ratio to its own 1-entry 3-vif value.
+# that carry nothing), each as a ratio to its own 1-entry 3-vif value;
+# and the router process's CPU per packet at BENCH_SCALE_RATE (20 kpps).
 # Usage: bench/compare.sh [-B builddir] [-R reps] [-q|--quick] [-o outdir]
 #        [-m "line nftcopy kernel shim naive"] [-f "2 8"] [-s "64 1400"]
 #        [-T max_seconds] [--scale]             (see bench/README.md)
@@ -121,6 +122,9 @@ else
 	MAX_SECS=${MAX_SECS:-1200}
 fi
 SCALE_FLATS=${BENCH_SCALE_FLATS:-$SCALE_FLATS}
+# (--scale: then one paced run, SCALE_RATE pps for 2 s, for the router
+# process's CPU per packet below its capacity: steadier than flat out)
+SCALE_RATE=${BENCH_SCALE_RATE:-20000}
 # (each may be overridden: BENCH_FLAT_64, BENCH_FLAT_BIG, BENCH_STEPS, ...)
 FLAT_64=${BENCH_FLAT_64:-$FLAT_64} FLAT_BIG=${BENCH_FLAT_BIG:-$FLAT_BIG}
 STEPS=${BENCH_STEPS:-$STEPS} STEP_SECS=${BENCH_STEP_SECS:-$STEP_SECS}
@@ -655,6 +659,9 @@ scale_run() {
 					over_budget && break
 					step "$rep" "$r" 2 64 flat 0 "$FLAT_64" 64
 				done
+				over_budget ||
+					step "$rep" "$r" 2 64 paced "$SCALE_RATE" \
+						$((SCALE_RATE * 2)) 16
 				stop_router "$r"
 			done
 			i=$((i + 1))
@@ -670,7 +677,8 @@ scale_table() {
 	echo "vifs = all of them: r0 in, r1 r2 out, the rest on veths that carry nothing. nftcopy has no MFC or vifs: it is"
 	echo "the reference line, its spread is the noise. Set-up = seconds kroute took for its MRT_ADD_MFCs (median)."
 	[ "$HAVE_IPMR" = 1 ] || echo "kernel (ipmr): not run, no multicast routing in this kernel."
-	awk -F, -v routers="$ROUTERS" -v rows="$(scale_rows | tr '\n' ' ')" '
+	awk -F, -v routers="$ROUTERS" -v rows="$(scale_rows | tr '\n' ' ')" \
+		-v okl="$LOSS_OK" -v rate="$SCALE_RATE" -v hz="$HZ" '
 	function med(key,   n, i, j, t, a) {
 		n = split(V[key], a, " ")
 		if (!n) return ""
@@ -685,10 +693,14 @@ scale_table() {
 	{ NS++ }
 	$26 + 0 > 0 || $27 + 0 > 0 { BAD[$5]++ }
 	$28 != "ok" { NOTOK[$5]++; next }
-	{
-		add("pps" SUBSEP $5 SUBSEP $1 SUBSEP $2, $15)
-		if ($3 != "") add("set" SUBSEP $5 SUBSEP $1 SUBSEP $2, $3)
+	$8 == "flat" { add("pps" SUBSEP $5 SUBSEP $1 SUBSEP $2, $15) }
+	$8 == "paced" && $13 > 0 && $5 != "nftcopy" {
+		add("cpu" SUBSEP $5 SUBSEP $1 SUBSEP $2, ($23 + $24) * 1e6 / hz / $13)
 	}
+	$8 == "paced" {
+		if ($14 + 0 >= okl) LOSSY[$5 " MFC " $1 " vifs " $2] = $14
+	}
+	$3 != "" { add("set" SUBSEP $5 SUBSEP $1 SUBSEP $2, $3) }
 	END {
 		nr = split(routers, RT, " "); nw = split(rows, RW, " ")
 		hdr = "| MFC entries | vifs"; sep = "|---|---"
@@ -700,20 +712,26 @@ scale_table() {
 			}
 			if (keep[r]) { hdr = hdr " | " r; sep = sep "|---" }
 		}
-		print "\n" hdr " |"; print sep "|"
-		for (wi = 1; wi <= nw; wi++) {
-			split(RW[wi], p, ":")
-			line = "| " p[1] " | " p[2]
-			for (ri = 1; ri <= nr; ri++) {
-				r = RT[ri]; if (!keep[r]) continue
-				v = med("pps" SUBSEP r SUBSEP p[1] SUBSEP p[2])
-				b = med("pps" SUBSEP r SUBSEP 1 SUBSEP 3)
-				c = v == "" ? "-" : sprintf("%.1f k", v / 1000)
-				if (v != "" && b != "" && b > 0) c = c sprintf(" (%.2f)", v / b)
-				line = line " | " c
+		for (t = 1; t <= 2; t++) {
+			x = t == 1 ? "pps" : "cpu"
+			if (t == 2)
+				printf "\nRouter process CPU (user + system) per packet, us, at %d pps paced, USER_HZ ticks; (x) = ratio to\nMFC 1 / 3 vifs. Softirq work (nftcopy, the shim'"'"'s in-kernel fast path) is not in it; CPU 1 as a\nwhole would be, but on a shared machine it counts the others too (it is in the CSV)\n", rate
+			print "\n" hdr " |"; print sep "|"
+			for (wi = 1; wi <= nw; wi++) {
+				split(RW[wi], p, ":")
+				line = "| " p[1] " | " p[2]
+				for (ri = 1; ri <= nr; ri++) {
+					r = RT[ri]; if (!keep[r]) continue
+					v = med(x SUBSEP r SUBSEP p[1] SUBSEP p[2])
+					b = med(x SUBSEP r SUBSEP 1 SUBSEP 3)
+					c = v == "" ? "-" : t == 1 ? sprintf("%.1f k", v / 1000) : sprintf("%.2f", v)
+					if (v != "" && b != "" && b > 0) c = c sprintf(" (%.2f)", v / b)
+					line = line " | " c
+				}
+				print line " |"
 			}
-			print line " |"
 		}
+		for (k in LOSSY) printf "note: %s lost %s %% at %d pps: its CPU per packet is of an overloaded router\n", k, LOSSY[k], rate
 		print "\nSet-up: seconds to add the MFC entries (the measured one among them), median"
 		hdr = "| MFC entries"; sep = "|---"
 		for (ri = 1; ri <= nr; ri++)
