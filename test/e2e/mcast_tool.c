@@ -171,14 +171,20 @@ static int seq_dup(struct seen *seen, const char *payload, size_t len)
  * many are missing (*lost), and the longest stretch of them (*gap). */
 static void seq_holes(const struct seen *seen, long *lost, long *gap)
 {
+	/* MCAST_TOOL_HOLES set: each hole also to stderr, "hole FIRST+N" */
+	int say = getenv("MCAST_TOOL_HOLES") != NULL;
 	long s, run;
 	int r;
 
 	*lost = *gap = 0;
 	for (r = 0; r < RUNS_MAX && seen->bits[r]; r++) {
 		run = 0;
-		for (s = seen->lo[r]; s < seen->hi[r]; s++) {
-			if (seen->bits[r][s / 8] & (1u << (s % 8))) {
+		for (s = seen->lo[r]; s <= seen->hi[r]; s++) {
+			if (s == seen->hi[r] ||
+			    seen->bits[r][s / 8] & (1u << (s % 8))) {
+				if (say && run)
+					fprintf(stderr, "hole %ld+%ld\n",
+						s - run, run);
 				run = 0;
 				continue;
 			}
