@@ -163,8 +163,22 @@ static void fp_forget(struct fastpath *fp, struct fastpath_side *s)
 		fp->t->fp_nent--;
 }
 
+/* At debug level, for run_dpdiff.sh --fastpath and whoever wonders
+ * which path forwards an (S,G). */
+static void fp_say(const struct fastpath *fp, const struct mrt_mfc *c,
+		   const char *what)
+{
+	char key[MFC_WORDS_LEN];
+
+	if (fp->eng->host.log_level < MRT_LOG_DEBUG)
+		return; /* no formatting for nothing */
+	mfc_key_words(AF_INET, &c->origin, &c->group, key, sizeof(key));
+	ENG_DBG(fp->eng, "fast path: %s %s", key, what);
+}
+
 static void fp_remove(struct fastpath *fp, struct fastpath_side *s)
 {
+	fp_say(fp, s->c, "back to the userspace path");
 	fp_fold(fp, s);
 	fastpath_load_delete(fp->ents_fd, &s->key);
 	fp_forget(fp, s);
@@ -298,6 +312,10 @@ static void fp_install(struct fastpath *fp, struct mrt_table *t,
 	unsigned i, k;
 	int rc;
 
+	/* every slot taken: a new entry stays in userspace, found out
+	 * without asking fp_want or walking the slots */
+	if (!s && t->fp_nent >= FP_MAXENT)
+		return;
 	if (!fp_want(fp, t, c, &e)) {
 		if (s)
 			fp_remove(fp, s);
@@ -333,6 +351,8 @@ static void fp_install(struct fastpath *fp, struct mrt_table *t,
 		fp_remove(fp, s);
 		return;
 	}
+	if (!s->ent.iif)
+		fp_say(fp, c, "offloaded: forwarded at TCX ingress");
 	s->ent = e;
 }
 
