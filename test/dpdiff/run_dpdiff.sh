@@ -15,6 +15,7 @@
 #
 #   run_dpdiff.sh --probe P [--nomrt N --preload LIST] [--recorded FILE]
 #                 [--record FILE] [--keep DIR] [--kernel-only] [--family 4|6]
+#                 [--fastpath]
 #
 #   --preload      LD_PRELOAD for the shim run (sanitizer builds:
 #                  "libasan.so:libmrtshim.so")
@@ -23,6 +24,10 @@
 #   --record FILE  run on the kernel only, write its output to FILE
 #   --kernel-only  run on the kernel only, print the output
 #   --keep DIR     leave both outputs and stderr in DIR
+#   --fastpath     the shim run with its in-kernel fast path
+#                  (MRTSHIM_FASTPATH=bpf): it must load (else 77, with
+#                  the shim's reason) and offload at least one (S,G), and
+#                  the output must still match the kernel's
 #   --known FILE   known, explained differences (format in the file): the
 #                  lines of each listed label are taken out of the diff,
 #                  the shim's must be exactly the listed ones and differ
@@ -33,7 +38,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 probe='' nomrt='' preload='' recorded='' record='' keep=''
-konly=0 fam=4 known=''
+konly=0 fam=4 known='' fastpath=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--probe) probe=$2; shift 2 ;;
@@ -45,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--kernel-only) konly=1; shift ;;
 	--family) fam=$2; shift 2 ;;
 	--known) known=$2; shift 2 ;;
+	--fastpath) fastpath=1; shift ;;
 	*) echo "run_dpdiff: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -276,8 +282,28 @@ if [ $konly -eq 1 ]; then
 fi
 
 shim_rc=0
+fpenv=()
+[ $fastpath -eq 0 ] || fpenv=(MRTSHIM_FASTPATH=bpf MRTSHIM_LOG_LEVEL=debug)
 run_probe "${tag}s" "$work/shim.txt" "$nomrt" env LD_PRELOAD="$preload" \
-	ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" || shim_rc=$?
+	ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "${fpenv[@]}" ||
+	shim_rc=$?
+if [ $fastpath -eq 1 ]; then
+	# the shim says at load whether it has the fast path, and at debug
+	# level each (S,G) it offloads (engine/fastpath.c)
+	err=$work/shim.txt.err
+	if ! grep -q 'fast path: bpf - ' "$err" 2>/dev/null; then
+		why=$(grep -m1 'fast path: off' "$err" 2>/dev/null || true)
+		echo "run_dpdiff: SKIP: the fast path did not load: ${why:-no word from the shim}"
+		exit 77
+	fi
+	noff=$(grep -c 'fast path: (.*) offloaded' "$err" || true)
+	echo "run_dpdiff: fast path loaded; (S,G) offloads: $noff"
+	grep 'fast path: (' "$err" | sed 's/^/  /' | head -20
+	if [ "$noff" -eq 0 ]; then
+		echo "run_dpdiff: FAIL: the fast path offloaded no (S,G): nothing was proven"
+		exit 1
+	fi
+fi
 
 if [ -n "$keep" ]; then
 	mkdir -p "$keep"
