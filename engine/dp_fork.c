@@ -242,14 +242,16 @@ static void *dp_spare_thread(void *arg)
 	return NULL;
 }
 
-/* Do the owner's spares want the helper thread now? Lock held. */
-bool dp_spare_due(struct mrt_engine *eng, const struct dp *dp)
+/* When the owner's spares want the helper thread (engine_now_ns), 0 =
+ * not at all: the chores start it then, the loop's poll wakes for it.
+ * Both deadlines are a delay after engine_now_ns, never 0. Lock held. */
+uint64_t dp_spare_next(const struct dp *dp)
 {
 	if (dp->standby || dp->stop || dp->nospare || dp->spare_busy)
-		return false;
+		return 0;
 	if (dp->respare) /* the spares the child took: renewed all at once */
-		return engine_now_ns(eng) >= dp->respare_ns;
-	return dp->spare_missing && engine_now_ns(eng) >= dp->spare_want_ns;
+		return dp->respare_ns;
+	return dp->spare_missing ? dp->spare_want_ns : 0;
 }
 
 /*
@@ -261,11 +263,13 @@ bool dp_spare_due(struct mrt_engine *eng, const struct dp *dp)
 void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 {
 	sigset_t all, old;
+	uint64_t next;
 	int i, n = 0;
 
 	dp_cap_grave_close(eng, dp);
 	engine_lock(eng);
-	if (!dp_spare_due(eng, dp)) {
+	next = dp_spare_next(dp);
+	if (!next || engine_now_ns(eng) < next) {
 		engine_unlock(eng);
 		return;
 	}

@@ -96,14 +96,9 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 	if (dp->standby) /* the pidfd wakes us, else poll the owner */
 		return dp->pidfd >= 0 ? -1 : DP_STANDBY_MS;
 	next = earlier(dp->next_expiry_ns, dp_bw_next(eng));
-	if (!dp->spare_busy && !dp->nospare && !dp->stop) {
-		/* dp_fork_chores renews the spares then, or opens those
-		 * of vifs added since */
-		if (dp->respare)
-			next = earlier(next, dp->respare_ns);
-		else if (dp->spare_missing)
-			next = earlier(next, dp->spare_want_ns);
-	}
+	/* dp_fork_chores renews the spares then, or opens those of vifs
+	 * added since */
+	next = earlier(next, dp_spare_next(dp));
 	if (!next)
 		return -1;
 	now = engine_now_ns(eng);

@@ -203,8 +203,9 @@ void dp_loop_raise_caps(void);
  * grave and spares (lock not held). */
 void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp);
 void dp_fork_chores(struct mrt_engine *eng, struct dp *dp);
-/* The chores would start the spares' helper now. Lock held. */
-bool dp_spare_due(struct mrt_engine *eng, const struct dp *dp);
+/* When the chores start the spares' helper (engine_now_ns), 0 = not
+ * at all; the loop's poll timeout wakes for it too. Lock held. */
+uint64_t dp_spare_next(const struct dp *dp);
 
 /* Our own copies (struct dp_self): note one we send, test a captured or
  * read one (dp_input.c). Lock held. */
