@@ -85,6 +85,10 @@ int engine_create(const struct mrt_host *host, struct mrt_engine **out)
 	if (!eng->netif_dflt.primary_addr4)
 		eng->netif_dflt.primary_addr4 = dflt.primary_addr4;
 	eng->host.netif = &eng->netif_dflt;
+	/* a host that answers exists itself (a test's fake devices) may
+	 * change its answer without a link message: ask it every time */
+	linkwatch_init(&eng->lw);
+	eng->lw_usable = !host || !host->netif || !host->netif->exists;
 	eng->v6 = eng->host.v6_control || MRT_HAVE_V6_DATAPLANE;
 	rc = engine_lock_init(eng);
 	if (rc) {
@@ -115,6 +119,7 @@ void engine_destroy(struct mrt_engine *eng)
 		free(t);
 	}
 	eng->tables = NULL;
+	linkwatch_close(&eng->lw, eng);
 	engine_unlock(eng);
 	pthread_mutex_destroy(&eng->lock);
 	free(eng);
@@ -185,4 +190,6 @@ void engine_atfork_child(struct mrt_engine *eng)
 	/* the parent's forking thread held the lock; this process has no
 	 * such thread, and an error-checking mutex would refuse its unlock */
 	engine_lock_init(eng);
+	/* the link watch's socket is the parent's too: reopened on use */
+	linkwatch_atfork_child(&eng->lw);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "linkwatch.h"
 #include "mrt_state.h"
 
 /*
@@ -35,6 +36,11 @@ struct mrt_engine {
 	int lock_gone_family;
 	uint32_t lock_gone_table;
 	uint64_t lock_gone_ns;
+	/* the devices of the vifs change only when a link message comes
+	 * (vif_prune_gone); used only while exists is the kernel's query,
+	 * not a host's (lw_usable, immutable) */
+	struct linkwatch lw;
+	bool lw_usable;
 };
 
 /* mroute_clean_tables bits: MRT_FLUSH_MFC | _MFC_STATIC | _VIFS |

@@ -295,12 +295,30 @@ void vif_device_gone(struct mrt_engine *eng, int ifindex)
 				vif_delete(eng, t, i);
 }
 
+/*
+ * Cheap while no device changed: one read of the link watch, whose
+ * silence proves that every vif's device is still there (linkwatch.c
+ * says why); else, or when the host answers exists itself, the query of
+ * each vif's device. The watch opens with the first vif on a device (in
+ * the netns where exists asks) and closes with the last one.
+ */
 void vif_prune_gone(struct mrt_engine *eng)
 {
 	const struct mrt_netif_ops *ni = eng->host.netif;
 	struct mrt_table *t;
+	bool devs = false;
 	int i;
 
+	for (t = eng->tables; t && !devs; t = t->next)
+		for (i = 0; i < t->maxvif && !devs; i++)
+			devs = t->vifs[i].used && t->vifs[i].ifindex > 0;
+	if (!devs) {
+		linkwatch_close(&eng->lw, eng);
+		return;
+	}
+	if (eng->lw_usable &&
+	    linkwatch_poll(&eng->lw, eng) == LINKWATCH_UNCHANGED)
+		return;
 	for (t = eng->tables; t; t = t->next)
 		for (i = 0; i < t->maxvif; i++)
 			if (t->vifs[i].used && t->vifs[i].ifindex > 0 &&

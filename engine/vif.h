@@ -36,7 +36,8 @@ void vif_device_gone(struct mrt_engine *eng, int ifindex);
 /* Delete every vif whose device no longer exists (unregistered or moved
  * to another netns while we were not looking): the control path calls it
  * before each MRT call, so the kernel's NETDEV_UNREGISTER cleanup is
- * visible to the daemon. Costs one interface query per live vif. */
+ * visible to the daemon. One read of the link watch (linkwatch.h) while
+ * no device changed; else one interface query per live vif. */
 void vif_prune_gone(struct mrt_engine *eng);
 /* Vifs of family on device ifindex (or, if ifindex is 0, named ifname)
  * in all tables: net.ipv4(6).conf.<dev>.mc_forwarding. */
