@@ -136,6 +136,21 @@ static void cap_freeprog(struct cap *c)
 	c->prog.bf_len = 0;
 }
 
+/*
+ * Install c->prog as the kernel filter: with the skb-mark test in front
+ * (c->skip_mark) if c->marked asks for it and the kernel takes it
+ * (SKF_AD_MARK), else without, and then c->marked is false: the caller
+ * tells our copies apart. For an open and for a release after a hold.
+ * 0 or -errno.
+ */
+static int cap_filter(struct cap *c)
+{
+	if (c->marked && cap_attach(c->fd, &c->prog, c->skip_mark) == 0)
+		return 0;
+	c->marked = false;
+	return cap_attach(c->fd, &c->prog, 0);
+}
+
 static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 			size_t bufsize, pcap_direction_t dir, int family,
 			const char *filter, uint32_t skip_mark, char *err,
@@ -182,12 +197,8 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 		rc = -EIO;
 		goto fail;
 	}
-	/* with the mark test if the kernel takes it (SKF_AD_MARK), else
-	 * without: the caller tells our copies apart (c->marked false) */
-	rc = skip_mark ? cap_attach(c->fd, &prog, skip_mark) : -EINVAL;
-	c->marked = rc == 0;
-	if (rc < 0)
-		rc = cap_attach(c->fd, &prog, 0);
+	c->marked = skip_mark != 0; /* asked for: cap_filter says if taken */
+	rc = cap_filter(c);
 	if (rc < 0) {
 		snprintf(err, errlen, "filter: %s", strerror(-rc));
 		goto fail;
@@ -288,8 +299,7 @@ int cap_release(struct cap *c)
 {
 	if (!c->p || !c->held)
 		return 0;
-	if (!(c->marked && cap_attach(c->fd, &c->prog, c->skip_mark) == 0) &&
-	    cap_attach(c->fd, &c->prog, 0) < 0)
+	if (cap_filter(c) < 0)
 		return -EINVAL;
 	c->held = false;
 	return 0;
