@@ -9,26 +9,7 @@
 #include "check_main.h"
 #include "fake_host.h"
 #include "mfc.h"
-
-static struct mrt_table T;
-
-static void setup(void)
-{
-	int i;
-
-	memset(&T, 0, sizeof(T));
-	T.list_tail = &T.list;
-	T.reg_vif = -1;
-	for (i = 0; i < 3; i++)
-		T.vifs[i].used = true;
-	T.maxvif = 3;
-}
-
-static void teardown(void)
-{
-	while (T.list)
-		mfc_unlink_free(&T, T.list);
-}
+#include "mfc_fixture.h"
 
 static struct mrt_mfc *add(const char *s, const char *g, int parent,
 			   const int *oifs)
@@ -162,7 +143,7 @@ static Suite *mfc_suite(void)
 	Suite *s = suite_create("mfc");
 	TCase *tc = tcase_create("mfc");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, mfc_fx_setup, mfc_fx_free);
 	tcase_add_test(tc, link_unlink_order);
 	tcase_add_test(tc, thresholds);
 	tcase_add_test(tc, wildcards);

@@ -13,6 +13,7 @@
 #include "check_main.h"
 #include "fake_host.h"
 #include "mfc.h"
+#include "mfc_fixture.h"
 
 #define NSG 100000u
 
@@ -26,26 +27,16 @@ void *__wrap_calloc(size_t n, size_t size)
 	return calloc_fail ? NULL : __real_calloc(n, size);
 }
 
-static struct mrt_table T;
-
 static void setup(void)
 {
-	int i;
-
-	memset(&T, 0, sizeof(T));
-	T.list_tail = &T.list;
-	T.reg_vif = -1;
-	for (i = 0; i < 3; i++)
-		T.vifs[i].used = true;
-	T.maxvif = 3;
+	mfc_fx_setup();
 	calloc_fail = false;
 }
 
 static void teardown(void)
 {
 	calloc_fail = false;
-	while (T.list)
-		mfc_unlink_free(&T, T.list);
+	mfc_fx_free();
 	ck_assert_ptr_null(T.hash); /* the array went with the last entry */
 }
 
@@ -259,8 +250,7 @@ START_TEST(hash_free)
 	for (i = 0; i < 40; i++)
 		add_sg(i);
 	ck_assert_ptr_nonnull(T.hash);
-	while (T.list)
-		mfc_unlink_free(&T, T.list);
+	mfc_fx_free();
 	ck_assert_ptr_null(T.hash);
 	ck_assert_uint_eq(nbuckets(), MRT_MFC_HASH_MIN);
 	for (i = 0; i < 40; i++)
