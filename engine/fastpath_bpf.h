@@ -10,9 +10,9 @@
 
 #include <linux/types.h>
 
-#define FP_MAXOIF 32	/* output vifs of an entry (MRT_MAXVIFS) */
-#define FP_MAXENT 16384 /* (S,G) entries offloaded at once */
-#define FP_MAXVIF 32	/* vif counters (MRT_MAXVIFS) */
+#define FP_MAXOIF 32	 /* output vifs of an entry (MRT_MAXVIFS) */
+#define FP_MAXENT 131072 /* (S,G) entries offloaded at once (a power of 2) */
+#define FP_MAXVIF 32	 /* vif counters (MRT_MAXVIFS) */
 
 /* fp_ents key: an (S,G), both in network byte order */
 struct fp_key {

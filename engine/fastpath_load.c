@@ -60,12 +60,13 @@ static int load_bpf(int cmd, union bpf_attr *a)
 
 #ifdef MRTSHIM_HAVE_FASTPATH_BPF
 static int load_map(unsigned type, unsigned ks, unsigned vs, unsigned n,
-		    const char *name)
+		    unsigned flags, const char *name)
 {
 	union bpf_attr a;
 
 	memset(&a, 0, sizeof(a));
 	a.map_type = type;
+	a.map_flags = flags;
 	a.key_size = ks;
 	a.value_size = vs;
 	a.max_entries = n;
@@ -317,16 +318,20 @@ int fastpath_load_open(struct fastpath *fp)
 		rc = -ENOMEM;
 		goto fail;
 	}
-	fp->ents_fd =
-	    load_map(BPF_MAP_TYPE_HASH, sizeof(struct fp_key),
-		     sizeof(struct fp_ent), FP_MAXENT, "mrtshim_ents");
+	/* entries and their counters allocated as slots are first used:
+	 * FP_MAXENT of them preallocated would be ~60 MB of kernel memory,
+	 * 2 MB more per possible CPU and 0.2 s at load, used or not */
+	fp->ents_fd = load_map(BPF_MAP_TYPE_HASH, sizeof(struct fp_key),
+			       sizeof(struct fp_ent), FP_MAXENT,
+			       BPF_F_NO_PREALLOC, "mrtshim_ents");
 	fp->slot_fd = load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4,
-			       sizeof(struct fp_slot), 1, "mrtshim_slot");
-	fp->cnt_fd = load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4,
-			      sizeof(struct fp_cnt), FP_MAXENT, "mrtshim_cnt");
+			       sizeof(struct fp_slot), 1, 0, "mrtshim_slot");
+	fp->cnt_fd =
+	    load_map(BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct fp_cnt),
+		     FP_MAXENT, BPF_F_NO_PREALLOC, "mrtshim_cnt");
 	fp->vcnt_fd =
 	    load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fp_vcnt),
-		     FP_MAXVIF, "mrtshim_vcnt");
+		     FP_MAXVIF, 0, "mrtshim_vcnt");
 	for (i = 0; i < 4; i++)
 		if (*fds[i] < 0) {
 			rc = *fds[i];
