@@ -207,34 +207,53 @@ static void fp_takeover(struct fastpath *fp)
 		 (int)getpid());
 }
 
+/* Ask the kernel about device ifindex into d (mtu 0: not usable). */
+static void fp_dev_ask(struct fastpath_dev *d, int ifindex)
+{
+	struct ifreq ifr;
+	int fd;
+
+	memset(d, 0, sizeof(*d));
+	d->ifindex = ifindex;
+	fd = sys_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	if (if_indextoname((unsigned)ifindex, ifr.ifr_name) &&
+	    sys_ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
+	    ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER) {
+		memcpy(d->mac, ifr.ifr_hwaddr.sa_data, 6);
+		if (sys_ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+			d->mtu = ifr.ifr_mtu;
+	}
+	sys_close(fd);
+}
+
+/* The devices are asked again (the vifs changed). */
+static void fp_dev_forget(struct fastpath *fp)
+{
+	memset(fp->dev, 0, sizeof(fp->dev));
+}
+
 /*
  * Vif v's device as the fast path needs it: Ethernet (the programs read
  * and write an Ethernet header), its address into mac (NULL: not wanted)
- * and its MTU (the capture's, else asked now). 0 when not usable.
+ * and its MTU (the capture's, else the device's). 0 when not usable.
+ * Asked once per device until the vifs change (fp_dev_forget): an
+ * MRT_ADD_MFC costs no system call here.
  */
 static int fp_dev(struct fastpath *fp, struct mrt_table *t, int v, uint8_t *mac)
 {
 	struct dp_cap *dc = fp->dp ? dp_cap_slot(fp->dp, t, v) : NULL;
-	struct ifreq ifr;
-	int fd, mtu = 0;
+	struct fastpath_dev *d = &fp->dev[v];
 
-	fd = sys_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (d->ifindex != t->vifs[v].ifindex)
+		fp_dev_ask(d, t->vifs[v].ifindex);
+	if (d->mtu <= 0)
 		return 0;
-	memset(&ifr, 0, sizeof(ifr));
-	if (!if_indextoname((unsigned)t->vifs[v].ifindex, ifr.ifr_name) ||
-	    sys_ioctl(fd, SIOCGIFHWADDR, &ifr) < 0 ||
-	    ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
-		goto out;
 	if (mac)
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	if (dc && dc->mtu > 0)
-		mtu = dc->mtu;
-	else if (sys_ioctl(fd, SIOCGIFMTU, &ifr) == 0)
-		mtu = ifr.ifr_mtu;
-out:
-	sys_close(fd);
-	return mtu;
+		memcpy(mac, d->mac, 6);
+	return dc && dc->mtu > 0 ? dc->mtu : d->mtu;
 }
 
 /* A plain device vif whose device carries our TCX link. */
@@ -471,6 +490,7 @@ void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
 		return;
 	}
 	fp->pid = getpid();
+	fp_dev_forget(fp);
 	fp_links(fp, fp->t, true);
 	fp_filters(fp, dp, fp->t);
 	fp_install_all(fp, fp->t);
@@ -509,6 +529,7 @@ void fastpath_vifs_locked(struct mrt_table *t)
 
 	if (!fp)
 		return;
+	fp_dev_forget(fp);
 	fastpath_fold_vifs(t);
 	fp_links(fp, t, false);
 	fp_install_all(fp, t);

@@ -22,6 +22,15 @@
 struct mrt_engine;
 struct dp;
 
+/* A vif's device as the entries need it (fp_dev), asked once and kept
+ * until the vifs change: ifindex 0 = not asked yet, mtu 0 = unusable (not
+ * Ethernet, or the questions failed). */
+struct fastpath_dev {
+	int ifindex;
+	int mtu;
+	uint8_t mac[6];
+};
+
 /* What fastpath.c installed for one offloaded entry; its index in
  * fastpath.side is its fp_cnt slot. */
 struct fastpath_side {
@@ -50,7 +59,8 @@ struct fastpath {
 	struct fastpath_side *side; /* FP_MAXENT, by fp_cnt slot */
 	uint32_t *hash;		    /* FP_HSIZE: side index + 1, 0 = empty */
 	unsigned next;		    /* where the next free slot is looked for */
-	struct fp_vcnt vseen[FP_MAXVIF]; /* fp_vcnt sums already folded */
+	struct fp_vcnt vseen[FP_MAXVIF];    /* fp_vcnt sums already folded */
+	struct fastpath_dev dev[FP_MAXVIF]; /* by vif (fp_dev) */
 	int ncpu;      /* CPUs the per-CPU maps have values for */
 	char why[200]; /* why loading failed */
 };
