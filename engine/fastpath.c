@@ -67,10 +67,10 @@ void fastpath_exit(struct fastpath *fp)
 
 static void fp_fold(struct fastpath *fp, struct fastpath_side *s)
 {
+	uint32_t k = (uint32_t)(s - fp->side);
 	uint64_t v[2];
 
-	if (fastpath_load_percpu(fp, fp->cnt_fd, (uint32_t)(s - fp->side), v,
-				 2) < 0)
+	if (fastpath_load_lookup(fp->cnt_fd, &k, v) < 0)
 		return;
 	if (v[0] != s->pkts) {
 		s->c->pkt += v[0] - s->pkts;
@@ -196,7 +196,7 @@ static void fp_takeover(struct fastpath *fp)
 	unsigned i;
 
 	fastpath_load_empty(fp->ents_fd);
-	for (i = 0; i < FP_MAXENT; i++)
+	for (i = 0; i < fp->hi; i++)
 		if (fp->side[i].c)
 			fp_forget(fp, &fp->side[i]);
 	fp_serve(fp, NULL);
@@ -328,6 +328,7 @@ static void fp_install(struct fastpath *fp, struct mrt_table *t,
 {
 	struct fastpath_side *s = fp_find(fp, c);
 	struct fp_ent e;
+	const struct fp_cnt zero = {0, 0};
 	unsigned i, k;
 	int rc;
 
@@ -350,7 +351,9 @@ static void fp_install(struct fastpath *fp, struct mrt_table *t,
 			return; /* full: this one stays in userspace */
 		s = &fp->side[k];
 		fp->next = k + 1; /* slots are not reused at once */
-		if (fastpath_load_percpu_zero(fp, fp->cnt_fd, k, 2) < 0)
+		if (fp->hi < k + 1)
+			fp->hi = k + 1;
+		if (fastpath_load_update(fp->cnt_fd, &k, &zero) < 0)
 			return;
 		s->c = c;
 		fp->hash[fp_hslot(fp, c)] = k + 1;
@@ -580,7 +583,7 @@ void fastpath_fold_all(struct mrt_table *t)
 	if (!fp)
 		return;
 	fastpath_fold_vifs(t);
-	for (i = 0; i < FP_MAXENT; i++)
+	for (i = 0; i < fp->hi; i++)
 		if (fp->side[i].c)
 			fp_fold(fp, &fp->side[i]);
 }
@@ -615,14 +618,14 @@ void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t)
 			fastpath_load_closefd(fp, &fp->link[i]);
 			fp->link_if[i] = 0;
 		}
-		for (i = 0; i < FP_MAXENT; i++)
+		for (i = 0; i < fp->hi; i++)
 			if (fp->side[i].c)
 				fp_forget(fp, &fp->side[i]);
 		fp_serve(fp, NULL);
 		return;
 	}
 	fastpath_fold_vifs(t);
-	for (i = 0; i < FP_MAXENT; i++)
+	for (i = 0; i < fp->hi; i++)
 		if (fp->side[i].c)
 			fp_remove(fp, &fp->side[i]);
 	for (i = 0; i < FP_MAXVIF; i++) {

@@ -59,6 +59,7 @@ struct fastpath {
 	struct fastpath_side *side; /* FP_MAXENT, by fp_cnt slot */
 	uint32_t *hash;		    /* FP_HSIZE: side index + 1, 0 = empty */
 	unsigned next;		    /* where the next free slot is looked for */
+	unsigned hi; /* slots at and above it were never used: walks stop */
 	struct fp_vcnt vseen[FP_MAXVIF];    /* fp_vcnt sums already folded */
 	struct fastpath_dev dev[FP_MAXVIF]; /* by vif (fp_dev) */
 	int ncpu;      /* CPUs the per-CPU maps have values for */

@@ -51,7 +51,8 @@ struct fp_slot {
 	struct fp_ent ent;
 };
 
-/* fp_cnt (per CPU, by fp_ent.idx): what SIOCGETSGCNT adds */
+/* fp_cnt (an array by fp_ent.idx, added to atomically as ipmr's own
+ * counters are): what SIOCGETSGCNT adds */
 struct fp_cnt {
 	__u64 pkts, bytes;
 };

@@ -87,7 +87,7 @@ int fastpath_load_update(int fd, const void *k, const void *v)
 	return load_bpf(BPF_MAP_UPDATE_ELEM, &a);
 }
 
-static int load_lookup(int fd, const void *k, void *v)
+int fastpath_load_lookup(int fd, const void *k, void *v)
 {
 	union bpf_attr a;
 
@@ -296,6 +296,7 @@ void fastpath_load_close(struct fastpath *fp)
 	free(fp->hash);
 	fp->side = NULL;
 	fp->hash = NULL;
+	fp->next = fp->hi = 0;
 	fp->on = false;
 }
 
@@ -318,17 +319,18 @@ int fastpath_load_open(struct fastpath *fp)
 		rc = -ENOMEM;
 		goto fail;
 	}
-	/* entries and their counters allocated as slots are first used:
-	 * FP_MAXENT of them preallocated would be ~60 MB of kernel memory,
-	 * 2 MB more per possible CPU and 0.2 s at load, used or not */
+	/* entries allocated as slots are first used: FP_MAXENT of them
+	 * preallocated would be ~60 MB of kernel memory and 0.2 s at load,
+	 * used or not. Their counters: one array (2 MB) shared by the CPUs,
+	 * added to atomically - per CPU it was 2 MB per possible CPU, or,
+	 * allocated on use, ~40 us of per-CPU allocation in every add */
 	fp->ents_fd = load_map(BPF_MAP_TYPE_HASH, sizeof(struct fp_key),
 			       sizeof(struct fp_ent), FP_MAXENT,
 			       BPF_F_NO_PREALLOC, "mrtshim_ents");
 	fp->slot_fd = load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4,
 			       sizeof(struct fp_slot), 1, 0, "mrtshim_slot");
-	fp->cnt_fd =
-	    load_map(BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct fp_cnt),
-		     FP_MAXENT, BPF_F_NO_PREALLOC, "mrtshim_cnt");
+	fp->cnt_fd = load_map(BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_cnt),
+			      FP_MAXENT, 0, "mrtshim_cnt");
 	fp->vcnt_fd =
 	    load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fp_vcnt),
 		     FP_MAXVIF, 0, "mrtshim_vcnt");
@@ -378,26 +380,13 @@ int fastpath_load_percpu(struct fastpath *fp, int fd, uint32_t k, uint64_t *out,
 		if (!b)
 			return -ENOMEM;
 	}
-	rc = load_lookup(fd, &k, b);
+	rc = fastpath_load_lookup(fd, &k, b);
 	memset(out, 0, n * sizeof(*out));
 	for (c = 0; rc == 0 && c < fp->ncpu; c++)
 		for (i = 0; i < n; i++)
 			out[i] += b[(size_t)c * n + i];
 	if (b != buf)
 		free(b);
-	return rc;
-}
-
-int fastpath_load_percpu_zero(struct fastpath *fp, int fd, uint32_t k,
-			      unsigned n)
-{
-	uint64_t *b = calloc((size_t)fp->ncpu * n, sizeof(*b));
-	int rc;
-
-	if (!b)
-		return -ENOMEM;
-	rc = fastpath_load_update(fd, &k, b);
-	free(b);
 	return rc;
 }
 

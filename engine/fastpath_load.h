@@ -23,16 +23,15 @@ void fastpath_load_close(struct fastpath *fp);
 void fastpath_load_closefd(struct fastpath *fp, int *fd);
 
 /* Map elements: 0 or -errno. */
+int fastpath_load_lookup(int fd, const void *k, void *v);
 int fastpath_load_update(int fd, const void *k, const void *v);
 int fastpath_load_delete(int fd, const void *k);
 /* Every element of hash map fd deleted (at most 2 * FP_MAXENT). */
 void fastpath_load_empty(int fd);
-/* Per-CPU array element k of n u64 counters: summed over the CPUs into
- * out / set to zero on every CPU. 0 or -errno. */
+/* Per-CPU array element k of n u64 counters, summed over the CPUs into
+ * out. 0 or -errno. */
 int fastpath_load_percpu(struct fastpath *fp, int fd, uint32_t k, uint64_t *out,
 			 unsigned n);
-int fastpath_load_percpu_zero(struct fastpath *fp, int fd, uint32_t k,
-			      unsigned n);
 
 /* A TCX ingress link of the tc program on device ifindex: the link fd
  * (the engine's own) or -errno. */

@@ -135,8 +135,8 @@ SEC("tc") int fp_tc(struct __sk_buff *skb)
 	k = s->ent.idx;
 	c = bpf_map_lookup_elem(&fp_cnt, &k);
 	if (c) {
-		c->pkts++;
-		c->bytes += tot;
+		__sync_fetch_and_add(&c->pkts, 1);
+		__sync_fetch_and_add(&c->bytes, tot);
 	}
 	k = s->ent.pvif;
 	v = bpf_map_lookup_elem(&fp_vcnt, &k);
