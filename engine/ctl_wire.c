@@ -7,6 +7,7 @@
 #include "ctl_wire.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,7 @@ static int put_table(struct ctl_buf *b, const struct mrt_table *t, uint32_t pid)
 	}
 	r.fastpath = t->fp != NULL;
 	r.fastpath_entries = t->fp_nent;
+	snprintf(r.fastpath_note, sizeof(r.fastpath_note), "%s", t->fp_note);
 	return ctl_buf_rec(b, CTL_REC_TABLE, &r, sizeof(r));
 }
 
@@ -291,6 +293,8 @@ int ctl_decode_state(const void *body, size_t len, struct ctl_snap *s)
 		case CTL_REC_TABLE:
 			n = r.len < sizeof(s->tbl) ? r.len : sizeof(s->tbl);
 			memcpy(&s->tbl, p + off, n);
+			s->tbl.fastpath_note[sizeof(s->tbl.fastpath_note) - 1] =
+			    0;
 			have_tbl = true;
 			break;
 		case CTL_REC_VIF:

@@ -102,6 +102,10 @@ struct ctl_table {
 	 * entries the kernel forwards now */
 	uint32_t fastpath;
 	uint32_t fastpath_entries;
+	/* appended: why the fast path is off ("MRTSHIM_FASTPATH=off", why
+	 * it did not load) or, while fastpath is 1, suspended (the netfilter
+	 * chain); "" when it forwards or was never asked; NUL-terminated */
+	char fastpath_note[96];
 };
 
 /* One existing vif / mif. Addresses: v4 in the first 4 bytes. */

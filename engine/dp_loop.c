@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dp_loop.c - the engine thread: its poll map (captures, IGMP, ICMPv6,
- * IP-in-IP and PIM sockets, pimreg/pim6reg, a standby's pidfd, the
- * control endpoint), the reads that feed dp_input.c / dp_input6.c under one
- * hold of the engine lock per wakeup, the expiry timer, and its start.
+ * IP-in-IP and PIM sockets, pimreg/pim6reg, a standby's pidfd, the fast
+ * path's nftables watch, the control endpoint), the reads that feed
+ * dp_input.c / dp_input6.c under one hold of the engine lock per wakeup,
+ * the expiry timer, and its start.
  */
 #include "dataplane.h"
 
@@ -115,6 +116,7 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 #define DP_MAP_PIM6 0x20000 /* map[] entry is the IPv6 PIM socket */
 #define DP_MAP_NM6 0x40000  /* map[] entry is the non-mif v6 socket */
 #define DP_MAP_HAND 0x80000 /* map[] entry: handfd (standby only) */
+#define DP_MAP_NF 0x100000  /* map[] entry: the fast path's nftables watch */
 
 /* IPv6 input runs on device ifindex (nonmif6_dev_v6). */
 static bool dp_dev_v6(struct mrt_engine *eng, struct dp *dp, int ifindex)
@@ -216,9 +218,9 @@ static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[2 * DP_MAXCAP + DP_MAXREG + 7 + CTL_MAXFD];
-	struct dp_rx_arg rx[2 * DP_MAXCAP + DP_MAXREG + 7];
-	int map[2 * DP_MAXCAP + DP_MAXREG + 7];
+	struct pollfd pfd[2 * DP_MAXCAP + DP_MAXREG + 8 + CTL_MAXFD];
+	struct dp_rx_arg rx[2 * DP_MAXCAP + DP_MAXREG + 8];
+	int map[2 * DP_MAXCAP + DP_MAXREG + 8];
 	struct mrt_table *regt[DP_MAXREG]; /* DP_MAP_REG entries' tables */
 	struct mrt_table *t;
 	unsigned gen = ~0u;
@@ -276,6 +278,11 @@ static void *dp_thread(void *arg)
 			if (!dp->standby && dp->mld.fd >= 0) {
 				map[n] = DP_MAP_MLD;
 				pfd[n].fd = dp->mld.fd;
+				pfd[n++].events = POLLIN;
+			}
+			if (!dp->standby && fastpath_nf_fd(&dp->fp) >= 0) {
+				map[n] = DP_MAP_NF;
+				pfd[n].fd = fastpath_nf_fd(&dp->fp);
 				pfd[n++].events = POLLIN;
 			}
 			k = 0;
@@ -355,6 +362,10 @@ static void *dp_thread(void *arg)
 				}
 				if (map[i] == DP_MAP_MLD) {
 					mldin_rx(eng, dp);
+					continue;
+				}
+				if (map[i] == DP_MAP_NF) {
+					fastpath_nf_changed_locked(&dp->fp);
 					continue;
 				}
 				if (map[i] & DP_MAP_REG) {

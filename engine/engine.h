@@ -77,7 +77,8 @@ struct mrt_host {
 	 * 0 = the default, 8 MiB */
 	size_t capture_buffer;
 	/* the in-kernel fast path (MRTSHIM_FASTPATH, envconf_fastpath):
-	 * ENVCONF_FASTPATH_OFF (0, the default) or ENVCONF_FASTPATH_BPF */
+	 * ENVCONF_FASTPATH_OFF (0, the engine's default; the library's is
+	 * ENVCONF_FASTPATH_AUTO), _BPF or _AUTO */
 	int fastpath;
 	/* 1: answer MRT6_* and the v6 counter ioctls even while
 	 * MRT_HAVE_V6_DATAPLANE is 0 (unit tests of the control plane);
@@ -346,10 +347,13 @@ int envconf_size(const char *s, size_t min, size_t max, size_t *out);
 int envconf_bool(const char *s, int *out);
 
 /* MRTSHIM_FASTPATH: "off" (or a no value) -> ENVCONF_FASTPATH_OFF, "bpf"
- * -> ENVCONF_FASTPATH_BPF (the in-kernel fast path, fastpath.h), any
- * case. */
+ * -> ENVCONF_FASTPATH_BPF (the in-kernel fast path, fastpath.h, wanted
+ * whatever it costs), "auto" -> ENVCONF_FASTPATH_AUTO (the fast path
+ * where it can load and no netfilter chain would miss its copies,
+ * nfhooks.h), any case. */
 #define ENVCONF_FASTPATH_OFF 0
 #define ENVCONF_FASTPATH_BPF 1
+#define ENVCONF_FASTPATH_AUTO 2
 int envconf_fastpath(const char *s, int *out);
 
 /* Syslog facility: "daemon", "user", "local0".."local7"; a yes value

@@ -137,6 +137,10 @@ int envconf_fastpath(const char *s, int *out)
 		*out = ENVCONF_FASTPATH_BPF;
 		return 0;
 	}
+	if (s && !strcasecmp(s, "auto")) {
+		*out = ENVCONF_FASTPATH_AUTO;
+		return 0;
+	}
 	if (envconf_bool(s, &b) == 0 && b == 0) {
 		*out = ENVCONF_FASTPATH_OFF;
 		return 0;

@@ -41,7 +41,7 @@ void fastpath_init(struct fastpath *fp, struct mrt_engine *eng)
 	memset(fp, 0, sizeof(*fp));
 	fp->eng = eng;
 	fp->ents_fd = fp->slot_fd = fp->cnt_fd = fp->vcnt_fd = -1;
-	fp->sock_fd = fp->tc_fd = -1;
+	fp->sock_fd = fp->tc_fd = fp->nf_watch = -1;
 	for (i = 0; i < FP_MAXVIF; i++)
 		fp->link[i] = -1;
 }
@@ -62,6 +62,7 @@ static void fp_serve(struct fastpath *fp, struct mrt_table *t)
 void fastpath_exit(struct fastpath *fp)
 {
 	fp_serve(fp, NULL);
+	fastpath_nf_stop(fp);
 	fastpath_load_close(fp);
 }
 
@@ -200,6 +201,7 @@ static void fp_takeover(struct fastpath *fp)
 		if (fp->side[i].c)
 			fp_forget(fp, &fp->side[i]);
 	fp_serve(fp, NULL);
+	fastpath_nf_stop(fp);
 	fastpath_load_close(fp);
 	ENG_INFO(fp->eng,
 		 "fast path: off in pid %d after the fork handover; "
@@ -273,6 +275,8 @@ static bool fp_want(struct fastpath *fp, struct mrt_table *t, struct mrt_mfc *c,
 	int ct, p = c->parent, mtu, maxlen = 65535;
 
 	memset(e, 0, sizeof(*e));
+	if (fp->nf_blocked)
+		return false; /* a netfilter chain would miss the copies */
 	if (!c->origin.v4.s_addr || !c->group.v4.s_addr || c->meters ||
 	    !t->mrouter || !IN_MULTICAST(ntohl(c->group.v4.s_addr)) ||
 	    fwd_is_local_group(c->group.v4.s_addr))
@@ -452,32 +456,69 @@ static struct mrt_table *fp_table(struct mrt_engine *eng)
 	return NULL;
 }
 
-void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
+/* Has t a vif the fast path could forward from or to? */
+static bool fp_any_dev_vif(struct mrt_table *t)
 {
-	struct fastpath *fp = &dp->fp;
-	int rc;
+	int v;
 
-	if (!fp->tried) {
-		fp->tried = true;
-		if (eng->host.fastpath != ENVCONF_FASTPATH_BPF)
-			return;
-		if (!eng->host.dataplane || eng->host.xmit) {
-			ENG_INFO(eng, "fast path: off (no real data plane)");
-			return;
-		}
-		rc = fastpath_load_open(fp);
-		if (rc < 0) {
+	for (v = 0; v < t->maxvif; v++)
+		if (fp_dev_vif(t, v))
+			return true;
+	return false;
+}
+
+/* The first sync with a device vif: load the programs if host.fastpath
+ * asks (auto: where they load; bpf: saying loudly why not). fp->why says
+ * why not. */
+static void fp_try(struct mrt_engine *eng, struct fastpath *fp)
+{
+	int mode = eng->host.fastpath, rc;
+
+	fp->tried = true;
+	if (mode == ENVCONF_FASTPATH_OFF) {
+		snprintf(fp->why, sizeof(fp->why), "MRTSHIM_FASTPATH=off");
+		return;
+	}
+	if (!eng->host.dataplane || eng->host.xmit) {
+		snprintf(fp->why, sizeof(fp->why), "no real data plane");
+		ENG_INFO(eng, "fast path: off (no real data plane)");
+		return;
+	}
+	rc = fastpath_load_open(fp);
+	if (rc < 0) {
+		if (!fp->why[0])
+			snprintf(fp->why, sizeof(fp->why), "%s", strerror(-rc));
+		if (mode == ENVCONF_FASTPATH_BPF)
 			ENG_WARN(eng,
 				 "fast path: off, the userspace path forwards "
 				 "everything: %s",
-				 fp->why[0] ? fp->why : strerror(-rc));
-			return;
-		}
-		ENG_INFO(eng,
-			 "fast path: bpf - IPv4 (S,G) entries of the default "
-			 "table forwarded at TCX ingress, decided by the "
-			 "captures' socket filter; the rest in userspace");
+				 fp->why);
+		else
+			ENG_INFO(eng,
+				 "fast path: off (MRTSHIM_FASTPATH=auto), the "
+				 "userspace path forwards everything: %s",
+				 fp->why);
+		return;
 	}
+	ENG_INFO(eng,
+		 "fast path: bpf (MRTSHIM_FASTPATH=%s) - IPv4 (S,G) entries "
+		 "of the default table forwarded at TCX ingress, decided by "
+		 "the captures' socket filter; the rest in userspace",
+		 mode == ENVCONF_FASTPATH_BPF ? "bpf" : "auto");
+	fastpath_nf_start(fp);
+}
+
+void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
+{
+	struct fastpath *fp = &dp->fp;
+	struct mrt_table *mt;
+
+	mt = fp_table(eng);
+	if (!fp->tried && mt && fp_any_dev_vif(mt))
+		fp_try(eng, fp); /* not before there is something to serve */
+	if (mt)			 /* for mrtshim show */
+		snprintf(mt->fp_note, sizeof(mt->fp_note), "%.95s",
+			 fp->on ? fp->nf_why : fp->why);
 	if (!fp->on || dp->standby)
 		return;
 	fp->dp = dp;
@@ -502,6 +543,7 @@ void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
 void fastpath_mfc_locked(struct mrt_table *t, struct mrt_mfc *c)
 {
 	struct fastpath *fp = fp_mine(t);
+
 	struct mrt_mfc *o;
 
 	if (!fp)

@@ -64,6 +64,13 @@ struct fastpath {
 	struct fastpath_dev dev[FP_MAXVIF]; /* by vif (fp_dev) */
 	int ncpu;      /* CPUs the per-CPU maps have values for */
 	char why[200]; /* why loading failed */
+	/* MRTSHIM_FASTPATH=auto's netfilter guard (fastpath_nf.c):
+	 * nf_blocked while a netdev egress chain would miss the kernel's
+	 * copies (nothing offloaded then), nf_watch the ruleset's watch (-1
+	 * none), nf_why which chain */
+	bool nf_blocked;
+	int nf_watch;
+	char nf_why[96];
 };
 
 #define FP_HSIZE (2 * FP_MAXENT) /* fastpath.hash: a power of 2 */
@@ -78,7 +85,7 @@ void fastpath_exit(struct fastpath *fp);
  * devices and capture sockets, and bring every entry up to date. */
 void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp);
 
-/* Entry c of t was added or changed (MRT_ADD_MFC). */
+/* Entry c of t was added or changed (MRT_ADD_MFC, a meter). */
 void fastpath_mfc_locked(struct mrt_table *t, struct mrt_mfc *c);
 
 /* Entry c of t is about to be freed: out of the kernel, counters kept. */
@@ -99,5 +106,19 @@ void fastpath_fold_ioctl(struct mrt_table *t, bool sg,
 /* t's mrouter is gone (MRT_DONE, close, exit): counters folded, entries
  * out, programs detached (the last table: everything closed). */
 void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t);
+
+/*
+ * MRTSHIM_FASTPATH=auto's netfilter guard (fastpath_nf.c, nfhooks.h). The
+ * kernel's copies pass no netfilter hook, the userspace path's a netdev
+ * egress chain; while such a chain exists auto offloads nothing, and it
+ * follows the ruleset. start: the first look once the programs are loaded
+ * (bpf: a warning only), with the watch opened; fd: the watch for the
+ * engine thread's poll (-1 none); changed: it was readable, look again;
+ * stop: watch closed.
+ */
+void fastpath_nf_start(struct fastpath *fp);
+int fastpath_nf_fd(const struct fastpath *fp);
+void fastpath_nf_changed_locked(struct fastpath *fp);
+void fastpath_nf_stop(struct fastpath *fp);
 
 #endif

@@ -157,6 +157,9 @@ struct mrt_table {
 	 * none; fp_nent: its entries the kernel forwards now */
 	struct fastpath *fp;
 	uint32_t fp_nent;
+	/* why the fast path is off or suspended for it ("" = it is on, or
+	 * never asked), set by the engine thread (fastpath_sync_locked) */
+	char fp_note[96];
 };
 
 /* What the daemon asked to receive as control messages (IP_PKTINFO...). */

@@ -78,10 +78,13 @@ static void read_fastpath(void)
 	const char *v = secure_getenv("MRTSHIM_FASTPATH");
 	int mode;
 
+	shim_config.fastpath = ENVCONF_FASTPATH_AUTO;
 	if (!v || !*v)
 		return;
 	if (envconf_fastpath(v, &mode) < 0) {
-		shim_log_config("MRTSHIM_FASTPATH=%s: not off or bpf; off", v);
+		shim_log_config("MRTSHIM_FASTPATH=%s: not auto, bpf or off; "
+				"auto",
+				v);
 		return;
 	}
 	shim_config.fastpath = mode;

@@ -15,7 +15,7 @@ struct shim_config {
 	size_t capture_buffer; /* MRTSHIM_CAPTURE_BUFFER, bytes; 0 = default */
 	bool restrict_vifs;    /* MRTSHIM_INTERFACES is set (and valid) */
 	char *interfaces;      /* its list; NULL = none could be kept */
-	int fastpath; /* MRTSHIM_FASTPATH: ENVCONF_FASTPATH_*, 0 = off */
+	int fastpath; /* MRTSHIM_FASTPATH: ENVCONF_FASTPATH_*, auto unset */
 };
 
 extern struct shim_config shim_config;

@@ -339,9 +339,14 @@ void show_text_table(FILE *f, const struct ctl_snap *s, bool stats)
 			(unsigned long long)t->bw_msgs,
 			(unsigned long long)t->bw_sent,
 			(unsigned long long)t->bw_dropped);
-	if (t->fastpath) /* MRTSHIM_FASTPATH=bpf: said only when on */
+	if (t->fastpath && t->fastpath_note[0])
+		fprintf(f, "Fast path: bpf (in-kernel), suspended: %.96s\n",
+			t->fastpath_note);
+	else if (t->fastpath)
 		fprintf(f, "Fast path: bpf (in-kernel), %u entries offloaded\n",
 			t->fastpath_entries);
+	else if (t->fastpath_note[0])
+		fprintf(f, "Fast path: off: %.96s\n", t->fastpath_note);
 	fprintf(f, "Vifs:\n%3s %-10s %-16s %-15s %-15s %10s %8s %10s %8s\n",
 		"Idx", "Interface", "Flags", "Local", "Remote", "BytesIn",
 		"PktsIn", "BytesOut", "PktsOut");
@@ -535,6 +540,7 @@ void show_table_json(struct json *j, const struct ctl_snap *s)
 		 api_names(t->api_config, fl, sizeof(fl)));
 	json_bool(j, "fastpath", t->fastpath);
 	json_u64(j, "fastpath_entries", t->fastpath_entries);
+	json_str(j, "fastpath_note", t->fastpath_note);
 	json_array(j, "vifs");
 	for (i = 0; i < s->nvif; i++)
 		vif_json(j, t->family, &s->vifs[i]);

@@ -27,7 +27,9 @@
 #   --fastpath     the shim run with its in-kernel fast path
 #                  (MRTSHIM_FASTPATH=bpf): it must load (else 77, with
 #                  the shim's reason) and offload at least one (S,G), and
-#                  the output must still match the kernel's
+#                  the output must still match the kernel's; without it
+#                  the shim runs with MRTSHIM_FASTPATH=off (the userspace
+#                  path; the library's default, auto, would offload)
 #   --known FILE   known, explained differences (format in the file): the
 #                  lines of each listed label are taken out of the diff,
 #                  the shim's must be exactly the listed ones and differ
@@ -283,6 +285,8 @@ fi
 
 shim_rc=0
 fpenv=()
+# the userspace path unless --fastpath (the library's default is auto)
+fpenv=(MRTSHIM_FASTPATH=off)
 [ $fastpath -eq 0 ] || fpenv=(MRTSHIM_FASTPATH=bpf MRTSHIM_LOG_LEVEL=debug)
 run_probe "${tag}s" "$work/shim.txt" "$nomrt" env LD_PRELOAD="$preload" \
 	ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "${fpenv[@]}" ||
@@ -291,7 +295,7 @@ if [ $fastpath -eq 1 ]; then
 	# the shim says at load whether it has the fast path, and at debug
 	# level each (S,G) it offloads (engine/fastpath.c)
 	err=$work/shim.txt.err
-	if ! grep -q 'fast path: bpf - ' "$err" 2>/dev/null; then
+	if ! grep -q 'fast path: bpf (MRTSHIM_FASTPATH=bpf) - ' "$err" 2>/dev/null; then
 		why=$(grep -m1 'fast path: off' "$err" 2>/dev/null || true)
 		echo "run_dpdiff: SKIP: the fast path did not load: ${why:-no word from the shim}"
 		exit 77

@@ -28,8 +28,11 @@ G=239.1.1.1
 
 mapfile -t prefix < <(daemon_prefix mrt_client shimlog)
 # the smallest capture ring (64 KiB) fills during the stop: both kinds of
-# loss, ring drops and stale packets, happen and must add up
-[ "$E2E_MODE" != shim ] || prefix+=(MRTSHIM_CAPTURE_BUFFER=64k)
+# loss, ring drops and stale packets, happen and must add up. The
+# userspace path's: the in-kernel fast path (the default where it loads)
+# forwards through a stop, as the kernel does (libmrtshim(7)).
+[ "$E2E_MODE" != shim ] ||
+	prefix+=(MRTSHIM_CAPTURE_BUFFER=64k MRTSHIM_FASTPATH=off)
 say "start mrt_client: ${prefix[*]} $MRT_CLIENT"
 ip netns exec "$NS_R" "${prefix[@]}" "$MRT_CLIENT" -v r0,r1 -g "$G" -o 1 \
 	-t 40 -r "$E2E_TMP/client.ready" -m "$E2E_TMP/client.mfc" \

@@ -132,11 +132,14 @@ START_TEST(test_fastpath)
 	ck_assert_int_eq(v, ENVCONF_FASTPATH_OFF);
 	ck_assert_int_eq(envconf_fastpath("0", &v), 0);
 	ck_assert_int_eq(v, ENVCONF_FASTPATH_OFF);
+	ck_assert_int_eq(envconf_fastpath("Auto", &v), 0);
+	ck_assert_int_eq(v, ENVCONF_FASTPATH_AUTO);
 	v = 5;
 	ck_assert_int_eq(envconf_fastpath("on", &v), -EINVAL); /* which? */
 	ck_assert_int_eq(envconf_fastpath("1", &v), -EINVAL);
 	ck_assert_int_eq(envconf_fastpath("xdp", &v), -EINVAL);
 	ck_assert_int_eq(envconf_fastpath("bpf ", &v), -EINVAL);
+	ck_assert_int_eq(envconf_fastpath("autox", &v), -EINVAL);
 	ck_assert_int_eq(envconf_fastpath("", &v), -EINVAL);
 	ck_assert_int_eq(envconf_fastpath(NULL, &v), -EINVAL);
 	ck_assert_int_eq(v, 5);
