@@ -8,7 +8,8 @@
 #            `fwd to` the last
 #   kernel   the kernel's ipmr (kroute on the real MRT API), only where
 #            the kernel has /proc/net/ip_mr_vif
-#   shim     kroute under nomrt + LD_PRELOAD=libmrtshim.so
+#   shim     kroute under nomrt + LD_PRELOAD=libmrtshim.so, the userspace
+#            path (MRTSHIM_FASTPATH=off)
 #   naive    naivefwd: libpcap in, one raw IP socket per output device
 #   shimbpf  (not by default) the shim with MRTSHIM_FASTPATH=bpf
 # for fan-out 2 and 8 and IP packets of 64 and 1400 bytes, interleaved over
@@ -351,7 +352,13 @@ start_router() {
 	shim | shimbpf)
 		[ -x "$NOMRT" ] && pre=("$NOMRT")
 		pre+=(env "LD_PRELOAD=$SHIMLIB")
-		[ "$r" = shimbpf ] && pre+=(MRTSHIM_FASTPATH=bpf)
+		# shim: the userspace path (the library's default, auto,
+		# would load the fast path where it can)
+		if [ "$r" = shimbpf ]; then
+			pre+=(MRTSHIM_FASTPATH=bpf)
+		else
+			pre+=(MRTSHIM_FASTPATH=off)
+		fi
 		;;
 	naive)
 		local oargs=()

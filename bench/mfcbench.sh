@@ -6,7 +6,8 @@
 # a0/a1 and b0/b1 (up, 10.9.0.1/24 on a0, 10.9.1.1/24 on b0, a route to
 # mfcbench's sources 172.16.0.0/12 through a0 so that they pass the
 # reverse-path check), with vif 0 on a0 and vif 1 on b0. MRTSHIM_FASTPATH
-# passes through (bpf: the in-kernel fast path). With MFCBENCH_SHOW set,
+# passes through (unset: the library's auto, the in-kernel fast path where
+# it loads, as here as root; off: the userspace path). With MFCBENCH_SHOW set,
 # mfcbench pauses 3 s after the largest N's adds (-P 3) and `mrtshim show`
 # prints the table's fast-path line (each change, once a second) on stderr. Prints the host's kernel,
 # then mfcbench's output; 77 when not root or no network namespace.
@@ -20,7 +21,7 @@ lib=$build/libmrtshim/libmrtshim.so.0.1.0
 for f in "$build/bench/mfcbench" "$build/test/nomrt/nomrt" "$lib"; do
 	[ -e "$f" ] || { echo "mfcbench.sh: no $f (build first)" >&2; exit 2; }
 done
-echo "# host: $(uname -sr), libmrtshim, MRTSHIM_FASTPATH=${MRTSHIM_FASTPATH:-off}"
+echo "# host: $(uname -sr), libmrtshim, MRTSHIM_FASTPATH=${MRTSHIM_FASTPATH:-auto (unset)}"
 exec unshare -n sh -c 'set -e; build=$1 lib=$2; shift 2
 	ip link set lo up
 	n=0

@@ -241,7 +241,10 @@ run_mode() {
 		else
 			say "nomrt not built ($NOMRT): shim run without it"
 		fi
-		prefix+=(env "LD_PRELOAD=$lib")
+		# the userspace path unless MRTSHIM_FASTPATH says otherwise
+		# (the library's default, auto, would load the fast path)
+		prefix+=(env "LD_PRELOAD=$lib"
+			"MRTSHIM_FASTPATH=${MRTSHIM_FASTPATH:-off}")
 		[ -n "$cb" ] && prefix+=("MRTSHIM_CAPTURE_BUFFER=$cb")
 		;;
 	*)
