@@ -355,9 +355,9 @@ static void fp_install(struct fastpath *fp, struct mrt_table *t,
 			return; /* full: this one stays in userspace */
 		s = &fp->side[k];
 		fp->next = k + 1; /* slots are not reused at once */
-		if (fp->hi < k + 1)
+		if (k >= fp->hi)  /* never used: still zero since the load */
 			fp->hi = k + 1;
-		if (fastpath_load_update(fp->cnt_fd, &k, &zero) < 0)
+		else if (fastpath_load_update(fp->cnt_fd, &k, &zero) < 0)
 			return;
 		s->c = c;
 		fp->hash[fp_hslot(fp, c)] = k + 1;
