@@ -73,9 +73,11 @@ static void fp_fold(struct fastpath *fp, struct fastpath_side *s)
 
 	if (fastpath_load_lookup(fp->cnt_fd, &k, v) < 0)
 		return;
+	/* each field apart: a read between the program's two atomic adds
+	 * sees the packet before its bytes */
+	s->c->bytes += v[1] - s->bytes;
 	if (v[0] != s->pkts) {
 		s->c->pkt += v[0] - s->pkts;
-		s->c->bytes += v[1] - s->bytes;
 		s->c->lastuse_ns = engine_now_ns(fp->eng);
 	}
 	s->pkts = v[0];
@@ -203,31 +205,38 @@ static void fp_takeover(struct fastpath *fp)
 	fp_serve(fp, NULL);
 	fastpath_nf_stop(fp);
 	fastpath_load_close(fp);
+	snprintf(fp->why, sizeof(fp->why), "in pid %d after the fork handover",
+		 (int)getpid());
 	ENG_INFO(fp->eng,
 		 "fast path: off in pid %d after the fork handover; "
 		 "the userspace path forwards everything",
 		 (int)getpid());
 }
 
-/* Ask the kernel about device ifindex into d (mtu 0: not usable). */
+/* Ask the kernel about device ifindex into d (mtu 0: not usable). Only
+ * a definite answer is kept: when a question fails, d->ifindex stays 0
+ * and the next entry asks again. */
 static void fp_dev_ask(struct fastpath_dev *d, int ifindex)
 {
 	struct ifreq ifr;
 	int fd;
 
 	memset(d, 0, sizeof(*d));
-	d->ifindex = ifindex;
 	fd = sys_socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
 	memset(&ifr, 0, sizeof(ifr));
-	if (if_indextoname((unsigned)ifindex, ifr.ifr_name) &&
-	    sys_ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
-	    ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER) {
+	if (!if_indextoname((unsigned)ifindex, ifr.ifr_name) ||
+	    sys_ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		goto out;
+	if (ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER) {
 		memcpy(d->mac, ifr.ifr_hwaddr.sa_data, 6);
-		if (sys_ioctl(fd, SIOCGIFMTU, &ifr) == 0)
-			d->mtu = ifr.ifr_mtu;
+		if (sys_ioctl(fd, SIOCGIFMTU, &ifr) < 0)
+			goto out;
+		d->mtu = ifr.ifr_mtu;
 	}
+	d->ifindex = ifindex; /* Ethernet with its MTU, or not Ethernet */
+out:
 	sys_close(fd);
 }
 
@@ -514,9 +523,12 @@ void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
 	struct mrt_table *mt;
 
 	mt = fp_table(eng);
-	if (!fp->tried && mt && fp_any_dev_vif(mt))
+	if (!fp->tried && mt && fp_any_dev_vif(mt)) {
 		fp_try(eng, fp); /* not before there is something to serve */
-	if (mt)			 /* for mrtshim show */
+		if (fp->nf_watch >= 0)
+			dp->gen++; /* the engine thread polls the watch too */
+	}
+	if (mt) /* for mrtshim show */
 		snprintf(mt->fp_note, sizeof(mt->fp_note), "%.95s",
 			 fp->on ? fp->nf_why : fp->why);
 	if (!fp->on || dp->standby)
@@ -676,4 +688,28 @@ void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t)
 	}
 	fp_serve(fp, NULL);
 	ENG_INFO(eng, "fast path: detached from table %u", t->id);
+}
+
+void fastpath_links_changed(struct mrt_engine *eng)
+{
+	struct dp *dp = eng->dp;
+	struct fastpath_dev now;
+	struct fastpath *fp;
+	bool changed = false;
+	int v;
+
+	if (!dp || !dp->fp.t || !fp_mine(dp->fp.t))
+		return;
+	fp = &dp->fp;
+	for (v = 0; v < FP_MAXVIF; v++) {
+		if (!fp->dev[v].ifindex)
+			continue;
+		fp_dev_ask(&now, fp->dev[v].ifindex);
+		if (memcmp(&now, &fp->dev[v], sizeof(now))) {
+			fp->dev[v] = now;
+			changed = true;
+		}
+	}
+	if (changed) /* an address or MTU: the entries' copies follow */
+		fp_install_all(fp, fp->t);
 }

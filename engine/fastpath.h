@@ -103,6 +103,11 @@ void fastpath_fold_all(struct mrt_table *t);
 void fastpath_fold_ioctl(struct mrt_table *t, bool sg,
 			 const struct in_addr *src, const struct in_addr *grp);
 
+/* The link watch saw messages (vif_prune_gone): the devices the entries
+ * use are asked again, and the entries rewritten if an address or MTU
+ * changed. */
+void fastpath_links_changed(struct mrt_engine *eng);
+
 /* t's mrouter is gone (MRT_DONE, close, exit): counters folded, entries
  * out, programs detached (the last table: everything closed). */
 void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t);

@@ -22,14 +22,21 @@ static bool fp_nf_auto(const struct fastpath *fp)
 	return fp->eng->host.fastpath == ENVCONF_FASTPATH_AUTO;
 }
 
+/* No nftables in this kernel (nfhooks_check's errors that say so). */
+static bool fp_nf_absent(int rc)
+{
+	return rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT || rc == -EINVAL ||
+	       rc == -EOPNOTSUPP;
+}
+
 /* 1 and why if a chain would miss the kernel's copies, 0 if none. No
- * NETLINK_NETFILTER means no nftables; any other failure to read the
- * ruleset counts as a chain: the guard fails closed. */
+ * nftables means none; any other failure to read the ruleset counts as
+ * a chain until the ruleset next changes: the guard fails closed. */
 static int fp_nf_look(char *why, size_t n)
 {
 	int rc = nfhooks_check(why, n);
 
-	if (rc == -EPROTONOSUPPORT || rc == -EAFNOSUPPORT)
+	if (fp_nf_absent(rc))
 		return 0;
 	if (rc < 0) {
 		snprintf(why, n, "a netfilter ruleset that cannot be read (%s)",
@@ -69,8 +76,17 @@ static void fp_nf_apply(struct fastpath *fp, bool block, const char *why)
 void fastpath_nf_start(struct fastpath *fp)
 {
 	char why[96] = "";
-	int hit = fp_nf_look(why, sizeof(why)), fd;
+	int hit, fd = -1;
 
+	/* the watch before the first look: a change between them is seen */
+	if (fp_nf_auto(fp) && fp->nf_watch < 0) {
+		fd = nfhooks_watch_open();
+		if (fd >= 0) {
+			engine_own_fd(fp->eng, fd);
+			fp->nf_watch = fd;
+		}
+	}
+	hit = fp_nf_look(why, sizeof(why));
 	if (!fp_nf_auto(fp)) {
 		if (hit)
 			ENG_WARN(fp->eng,
@@ -79,19 +95,11 @@ void fastpath_nf_start(struct fastpath *fp)
 				 why);
 		return;
 	}
-	if (fp->nf_watch < 0) {
-		fd = nfhooks_watch_open();
-		if (fd >= 0) {
-			engine_own_fd(fp->eng, fd);
-			fp->nf_watch = fd;
-		} else if (fd != -EPROTONOSUPPORT && fd != -EAFNOSUPPORT &&
-			   !hit) {
-			snprintf(why, sizeof(why),
-				 "a netfilter ruleset that cannot be followed "
-				 "(%s)",
-				 strerror(-fd));
-			hit = 1;
-		}
+	if (fp->nf_watch < 0 && !fp_nf_absent(fd) && !hit) {
+		snprintf(why, sizeof(why),
+			 "a netfilter ruleset that cannot be followed (%s)",
+			 strerror(-fd));
+		hit = 1;
 	}
 	fp_nf_apply(fp, hit, why);
 }

@@ -135,6 +135,8 @@ int nfhooks_parse(const void *buf, size_t len, int *hit, char *why,
 	const struct nlmsgerr *e;
 
 	for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+		if (NLMSG_ALIGN(h->nlmsg_len) > len)
+			return -EBADMSG; /* NLMSG_NEXT would run past it */
 		if (h->nlmsg_type == NLMSG_DONE)
 			return 1;
 		if (h->nlmsg_type == NLMSG_ERROR) {

@@ -43,8 +43,10 @@ int nfhooks_parse(const void *buf, size_t len, int *hit, char *why,
 
 /*
  * Ask the kernel now: 1 (why says which chain), 0 none, -errno when it
- * cannot be told (no NETLINK_NETFILTER: then no nftables either, and the
- * caller may treat -EPROTONOSUPPORT as 0).
+ * cannot be told. No nftables at all shows as -EPROTONOSUPPORT (no
+ * NETLINK_NETFILTER) or, with nfnetlink but no nf_tables subsystem, as
+ * the dump's -EINVAL (or -EOPNOTSUPP): the caller may count those as 0.
+ * Asking may load the nf_tables module, as nft(8) would.
  */
 int nfhooks_check(char *why, size_t whylen);
 

@@ -327,6 +327,7 @@ void vif_prune_gone(struct mrt_engine *eng)
 					 vif_word(t), i, t->vifs[i].ifname);
 				vif_delete(eng, t, i);
 			}
+	fastpath_links_changed(eng); /* addresses and MTUs it copied */
 }
 
 int vif_count_dev(struct mrt_engine *eng, int family, int ifindex,

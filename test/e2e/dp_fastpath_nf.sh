@@ -12,7 +12,10 @@
 #     chain (its counter: 40), as the userspace path sends them: the fast
 #     path by default does not bypass an egress rule;
 #  3. the table is deleted: "resumed", the entry offloaded again, 40 more
-#     packets delivered; SIOCGETSGCNT counts all 120.
+#     packets delivered;
+#  4. r1's link address is changed and the mrouter makes an MRT call (the
+#     shim's link watch is read on MRT calls): the offloaded copies to A
+#     now come from the new address; SIOCGETSGCNT counts all 160.
 # 77 in kernel mode, without python3 or nft, or when the shim says the
 # fast path cannot load here (no clang at build time, no CAP_BPF).
 set -euo pipefail
@@ -49,6 +52,10 @@ s.setsockopt(IP, 204, struct.pack("=4s4sH32s2x4i", socket.inet_aton(src),
 open(ready, "w").write("ok\n")
 t0 = time.time()
 while not os.path.exists(stop) and time.time() - t0 < 90:
+    if os.path.exists(stop + ".poke"):  # an MRT call: SIOCGETVIFCNT
+        fcntl.ioctl(s, 0x89E0, struct.pack("=H6xQQQQ", 0, 0, 0, 0, 0))
+        os.unlink(stop + ".poke")
+        open(stop + ".poked", "w").write("ok\n")
     time.sleep(0.1)
 req = struct.pack("=4s4sQQQ", socket.inet_aton(src), socket.inet_aton(grp),
                   0, 0, 0)
@@ -128,11 +135,18 @@ wait_for "(S,G) offloaded again" 5 fp_is "1 entries offloaded"
 say "3: $(fpline)"
 burst "resumed"
 
+# 4. a new link address on r1: the kernel's copies follow it
+ip netns exec "$NS_R" ip link set r1 address 02:00:5e:10:00:01
+touch "$E2E_TMP/nf.stop.poke"
+wait_for "the mrouter's MRT call" 5 test -e "$E2E_TMP/nf.stop.poked"
+fp_is "1 entries offloaded" || fail "not offloaded after the change: $(fpline)"
+burst "new address" # recv -M: every frame from r1's address now
+
 touch "$E2E_TMP/nf.stop"
 wait "$MR_PID" || fail "mrouter failed: $(cat "$E2E_TMP/nf_mrouter.log")"
 untrack_pid "$MR_PID"
 cat "$E2E_TMP/nf_mrouter.log"
-grep -q "sg_pkt=$((3 * N)) sg_wrong_if=0" "$E2E_TMP/nf_mrouter.log" ||
-	fail "SIOCGETSGCNT does not count the $((3 * N)) packets"
+grep -q "sg_pkt=$((4 * N)) sg_wrong_if=0" "$E2E_TMP/nf_mrouter.log" ||
+	fail "SIOCGETSGCNT does not count the $((4 * N)) packets"
 check_kernel_untouched
 pass

@@ -162,6 +162,13 @@ START_TEST(parse_reports_errors_and_bad_lengths)
 	    ->nla_len = 2000;
 	ck_assert_int_eq(parse(&d, &hit, why), -EBADMSG);
 	ck_assert_int_eq(hit, 0);
+	/* a last message whose length is not aligned: nothing read past it */
+	memset(&d, 0, sizeof(d));
+	d.cur = (void *)d.u.b;
+	d.cur->nlmsg_type = NLMSG_DONE;
+	d.cur->nlmsg_len = NLMSG_LENGTH(sizeof(int)) + 2;
+	d.len = d.cur->nlmsg_len;
+	ck_assert_int_eq(parse(&d, &hit, why), -EBADMSG);
 	/* a datagram cut inside a message */
 	memset(&d, 0, sizeof(d));
 	put_chain(&d, NFPROTO_NETDEV, "t", "c", NF_NETDEV_EGRESS);
