@@ -208,9 +208,8 @@ static void fp_takeover(struct fastpath *fp)
 	snprintf(fp->why, sizeof(fp->why), "in pid %d after the fork handover",
 		 (int)getpid());
 	ENG_INFO(fp->eng,
-		 "fast path: off in pid %d after the fork handover; "
-		 "the userspace path forwards everything",
-		 (int)getpid());
+		 "fast path: off %s; the userspace path forwards everything",
+		 fp->why);
 }
 
 /* Ask the kernel about device ifindex into d (mtu 0: not usable). Only
@@ -555,7 +554,6 @@ void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
 void fastpath_mfc_locked(struct mrt_table *t, struct mrt_mfc *c)
 {
 	struct fastpath *fp = fp_mine(t);
-
 	struct mrt_mfc *o;
 
 	if (!fp)
