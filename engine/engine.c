@@ -95,6 +95,7 @@ int engine_create(const struct mrt_host *host, struct mrt_engine **out)
 		free(eng);
 		return -rc;
 	}
+	selfpid_init(&eng->self);
 	*out = eng;
 	return 0;
 }
@@ -122,6 +123,7 @@ void engine_destroy(struct mrt_engine *eng)
 	linkwatch_close(&eng->lw, eng);
 	engine_unlock(eng);
 	pthread_mutex_destroy(&eng->lock);
+	selfpid_exit(&eng->self);
 	free(eng);
 }
 

@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "linkwatch.h"
 #include "mrt_state.h"
+#include "selfpid.h"
 
 /*
  * One engine per process. Everything mutable lives here (no file-static
@@ -41,6 +42,9 @@ struct mrt_engine {
 	 * not a host's (lw_usable, immutable) */
 	struct linkwatch lw;
 	bool lw_usable;
+	/* getpid() for the per-call paths (uaccess, the fast path's owner
+	 * check) without a system call each; atomic, no lock */
+	struct selfpid self;
 };
 
 /* mroute_clean_tables bits: MRT_FLUSH_MFC | _MFC_STATIC | _VIFS |

@@ -134,11 +134,12 @@ static void fp_hdel(struct fastpath *fp, const struct mrt_mfc *c)
 }
 
 /* The process that forwards (dp_fork.c): after a fork the maps are
- * shared, and only the owner changes them. */
+ * shared, and only the owner changes them. Asked on every MRT call: the
+ * pid without a system call (selfpid.h). */
 static bool fp_owner(const struct fastpath *fp)
 {
 	return !fp->dp || !fp->dp->own ||
-	       atomic_load(&fp->dp->own->pid) == getpid();
+	       atomic_load(&fp->dp->own->pid) == selfpid_get(&fp->eng->self);
 }
 
 /* The fast path serving t, if this process may change its maps. */

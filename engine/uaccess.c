@@ -17,8 +17,10 @@
 #include "sys.h"
 
 /* 1 copied, 0 bad address, -1 the mechanism is unavailable */
-static int vm_copy(void *dst, const void *src, size_t len, int to_user)
+static int vm_copy(struct mrt_engine *eng, void *dst, const void *src,
+		   size_t len, int to_user)
 {
+	pid_t me = selfpid_get(&eng->self);
 	struct iovec local, remote;
 	ssize_t n;
 
@@ -27,9 +29,9 @@ static int vm_copy(void *dst, const void *src, size_t len, int to_user)
 	remote.iov_base = to_user ? dst : (void *)src;
 	remote.iov_len = len;
 	if (to_user)
-		n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+		n = process_vm_writev(me, &local, 1, &remote, 1, 0);
 	else
-		n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		n = process_vm_readv(me, &local, 1, &remote, 1, 0);
 	if (n == (ssize_t)len)
 		return 1;
 	if (n >= 0 || errno == EFAULT)
@@ -74,7 +76,7 @@ static int copy(struct mrt_engine *eng, void *dst, const void *src, size_t len,
 		return -EFAULT;
 	mode = atomic_load_explicit(&eng->uaccess_vm, memory_order_relaxed);
 	if (mode >= 0) {
-		r = vm_copy(dst, src, len, to_user);
+		r = vm_copy(eng, dst, src, len, to_user);
 		if (r >= 0 && mode == 0)
 			atomic_store_explicit(&eng->uaccess_vm, 1,
 					      memory_order_relaxed);
