@@ -71,7 +71,7 @@ static void fp_fold(struct fastpath *fp, struct fastpath_side *s)
 	uint32_t k = (uint32_t)(s - fp->side);
 	uint64_t v[2];
 
-	if (fastpath_load_lookup(fp->cnt_fd, &k, v) < 0)
+	if (fastpath_load_cnt_read(fp, k, v) < 0)
 		return;
 	/* each field apart: a read between the program's two atomic adds
 	 * sees the packet before its bytes */
@@ -341,7 +341,6 @@ static void fp_install(struct fastpath *fp, struct mrt_table *t,
 {
 	struct fastpath_side *s = fp_find(fp, c);
 	struct fp_ent e;
-	const struct fp_cnt zero = {0, 0};
 	unsigned i, k;
 	int rc;
 
@@ -366,7 +365,7 @@ static void fp_install(struct fastpath *fp, struct mrt_table *t,
 		fp->next = k + 1; /* slots are not reused at once */
 		if (k >= fp->hi)  /* never used: still zero since the load */
 			fp->hi = k + 1;
-		else if (fastpath_load_update(fp->cnt_fd, &k, &zero) < 0)
+		else if (fastpath_load_cnt_zero(fp, k) < 0)
 			return;
 		s->c = c;
 		fp->hash[fp_hslot(fp, c)] = k + 1;

@@ -53,6 +53,10 @@ struct fastpath {
 	pid_t pid; /* the process that last brought the maps up to date */
 	/* maps and programs (fastpath_load.c), -1 = none */
 	int ents_fd, slot_fd, cnt_fd, vcnt_fd, sock_fd, tc_fd;
+	/* fp_cnt mapped into memory (BPF_F_MMAPABLE, Linux 5.5): the
+	 * counters read and reset without a system call; NULL: through
+	 * bpf(2) */
+	struct fp_cnt *cnt;
 	int link[FP_MAXVIF];	/* TCX link fd by vif, -1 = none */
 	int link_if[FP_MAXVIF]; /* its device */
 	/* allocated with the maps (fastpath_load.c): */

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -46,6 +47,12 @@
 #define SO_GET_FILTER 26
 #endif
 #define FP_LOG (64 * 1024)
+#ifndef BPF_F_MMAPABLE
+#define BPF_F_MMAPABLE (1U << 10) /* Linux 5.5 */
+#endif
+/* fp_cnt's size as mapped: whole pages */
+#define FP_CNT_BYTES                                                           \
+	((FP_MAXENT * sizeof(struct fp_cnt) + 4095) & ~(size_t)4095)
 
 #ifdef MRTSHIM_HAVE_FASTPATH_BPF
 extern const unsigned char mrtshim_fp_obj[], mrtshim_fp_obj_end[];
@@ -96,6 +103,31 @@ int fastpath_load_lookup(int fd, const void *k, void *v)
 	a.key = (uintptr_t)k;
 	a.value = (uintptr_t)v;
 	return load_bpf(BPF_MAP_LOOKUP_ELEM, &a);
+}
+
+int fastpath_load_cnt_read(struct fastpath *fp, uint32_t k, uint64_t v[2])
+{
+	if (!fp->cnt)
+		return fastpath_load_lookup(fp->cnt_fd, &k, v);
+	if (k >= FP_MAXENT)
+		return -ENOENT;
+	/* the program adds to each with an atomic add of its own */
+	v[0] = __atomic_load_n(&fp->cnt[k].pkts, __ATOMIC_RELAXED);
+	v[1] = __atomic_load_n(&fp->cnt[k].bytes, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int fastpath_load_cnt_zero(struct fastpath *fp, uint32_t k)
+{
+	static const struct fp_cnt zero;
+
+	if (!fp->cnt)
+		return fastpath_load_update(fp->cnt_fd, &k, &zero);
+	if (k >= FP_MAXENT)
+		return -ENOENT;
+	__atomic_store_n(&fp->cnt[k].pkts, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&fp->cnt[k].bytes, 0, __ATOMIC_RELAXED);
+	return 0;
 }
 
 int fastpath_load_delete(int fd, const void *k)
@@ -290,6 +322,9 @@ void fastpath_load_close(struct fastpath *fp)
 	fastpath_load_closefd(fp, &fp->tc_fd);
 	fastpath_load_closefd(fp, &fp->ents_fd);
 	fastpath_load_closefd(fp, &fp->slot_fd);
+	if (fp->cnt)
+		munmap(fp->cnt, FP_CNT_BYTES);
+	fp->cnt = NULL;
 	fastpath_load_closefd(fp, &fp->cnt_fd);
 	fastpath_load_closefd(fp, &fp->vcnt_fd);
 	free(fp->side);
@@ -299,6 +334,18 @@ void fastpath_load_close(struct fastpath *fp)
 	fp->next = fp->hi = 0;
 	fp->on = false;
 }
+
+#ifdef MRTSHIM_HAVE_FASTPATH_BPF
+/* fp_cnt into memory, shared with the kernel's (and a forked child's)
+ * copy; left NULL if it cannot be mapped. */
+static void fp_cnt_map(struct fastpath *fp)
+{
+	void *p = mmap(NULL, FP_CNT_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fp->cnt_fd, 0);
+
+	fp->cnt = p == MAP_FAILED ? NULL : p;
+}
+#endif
 
 int fastpath_load_open(struct fastpath *fp)
 {
@@ -330,7 +377,13 @@ int fastpath_load_open(struct fastpath *fp)
 	fp->slot_fd = load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4,
 			       sizeof(struct fp_slot), 1, 0, "mrtshim_slot");
 	fp->cnt_fd = load_map(BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_cnt),
-			      FP_MAXENT, 0, "mrtshim_cnt");
+			      FP_MAXENT, BPF_F_MMAPABLE, "mrtshim_cnt");
+	if (fp->cnt_fd == -EINVAL) /* before 5.5: read through bpf(2) */
+		fp->cnt_fd =
+		    load_map(BPF_MAP_TYPE_ARRAY, 4, sizeof(struct fp_cnt),
+			     FP_MAXENT, 0, "mrtshim_cnt");
+	else if (fp->cnt_fd >= 0)
+		fp_cnt_map(fp);
 	fp->vcnt_fd =
 	    load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fp_vcnt),
 		     FP_MAXVIF, 0, "mrtshim_vcnt");

@@ -33,6 +33,12 @@ void fastpath_load_empty(int fd);
 int fastpath_load_percpu(struct fastpath *fp, int fd, uint32_t k, uint64_t *out,
 			 unsigned n);
 
+/* (S,G) counter slot k of fp_cnt into v (packets, bytes), or set to
+ * zero: from memory where the map is mapped (fp->cnt), else through
+ * bpf(2). 0 or -errno. */
+int fastpath_load_cnt_read(struct fastpath *fp, uint32_t k, uint64_t v[2]);
+int fastpath_load_cnt_zero(struct fastpath *fp, uint32_t k);
+
 /* A TCX ingress link of the tc program on device ifindex: the link fd
  * (the engine's own) or -errno. */
 int fastpath_load_link(struct fastpath *fp, int ifindex);
