@@ -527,9 +527,7 @@ void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
 		if (fp->nf_watch >= 0)
 			dp->gen++; /* the engine thread polls the watch too */
 	}
-	if (mt) /* for mrtshim show */
-		snprintf(mt->fp_note, sizeof(mt->fp_note), "%.95s",
-			 fp->on ? fp->nf_why : fp->why);
+	fastpath_note(fp, mt);
 	if (!fp->on || dp->standby)
 		return;
 	fp->dp = dp;
@@ -549,6 +547,13 @@ void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
 	fp_links(fp, fp->t, true);
 	fp_filters(fp, dp, fp->t);
 	fp_install_all(fp, fp->t);
+}
+
+void fastpath_note(const struct fastpath *fp, struct mrt_table *t)
+{
+	if (t)
+		snprintf(t->fp_note, sizeof(t->fp_note), "%.95s",
+			 fp->on ? fp->nf_why : fp->why);
 }
 
 void fastpath_mfc_locked(struct mrt_table *t, struct mrt_mfc *c)

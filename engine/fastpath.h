@@ -112,6 +112,10 @@ void fastpath_fold_ioctl(struct mrt_table *t, bool sg,
  * changed. */
 void fastpath_links_changed(struct mrt_engine *eng);
 
+/* t->fp_note, what mrtshim show says of the fast path, from fp: why it
+ * is off, or which netfilter chain suspends it ("" none). t NULL: none. */
+void fastpath_note(const struct fastpath *fp, struct mrt_table *t);
+
 /* t's mrouter is gone (MRT_DONE, close, exit): counters folded, entries
  * out, programs detached (the last table: everything closed). */
 void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t);

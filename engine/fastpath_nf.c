@@ -54,9 +54,7 @@ static void fp_nf_apply(struct fastpath *fp, bool block, const char *why)
 		snprintf(fp->nf_why, sizeof(fp->nf_why), "%s", why);
 	else
 		fp->nf_why[0] = 0;
-	if (fp->t) /* for mrtshim show */
-		snprintf(fp->t->fp_note, sizeof(fp->t->fp_note), "%.95s",
-			 fp->nf_why);
+	fastpath_note(fp, fp->t);
 	if (block == was)
 		return;
 	fp->nf_blocked = block;

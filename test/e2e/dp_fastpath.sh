@@ -132,11 +132,7 @@ MR_PID=$!
 track_pid "$MR_PID"
 wait_for "the mrouter's vifs" 5 test -s "$E2E_TMP/fp.ready"
 SHIMLOG=$E2E_TMP/fp_mrouter.shim.log
-wait_for "the fast path's choice logged" 5 grep -q "fast path: " "$SHIMLOG"
-if grep -q "fast path: off" "$SHIMLOG"; then
-	skip "$(grep -m1 'fast path: off' "$SHIMLOG")"
-fi
-say "$(grep -m1 'fast path: bpf' "$SHIMLOG")"
+fastpath_loaded_or_skip "$SHIMLOG"
 
 # the copies come from the router's own addresses, as ip_mr_forward's do
 MAC1=$(ip netns exec "$NS_R" cat /sys/class/net/r1/address)

@@ -72,10 +72,7 @@ MR_PID=$!
 track_pid "$MR_PID"
 wait_for "the mrouter's vifs" 5 test -s "$E2E_TMP/nf.ready"
 SHIMLOG=$E2E_TMP/nf_mrouter.shim.log
-wait_for "the fast path's choice logged" 5 grep -q "fast path: " "$SHIMLOG"
-if grep -q "fast path: off" "$SHIMLOG"; then
-	skip "$(grep -m1 'fast path: off' "$SHIMLOG")"
-fi
+fastpath_loaded_or_skip "$SHIMLOG"
 grep -q "fast path: bpf (MRTSHIM_FASTPATH=auto)" "$SHIMLOG" ||
 	fail "the fast path is not on by default: $(grep -m1 'fast path' "$SHIMLOG")"
 

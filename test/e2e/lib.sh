@@ -246,6 +246,19 @@ wait_for() {
 	fail "timed out after ${secs}s waiting for $desc"
 }
 
+# fastpath_loaded_or_skip SHIMLOG: wait for the shim's log (at info
+# level, daemon_prefix NAME shimlog) to say which path forwards; skip the
+# test with the shim's own reason when it says the fast path is off (no
+# clang at build time, no CAP_BPF); else say its line.
+fastpath_loaded_or_skip() {
+	local log=$1
+	wait_for "the fast path's choice logged" 5 grep -q "fast path: " "$log"
+	if grep -q "fast path: off" "$log"; then
+		skip "$(grep -m1 'fast path: off' "$log")"
+	fi
+	say "$(grep -m1 'fast path: bpf' "$log")"
+}
+
 # Prefix for a daemon command in the current mode.  E2E_STRACE=NAME
 # records that daemon's socket calls, forks and exits in
 # $E2E_TMP/NAME.strace (with E2E_KEEP=1 to keep them): which MRT calls a
