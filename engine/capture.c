@@ -216,6 +216,7 @@ static int cap_open_dir(struct cap *c, const char *ifname, int ifindex,
 	if (dir == PCAP_D_IN)
 		sys_setsockopt(c->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 			       sizeof(one));
+	c->tx_tap = dir == PCAP_D_OUT;
 	c->p = p;
 	c->ifindex = ifindex;
 	c->dlt = pcap_datalink(p);
@@ -302,6 +303,26 @@ int cap_release(struct cap *c)
 	if (cap_filter(c) < 0)
 		return -EINVAL;
 	c->held = false;
+	/* tapped again: the parent may have untapped the socket after
+	 * the fork (fastpath_out.c); as it is, this changes nothing */
+	if (c->tx_tap && cap_tap(c, true) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int cap_tap(struct cap *c, bool on)
+{
+	int ignore = !on;
+
+	if (!c->p || !c->tx_tap)
+		return 0;
+	/* a flag the kernel reads per frame: no rebind, whose unhooking
+	 * waits for an RCU grace period (measured: ~10 ms a device, the
+	 * fork takeover's window) */
+	if (sys_setsockopt(c->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &ignore,
+			   sizeof(ignore)) < 0)
+		return -errno;
+	c->untapped = !on;
 	return 0;
 }
 

@@ -23,6 +23,8 @@ struct cap {
 	int family;		 /* AF_INET / AF_INET6: what is delivered */
 	bool marked;		 /* the kernel drops skip_mark packets */
 	bool held;		 /* cap_hold: the kernel drops everything */
+	bool tx_tap;		 /* sees transmissions (PCAP_D_OUT) */
+	bool untapped;		 /* cap_tap off: sees no transmissions */
 	uint32_t skip_mark;	 /* asked for at open, for cap_release */
 	int snaplen;		 /* bytes kept per packet: device MTU + 128 */
 	uint64_t truncated;	 /* longer than snaplen: dropped */
@@ -69,6 +71,18 @@ void cap_close(struct cap *c);
  */
 int cap_hold(struct cap *c);
 int cap_release(struct cap *c);
+/*
+ * An outbound capture's tap on its device's transmissions taken off
+ * (PACKET_IGNORE_OUTGOING, Linux 4.20: still open with its ring and
+ * filter, which refuses what arrives) or put back. While a packet socket
+ * taps a device's transmissions the kernel clones every frame sent there
+ * to run its filter, forwarded copies included; the in-kernel fast path
+ * takes over what the capture was for (fastpath_out.c). cap_release puts
+ * the tap back (a standby's spare shares its socket with the parent,
+ * which may have taken it off). 0 or -errno; nothing to do for a capture
+ * that does not tap transmissions.
+ */
+int cap_tap(struct cap *c, bool on);
 /*
  * A packet that waited in the ring longer than this is not delivered
  * (counted in stale): the kernel forwards at once, and a process that was

@@ -108,15 +108,16 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 	return (int)((next - now + 999999) / 1000000);
 }
 
-#define DP_MAP_OUT 0x1000   /* map[] entry is the outbound capture */
-#define DP_MAP_REG 0x2000   /* map[] entry: a register tun fd (regt[]) */
-#define DP_MAP_TNL 0x4000   /* map[] entry is the IP-in-IP socket */
-#define DP_MAP_PIM 0x8000   /* map[] entry is the PIM socket */
-#define DP_MAP_MLD 0x10000  /* map[] entry is the ICMPv6 socket */
-#define DP_MAP_PIM6 0x20000 /* map[] entry is the IPv6 PIM socket */
-#define DP_MAP_NM6 0x40000  /* map[] entry is the non-mif v6 socket */
-#define DP_MAP_HAND 0x80000 /* map[] entry: handfd (standby only) */
-#define DP_MAP_NF 0x100000  /* map[] entry: the fast path's nftables watch */
+#define DP_MAP_OUT 0x1000     /* map[] entry is the outbound capture */
+#define DP_MAP_REG 0x2000     /* map[] entry: a register tun fd (regt[]) */
+#define DP_MAP_TNL 0x4000     /* map[] entry is the IP-in-IP socket */
+#define DP_MAP_PIM 0x8000     /* map[] entry is the PIM socket */
+#define DP_MAP_MLD 0x10000    /* map[] entry is the ICMPv6 socket */
+#define DP_MAP_PIM6 0x20000   /* map[] entry is the IPv6 PIM socket */
+#define DP_MAP_NM6 0x40000    /* map[] entry is the non-mif v6 socket */
+#define DP_MAP_HAND 0x80000   /* map[] entry: handfd (standby only) */
+#define DP_MAP_NF 0x100000    /* map[] entry: the fast path's nftables watch */
+#define DP_MAP_FPOUT 0x200000 /* map[] entry: the fast path's outbound ring */
 
 /* IPv6 input runs on device ifindex (nonmif6_dev_v6). */
 static bool dp_dev_v6(struct mrt_engine *eng, struct dp *dp, int ifindex)
@@ -218,9 +219,9 @@ static void *dp_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	struct pollfd pfd[2 * DP_MAXCAP + DP_MAXREG + 8 + CTL_MAXFD];
-	struct dp_rx_arg rx[2 * DP_MAXCAP + DP_MAXREG + 8];
-	int map[2 * DP_MAXCAP + DP_MAXREG + 8];
+	struct pollfd pfd[2 * DP_MAXCAP + DP_MAXREG + 9 + CTL_MAXFD];
+	struct dp_rx_arg rx[2 * DP_MAXCAP + DP_MAXREG + 9];
+	int map[2 * DP_MAXCAP + DP_MAXREG + 9];
 	struct mrt_table *regt[DP_MAXREG]; /* DP_MAP_REG entries' tables */
 	struct mrt_table *t;
 	unsigned gen = ~0u;
@@ -283,6 +284,11 @@ static void *dp_thread(void *arg)
 			if (!dp->standby && fastpath_nf_fd(&dp->fp) >= 0) {
 				map[n] = DP_MAP_NF;
 				pfd[n].fd = fastpath_nf_fd(&dp->fp);
+				pfd[n++].events = POLLIN;
+			}
+			if (!dp->standby && fastpath_out_fd(&dp->fp) >= 0) {
+				map[n] = DP_MAP_FPOUT;
+				pfd[n].fd = fastpath_out_fd(&dp->fp);
 				pfd[n++].events = POLLIN;
 			}
 			k = 0;
@@ -366,6 +372,10 @@ static void *dp_thread(void *arg)
 				}
 				if (map[i] == DP_MAP_NF) {
 					fastpath_nf_changed_locked(&dp->fp);
+					continue;
+				}
+				if (map[i] == DP_MAP_FPOUT) {
+					fastpath_out_rx_locked(eng, dp);
 					continue;
 				}
 				if (map[i] & DP_MAP_REG) {

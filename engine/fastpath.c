@@ -42,8 +42,10 @@ void fastpath_init(struct fastpath *fp, struct mrt_engine *eng)
 	fp->eng = eng;
 	fp->ents_fd = fp->slot_fd = fp->cnt_fd = fp->vcnt_fd = -1;
 	fp->sock_fd = fp->tc_fd = fp->nf_watch = -1;
+	fp->local_fd = fp->ring_fd = fp->oscratch_fd = fp->odrop_fd = -1;
+	fp->out_fd = -1;
 	for (i = 0; i < FP_MAXVIF; i++)
-		fp->link[i] = -1;
+		fp->link[i] = fp->olink[i] = -1;
 }
 
 /* fp serves t from now on (t NULL: none); the table it served before
@@ -61,6 +63,7 @@ static void fp_serve(struct fastpath *fp, struct mrt_table *t)
 
 void fastpath_exit(struct fastpath *fp)
 {
+	fastpath_out_restore(fp, fp->dp);
 	fp_serve(fp, NULL);
 	fastpath_nf_stop(fp);
 	fastpath_load_close(fp);
@@ -199,7 +202,8 @@ static void fp_takeover(struct fastpath *fp)
 {
 	unsigned i;
 
-	fastpath_load_empty(fp->ents_fd);
+	fastpath_load_empty(fp->ents_fd); /* first: the kernel forwards */
+	fastpath_out_restore(fp, fp->dp);
 	for (i = 0; i < fp->hi; i++)
 		if (fp->side[i].c)
 			fp_forget(fp, &fp->side[i]);
@@ -514,6 +518,7 @@ static void fp_try(struct mrt_engine *eng, struct fastpath *fp)
 		 "the captures' socket filter; the rest in userspace",
 		 mode == ENVCONF_FASTPATH_BPF ? "bpf" : "auto");
 	fastpath_nf_start(fp);
+	fastpath_out_start(fp);
 }
 
 void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
@@ -546,6 +551,7 @@ void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
 	fp_dev_forget(fp);
 	fp_links(fp, fp->t, true);
 	fp_filters(fp, dp, fp->t);
+	fastpath_out_sync(fp, dp, fp->t);
 	fp_install_all(fp, fp->t);
 }
 
@@ -681,6 +687,7 @@ void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t)
 		fp_serve(fp, NULL);
 		return;
 	}
+	fastpath_out_restore(fp, fp->dp); /* the taps back first */
 	fastpath_fold_vifs(t);
 	for (i = 0; i < fp->hi; i++)
 		if (fp->side[i].c)

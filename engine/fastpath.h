@@ -57,6 +57,18 @@ struct fastpath {
 	 * counters read and reset without a system call; NULL: through
 	 * bpf(2) */
 	struct fp_cnt *cnt;
+	/* the outbound side (fp_out, fastpath_out.c), all -1/NULL when it
+	 * did not load (owhy: why): its maps and program, the ring mapped
+	 * (its consumer page, and its producer page with the data twice
+	 * after it), the TCX egress link by vif and its device */
+	int local_fd, ring_fd, oscratch_fd, odrop_fd, out_fd;
+	unsigned long *ring_cons;
+	unsigned char *ring_prod;
+	int olink[FP_MAXVIF];
+	int olink_if[FP_MAXVIF];
+	uint32_t oaddr[FP_MAXVIF]; /* put in fp_local for it, 0 = none */
+	uint64_t odrop_seen;	   /* fp_odrop already logged */
+	char owhy[96];
 	int link[FP_MAXVIF];	/* TCX link fd by vif, -1 = none */
 	int link_if[FP_MAXVIF]; /* its device */
 	/* allocated with the maps (fastpath_load.c): */
@@ -133,5 +145,21 @@ void fastpath_nf_start(struct fastpath *fp);
 int fastpath_nf_fd(const struct fastpath *fp);
 void fastpath_nf_changed_locked(struct fastpath *fp);
 void fastpath_nf_stop(struct fastpath *fp);
+
+/*
+ * The outbound side (fastpath_out.c): what this host sends on a vif seen
+ * by fp_out at TCX egress instead of by tapping the vif. start: loaded
+ * with the programs (failing leaves the taps); sync: fp_out in place of
+ * the tap of each vif with an ingress link and an outbound capture, the
+ * others' taps back (engine thread's sync); restore: every tap back, the
+ * links gone (before the programs stop or the process hands over); fd:
+ * the ring for the engine thread's poll (-1 none); rx: the ring read and
+ * its records forwarded as the outbound captures' packets. Lock held.
+ */
+void fastpath_out_start(struct fastpath *fp);
+void fastpath_out_sync(struct fastpath *fp, struct dp *dp, struct mrt_table *t);
+void fastpath_out_restore(struct fastpath *fp, struct dp *dp);
+int fastpath_out_fd(const struct fastpath *fp);
+void fastpath_out_rx_locked(struct mrt_engine *eng, struct dp *dp);
 
 #endif

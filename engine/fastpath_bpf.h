@@ -62,4 +62,29 @@ struct fp_vcnt {
 	__u64 pkt_in, bytes_in, pkt_out, bytes_out;
 };
 
+/*
+ * The outbound side (fp_out, TCX egress of each vif the fast path
+ * serves): what this host itself sends from a vif's address to a routable
+ * group (spec 6.4) is handed to the engine through the ring fp_ring, so
+ * that no packet socket needs to tap the vif's transmissions (a tap
+ * costs a clone and a filter run for every copy sent there, forwarded
+ * ones included). fp_local, by ifindex: the vif's IPv4 address, present
+ * while the vif's outbound capture is off; fp_oscratch (per CPU, one
+ * element) is where a record is put together before it goes to the ring;
+ * fp_odrop (one element) counts records the full ring refused.
+ */
+#define FP_OUT_MAX 9232 /* frame bytes a record holds: 9216 MTU + Ethernet */
+#define FP_RING_BYTES (1u << 20)
+
+struct fp_local {
+	__u32 addr; /* network byte order */
+};
+
+struct fp_orec {
+	__u64 ns;      /* when sent (CLOCK_MONOTONIC) */
+	__u32 ifindex; /* the vif's device */
+	__u32 len;     /* frame bytes that follow (Ethernet header first) */
+	__u8 frame[FP_OUT_MAX];
+};
+
 #endif

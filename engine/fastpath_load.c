@@ -24,6 +24,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,12 @@
 #include "sys.h"
 
 #define FP_TCX_INGRESS 46 /* BPF_TCX_INGRESS, Linux 6.6 */
+#define FP_TCX_EGRESS 47  /* BPF_TCX_EGRESS */
+#define FP_RINGBUF 27	  /* BPF_MAP_TYPE_RINGBUF, Linux 5.8 */
+/* a ring record's header (BPF_RINGBUF_HDR_SZ): its length, then flags */
+#define FP_RING_HDR 8u
+#define FP_RING_BUSY (1u << 31)
+#define FP_RING_DISCARD (1u << 30)
 #ifndef SO_ATTACH_BPF
 #define SO_ATTACH_BPF 50
 #endif
@@ -218,6 +225,14 @@ static int load_map_named(const struct fastpath *fp, const char *name)
 		return fp->cnt_fd;
 	if (!strcmp(name, "fp_vcnt"))
 		return fp->vcnt_fd;
+	if (!strcmp(name, "fp_local"))
+		return fp->local_fd;
+	if (!strcmp(name, "fp_ring"))
+		return fp->ring_fd;
+	if (!strcmp(name, "fp_oscratch"))
+		return fp->oscratch_fd;
+	if (!strcmp(name, "fp_odrop"))
+		return fp->odrop_fd;
 	return -1;
 }
 
@@ -310,10 +325,35 @@ void fastpath_load_closefd(struct fastpath *fp, int *fd)
 	*fd = -1;
 }
 
+/* The outbound side closed (fp_out's links first). */
+static void fp_out_close(struct fastpath *fp)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	int i;
+
+	for (i = 0; i < FP_MAXVIF; i++) {
+		fastpath_load_closefd(fp, &fp->olink[i]);
+		fp->olink_if[i] = 0;
+	}
+	fastpath_load_closefd(fp, &fp->out_fd);
+	if (fp->ring_cons)
+		munmap(fp->ring_cons, (size_t)pg);
+	if (fp->ring_prod)
+		munmap(fp->ring_prod, (size_t)pg + 2 * (size_t)FP_RING_BYTES);
+	fp->ring_cons = NULL;
+	fp->ring_prod = NULL;
+	fastpath_load_closefd(fp, &fp->local_fd);
+	fastpath_load_closefd(fp, &fp->ring_fd);
+	fastpath_load_closefd(fp, &fp->oscratch_fd);
+	fastpath_load_closefd(fp, &fp->odrop_fd);
+	fp->odrop_seen = 0;
+}
+
 void fastpath_load_close(struct fastpath *fp)
 {
 	int i;
 
+	fp_out_close(fp);
 	for (i = 0; i < FP_MAXVIF; i++) {
 		fastpath_load_closefd(fp, &fp->link[i]);
 		fp->link_if[i] = 0;
@@ -418,6 +458,136 @@ fail:
 		 "not built in (no clang for the BPF target at build time)");
 	return -EOPNOTSUPP;
 #endif
+}
+
+int fastpath_load_out_open(struct fastpath *fp)
+{
+#ifdef MRTSHIM_HAVE_FASTPATH_BPF
+	long pg = sysconf(_SC_PAGESIZE);
+	int *fds[] = {&fp->local_fd, &fp->ring_fd, &fp->oscratch_fd,
+		      &fp->odrop_fd};
+	void *cons, *prod;
+	unsigned i;
+	int rc;
+
+	fp->local_fd = load_map(BPF_MAP_TYPE_HASH, 4, sizeof(struct fp_local),
+				2 * FP_MAXVIF, 0, "mrtshim_local");
+	fp->ring_fd =
+	    load_map(FP_RINGBUF, 0, 0, FP_RING_BYTES, 0, "mrtshim_ring");
+	fp->oscratch_fd =
+	    load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fp_orec), 1, 0,
+		     "mrtshim_oscr");
+	fp->odrop_fd = load_map(BPF_MAP_TYPE_ARRAY, 4, sizeof(uint64_t), 1, 0,
+				"mrtshim_odrop");
+	for (i = 0; i < 4; i++)
+		if (*fds[i] < 0) {
+			rc = *fds[i];
+			snprintf(fp->owhy, sizeof(fp->owhy), "map: %s",
+				 strerror(-rc));
+			goto fail;
+		} else {
+			engine_own_fd(fp->eng, *fds[i]);
+		}
+	if (pg <= 0) {
+		rc = -EINVAL;
+		snprintf(fp->owhy, sizeof(fp->owhy), "page size unknown");
+		goto fail;
+	}
+	/* the consumer's page, then the producer's and the data twice */
+	cons = mmap(NULL, (size_t)pg, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    fp->ring_fd, 0);
+	prod = cons == MAP_FAILED
+		   ? MAP_FAILED
+		   : mmap(NULL, (size_t)pg + 2 * (size_t)FP_RING_BYTES,
+			  PROT_READ, MAP_SHARED, fp->ring_fd, pg);
+	if (prod == MAP_FAILED) {
+		rc = -errno;
+		if (cons != MAP_FAILED)
+			munmap(cons, (size_t)pg);
+		snprintf(fp->owhy, sizeof(fp->owhy), "ring: %s", strerror(-rc));
+		goto fail;
+	}
+	fp->ring_cons = cons;
+	fp->ring_prod = prod;
+	fp->out_fd = load_prog(fp, "tc_out", BPF_PROG_TYPE_SCHED_CLS);
+	if (fp->out_fd < 0) {
+		rc = fp->out_fd;
+		snprintf(fp->owhy, sizeof(fp->owhy), "%.95s", fp->why);
+		fp->why[0] = 0;
+		goto fail;
+	}
+	engine_own_fd(fp->eng, fp->out_fd);
+	return 0;
+fail:
+	fp_out_close(fp);
+	return rc;
+#else
+	snprintf(fp->owhy, sizeof(fp->owhy), "not built in");
+	return -EOPNOTSUPP;
+#endif
+}
+
+int fastpath_load_olink(struct fastpath *fp, int ifindex)
+{
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.link_create.prog_fd = (uint32_t)fp->out_fd;
+	a.link_create.target_ifindex = (uint32_t)ifindex;
+	a.link_create.attach_type = FP_TCX_EGRESS;
+	fd = load_bpf(BPF_LINK_CREATE, &a);
+	if (fd >= 0)
+		engine_own_fd(fp->eng, fd);
+	return fd;
+}
+
+unsigned fastpath_load_ring_read(struct fastpath *fp,
+				 void (*cb)(void *arg, const struct fp_orec *r,
+					    size_t size),
+				 void *arg)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	const unsigned char *data;
+	unsigned long cons, prod;
+	uint32_t len, size;
+	unsigned n = 0;
+	bool more;
+
+	if (!fp->ring_cons || !fp->ring_prod || pg <= 0)
+		return 0;
+	data = fp->ring_prod + pg;
+	cons = __atomic_load_n(fp->ring_cons, __ATOMIC_ACQUIRE);
+	do {
+		more = false;
+		prod = __atomic_load_n((const unsigned long *)fp->ring_prod,
+				       __ATOMIC_ACQUIRE);
+		while (cons < prod) {
+			const uint32_t *hdr =
+			    (const void *)(data + (cons & (FP_RING_BYTES - 1)));
+
+			len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+			if (len & FP_RING_BUSY)
+				goto out; /* still being written */
+			more = true;
+			size = len & ~(FP_RING_BUSY | FP_RING_DISCARD);
+			if (!(len & FP_RING_DISCARD) &&
+			    size >= offsetof(struct fp_orec, frame)) {
+				/* the data is mapped twice: a record that
+				 * wraps reads on past the end */
+				cb(arg,
+				   (const void *)((const unsigned char *)hdr +
+						  FP_RING_HDR),
+				   size);
+				n++;
+			}
+			len = size;
+			cons += (len + FP_RING_HDR + 7) & ~7ul;
+			__atomic_store_n(fp->ring_cons, cons, __ATOMIC_RELEASE);
+		}
+	} while (more);
+out:
+	return n;
 }
 
 int fastpath_load_percpu(struct fastpath *fp, int fd, uint32_t k, uint64_t *out,

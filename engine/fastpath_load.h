@@ -9,6 +9,7 @@
 #ifndef MRTSHIM_ENGINE_FASTPATH_LOAD_H
 #define MRTSHIM_ENGINE_FASTPATH_LOAD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fastpath.h"
@@ -38,6 +39,20 @@ int fastpath_load_percpu(struct fastpath *fp, int fd, uint32_t k, uint64_t *out,
  * bpf(2). 0 or -errno. */
 int fastpath_load_cnt_read(struct fastpath *fp, uint32_t k, uint64_t v[2]);
 int fastpath_load_cnt_zero(struct fastpath *fp, uint32_t k);
+
+/* The outbound side (fp_out): its maps, the ring mapped into memory, its
+ * program. 0, or -errno with fp->owhy saying why (nothing of it left
+ * open). Closed with the rest by fastpath_load_close. */
+int fastpath_load_out_open(struct fastpath *fp);
+/* A TCX egress link of fp_out on device ifindex: the link fd (the
+ * engine's own) or -errno. */
+int fastpath_load_olink(struct fastpath *fp, int ifindex);
+/* Every record waiting in the ring, oldest first, to cb with its size
+ * (header and the frame bytes present); how many. */
+unsigned fastpath_load_ring_read(struct fastpath *fp,
+				 void (*cb)(void *arg, const struct fp_orec *r,
+					    size_t size),
+				 void *arg);
 
 /* A TCX ingress link of the tc program on device ifindex: the link fd
  * (the engine's own) or -errno. */

@@ -39,6 +39,10 @@ struct fp_map fp_ents SEC("maps");
 struct fp_map fp_slotm SEC("maps");
 struct fp_map fp_cnt SEC("maps");
 struct fp_map fp_vcnt SEC("maps");
+struct fp_map fp_local SEC("maps");
+struct fp_map fp_ring SEC("maps");
+struct fp_map fp_oscratch SEC("maps");
+struct fp_map fp_odrop SEC("maps");
 
 static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
 static long (*bpf_skb_store_bytes)(struct __sk_buff *skb, __u32 off,
@@ -50,6 +54,9 @@ static long (*bpf_clone_redirect)(struct __sk_buff *skb, __u32 ifindex,
 				  __u64 flags) = (void *)13;
 static long (*bpf_skb_load_bytes)(const void *skb, __u32 off, void *to,
 				  __u32 len) = (void *)26;
+static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;
+static long (*bpf_ringbuf_output)(void *ringbuf, void *data, __u64 size,
+				  __u64 flags) = (void *)130;
 
 #define CAP_KEEP 262144 /* what libpcap's filter returns: all of it */
 #define TCX_NEXT (-1)
@@ -186,6 +193,49 @@ SEC("tc") int fp_tc(struct __sk_buff *skb)
 	__builtin_memcpy(w + 1, &csum, 2);
 	bpf_skb_store_bytes(skb, IPH + 8, w, 1, 0);
 	bpf_skb_store_bytes(skb, IPH + 10, w + 1, 2, 0);
+	return TCX_NEXT;
+}
+
+/*
+ * fp_out (TCX egress of the vifs whose outbound capture is off): what
+ * that capture's filter took - "ip multicast and src host <the vif's
+ * address> and not dst net 224.0.0.0/24" - goes to the engine through
+ * fp_ring, frame and all; the packet itself goes on untouched.
+ */
+SEC("tc_out") int fp_out(struct __sk_buff *skb)
+{
+	__u8 h[34];
+	struct fp_local *l;
+	struct fp_orec *r;
+	__u32 ifi = skb->ifindex, zero = 0, len = skb->len, src, dst;
+	__u64 *drop;
+
+	l = bpf_map_lookup_elem(&fp_local, &ifi);
+	if (!l)
+		return TCX_NEXT;
+	if (bpf_skb_load_bytes(skb, 0, h, 34) < 0)
+		return TCX_NEXT;
+	if (h[12] != 0x08 || h[13] != 0x00)
+		return TCX_NEXT;
+	__builtin_memcpy(&src, h + IPH + 12, 4);
+	__builtin_memcpy(&dst, h + IPH + 16, 4);
+	if ((be_top(dst) & 0xf0) != 0xe0 || src != l->addr)
+		return TCX_NEXT;
+	if ((dst & 0x00ffffff) == 0x000000e0) /* 224.0.0.0/24 */
+		return TCX_NEXT;
+	r = bpf_map_lookup_elem(&fp_oscratch, &zero);
+	if (!r || len < 34 || len > FP_OUT_MAX)
+		return TCX_NEXT; /* longer than any vif's MTU allows */
+	r->ns = bpf_ktime_get_ns();
+	r->ifindex = ifi;
+	r->len = len;
+	if (bpf_skb_load_bytes(skb, 0, r->frame, len) < 0)
+		return TCX_NEXT;
+	if (bpf_ringbuf_output(&fp_ring, r, 16 + len, 0) < 0) {
+		drop = bpf_map_lookup_elem(&fp_odrop, &zero);
+		if (drop)
+			__sync_fetch_and_add(drop, 1);
+	}
 	return TCX_NEXT;
 }
 

@@ -10,7 +10,9 @@
 # installed at once with r2's threshold 5, takes 20 packets of TTL 5 to A
 # and none to B (TTL > threshold, per oif). A new (S, G2) still gives
 # its NOCACHE, and packets of (OTHER, G) sent by C into r3 (its wrong
-# interface) a WRONGVIF on vif 3 and wrong_if 3, nothing forwarded. After
+# interface) a WRONGVIF on vif 3 and wrong_if 3, nothing forwarded. What
+# the router itself sends out r0 gives a NOCACHE on vif 0, seen by the
+# fast path's TCX egress program (r0's outbound capture untapped). After
 # the mrouter exits no program of the shim is loaded any more (so none is
 # attached to a device), checked through bpf(2) (BPF_PROG_GET_NEXT_ID).
 # 77 in kernel mode, without python3, or when the shim says the fast path
@@ -174,6 +176,19 @@ wait_for "NOCACHE of a new (S,G)" 5 grep -q "type=1 vif=0 src=$SRC_ADDR grp=$G2"
 	"$E2E_TMP/fp_mrouter.log"
 wait_for "WRONGVIF on vif 3" 5 grep -q "type=2 vif=3 src=$OTHER grp=$G" \
 	"$E2E_TMP/fp_mrouter.log"
+
+# what the router itself sends out r0 (spec 6.4) arrives as if on vif 0:
+# here fp_out at r0's TCX egress sees it, r0's outbound capture untapped
+G4=239.4.4.4
+grep -q "fast path: r0's outbound capture untapped" "$SHIMLOG" ||
+	fail "r0's outbound capture still taps r0: $(grep -m1 'TCX egress\|tapping' "$SHIMLOG")"
+nsx "$NS_R" python3 -c 'import socket as S
+s = S.socket(S.AF_INET, S.SOCK_DGRAM)
+s.setsockopt(S.IPPROTO_IP, S.IP_MULTICAST_IF, S.inet_aton("10.1.0.1"))
+s.setsockopt(S.IPPROTO_IP, S.IP_MULTICAST_TTL, 5)
+s.sendto(b"x" * 100, ("'"$G4"'", 5004))'
+wait_for "NOCACHE of the router's own send" 5 \
+	grep -q "type=1 vif=0 src=10.1.0.1 grp=$G4" "$E2E_TMP/fp_mrouter.log"
 
 # mrtshim show counts what the kernel forwarded too
 if [ -x "$MRTSHIM_CMD" ]; then
