@@ -679,7 +679,9 @@ void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t)
 		 * the shared maps stay as the owner keeps them */
 		for (i = 0; i < FP_MAXVIF; i++) {
 			fastpath_load_closefd(fp, &fp->link[i]);
-			fp->link_if[i] = 0;
+			fastpath_load_closefd(fp, &fp->olink[i]);
+			fp->link_if[i] = fp->olink_if[i] = 0;
+			fp->oaddr[i] = 0;
 		}
 		for (i = 0; i < fp->hi; i++)
 			if (fp->side[i].c)
@@ -687,7 +689,7 @@ void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t)
 		fp_serve(fp, NULL);
 		return;
 	}
-	fastpath_out_restore(fp, fp->dp); /* the taps back first */
+	fastpath_out_restore(fp, fp->dp); /* fp_out stops, the taps back */
 	fastpath_fold_vifs(t);
 	for (i = 0; i < fp->hi; i++)
 		if (fp->side[i].c)

@@ -527,19 +527,26 @@ fail:
 #endif
 }
 
-int fastpath_load_olink(struct fastpath *fp, int ifindex)
+/* A TCX link of program prog on device ifindex at attach (ingress or
+ * egress): the link fd, the engine's own, or -errno. */
+static int load_tcx(struct fastpath *fp, int prog, int ifindex, unsigned attach)
 {
 	union bpf_attr a;
 	int fd;
 
 	memset(&a, 0, sizeof(a));
-	a.link_create.prog_fd = (uint32_t)fp->out_fd;
+	a.link_create.prog_fd = (uint32_t)prog;
 	a.link_create.target_ifindex = (uint32_t)ifindex;
-	a.link_create.attach_type = FP_TCX_EGRESS;
+	a.link_create.attach_type = attach;
 	fd = load_bpf(BPF_LINK_CREATE, &a);
 	if (fd >= 0)
 		engine_own_fd(fp->eng, fd);
 	return fd;
+}
+
+int fastpath_load_olink(struct fastpath *fp, int ifindex)
+{
+	return load_tcx(fp, fp->out_fd, ifindex, FP_TCX_EGRESS);
 }
 
 unsigned fastpath_load_ring_read(struct fastpath *fp,
@@ -615,17 +622,7 @@ int fastpath_load_percpu(struct fastpath *fp, int fd, uint32_t k, uint64_t *out,
 
 int fastpath_load_link(struct fastpath *fp, int ifindex)
 {
-	union bpf_attr a;
-	int fd;
-
-	memset(&a, 0, sizeof(a));
-	a.link_create.prog_fd = (uint32_t)fp->tc_fd;
-	a.link_create.target_ifindex = (uint32_t)ifindex;
-	a.link_create.attach_type = FP_TCX_INGRESS;
-	fd = load_bpf(BPF_LINK_CREATE, &a);
-	if (fd >= 0)
-		engine_own_fd(fp->eng, fd);
-	return fd;
+	return load_tcx(fp, fp->tc_fd, ifindex, FP_TCX_INGRESS);
 }
 
 int fastpath_load_filter(struct fastpath *fp, int fd)

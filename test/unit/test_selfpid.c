@@ -56,52 +56,59 @@ START_TEST(is_getpid)
 }
 END_TEST
 
-START_TEST(fork_child_has_its_own)
+/* Spawn a child with sp as it is (the parent's answer cached, or no
+ * page): the child answers with its own pid. */
+static void child_answers_its_own(struct selfpid *sp, pid_t (*spawn)(void))
 {
-	struct selfpid sp;
 	struct said s;
 	int p[2];
 	pid_t c;
 
-	selfpid_init(&sp);
-	ck_assert_int_eq(selfpid_get(&sp), getpid());
 	ck_assert_int_eq(pipe(p), 0);
-	c = fork();
+	c = spawn();
 	ck_assert_int_ge(c, 0);
 	if (c == 0)
-		child_says(&sp, p[1]);
+		child_says(sp, p[1]);
 	s = hear(p[0], c);
 	ck_assert_int_eq(s.real, c);
 	ck_assert_int_eq(s.cached, c); /* not the parent's */
-	ck_assert_int_eq(selfpid_get(&sp), getpid());
 	close(p[0]);
 	close(p[1]);
+}
+
+static pid_t spawn_fork(void)
+{
+	return fork();
+}
+
+/* clone(2) straight, as a program without libc's fork would: no atfork
+ * handler runs in the child, the kernel's wipe alone makes it right
+ * (x86-64 argument order: flags, stack, parent_tid, child_tid, tls). */
+static pid_t spawn_raw_clone(void)
+{
+	return (pid_t)syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL,
+			      NULL, 0UL);
+}
+
+START_TEST(fork_child_has_its_own)
+{
+	struct selfpid sp;
+
+	selfpid_init(&sp);
+	ck_assert_int_eq(selfpid_get(&sp), getpid());
+	child_answers_its_own(&sp, spawn_fork);
+	ck_assert_int_eq(selfpid_get(&sp), getpid());
 	selfpid_exit(&sp);
 }
 END_TEST
 
-/* clone(2) straight, as a program without libc's fork would: no atfork
- * handler runs in the child, the kernel's wipe alone makes it right. */
 START_TEST(raw_clone_child_has_its_own)
 {
 	struct selfpid sp;
-	struct said s;
-	int p[2];
-	long c;
 
 	selfpid_init(&sp);
 	ck_assert_int_eq(selfpid_get(&sp), getpid());
-	ck_assert_int_eq(pipe(p), 0);
-	/* x86-64 argument order: flags, stack, parent_tid, child_tid, tls */
-	c = syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, 0UL);
-	ck_assert_int_ge(c, 0);
-	if (c == 0)
-		child_says(&sp, p[1]);
-	s = hear(p[0], (pid_t)c);
-	ck_assert_int_eq(s.real, c);
-	ck_assert_int_eq(s.cached, c);
-	close(p[0]);
-	close(p[1]);
+	child_answers_its_own(&sp, spawn_raw_clone);
 	selfpid_exit(&sp);
 }
 END_TEST
@@ -109,20 +116,9 @@ END_TEST
 START_TEST(without_page_asks_each_time)
 {
 	struct selfpid sp = {NULL};
-	struct said s;
-	int p[2];
-	pid_t c;
 
 	ck_assert_int_eq(selfpid_get(&sp), getpid());
-	ck_assert_int_eq(pipe(p), 0);
-	c = fork();
-	ck_assert_int_ge(c, 0);
-	if (c == 0)
-		child_says(&sp, p[1]);
-	s = hear(p[0], c);
-	ck_assert_int_eq(s.cached, c);
-	close(p[0]);
-	close(p[1]);
+	child_answers_its_own(&sp, spawn_fork);
 	selfpid_exit(&sp); /* nothing to unmap */
 }
 END_TEST
