@@ -291,6 +291,8 @@ int cap_hold(struct cap *c)
 	if (cap_attach(c->fd, &none, 0) < 0)
 		return -EINVAL;
 	c->held = true;
+	/* nor does the kernel clone what the device sends for it */
+	cap_tap(c, false);
 	/* what the ring took before the filter was the owner's to forward */
 	cap_drain(c->p);
 	return 0;
@@ -303,10 +305,9 @@ int cap_release(struct cap *c)
 	if (cap_filter(c) < 0)
 		return -EINVAL;
 	c->held = false;
-	/* tapped again: the parent may have untapped the socket after
-	 * the fork (fastpath_out.c); as it is, this changes nothing */
-	if (c->tx_tap && cap_tap(c, true) < 0)
-		return -EINVAL;
+	/* tapped again (cap_hold took it off; so may the parent have after
+	 * the fork, fastpath_out.c); before Linux 4.20 it never was off */
+	cap_tap(c, true);
 	return 0;
 }
 

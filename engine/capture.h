@@ -77,10 +77,10 @@ int cap_release(struct cap *c);
  * filter, which refuses what arrives) or put back. While a packet socket
  * taps a device's transmissions the kernel clones every frame sent there
  * to run its filter, forwarded copies included; the in-kernel fast path
- * takes over what the capture was for (fastpath_out.c). cap_release puts
- * the tap back (a standby's spare shares its socket with the parent,
- * which may have taken it off). 0 or -errno; nothing to do for a capture
- * that does not tap transmissions.
+ * takes over what the capture was for (fastpath_out.c). cap_hold takes
+ * it off too (a held capture drops everything), cap_release puts it back
+ * (also where the parent of a fork took it off a shared socket). 0 or
+ * -errno; nothing to do for a capture that does not tap transmissions.
  */
 int cap_tap(struct cap *c, bool on);
 /*

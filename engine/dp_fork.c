@@ -234,8 +234,6 @@ static void *dp_spare_thread(void *arg)
 		memset(j, 0, sizeof(*j));
 	}
 	dp->spare_busy = false;
-	if (n)
-		dp->gen++; /* their outbound taps, for the fast path's sync */
 	ENG_INFO(eng, "%d spare captures %s for a next fork", n,
 		 dp->spare_renewing ? "renewed" : "opened");
 	if (dp->spare_missing) /* vifs added meanwhile */

@@ -409,7 +409,12 @@ static void fp_links(struct fastpath *fp, struct mrt_table *t, bool may_open)
 	int i, want, fd;
 
 	for (i = 0; i < FP_MAXVIF; i++) {
-		want = fp_dev_vif(t, i) ? t->vifs[i].ifindex : 0;
+		/* Ethernet only: fp_sock and fp_out read an Ethernet header
+		 * (on an L3 device the capture's frames start at the IP
+		 * header, and fp_sock would refuse them all) */
+		want = fp_dev_vif(t, i) && fp_dev(fp, t, i, NULL) > 0
+			   ? t->vifs[i].ifindex
+			   : 0;
 		if (fp->link[i] >= 0 ? fp->link_if[i] == want : !want)
 			continue;
 		fastpath_load_closefd(fp, &fp->link[i]);
@@ -598,6 +603,7 @@ void fastpath_vifs_locked(struct mrt_table *t)
 	fp_dev_forget(fp);
 	fastpath_fold_vifs(t);
 	fp_links(fp, t, false);
+	fastpath_out_vifs_locked(fp, t);
 	fp_install_all(fp, t);
 }
 

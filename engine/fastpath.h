@@ -159,6 +159,10 @@ void fastpath_nf_stop(struct fastpath *fp);
 void fastpath_out_start(struct fastpath *fp);
 void fastpath_out_sync(struct fastpath *fp, struct dp *dp, struct mrt_table *t);
 void fastpath_out_restore(struct fastpath *fp, struct dp *dp);
+/* The vifs changed (MRT call, lock held): fp_out stops at once for a vif
+ * without its ingress link any more, before a capture of a vif added
+ * again in its place could see the same packets. */
+void fastpath_out_vifs_locked(struct fastpath *fp, struct mrt_table *t);
 int fastpath_out_fd(const struct fastpath *fp);
 void fastpath_out_rx_locked(struct mrt_engine *eng, struct dp *dp);
 

@@ -71,7 +71,8 @@ struct fp_vcnt {
  * ones included). fp_local, by ifindex: the vif's IPv4 address, present
  * while the vif's outbound capture is off; fp_oscratch (per CPU, one
  * element) is where a record is put together before it goes to the ring;
- * fp_odrop (one element) counts records the full ring refused.
+ * fp_odrop (one element) counts what fp_out took but could not hand on:
+ * the ring was full, or a frame longer than FP_OUT_MAX (a GSO send).
  */
 #define FP_OUT_MAX 9232 /* frame bytes a record holds: 9216 MTU + Ethernet */
 #define FP_RING_BYTES (1u << 20)

@@ -549,7 +549,7 @@ int fastpath_load_olink(struct fastpath *fp, int ifindex)
 	return load_tcx(fp, fp->out_fd, ifindex, FP_TCX_EGRESS);
 }
 
-unsigned fastpath_load_ring_read(struct fastpath *fp,
+unsigned fastpath_load_ring_read(struct fastpath *fp, unsigned max,
 				 void (*cb)(void *arg, const struct fp_orec *r,
 					    size_t size),
 				 void *arg)
@@ -569,7 +569,7 @@ unsigned fastpath_load_ring_read(struct fastpath *fp,
 		more = false;
 		prod = __atomic_load_n((const unsigned long *)fp->ring_prod,
 				       __ATOMIC_ACQUIRE);
-		while (cons < prod) {
+		while (cons < prod && n < max) {
 			const uint32_t *hdr =
 			    (const void *)(data + (cons & (FP_RING_BYTES - 1)));
 

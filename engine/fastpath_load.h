@@ -47,9 +47,9 @@ int fastpath_load_out_open(struct fastpath *fp);
 /* A TCX egress link of fp_out on device ifindex: the link fd (the
  * engine's own) or -errno. */
 int fastpath_load_olink(struct fastpath *fp, int ifindex);
-/* Every record waiting in the ring, oldest first, to cb with its size
- * (header and the frame bytes present); how many. */
-unsigned fastpath_load_ring_read(struct fastpath *fp,
+/* The records waiting in the ring, oldest first, at most max of them,
+ * to cb with its size (header and the frame bytes present); how many. */
+unsigned fastpath_load_ring_read(struct fastpath *fp, unsigned max,
 				 void (*cb)(void *arg, const struct fp_orec *r,
 					    size_t size),
 				 void *arg);

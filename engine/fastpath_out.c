@@ -8,13 +8,15 @@
  * vif's transmissions. Such a tap makes the kernel clone every frame
  * sent on the device to run the tap's filter, the fast path's forwarded
  * copies included: measured at fan-out 8 (bench/compare.sh, 64 B), that
- * cost the fast path a third of its rate. So where the fast path runs,
+ * cost the fast path over a quarter of its rate. So where the fast path runs,
  * fp_out at TCX egress picks out the same packets (the capture's filter,
  * in the program) and hands them to the engine thread through a BPF ring
  * buffer; the capture stays open, its tap taken off (cap_tap), and is put
  * back after fp_out stops looking, so a packet is seen by one of the two
- * at most. The takeover of a fork child uses its spare, whose tap
- * cap_release puts back.
+ * at most (but for one fp_out saw that still waits in a qdisc: the tap
+ * sees frames as they leave it). The takeover of a fork child uses its
+ * spare, whose tap cap_release puts back; that child never reads the
+ * ring.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,13 +63,10 @@ static void fp_out_drop(struct fastpath *fp, struct dp *dp, int v)
 	for (i = 0; dp && i < DP_MAXCAP; i++) {
 		struct dp_cap *dc = &dp->caps[i];
 
+		/* (a spare, hout, is held: cap_hold untapped it) */
 		if (dc->t && dc->vifi == v &&
-		    (int)dc->out.ifindex == (int)ifi) {
-			if (dc->out.untapped)
-				cap_tap(&dc->out, true);
-			if (dc->hout.untapped)
-				cap_tap(&dc->hout, true);
-		}
+		    (int)dc->out.ifindex == (int)ifi && dc->out.untapped)
+			cap_tap(&dc->out, true);
 	}
 	fastpath_load_closefd(fp, &fp->olink[v]);
 	fp->olink_if[v] = 0;
@@ -123,26 +122,20 @@ static void fp_out_take(struct fastpath *fp, struct mrt_table *t, int v,
 		fp->olink[v] = fd;
 		fp->olink_if[v] = vif->ifindex;
 	}
-	if (fp->oaddr[v] == l.addr && dc->out.untapped &&
-	    (!dc->hout.p || dc->hout.untapped))
+	if (fp->oaddr[v] == l.addr && dc->out.untapped)
 		return; /* as it was */
 	rc = cap_tap(&dc->out, false);
-	if (rc == 0 && dc->hout.p)
-		rc = cap_tap(&dc->hout, false);
 	if (rc < 0) {
 		ENG_WARN(fp->eng,
 			 "fast path: %s's outbound capture cannot be "
 			 "untapped: %s",
 			 vif->ifname, strerror(-rc));
 		fp_out_drop(fp, NULL, v);
-		cap_tap(&dc->out, true);
-		cap_tap(&dc->hout, true);
 		return;
 	}
 	if (fastpath_load_update(fp->local_fd, &ifi, &l) < 0) {
 		fp_out_drop(fp, NULL, v);
 		cap_tap(&dc->out, true);
-		cap_tap(&dc->hout, true);
 		return;
 	}
 	fp->oaddr[v] = l.addr;
@@ -164,6 +157,10 @@ void fastpath_out_sync(struct fastpath *fp, struct dp *dp, struct mrt_table *t)
 			     !fp_out_taken(fp, v, t->vifs[v].ifindex)
 			 ? fp_out_cap(dp, t, v)
 			 : NULL;
+		/* a record holds FP_OUT_MAX frame bytes: a longer MTU keeps
+		 * its tap */
+		if (dc && (dc->mtu <= 0 || dc->mtu + 14 > FP_OUT_MAX))
+			dc = NULL;
 		if (fp->olink[v] >= 0 &&
 		    (!dc || fp->olink_if[v] != t->vifs[v].ifindex))
 			fp_out_drop(fp, dp, v);
@@ -179,6 +176,17 @@ void fastpath_out_restore(struct fastpath *fp, struct dp *dp)
 	for (v = 0; v < FP_MAXVIF; v++)
 		if (fp->olink[v] >= 0 || fp->oaddr[v])
 			fp_out_drop(fp, dp, v);
+}
+
+void fastpath_out_vifs_locked(struct fastpath *fp, struct mrt_table *t)
+{
+	int v;
+
+	for (v = 0; v < FP_MAXVIF; v++)
+		if ((fp->olink[v] >= 0 || fp->oaddr[v]) &&
+		    (fp->link[v] < 0 || fp->olink_if[v] != t->vifs[v].ifindex ||
+		     !t->vifs[v].used))
+			fp_out_drop(fp, fp->dp, v);
 }
 
 struct fp_out_rx {
@@ -204,9 +212,12 @@ static void fp_out_one(void *arg, const struct fp_orec *r, size_t size)
 		x->stale++; /* as cap_dispatch: not a burst of old news */
 		return;
 	}
-	/* sent while the tap was off, whatever it is now */
+	/* sent while the tap was off, whatever it is now; the table the
+	 * fast path serves (not a v6 mif or another table's vif on the
+	 * same device) */
 	for (i = 0; i < DP_MAXCAP && !dc; i++)
-		if (x->dp->caps[i].t && x->dp->caps[i].out.p &&
+		if (x->dp->caps[i].t && x->dp->caps[i].t == x->dp->fp.t &&
+		    x->dp->caps[i].out.p &&
 		    x->dp->caps[i].out.ifindex == (int)r->ifindex)
 			dc = &x->dp->caps[i];
 	if (!dc)
@@ -225,7 +236,8 @@ void fastpath_out_rx_locked(struct mrt_engine *eng, struct dp *dp)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	x.now_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	fastpath_load_ring_read(fp, fp_out_one, &x);
+	/* a budget, as the captures have: the rest on the next pass */
+	fastpath_load_ring_read(fp, DP_BATCH, fp_out_one, &x);
 	if (x.stale || x.bad)
 		ENG_WARN(eng,
 			 "fast path: %u sent packet(s) older than %llu ms "
@@ -236,8 +248,9 @@ void fastpath_out_rx_locked(struct mrt_engine *eng, struct dp *dp)
 	    drops != fp->odrop_seen) {
 		ENG_WARN(eng,
 			 "fast path: %llu sent packet(s) not forwarded: the "
-			 "ring was full",
-			 (unsigned long long)(drops - fp->odrop_seen));
+			 "ring was full or the frame longer than %d bytes",
+			 (unsigned long long)(drops - fp->odrop_seen),
+			 FP_OUT_MAX);
 		fp->odrop_seen = drops;
 	}
 }

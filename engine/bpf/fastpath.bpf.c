@@ -224,18 +224,21 @@ SEC("tc_out") int fp_out(struct __sk_buff *skb)
 	if ((dst & 0x00ffffff) == 0x000000e0) /* 224.0.0.0/24 */
 		return TCX_NEXT;
 	r = bpf_map_lookup_elem(&fp_oscratch, &zero);
-	if (!r || len < 34 || len > FP_OUT_MAX)
-		return TCX_NEXT; /* longer than any vif's MTU allows */
+	if (!r || len < 34)
+		return TCX_NEXT;
+	if (len > FP_OUT_MAX)
+		goto lost; /* a GSO frame: not segmented yet */
 	r->ns = bpf_ktime_get_ns();
 	r->ifindex = ifi;
 	r->len = len;
 	if (bpf_skb_load_bytes(skb, 0, r->frame, len) < 0)
 		return TCX_NEXT;
-	if (bpf_ringbuf_output(&fp_ring, r, 16 + len, 0) < 0) {
-		drop = bpf_map_lookup_elem(&fp_odrop, &zero);
-		if (drop)
-			__sync_fetch_and_add(drop, 1);
-	}
+	if (bpf_ringbuf_output(&fp_ring, r, 16 + len, 0) == 0)
+		return TCX_NEXT;
+lost:
+	drop = bpf_map_lookup_elem(&fp_odrop, &zero);
+	if (drop)
+		__sync_fetch_and_add(drop, 1);
 	return TCX_NEXT;
 }
 
