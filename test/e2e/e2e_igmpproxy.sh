@@ -46,6 +46,12 @@ member_start ma "$NS_A" $G
 member_start mc "$NS_C" $G
 wait_forwarding "$NS_A" $G
 wait_forwarding "$NS_C" $G
+# B's stream group too, before the stream is judged.  The child sends its
+# first general query (IGMPv2) right after the fork, about when B joins:
+# a join's IGMPv3 report still pending in B's kernel when that query
+# arrives is cancelled, and B answers the query instead, within its 10 s
+# response time (on a kernel with ipmr too).
+wait_forwarding "$NS_B" 239.3.3.3 15
 
 # 0. The daemon's child forwards, once: two bursts, then the stream.
 daemonized_forwarding $G $N

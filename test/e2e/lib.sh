@@ -264,8 +264,9 @@ fastpath_loaded_or_skip() {
 # $E2E_TMP/NAME.strace (with E2E_KEEP=1 to keep them): which MRT calls a
 # daemon makes, and in which process.  daemon_prefix NAME shimlog: in shim
 # mode the shim also logs at info level (MRT socket, vifs, captures, fork
-# handover) to $E2E_TMP/NAME.shim.log, writable for a daemon that drops
-# root (a daemonizing daemon's stderr is gone).
+# handover; E2E_SHIM_DEBUG=debug for more) to $E2E_TMP/NAME.shim.log,
+# writable for a daemon that drops root (a daemonizing daemon's stderr is
+# gone).
 daemon_prefix() {
 	local shimlog=$E2E_TMP/$1.shim.log
 	if [ "${E2E_STRACE:-}" = "$1" ]; then
@@ -277,7 +278,7 @@ daemon_prefix() {
 	if [ "${2:-}" = shimlog ]; then
 		: >>"$shimlog"
 		chmod 666 "$shimlog"
-		printf '%s\n' MRTSHIM_DEBUG=2 "MRTSHIM_LOG_FILE=$shimlog"
+		printf '%s\n' "MRTSHIM_DEBUG=${E2E_SHIM_DEBUG:-2}" "MRTSHIM_LOG_FILE=$shimlog"
 	fi
 }
 
