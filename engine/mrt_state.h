@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -193,8 +194,10 @@ struct mrt_sock {
 	bool ra_on;		    /* v4 IP_ROUTER_ALERT set on this socket */
 	unsigned rxopts;	    /* enum mrt_rxopt bits the daemon enabled */
 	int rcvbuf;		    /* daemon's effective SO_RCVBUF (bytes) */
-	uint64_t queued_bytes;	    /* kernel-truesize of unread channel msgs */
-	uint64_t drops;		    /* upcalls dropped: buffer full */
+	/* kernel-truesize of unread channel msgs: the daemon's reads take
+	 * theirs off without the engine lock (mrt_sock_note_consumed) */
+	_Atomic uint64_t queued_bytes;
+	uint64_t drops; /* upcalls dropped: buffer full */
 	/* messages upcall_send queued / dropped (buffer full or send
 	 * error), by type: [0] IGMP packets, [1..4] IGMPMSG_* upcalls,
 	 * [MRT_UPCALL_SLOT_BW] bandwidth upcalls */

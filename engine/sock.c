@@ -269,6 +269,8 @@ void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s, int level,
 			  int optname, const void *optval, socklen_t optlen)
 {
 	unsigned bit = rxopt_bit(level, optname);
+	bool rcvbuf = level == SOL_SOCKET &&
+		      (optname == SO_RCVBUF || optname == SO_RCVBUFFORCE);
 	unsigned char c = 0;
 	int val = 0, rb;
 
@@ -277,6 +279,11 @@ void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s, int level,
 			note_icmp6_filter(eng, s, optval, optlen);
 		return;
 	}
+	/* nothing kept of it (IP_MULTICAST_IF before each query...): not
+	 * worth the engine lock, which a standby holds while it opens its
+	 * captures after a fork */
+	if (!bit && !rcvbuf)
+		return;
 
 	/* as do_ip_setsockopt: an int, or one byte for short optlen */
 	if (optlen >= sizeof(int)) {
@@ -293,8 +300,7 @@ void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s, int level,
 			s->rxopts |= bit;
 		else
 			s->rxopts &= ~bit;
-	} else if (level == SOL_SOCKET &&
-		   (optname == SO_RCVBUF || optname == SO_RCVBUFFORCE)) {
+	} else if (rcvbuf) {
 		/* the real socket has the kernel's answer (doubling, caps) */
 		rb = real_rcvbuf(s->raw_fd);
 		if (rb < 0) {
@@ -314,9 +320,15 @@ void mrt_sock_note_option(struct mrt_engine *eng, struct mrt_sock *s, int level,
 void mrt_sock_note_consumed(struct mrt_engine *eng, struct mrt_sock *s,
 			    size_t wire_len)
 {
-	uint64_t ts = upcall_truesize(wire_len);
+	uint64_t ts = upcall_truesize(wire_len), old, left;
 
-	engine_lock(eng);
-	s->queued_bytes = s->queued_bytes > ts ? s->queued_bytes - ts : 0;
-	engine_unlock(eng);
+	/* no engine lock: a daemon's read must not wait for the engine's
+	 * work (a standby opening its captures after a fork) */
+	(void)eng;
+	old = atomic_load_explicit(&s->queued_bytes, memory_order_relaxed);
+	do
+		left = old > ts ? old - ts : 0;
+	while (!atomic_compare_exchange_weak_explicit(
+	    &s->queued_bytes, &old, left, memory_order_relaxed,
+	    memory_order_relaxed));
 }

@@ -172,7 +172,8 @@ int upcall_room(const struct mrt_sock *s)
 {
 	uint64_t rcvbuf = s->rcvbuf > 0 ? (uint64_t)s->rcvbuf : RMEM_DEFAULT;
 
-	return s->queued_bytes < rcvbuf;
+	return atomic_load_explicit(&s->queued_bytes, memory_order_relaxed) <
+	       rcvbuf;
 }
 
 /* Counter slot of a message (struct mrt_sock up_sent): a v4 upcall has
@@ -235,7 +236,8 @@ int upcall_send(struct mrt_sock *s, const struct mrt_chan_meta *m,
 		s->up_drop[slot]++;
 		return rc;
 	}
-	s->queued_bytes += upcall_truesize(len);
+	atomic_fetch_add_explicit(&s->queued_bytes, upcall_truesize(len),
+				  memory_order_relaxed);
 	s->up_sent[slot]++;
 	return 0;
 }

@@ -2,12 +2,15 @@
 /*
  * test_sock.c - socket records: MRT_INIT's channel socketpair and its
  * placement, the per-netns abstract lock between two engines, options the
- * daemon set on the real socket, and receive-buffer accounting.
+ * daemon set on the real socket, and receive-buffer accounting, which a
+ * daemon's calls do without waiting for the engine lock.
  */
 #include <check.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -153,6 +156,48 @@ START_TEST(options)
 }
 END_TEST
 
+/* What a daemon does around its sends and reads (IP_MULTICAST_IF before
+ * each query, a read) while the engine holds its lock, as a standby does
+ * opening its captures after a fork. */
+static void *daemon_calls(void *arg)
+{
+	struct mrt_sock *s = arg;
+	struct in_addr ifaddr = {htonl(0x0a000001)};
+	int one = 1;
+
+	mrt_sock_note_option(E, s, IPPROTO_IP, IP_MULTICAST_IF, &ifaddr,
+			     sizeof(ifaddr));
+	mrt_sock_note_option(E, s, IPPROTO_IP, IP_MULTICAST_LOOP, &one,
+			     sizeof(one));
+	mrt_sock_note_consumed(E, s, 28);
+	return NULL;
+}
+
+START_TEST(daemon_calls_skip_the_lock)
+{
+	struct mrt_sock *s = igmp_sock(E, -1);
+	struct timespec until;
+	pthread_t th;
+	int rc;
+
+	s->queued_bytes = upcall_truesize(28);
+	engine_lock(E);
+	ck_assert_int_eq(pthread_create(&th, NULL, daemon_calls, s), 0);
+	/* a bound for a deadlock, not a speed: the calls take microseconds
+	 * unless they wait for the lock, which is held until after this */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	rc = pthread_timedjoin_np(th, NULL, &until);
+	engine_unlock(E);
+	if (rc)
+		pthread_join(th, NULL);
+	ck_assert_msg(rc == 0, "the daemon's calls waited for the engine lock");
+	ck_assert_uint_eq(s->queued_bytes, 0);
+	ck_assert_uint_eq(s->rxopts, 0);
+	mrt_sock_release(E, s);
+}
+END_TEST
+
 static Suite *sock_suite(void)
 {
 	Suite *s = suite_create("sock");
@@ -163,6 +208,7 @@ static Suite *sock_suite(void)
 	tcase_add_test(tc, place_failure_undoes);
 	tcase_add_test(tc, netns_lock);
 	tcase_add_test(tc, options);
+	tcase_add_test(tc, daemon_calls_skip_the_lock);
 	suite_add_tcase(s, tc);
 	return s;
 }
