@@ -217,23 +217,42 @@ static const Elf64_Shdr *load_section(const Elf64_Ehdr *eh, size_t len,
 /* The map fd a relocation's symbol names (fastpath.bpf.c's maps). */
 static int load_map_named(const struct fastpath *fp, const char *name)
 {
-	if (!strcmp(name, "fp_ents"))
-		return fp->ents_fd;
-	if (!strcmp(name, "fp_slotm"))
-		return fp->slot_fd;
-	if (!strcmp(name, "fp_cnt"))
-		return fp->cnt_fd;
-	if (!strcmp(name, "fp_vcnt"))
-		return fp->vcnt_fd;
-	if (!strcmp(name, "fp_local"))
-		return fp->local_fd;
-	if (!strcmp(name, "fp_ring"))
-		return fp->ring_fd;
-	if (!strcmp(name, "fp_oscratch"))
-		return fp->oscratch_fd;
-	if (!strcmp(name, "fp_odrop"))
-		return fp->odrop_fd;
+	static const struct {
+		const char *name;
+		size_t fd_at; /* offsetof the fd in struct fastpath */
+	} maps[] = {
+	    {"fp_ents", offsetof(struct fastpath, ents_fd)},
+	    {"fp_slotm", offsetof(struct fastpath, slot_fd)},
+	    {"fp_cnt", offsetof(struct fastpath, cnt_fd)},
+	    {"fp_vcnt", offsetof(struct fastpath, vcnt_fd)},
+	    {"fp_local", offsetof(struct fastpath, local_fd)},
+	    {"fp_ring", offsetof(struct fastpath, ring_fd)},
+	    {"fp_oscratch", offsetof(struct fastpath, oscratch_fd)},
+	    {"fp_odrop", offsetof(struct fastpath, odrop_fd)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		if (!strcmp(name, maps[i].name))
+			return *(const int *)((const char *)fp + maps[i].fd_at);
 	return -1;
+}
+
+/* The n maps just created are the engine's, or the first that failed
+ * says why (-errno; the caller closes them all). */
+static int load_own_maps(struct fastpath *fp, int *const fds[], unsigned n,
+			 char *why, size_t whylen)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (*fds[i] < 0) {
+			snprintf(why, whylen, "map: %s", strerror(-*fds[i]));
+			return *fds[i];
+		}
+		engine_own_fd(fp->eng, *fds[i]);
+	}
+	return 0;
 }
 
 /* Load program section sec of the embedded object as type. fd or
@@ -392,7 +411,6 @@ int fastpath_load_open(struct fastpath *fp)
 #ifdef MRTSHIM_HAVE_FASTPATH_BPF
 	int *fds[] = {&fp->ents_fd, &fp->slot_fd, &fp->cnt_fd,
 		      &fp->vcnt_fd, &fp->sock_fd, &fp->tc_fd};
-	unsigned i;
 	int rc;
 
 	fp->ncpu = load_ncpu();
@@ -427,15 +445,9 @@ int fastpath_load_open(struct fastpath *fp)
 	fp->vcnt_fd =
 	    load_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct fp_vcnt),
 		     FP_MAXVIF, 0, "mrtshim_vcnt");
-	for (i = 0; i < 4; i++)
-		if (*fds[i] < 0) {
-			rc = *fds[i];
-			snprintf(fp->why, sizeof(fp->why), "map: %s",
-				 strerror(-rc));
-			goto fail;
-		} else {
-			engine_own_fd(fp->eng, *fds[i]);
-		}
+	rc = load_own_maps(fp, fds, 4, fp->why, sizeof(fp->why));
+	if (rc < 0)
+		goto fail;
 	fp->sock_fd = load_prog(fp, "socket", BPF_PROG_TYPE_SOCKET_FILTER);
 	if (fp->sock_fd < 0) {
 		rc = fp->sock_fd;
@@ -467,7 +479,6 @@ int fastpath_load_out_open(struct fastpath *fp)
 	int *fds[] = {&fp->local_fd, &fp->ring_fd, &fp->oscratch_fd,
 		      &fp->odrop_fd};
 	void *cons, *prod;
-	unsigned i;
 	int rc;
 
 	fp->local_fd = load_map(BPF_MAP_TYPE_HASH, 4, sizeof(struct fp_local),
@@ -479,15 +490,9 @@ int fastpath_load_out_open(struct fastpath *fp)
 		     "mrtshim_oscr");
 	fp->odrop_fd = load_map(BPF_MAP_TYPE_ARRAY, 4, sizeof(uint64_t), 1, 0,
 				"mrtshim_odrop");
-	for (i = 0; i < 4; i++)
-		if (*fds[i] < 0) {
-			rc = *fds[i];
-			snprintf(fp->owhy, sizeof(fp->owhy), "map: %s",
-				 strerror(-rc));
-			goto fail;
-		} else {
-			engine_own_fd(fp->eng, *fds[i]);
-		}
+	rc = load_own_maps(fp, fds, 4, fp->owhy, sizeof(fp->owhy));
+	if (rc < 0)
+		goto fail;
 	if (pg <= 0) {
 		rc = -EINVAL;
 		snprintf(fp->owhy, sizeof(fp->owhy), "page size unknown");
@@ -588,8 +593,7 @@ unsigned fastpath_load_ring_read(struct fastpath *fp, unsigned max,
 				   size);
 				n++;
 			}
-			len = size;
-			cons += (len + FP_RING_HDR + 7) & ~7ul;
+			cons += (size + FP_RING_HDR + 7) & ~7ul;
 			__atomic_store_n(fp->ring_cons, cons, __ATOMIC_RELEASE);
 		}
 	} while (more);

@@ -75,17 +75,12 @@ static void fp_out_drop(struct fastpath *fp, struct dp *dp, int v)
 /* The capture of t's vif v whose tap fp_out may stand in for. */
 static struct dp_cap *fp_out_cap(struct dp *dp, struct mrt_table *t, int v)
 {
-	int i;
+	struct dp_cap *dc = dp_cap_slot(dp, t, v);
 
-	for (i = 0; i < DP_MAXCAP; i++) {
-		struct dp_cap *dc = &dp->caps[i];
-
-		if (dc->t == t && dc->vifi == v && !dc->inherited &&
-		    !dc->given && dc->out.p && !dc->out.held &&
-		    dc->out.ifindex == t->vifs[v].ifindex)
-			return dc;
-	}
-	return NULL;
+	if (!dc || dc->inherited || dc->given || !dc->out.p || dc->out.held ||
+	    dc->out.ifindex != t->vifs[v].ifindex)
+		return NULL;
+	return dc;
 }
 
 /* Is ifindex some other vif's already? */
