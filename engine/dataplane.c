@@ -234,7 +234,7 @@ int dp_mrouter_started_locked(struct mrt_engine *eng, struct mrt_table *t)
 		return rc;
 	/* static vifs left by an earlier mrouter */
 	for (i = 0; i < t->maxvif; i++)
-		dp_cap_open(eng, dp, t, i, false);
+		dp_cap_open(eng, dp, t, i, false, NULL);
 	t->dp_tried = 0;
 	dp->want++;
 	dp_wake(dp);
@@ -360,7 +360,7 @@ int dp_vif_added_locked(struct mrt_engine *eng, struct mrt_table *t, int vifi)
 	else if (fwd_is_tunnel(t, vifi))
 		tunnel_dev_setup(eng, t, vifi, false);
 	else if (dp->thr_started && !dp->stop)
-		dp_cap_open(eng, dp, t, vifi, false);
+		dp_cap_open(eng, dp, t, vifi, false, NULL);
 	dp_am_hold(eng, v);
 	if (t->family == AF_INET) /* rp_filter is IPv4's */
 		rpf_add_if(&dp->rpf, v->ifindex, engine_now_ns(eng));
@@ -427,7 +427,7 @@ void dp_sync_locked(struct mrt_engine *eng, struct dp *dp)
 			else if (fwd_is_tunnel(t, i))
 				tunnel_dev_setup(eng, t, i, true);
 			else
-				dp_cap_open(eng, dp, t, i, true);
+				dp_cap_open(eng, dp, t, i, true, NULL);
 			dp_am_hold(eng, &t->vifs[i]);
 		}
 	}

@@ -128,9 +128,20 @@ static void dp_spare_want(struct mrt_engine *eng, struct dp *dp,
 	dp->spare_want_ns = engine_now_ns(eng) + DP_SPARE_DELAY_NS;
 }
 
-/* Open the capture of vif vifi of t if it has a device. Lock held. */
+/* A pair opened for a slot that is no longer wanted. Lock held. */
+static void dp_cap_pre_drop(struct mrt_engine *eng, struct dp *dp,
+			    struct dp_spare_job *pre)
+{
+	if (!pre)
+		return;
+	dp_cap_grave_add(eng, dp, &pre->in);
+	dp_cap_grave_add(eng, dp, &pre->o);
+}
+
+/* Open the capture of vif vifi of t if it has a device, or take pre's.
+ * Lock held. */
 int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
-		int vifi, bool loud)
+		int vifi, bool loud, struct dp_spare_job *pre)
 {
 	struct mrt_vif *v = &t->vifs[vifi];
 	bool v6 = t->family == AF_INET6;
@@ -142,12 +153,23 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	/* register and tunnel vifs: nothing arrives on their stand-ins;
 	 * register.c and tunnel.c hand their packets in */
 	if (!v->used || v->ifindex <= 0 || fwd_is_register(t, vifi) ||
-	    fwd_is_tunnel(t, vifi) || dp_cap_slot(dp, t, vifi))
+	    fwd_is_tunnel(t, vifi) || dp_cap_slot(dp, t, vifi) ||
+	    (pre && (pre->ifindex != v->ifindex || !pre->in.p))) {
+		dp_cap_pre_drop(eng, dp, pre);
 		return 0;
+	}
 	dc = dp_cap_slot(dp, NULL, 0);
-	if (!dc)
+	if (!dc) {
+		dp_cap_pre_drop(eng, dp, pre);
 		return -ENOBUFS;
-	rc = dp_cap_in(eng, t, vifi, &dc->cap, err, sizeof(err));
+	}
+	if (pre) {
+		dc->cap = pre->in;
+		pre->in.p = NULL;
+		rc = 0;
+	} else {
+		rc = dp_cap_in(eng, t, vifi, &dc->cap, err, sizeof(err));
+	}
 	if (rc < 0) {
 		if (loud)
 			ENG_ERR(eng, "capture on %s (%s %d) failed: %s",
@@ -163,7 +185,18 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	dc->vifi = vifi;
 	dc->inherited = dc->given = false;
 	engine_own_fd(eng, dc->cap.fd);
-	rc = dp_cap_out(eng, dp, t, vifi, &dc->out, err, sizeof(err));
+	if (pre && pre->o.p) {
+		dc->out = pre->o;
+		pre->o.p = NULL;
+		rc = 0;
+	} else if (pre) {
+		cap_close(&dc->out);
+		rc = -EADDRNOTAVAIL;
+		snprintf(err, sizeof(err), "%s",
+			 pre->out ? "its open failed" : "no IPv4 address");
+	} else {
+		rc = dp_cap_out(eng, dp, t, vifi, &dc->out, err, sizeof(err));
+	}
 	if (rc == 0)
 		engine_own_fd(eng, dc->out.fd);
 	else

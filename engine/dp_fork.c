@@ -19,8 +19,10 @@
 
 #include "dp_priv.h"
 #include "engine_priv.h"
+#include "forward.h"
 #include "sys.h"
 #include "table.h"
+#include "tx.h"
 
 static void dp_pidfd_close(struct mrt_engine *eng, struct dp *dp)
 {
@@ -62,18 +64,66 @@ static bool dp_owner_gone(struct mrt_engine *eng, struct dp *dp, pid_t owner)
 }
 
 /*
+ * The held captures a standby needs (the vifs dp_cap_open would open),
+ * as jobs its engine thread opens without the lock (dp_standby_open):
+ * opening one waits for RCU grace periods (packet_set_ring, ~10 ms a
+ * ring on some hosts), and the daemon's calls wait for the lock. Their
+ * vifs count as tried, so dp_sync_locked leaves them alone; a job that
+ * fails is tried again there. Their number; lock held.
+ */
+static int dp_standby_queue(struct mrt_engine *eng, struct dp *dp)
+{
+	struct mrt_table *t;
+	int i, n = 0;
+
+	if (!dp->spare_jobs) /* a standby has no spares: the array is free */
+		dp->spare_jobs = calloc(DP_MAXCAP, sizeof(*dp->spare_jobs));
+	if (!dp->spare_jobs)
+		return 0; /* dp_sync_locked opens them, lock held */
+	for (t = table_first(eng); t; t = t->next) {
+		if (!t->mrouter)
+			continue;
+		for (i = 0; i < t->maxvif && n < DP_MAXCAP; i++) {
+			const struct mrt_vif *v = &t->vifs[i];
+			struct dp_spare_job *j = &dp->spare_jobs[n];
+
+			if (!v->used || v->ifindex <= 0 ||
+			    fwd_is_register(t, i) || fwd_is_tunnel(t, i) ||
+			    dp_cap_slot(dp, t, i) || (t->dp_tried & (1u << i)))
+				continue;
+			memset(j, 0, sizeof(*j));
+			j->t = t;
+			j->vifi = i;
+			j->ifindex = v->ifindex;
+			j->family = t->family;
+			snprintf(j->ifname, sizeof(j->ifname), "%s", v->ifname);
+			j->local = v->local_addr;
+			j->out = t->family == AF_INET6 || v->local_addr.s_addr;
+			j->mark = dp->tx.marked ? TX_MARK : 0;
+			t->dp_tried |= 1u << i;
+			n++;
+		}
+	}
+	dp->standby_jobs = n;
+	if (n)
+		dp_wake(dp); /* they are opened after the loop's poll */
+	return n;
+}
+
+/*
  * A standby's first step, lock held. The owner's captures it inherited
  * (its copy of a pcap_t has a stale ring index: the owner read on) are
  * in hcap/hout since the fork: drop our references. cap/out hold the
  * owner's spares, held and unread, ours now (dp_atfork_child). Slots
  * without one, or whose pair went on to a child of ours (given), get a
- * held capture of our own from dp_sync_locked: the takeover is a filter
- * swap either way, unless the owner exits first.
+ * held capture of our own, opened without the lock (dp_standby_queue):
+ * the takeover is a filter swap either way, unless the owner exits
+ * first.
  */
 static void dp_standby_prepare(struct mrt_engine *eng, struct dp *dp)
 {
 	struct mrt_table *t;
-	int i, kept = 0, opened = 0;
+	int i, kept = 0, queued;
 
 	dp->inherited = false;
 	for (i = 0; i < DP_MAXCAP; i++) {
@@ -92,16 +142,16 @@ static void dp_standby_prepare(struct mrt_engine *eng, struct dp *dp)
 		dp_cap_grave_add(eng, dp, &dc->out);
 		dc->t = NULL;
 		dc->given = false;
-		opened++;
 	}
 	for (t = table_first(eng); t; t = t->next)
 		t->dp_tried = 0;
+	queued = dp_standby_queue(eng, dp);
 	dp->gen++;
-	dp_sync_locked(eng, dp); /* dp_cap_open holds them */
+	dp_sync_locked(eng, dp); /* the rest: dp_cap_open holds them */
 	ENG_INFO(eng,
-		 "standby pid %d: %d spare captures kept, %d opened, "
-		 "held open until owner %d exits (%s)",
-		 getpid(), kept, opened, atomic_load(&dp->own->pid),
+		 "standby pid %d: %d spare captures kept, %d to open "
+		 "without the lock, held open until owner %d exits (%s)",
+		 getpid(), kept, queued, atomic_load(&dp->own->pid),
 		 dp->pidfd >= 0 ? "pidfd" : "polled");
 }
 
@@ -126,6 +176,9 @@ static void dp_takeover(struct mrt_engine *eng, struct dp *dp, pid_t owner)
 	}
 	for (t = table_first(eng); t; t = t->next)
 		t->dp_tried = 0; /* open the missing, keep the rest */
+	/* queued and not opened yet (this thread opens them): the missing
+	 * are opened now, live */
+	dp->standby_jobs = 0;
 	dp->want++;
 	dp->gen++;
 	ENG_INFO(eng,
@@ -166,6 +219,72 @@ void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp)
 	dp_takeover(eng, dp, owner);
 }
 
+/* Open job j's pair, held; a failed capture stays closed (lock not
+ * held: only the job's owner touches it). */
+static void dp_job_open(struct dp_spare_job *j, size_t buf)
+{
+	char err[PCAP_ERRBUF_SIZE + 64];
+
+	if ((j->family == AF_INET6 ? cap_open6(&j->in, j->ifname, j->ifindex,
+					       buf, err, sizeof(err))
+				   : cap_open(&j->in, j->ifname, j->ifindex,
+					      buf, err, sizeof(err))) < 0 ||
+	    cap_hold(&j->in) < 0) {
+		cap_close(&j->in);
+		return;
+	}
+	if (!j->out)
+		return;
+	if ((j->family == AF_INET6
+		 ? cap_open_local6(&j->o, j->ifname, j->ifindex, buf, j->mark,
+				   err, sizeof(err))
+		 : cap_open_local(&j->o, j->ifname, j->ifindex, buf, j->local,
+				  err, sizeof(err))) < 0 ||
+	    cap_hold(&j->o) < 0)
+		cap_close(&j->o);
+}
+
+/* Place job j's pair in its vif's slot if the vif still wants it, in
+ * the grave if not; a pair that failed is tried again by dp_sync_locked.
+ * Lock held. */
+static void dp_standby_place(struct mrt_engine *eng, struct dp *dp,
+			     struct dp_spare_job *j)
+{
+	struct mrt_table *t;
+
+	/* the table may have gone while the lock was free: only a live
+	 * one is looked at */
+	for (t = table_first(eng); t && t != j->t; t = t->next)
+		;
+	if (t && j->in.p && dp->standby && !dp->stop && t->mrouter &&
+	    j->vifi < t->maxvif)
+		dp_cap_open(eng, dp, t, j->vifi, false, j);
+	dp_cap_grave_add(eng, dp, &j->in); /* what dp_cap_open left */
+	dp_cap_grave_add(eng, dp, &j->o);
+	if (t && j->vifi < t->maxvif && !dp_cap_slot(dp, t, j->vifi)) {
+		t->dp_tried &= ~(1u << j->vifi);
+		dp->want++;
+	}
+	memset(j, 0, sizeof(*j));
+}
+
+void dp_standby_open(struct mrt_engine *eng, struct dp *dp)
+{
+	size_t buf = eng->host.capture_buffer;
+	int i, n = dp->standby_jobs; /* this thread's own, set under lock */
+
+	if (n <= 0)
+		return;
+	for (i = 0; i < n; i++)
+		dp_job_open(&dp->spare_jobs[i], buf);
+	engine_lock(eng);
+	for (i = 0; i < n; i++)
+		dp_standby_place(eng, dp, &dp->spare_jobs[i]);
+	dp->standby_jobs = 0;
+	dp_wake(dp);
+	engine_unlock(eng);
+}
+
 /* The helper thread: open the jobs' spare pairs (no lock), then hand
  * them to their slots if these still exist and lack spares. */
 static void *dp_spare_thread(void *arg)
@@ -173,35 +292,13 @@ static void *dp_spare_thread(void *arg)
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
 	size_t buf = eng->host.capture_buffer;
-	char err[PCAP_ERRBUF_SIZE + 64];
 	struct dp_cap *dc;
 	int i, k, n = 0;
 
 	dp_loop_raise_caps();
-	for (i = 0; i < DP_MAXCAP; i++) {
-		struct dp_spare_job *j = &dp->spare_jobs[i];
-
-		if (!j->t)
-			continue;
-		if ((j->family == AF_INET6
-			 ? cap_open6(&j->in, j->ifname, j->ifindex, buf, err,
-				     sizeof(err))
-			 : cap_open(&j->in, j->ifname, j->ifindex, buf, err,
-				    sizeof(err))) < 0 ||
-		    cap_hold(&j->in) < 0) {
-			cap_close(&j->in);
-			continue;
-		}
-		if (!j->out)
-			continue;
-		if ((j->family == AF_INET6
-			 ? cap_open_local6(&j->o, j->ifname, j->ifindex, buf,
-					   j->mark, err, sizeof(err))
-			 : cap_open_local(&j->o, j->ifname, j->ifindex, buf,
-					  j->local, err, sizeof(err))) < 0 ||
-		    cap_hold(&j->o) < 0)
-			cap_close(&j->o);
-	}
+	for (i = 0; i < DP_MAXCAP; i++)
+		if (dp->spare_jobs[i].t)
+			dp_job_open(&dp->spare_jobs[i], buf);
 	engine_lock(eng);
 	for (i = 0; i < DP_MAXCAP; i++) {
 		struct dp_spare_job *j = &dp->spare_jobs[i];
@@ -372,6 +469,7 @@ void dp_atfork_child(struct mrt_engine *eng)
 	dp->spare_started = dp->spare_busy = false;
 	if (dp->spare_jobs)
 		memset(dp->spare_jobs, 0, DP_MAXCAP * sizeof(*dp->spare_jobs));
+	dp->standby_jobs = 0; /* a standby's queued captures: its own */
 	/* the route socket is shared with the parent: replies would race */
 	rpf_nl_close(&dp->rpfnl);
 	if (dp->stop)

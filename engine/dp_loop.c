@@ -405,6 +405,7 @@ static void *dp_thread(void *arg)
 		dp_tx_flush_locked(dp); /* before anyone sees the counters */
 		engine_unlock(eng);
 		ctl_serve(eng, pfd + n, nc);
+		dp_standby_open(eng, dp);
 		dp_fork_chores(eng, dp);
 	}
 	return NULL;

@@ -85,7 +85,9 @@ struct dp_self6 {
 	uint8_t key[DP_SELF6_KEY];
 };
 
-/* One spare pair the helper thread opens (dp_fork.c). */
+/* One held pair opened without the engine lock (dp_fork.c): an owner's
+ * spares (the helper thread), or a standby's own captures (its engine
+ * thread, between two turns of its loop). */
 struct dp_spare_job {
 	struct mrt_table *t; /* NULL = no job */
 	int vifi, ifindex, family;
@@ -136,10 +138,11 @@ struct dp {
 	bool spare_started;		 /* spare_thr is joinable */
 	bool spare_busy;		 /* it runs: spare_jobs are its */
 	struct dp_spare_job *spare_jobs; /* DP_MAXCAP of them */
-	int pidfd;		 /* standby: readable once pidfd_of exits */
-	pid_t pidfd_of;		 /* the owner pidfd refers to, 0 = none */
-	int evfd;		 /* wakes the thread, -1 = none */
-	unsigned gen;		 /* bumped when the capture set changes */
+	int standby_jobs; /* standby: the first ones are its own, to open */
+	int pidfd;	  /* standby: readable once pidfd_of exits */
+	pid_t pidfd_of;	  /* the owner pidfd refers to, 0 = none */
+	int evfd;	  /* wakes the thread, -1 = none */
+	unsigned gen;	  /* bumped when the capture set changes */
 	unsigned want, synced;	 /* setup requests / handled by the thread */
 	uint64_t next_expiry_ns; /* earliest unresolved expiry, 0 none */
 	struct dp_cap caps[DP_MAXCAP];
@@ -172,10 +175,11 @@ void dp_wake(struct dp *dp);
 /* Capture slots (dp_cap.c), lock held: the slot of vif vifi of t (a free
  * one for t NULL); open the captures of vif vifi of t (and their spares)
  * if it has a device, loud: a failure logged as an error, not a debug
- * line; close a slot's captures. */
+ * line - or, with pre, take the pair pre opened (pre->in open; both
+ * are the slot's or in the grave after); close a slot's captures. */
 struct dp_cap *dp_cap_slot(struct dp *dp, struct mrt_table *t, int vifi);
 int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
-		int vifi, bool loud);
+		int vifi, bool loud, struct dp_spare_job *pre);
 void dp_cap_close(struct mrt_engine *eng, struct dp *dp, struct dp_cap *dc);
 /* Close c later, outside the lock (lock held); close them (the engine
  * thread, lock not held). */
@@ -203,6 +207,10 @@ void dp_loop_raise_caps(void);
  * grave and spares (lock not held). */
 void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp);
 void dp_fork_chores(struct mrt_engine *eng, struct dp *dp);
+/* A standby's own held captures, opened by its engine thread without
+ * the lock (dp_standby_prepare queued them), then placed. Lock not
+ * held. */
+void dp_standby_open(struct mrt_engine *eng, struct dp *dp);
 /* When the chores start the spares' helper (engine_now_ns), 0 = not
  * at all; the loop's poll timeout wakes for it too. Lock held. */
 uint64_t dp_spare_next(const struct dp *dp);

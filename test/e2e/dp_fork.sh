@@ -70,7 +70,7 @@ if [ "$E2E_MODE" = shim ]; then
 	ncap=$(grep -c "^libmrtshim\[$PARENT\]: .*$spare" "$log") ||
 		fail "the original process held no spare captures"
 	me="^libmrtshim\[$CHILD\]: "
-	kept="standby pid $CHILD: $ncap spare captures kept, 0 opened"
+	kept="standby pid $CHILD: $ncap spare captures kept, 0 to open"
 	grep -q "${me}.*$kept" "$log" ||
 		fail "the child did not keep the $ncap spares"
 	sw="forwards now ($ncap held captures switched, 0 reopened)"
@@ -90,23 +90,32 @@ untrack_pid "$CHILD"
 # (a helper that has not exec'd yet), past the renewal of its spares
 # (DP_RESPARE_NS after the fork): still no packet twice, the child never
 # takes over, the owner has renewed its spares.
-rm -f "$E2E_TMP/client.ready" "$E2E_TMP/client.mfc" "$E2E_TMP/client.pid"
+# beside_standby LOG PACKETS ARGS...: mrt_client -K (routing r0 to r1,
+# output to $E2E_TMP/LOG) with ARGS, then PACKETS of the stream 1 ms
+# apart while its child stands by.  Sets OWNER and CHILD.
+beside_standby() {
+	local log=$1 n=$2
+	shift 2
+	rm -f "$E2E_TMP/client.ready" "$E2E_TMP/client.mfc" \
+		"$E2E_TMP/client.pid"
+	ip netns exec "$NS_R" "${prefix[@]}" "$MRT_CLIENT" -v r0,r1 -g "$G" \
+		-o 1 -r "$E2E_TMP/client.ready" -m "$E2E_TMP/client.mfc" \
+		-D "$E2E_TMP/client.pid" -K "$@" >"$E2E_TMP/$log" 2>&1 &
+	OWNER=$!
+	track_pid "$OWNER"
+	wait_for "mrt_client vifs" 5 test -e "$E2E_TMP/client.ready"
+	ip netns exec "$NS_S" "$E2E_MCAST_TOOL" send -i eth0 -g "$G" \
+		-p 5003 -n "$n" -t 16 -I 1 &
+	SENDER=$!
+	track_pid "$SENDER"
+	wait_for "mrt_client's child pid" 5 test -s "$E2E_TMP/client.pid"
+	CHILD=$(cat "$E2E_TMP/client.pid")
+	track_pid "$CHILD"
+	wait "$SENDER" || fail "sender failed"
+	untrack_pid "$SENDER"
+}
 recv_start K "$NS_A" "$G" -p 5003 -W 2000 -w 20000
-ip netns exec "$NS_R" "${prefix[@]}" "$MRT_CLIENT" -v r0,r1 -g "$G" -o 1 \
-	-t 6 -r "$E2E_TMP/client.ready" -m "$E2E_TMP/client.mfc" \
-	-D "$E2E_TMP/client.pid" -d 500 -K >"$E2E_TMP/client2.log" 2>&1 &
-OWNER=$!
-track_pid "$OWNER"
-wait_for "mrt_client vifs" 5 test -e "$E2E_TMP/client.ready"
-ip netns exec "$NS_S" "$E2E_MCAST_TOOL" send -i eth0 -g "$G" -p 5003 \
-	-n "$N" -t 16 -I 1 &
-SENDER=$!
-track_pid "$SENDER"
-wait_for "mrt_client's child pid" 5 test -s "$E2E_TMP/client.pid"
-CHILD=$(cat "$E2E_TMP/client.pid")
-track_pid "$CHILD"
-wait "$SENDER" || fail "sender failed"
-untrack_pid "$SENDER"
+beside_standby client2.log "$N" -t 6 -d 500
 recv_wait K
 say "stream beside a standby child: $RECV_LINE"
 no_dups "stream beside a standby child"
@@ -121,5 +130,37 @@ if [ "$E2E_MODE" = shim ]; then
 		fail "the owner did not renew its spares after the fork"
 fi
 wait "$OWNER" || fail "mrt_client (-K) failed: $(cat "$E2E_TMP/client2.log")"
+untrack_pid "$OWNER"
+# the child idles until -t too, the table's mrouter once the owner is gone
+wait_for "pid $CHILD gone" 5 gone "$CHILD"
+untrack_pid "$CHILD"
+
+# 3. -K -d 0: the fork follows the first MFC at once, before the owner
+# has spares (its helper opens them DP_SPARE_DELAY_NS after the last
+# vif): the standby child opens held captures of its own, without the
+# engine lock, and places them; the owner routes on, no packet twice.
+recv_start Z "$NS_A" "$G" -p 5003 -W 2000 -w 20000
+beside_standby client3.log 1500 -t 3 -d 0
+recv_wait Z
+say "stream beside a standby child that opens its own: $RECV_LINE"
+no_dups "stream beside a standby child that opens its own"
+[ "$(field recv)" -gt 750 ] ||
+	fail "the stream was not forwarded: $RECV_LINE"
+if [ "$E2E_MODE" = shim ]; then
+	me="^libmrtshim\[$CHILD\]: "
+	line=$(grep -E "${me}.*standby pid $CHILD: " "$log") ||
+		fail "the child did not stand by"
+	say "$line"
+	kept=$(sed -E 's/.*: ([0-9]+) spare captures kept.*/\1/' <<<"$line")
+	queued=$(sed -E 's/.*kept, ([0-9]+) to open without the lock.*/\1/' \
+		<<<"$line")
+	[ "$((kept + queued))" = 2 ] ||
+		fail "the child's captures: $kept kept + $queued to open, not 2"
+	placed=$(grep -cE "${me}INFO dp_cap_open: .*held: standby" "$log") ||
+		true
+	[ "$placed" = "$queued" ] ||
+		fail "the child placed $placed of the $queued it opened itself"
+fi
+wait "$OWNER" || fail "mrt_client (-K -d 0) failed: $(cat "$E2E_TMP/client3.log")"
 untrack_pid "$OWNER"
 pass
