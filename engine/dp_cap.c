@@ -128,6 +128,16 @@ static void dp_spare_want(struct mrt_engine *eng, struct dp *dp,
 	dp->spare_want_ns = engine_now_ns(eng) + DP_SPARE_DELAY_NS;
 }
 
+bool dp_cap_wanted(struct dp *dp, struct mrt_table *t, int vifi)
+{
+	const struct mrt_vif *v = &t->vifs[vifi];
+
+	/* register and tunnel vifs: nothing arrives on their stand-ins;
+	 * register.c and tunnel.c hand their packets in */
+	return v->used && v->ifindex > 0 && !fwd_is_register(t, vifi) &&
+	       !fwd_is_tunnel(t, vifi) && !dp_cap_slot(dp, t, vifi);
+}
+
 /* A pair opened for a slot that is no longer wanted. Lock held. */
 static void dp_cap_pre_drop(struct mrt_engine *eng, struct dp *dp,
 			    struct dp_spare_job *pre)
@@ -150,10 +160,7 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	char err[PCAP_ERRBUF_SIZE + 64] = "no IPv4 address";
 	int rc, mtu;
 
-	/* register and tunnel vifs: nothing arrives on their stand-ins;
-	 * register.c and tunnel.c hand their packets in */
-	if (!v->used || v->ifindex <= 0 || fwd_is_register(t, vifi) ||
-	    fwd_is_tunnel(t, vifi) || dp_cap_slot(dp, t, vifi) ||
+	if (!dp_cap_wanted(dp, t, vifi) ||
 	    (pre && (pre->ifindex != v->ifindex || !pre->in.p))) {
 		dp_cap_pre_drop(eng, dp, pre);
 		return 0;

@@ -19,7 +19,6 @@
 
 #include "dp_priv.h"
 #include "engine_priv.h"
-#include "forward.h"
 #include "sys.h"
 #include "table.h"
 #include "tx.h"
@@ -87,9 +86,8 @@ static int dp_standby_queue(struct mrt_engine *eng, struct dp *dp)
 			const struct mrt_vif *v = &t->vifs[i];
 			struct dp_spare_job *j = &dp->spare_jobs[n];
 
-			if (!v->used || v->ifindex <= 0 ||
-			    fwd_is_register(t, i) || fwd_is_tunnel(t, i) ||
-			    dp_cap_slot(dp, t, i) || (t->dp_tried & (1u << i)))
+			if (!dp_cap_wanted(dp, t, i) ||
+			    (t->dp_tried & (1u << i)))
 				continue;
 			memset(j, 0, sizeof(*j));
 			j->t = t;

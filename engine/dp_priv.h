@@ -178,6 +178,9 @@ void dp_wake(struct dp *dp);
  * line - or, with pre, take the pair pre opened (pre->in open; both
  * are the slot's or in the grave after); close a slot's captures. */
 struct dp_cap *dp_cap_slot(struct dp *dp, struct mrt_table *t, int vifi);
+/* Whether vif vifi of t wants a capture and has none yet: a device of its
+ * own (not a register or tunnel vif's stand-in). */
+bool dp_cap_wanted(struct dp *dp, struct mrt_table *t, int vifi);
 int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 		int vifi, bool loud, struct dp_spare_job *pre);
 void dp_cap_close(struct mrt_engine *eng, struct dp *dp, struct dp_cap *dc);
