@@ -308,7 +308,42 @@ static void dp_am_hold(struct mrt_engine *eng, struct mrt_vif *v)
 		return;
 	}
 	v->dp_amfd = fd;
+	v->dp_ampid = getpid();
 	engine_own_fd(eng, fd);
+}
+
+/* vif_delete's dev_set_allmulti(dev, -1): the membership dropped now,
+ * the socket closed with the grave (its close waits for an RCU grace
+ * period) when there is a data plane. A socket opened before a fork is
+ * shared with the other process: only its close (of the last copy)
+ * drops the membership then. Lock held. */
+static void dp_am_release(struct mrt_engine *eng, struct dp *dp,
+			  struct mrt_vif *v)
+{
+	struct packet_mreq mr;
+
+	if (v->dp_amfd <= 0)
+		return;
+	memset(&mr, 0, sizeof(mr));
+	mr.mr_ifindex = v->ifindex;
+	mr.mr_type = PACKET_MR_ALLMULTI;
+	if (dp && v->dp_ampid == getpid() &&
+	    sys_setsockopt(v->dp_amfd, SOL_PACKET, PACKET_DROP_MEMBERSHIP, &mr,
+			   sizeof(mr)) == 0)
+		dp_fd_grave_add(eng, dp, v->dp_amfd);
+	else
+		engine_close_fd(eng, v->dp_amfd);
+	v->dp_amfd = 0;
+}
+
+void dp_am_shared(struct mrt_engine *eng)
+{
+	struct mrt_table *t;
+	int i;
+
+	for (t = table_first(eng); t; t = t->next)
+		for (i = 0; i < t->maxvif; i++)
+			t->vifs[i].dp_ampid = 0;
 }
 
 /* A stand-in for the kernel's pimreg device (§11), removed with the vif
@@ -459,9 +494,7 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 	bool polled = fwd_is_register(t, vifi) && v->dp_devfd > 0;
 	struct dp_cap *dc;
 
-	if (v->dp_amfd > 0)
-		engine_close_fd(eng, v->dp_amfd);
-	v->dp_amfd = 0;
+	dp_am_release(eng, dp, v);
 	dp_standin_remove(eng, v);
 	if (!dp)
 		return;
@@ -494,7 +527,10 @@ void dp_shutdown(struct mrt_engine *eng)
 	if (dp->spare_started) /* it takes the lock to finish */
 		pthread_join(dp->spare_thr, NULL);
 	dp->spare_started = false;
-	dp_cap_grave_close(eng, dp);
+	if (dp->setup_started) /* so does the set-up helper */
+		pthread_join(dp->setup_thr, NULL);
+	dp->setup_started = false;
+	dp_cap_grave_close(eng, dp, true);
 	engine_lock(eng);
 	for (i = 0; i < DP_MAXCAP; i++)
 		if (dp->caps[i].t)
@@ -527,6 +563,11 @@ void dp_shutdown(struct mrt_engine *eng)
 	if (dp->own)
 		munmap(dp->own, sizeof(*dp->own));
 	free(dp->spare_jobs);
+	dp_setup_reset(dp, false); /* opened and never placed: ours */
+	for (i = 0; i < (int)dp->ngrave; i++) /* what the above left there */
+		cap_close(&dp->grave[i]);
+	dp->ngrave = 0;
+	free(dp->ring_jobs);
 	eng->dp = NULL;
 	engine_unlock(eng);
 	free(dp);

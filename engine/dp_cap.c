@@ -6,7 +6,10 @@
  * captures closed later outside the lock; and their loss accounting.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dp_priv.h"
@@ -23,12 +26,26 @@ struct dp_cap *dp_cap_slot(struct dp *dp, struct mrt_table *t, int vifi)
 	return NULL;
 }
 
-/* The inbound capture of vif vifi of t. */
-static int dp_cap_in(struct mrt_engine *eng, struct mrt_table *t, int vifi,
-		     struct cap *c, char *err, size_t errlen)
+/*
+ * The inbound capture of vif vifi of t. An owner's is a bridge first
+ * (cap_open_bridge: MRT_ADD_VIF does not wait for a ring to be set up),
+ * which a ring the helper opens without the lock replaces (dp_ring.c);
+ * a standby's, or one where the kernel has no bridge, is a ring now.
+ */
+static int dp_cap_in(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
+		     int vifi, struct cap *c, char *err, size_t errlen)
 {
 	const struct mrt_vif *v = &t->vifs[vifi];
+	int rc;
 
+	if (!dp->standby) {
+		rc = cap_open_bridge(c, v->ifname, v->ifindex, t->family,
+				     eng->host.capture_buffer, err, errlen);
+		if (rc == 0)
+			dp->ring_want = true;
+		if (rc != -EOPNOTSUPP)
+			return rc;
+	}
 	if (t->family == AF_INET6)
 		return cap_open6(c, v->ifname, v->ifindex,
 				 eng->host.capture_buffer, err, errlen);
@@ -60,71 +77,115 @@ static int dp_cap_out(struct mrt_engine *eng, struct dp *dp,
 	return -EADDRNOTAVAIL;
 }
 
-/* Close a capture of ours (not told to the host as ours any more). */
-static void dp_cap_drop(struct mrt_engine *eng, struct cap *c)
-{
-	const struct mrt_host *h = &eng->host;
-
-	if (c->fd >= 0 && h->fd_owned)
-		h->fd_owned(h->ctx, c->fd, 0);
-	cap_close(c);
-}
-
 /* Close c later, outside the lock (dp_cap_grave_close). Lock held. */
 void dp_cap_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c)
 {
 	const struct mrt_host *h = &eng->host;
 
-	if (!c->p)
+	if (!c->opened)
 		return;
 	if (h->fd_owned)
 		h->fd_owned(h->ctx, c->fd, 0);
 	if (dp->ngrave < sizeof(dp->grave) / sizeof(dp->grave[0]))
-		dp->grave[dp->ngrave++] = *c; /* pcap_t and program */
+		dp->grave[dp->ngrave++] = *c; /* socket, program, buffer */
 	else
 		cap_close(c);
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
+	cap_forget(c);
 }
 
-/* The engine thread, lock not held: close what dp_cap_grave_add kept. */
-void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp)
+/* Socket fd of ours (a vif's allmulti holder, a packet socket too) to
+ * be closed with the grave's captures: a capture of the socket kind
+ * without a filter is just that. Lock held. */
+void dp_fd_grave_add(struct mrt_engine *eng, struct dp *dp, int fd)
 {
-	struct cap g[4 * DP_MAXCAP];
-	unsigned i, n;
+	struct cap c;
+
+	cap_forget(&c);
+	c.opened = true;
+	c.fd = fd;
+	dp_cap_grave_add(eng, dp, &c);
+}
+
+/* A batch of captures closing in a thread of its own. */
+struct dp_closing {
+	unsigned n;
+	struct cap c[];
+};
+
+static void *dp_closer(void *arg)
+{
+	struct dp_closing *g = arg;
+	unsigned i;
+
+	for (i = 0; i < g->n; i++)
+		cap_close(&g->c[i]);
+	free(g);
+	return NULL;
+}
+
+/*
+ * Lock not held: close what dp_cap_grave_add kept. Each close of a
+ * packet socket waits for an RCU grace period (10-20 ms on some hosts):
+ * a detached thread does it, so that neither the engine thread's reads
+ * nor the daemon's calls wait; here and now when `now` (shutdown) or
+ * when no thread can be had.
+ */
+void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now)
+{
+	struct dp_closing *g;
+	pthread_attr_t at;
+	sigset_t all, old;
+	pthread_t thr;
+	unsigned n;
+	int rc = -1;
 
 	engine_lock(eng);
 	n = dp->ngrave;
-	memcpy(g, dp->grave, n * sizeof(g[0]));
-	dp->ngrave = 0;
+	g = n ? malloc(sizeof(*g) + n * sizeof(g->c[0])) : NULL;
+	if (g) {
+		g->n = n;
+		memcpy(g->c, dp->grave, n * sizeof(g->c[0]));
+		dp->ngrave = 0;
+	}
 	engine_unlock(eng);
-	for (i = 0; i < n; i++)
-		cap_close(&g[i]);
+	if (!g)
+		return; /* nothing, or no memory: kept for the next time */
+	if (!now && pthread_attr_init(&at) == 0) {
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		rc = pthread_create(&thr, &at, dp_closer, g);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		pthread_attr_destroy(&at);
+	}
+	if (rc != 0)
+		dp_closer(g);
 }
 
 /*
  * The owner's spares of slot dc (struct dp_cap): a second pair of
  * captures of the vif, held (cap_hold: the kernel drops everything for
- * them, so no packet is seen twice), which a forked child inherits with
- * a ring index still valid (nobody reads them) and forwards with from
- * the moment the owner exits: a filter swap (cap_release), no reopen.
- * Their price: a second ring per capture, so only the original process
- * keeps them (it is the one that daemonizes); a forked child, once it
- * forwards, does not (nospare). Not opened here, in MRT_ADD_VIF under
- * the lock: two more rings were half of its time. The engine thread
- * has its helper open them after a burst of them (dp_fork_chores,
- * DP_SPARE_DELAY_NS); a fork before they are
- * there still hands over without a gap as long as the owner lives on
- * until its child has opened its own (dp_standby_prepare). Lock held.
+ * them, so no packet is seen twice), which a forked child inherits
+ * unread and forwards with from the moment the owner exits: a filter
+ * swap (cap_release), no reopen. Only the original process keeps them
+ * (it is the one that daemonizes); a forked child, once it forwards,
+ * does not (nospare). Not opened here, in MRT_ADD_VIF under the lock,
+ * but by the engine thread's helper after a burst of them
+ * (dp_fork_chores, DP_SPARE_DELAY_NS), from when a capture had a ring
+ * whose set-up waited for an RCU grace period; without rings it is
+ * cheap, and the helper is more than it needs (not simplified yet).
+ * A fork before they are there still hands over without a gap as long
+ * as the owner lives on until its child has opened its own
+ * (dp_standby_prepare). Lock held.
  */
 static void dp_spare_want(struct mrt_engine *eng, struct dp *dp,
 			  const struct dp_cap *dc)
 {
-	if (dp->standby || dp->nospare || !dc->t || dc->hcap.p)
+	if (dp->standby || dp->nospare || !dc->t || dc->hcap.opened)
 		return;
 	dp->spare_missing = true;
-	/* a daemon adds its vifs in a burst: the helper's rings would
-	 * only slow the next MRT_ADD_VIF down (2 CPUs, one mm) */
+	/* a daemon adds its vifs in a burst: the helper's work would
+	 * only slow the next MRT_ADD_VIF down */
 	dp->spare_want_ns = engine_now_ns(eng) + DP_SPARE_DELAY_NS;
 }
 
@@ -161,7 +222,7 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	int rc, mtu;
 
 	if (!dp_cap_wanted(dp, t, vifi) ||
-	    (pre && (pre->ifindex != v->ifindex || !pre->in.p))) {
+	    (pre && (pre->ifindex != v->ifindex || !pre->in.opened))) {
 		dp_cap_pre_drop(eng, dp, pre);
 		return 0;
 	}
@@ -172,10 +233,10 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	}
 	if (pre) {
 		dc->cap = pre->in;
-		pre->in.p = NULL;
+		cap_forget(&pre->in);
 		rc = 0;
 	} else {
-		rc = dp_cap_in(eng, t, vifi, &dc->cap, err, sizeof(err));
+		rc = dp_cap_in(eng, dp, t, vifi, &dc->cap, err, sizeof(err));
 	}
 	if (rc < 0) {
 		if (loud)
@@ -190,11 +251,11 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 	}
 	dc->t = t;
 	dc->vifi = vifi;
-	dc->inherited = dc->given = false;
+	dc->inherited = dc->given = dc->ring_asked = false;
 	engine_own_fd(eng, dc->cap.fd);
-	if (pre && pre->o.p) {
+	if (pre && pre->o.opened) {
 		dc->out = pre->o;
-		pre->o.p = NULL;
+		cap_forget(&pre->o);
 		rc = 0;
 	} else if (pre) {
 		cap_close(&dc->out);
@@ -233,29 +294,24 @@ int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 
 void dp_cap_close(struct mrt_engine *eng, struct dp *dp, struct dp_cap *dc)
 {
-	const struct mrt_host *h = &eng->host;
-
-	struct pcap_stat ps;
-
-	if (dc->cap.p && pcap_stats(dc->cap.p, &ps) == 0)
+	if (dc->cap.opened && cap_read_drops(&dc->cap) == 0)
 		ENG_INFO(eng,
-			 "%s: captured %u, dropped %u (ring) %u (if); "
+			 "%s: captured %llu, dropped %llu (full); "
 			 "dp rx %lu tx %lu tx_err %lu csum_fixed %lu local %lu",
-			 dc->cap.ifname, ps.ps_recv, ps.ps_drop, ps.ps_ifdrop,
+			 dc->cap.ifname, (unsigned long long)dc->cap.packets,
+			 (unsigned long long)dc->cap.ring_drops,
 			 (unsigned long)dp->st.rx, (unsigned long)dp->st.tx,
 			 (unsigned long)dp->st.tx_err,
 			 (unsigned long)dp->st.csum_fixed,
 			 (unsigned long)dp->st.local);
-	if (dc->cap.fd >= 0 && h->fd_owned)
-		h->fd_owned(h->ctx, dc->cap.fd, 0);
-	if (dc->out.fd >= 0 && h->fd_owned)
-		h->fd_owned(h->ctx, dc->out.fd, 0);
-	cap_close(&dc->cap); /* pcap_close: hooked close passes through */
-	cap_close(&dc->out);
-	/* spares: closed only, a child may hold them (no filter change) */
-	dp_cap_drop(eng, &dc->hcap);
-	dp_cap_drop(eng, &dc->hout);
-	dc->inherited = dc->given = false;
+	/* closed by a thread of the grave's (each close waits for an RCU
+	 * grace period); the spares too: closed only, a child may hold
+	 * them (no filter change) */
+	dp_cap_grave_add(eng, dp, &dc->cap);
+	dp_cap_grave_add(eng, dp, &dc->out);
+	dp_cap_grave_add(eng, dp, &dc->hcap);
+	dp_cap_grave_add(eng, dp, &dc->hout);
+	dc->inherited = dc->given = dc->ring_asked = false;
 	dc->t = NULL;
 	dc->vifi = 0;
 	dp->gen++;
@@ -278,9 +334,9 @@ void dp_cap_truncated(struct mrt_engine *eng, struct cap *c)
 
 /*
  * Packets this capture lost since we last looked: too old to forward
- * (CAP_STALE_NS) or dropped by its full ring. Counted on the vif, where
+ * (CAP_STALE_NS) or dropped by its full queue. Counted on the vif, where
  * `mrtshim show` reports them, and logged once per burst. Reading the
- * ring's statistics costs a system call: only when stale packets show
+ * socket's statistics costs a system call: only when stale packets show
  * that the process fell behind, and at most once a second otherwise.
  * Lock held.
  */
@@ -306,7 +362,7 @@ void dp_cap_losses(struct mrt_engine *eng, struct dp_cap *dc, struct cap *c,
 		v->cap_ring_drops += lost;
 	}
 	ENG_WARN(eng,
-		 "capture on %s: %llu packets dropped by the full ring, %llu "
+		 "capture on %s: %llu packets dropped by the full queue, %llu "
 		 "older than %llu ms not forwarded: this process did not "
 		 "read in time (stopped, or overloaded)",
 		 c->ifname, (unsigned long long)lost, (unsigned long long)stale,

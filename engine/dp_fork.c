@@ -64,9 +64,9 @@ static bool dp_owner_gone(struct mrt_engine *eng, struct dp *dp, pid_t owner)
 
 /*
  * The held captures a standby needs (the vifs dp_cap_open would open),
- * as jobs its engine thread opens without the lock (dp_standby_open):
- * opening one waits for RCU grace periods (packet_set_ring, ~10 ms a
- * ring on some hosts), and the daemon's calls wait for the lock. Their
+ * as jobs its engine thread opens without the lock (dp_standby_open),
+ * from when opening one (a ring) waited for RCU grace periods, ~10 ms
+ * on some hosts, and the daemon's calls waited for the lock. Their
  * vifs count as tried, so dp_sync_locked leaves them alone; a job that
  * fails is tried again there. Their number; lock held.
  */
@@ -110,7 +110,7 @@ static int dp_standby_queue(struct mrt_engine *eng, struct dp *dp)
 
 /*
  * A standby's first step, lock held. The owner's captures it inherited
- * (its copy of a pcap_t has a stale ring index: the owner read on) are
+ * (copies of the owner's sockets, which the owner reads on) are
  * in hcap/hout since the fork: drop our references. cap/out hold the
  * owner's spares, held and unread, ours now (dp_atfork_child). Slots
  * without one, or whose pair went on to a child of ours (given), get a
@@ -132,7 +132,7 @@ static void dp_standby_prepare(struct mrt_engine *eng, struct dp *dp)
 		dp_cap_grave_add(eng, dp, &dc->hcap);
 		dp_cap_grave_add(eng, dp, &dc->hout);
 		dc->inherited = false;
-		if (dc->cap.p && !dc->given) {
+		if (dc->cap.opened && !dc->given) {
 			kept++;
 			continue;
 		}
@@ -217,9 +217,7 @@ void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp)
 	dp_takeover(eng, dp, owner);
 }
 
-/* Open job j's pair, held; a failed capture stays closed (lock not
- * held: only the job's owner touches it). */
-static void dp_job_open(struct dp_spare_job *j, size_t buf)
+void dp_job_open(struct dp_spare_job *j, size_t buf)
 {
 	char err[PCAP_ERRBUF_SIZE + 64];
 
@@ -227,7 +225,8 @@ static void dp_job_open(struct dp_spare_job *j, size_t buf)
 					       buf, err, sizeof(err))
 				   : cap_open(&j->in, j->ifname, j->ifindex,
 					      buf, err, sizeof(err))) < 0 ||
-	    cap_hold(&j->in) < 0) {
+	    cap_hold(&j->in) < 0 ||
+	    (j->join && cap_join(&j->in, j->group) < 0)) {
 		cap_close(&j->in);
 		return;
 	}
@@ -254,7 +253,7 @@ static void dp_standby_place(struct mrt_engine *eng, struct dp *dp,
 	 * one is looked at */
 	for (t = table_first(eng); t && t != j->t; t = t->next)
 		;
-	if (t && j->in.p && dp->standby && !dp->stop && t->mrouter &&
+	if (t && j->in.opened && dp->standby && !dp->stop && t->mrouter &&
 	    j->vifi < t->maxvif)
 		dp_cap_open(eng, dp, t, j->vifi, false, j);
 	dp_cap_grave_add(eng, dp, &j->in); /* what dp_cap_open left */
@@ -307,16 +306,16 @@ static void *dp_spare_thread(void *arg)
 			if (dp->caps[k].t == j->t &&
 			    dp->caps[k].vifi == j->vifi &&
 			    dp->caps[k].cap.ifindex == j->ifindex &&
-			    !dp->caps[k].hcap.p && !dp->standby)
+			    !dp->caps[k].hcap.opened && !dp->standby)
 				dc = &dp->caps[k];
-		if (dc && j->in.p) {
+		if (dc && j->in.opened) {
 			dc->hcap = j->in;
 			engine_own_fd(eng, dc->hcap.fd);
 			n++;
 			ENG_INFO(eng, "%s %d (%s): spare held for a fork",
 				 j->family == AF_INET6 ? "mif" : "vif", j->vifi,
 				 j->ifname);
-			if (j->o.p) {
+			if (j->o.opened) {
 				dc->hout = j->o;
 				engine_own_fd(eng, dc->hout.fd);
 			} else {
@@ -361,7 +360,7 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 	uint64_t next;
 	int i, n = 0;
 
-	dp_cap_grave_close(eng, dp);
+	dp_cap_grave_close(eng, dp, false);
 	engine_lock(eng);
 	next = dp_spare_next(dp);
 	if (!next || engine_now_ns(eng) < next) {
@@ -389,7 +388,7 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 			dp_cap_grave_add(eng, dp, &dc->hcap);
 			dp_cap_grave_add(eng, dp, &dc->hout);
 		}
-		if (!dc->t || !dc->cap.p || dc->hcap.p)
+		if (!dc->t || !dc->cap.opened || dc->hcap.opened)
 			continue;
 		v = &dc->t->vifs[dc->vifi];
 		j->t = dc->t;
@@ -398,7 +397,7 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 		j->family = dc->t->family;
 		snprintf(j->ifname, sizeof(j->ifname), "%s", dc->cap.ifname);
 		j->local = v->local_addr;
-		j->out = dc->out.p != NULL;
+		j->out = dc->out.opened;
 		j->mark = dp->tx.marked ? TX_MARK : 0;
 		n++;
 	}
@@ -414,7 +413,7 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 			       DP_MAXCAP * sizeof(*dp->spare_jobs));
 	}
 	engine_unlock(eng);
-	dp_cap_grave_close(eng, dp);
+	dp_cap_grave_close(eng, dp, false);
 }
 
 void dp_atfork_prepare(struct mrt_engine *eng)
@@ -432,6 +431,7 @@ void dp_atfork_parent(struct mrt_engine *eng)
 	if (!dp)
 		return;
 	engine_lock(eng);
+	dp_am_shared(eng);
 	if (dp->thr_started && !dp->stop) {
 		for (i = 0; i < DP_MAXCAP && dp->standby; i++) {
 			if (!dp->caps[i].t)
@@ -455,7 +455,10 @@ void dp_atfork_child(struct mrt_engine *eng)
 	struct dp *dp = eng->dp;
 	int i;
 
-	if (!dp || !dp->thr_started)
+	if (!dp)
+		return;
+	dp_am_shared(eng);
+	if (!dp->thr_started)
 		return;
 	/* the thread did not survive fork; the parent keeps forwarding
 	 * (it owns dp->own); we stand by until it is gone. Our own wakeup
@@ -468,6 +471,7 @@ void dp_atfork_child(struct mrt_engine *eng)
 	if (dp->spare_jobs)
 		memset(dp->spare_jobs, 0, DP_MAXCAP * sizeof(*dp->spare_jobs));
 	dp->standby_jobs = 0; /* a standby's queued captures: its own */
+	dp_setup_reset(dp, true);
 	/* the route socket is shared with the parent: replies would race */
 	rpf_nl_close(&dp->rpfnl);
 	if (dp->stop)
@@ -486,7 +490,7 @@ void dp_atfork_child(struct mrt_engine *eng)
 
 		if (!dc->t)
 			continue;
-		if (dp->respare || !dc->hcap.p) {
+		if (dp->respare || !dc->hcap.opened) {
 			/* the spares went to an earlier child (or there are
 			 * none): everything here is a copy to close */
 			dc->given = true;

@@ -395,6 +395,9 @@ static void *dp_thread(void *arg)
 					dp_cap_truncated(eng, cap);
 				dp_cap_losses(eng, &dp->caps[k], cap, now);
 			}
+			/* rings opened for bridges: after the bridges'
+			 * reads above, before anything a ring gets */
+			dp_setup_place_locked(eng, dp);
 			if (pfd[1].revents & POLLIN)
 				dp_igmp_local(eng, dp);
 			if (dp->next_expiry_ns &&
@@ -407,6 +410,7 @@ static void *dp_thread(void *arg)
 		ctl_serve(eng, pfd + n, nc);
 		dp_standby_open(eng, dp);
 		dp_fork_chores(eng, dp);
+		dp_setup_chores(eng, dp);
 	}
 	return NULL;
 }

@@ -52,6 +52,7 @@ struct dp_cap {
 	struct cap hcap, hout;
 	bool inherited;		/* hcap/hout: copies to close (standby) */
 	bool given;		/* cap/out went to a forked child: close */
+	bool ring_asked;	/* cap is a bridge whose ring was asked for */
 	uint64_t drops_read_ns; /* engine_now_ns of the last ring stats */
 };
 
@@ -85,9 +86,10 @@ struct dp_self6 {
 	uint8_t key[DP_SELF6_KEY];
 };
 
-/* One held pair opened without the engine lock (dp_fork.c): an owner's
- * spares (the helper thread), or a standby's own captures (its engine
- * thread, between two turns of its loop). */
+/* One held pair opened without the engine lock (dp_job_open): an
+ * owner's spares (the helper thread), a standby's own captures (its
+ * engine thread, between two turns of its loop), or the ring of a
+ * bridge (dp_ring.c: `in` only, in the bridge's fanout group). */
 struct dp_spare_job {
 	struct mrt_table *t; /* NULL = no job */
 	int vifi, ifindex, family;
@@ -95,6 +97,8 @@ struct dp_spare_job {
 	struct in_addr local; /* v4 outbound capture: 0 = none */
 	bool out;	      /* the owner has an outbound capture */
 	uint32_t mark;	      /* v6 outbound: skip mark */
+	bool join;	      /* `in` joins a bridge's fanout group: */
+	uint16_t group;
 	struct cap in, o;
 };
 
@@ -139,10 +143,22 @@ struct dp {
 	bool spare_busy;		 /* it runs: spare_jobs are its */
 	struct dp_spare_job *spare_jobs; /* DP_MAXCAP of them */
 	int standby_jobs; /* standby: the first ones are its own, to open */
-	int pidfd;	  /* standby: readable once pidfd_of exits */
-	pid_t pidfd_of;	  /* the owner pidfd refers to, 0 = none */
-	int evfd;	  /* wakes the thread, -1 = none */
-	unsigned gen;	  /* bumped when the capture set changes */
+	/* set-up without the lock by a helper thread (dp_setup.c): rings
+	 * for MRT_ADD_VIF's bridges, the fast path's TCX links */
+	pthread_t setup_thr;
+	bool setup_started;		/* setup_thr is joinable */
+	bool setup_busy;		/* the jobs are the helper's, or done
+					 * and not placed yet */
+	bool setup_ready;		/* done: the engine thread places */
+	bool ring_want;			/* a bridge has no ring asked yet */
+	struct dp_spare_job *ring_jobs; /* DP_MAXCAP of them */
+	struct fastpath_linkreq setup_links[FP_MAXLREQ];
+	int setup_nlinks;
+	int setup_prog[2];	 /* the helper's dups of tc_fd and out_fd */
+	int pidfd;		 /* standby: readable once pidfd_of exits */
+	pid_t pidfd_of;		 /* the owner pidfd refers to, 0 = none */
+	int evfd;		 /* wakes the thread, -1 = none */
+	unsigned gen;		 /* bumped when the capture set changes */
 	unsigned want, synced;	 /* setup requests / handled by the thread */
 	uint64_t next_expiry_ns; /* earliest unresolved expiry, 0 none */
 	struct dp_cap caps[DP_MAXCAP];
@@ -184,16 +200,22 @@ bool dp_cap_wanted(struct dp *dp, struct mrt_table *t, int vifi);
 int dp_cap_open(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,
 		int vifi, bool loud, struct dp_spare_job *pre);
 void dp_cap_close(struct mrt_engine *eng, struct dp *dp, struct dp_cap *dc);
-/* Close c later, outside the lock (lock held); close them (the engine
- * thread, lock not held). */
+/* Close c later, outside the lock (lock held); close them (lock not
+ * held): by a detached thread, or here and now. */
 void dp_cap_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c);
-void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp);
+/* The same for a socket fd of ours that is not a capture. */
+void dp_fd_grave_add(struct mrt_engine *eng, struct dp *dp, int fd);
+void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now);
 /* After a read of capture c of slot dc: log its truncated packets; count
  * and log its losses (at most a ring-statistics call a second). Lock
  * held. */
 void dp_cap_truncated(struct mrt_engine *eng, struct cap *c);
 void dp_cap_losses(struct mrt_engine *eng, struct dp_cap *dc, struct cap *c,
 		   uint64_t now);
+
+/* A fork: every vif's allmulti holder is shared with the other process
+ * now, whose copy keeps the membership (dataplane.c). */
+void dp_am_shared(struct mrt_engine *eng);
 
 /* The engine thread's catch-up (dataplane.c), lock held: open what the
  * control path could not. */
@@ -214,6 +236,20 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp);
  * the lock (dp_standby_prepare queued them), then placed. Lock not
  * held. */
 void dp_standby_open(struct mrt_engine *eng, struct dp *dp);
+/* Open job j's pair, held (and `in` in j->fanout's group); a failed
+ * capture stays closed. Lock not held: only the job's owner touches
+ * it. */
+void dp_job_open(struct dp_spare_job *j, size_t buf);
+
+/* The set-up helper (dp_setup.c): the engine thread's chores, lock not
+ * held (start the helper for bridges without a ring and links asked
+ * for, or join it); and, lock held, inside its transmit batch, the rings
+ * the helper opened put in place of their bridges. */
+void dp_setup_chores(struct mrt_engine *eng, struct dp *dp);
+void dp_setup_place_locked(struct mrt_engine *eng, struct dp *dp);
+/* At shutdown or in a forked child: the helper's jobs dropped (lock
+ * held; a child's are copies of its parent's). */
+void dp_setup_reset(struct dp *dp, bool child);
 /* When the chores start the spares' helper (engine_now_ns), 0 = not
  * at all; the loop's poll timeout wakes for it too. Lock held. */
 uint64_t dp_spare_next(const struct dp *dp);

@@ -17,6 +17,7 @@
 #include "fastpath.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <stdio.h>
@@ -33,6 +34,8 @@
 #include "mfc.h"
 #include "sys.h"
 #include "table.h"
+
+static void fp_links_unclaimed(struct fastpath *fp, bool all);
 
 void fastpath_init(struct fastpath *fp, struct mrt_engine *eng)
 {
@@ -63,6 +66,7 @@ static void fp_serve(struct fastpath *fp, struct mrt_table *t)
 
 void fastpath_exit(struct fastpath *fp)
 {
+	fp_links_unclaimed(fp, true);
 	fastpath_out_restore(fp, fp->dp);
 	fp_serve(fp, NULL);
 	fastpath_nf_stop(fp);
@@ -203,6 +207,7 @@ static void fp_takeover(struct fastpath *fp)
 	unsigned i;
 
 	fastpath_load_empty(fp->ents_fd); /* first: the kernel forwards */
+	fp_links_unclaimed(fp, true);
 	fastpath_out_restore(fp, fp->dp);
 	for (i = 0; i < fp->hi; i++)
 		if (fp->side[i].c)
@@ -402,8 +407,139 @@ static void fp_install_all(struct fastpath *fp, struct mrt_table *t)
 		fp_install(fp, t, c);
 }
 
-/* TCX links on the devices of t's plain vifs; only closing when not
- * may_open (the control path: no capabilities needed). */
+int fastpath_link_get(struct fastpath *fp, int ifindex, bool egress)
+{
+	struct fastpath_linkreq *r, *free = NULL;
+	int i, rc;
+
+	for (i = 0; i < FP_MAXLREQ; i++) {
+		r = &fp->lreq[i];
+		if (!r->ifindex) {
+			if (!free)
+				free = r;
+			continue;
+		}
+		if (r->ifindex != ifindex || r->egress != egress)
+			continue;
+		if (r->fd < 0 && !r->err)
+			return -EINPROGRESS; /* the helper's still */
+		rc = r->fd >= 0 ? r->fd : r->err;
+		memset(r, 0, sizeof(*r));
+		return rc;
+	}
+	if (!free)
+		return -ENOBUFS;
+	free->ifindex = ifindex;
+	free->egress = egress;
+	free->sent = false;
+	free->fd = -1;
+	free->err = 0;
+	fp->lreq_new = true;
+	if (fp->dp)
+		dp_wake(fp->dp);
+	return -EINPROGRESS;
+}
+
+void fastpath_link_close(struct fastpath *fp, int *fd)
+{
+	if (*fd >= 0 && fp->dp)
+		dp_fd_grave_add(fp->eng, fp->dp, *fd);
+	else
+		fastpath_load_closefd(fp, fd);
+	*fd = -1;
+}
+
+/* Results nobody took (their vif went, or changed): links closed,
+ * errors forgotten; with all, the requests still out too (the fast path
+ * stops: a result that comes back finds none and is closed). Lock
+ * held. */
+static void fp_links_unclaimed(struct fastpath *fp, bool all)
+{
+	int i;
+
+	for (i = 0; i < FP_MAXLREQ; i++) {
+		struct fastpath_linkreq *r = &fp->lreq[i];
+
+		if (!r->ifindex || (!all && r->fd < 0 && !r->err))
+			continue;
+		if (r->fd >= 0)
+			fastpath_link_close(fp, &r->fd);
+		memset(r, 0, sizeof(*r));
+	}
+	if (all)
+		fp->lreq_new = false;
+}
+
+int fastpath_links_take(struct fastpath *fp, struct fastpath_linkreq *req,
+			int *ingress, int *egress)
+{
+	int i, n = 0;
+
+	*ingress = *egress = -1;
+	fp->lreq_new = false;
+	if (!fp->on)
+		return 0;
+	for (i = 0; i < FP_MAXLREQ; i++) {
+		struct fastpath_linkreq *r = &fp->lreq[i];
+
+		if (!r->ifindex || r->sent)
+			continue;
+		r->sent = true;
+		req[n++] = *r;
+	}
+	if (n && fp->tc_fd >= 0)
+		*ingress = sys_fcntl(fp->tc_fd, F_DUPFD_CLOEXEC, 3);
+	if (n && fp->out_fd >= 0)
+		*egress = sys_fcntl(fp->out_fd, F_DUPFD_CLOEXEC, 3);
+	engine_own_fd(fp->eng, *ingress);
+	engine_own_fd(fp->eng, *egress);
+	return n;
+}
+
+void fastpath_links_open(struct mrt_engine *eng, struct fastpath_linkreq *req,
+			 int n, int ingress, int egress)
+{
+	int i, prog;
+
+	for (i = 0; i < n; i++) {
+		prog = req[i].egress ? egress : ingress;
+		req[i].fd = prog < 0
+				? -EBADF
+				: fastpath_load_tcx(eng, prog, req[i].ifindex,
+						    req[i].egress);
+		req[i].err = req[i].fd < 0 ? req[i].fd : 0;
+	}
+}
+
+void fastpath_links_done(struct fastpath *fp, struct fastpath_linkreq *req,
+			 int n)
+{
+	int i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < FP_MAXLREQ && fp->on; k++) {
+			struct fastpath_linkreq *r = &fp->lreq[k];
+
+			if (r->ifindex == req[i].ifindex &&
+			    r->egress == req[i].egress && r->sent &&
+			    r->fd < 0 && !r->err) {
+				r->fd = req[i].fd;
+				r->err = req[i].err;
+				break;
+			}
+		}
+		if (k == FP_MAXLREQ && req[i].fd >= 0) /* asked no more */
+			fastpath_link_close(fp, &req[i].fd);
+	}
+	if (fp->dp) { /* the next sync takes them */
+		fp->dp->gen++;
+		dp_wake(fp->dp);
+	}
+}
+
+/* TCX links on the devices of t's plain vifs: taken from what the helper
+ * opened, asked for meanwhile (the userspace path forwards until then);
+ * only closing when not may_open (the control path). */
 static void fp_links(struct fastpath *fp, struct mrt_table *t, bool may_open)
 {
 	int i, want, fd;
@@ -417,11 +553,13 @@ static void fp_links(struct fastpath *fp, struct mrt_table *t, bool may_open)
 			   : 0;
 		if (fp->link[i] >= 0 ? fp->link_if[i] == want : !want)
 			continue;
-		fastpath_load_closefd(fp, &fp->link[i]);
+		fastpath_link_close(fp, &fp->link[i]);
 		fp->link_if[i] = 0;
 		if (!want || !may_open)
 			continue;
-		fd = fastpath_load_link(fp, want);
+		fd = fastpath_link_get(fp, want, false);
+		if (fd == -EINPROGRESS)
+			continue;
 		if (fd < 0) {
 			ENG_WARN(fp->eng,
 				 "fast path: no TCX ingress link on %s (vif "
@@ -446,7 +584,7 @@ static void fp_filters(struct fastpath *fp, struct dp *dp, struct mrt_table *t)
 		struct dp_cap *dc = &dp->caps[i];
 
 		v = dc->vifi;
-		if (dc->t != t || dc->cap.fd < 0 || !dc->cap.p ||
+		if (dc->t != t || dc->cap.fd < 0 || !dc->cap.opened ||
 		    dc->cap.held || v < 0 || v >= FP_MAXVIF ||
 		    fp->link[v] < 0 || fp->link_if[v] != t->vifs[v].ifindex)
 			continue;
@@ -557,6 +695,7 @@ void fastpath_sync_locked(struct mrt_engine *eng, struct dp *dp)
 	fp_links(fp, fp->t, true);
 	fp_filters(fp, dp, fp->t);
 	fastpath_out_sync(fp, dp, fp->t);
+	fp_links_unclaimed(fp, false);
 	fp_install_all(fp, fp->t);
 }
 
@@ -684,11 +823,12 @@ void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t)
 		/* not the forwarding process: our copies of the links go,
 		 * the shared maps stay as the owner keeps them */
 		for (i = 0; i < FP_MAXVIF; i++) {
-			fastpath_load_closefd(fp, &fp->link[i]);
-			fastpath_load_closefd(fp, &fp->olink[i]);
+			fastpath_link_close(fp, &fp->link[i]);
+			fastpath_link_close(fp, &fp->olink[i]);
 			fp->link_if[i] = fp->olink_if[i] = 0;
 			fp->oaddr[i] = 0;
 		}
+		fp_links_unclaimed(fp, true);
 		for (i = 0; i < fp->hi; i++)
 			if (fp->side[i].c)
 				fp_forget(fp, &fp->side[i]);
@@ -701,9 +841,10 @@ void fastpath_stop_locked(struct mrt_engine *eng, struct mrt_table *t)
 		if (fp->side[i].c)
 			fp_remove(fp, &fp->side[i]);
 	for (i = 0; i < FP_MAXVIF; i++) {
-		fastpath_load_closefd(fp, &fp->link[i]);
+		fastpath_link_close(fp, &fp->link[i]);
 		fp->link_if[i] = 0;
 	}
+	fp_links_unclaimed(fp, true);
 	fp_serve(fp, NULL);
 	ENG_INFO(eng, "fast path: detached from table %u", t->id);
 }

@@ -40,6 +40,17 @@ struct fastpath_side {
 	uint64_t pkts, bytes; /* fp_cnt sums already added to c */
 };
 
+/* A TCX link asked for (fp_link_get): ingress or egress of a device. */
+struct fastpath_linkreq {
+	int ifindex; /* 0 = free */
+	bool egress;
+	bool sent; /* handed to the helper */
+	int fd;	   /* opened, -1 = not (yet) */
+	int err;   /* -errno when it could not be, 0 = not yet tried */
+};
+
+#define FP_MAXLREQ (2 * FP_MAXVIF)
+
 /*
  * The fast path of one engine: a member of its data plane (struct dp).
  * It serves at most one table, t, whose t->fp points back here while it
@@ -71,6 +82,11 @@ struct fastpath {
 	char owhy[96];
 	int link[FP_MAXVIF];	/* TCX link fd by vif, -1 = none */
 	int link_if[FP_MAXVIF]; /* its device */
+	/* TCX links asked for, opened by the data plane's set-up helper
+	 * without the engine lock (creating one waits for an RCU grace
+	 * period): fastpath_links_open */
+	struct fastpath_linkreq lreq[FP_MAXLREQ];
+	bool lreq_new; /* one is not handed to the helper yet */
 	/* allocated with the maps (fastpath_load.c): */
 	struct fastpath_side *side; /* FP_MAXENT, by fp_cnt slot */
 	uint32_t *hash;		    /* FP_HSIZE: side index + 1, 0 = empty */
@@ -95,6 +111,30 @@ struct fastpath {
  * freed, the table served let go. */
 void fastpath_init(struct fastpath *fp, struct mrt_engine *eng);
 void fastpath_exit(struct fastpath *fp);
+
+/*
+ * The TCX links asked for, opened without the engine lock by a helper
+ * thread (dp_setup.c): fastpath_links_take copies the requests not yet
+ * handed out into req (lock held; their number, and dups of the two
+ * programs in *ingress / *egress, -1 none, for the caller to close);
+ * fastpath_links_open opens them (no lock: only req and the dups are
+ * touched); fastpath_links_done hands the results back (lock held) for
+ * the next fastpath_sync_locked to take.
+ */
+int fastpath_links_take(struct fastpath *fp, struct fastpath_linkreq *req,
+			int *ingress, int *egress);
+void fastpath_links_open(struct mrt_engine *eng, struct fastpath_linkreq *req,
+			 int n, int ingress, int egress);
+void fastpath_links_done(struct fastpath *fp, struct fastpath_linkreq *req,
+			 int n);
+/* The TCX link (ingress or egress) on device ifindex, lock held: its fd
+ * (the caller's now) once the helper opened it; -EINPROGRESS until then
+ * (asked for by the first call: the caller goes on without); else the
+ * -errno its opening got (forgotten: the next call asks again). */
+int fastpath_link_get(struct fastpath *fp, int ifindex, bool egress);
+/* Close link fd (a TCX detach waits for a grace period: by the data
+ * plane's grave when there is one). Lock held. */
+void fastpath_link_close(struct fastpath *fp, int *fd);
 
 /* The engine thread's catch-up (dp_sync_locked): load the programs on
  * first use if host.fastpath asks for them, attach them to the vifs'

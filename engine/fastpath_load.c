@@ -534,7 +534,8 @@ fail:
 
 /* A TCX link of program prog on device ifindex at attach (ingress or
  * egress): the link fd, the engine's own, or -errno. */
-static int load_tcx(struct fastpath *fp, int prog, int ifindex, unsigned attach)
+int fastpath_load_tcx(struct mrt_engine *eng, int prog, int ifindex,
+		      bool egress)
 {
 	union bpf_attr a;
 	int fd;
@@ -542,16 +543,11 @@ static int load_tcx(struct fastpath *fp, int prog, int ifindex, unsigned attach)
 	memset(&a, 0, sizeof(a));
 	a.link_create.prog_fd = (uint32_t)prog;
 	a.link_create.target_ifindex = (uint32_t)ifindex;
-	a.link_create.attach_type = attach;
+	a.link_create.attach_type = egress ? FP_TCX_EGRESS : FP_TCX_INGRESS;
 	fd = load_bpf(BPF_LINK_CREATE, &a);
 	if (fd >= 0)
-		engine_own_fd(fp->eng, fd);
+		engine_own_fd(eng, fd);
 	return fd;
-}
-
-int fastpath_load_olink(struct fastpath *fp, int ifindex)
-{
-	return load_tcx(fp, fp->out_fd, ifindex, FP_TCX_EGRESS);
 }
 
 unsigned fastpath_load_ring_read(struct fastpath *fp, unsigned max,
@@ -622,11 +618,6 @@ int fastpath_load_percpu(struct fastpath *fp, int fd, uint32_t k, uint64_t *out,
 	if (b != buf)
 		free(b);
 	return rc;
-}
-
-int fastpath_load_link(struct fastpath *fp, int ifindex)
-{
-	return load_tcx(fp, fp->tc_fd, ifindex, FP_TCX_INGRESS);
 }
 
 int fastpath_load_filter(struct fastpath *fp, int fd)

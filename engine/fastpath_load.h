@@ -44,9 +44,6 @@ int fastpath_load_cnt_zero(struct fastpath *fp, uint32_t k);
  * program. 0, or -errno with fp->owhy saying why (nothing of it left
  * open). Closed with the rest by fastpath_load_close. */
 int fastpath_load_out_open(struct fastpath *fp);
-/* A TCX egress link of fp_out on device ifindex: the link fd (the
- * engine's own) or -errno. */
-int fastpath_load_olink(struct fastpath *fp, int ifindex);
 /* The records waiting in the ring, oldest first, at most max of them,
  * to cb with its size (header and the frame bytes present); how many. */
 unsigned fastpath_load_ring_read(struct fastpath *fp, unsigned max,
@@ -54,9 +51,12 @@ unsigned fastpath_load_ring_read(struct fastpath *fp, unsigned max,
 					    size_t size),
 				 void *arg);
 
-/* A TCX ingress link of the tc program on device ifindex: the link fd
- * (the engine's own) or -errno. */
-int fastpath_load_link(struct fastpath *fp, int ifindex);
+/* A TCX link of program prog (fp's tc_fd: ingress, out_fd: egress) on
+ * device ifindex: the link fd (the engine's own) or -errno. Waits for an
+ * RCU grace period: called without the engine lock (fastpath.h
+ * fastpath_links_open). */
+int fastpath_load_tcx(struct mrt_engine *eng, int prog, int ifindex,
+		      bool egress);
 /* The socket filter on capture socket fd in place of its classic one:
  * 1 if it already has ours (or no filter at all: left alone), 0 put on,
  * -errno. */

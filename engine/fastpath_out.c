@@ -68,7 +68,7 @@ static void fp_out_drop(struct fastpath *fp, struct dp *dp, int v)
 		    (int)dc->out.ifindex == (int)ifi && dc->out.untapped)
 			cap_tap(&dc->out, true);
 	}
-	fastpath_load_closefd(fp, &fp->olink[v]);
+	fastpath_link_close(fp, &fp->olink[v]);
 	fp->olink_if[v] = 0;
 }
 
@@ -77,8 +77,8 @@ static struct dp_cap *fp_out_cap(struct dp *dp, struct mrt_table *t, int v)
 {
 	struct dp_cap *dc = dp_cap_slot(dp, t, v);
 
-	if (!dc || dc->inherited || dc->given || !dc->out.p || dc->out.held ||
-	    dc->out.ifindex != t->vifs[v].ifindex)
+	if (!dc || dc->inherited || dc->given || !dc->out.opened ||
+	    dc->out.held || dc->out.ifindex != t->vifs[v].ifindex)
 		return NULL;
 	return dc;
 }
@@ -106,7 +106,9 @@ static void fp_out_take(struct fastpath *fp, struct mrt_table *t, int v,
 	int fd, rc;
 
 	if (fp->olink[v] < 0) {
-		fd = fastpath_load_olink(fp, vif->ifindex);
+		fd = fastpath_link_get(fp, vif->ifindex, true);
+		if (fd == -EINPROGRESS)
+			return; /* the tap stays until the link is there */
 		if (fd < 0) {
 			ENG_DBG(fp->eng,
 				"fast path: no TCX egress link on %s: %s; "
@@ -212,7 +214,7 @@ static void fp_out_one(void *arg, const struct fp_orec *r, size_t size)
 	 * same device) */
 	for (i = 0; i < DP_MAXCAP && !dc; i++)
 		if (x->dp->caps[i].t && x->dp->caps[i].t == x->dp->fp.t &&
-		    x->dp->caps[i].out.p &&
+		    x->dp->caps[i].out.opened &&
 		    x->dp->caps[i].out.ifindex == (int)r->ifindex)
 			dc = &x->dp->caps[i];
 	if (!dc)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #define MRT_MAXVIFS 32
 #define MRT_VIFF_STATIC 0x8000	  /* kernel-internal VIFF_STATIC */
@@ -66,6 +67,8 @@ struct mrt_vif {
 	int dp_amfd;	/* data plane: AF_PACKET socket holding the
 			 * device's allmulti while the vif exists
 			 * (dev_set_allmulti), 0 = none */
+	pid_t dp_ampid; /* the process that opened it (a fork's share
+			 * it: only that one drops its membership) */
 	int dp_devfd;	/* data plane, tunnel or register vif: tun fd
 			 * holding its stand-in device (dvmrp<N>,
 			 * pimreg), 0 = none */

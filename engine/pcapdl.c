@@ -14,6 +14,7 @@
 
 #include <pcap/pcap.h>
 
+#include "pcapdl.h"
 #include "sys.h"
 
 /* Sonames tried in order: Debian's, upstream's, the development link. */
@@ -52,6 +53,7 @@ static struct {
 	void *handle;  /* dlopen handle, NULL = not available */
 	char err[128]; /* why loading failed */
 	pcap_t *(*pcap_create)(const char *source, char *errbuf);
+	pcap_t *(*pcap_open_dead)(int linktype, int snaplen);
 	void (*pcap_close)(pcap_t *p);
 	void (*pcap_freecode)(struct bpf_program *f);
 #define PCAPDL_FIELD(ret, name, params, args) ret(*name) params;
@@ -82,6 +84,7 @@ static void pcapdl_bind(void)
 		return;                                                        \
 	}
 	PCAPDL_BIND(pcap_t *, pcap_create, (const char *a, char *e), (a, e))
+	PCAPDL_BIND(pcap_t *, pcap_open_dead, (int l, int n), (l, n))
 	PCAPDL_BIND(void, pcap_close, (pcap_t * p), (p))
 	PCAPDL_BIND(void, pcap_freecode, (struct bpf_program * f), (f))
 	PCAPDL_HANDLE_FUNCS(PCAPDL_BIND)
@@ -101,9 +104,10 @@ static int pcapdl_ready(char *errbuf)
 }
 
 /*
- * pcap_create is the only way to get a pcap_t, so it is the only entry
- * point that may find libpcap missing; the others are reached with a
- * handle and so after a successful load.
+ * pcap_create and pcapdl_open_dead (pcapdl.h) are the only ways to get a
+ * pcap_t, so they are the only entry points that may find libpcap
+ * missing; the others are reached with a handle and so after a
+ * successful load.
  */
 pcap_t *pcap_create(const char *source, char *errbuf)
 {
@@ -115,6 +119,21 @@ pcap_t *pcap_create(const char *source, char *errbuf)
 	saved = sys_foreign_enter();
 	p = pcapdl.pcap_create(source, errbuf);
 	sys_foreign_leave(saved);
+	return p;
+}
+
+pcap_t *pcapdl_open_dead(int linktype, int snaplen, char *errbuf)
+{
+	pcap_t *p;
+	int saved;
+
+	if (pcapdl_ready(errbuf) < 0)
+		return NULL;
+	saved = sys_foreign_enter();
+	p = pcapdl.pcap_open_dead(linktype, snaplen);
+	sys_foreign_leave(saved);
+	if (!p && errbuf)
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "pcap_open_dead failed");
 	return p;
 }
 

@@ -15,7 +15,7 @@
  * pulled in for it, defines the others again), never a silent hook call.
  *
  * What is not the engine's own call cannot go through here: libpcap calls
- * socket, setsockopt, ioctl and close on its own. pcapdl.c, the one way
+ * socket, setsockopt, ioctl and close on its own (for the rings). pcapdl.c, the one way
  * to libpcap, brackets each of its calls with sys_foreign_enter/leave,
  * which the interposer turns into its pass-through flag (a no-op in the
  * engine library).
@@ -42,6 +42,7 @@ ssize_t sys_recv(int fd, void *buf, size_t len, int flags);
 ssize_t sys_recvfrom(int fd, void *buf, size_t len, int flags,
 		     struct sockaddr *addr, socklen_t *alen);
 ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags);
+int sys_recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags);
 ssize_t sys_send(int fd, const void *buf, size_t len, int flags);
 ssize_t sys_sendto(int fd, const void *buf, size_t len, int flags,
 		   const struct sockaddr *to, socklen_t tolen);

@@ -81,6 +81,11 @@ ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags)
 	return recvmsg(fd, msg, flags);
 }
 
+int sys_recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags)
+{
+	return recvmmsg(fd, v, vlen, flags, NULL);
+}
+
 ssize_t sys_send(int fd, const void *buf, size_t len, int flags)
 {
 	return send(fd, buf, len, flags);

@@ -128,6 +128,13 @@ ssize_t sys_recvmsg(int fd, struct msghdr *msg, int flags)
 	return real_recvmsg(fd, msg, flags);
 }
 
+int sys_recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags)
+{
+	if (SHIM_DIRECT(recvmmsg))
+		return (int)syscall(SYS_recvmmsg, fd, v, vlen, flags, NULL);
+	return real_recvmmsg(fd, v, vlen, flags, NULL);
+}
+
 ssize_t sys_send(int fd, const void *buf, size_t len, int flags)
 {
 	return sys_sendto(fd, buf, len, flags, NULL, 0);

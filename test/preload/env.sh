@@ -50,18 +50,19 @@ vif)
 		"vif 2 on b0 refused: b0 is not in the allowed interfaces"
 	has "$tmp/vif.log" "vif 0 added on a0 (by ifindex, threshold 1)"
 	;;
-ring)
-	# the rings follow the setting, and without it the default
+queue)
+	# the captures' queues follow the setting, and without it the
+	# default
 	MRTSHIM_CAPTURE_BUFFER=2M \
 		in_ns sh -c "LD_PRELOAD='$preload' exec '$nomrt' '$tp' \
-			ring a0 2097152"
+			queue a0 2097152"
 	in_ns sh -c "LD_PRELOAD='$preload' exec '$nomrt' '$tp' \
-		ring a0 8388608"
+		queue a0 8388608"
 	# a bad value: said so, and the default used
-	MRTSHIM_CAPTURE_BUFFER=2X MRTSHIM_LOG_FILE=$tmp/ring.log \
+	MRTSHIM_CAPTURE_BUFFER=2X MRTSHIM_LOG_FILE=$tmp/queue.log \
 		in_ns sh -c "LD_PRELOAD='$preload' exec '$nomrt' '$tp' \
-			ring a0 8388608"
-	has "$tmp/ring.log" "WARN config: MRTSHIM_CAPTURE_BUFFER=2X: not a size"
+			queue a0 8388608"
+	has "$tmp/queue.log" "WARN config: MRTSHIM_CAPTURE_BUFFER=2X: not a size"
 	;;
 file)
 	# a file alone logs at info, and outlives the daemon's close-all

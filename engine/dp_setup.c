@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dp_setup.c - the kernel set-up that waits for RCU grace periods (10-20
+ * ms each on some hosts), done by a helper thread without the engine
+ * lock, so that neither the daemon's MRT calls nor the engine thread's
+ * reads wait for it: the rings of MRT_ADD_VIF's bridges, and the fast
+ * path's TCX links (fastpath.h fastpath_links_*).
+ *
+ * An owner's inbound capture opens as a bridge (capture.h
+ * cap_open_bridge), a socket in a fanout group of its own, in
+ * microseconds; a ring, the kind that is cheaper per packet, costs a
+ * grace period to set up. The helper opens the rings of the bridges,
+ * held and in their bridge's group; the engine thread then moves each
+ * group to its ring at one instant and reads what the bridge still
+ * holds before anything the ring gets: no packet lost, none twice.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataplane.h"
+#include "dp_priv.h"
+#include "engine_priv.h"
+#include "fastpath.h"
+
+/* How many batches a bridge's leftover may take, at most (its queue is
+ * MRTSHIM_CAPTURE_BUFFER bytes: a few thousand packets). */
+#define DP_RING_DRAIN_BATCHES 4096
+
+/* A bridge is an owner's inbound capture of the socket kind in a group. */
+static bool dp_is_bridge(const struct dp_cap *dc)
+{
+	return dc->t && dc->cap.opened && !dc->cap.p && dc->cap.grouped;
+}
+
+static void *dp_setup_thread(void *arg)
+{
+	struct dp *dp = arg;
+	struct mrt_engine *eng = dp->eng;
+	size_t buf = eng->host.capture_buffer;
+	int i;
+
+	dp_loop_raise_caps();
+	for (i = 0; i < DP_MAXCAP; i++)
+		if (dp->ring_jobs[i].t)
+			dp_job_open(&dp->ring_jobs[i], buf);
+	fastpath_links_open(eng, dp->setup_links, dp->setup_nlinks,
+			    dp->setup_prog[0], dp->setup_prog[1]);
+	engine_close_fd(eng, dp->setup_prog[0]);
+	engine_close_fd(eng, dp->setup_prog[1]);
+	engine_lock(eng);
+	fastpath_links_done(&dp->fp, dp->setup_links, dp->setup_nlinks);
+	dp->setup_nlinks = 0;
+	dp->setup_ready = true;
+	dp_wake(dp);
+	engine_unlock(eng);
+	return NULL;
+}
+
+/* Jobs for the bridges that have not asked for a ring; their number.
+ * Lock held. */
+static int dp_ring_queue(struct dp *dp)
+{
+	int i, n = 0;
+
+	for (i = 0; i < DP_MAXCAP; i++) {
+		struct dp_cap *dc = &dp->caps[i];
+		struct dp_spare_job *j = &dp->ring_jobs[i];
+
+		if (!dp_is_bridge(dc) || dc->ring_asked)
+			continue;
+		memset(j, 0, sizeof(*j));
+		j->t = dc->t;
+		j->vifi = dc->vifi;
+		j->ifindex = dc->cap.ifindex;
+		j->family = dc->cap.family;
+		j->join = true;
+		j->group = dc->cap.group;
+		snprintf(j->ifname, sizeof(j->ifname), "%s", dc->cap.ifname);
+		cap_forget(&j->in);
+		cap_forget(&j->o);
+		dc->ring_asked = true;
+		n++;
+	}
+	return n;
+}
+
+void dp_setup_chores(struct mrt_engine *eng, struct dp *dp)
+{
+	sigset_t all, old;
+	int n;
+
+	engine_lock(eng);
+	if (dp->setup_started && !dp->setup_busy) { /* done, jobs placed */
+		pthread_join(dp->setup_thr, NULL);
+		dp->setup_started = false;
+	}
+	if (dp->setup_busy || (!dp->ring_want && !dp->fp.lreq_new) ||
+	    dp->standby || dp->stop) {
+		engine_unlock(eng);
+		return;
+	}
+	dp->ring_want = false;
+	if (!dp->ring_jobs)
+		dp->ring_jobs = calloc(DP_MAXCAP, sizeof(*dp->ring_jobs));
+	n = dp->ring_jobs ? dp_ring_queue(dp) : 0;
+	dp->setup_nlinks = fastpath_links_take(
+	    &dp->fp, dp->setup_links, &dp->setup_prog[0], &dp->setup_prog[1]);
+	if (n + dp->setup_nlinks > 0) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		dp->setup_busy = pthread_create(&dp->setup_thr, NULL,
+						dp_setup_thread, dp) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		dp->setup_started = dp->setup_busy;
+		if (!dp->setup_busy) { /* done here, then: slower */
+			ENG_WARN(eng, "no helper thread for the captures' "
+				      "rings and the fast path's links");
+			engine_unlock(eng);
+			dp_setup_thread(dp);
+			engine_lock(eng);
+		}
+	}
+	engine_unlock(eng);
+}
+
+/* dp_input for what a bridge still holds. */
+struct dp_ring_rx {
+	struct mrt_engine *eng;
+	struct mrt_table *t;
+};
+
+static void dp_ring_rx_cb(void *arg, int ifindex, const uint8_t *l3, size_t len)
+{
+	struct dp_ring_rx *a = arg;
+
+	dp_input_locked(a->eng, a->t, ifindex, l3, len, 0);
+}
+
+/* The slot of job j's bridge, if it is still there. */
+static struct dp_cap *dp_ring_slot(struct dp *dp, const struct dp_spare_job *j)
+{
+	struct dp_cap *dc = dp_cap_slot(dp, j->t, j->vifi);
+
+	return dc && dp_is_bridge(dc) && dc->cap.group == j->group &&
+		       dc->cap.ifindex == j->ifindex
+		   ? dc
+		   : NULL;
+}
+
+/*
+ * Job j's ring in place of its bridge: the ring gets its filter back
+ * (it sees nothing yet: the group hands everything to the bridge), the
+ * group's packets go to the ring from one instant on (cap_switch), and
+ * what the bridge still holds is read first. Lock held.
+ */
+static void dp_ring_place(struct mrt_engine *eng, struct dp *dp,
+			  struct dp_spare_job *j)
+{
+	const char *kind = j->family == AF_INET6 ? "mif" : "vif";
+	struct dp_cap *dc = dp_ring_slot(dp, j);
+	struct dp_ring_rx rx = {eng, j->t};
+	int i, rc = -ENOENT;
+
+	if (!dc || dp->standby || dp->stop) {
+		dp_cap_grave_add(eng, dp, &j->in);
+		return;
+	}
+	if (!j->in.opened || (rc = cap_release(&j->in)) < 0 ||
+	    (rc = cap_switch(&dc->cap)) < 0) {
+		ENG_INFO(eng,
+			 "%s %d (%s): no ring for its capture (%s); it stays "
+			 "a socket",
+			 kind, j->vifi, j->ifname,
+			 j->in.opened ? strerror(-rc)
+				      : "the ring did not open");
+		dp_cap_grave_add(eng, dp, &j->in);
+		return;
+	}
+	for (i = 0; i < DP_RING_DRAIN_BATCHES; i++)
+		if (cap_dispatch(&dc->cap, DP_BATCH, dp_ring_rx_cb, &rx) <= 0)
+			break;
+	dc->drops_read_ns = 0; /* its last losses counted now */
+	dp_cap_losses(eng, dc, &dc->cap, engine_now_ns(eng));
+	dp_cap_grave_add(eng, dp, &dc->cap);
+	dc->cap = j->in;
+	cap_forget(&j->in);
+	engine_own_fd(eng, dc->cap.fd);
+	dp->gen++; /* the new fd in the poll set, the fast path's filter */
+	ENG_DBG(eng, "%s %d (%s): its capture is a ring now", kind, j->vifi,
+		j->ifname);
+}
+
+void dp_setup_place_locked(struct mrt_engine *eng, struct dp *dp)
+{
+	int i;
+
+	if (!dp->setup_ready)
+		return;
+	for (i = 0; i < DP_MAXCAP && dp->ring_jobs; i++)
+		if (dp->ring_jobs[i].t) {
+			dp_ring_place(eng, dp, &dp->ring_jobs[i]);
+			memset(&dp->ring_jobs[i], 0, sizeof(dp->ring_jobs[i]));
+		}
+	dp->setup_ready = false;
+	dp->setup_busy = false;
+	/* bridges added while the helper worked */
+	for (i = 0; i < DP_MAXCAP; i++)
+		if (dp_is_bridge(&dp->caps[i]) && !dp->caps[i].ring_asked)
+			dp->ring_want = true;
+	if (dp->ring_want)
+		dp_wake(dp);
+}
+
+void dp_setup_reset(struct dp *dp, bool child)
+{
+	/* a child's are copies of what its parent's helper holds: only the
+	 * parent closes them; at shutdown they are ours (joined) */
+	if (dp->ring_jobs && !child) {
+		int i;
+
+		for (i = 0; i < DP_MAXCAP; i++)
+			cap_close(&dp->ring_jobs[i].in);
+	}
+	if (dp->ring_jobs)
+		memset(dp->ring_jobs, 0, DP_MAXCAP * sizeof(*dp->ring_jobs));
+	dp->setup_started = dp->setup_busy = dp->setup_ready = false;
+	dp->ring_want = false;
+	dp->setup_nlinks = 0; /* a child's: its parent's helper's */
+}
