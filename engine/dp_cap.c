@@ -6,8 +6,6 @@
  * captures closed later outside the lock; and their loss accounting.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,11 +131,7 @@ static void *dp_closer(void *arg)
 void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now)
 {
 	struct dp_closing *g;
-	pthread_attr_t at;
-	sigset_t all, old;
-	pthread_t thr;
 	unsigned n;
-	int rc = -1;
 
 	engine_lock(eng);
 	n = dp->ngrave;
@@ -150,15 +144,7 @@ void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now)
 	engine_unlock(eng);
 	if (!g)
 		return; /* nothing, or no memory: kept for the next time */
-	if (!now && pthread_attr_init(&at) == 0) {
-		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		rc = pthread_create(&thr, &at, dp_closer, g);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		pthread_attr_destroy(&at);
-	}
-	if (rc != 0)
+	if (now || dp_spawn(NULL, dp_closer, g) != 0)
 		dp_closer(g);
 }
 

@@ -356,7 +356,6 @@ uint64_t dp_spare_next(const struct dp *dp)
  */
 void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 {
-	sigset_t all, old;
 	uint64_t next;
 	int i, n = 0;
 
@@ -402,11 +401,8 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 		n++;
 	}
 	if (n) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		dp->spare_busy = pthread_create(&dp->spare_thr, NULL,
-						dp_spare_thread, dp) == 0;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		dp->spare_busy =
+		    dp_spawn(&dp->spare_thr, dp_spare_thread, dp) == 0;
 		dp->spare_started = dp->spare_busy;
 		if (!dp->spare_busy)
 			memset(dp->spare_jobs, 0,

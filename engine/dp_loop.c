@@ -415,9 +415,28 @@ static void *dp_thread(void *arg)
 	return NULL;
 }
 
+int dp_spawn(pthread_t *thr, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t at;
+	sigset_t all, old;
+	pthread_t own;
+	int rc;
+
+	if (pthread_attr_init(&at))
+		return -ENOMEM;
+	if (!thr)
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	/* the daemon's signal handlers never run on our threads */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(thr ? thr : &own, &at, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&at);
+	return -rc;
+}
+
 int dp_loop_start(struct dp *dp)
 {
-	sigset_t all, old;
 	int rc, i;
 
 	if (dp->thr_started && !dp->dying) {
@@ -431,14 +450,10 @@ int dp_loop_start(struct dp *dp)
 	}
 	dp->stop = false;
 	dp->dying = false;
-	/* the daemon's signal handlers never run on our thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
 	atomic_store(&dp->thr_running, 0);
-	rc = pthread_create(&dp->thr, NULL, dp_thread, dp);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = dp_spawn(&dp->thr, dp_thread, dp);
 	if (rc)
-		return -rc;
+		return rc;
 	dp->thr_started = true;
 	/*
 	 * Return only once the thread runs its own code: a runtime's thread

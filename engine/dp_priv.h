@@ -225,6 +225,10 @@ void dp_sync_locked(struct mrt_engine *eng, struct dp *dp);
  * its loop is joined first); raise CAP_NET_RAW / CAP_NET_ADMIN on the
  * calling thread if permitted. */
 int dp_loop_start(struct dp *dp);
+/* A thread of the data plane's, every signal blocked in it (the daemon's
+ * handlers never run there): joinable in *thr, detached for thr NULL.
+ * 0 or -errno. */
+int dp_spawn(pthread_t *thr, void *(*fn)(void *), void *arg);
 void dp_loop_raise_caps(void);
 
 /* Fork ownership (dp_fork.c), for the engine thread: a standby's look at

@@ -15,7 +15,6 @@
  * holds before anything the ring gets: no packet lost, none twice.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +88,6 @@ static int dp_ring_queue(struct dp *dp)
 
 void dp_setup_chores(struct mrt_engine *eng, struct dp *dp)
 {
-	sigset_t all, old;
 	int n;
 
 	engine_lock(eng);
@@ -109,11 +107,8 @@ void dp_setup_chores(struct mrt_engine *eng, struct dp *dp)
 	dp->setup_nlinks = fastpath_links_take(
 	    &dp->fp, dp->setup_links, &dp->setup_prog[0], &dp->setup_prog[1]);
 	if (n + dp->setup_nlinks > 0) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		dp->setup_busy = pthread_create(&dp->setup_thr, NULL,
-						dp_setup_thread, dp) == 0;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		dp->setup_busy =
+		    dp_spawn(&dp->setup_thr, dp_setup_thread, dp) == 0;
 		dp->setup_started = dp->setup_busy;
 		if (!dp->setup_busy) { /* done here, then: slower */
 			ENG_WARN(eng, "no helper thread for the captures' "

@@ -15,10 +15,10 @@
  * pulled in for it, defines the others again), never a silent hook call.
  *
  * What is not the engine's own call cannot go through here: libpcap calls
- * socket, setsockopt, ioctl and close on its own (for the rings). pcapdl.c, the one way
- * to libpcap, brackets each of its calls with sys_foreign_enter/leave,
- * which the interposer turns into its pass-through flag (a no-op in the
- * engine library).
+ * socket, setsockopt, ioctl and close on its own (for the rings).
+ * pcapdl.c, the one way to libpcap, brackets each of its calls with
+ * sys_foreign_enter/leave, which the interposer turns into its
+ * pass-through flag (a no-op in the engine library).
  */
 #ifndef MRTSHIM_ENGINE_SYS_H
 #define MRTSHIM_ENGINE_SYS_H

@@ -17,7 +17,6 @@
 #include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
-#include <linux/if_tun.h>
 #include <net/if.h>
 #include <poll.h>
 #include <stdio.h>
@@ -30,6 +29,7 @@
 #include "check_main.h"
 #include "cksum.h"
 #include "netns_fixture.h"
+#include "tap_fixture.h"
 
 #define TAP "capt0"
 
@@ -146,24 +146,8 @@ static int drain(struct cap *c)
 
 static void setup(void)
 {
-	struct ifreq ifr;
-	int s;
-
 	netns_setup();
-	tapfd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	ck_assert_int_ge(tapfd, 0);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", TAP);
-	ck_assert_int_eq(ioctl(tapfd, TUNSETIFF, &ifr), 0);
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(s, 0);
-	ck_assert_int_eq(ioctl(s, SIOCGIFFLAGS, &ifr), 0);
-	ifr.ifr_flags |= IFF_UP;
-	ck_assert_int_eq(ioctl(s, SIOCSIFFLAGS, &ifr), 0);
-	close(s);
-	tapif = (int)if_nametoindex(TAP);
-	ck_assert_int_gt(tapif, 0);
+	tapfd = tap(TAP, 1, &tapif);
 	memset(&got, 0, sizeof(got));
 }
 

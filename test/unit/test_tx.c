@@ -28,6 +28,7 @@
 #include "check_main.h"
 #include "dp_fixture.h"
 #include "dp_priv.h"
+#include "tap_fixture.h"
 #include "tx.h"
 
 #define NREC (TX_QMAX + 8)
@@ -246,32 +247,6 @@ static int wire_ok(const char **why)
 		return 0;
 	}
 	return 1;
-}
-
-/* A tap device name (nonblocking fd, frames without packet info), up
- * or down: its fd, its ifindex in *ifindex. */
-static int tap(const char *name, int up, int *ifindex)
-{
-	struct ifreq ifr;
-	int fd, s;
-
-	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ck_assert_int_eq(ioctl(fd, TUNSETIFF, &ifr), 0);
-	if (up) {
-		s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		ck_assert_int_ge(s, 0);
-		ck_assert_int_eq(ioctl(s, SIOCGIFFLAGS, &ifr), 0);
-		ifr.ifr_flags |= IFF_UP;
-		ck_assert_int_eq(ioctl(s, SIOCSIFFLAGS, &ifr), 0);
-		close(s);
-	}
-	*ifindex = (int)if_nametoindex(name);
-	ck_assert_int_gt(*ifindex, 0);
-	return fd;
 }
 
 static int wire_skip(void)
