@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -368,6 +369,10 @@ static int cap_open_ring(struct cap *c, const char *ifname, int ifindex,
 		snprintf(err, errlen, "pcap_create: %s", ebuf);
 		return -ENODEV;
 	}
+	/* in c from the start, c->opened false until the end: a fork while
+	 * a helper thread is here leaves the child a copy it can reach (and
+	 * must not close: dp_orphans_keep) */
+	c->p = p;
 	cap_devinfo(ifname, &mtu, &hwtype);
 	c->snaplen = cap_snaplen(mtu);
 	pcap_set_snaplen(p, c->snaplen);

@@ -17,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cksum.h"
@@ -46,6 +47,8 @@ struct dp *dp_get(struct mrt_engine *eng)
 	dp->evfd = -1;
 	dp->pidfd = -1;
 	dp->handfd = -1;
+	dp->setup_prog[0] = dp->setup_prog[1] = -1;
+	pthread_mutex_init(&dp->work_mu, NULL);
 	dp->tx.fd = -1;
 	dp->igmp.fd = -1;
 	dp->mld.fd = -1;
@@ -327,6 +330,8 @@ static void dp_am_release(struct mrt_engine *eng, struct dp *dp,
 	memset(&mr, 0, sizeof(mr));
 	mr.mr_ifindex = v->ifindex;
 	mr.mr_type = PACKET_MR_ALLMULTI;
+	/* shared since a fork, its close is what drops the membership
+	 * once the other copy is gone: now, then, slow as it is */
 	if (dp && v->dp_ampid == getpid() &&
 	    sys_setsockopt(v->dp_amfd, SOL_PACKET, PACKET_DROP_MEMBERSHIP, &mr,
 			   sizeof(mr)) == 0)
@@ -513,6 +518,7 @@ void dp_vif_removed_locked(struct mrt_engine *eng, struct mrt_table *t,
 void dp_shutdown(struct mrt_engine *eng)
 {
 	struct dp *dp = eng->dp;
+	bool busy = false;
 	int i;
 
 	if (!dp)
@@ -563,12 +569,25 @@ void dp_shutdown(struct mrt_engine *eng)
 	if (dp->own)
 		munmap(dp->own, sizeof(*dp->own));
 	free(dp->spare_jobs);
-	dp_setup_reset(dp, false); /* opened and never placed: ours */
+	dp_setup_reset(eng, dp); /* opened and never placed: ours */
 	for (i = 0; i < (int)dp->ngrave; i++) /* what the above left there */
 		cap_close(&dp->grave[i]);
 	dp->ngrave = 0;
 	free(dp->ring_jobs);
 	eng->dp = NULL;
 	engine_unlock(eng);
+	/* detached closers still at work use dp: wait for them (each close
+	 * is a grace period); should one never end, dp is left, not freed */
+	for (i = 0; i < 10000; i++) {
+		pthread_mutex_lock(&dp->work_mu);
+		busy = dp->closing != NULL;
+		pthread_mutex_unlock(&dp->work_mu);
+		if (!busy)
+			break;
+		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+	}
+	if (busy)
+		return;
+	pthread_mutex_destroy(&dp->work_mu);
 	free(dp);
 }

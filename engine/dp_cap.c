@@ -6,6 +6,7 @@
  * captures closed later outside the lock; and their loss accounting.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,21 +105,54 @@ void dp_fd_grave_add(struct mrt_engine *eng, struct dp *dp, int fd)
 	dp_cap_grave_add(eng, dp, &c);
 }
 
-/* A batch of captures closing in a thread of its own. */
+/* A batch of captures closing in a thread of its own, in dp->closing
+ * until it is done (under work_mu). */
 struct dp_closing {
+	struct dp *dp;
+	struct dp_closing *next;
 	unsigned n;
 	struct cap c[];
 };
 
 static void *dp_closer(void *arg)
 {
-	struct dp_closing *g = arg;
+	struct dp_closing *g = arg, **pp;
+	struct dp *dp = g->dp;
 	unsigned i;
 
 	for (i = 0; i < g->n; i++)
 		cap_close(&g->c[i]);
+	pthread_mutex_lock(&dp->work_mu);
+	for (pp = &dp->closing; *pp && *pp != g; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = g->next;
+	pthread_mutex_unlock(&dp->work_mu);
 	free(g);
+	atomic_fetch_sub(&dp->helpers_busy, 1);
 	return NULL;
+}
+
+void dp_orphans_keep(struct dp *dp)
+{
+	struct dp_spare_job *jobs[2] = {dp->spare_jobs, dp->ring_jobs};
+	int i, k;
+
+	/* the closers' batches: copies, some perhaps half closed; kept as
+	 * they are */
+	dp->orphan_closing = dp->closing;
+	dp->closing = NULL;
+	/* libpcap handles a helper was opening (capture.c cap_open_ring):
+	 * half made copies, neither usable nor safe to close */
+	for (k = 0; k < 2; k++)
+		for (i = 0; jobs[k] && i < DP_MAXCAP; i++) {
+			struct cap *c = &jobs[k][i].in;
+
+			if (c->p && !c->opened && dp->norphan < DP_MAXCAP) {
+				dp->orphan[dp->norphan++] = c->p;
+				cap_forget(c);
+			}
+		}
 }
 
 /*
@@ -137,6 +171,7 @@ void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now)
 	n = dp->ngrave;
 	g = n ? malloc(sizeof(*g) + n * sizeof(g->c[0])) : NULL;
 	if (g) {
+		g->dp = dp;
 		g->n = n;
 		memcpy(g->c, dp->grave, n * sizeof(g->c[0]));
 		dp->ngrave = 0;
@@ -144,6 +179,11 @@ void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now)
 	engine_unlock(eng);
 	if (!g)
 		return; /* nothing, or no memory: kept for the next time */
+	pthread_mutex_lock(&dp->work_mu);
+	g->next = dp->closing;
+	dp->closing = g;
+	pthread_mutex_unlock(&dp->work_mu);
+	atomic_fetch_add(&dp->helpers_busy, 1);
 	if (now || dp_spawn(NULL, dp_closer, g) != 0)
 		dp_closer(g);
 }

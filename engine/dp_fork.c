@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dp_priv.h"
@@ -217,7 +218,7 @@ void dp_fork_standby_check(struct mrt_engine *eng, struct dp *dp)
 	dp_takeover(eng, dp, owner);
 }
 
-void dp_job_open(struct dp_spare_job *j, size_t buf)
+static void dp_job_open_pair(struct dp_spare_job *j, size_t buf)
 {
 	char err[PCAP_ERRBUF_SIZE + 64];
 
@@ -239,6 +240,11 @@ void dp_job_open(struct dp_spare_job *j, size_t buf)
 				  err, sizeof(err))) < 0 ||
 	    cap_hold(&j->o) < 0)
 		cap_close(&j->o);
+}
+
+void dp_job_open(struct dp *dp, struct dp_spare_job *j)
+{
+	dp_job_open_pair(j, dp->eng->host.capture_buffer);
 }
 
 /* Place job j's pair in its vif's slot if the vif still wants it, in
@@ -267,13 +273,12 @@ static void dp_standby_place(struct mrt_engine *eng, struct dp *dp,
 
 void dp_standby_open(struct mrt_engine *eng, struct dp *dp)
 {
-	size_t buf = eng->host.capture_buffer;
 	int i, n = dp->standby_jobs; /* this thread's own, set under lock */
 
 	if (n <= 0)
 		return;
 	for (i = 0; i < n; i++)
-		dp_job_open(&dp->spare_jobs[i], buf);
+		dp_job_open(dp, &dp->spare_jobs[i]);
 	engine_lock(eng);
 	for (i = 0; i < n; i++)
 		dp_standby_place(eng, dp, &dp->spare_jobs[i]);
@@ -288,14 +293,14 @@ static void *dp_spare_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	size_t buf = eng->host.capture_buffer;
 	struct dp_cap *dc;
 	int i, k, n = 0;
 
 	dp_loop_raise_caps();
 	for (i = 0; i < DP_MAXCAP; i++)
 		if (dp->spare_jobs[i].t)
-			dp_job_open(&dp->spare_jobs[i], buf);
+			dp_job_open(dp, &dp->spare_jobs[i]);
+	atomic_fetch_sub(&dp->helpers_busy, 1);
 	engine_lock(eng);
 	for (i = 0; i < DP_MAXCAP; i++) {
 		struct dp_spare_job *j = &dp->spare_jobs[i];
@@ -401,8 +406,11 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 		n++;
 	}
 	if (n) {
+		atomic_fetch_add(&dp->helpers_busy, 1);
 		dp->spare_busy =
 		    dp_spawn(&dp->spare_thr, dp_spare_thread, dp) == 0;
+		if (!dp->spare_busy)
+			atomic_fetch_sub(&dp->helpers_busy, 1);
 		dp->spare_started = dp->spare_busy;
 		if (!dp->spare_busy)
 			memset(dp->spare_jobs, 0,
@@ -414,7 +422,17 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 
 void dp_atfork_prepare(struct mrt_engine *eng)
 {
-	(void)eng; /* the host holds the engine lock across fork */
+	/* the host holds the engine lock across fork. Nothing locks out
+	 * the helpers here: they might wait for a lock the fork holds; the
+	 * child keeps what they were doing reachable instead
+	 * (dp_orphans_keep) ... */
+	struct dp *dp = eng->dp;
+	int i;
+
+	/* ... but gives them a moment: a helper inside the allocator at
+	 * the fork leaves a sanitizer's allocator locked in the child */
+	for (i = 0; dp && i < 200 && atomic_load(&dp->helpers_busy) > 0; i++)
+		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
 }
 
 /* The child took our spares (owner) or our held captures (standby):
@@ -453,6 +471,9 @@ void dp_atfork_child(struct mrt_engine *eng)
 
 	if (!dp)
 		return;
+	pthread_mutex_init(&dp->work_mu, NULL); /* a closer may hold it */
+	atomic_store(&dp->helpers_busy, 0);	/* not ours */
+	dp_orphans_keep(dp); /* what the parent's helpers were doing */
 	dp_am_shared(eng);
 	if (!dp->thr_started)
 		return;
@@ -464,10 +485,15 @@ void dp_atfork_child(struct mrt_engine *eng)
 	dp->dying = false;
 	/* nor did the spare helper: its half-opened jobs are the parent's */
 	dp->spare_started = dp->spare_busy = false;
+	for (i = 0; dp->spare_jobs && i < DP_MAXCAP; i++) {
+		/* copies of pairs the helper had opened: ours to close */
+		cap_close(&dp->spare_jobs[i].in);
+		cap_close(&dp->spare_jobs[i].o);
+	}
 	if (dp->spare_jobs)
 		memset(dp->spare_jobs, 0, DP_MAXCAP * sizeof(*dp->spare_jobs));
 	dp->standby_jobs = 0; /* a standby's queued captures: its own */
-	dp_setup_reset(dp, true);
+	dp_setup_reset(eng, dp);
 	/* the route socket is shared with the parent: replies would race */
 	rpf_nl_close(&dp->rpfnl);
 	if (dp->stop)

@@ -100,6 +100,7 @@ static int dp_timeout_ms(struct mrt_engine *eng, struct dp *dp)
 	/* dp_fork_chores renews the spares then, or opens those of vifs
 	 * added since */
 	next = earlier(next, dp_spare_next(dp));
+	next = earlier(next, dp_setup_next(dp)); /* a retiring bridge */
 	if (!next)
 		return -1;
 	now = engine_now_ns(eng);

@@ -34,6 +34,8 @@
  * fork: a daemonizing parent exits first, and opening them under the
  * engine lock would stall its forwarding until then */
 #define DP_RESPARE_NS 1000000000ull
+/* A bridge switched to its ring is read once more this long after */
+#define DP_RETIRE_NS 2000000ull
 /* The spares of a vif just added are opened this long after the last
  * MRT_ADD_VIF of a burst, not beside each (dp_spare_want) */
 #define DP_SPARE_DELAY_NS 50000000ull
@@ -54,6 +56,16 @@ struct dp_cap {
 	bool given;		/* cap/out went to a forked child: close */
 	bool ring_asked;	/* cap is a bridge whose ring was asked for */
 	uint64_t drops_read_ns; /* engine_now_ns of the last ring stats */
+};
+
+struct dp_closing; /* dp_cap.c */
+
+/* A bridge switched to its ring (dp_setup.c), read once more at `at`. */
+struct dp_retiring {
+	struct cap c;
+	struct mrt_table *t;
+	int vifi;
+	uint64_t at; /* engine_now_ns */
 };
 
 /* Shared between the processes of a fork (MAP_SHARED page). */
@@ -154,7 +166,18 @@ struct dp {
 	struct dp_spare_job *ring_jobs; /* DP_MAXCAP of them */
 	struct fastpath_linkreq setup_links[FP_MAXLREQ];
 	int setup_nlinks;
-	int setup_prog[2];	 /* the helper's dups of tc_fd and out_fd */
+	int setup_prog[2]; /* the helper's dups of tc_fd and out_fd */
+	struct dp_retiring retiring[DP_MAXCAP];
+	int nretiring;
+	pthread_mutex_t work_mu;    /* guards closing */
+	atomic_int helpers_busy;    /* helpers opening or closing: a fork
+				     * waits a little for them (dp_fork.c) */
+	struct dp_closing *closing; /* batches the closers work on */
+	/* a fork's child: what its parent's helpers were doing, kept
+	 * reachable, never used (dp_orphans_keep) */
+	struct dp_closing *orphan_closing;
+	pcap_t *orphan[DP_MAXCAP];
+	int norphan;
 	int pidfd;		 /* standby: readable once pidfd_of exits */
 	pid_t pidfd_of;		 /* the owner pidfd refers to, 0 = none */
 	int evfd;		 /* wakes the thread, -1 = none */
@@ -240,10 +263,14 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp);
  * the lock (dp_standby_prepare queued them), then placed. Lock not
  * held. */
 void dp_standby_open(struct mrt_engine *eng, struct dp *dp);
-/* Open job j's pair, held (and `in` in j->fanout's group); a failed
+/* Open job j's pair, held (and `in` in j->group's group); a failed
  * capture stays closed. Lock not held: only the job's owner touches
- * it. */
-void dp_job_open(struct dp_spare_job *j, size_t buf);
+ * it (under work_mu). */
+void dp_job_open(struct dp *dp, struct dp_spare_job *j);
+/* A fork's child, before anything else: the parent's helpers' work in
+ * progress (closers' batches, libpcap handles half opened) put aside,
+ * reachable and untouched. */
+void dp_orphans_keep(struct dp *dp);
 
 /* The set-up helper (dp_setup.c): the engine thread's chores, lock not
  * held (start the helper for bridges without a ring and links asked
@@ -251,9 +278,12 @@ void dp_job_open(struct dp_spare_job *j, size_t buf);
  * the helper opened put in place of their bridges. */
 void dp_setup_chores(struct mrt_engine *eng, struct dp *dp);
 void dp_setup_place_locked(struct mrt_engine *eng, struct dp *dp);
-/* At shutdown or in a forked child: the helper's jobs dropped (lock
- * held; a child's are copies of its parent's). */
-void dp_setup_reset(struct dp *dp, bool child);
+/* When the next retiring bridge is due (engine_now_ns), 0 = none: the
+ * loop's poll wakes for it. Lock held. */
+uint64_t dp_setup_next(const struct dp *dp);
+/* At shutdown or in a forked child: the helper's jobs, links and the
+ * retiring bridges closed (a child's are copies). */
+void dp_setup_reset(struct mrt_engine *eng, struct dp *dp);
 /* When the chores start the spares' helper (engine_now_ns), 0 = not
  * at all; the loop's poll timeout wakes for it too. Lock held. */
 uint64_t dp_spare_next(const struct dp *dp);

@@ -38,18 +38,20 @@ static void *dp_setup_thread(void *arg)
 {
 	struct dp *dp = arg;
 	struct mrt_engine *eng = dp->eng;
-	size_t buf = eng->host.capture_buffer;
 	int i;
 
 	dp_loop_raise_caps();
 	for (i = 0; i < DP_MAXCAP; i++)
-		if (dp->ring_jobs[i].t)
-			dp_job_open(&dp->ring_jobs[i], buf);
+		if (dp->ring_jobs[i].t && !dp->ring_jobs[i].in.opened)
+			dp_job_open(dp, &dp->ring_jobs[i]);
 	fastpath_links_open(eng, dp->setup_links, dp->setup_nlinks,
 			    dp->setup_prog[0], dp->setup_prog[1]);
-	engine_close_fd(eng, dp->setup_prog[0]);
-	engine_close_fd(eng, dp->setup_prog[1]);
+	atomic_fetch_sub(&dp->helpers_busy, 1);
 	engine_lock(eng);
+	/* under the lock: a fork's child sees them open or gone */
+	for (i = 0; i < 2; i++)
+		engine_close_fd(eng, dp->setup_prog[i]);
+	dp->setup_prog[0] = dp->setup_prog[1] = -1;
 	fastpath_links_done(&dp->fp, dp->setup_links, dp->setup_nlinks);
 	dp->setup_nlinks = 0;
 	dp->setup_ready = true;
@@ -107,12 +109,14 @@ void dp_setup_chores(struct mrt_engine *eng, struct dp *dp)
 	dp->setup_nlinks = fastpath_links_take(
 	    &dp->fp, dp->setup_links, &dp->setup_prog[0], &dp->setup_prog[1]);
 	if (n + dp->setup_nlinks > 0) {
+		atomic_fetch_add(&dp->helpers_busy, 1);
 		dp->setup_busy =
 		    dp_spawn(&dp->setup_thr, dp_setup_thread, dp) == 0;
 		dp->setup_started = dp->setup_busy;
 		if (!dp->setup_busy) { /* done here, then: slower */
 			ENG_WARN(eng, "no helper thread for the captures' "
 				      "rings and the fast path's links");
+			dp->setup_busy = true; /* until placed */
 			engine_unlock(eng);
 			dp_setup_thread(dp);
 			engine_lock(eng);
@@ -132,6 +136,74 @@ static void dp_ring_rx_cb(void *arg, int ifindex, const uint8_t *l3, size_t len)
 	struct dp_ring_rx *a = arg;
 
 	dp_input_locked(a->eng, a->t, ifindex, l3, len, 0);
+}
+
+/* Read what bridge b of slot dc holds, and count its losses. */
+static void dp_ring_drain(struct mrt_engine *eng, struct dp_cap *dc,
+			  struct cap *b, struct dp_ring_rx *rx)
+{
+	int i;
+
+	for (i = 0; i < DP_RING_DRAIN_BATCHES; i++)
+		if (cap_dispatch(b, DP_BATCH, dp_ring_rx_cb, rx) <= 0)
+			break;
+	dc->drops_read_ns = 0; /* its losses counted now */
+	dp_cap_losses(eng, dc, b, engine_now_ns(eng));
+}
+
+/* Slot dc's bridge, switched to its ring: read once more DP_RETIRE_NS
+ * later (a packet the group gave it on another CPU at the switch may
+ * still be on its way), then graved. Lock held. */
+static void dp_retire(struct mrt_engine *eng, struct dp *dp, struct dp_cap *dc)
+{
+	struct dp_retiring *r;
+
+	if (dp->nretiring >= DP_MAXCAP) {
+		dp_cap_grave_add(eng, dp, &dc->cap);
+		return;
+	}
+	r = &dp->retiring[dp->nretiring++];
+	r->c = dc->cap;
+	r->t = dc->t;
+	r->vifi = dc->vifi;
+	r->at = engine_now_ns(eng) + DP_RETIRE_NS;
+	cap_forget(&dc->cap);
+}
+
+/* The retiring bridges that are due: read and graved. Lock held. */
+static void dp_retire_due(struct mrt_engine *eng, struct dp *dp)
+{
+	uint64_t now = engine_now_ns(eng);
+	struct dp_ring_rx rx = {eng, NULL};
+	struct dp_cap *dc;
+	int i = 0;
+
+	while (i < dp->nretiring) {
+		struct dp_retiring *r = &dp->retiring[i];
+
+		if (r->at > now && !dp->stop) {
+			i++;
+			continue;
+		}
+		/* its slot still serves the vif: the table is alive */
+		dc = dp_cap_slot(dp, r->t, r->vifi);
+		rx.t = r->t;
+		if (dc && dc->cap.ifindex == r->c.ifindex && !dp->stop)
+			dp_ring_drain(eng, dc, &r->c, &rx);
+		dp_cap_grave_add(eng, dp, &r->c);
+		*r = dp->retiring[--dp->nretiring];
+	}
+}
+
+uint64_t dp_setup_next(const struct dp *dp)
+{
+	uint64_t next = 0;
+	int i;
+
+	for (i = 0; i < dp->nretiring; i++)
+		if (!next || dp->retiring[i].at < next)
+			next = dp->retiring[i].at;
+	return next;
 }
 
 /* The slot of job j's bridge, if it is still there. */
@@ -157,14 +229,17 @@ static void dp_ring_place(struct mrt_engine *eng, struct dp *dp,
 	const char *kind = j->family == AF_INET6 ? "mif" : "vif";
 	struct dp_cap *dc = dp_ring_slot(dp, j);
 	struct dp_ring_rx rx = {eng, j->t};
-	int i, rc = -ENOENT;
+	int rc = -ENOENT;
 
 	if (!dc || dp->standby || dp->stop) {
 		dp_cap_grave_add(eng, dp, &j->in);
 		return;
 	}
-	if (!j->in.opened || (rc = cap_release(&j->in)) < 0 ||
-	    (rc = cap_switch(&dc->cap)) < 0) {
+	/* what reached the held ring while its drop-all filter went in
+	 * (a packet past the old filter on another CPU) the bridge has
+	 * too: cap_hold again discards it */
+	if (!j->in.opened || (rc = cap_hold(&j->in)) < 0 ||
+	    (rc = cap_release(&j->in)) < 0 || (rc = cap_switch(&dc->cap)) < 0) {
 		ENG_INFO(eng,
 			 "%s %d (%s): no ring for its capture (%s); it stays "
 			 "a socket",
@@ -174,12 +249,8 @@ static void dp_ring_place(struct mrt_engine *eng, struct dp *dp,
 		dp_cap_grave_add(eng, dp, &j->in);
 		return;
 	}
-	for (i = 0; i < DP_RING_DRAIN_BATCHES; i++)
-		if (cap_dispatch(&dc->cap, DP_BATCH, dp_ring_rx_cb, &rx) <= 0)
-			break;
-	dc->drops_read_ns = 0; /* its last losses counted now */
-	dp_cap_losses(eng, dc, &dc->cap, engine_now_ns(eng));
-	dp_cap_grave_add(eng, dp, &dc->cap);
+	dp_ring_drain(eng, dc, &dc->cap, &rx);
+	dp_retire(eng, dp, dc);
 	dc->cap = j->in;
 	cap_forget(&j->in);
 	engine_own_fd(eng, dc->cap.fd);
@@ -192,6 +263,8 @@ void dp_setup_place_locked(struct mrt_engine *eng, struct dp *dp)
 {
 	int i;
 
+	if (dp->nretiring)
+		dp_retire_due(eng, dp);
 	if (!dp->setup_ready)
 		return;
 	for (i = 0; i < DP_MAXCAP && dp->ring_jobs; i++)
@@ -209,19 +282,28 @@ void dp_setup_place_locked(struct mrt_engine *eng, struct dp *dp)
 		dp_wake(dp);
 }
 
-void dp_setup_reset(struct dp *dp, bool child)
+void dp_setup_reset(struct mrt_engine *eng, struct dp *dp)
 {
-	/* a child's are copies of what its parent's helper holds: only the
-	 * parent closes them; at shutdown they are ours (joined) */
-	if (dp->ring_jobs && !child) {
-		int i;
+	int i;
 
-		for (i = 0; i < DP_MAXCAP; i++)
-			cap_close(&dp->ring_jobs[i].in);
-	}
+	/* a forked child's are copies of what its parent holds: closing
+	 * them closes nothing of the parent's (a ring's teardown fails
+	 * while the parent maps it); at shutdown they are ours (the helper
+	 * was joined). A ring half-opened at a fork leaks in the child. */
+	for (i = 0; i < DP_MAXCAP && dp->ring_jobs; i++)
+		cap_close(&dp->ring_jobs[i].in);
 	if (dp->ring_jobs)
 		memset(dp->ring_jobs, 0, DP_MAXCAP * sizeof(*dp->ring_jobs));
+	for (i = 0; i < dp->setup_nlinks; i++)
+		if (dp->setup_links[i].fd >= 0)
+			engine_close_fd(eng, dp->setup_links[i].fd);
+	dp->setup_nlinks = 0;
+	for (i = 0; i < 2; i++)
+		engine_close_fd(eng, dp->setup_prog[i]);
+	dp->setup_prog[0] = dp->setup_prog[1] = -1;
+	for (i = 0; i < dp->nretiring; i++)
+		cap_close(&dp->retiring[i].c);
+	dp->nretiring = 0;
 	dp->setup_started = dp->setup_busy = dp->setup_ready = false;
 	dp->ring_want = false;
-	dp->setup_nlinks = 0; /* a child's: its parent's helper's */
 }

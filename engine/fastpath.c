@@ -514,10 +514,12 @@ void fastpath_links_open(struct mrt_engine *eng, struct fastpath_linkreq *req,
 void fastpath_links_done(struct fastpath *fp, struct fastpath_linkreq *req,
 			 int n)
 {
+	bool taken;
 	int i, k;
 
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < FP_MAXLREQ && fp->on; k++) {
+		taken = false;
+		for (k = 0; k < FP_MAXLREQ && fp->on && !taken; k++) {
 			struct fastpath_linkreq *r = &fp->lreq[k];
 
 			if (r->ifindex == req[i].ifindex &&
@@ -525,10 +527,10 @@ void fastpath_links_done(struct fastpath *fp, struct fastpath_linkreq *req,
 			    r->fd < 0 && !r->err) {
 				r->fd = req[i].fd;
 				r->err = req[i].err;
-				break;
+				taken = true;
 			}
 		}
-		if (k == FP_MAXLREQ && req[i].fd >= 0) /* asked no more */
+		if (!taken && req[i].fd >= 0) /* asked no more */
 			fastpath_link_close(fp, &req[i].fd);
 	}
 	if (fp->dp) { /* the next sync takes them */
