@@ -358,7 +358,6 @@ static int cap_open_ring(struct cap *c, const char *ifname, int ifindex,
 			 char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	struct bpf_program prog;
 	pcap_t *p;
 	int rc = -EIO, one = 1, mtu, hwtype;
 
@@ -371,7 +370,7 @@ static int cap_open_ring(struct cap *c, const char *ifname, int ifindex,
 	}
 	/* in c from the start, c->opened false until the end: a fork while
 	 * a helper thread is here leaves the child a copy it can reach (and
-	 * must not close: dp_orphans_keep) */
+	 * must not close: dp_fork.c dp_parent_jobs_drop) */
 	c->p = p;
 	cap_devinfo(ifname, &mtu, &hwtype);
 	c->snaplen = cap_snaplen(mtu);
@@ -390,12 +389,9 @@ static int cap_open_ring(struct cap *c, const char *ifname, int ifindex,
 		rc = -EOPNOTSUPP;
 		goto fail;
 	}
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "compile: %s", pcap_geterr(p));
-		rc = -EINVAL;
+	rc = cap_compile(c, pcap_datalink(p), filter, err, errlen);
+	if (rc < 0)
 		goto fail;
-	}
-	c->prog = prog; /* kept for cap_release */
 	c->fd = pcap_get_selectable_fd(p);
 	if (c->fd < 0) {
 		snprintf(err, errlen, "no selectable fd");
@@ -553,14 +549,12 @@ struct cap_ctx {
 	uint64_t now_ns; /* CLOCK_REALTIME, the stamps' clock */
 };
 
-/* Did the packet stamped ts wait in the ring too long? A stamp from
- * the future (the clock stepped back) is not. */
-static bool cap_is_stale(const struct cap_ctx *x, const struct timeval *ts)
+/* Did a packet that arrived at stamp (ns of CLOCK_REALTIME, 0 = not
+ * known) wait too long to be forwarded at now? A stamp from the future
+ * (the clock stepped back) did not. */
+static bool cap_stale(uint64_t now, uint64_t stamp)
 {
-	uint64_t t = (uint64_t)ts->tv_sec * 1000000000ull +
-		     (uint64_t)ts->tv_usec * 1000ull;
-
-	return x->now_ns > t && x->now_ns - t > CAP_STALE_NS;
+	return stamp && now > stamp && now - stamp > CAP_STALE_NS;
 }
 
 static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
@@ -614,7 +608,8 @@ static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
 		x->c->truncated++;
 		return;
 	}
-	if (cap_is_stale(x, &h->ts)) {
+	if (cap_stale(x->now_ns, (uint64_t)h->ts.tv_sec * 1000000000ull +
+				     (uint64_t)h->ts.tv_usec * 1000ull)) {
 		x->c->stale++;
 		return;
 	}
@@ -693,9 +688,7 @@ static void cap_deliver(struct cap *c, const uint8_t *b, size_t len,
 		c->truncated++;
 		return;
 	}
-	/* waited too long? a stamp from the future (the clock stepped
-	 * back) did not */
-	if (m.stamp && now > m.stamp && now - m.stamp > CAP_STALE_NS) {
+	if (cap_stale(now, m.stamp)) {
 		c->stale++;
 		return;
 	}

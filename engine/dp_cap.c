@@ -133,28 +133,6 @@ static void *dp_closer(void *arg)
 	return NULL;
 }
 
-void dp_orphans_keep(struct dp *dp)
-{
-	struct dp_spare_job *jobs[2] = {dp->spare_jobs, dp->ring_jobs};
-	int i, k;
-
-	/* the closers' batches: copies, some perhaps half closed; kept as
-	 * they are */
-	dp->orphan_closing = dp->closing;
-	dp->closing = NULL;
-	/* libpcap handles a helper was opening (capture.c cap_open_ring):
-	 * half made copies, neither usable nor safe to close */
-	for (k = 0; k < 2; k++)
-		for (i = 0; jobs[k] && i < DP_MAXCAP; i++) {
-			struct cap *c = &jobs[k][i].in;
-
-			if (c->p && !c->opened && dp->norphan < DP_MAXCAP) {
-				dp->orphan[dp->norphan++] = c->p;
-				cap_forget(c);
-			}
-		}
-}
-
 /*
  * Lock not held: close what dp_cap_grave_add kept. Each close of a
  * packet socket waits for an RCU grace period (10-20 ms on some hosts):

@@ -247,6 +247,30 @@ void dp_job_open(struct dp *dp, struct dp_spare_job *j)
 	dp_job_open_pair(j, dp->eng->host.capture_buffer);
 }
 
+void dp_job_from_slot(struct dp_spare_job *j, const struct dp_cap *dc)
+{
+	memset(j, 0, sizeof(*j));
+	cap_forget(&j->in);
+	cap_forget(&j->o);
+	j->t = dc->t;
+	j->vifi = dc->vifi;
+	j->ifindex = dc->cap.ifindex;
+	j->family = dc->t->family;
+	snprintf(j->ifname, sizeof(j->ifname), "%s", dc->cap.ifname);
+}
+
+void dp_jobs_close(struct dp_spare_job *jobs)
+{
+	int i;
+
+	for (i = 0; jobs && i < DP_MAXCAP; i++) {
+		cap_close(&jobs[i].in);
+		cap_close(&jobs[i].o);
+	}
+	if (jobs)
+		memset(jobs, 0, DP_MAXCAP * sizeof(*jobs));
+}
+
 /* Place job j's pair in its vif's slot if the vif still wants it, in
  * the grave if not; a pair that failed is tried again by dp_sync_locked.
  * Lock held. */
@@ -395,11 +419,7 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp)
 		if (!dc->t || !dc->cap.opened || dc->hcap.opened)
 			continue;
 		v = &dc->t->vifs[dc->vifi];
-		j->t = dc->t;
-		j->vifi = dc->vifi;
-		j->ifindex = dc->cap.ifindex;
-		j->family = dc->t->family;
-		snprintf(j->ifname, sizeof(j->ifname), "%s", dc->cap.ifname);
+		dp_job_from_slot(j, dc);
 		j->local = v->local_addr;
 		j->out = dc->out.opened;
 		j->mark = dp->tx.marked ? TX_MARK : 0;
@@ -425,7 +445,7 @@ void dp_atfork_prepare(struct mrt_engine *eng)
 	/* the host holds the engine lock across fork. Nothing locks out
 	 * the helpers here: they might wait for a lock the fork holds; the
 	 * child keeps what they were doing reachable instead
-	 * (dp_orphans_keep) ... */
+	 * (dp_parent_jobs_drop) ... */
 	struct dp *dp = eng->dp;
 	int i;
 
@@ -464,6 +484,39 @@ void dp_atfork_parent(struct mrt_engine *eng)
 	engine_unlock(eng);
 }
 
+/*
+ * A fork's child, before anything else: its copies of the parent's
+ * helpers' jobs. What a helper was in the middle of (a closer's batch,
+ * a libpcap handle half opened: capture.c cap_open_ring) is a half made
+ * copy, neither usable nor safe to close: kept aside, reachable and
+ * untouched (dp->orphan*). What the helpers had finished (spare pairs,
+ * bridges' rings) are copies of what the parent holds: closing them
+ * closes nothing of the parent's.
+ */
+static void dp_parent_jobs_drop(struct dp *dp)
+{
+	struct dp_spare_job *jobs[2] = {dp->spare_jobs, dp->ring_jobs};
+	int i, k;
+
+	/* the closers' batches: copies, some perhaps half closed; kept as
+	 * they are */
+	dp->orphan_closing = dp->closing;
+	dp->closing = NULL;
+	/* libpcap handles a helper was opening (capture.c cap_open_ring):
+	 * half made copies, neither usable nor safe to close */
+	for (k = 0; k < 2; k++)
+		for (i = 0; jobs[k] && i < DP_MAXCAP; i++) {
+			struct cap *c = &jobs[k][i].in;
+
+			if (c->p && !c->opened && dp->norphan < DP_MAXCAP) {
+				dp->orphan[dp->norphan++] = c->p;
+				cap_forget(c);
+			}
+		}
+	dp_jobs_close(dp->spare_jobs);
+	dp_jobs_close(dp->ring_jobs);
+}
+
 void dp_atfork_child(struct mrt_engine *eng)
 {
 	struct dp *dp = eng->dp;
@@ -473,7 +526,7 @@ void dp_atfork_child(struct mrt_engine *eng)
 		return;
 	pthread_mutex_init(&dp->work_mu, NULL); /* a closer may hold it */
 	atomic_store(&dp->helpers_busy, 0);	/* not ours */
-	dp_orphans_keep(dp); /* what the parent's helpers were doing */
+	dp_parent_jobs_drop(dp);
 	dp_am_shared(eng);
 	if (!dp->thr_started)
 		return;
@@ -483,15 +536,8 @@ void dp_atfork_child(struct mrt_engine *eng)
 	dp->thr_started = false;
 	atomic_store(&dp->in_poll, 0); /* it was the parent's thread's */
 	dp->dying = false;
-	/* nor did the spare helper: its half-opened jobs are the parent's */
+	/* nor did the spare helper (its jobs: dp_parent_jobs_drop) */
 	dp->spare_started = dp->spare_busy = false;
-	for (i = 0; dp->spare_jobs && i < DP_MAXCAP; i++) {
-		/* copies of pairs the helper had opened: ours to close */
-		cap_close(&dp->spare_jobs[i].in);
-		cap_close(&dp->spare_jobs[i].o);
-	}
-	if (dp->spare_jobs)
-		memset(dp->spare_jobs, 0, DP_MAXCAP * sizeof(*dp->spare_jobs));
 	dp->standby_jobs = 0; /* a standby's queued captures: its own */
 	dp_setup_reset(eng, dp);
 	/* the route socket is shared with the parent: replies would race */

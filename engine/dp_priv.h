@@ -174,7 +174,7 @@ struct dp {
 				     * waits a little for them (dp_fork.c) */
 	struct dp_closing *closing; /* batches the closers work on */
 	/* a fork's child: what its parent's helpers were doing, kept
-	 * reachable, never used (dp_orphans_keep) */
+	 * reachable, never used (dp_fork.c dp_parent_jobs_drop) */
 	struct dp_closing *orphan_closing;
 	pcap_t *orphan[DP_MAXCAP];
 	int norphan;
@@ -267,10 +267,11 @@ void dp_standby_open(struct mrt_engine *eng, struct dp *dp);
  * capture stays closed. Lock not held: only the job's owner touches
  * it (under work_mu). */
 void dp_job_open(struct dp *dp, struct dp_spare_job *j);
-/* A fork's child, before anything else: the parent's helpers' work in
- * progress (closers' batches, libpcap handles half opened) put aside,
- * reachable and untouched. */
-void dp_orphans_keep(struct dp *dp);
+/* A job for slot dc's vif (its table, index, device and family), no
+ * capture in it yet; the caller adds the rest. */
+void dp_job_from_slot(struct dp_spare_job *j, const struct dp_cap *dc);
+/* Close the pairs of DP_MAXCAP jobs (NULL: none) and clear them. */
+void dp_jobs_close(struct dp_spare_job *jobs);
 
 /* The set-up helper (dp_setup.c): the engine thread's chores, lock not
  * held (start the helper for bridges without a ring and links asked

@@ -72,16 +72,9 @@ static int dp_ring_queue(struct dp *dp)
 
 		if (!dp_is_bridge(dc) || dc->ring_asked)
 			continue;
-		memset(j, 0, sizeof(*j));
-		j->t = dc->t;
-		j->vifi = dc->vifi;
-		j->ifindex = dc->cap.ifindex;
-		j->family = dc->cap.family;
+		dp_job_from_slot(j, dc);
 		j->join = true;
 		j->group = dc->cap.group;
-		snprintf(j->ifname, sizeof(j->ifname), "%s", dc->cap.ifname);
-		cap_forget(&j->in);
-		cap_forget(&j->o);
 		dc->ring_asked = true;
 		n++;
 	}
@@ -286,14 +279,9 @@ void dp_setup_reset(struct mrt_engine *eng, struct dp *dp)
 {
 	int i;
 
-	/* a forked child's are copies of what its parent holds: closing
-	 * them closes nothing of the parent's (a ring's teardown fails
-	 * while the parent maps it); at shutdown they are ours (the helper
-	 * was joined). A ring half-opened at a fork leaks in the child. */
-	for (i = 0; i < DP_MAXCAP && dp->ring_jobs; i++)
-		cap_close(&dp->ring_jobs[i].in);
-	if (dp->ring_jobs)
-		memset(dp->ring_jobs, 0, DP_MAXCAP * sizeof(*dp->ring_jobs));
+	/* at shutdown ours (the helper was joined); a child's were
+	 * closed already (dp_fork.c dp_parent_jobs_drop) */
+	dp_jobs_close(dp->ring_jobs);
 	for (i = 0; i < dp->setup_nlinks; i++)
 		if (dp->setup_links[i].fd >= 0)
 			engine_close_fd(eng, dp->setup_links[i].fd);
