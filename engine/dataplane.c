@@ -267,8 +267,10 @@ void dp_mrouter_stopped_locked(struct mrt_engine *eng, struct mrt_table *t)
 	 * sockets go now; MRT_INIT opens them again */
 	dp->stop = true;
 	dp_wake(dp);
+	/* a packet socket: its close waits for an RCU grace period, which
+	 * MRT_DONE need not (the leaving thread closes the grave) */
 	if (dp->tx.fd >= 0)
-		engine_close_fd(eng, dp->tx.fd);
+		dp_fd_grave_add(eng, dp, dp->tx.fd);
 	dp->tx.fd = -1;
 	if (dp->igmp.fd >= 0)
 		engine_close_fd(eng, dp->igmp.fd);

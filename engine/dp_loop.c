@@ -237,6 +237,8 @@ static void *dp_thread(void *arg)
 		if (dp->stop) {
 			dp->dying = true;
 			engine_unlock(eng);
+			/* what the last mrouter's stop left there */
+			dp_cap_grave_close(eng, dp, false);
 			break;
 		}
 		if (dp->standby)
