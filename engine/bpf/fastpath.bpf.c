@@ -210,10 +210,6 @@ SEC("tc_out") int fp_out(struct __sk_buff *skb)
 	__u32 ifi = skb->ifindex, zero = 0, len = skb->len, src, dst;
 	__u64 *drop;
 
-	/* received before (fp_tc's copies, anything routed): never the
-	 * host's own; one load, where most of what passes here is that */
-	if (skb->ingress_ifindex)
-		return TCX_NEXT;
 	l = bpf_map_lookup_elem(&fp_local, &ifi);
 	if (!l)
 		return TCX_NEXT;
