@@ -572,12 +572,13 @@ void dp_shutdown(struct mrt_engine *eng)
 		munmap(dp->own, sizeof(*dp->own));
 	free(dp->spare_jobs);
 	dp_setup_reset(eng, dp); /* opened and never placed: ours */
-	for (i = 0; i < (int)dp->ngrave; i++) /* what the above left there */
-		cap_close(&dp->grave[i]);
-	dp->ngrave = 0;
 	free(dp->ring_jobs);
 	eng->dp = NULL;
 	engine_unlock(eng);
+	dp_cap_grave_close(eng, dp, true); /* what the above left there */
+	free(dp->grave);
+	dp->grave = NULL;
+	dp->ngrave = dp->grave_size = 0;
 	/* detached closers still at work use dp: wait for them (each close
 	 * is a grace period); should one never end, dp is left, not freed */
 	for (i = 0; i < 10000; i++) {

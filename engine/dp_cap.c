@@ -76,19 +76,42 @@ static int dp_cap_out(struct mrt_engine *eng, struct dp *dp,
 	return -EADDRNOTAVAIL;
 }
 
-/* Close c later, outside the lock (dp_cap_grave_close). Lock held. */
-void dp_cap_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c)
+/* The grave's first size: a vif's captures (in, out, spares, bridge)
+ * for every slot. */
+#define DP_GRAVE_MIN (4 * DP_MAXCAP)
+
+/* Give up fd, ours no more: the daemon may close the number again. */
+static void dp_disown(struct mrt_engine *eng, int fd)
 {
 	const struct mrt_host *h = &eng->host;
 
+	if (h->fd_owned)
+		h->fd_owned(h->ctx, fd, 0);
+}
+
+/* Close c later, outside the lock (dp_cap_grave_close); it stays ours
+ * (owned) until then, so that the daemon cannot close its number and
+ * have us close another's. Lock held. */
+void dp_cap_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c)
+{
 	if (!c->opened)
 		return;
-	if (h->fd_owned)
-		h->fd_owned(h->ctx, c->fd, 0);
-	if (dp->ngrave < sizeof(dp->grave) / sizeof(dp->grave[0]))
+	if (dp->ngrave == dp->grave_size) {
+		unsigned size =
+		    dp->grave_size ? 2 * dp->grave_size : DP_GRAVE_MIN;
+		struct cap *g = realloc(dp->grave, size * sizeof(*g));
+
+		if (g) {
+			dp->grave = g;
+			dp->grave_size = size;
+		}
+	}
+	if (dp->ngrave < dp->grave_size) {
 		dp->grave[dp->ngrave++] = *c; /* socket, program, buffer */
-	else
+	} else {			      /* no memory: now, lock and all */
+		dp_disown(eng, c->fd);
 		cap_close(c);
+	}
 	cap_forget(c);
 }
 
@@ -120,43 +143,43 @@ static void *dp_closer(void *arg)
 	struct dp *dp = g->dp;
 	unsigned i;
 
-	for (i = 0; i < g->n; i++)
+	for (i = 0; i < g->n; i++) {
+		if (g->c[i].opened)
+			dp_disown(dp->eng, g->c[i].fd);
 		cap_close(&g->c[i]);
+	}
+	/* dp_shutdown frees dp once dp->closing is empty: nothing of dp
+	 * is touched after work_mu is let go */
 	pthread_mutex_lock(&dp->work_mu);
 	for (pp = &dp->closing; *pp && *pp != g; pp = &(*pp)->next)
 		;
 	if (*pp)
 		*pp = g->next;
+	atomic_fetch_sub(&dp->helpers_busy, 1);
 	pthread_mutex_unlock(&dp->work_mu);
 	free(g);
-	atomic_fetch_sub(&dp->helpers_busy, 1);
 	return NULL;
 }
 
-/*
- * Lock not held: close what dp_cap_grave_add kept. Each close of a
- * packet socket waits for an RCU grace period (10-20 ms on some hosts):
- * a detached thread does it, so that neither the engine thread's reads
- * nor the daemon's calls wait; here and now when `now` (shutdown) or
- * when no thread can be had.
- */
-void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now)
+struct dp_closing *dp_grave_take_locked(struct dp *dp)
 {
+	unsigned n = dp->ngrave;
 	struct dp_closing *g;
-	unsigned n;
 
-	engine_lock(eng);
-	n = dp->ngrave;
 	g = n ? malloc(sizeof(*g) + n * sizeof(g->c[0])) : NULL;
-	if (g) {
-		g->dp = dp;
-		g->n = n;
-		memcpy(g->c, dp->grave, n * sizeof(g->c[0]));
-		dp->ngrave = 0;
-	}
-	engine_unlock(eng);
 	if (!g)
-		return; /* nothing, or no memory: kept for the next time */
+		return NULL;
+	g->dp = dp;
+	g->n = n;
+	memcpy(g->c, dp->grave, n * sizeof(g->c[0]));
+	dp->ngrave = 0;
+	return g;
+}
+
+void dp_grave_bury(struct dp *dp, struct dp_closing *g, bool now)
+{
+	if (!g)
+		return;
 	pthread_mutex_lock(&dp->work_mu);
 	g->next = dp->closing;
 	dp->closing = g;
@@ -164,6 +187,32 @@ void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now)
 	atomic_fetch_add(&dp->helpers_busy, 1);
 	if (now || dp_spawn(NULL, dp_closer, g) != 0)
 		dp_closer(g);
+}
+
+/*
+ * Lock not held: close what dp_cap_grave_add kept. Each close of a
+ * packet socket waits for an RCU grace period (10-20 ms on some hosts):
+ * a detached thread does it, so that neither the engine thread's reads
+ * nor the daemon's calls wait; here and now when `now` (shutdown) or
+ * when no thread can be had. Without memory for the batch, kept for the
+ * next time; at shutdown (`now`) closed in place instead.
+ */
+void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now)
+{
+	struct dp_closing *g;
+	unsigned i;
+
+	engine_lock(eng);
+	g = dp_grave_take_locked(dp);
+	if (!g && now) {
+		for (i = 0; i < dp->ngrave; i++) {
+			dp_disown(eng, dp->grave[i].fd);
+			cap_close(&dp->grave[i]);
+		}
+		dp->ngrave = 0;
+	}
+	engine_unlock(eng);
+	dp_grave_bury(dp, g, now);
 }
 
 /*

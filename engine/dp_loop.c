@@ -235,10 +235,14 @@ static void *dp_thread(void *arg)
 	for (;;) {
 		engine_lock(eng);
 		if (dp->stop) {
+			/* what the last mrouter's stop left there; taken
+			 * now: once dying, the thread never takes the lock
+			 * again (dp_loop_start joins it holding the lock) */
+			struct dp_closing *g = dp_grave_take_locked(dp);
+
 			dp->dying = true;
 			engine_unlock(eng);
-			/* what the last mrouter's stop left there */
-			dp_cap_grave_close(eng, dp, false);
+			dp_grave_bury(dp, g, false);
 			break;
 		}
 		if (dp->standby)

@@ -144,10 +144,12 @@ struct dp {
 	uint64_t respare_ns;	/* ... not before then (engine_now_ns) */
 	int handfd;		/* eventfd all processes of a fork share:
 				 * an exiting owner wakes the standbys */
-	/* captures to close outside the engine lock (pcap_close unmaps a
-	 * ring: milliseconds each), by the engine thread */
-	struct cap grave[4 * DP_MAXCAP];
-	unsigned ngrave;
+	/* captures to close outside the engine lock (each close of a
+	 * packet socket waits for an RCU grace period): ngrave of them in
+	 * grave, room for grave_size (grown by doubling, DP_GRAVE_MIN
+	 * first) */
+	struct cap *grave;
+	unsigned ngrave, grave_size;
 	/* the owner's spares are renewed by a helper thread, so that
 	 * neither the lock nor the engine thread waits for pcap_activate */
 	pthread_t spare_thr;
@@ -229,6 +231,13 @@ void dp_cap_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c);
 /* The same for a socket fd of ours that is not a capture. */
 void dp_fd_grave_add(struct mrt_engine *eng, struct dp *dp, int fd);
 void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now);
+/* The same in two steps, for a caller that holds the lock and must let
+ * it go before the closes start: the grave's captures taken as a batch
+ * (lock held; NULL: none, or no memory, and then they stay), then
+ * closed by a thread of its own or, `now`, here (lock not held). */
+struct dp_closing;
+struct dp_closing *dp_grave_take_locked(struct dp *dp);
+void dp_grave_bury(struct dp *dp, struct dp_closing *g, bool now);
 /* After a read of capture c of slot dc: log its truncated packets; count
  * and log its losses (at most a ring-statistics call a second). Lock
  * held. */

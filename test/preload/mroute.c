@@ -527,6 +527,27 @@ static void t_upcall(void)
 	TP_CHECK(close(fd) == 0);
 }
 
+/* A daemon restarting on the same socket: MRT_DONE, then MRT_INIT at
+ * once, while the engine thread of the last mrouter is on its way out
+ * (it leaves the lock for good and hands the grave to a closer; the
+ * next MRT_INIT joins it under the lock). Many times, each with a vif
+ * whose captures go to the grave; a hang is ended by the alarm. */
+static void t_restart(void)
+{
+	int fd = igmp_sock(0), i;
+
+	alarm(60);
+	for (i = 0; i < 200; i++) {
+		TP_CHECK(mrt_init(fd) == 0);
+		TP_CHECK(add_vif_lo(fd, 0) == 0);
+		TP_CHECK(mrt_done(fd) == 0);
+		/* 0-1 ms: before, while and after the thread leaves */
+		usleep((useconds_t)(i % 20) * 50);
+	}
+	alarm(0);
+	TP_CHECK(close(fd) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	self = argv[0];
@@ -563,6 +584,8 @@ int main(int argc, char **argv)
 		t_upcall();
 	else if (!strcmp(argv[1], "vfork"))
 		t_vfork();
+	else if (!strcmp(argv[1], "restart"))
+		t_restart();
 	else
 		return 2;
 	printf("ok %s\n", argv[1]);

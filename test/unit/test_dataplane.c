@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -516,6 +517,35 @@ START_TEST(test_exit_handover)
 }
 END_TEST
 
+/* More closes than the grave's first size (DP_GRAVE_MIN, 4 per slot)
+ * wait there, none closed under the lock; the grave's close closes them
+ * all, outside it. */
+START_TEST(test_grave_grows)
+{
+	enum { N = 4 * DP_MAXCAP * 2 + 7 };
+	static int fds[N];
+	struct dp *dp;
+	int i;
+
+	engine_lock(eng);
+	dp = dp_get(eng);
+	ck_assert_ptr_nonnull(dp);
+	for (i = 0; i < N; i++) {
+		fds[i] = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		ck_assert_int_ge(fds[i], 0);
+		dp_fd_grave_add(eng, dp, fds[i]);
+	}
+	ck_assert_uint_eq(dp->ngrave, N);
+	engine_unlock(eng);
+	for (i = 0; i < N; i++)
+		ck_assert_int_ge(fcntl(fds[i], F_GETFD), 0);
+	dp_cap_grave_close(eng, dp, true);
+	ck_assert_uint_eq(dp->ngrave, 0);
+	for (i = 0; i < N; i++)
+		ck_assert_int_lt(fcntl(fds[i], F_GETFD), 0);
+}
+END_TEST
+
 static Suite *dataplane_suite(void)
 {
 	Suite *s = suite_create("dataplane");
@@ -533,6 +563,7 @@ static Suite *dataplane_suite(void)
 	tcase_add_test(tc, test_df_and_down);
 	tcase_add_test(tc, test_local_origin);
 	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_grave_grows);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fork");
 	tcase_add_test(tc, test_fork_takeover);
