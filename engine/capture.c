@@ -549,6 +549,15 @@ struct cap_ctx {
 	uint64_t now_ns; /* CLOCK_REALTIME, the stamps' clock */
 };
 
+/* Now in the stamps' clock (ns of CLOCK_REALTIME). */
+static uint64_t cap_now_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
 /* Did a packet that arrived at stamp (ns of CLOCK_REALTIME, 0 = not
  * known) wait too long to be forwarded at now? A stamp from the future
  * (the clock stepped back) did not. */
@@ -620,12 +629,9 @@ static void cap_handler(u_char *user, const struct pcap_pkthdr *h,
 /* The ring kind's cap_dispatch. */
 static int cap_dispatch_ring(struct cap *c, int max, cap_cb cb, void *arg)
 {
-	struct cap_ctx x = {c, cb, arg, 0};
-	struct timespec now;
+	struct cap_ctx x = {c, cb, arg, cap_now_ns()};
 	int n;
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	x.now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 	n = pcap_dispatch(c->p, max, cap_handler, (u_char *)&x);
 	if (n == PCAP_ERROR)
 		return -EIO;
@@ -714,7 +720,6 @@ static int cap_dispatch_sock(struct cap *c, int max, cap_cb cb, void *arg)
 	struct sockaddr_ll from[CAP_BATCH];
 	struct mmsghdr m[CAP_BATCH];
 	struct iovec iov[CAP_BATCH];
-	struct timespec now;
 	uint64_t now_ns;
 	int i, n;
 
@@ -740,8 +745,7 @@ static int cap_dispatch_sock(struct cap *c, int max, cap_cb cb, void *arg)
 	n = sys_recvmmsg(c->fd, m, (unsigned)n, MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	clock_gettime(CLOCK_REALTIME, &now);
-	now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	now_ns = cap_now_ns();
 	for (i = 0; i < n; i++)
 		cap_deliver(c, iov[i].iov_base, m[i].msg_len,
 			    (size_t)c->snaplen, &from[i],

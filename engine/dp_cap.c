@@ -28,7 +28,7 @@ struct dp_cap *dp_cap_slot(struct dp *dp, struct mrt_table *t, int vifi)
 /*
  * The inbound capture of vif vifi of t. An owner's is a bridge first
  * (cap_open_bridge: MRT_ADD_VIF does not wait for a ring to be set up),
- * which a ring the helper opens without the lock replaces (dp_ring.c);
+ * which a ring the helper opens without the lock replaces (dp_setup.c);
  * a standby's, or one where the kernel has no bridge, is a ring now.
  */
 static int dp_cap_in(struct mrt_engine *eng, struct dp *dp, struct mrt_table *t,

@@ -26,13 +26,7 @@
 #include "table.h"
 #include "tunnel.h"
 
-struct dp_rx_arg {
-	struct mrt_engine *eng;
-	struct mrt_table *t;
-	unsigned flags; /* DP_IN_LOCAL for the outbound capture */
-};
-
-static void dp_rx_cb(void *arg, int ifindex, const uint8_t *l3, size_t len)
+void dp_rx_cb(void *arg, int ifindex, const uint8_t *l3, size_t len)
 {
 	struct dp_rx_arg *a = arg;
 

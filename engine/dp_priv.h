@@ -101,7 +101,7 @@ struct dp_self6 {
 /* One held pair opened without the engine lock (dp_job_open): an
  * owner's spares (the helper thread), a standby's own captures (its
  * engine thread, between two turns of its loop), or the ring of a
- * bridge (dp_ring.c: `in` only, in the bridge's fanout group). */
+ * bridge (dp_setup.c: `in` only, in the bridge's fanout group). */
 struct dp_spare_job {
 	struct mrt_table *t; /* NULL = no job */
 	int vifi, ifindex, family;
@@ -235,7 +235,6 @@ void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now);
  * it go before the closes start: the grave's captures taken as a batch
  * (lock held; NULL: none, or no memory, and then they stay), then
  * closed by a thread of its own or, `now`, here (lock not held). */
-struct dp_closing;
 struct dp_closing *dp_grave_take_locked(struct dp *dp);
 void dp_grave_bury(struct dp *dp, struct dp_closing *g, bool now);
 /* After a read of capture c of slot dc: log its truncated packets; count
@@ -257,6 +256,14 @@ void dp_sync_locked(struct mrt_engine *eng, struct dp *dp);
  * its loop is joined first); raise CAP_NET_RAW / CAP_NET_ADMIN on the
  * calling thread if permitted. */
 int dp_loop_start(struct dp *dp);
+/* cap_dispatch's callback: the packet to dp_input_locked for table t
+ * (arg: a struct dp_rx_arg); lock held. */
+struct dp_rx_arg {
+	struct mrt_engine *eng;
+	struct mrt_table *t;
+	unsigned flags; /* DP_IN_LOCAL for the outbound capture */
+};
+void dp_rx_cb(void *arg, int ifindex, const uint8_t *l3, size_t len);
 /* A thread of the data plane's, every signal blocked in it (the daemon's
  * handlers never run there): joinable in *thr, detached for thr NULL.
  * 0 or -errno. */
@@ -273,8 +280,8 @@ void dp_fork_chores(struct mrt_engine *eng, struct dp *dp);
  * held. */
 void dp_standby_open(struct mrt_engine *eng, struct dp *dp);
 /* Open job j's pair, held (and `in` in j->group's group); a failed
- * capture stays closed. Lock not held: only the job's owner touches
- * it (under work_mu). */
+ * capture stays closed. Lock not held: only the thread the job was
+ * handed to touches it. */
 void dp_job_open(struct dp *dp, struct dp_spare_job *j);
 /* A job for slot dc's vif (its table, index, device and family), no
  * capture in it yet; the caller adds the rest. */

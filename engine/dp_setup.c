@@ -118,27 +118,14 @@ void dp_setup_chores(struct mrt_engine *eng, struct dp *dp)
 	engine_unlock(eng);
 }
 
-/* dp_input for what a bridge still holds. */
-struct dp_ring_rx {
-	struct mrt_engine *eng;
-	struct mrt_table *t;
-};
-
-static void dp_ring_rx_cb(void *arg, int ifindex, const uint8_t *l3, size_t len)
-{
-	struct dp_ring_rx *a = arg;
-
-	dp_input_locked(a->eng, a->t, ifindex, l3, len, 0);
-}
-
 /* Read what bridge b of slot dc holds, and count its losses. */
 static void dp_ring_drain(struct mrt_engine *eng, struct dp_cap *dc,
-			  struct cap *b, struct dp_ring_rx *rx)
+			  struct cap *b, struct dp_rx_arg *rx)
 {
 	int i;
 
 	for (i = 0; i < DP_RING_DRAIN_BATCHES; i++)
-		if (cap_dispatch(b, DP_BATCH, dp_ring_rx_cb, rx) <= 0)
+		if (cap_dispatch(b, DP_BATCH, dp_rx_cb, rx) <= 0)
 			break;
 	dc->drops_read_ns = 0; /* its losses counted now */
 	dp_cap_losses(eng, dc, b, engine_now_ns(eng));
@@ -167,7 +154,7 @@ static void dp_retire(struct mrt_engine *eng, struct dp *dp, struct dp_cap *dc)
 static void dp_retire_due(struct mrt_engine *eng, struct dp *dp)
 {
 	uint64_t now = engine_now_ns(eng);
-	struct dp_ring_rx rx = {eng, NULL};
+	struct dp_rx_arg rx = {eng, NULL, 0};
 	struct dp_cap *dc;
 	int i = 0;
 
@@ -221,7 +208,7 @@ static void dp_ring_place(struct mrt_engine *eng, struct dp *dp,
 {
 	const char *kind = j->family == AF_INET6 ? "mif" : "vif";
 	struct dp_cap *dc = dp_ring_slot(dp, j);
-	struct dp_ring_rx rx = {eng, j->t};
+	struct dp_rx_arg rx = {eng, j->t, 0};
 	int rc = -ENOENT;
 
 	if (!dc || dp->standby || dp->stop) {
@@ -289,8 +276,8 @@ void dp_setup_reset(struct mrt_engine *eng, struct dp *dp)
 	for (i = 0; i < 2; i++)
 		engine_close_fd(eng, dp->setup_prog[i]);
 	dp->setup_prog[0] = dp->setup_prog[1] = -1;
-	for (i = 0; i < dp->nretiring; i++)
-		cap_close(&dp->retiring[i].c);
+	for (i = 0; i < dp->nretiring; i++) /* owned: disowned at the close */
+		dp_cap_grave_add(eng, dp, &dp->retiring[i].c);
 	dp->nretiring = 0;
 	dp->setup_started = dp->setup_busy = dp->setup_ready = false;
 	dp->ring_want = false;
