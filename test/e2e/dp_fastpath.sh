@@ -12,7 +12,9 @@
 # its NOCACHE, and packets of (OTHER, G) sent by C into r3 (its wrong
 # interface) a WRONGVIF on vif 3 and wrong_if 3, nothing forwarded. What
 # the router itself sends out r0 gives a NOCACHE on vif 0, seen by the
-# fast path's TCX egress program (r0's outbound capture untapped). After
+# fast path's TCX egress program (r0's outbound capture untapped), and so
+# does what it sends for a received packet through a VXLAN tunnel to a
+# group over r0 (the tunnel's send is the host's own). After
 # the mrouter exits no program of the shim is loaded any more (so none is
 # attached to a device), checked through bpf(2) (BPF_PROG_GET_NEXT_ID).
 # 77 in kernel mode, without python3, or when the shim says the fast path
@@ -189,6 +191,30 @@ s.setsockopt(S.IPPROTO_IP, S.IP_MULTICAST_TTL, 5)
 s.sendto(b"x" * 100, ("'"$G4"'", 5004))'
 wait_for "NOCACHE of the router's own send" 5 \
 	grep -q "type=1 vif=0 src=10.1.0.1 grp=$G4" "$E2E_TMP/fp_mrouter.log"
+
+# so is what it sends for a packet it received and wrapped in a tunnel to
+# a group (a VXLAN whose underlay is r0, as a GRE or IPIP one would be):
+# fp_out passes over received packets (skb_iif set, fp_tc's copies), and
+# the tunnel's send must not look like one. S's unicast to 192.168.77.2 is
+# routed into vx0, flooded to G5, from r0's address out r0; vx0 itself
+# sends nothing (no IPv6, a permanent neighbour: no ARP)
+G5=239.5.5.5
+nsx "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+nsx "$NS_R" ip link add vx0 type vxlan id 42 group "$G5" dev r0 \
+	local 10.1.0.1 ttl 5 dstport 4789
+nsx "$NS_R" sysctl -qw net.ipv6.conf.vx0.disable_ipv6=1
+nsx "$NS_R" ip addr add 192.168.77.1/24 dev vx0
+nsx "$NS_R" ip neigh add 192.168.77.2 lladdr 02:00:00:77:00:02 dev vx0 \
+	nud permanent
+nsx "$NS_R" ip link set vx0 up
+nsx "$NS_S" ip route add 192.168.77.0/24 via 10.1.0.1
+sleep 0.5
+! grep -q "grp=$G5" "$E2E_TMP/fp_mrouter.log" ||
+	fail "an upcall for $G5 before anything was sent into the tunnel"
+nsx "$NS_S" python3 -c 'import socket as S
+S.socket(S.AF_INET, S.SOCK_DGRAM).sendto(b"y" * 50, ("192.168.77.2", 5005))'
+wait_for "NOCACHE of the tunnel's send around a received packet" 5 \
+	grep -q "type=1 vif=0 src=10.1.0.1 grp=$G5" "$E2E_TMP/fp_mrouter.log"
 
 # mrtshim show counts what the kernel forwarded too
 if [ -x "$MRTSHIM_CMD" ]; then
