@@ -4,7 +4,8 @@
  * in a private network namespace: an inbound capture, ring or bridge,
  * hands over the IP packet of a multicast frame the device receives, and
  * nothing of a unicast, a VLAN-tagged or an outgoing frame; an outbound
- * capture of local address S only what the device sends from S; a held
+ * capture of local address S only what the device sends from S (and
+ * asks for arrival stamps only once it has read one); a held
  * capture sees nothing until released; with a small queue every frame is
  * either read or counted as dropped; and a bridge hands its group over to
  * a ring that joined it: every frame read once, by one of the two. Needs
@@ -144,6 +145,17 @@ static int drain(struct cap *c)
 	return total;
 }
 
+/* Has c's socket asked for arrival stamps (SO_TIMESTAMPNS)? */
+static bool stamps_asked(const struct cap *c)
+{
+	int on = 0;
+	socklen_t len = sizeof(on);
+
+	ck_assert_int_eq(
+	    getsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, &len), 0);
+	return on != 0;
+}
+
 static void setup(void)
 {
 	netns_setup();
@@ -167,6 +179,8 @@ static struct cap open_in(int kind, size_t bufsize)
 		    "cap_open: %s", err);
 	ck_assert(c.opened);
 	ck_assert(kind ? !c.p && c.grouped : c.p && !c.grouped);
+	/* a bridge stamps arrivals from the start (a ring: pcap's own) */
+	ck_assert(!kind || stamps_asked(&c));
 	return c;
 }
 
@@ -203,9 +217,13 @@ START_TEST(test_outbound)
 	depart("10.1.0.2", "239.1.1.1", 1);	   /* another source */
 	depart("10.9.0.1", "224.0.0.22", 2);	   /* link-local group */
 	arrive("10.9.0.1", "239.1.1.1", 3, 10, 0); /* not sent */
+	/* no arrival stamps (host-wide) for a capture that read nothing */
+	ck_assert_int_eq(drain(&o), 0);
+	ck_assert(!stamps_asked(&o));
 	depart("10.9.0.1", "239.1.1.1", 4);
 	ck_assert_int_eq(drain(&o), 1);
 	ck_assert_int_eq(got.ids[0], 4);
+	ck_assert(stamps_asked(&o));
 	cap_close(&o);
 }
 END_TEST
