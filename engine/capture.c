@@ -276,9 +276,9 @@ static void cap_stamps_on(struct cap *c)
 {
 	int one = 1;
 
-	if (sys_setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
-			   sizeof(one)) == 0)
-		c->stamped = true;
+	/* once: refused, the packets come unstamped (never stale) */
+	sys_setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+	c->stamped = true;
 }
 
 /*
@@ -512,6 +512,7 @@ void cap_close(struct cap *c)
 	c->opened = false;
 	c->fd = -1;
 	c->held = false;
+	c->stamped = false;
 }
 
 void cap_forget(struct cap *c)

@@ -38,7 +38,7 @@ struct cap {
 	bool marked;		 /* the kernel drops skip_mark packets */
 	bool held;		 /* cap_hold: the kernel drops everything */
 	bool untapped;		 /* cap_tap off: sees no transmissions */
-	bool stamped;		 /* socket: arrival stamps asked for */
+	bool stamped;		 /* socket: arrival stamps asked for (once) */
 	uint32_t skip_mark;	 /* asked for at open, for cap_release */
 	int snaplen;		 /* bytes kept per packet: device MTU + 128 */
 	uint64_t packets;	 /* delivered to the callback */

@@ -213,7 +213,8 @@ SEC("tc_out") int fp_out(struct __sk_buff *skb)
 	/* received by this host (fp_tc's copies, most of what passes here):
 	 * never its own. A tunnel that wraps a received packet (VXLAN, GRE,
 	 * IPIP: iptunnel_xmit's skb_scrub_packet) sends it with skb_iif 0,
-	 * as the host's own, which it is (dp_fastpath.sh checks one) */
+	 * as the host's own, which it is (dp_fastpath.sh checks one); IPsec
+	 * tunnel mode by policy does not (libmrtshim(7)) */
 	if (skb->ingress_ifindex)
 		return TCX_NEXT;
 	l = bpf_map_lookup_elem(&fp_local, &ifi);

@@ -199,7 +199,9 @@ wait_for "NOCACHE of the router's own send" 5 \
 # routed into vx0, flooded to G5, from r0's address out r0; vx0 itself
 # sends nothing (no IPv6, a permanent neighbour: no ARP)
 G5=239.5.5.5
-nsx "$NS_R" sysctl -qw net.ipv4.ip_forward=1
+# (vx0 joins G5 on r0: an IGMPv2 report would go to G5 from 10.1.0.1)
+nsx "$NS_R" sysctl -qw net.ipv4.ip_forward=1 \
+	net.ipv4.conf.r0.force_igmp_version=3
 nsx "$NS_R" ip link add vx0 type vxlan id 42 group "$G5" dev r0 \
 	local 10.1.0.1 ttl 5 dstport 4789
 nsx "$NS_R" sysctl -qw net.ipv6.conf.vx0.disable_ipv6=1
