@@ -335,13 +335,13 @@ static int cap_open_sock(struct cap *c, const char *ifname, int ifindex,
 	/* VLAN tags the device took; arrival stamps (CAP_STALE_NS) at once
 	 * inbound, outbound once it reads (cap_stamps_on) */
 	sys_setsockopt(c->fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
-	if (!outbound)
+	if (!outbound) {
 		cap_stamps_on(c);
-	/* inbound: the kernel does not even clone what the device sends
-	 * for us (4.20+; the filter refuses it anyway) */
-	if (!outbound)
+		/* the kernel does not even clone what the device sends for
+		 * us (4.20+; the filter refuses it anyway) */
 		sys_setsockopt(c->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 			       sizeof(one));
+	}
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ALL);

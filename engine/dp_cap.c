@@ -80,13 +80,15 @@ static int dp_cap_out(struct mrt_engine *eng, struct dp *dp,
  * for every slot. */
 #define DP_GRAVE_MIN (4 * DP_MAXCAP)
 
-/* Give up fd, ours no more: the daemon may close the number again. */
-static void dp_disown(struct mrt_engine *eng, int fd)
+/* Close c, ours until now: its fd is given up (the daemon may close or
+ * reuse the number again) right before the close, never earlier. */
+static void dp_close_ours(struct mrt_engine *eng, struct cap *c)
 {
 	const struct mrt_host *h = &eng->host;
 
-	if (h->fd_owned)
-		h->fd_owned(h->ctx, fd, 0);
+	if (c->opened && h->fd_owned)
+		h->fd_owned(h->ctx, c->fd, 0);
+	cap_close(c);
 }
 
 /* Close c later, outside the lock (dp_cap_grave_close); it stays ours
@@ -109,8 +111,7 @@ void dp_cap_grave_add(struct mrt_engine *eng, struct dp *dp, struct cap *c)
 	if (dp->ngrave < dp->grave_size) {
 		dp->grave[dp->ngrave++] = *c; /* socket, program, buffer */
 	} else {			      /* no memory: now, lock and all */
-		dp_disown(eng, c->fd);
-		cap_close(c);
+		dp_close_ours(eng, c);
 	}
 	cap_forget(c);
 }
@@ -143,11 +144,8 @@ static void *dp_closer(void *arg)
 	struct dp *dp = g->dp;
 	unsigned i;
 
-	for (i = 0; i < g->n; i++) {
-		if (g->c[i].opened)
-			dp_disown(dp->eng, g->c[i].fd);
-		cap_close(&g->c[i]);
-	}
+	for (i = 0; i < g->n; i++)
+		dp_close_ours(dp->eng, &g->c[i]);
 	/* dp_shutdown frees dp once dp->closing is empty: nothing of dp
 	 * is touched after work_mu is let go */
 	pthread_mutex_lock(&dp->work_mu);
@@ -205,10 +203,8 @@ void dp_cap_grave_close(struct mrt_engine *eng, struct dp *dp, bool now)
 	engine_lock(eng);
 	g = dp_grave_take_locked(dp);
 	if (!g && now) {
-		for (i = 0; i < dp->ngrave; i++) {
-			dp_disown(eng, dp->grave[i].fd);
-			cap_close(&dp->grave[i]);
-		}
+		for (i = 0; i < dp->ngrave; i++)
+			dp_close_ours(eng, &dp->grave[i]);
 		dp->ngrave = 0;
 	}
 	engine_unlock(eng);
